@@ -1,0 +1,340 @@
+#include "codecs/json_codec.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <set>
+
+#include "codecs/detail/visit.hpp"
+#include "codecs/xerces_text.hpp"
+
+namespace eaeu::codec {
+
+using Json = nlohmann::ordered_json;
+using model::FieldOpts;
+using model::Ns;
+
+bool IsXmlText(std::string_view text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return false;
+    // U+FFFE and U+FFFF (EF BF BE / EF BF BF) are not XML characters.
+    if (c == 0xEF && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xBF &&
+        (static_cast<unsigned char>(text[i + 2]) == 0xBE ||
+         static_cast<unsigned char>(text[i + 2]) == 0xBF)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+namespace {
+
+// Deepest nesting of arrays and objects, counted without building anything.
+size_t NestingDepth(std::string_view text) {
+  size_t depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+std::string Child(const std::string& path, const std::string& key) {
+  return path.empty() ? key : path + "." + key;
+}
+
+class JsonReadVisitor {
+ public:
+  JsonReadVisitor(const Json& object, std::string path, std::optional<Error>& error)
+      : object_(object), path_(std::move(path)), error_(error) {}
+
+  template <class T>
+  void operator()(Ns, const char* name, T& field, FieldOpts opts = {}) {
+    if (error_) return;
+    const std::string key = model::detail::CamelKey(name);
+    used_.insert(key);
+    auto it = object_.find(key);
+    const std::string where = Child(path_, key);
+    if constexpr (model::detail::IsOptional<T>::value) {
+      if (it == object_.end()) return;
+      Read(*it, where, field.emplace(), opts);
+    } else if constexpr (model::detail::IsVector<T>::value) {
+      if (it == object_.end()) return;
+      if (!it->is_array()) {
+        Fail(where, "expected an array");
+        return;
+      }
+      for (size_t i = 0; i < it->size() && !error_; ++i) {
+        Read((*it)[i], where + "[" + std::to_string(i) + "]", field.emplace_back(), opts);
+      }
+    } else {
+      if (it == object_.end()) {
+        Fail(where, "missing required key \"" + key + "\"");
+        return;
+      }
+      Read(*it, where, field, opts);
+    }
+  }
+
+  void CheckUnknownKeys() {
+    if (error_) return;
+    for (auto it = object_.begin(); it != object_.end(); ++it) {
+      if (!used_.contains(it.key())) {
+        Fail(Child(path_, it.key()), "unknown key \"" + it.key() + "\"");
+        return;
+      }
+    }
+  }
+
+ private:
+  void Fail(const std::string& where, std::string message) {
+    if (!error_) error_ = MakeError("json.model", where, std::move(message));
+  }
+
+  std::optional<std::string> String(const Json& j, const std::string& where) {
+    if (!j.is_string()) {
+      Fail(where, std::string("expected a string, found ") + j.type_name());
+      return std::nullopt;
+    }
+    const auto& s = j.get_ref<const std::string&>();
+    if (!IsXmlText(s)) {
+      Fail(where, "contains a control character that XML does not allow");
+      return std::nullopt;
+    }
+    return xml::CollapseWhitespace(s);
+  }
+
+  void Read(const Json& j, const std::string& where, std::string& value, const FieldOpts& opts) {
+    auto s = String(j, where);
+    if (!s) return;
+    value = std::move(*s);
+    if (opts.risk_class) {
+      if (value == "2\xD0\xB0") value = "2a";
+      if (value == "2\xD0\xB1") value = "2b";
+    }
+  }
+
+  template <class T>
+  void ReadParsed(const Json& j, const std::string& where, T& value, const char* what) {
+    auto s = String(j, where);
+    if (!s) return;
+    auto parsed = T::Parse(*s);
+    if (!parsed) {
+      Fail(where, "\"" + *s + "\" is not " + what);
+      return;
+    }
+    value = *parsed;
+  }
+  void Read(const Json& j, const std::string& w, model::Date& v, const FieldOpts&) {
+    ReadParsed(j, w, v, "a date (YYYY-MM-DD)");
+  }
+  void Read(const Json& j, const std::string& w, model::DateTime& v, const FieldOpts&) {
+    ReadParsed(j, w, v, "a date and time (YYYY-MM-DDThh:mm:ss)");
+  }
+  void Read(const Json& j, const std::string& w, model::YearMonth& v, const FieldOpts&) {
+    ReadParsed(j, w, v, "a month (YYYY-MM)");
+  }
+  void Read(const Json& j, const std::string& w, model::Year& v, const FieldOpts&) {
+    ReadParsed(j, w, v, "a year (YYYY)");
+  }
+  void Read(const Json& j, const std::string& where, model::Decimal1& value, const FieldOpts&) {
+    if (!j.is_number()) {
+      Fail(where, std::string("expected a number, found ") + j.type_name());
+      return;
+    }
+    const double d = j.get<double>();
+    const double tenths = std::round(d * 10.0);
+    if (d < 0 || !std::isfinite(d) || std::fabs(tenths - d * 10.0) > 1e-6 || tenths > 1e12) {
+      Fail(where, "expected a non-negative number with at most one decimal");
+      return;
+    }
+    value.tenths = static_cast<int64_t>(tenths);
+  }
+  void Read(const Json& j, const std::string& where, bool& value, const FieldOpts&) {
+    if (!j.is_boolean()) {
+      Fail(where, std::string("expected a boolean, found ") + j.type_name());
+      return;
+    }
+    value = j.get<bool>();
+  }
+  void Read(const Json& j, const std::string& where, model::BinaryFile& value, const FieldOpts&) {
+    if (!j.is_object()) {
+      Fail(where, std::string("expected an object, found ") + j.type_name());
+      return;
+    }
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (it.key() != "mediaType" && it.key() != "fileName" && it.key() != "base64") {
+        Fail(Child(where, it.key()), "unknown key \"" + it.key() + "\"");
+        return;
+      }
+    }
+    auto media = j.find("mediaType");
+    auto data = j.find("base64");
+    if (media == j.end()) return Fail(Child(where, "mediaType"), "missing required key");
+    if (data == j.end()) return Fail(Child(where, "base64"), "missing required key");
+    auto m = String(*media, Child(where, "mediaType"));
+    if (!m) return;
+    value.media_type = std::move(*m);
+    if (auto name = j.find("fileName"); name != j.end()) {
+      auto n = String(*name, Child(where, "fileName"));
+      if (!n) return;
+      value.file_name = std::move(*n);
+    }
+    if (!data->is_string()) return Fail(Child(where, "base64"), "expected a string");
+    value.base64.clear();
+    for (const char c : data->get_ref<const std::string&>()) {
+      if (c != ' ' && c != '\t' && c != '\r' && c != '\n') value.base64 += c;
+    }
+  }
+  template <model::detail::Composite T>
+  void Read(const Json& j, const std::string& where, T& value, const FieldOpts&) {
+    if (!j.is_object()) {
+      Fail(where, std::string("expected an object, found ") + j.type_name());
+      return;
+    }
+    JsonReadVisitor child(j, where, error_);
+    T::Fields(child, value);
+    child.CheckUnknownKeys();
+  }
+
+  const Json& object_;
+  std::string path_;
+  std::optional<Error>& error_;
+  std::set<std::string> used_;
+};
+
+class JsonWriteVisitor {
+ public:
+  explicit JsonWriteVisitor(Json& object) : object_(object) {}
+
+  template <class T>
+  void operator()(Ns, const char* name, const T& field, FieldOpts = {}) {
+    const std::string key = model::detail::CamelKey(name);
+    if constexpr (model::detail::IsOptional<T>::value) {
+      if (field) object_[key] = Value(*field);
+    } else if constexpr (model::detail::IsVector<T>::value) {
+      if (field.empty()) return;
+      Json array = Json::array();
+      for (const auto& item : field) array.push_back(Value(item));
+      object_[key] = std::move(array);
+    } else {
+      object_[key] = Value(field);
+    }
+  }
+
+  static Json Value(const std::string& v) { return v; }
+  static Json Value(bool v) { return v; }
+  static Json Value(const model::Date& v) { return v.ToString(); }
+  static Json Value(const model::DateTime& v) { return v.ToString(); }
+  static Json Value(const model::YearMonth& v) { return v.ToString(); }
+  static Json Value(const model::Year& v) { return v.ToString(); }
+  static Json Value(const model::Decimal1& v) {
+    if (v.tenths % 10 == 0) return v.tenths / 10;
+    return v.ToDouble();
+  }
+  static Json Value(const model::BinaryFile& v) {
+    Json j = Json::object();
+    j["mediaType"] = v.media_type;
+    if (v.file_name) j["fileName"] = *v.file_name;
+    j["base64"] = v.base64;
+    return j;
+  }
+  template <model::detail::Composite T>
+  static Json Value(const T& v) {
+    Json j = Json::object();
+    JsonWriteVisitor child(j);
+    T::Fields(child, v);
+    return j;
+  }
+
+ private:
+  Json& object_;
+};
+
+template <size_t I>
+Result<model::Document> ReadAs(const Json& json) {
+  using T = std::variant_alternative_t<I, model::Document>;
+  std::optional<Error> error;
+  model::Document document{std::in_place_index<I>};
+  JsonReadVisitor visitor(json, "", error);
+  T::Fields(visitor, std::get<I>(document));
+  visitor.CheckUnknownKeys();
+  if (error) return *std::move(error);
+  return document;
+}
+
+}  // namespace
+
+Result<model::Document> ReadJson(std::string_view text, const model::DocumentCatalog& catalog,
+                                 std::optional<model::DocumentKind> kind,
+                                 const JsonLimits& limits) {
+  if (NestingDepth(text) > limits.max_depth) {
+    return MakeError("json.limit", "",
+                     "nesting deeper than " + std::to_string(limits.max_depth) + " levels");
+  }
+  Json json;
+  try {
+    json = Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    return MakeError("json.malformed", "byte " + std::to_string(e.byte),
+                     std::string("malformed JSON: ") + e.what());
+  }
+  if (!json.is_object()) return MakeError("json.model", "", "a document must be a JSON object");
+  if (!kind) {
+    const auto header = json.find("eDocHeader");
+    if (header == json.end() || !header->is_object()) {
+      return MakeError("json.model", "eDocHeader", "missing required key \"eDocHeader\"");
+    }
+    const auto code = header->find("eDocCode");
+    if (code == header->end() || !code->is_string()) {
+      return MakeError("json.model", "eDocHeader.eDocCode",
+                       "missing eDocCode: the document kind cannot be told");
+    }
+    const auto* info = catalog.FindByStructure(code->get<std::string>());
+    if (info == nullptr) {
+      return MakeError("json.unknown-document", "eDocHeader.eDocCode",
+                       "unknown structure code \"" + code->get<std::string>() + "\"");
+    }
+    kind = info->kind;
+  }
+  switch (*kind) {
+    case model::DocumentKind::kInspectionReport:
+      return ReadAs<0>(json);
+    case model::DocumentKind::kSuspensionNotice:
+      return ReadAs<1>(json);
+    case model::DocumentKind::kRegisterEntry:
+      return ReadAs<2>(json);
+    case model::DocumentKind::kSummaryReport:
+      return ReadAs<3>(json);
+    case model::DocumentKind::kSummaryRequest:
+      return ReadAs<4>(json);
+    case model::DocumentKind::kProcessingResult:
+      return ReadAs<5>(json);
+  }
+  return MakeError("json.unknown-document", "", "unknown document kind");
+}
+
+std::string WriteJson(const model::Document& document, int indent) {
+  Json json = std::visit([](const auto& doc) { return JsonWriteVisitor::Value(doc); }, document);
+  return json.dump(indent) + (indent >= 0 ? "\n" : "");
+}
+
+}  // namespace eaeu::codec

@@ -1,0 +1,345 @@
+#include "gateway/app/cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <ostream>
+
+#include "codecs/csv_register.hpp"
+#include "codecs/json_codec.hpp"
+#include "codecs/xml_writer.hpp"
+#include "gateway/core/clock.hpp"
+#include "gateway/core/files.hpp"
+#include "gateway/core/ids.hpp"
+#include "gateway/validate/rules.hpp"
+#include "gateway/validate/validator.hpp"
+
+namespace eaeu::app {
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::ordered_json;
+
+constexpr int kExitOk = 0;
+constexpr int kExitInvalid = 1;
+constexpr int kExitUnusable = 2;
+
+// Where the shipped schemas and configuration are: $EAEU_GATEWAY_HOME, else the build's data dir.
+fs::path DataDir() {
+  if (const char* home = std::getenv("EAEU_GATEWAY_HOME"); home != nullptr && *home != '\0') {
+    return home;
+  }
+  return EAEU_DATA_DIR;
+}
+
+struct CommonOptions {
+  std::string catalog;
+  std::string code_lists;
+  std::string today;
+  std::string sender;
+  uint64_t max_bytes = 128ull << 20;
+};
+
+void AddCommonOptions(CLI::App& cmd, CommonOptions& o) {
+  cmd.add_option("--catalog", o.catalog, "Schema catalogue (default: <data>/schemas/catalog.toml)");
+  cmd.add_option("--codelists", o.code_lists,
+                 "Folder of code lists (default: <data>/config/codelists)");
+  cmd.add_option("--today", o.today, "Date the rules take as today, YYYY-MM-DD (default: UTC today)");
+  cmd.add_option("--sender", o.sender,
+                 "Member state of the sender (AM, BY, KZ, KG, RU), for rule SN-02");
+  cmd.add_option("--max-bytes", o.max_bytes, "Largest document accepted, in bytes")
+      ->capture_default_str();
+}
+
+Result<std::unique_ptr<validate::Validator>> MakeValidator(const CommonOptions& o) {
+  validate::ValidatorSettings settings;
+  settings.schema_catalog = o.catalog.empty() ? DataDir() / "schemas/catalog.toml" : fs::path(o.catalog);
+  settings.code_lists = o.code_lists.empty() ? DataDir() / "config/codelists" : fs::path(o.code_lists);
+  settings.limits.max_document_bytes = o.max_bytes;
+  return validate::Validator::Create(settings);
+}
+
+Result<validate::RuleContext> MakeContext(const CommonOptions& o) {
+  validate::RuleContext context;
+  if (o.today.empty()) {
+    context.today = UtcDate(SystemClock().Now());
+  } else if (auto d = model::Date::Parse(o.today)) {
+    context.today = *d;
+  } else {
+    return MakeError("cli.argument", "--today", "\"" + o.today + "\" is not a date (YYYY-MM-DD)");
+  }
+  if (!o.sender.empty()) {
+    if (!validate::IsMemberState(o.sender)) {
+      return MakeError("cli.argument", "--sender", "\"" + o.sender + "\" is not a member state");
+    }
+    context.sender_country = o.sender;
+  }
+  return context;
+}
+
+Json VerdictJson(const std::string& file, const validate::Verdict& v) {
+  Json j;
+  j["file"] = file;
+  j["status"] = validate::StatusName(v.status);
+  if (v.kind) j["kind"] = model::KindName(*v.kind);
+  if (!v.e_doc_id.empty()) j["eDocId"] = v.e_doc_id;
+  j["errors"] = v.ErrorCount();
+  j["warnings"] = v.WarningCount();
+  Json list = Json::array();
+  for (const auto& x : v.violations) {
+    Json item;
+    item["rule"] = x.rule_id;
+    item["severity"] = validate::SeverityName(x.severity);
+    item["path"] = x.path;
+    if (x.position.line > 0) {
+      item["line"] = x.position.line;
+      item["column"] = x.position.column;
+    }
+    item["message"] = x.message_en;
+    item["messageRu"] = x.message_ru;
+    if (!x.source.empty()) item["source"] = x.source;
+    list.push_back(std::move(item));
+  }
+  j["violations"] = std::move(list);
+  j["notes"] = v.notes;
+  return j;
+}
+
+void PrintVerdictText(std::ostream& out, const std::string& file, const validate::Verdict& v) {
+  out << file << ": " << validate::StatusName(v.status);
+  if (v.kind) out << " " << model::KindName(*v.kind);
+  if (!v.e_doc_id.empty()) out << " " << v.e_doc_id;
+  out << " (" << v.ErrorCount() << " errors, " << v.WarningCount() << " warnings)\n";
+  for (const auto& x : v.violations) {
+    out << "  " << validate::SeverityName(x.severity) << " " << x.rule_id;
+    if (!x.path.empty()) out << " at " << x.path;
+    if (x.position.line > 0) out << " (line " << x.position.line << ", column " << x.position.column << ")";
+    out << "\n    " << x.message_en << "\n    " << x.message_ru << "\n";
+  }
+  for (const auto& n : v.notes) out << "  note: " << n << "\n";
+}
+
+int ExitFor(const validate::Verdict& v) {
+  switch (v.status) {
+    case validate::Status::kValid:
+      return kExitOk;
+    case validate::Status::kInvalid:
+      return kExitInvalid;
+    case validate::Status::kUnusable:
+      break;
+  }
+  return kExitUnusable;
+}
+
+validate::Verdict UnreadableFile(const Error& e) {
+  validate::Verdict v;
+  v.status = validate::Status::kUnusable;
+  validate::Violation x;
+  x.rule_id = "INPUT";
+  x.message_en = e.message;
+  x.message_ru = "Файл не может быть прочитан: " + e.message;
+  v.violations.push_back(std::move(x));
+  return v;
+}
+
+int Fail(std::ostream& err, const Error& e) {
+  err << "eaeu-gateway: " << e.ToString() << "\n";
+  return kExitUnusable;
+}
+
+// ===== validate =====
+
+int RunValidate(const CommonOptions& o, const std::vector<std::string>& files,
+                const std::string& format, std::ostream& out, std::ostream& err) {
+  auto validator = MakeValidator(o);
+  if (!validator) return Fail(err, validator.error());
+  auto context = MakeContext(o);
+  if (!context) return Fail(err, context.error());
+  int worst = kExitOk;
+  Json all = Json::array();
+  for (const auto& file : files) {
+    validate::Verdict verdict;
+    auto bytes = ReadFileLimited(file, o.max_bytes);
+    if (!bytes) {
+      verdict = UnreadableFile(bytes.error());
+    } else {
+      verdict = (*validator)->Validate(*bytes, validate::InputFormat::kAuto, *context).verdict;
+    }
+    worst = std::max(worst, ExitFor(verdict));
+    if (format == "json") {
+      all.push_back(VerdictJson(file, verdict));
+    } else {
+      PrintVerdictText(out, file, verdict);
+    }
+  }
+  if (format == "json") out << all.dump(2) << "\n";
+  return worst;
+}
+
+// ===== convert =====
+
+std::string DocumentText(const model::Document& d, const std::string& to,
+                         const model::DocumentCatalog& catalog) {
+  return to == "xml" ? codec::WriteXml(d, catalog) : codec::WriteJson(d);
+}
+
+int RunConvert(const CommonOptions& o, const std::string& file, const std::string& to,
+               std::string from, const std::string& out_file, const std::string& out_dir,
+               std::ostream& out, std::ostream& err) {
+  auto validator = MakeValidator(o);
+  if (!validator) return Fail(err, validator.error());
+  auto context = MakeContext(o);
+  if (!context) return Fail(err, context.error());
+  auto bytes = ReadFileLimited(file, o.max_bytes);
+  if (!bytes) return Fail(err, bytes.error());
+  if (from.empty()) from = fs::path(file).extension() == ".csv" ? "csv" : "auto";
+
+  std::vector<validate::Validation> results;
+  if (from == "csv") {
+    codec::CsvImportOptions options;
+    const RandomSource random = SystemRandom();
+    options.new_document_id = [&] { return NewUuid(random); };
+    options.now = UtcDateTime(SystemClock().Now());
+    auto entries = codec::ReadRegisterCsv(*bytes, (*validator)->catalog(), options);
+    if (!entries) return Fail(err, entries.error());
+    for (auto& entry : *entries) {
+      results.push_back((*validator)->ValidateModel(std::move(entry), *context));
+    }
+  } else {
+    const auto format = from == "xml"    ? validate::InputFormat::kXml
+                        : from == "json" ? validate::InputFormat::kJson
+                                         : validate::InputFormat::kAuto;
+    results.push_back((*validator)->Validate(*bytes, format, *context));
+  }
+
+  int worst = kExitOk;
+  for (const auto& r : results) {
+    if (!r.verdict.valid()) {
+      PrintVerdictText(err, file, r.verdict);
+      worst = std::max(worst, ExitFor(r.verdict));
+    }
+  }
+  if (worst != kExitOk) return worst;
+
+  const auto& catalog = (*validator)->catalog();
+  if (!out_dir.empty()) {
+    std::error_code ec;
+    fs::create_directories(out_dir, ec);
+    for (const auto& r : results) {
+      const fs::path target =
+          fs::path(out_dir) / (model::HeaderOf(*r.document).e_doc_id + "." + to);
+      if (auto st = WriteFileAtomically(target, DocumentText(*r.document, to, catalog)); !st) {
+        return Fail(err, st.error());
+      }
+      out << target.string() << "\n";
+    }
+    return kExitOk;
+  }
+  std::string text;
+  if (results.size() == 1) {
+    text = DocumentText(*results.front().document, to, catalog);
+  } else if (to == "json") {
+    Json array = Json::array();
+    for (const auto& r : results) array.push_back(Json::parse(codec::WriteJson(*r.document, -1)));
+    text = array.dump(2) + "\n";
+  } else {
+    return Fail(err, MakeError("cli.argument", "--out-dir",
+                               std::to_string(results.size()) +
+                                   " documents were converted: give --out-dir to write them"));
+  }
+  if (!out_file.empty()) {
+    if (auto st = WriteFileAtomically(out_file, text); !st) return Fail(err, st.error());
+  } else {
+    out << text;
+  }
+  return kExitOk;
+}
+
+// ===== rules =====
+
+int RunRules(const std::string& format, std::ostream& out) {
+  Json all = Json::array();
+  for (const auto& r : validate::AllRules()) {
+    if (format == "json") {
+      Json j;
+      j["id"] = r.id;
+      j["severity"] = validate::SeverityName(r.severity);
+      j["document"] = r.kind ? std::string(model::KindName(*r.kind)) : "all";
+      j["source"] = r.source;
+      j["message"] = r.message_en;
+      j["messageRu"] = r.message_ru;
+      all.push_back(std::move(j));
+    } else {
+      out << r.id << "  " << validate::SeverityName(r.severity) << "  "
+          << (r.kind ? model::KindName(*r.kind) : "all") << "  [" << r.source << "]\n    "
+          << r.message_en << "\n    " << r.message_ru << "\n";
+    }
+  }
+  if (format == "json") out << all.dump(2) << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
+  CLI::App app{"eaeu-gateway: validate, convert and exchange the documents of the EAEU common "
+               "process on inspections of medical device manufacturers' quality management "
+               "systems"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Help for every command");
+
+  CommonOptions common;
+  std::string format = "text";
+
+  auto* validate_cmd = app.add_subcommand(
+      "validate",
+      "Validate documents (XML or JSON) against the schemas and the business rules. Exit 0 when "
+      "all are valid (warnings allowed), 1 when one is invalid, 2 when one cannot be read");
+  std::vector<std::string> files;
+  validate_cmd->add_option("FILE", files, "Documents to validate")->required()->check(CLI::ExistingFile);
+  validate_cmd->add_option("--format", format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  AddCommonOptions(*validate_cmd, common);
+
+  auto* convert_cmd = app.add_subcommand(
+      "convert",
+      "Convert a document between its XML and JSON forms, or import the register of inspecting "
+      "organizations from CSV. The result is validated before it is written");
+  std::string to, from, input, out_file, out_dir;
+  convert_cmd->add_option("--to", to, "Target form")->required()->check(CLI::IsMember({"xml", "json"}));
+  convert_cmd->add_option("--from", from, "Source form (default: by content; .csv files are CSV)")
+      ->check(CLI::IsMember({"xml", "json", "csv"}));
+  convert_cmd->add_option("--out", out_file, "Write the result to this file (default: stdout)");
+  convert_cmd->add_option("--out-dir", out_dir,
+                          "Write each document to <EDocId>.<xml|json> in this folder");
+  convert_cmd->add_option("FILE", input, "XML, JSON or CSV input")->required()->check(CLI::ExistingFile);
+  AddCommonOptions(*convert_cmd, common);
+
+  auto* rules_cmd = app.add_subcommand("rules", "List the business rules the validator checks");
+  rules_cmd->add_option("--format", format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e, out, err);
+    return kExitUnusable;
+  }
+
+  if (validate_cmd->parsed()) return RunValidate(common, files, format, out, err);
+  if (convert_cmd->parsed()) {
+    return RunConvert(common, input, to, from, out_file, out_dir, out, err);
+  }
+  if (rules_cmd->parsed()) return RunRules(format, out);
+  return kExitUnusable;
+}
+
+}  // namespace eaeu::app

@@ -1,0 +1,41 @@
+#pragma once
+// Time as the gateway sees it. Everything that needs "now" takes a Clock, so tests inject one.
+
+#include <chrono>
+
+#include "codecs/temporal.hpp"
+
+namespace eaeu {
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  // Wall-clock time; thread-safe.
+  virtual std::chrono::system_clock::time_point Now() const = 0;
+};
+
+class SystemClock final : public Clock {
+ public:
+  std::chrono::system_clock::time_point Now() const override {
+    return std::chrono::system_clock::now();
+  }
+};
+
+// A clock that stands still until it is moved (tests).
+class ManualClock final : public Clock {
+ public:
+  explicit ManualClock(std::chrono::system_clock::time_point now) : now_(now) {}
+  std::chrono::system_clock::time_point Now() const override { return now_; }
+  void Set(std::chrono::system_clock::time_point now) { now_ = now; }
+  void Advance(std::chrono::system_clock::duration d) { now_ += d; }
+
+ private:
+  std::chrono::system_clock::time_point now_;
+};
+
+// The UTC calendar date and date-time of a time point.
+model::Date UtcDate(std::chrono::system_clock::time_point t);
+model::DateTime UtcDateTime(std::chrono::system_clock::time_point t);
+std::chrono::system_clock::time_point FromUtc(const model::DateTime& t);
+
+}  // namespace eaeu

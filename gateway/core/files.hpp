@@ -1,0 +1,19 @@
+#pragma once
+// Reading and writing whole files with limits, and atomic replacement.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "codecs/result.hpp"
+
+namespace eaeu {
+
+// Reads a regular file of at most `max_bytes`; larger files are refused before any is read.
+Result<std::string> ReadFileLimited(const std::filesystem::path& path, uint64_t max_bytes);
+
+// Writes `data` to a temporary file beside `path`, fsyncs it and renames it over `path`.
+Status WriteFileAtomically(const std::filesystem::path& path, std::string_view data);
+
+}  // namespace eaeu

@@ -1,0 +1,104 @@
+#pragma once
+// The validator: a document in (XML or JSON bytes, or a model), a verdict out. XSD first, in the
+// same pass as the parse; then every business rule of rules.md on the typed model.
+//
+// Threading: Validate may be called from any number of threads at once.
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "codecs/catalog.hpp"
+#include "codecs/model.hpp"
+#include "codecs/result.hpp"
+#include "gateway/validate/code_lists.hpp"
+#include "gateway/xml/parser.hpp"
+
+namespace eaeu::deadlines {
+class BusinessCalendar;
+}
+
+namespace eaeu::validate {
+
+enum class Severity { kError, kWarning };
+std::string_view SeverityName(Severity s);
+
+struct Violation {
+  std::string rule_id;  // "IR-05", "XSD", "XML", "JSON"
+  Severity severity = Severity::kError;
+  std::string path;  // element path (or JSON key path for JSON input errors)
+  xml::Position position;
+  std::string message_en;
+  std::string message_ru;
+  std::string source;  // legal source of the rule, e.g. "T1 *.2.1–*.2.2"
+};
+
+enum class Status {
+  kValid,     // no errors (warnings allowed)
+  kInvalid,   // schema or rule errors
+  kUnusable,  // not a document at all: malformed, refused, unknown kind, over a limit
+};
+std::string_view StatusName(Status s);
+
+struct Verdict {
+  Status status = Status::kUnusable;
+  std::optional<model::DocumentKind> kind;
+  std::string e_doc_id;  // when the header could be read
+  std::vector<Violation> violations;
+  std::vector<std::string> notes;  // what was not checked and why
+
+  bool valid() const { return status == Status::kValid; }
+  size_t ErrorCount() const;
+  size_t WarningCount() const;
+  bool Has(std::string_view rule_id) const;
+};
+
+// What the rules need besides the document.
+struct RuleContext {
+  model::Date today;                          // IR-08, IO-02, IO-04 (from an injected clock)
+  std::optional<std::string> sender_country;  // SN-02: the authenticated sender's member state
+  const deadlines::BusinessCalendar* calendar = nullptr;  // IR-13: the reporting state's calendar
+  // SN-04: has the gateway seen a suspension (02) for this certificate number?
+  std::function<bool(std::string_view certificate_id)> suspension_seen;
+};
+
+struct ValidatorSettings {
+  std::filesystem::path schema_catalog;  // schemas/catalog.toml
+  std::filesystem::path code_lists;      // config/codelists (may be absent)
+  xml::ParserLimits limits;
+  uint64_t max_report_file_bytes = 20ull << 20;  // IR-17
+};
+
+enum class InputFormat { kAuto, kXml, kJson };
+
+struct Validation {
+  Verdict verdict;
+  std::optional<model::Document> document;    // when it could be read
+  std::unique_ptr<xml::ParsedDocument> dom;  // the validated DOM (for the signer), XML or JSON
+  bool from_json = false;
+};
+
+class Validator {
+ public:
+  static Result<std::unique_ptr<Validator>> Create(const ValidatorSettings& settings);
+  ~Validator();
+
+  // Decodes, parses and validates. JSON is turned into XML once and that XML is validated.
+  Validation Validate(std::string_view bytes, InputFormat format, const RuleContext& context) const;
+  // Validates a document built elsewhere (CSV import, a codec): serialised once and validated.
+  Validation ValidateModel(model::Document document, const RuleContext& context) const;
+
+  const model::DocumentCatalog& catalog() const;
+  const CodeLists& code_lists() const;
+
+ private:
+  struct Impl;
+  explicit Validator(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace eaeu::validate

@@ -1,0 +1,425 @@
+#include "gateway/xml/parser.hpp"
+
+#include <utility>  // before any Boost or Xerces header that needs std::exchange
+
+#include <xercesc/dom/DOM.hpp>
+#include <xercesc/framework/LocalFileInputSource.hpp>
+#include <xercesc/framework/MemBufInputSource.hpp>
+#include <xercesc/framework/XMLGrammarPoolImpl.hpp>
+#include <xercesc/internal/XMLScanner.hpp>
+#include <xercesc/parsers/XercesDOMParser.hpp>
+#include <xercesc/sax/ErrorHandler.hpp>
+#include <xercesc/sax/Locator.hpp>
+#include <xercesc/sax/SAXParseException.hpp>
+#include <xercesc/util/PlatformUtils.hpp>
+#include <xercesc/util/SecurityManager.hpp>
+#include <xercesc/util/XMLEntityResolver.hpp>
+#include <xercesc/util/XMLResourceIdentifier.hpp>
+#include <xercesc/validators/common/Grammar.hpp>
+
+#include <algorithm>
+#include <mutex>
+
+#include "codecs/xerces_text.hpp"
+
+namespace eaeu::xml {
+
+using namespace xercesc;
+
+void EnsureXercesInitialised() {
+  static std::once_flag once;
+  std::call_once(once, [] { XMLPlatformUtils::Initialize(); });
+}
+
+namespace {
+
+// Thrown from the parser's callbacks to stop a parse that must not go on.
+struct Refusal {
+  std::string code;
+  std::string message;
+};
+
+std::u16string Wide(std::string_view s) { return ToUtf16(s); }
+const XMLCh* X(const std::u16string& s) { return reinterpret_cast<const XMLCh*>(s.c_str()); }
+
+std::string StripFileScheme(std::string uri) {
+  if (uri.rfind("file://", 0) == 0) uri.erase(0, 7);
+  return uri;
+}
+
+bool HasNetworkScheme(std::string_view uri) {
+  const auto colon = uri.find(':');
+  if (colon == std::string_view::npos || colon < 2) return false;  // a path, or C: on Windows
+  const auto scheme = uri.substr(0, colon);
+  return scheme != "file";
+}
+
+// Resolves schema imports to files inside the schema folder; everything else is refused.
+class LocalSchemaResolver final : public XMLEntityResolver {
+ public:
+  explicit LocalSchemaResolver(std::filesystem::path dir) : dir_(std::move(dir)) {}
+
+  InputSource* resolveEntity(XMLResourceIdentifier* id) override {
+    const std::string system = ToUtf8(id->getSystemId());
+    if (system.empty() || HasNetworkScheme(system)) return nullptr;
+    std::filesystem::path path = StripFileScheme(system);
+    if (path.is_relative()) {
+      const std::string base = StripFileScheme(ToUtf8(id->getBaseURI()));
+      path = std::filesystem::path(base).parent_path() / path;
+    }
+    std::error_code ec;
+    path = std::filesystem::weakly_canonical(path, ec);
+    const auto rel = path.lexically_relative(dir_);
+    if (ec || rel.empty() || *rel.begin() == "..") return nullptr;
+    const std::u16string wide = Wide(path.string());
+    return new LocalFileInputSource(X(wide));
+  }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+// Collects the errors of a grammar load.
+class CollectingErrorHandler final : public ErrorHandler {
+ public:
+  void warning(const SAXParseException&) override {}
+  void error(const SAXParseException& e) override { Add(e); }
+  void fatalError(const SAXParseException& e) override { Add(e); }
+  void resetErrors() override { errors.clear(); }
+
+  std::vector<std::string> errors;
+
+ private:
+  void Add(const SAXParseException& e) {
+    errors.push_back(ToUtf8(e.getSystemId()) + ":" + std::to_string(e.getLineNumber()) + ":" +
+                     std::to_string(e.getColumnNumber()) + ": " + ToUtf8(e.getMessage()));
+  }
+};
+
+}  // namespace
+
+// ===== ParsedDocument =====
+
+ParsedDocument::ParsedDocument(DOMDocument* dom, std::vector<Position> positions)
+    : dom_(dom), positions_(std::move(positions)) {}
+
+ParsedDocument::~ParsedDocument() {
+  if (dom_ != nullptr) dom_->release();
+}
+
+const DOMElement& ParsedDocument::root() const { return *dom_->getDocumentElement(); }
+
+namespace {
+
+const DOMElement* NthChild(const DOMElement& parent, const std::string& ns,
+                           const std::string& local, int nth) {
+  for (const DOMNode* n = parent.getFirstChild(); n != nullptr; n = n->getNextSibling()) {
+    if (n->getNodeType() != DOMNode::ELEMENT_NODE) continue;
+    if (EqualsAscii(n->getLocalName(), local) && EqualsAscii(n->getNamespaceURI(), ns) &&
+        --nth == 0) {
+      return static_cast<const DOMElement*>(n);
+    }
+  }
+  return nullptr;
+}
+
+// Index of `target` among the elements of `root` in document order, or -1.
+int64_t DocumentOrderIndex(const DOMElement* root, const DOMElement* target) {
+  int64_t index = 0;
+  const DOMNode* n = root;
+  while (n != nullptr) {
+    if (n->getNodeType() == DOMNode::ELEMENT_NODE) {
+      if (n == target) return index;
+      ++index;
+    }
+    if (n->getFirstChild() != nullptr) {
+      n = n->getFirstChild();
+      continue;
+    }
+    while (n != nullptr && n != root && n->getNextSibling() == nullptr) n = n->getParentNode();
+    if (n == nullptr || n == root) break;
+    n = n->getNextSibling();
+  }
+  return -1;
+}
+
+}  // namespace
+
+Position ParsedDocument::PositionOf(std::string_view path,
+                                    const model::DocumentCatalog& catalog) const {
+  const DOMElement* element = &root();
+  const std::string root_ns = ToUtf8(element->getNamespaceURI());
+  size_t pos = path.find('/', 1);  // skip the root step
+  while (pos != std::string_view::npos && element != nullptr) {
+    const size_t next = path.find('/', pos + 1);
+    std::string_view step = path.substr(pos + 1, next == std::string_view::npos ? next : next - pos - 1);
+    pos = next;
+    int nth = 1;
+    if (const auto br = step.find('['); br != std::string_view::npos) {
+      nth = std::atoi(std::string(step.substr(br + 1)).c_str());
+      step = step.substr(0, br);
+    }
+    const auto colon = step.find(':');
+    if (colon == std::string_view::npos) return {};
+    const auto prefix = step.substr(0, colon);
+    const std::string local(step.substr(colon + 1));
+    const std::string& ns = prefix == "ccdo"   ? catalog.ccdo_ns
+                            : prefix == "csdo" ? catalog.csdo_ns
+                            : prefix == "ds"   ? catalog.ds_ns
+                                               : root_ns;
+    element = NthChild(*element, ns, local, nth);
+  }
+  if (element == nullptr) return {};
+  const int64_t index = DocumentOrderIndex(&root(), element);
+  if (index < 0 || static_cast<size_t>(index) >= positions_.size()) return {};
+  return positions_[static_cast<size_t>(index)];
+}
+
+// ===== GrammarPool =====
+
+struct GrammarPool::Impl {
+  std::unique_ptr<XMLGrammarPoolImpl> pool;
+};
+
+GrammarPool::GrammarPool(SchemaCatalog catalog, std::unique_ptr<Impl> impl)
+    : catalog_(std::move(catalog)), impl_(std::move(impl)) {}
+
+GrammarPool::~GrammarPool() = default;
+
+Result<std::shared_ptr<const GrammarPool>> GrammarPool::Load(const SchemaCatalog& catalog) {
+  EnsureXercesInitialised();
+  auto impl = std::make_unique<Impl>();
+  impl->pool = std::make_unique<XMLGrammarPoolImpl>(XMLPlatformUtils::fgMemoryManager);
+  {
+    LocalSchemaResolver resolver(catalog.directory);
+    CollectingErrorHandler errors;
+    XercesDOMParser loader(nullptr, XMLPlatformUtils::fgMemoryManager, impl->pool.get());
+    loader.setDoNamespaces(true);
+    loader.setDoSchema(true);
+    loader.setValidationSchemaFullChecking(true);
+    loader.setHandleMultipleImports(true);
+    loader.setDisableDefaultEntityResolution(true);
+    loader.setXMLEntityResolver(&resolver);
+    loader.setErrorHandler(&errors);
+    loader.useCachedGrammarInParse(true);
+    loader.cacheGrammarFromParse(true);
+    for (const auto& schema : catalog.schemas) {
+      const std::u16string path = Wide(schema.path.string());
+      Grammar* grammar = nullptr;
+      try {
+        grammar = loader.loadGrammar(X(path), Grammar::SchemaGrammarType, true);
+      } catch (const XMLException& e) {
+        return MakeError("schema.load", schema.path.string(), ToUtf8(e.getMessage()));
+      } catch (const DOMException& e) {
+        return MakeError("schema.load", schema.path.string(), ToUtf8(e.getMessage()));
+      }
+      if (!errors.errors.empty()) {
+        return MakeError("schema.load", schema.path.string(), errors.errors.front());
+      }
+      if (grammar == nullptr) {
+        return MakeError("schema.load", schema.path.string(), "the schema could not be loaded");
+      }
+    }
+  }
+  impl->pool->lockPool();
+  return std::shared_ptr<const GrammarPool>(new GrammarPool(catalog, std::move(impl)));
+}
+
+// ===== SecureParser =====
+
+class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
+ public:
+  Impl(std::shared_ptr<const GrammarPool> pool, ParserLimits limits)
+      : XercesDOMParser(nullptr, XMLPlatformUtils::fgMemoryManager, pool->impl_->pool.get()),
+        pool_(std::move(pool)),
+        limits_(limits) {
+    const auto& docs = pool_->catalog().documents;
+    prefixes_ = {{docs.ccdo_ns, "ccdo"}, {docs.csdo_ns, "csdo"}, {docs.ds_ns, "ds"}};
+    for (const auto& info : docs.documents) prefixes_.emplace_back(info.ns, "doc");
+    security_.setEntityExpansionLimit(100);
+    setSecurityManager(&security_);
+    setDoNamespaces(true);
+    setHandleMultipleImports(true);
+    setLoadSchema(false);  // never follow xsi:schemaLocation
+    setLoadExternalDTD(false);
+    setSkipDTDValidation(true);
+    setDisableDefaultEntityResolution(true);
+    setCreateEntityReferenceNodes(false);
+    setCreateCommentNodes(false);
+    setIncludeIgnorableWhitespace(false);
+    setExitOnFirstFatalError(true);
+    setValidationConstraintFatal(false);
+    useCachedGrammarInParse(true);
+    cacheGrammarFromParse(false);
+    setErrorHandler(this);
+  }
+
+  ParseResult Run(std::string_view bytes, bool validate) {
+    ParseResult result;
+    issues_.clear();
+    positions_.clear();
+    frames_.clear();
+    depth_ = 0;
+    schema_issues_ = 0;
+    if (bytes.size() > limits_.max_document_bytes) {
+      result.issues.push_back(XmlIssue{true, "xml.limit", "", {},
+                                       "the document is " + std::to_string(bytes.size()) +
+                                           " bytes, over the limit of " +
+                                           std::to_string(limits_.max_document_bytes)});
+      return result;
+    }
+    setDoSchema(validate);
+    setValidationScheme(validate ? Val_Always : Val_Never);
+    MemBufInputSource source(reinterpret_cast<const XMLByte*>(bytes.data()), bytes.size(),
+                             "document", false);
+    bool fatal = false;
+    try {
+      parse(source);
+    } catch (const Refusal& r) {
+      issues_.insert(issues_.begin(), XmlIssue{true, r.code, CurrentPath(), position_, r.message});
+      fatal = true;
+    } catch (const XMLException& e) {
+      issues_.insert(issues_.begin(),
+                     XmlIssue{true, "xml.malformed", "", {}, ToUtf8(e.getMessage())});
+      fatal = true;
+    } catch (const DOMException& e) {
+      issues_.insert(issues_.begin(),
+                     XmlIssue{true, "xml.malformed", "", {}, ToUtf8(e.getMessage())});
+      fatal = true;
+    }
+    for (const auto& issue : issues_) fatal = fatal || issue.fatal;
+    if (!fatal && getDocument() != nullptr && getDocument()->getDocumentElement() == nullptr) {
+      issues_.push_back(XmlIssue{true, "xml.malformed", "", {}, "the document has no root"});
+      fatal = true;
+    }
+    if (!fatal) {
+      DOMDocument* dom = adoptDocument();
+      result.document.reset(new ParsedDocument(dom, std::move(positions_)));
+    }
+    resetDocumentPool();
+    // A fatal issue goes first, so that callers can report the reason the parse stopped.
+    std::stable_partition(issues_.begin(), issues_.end(), [](const XmlIssue& i) { return i.fatal; });
+    result.issues = std::move(issues_);
+    issues_ = {};
+    positions_ = {};
+    return result;
+  }
+
+ private:
+  struct Frame {
+    std::string path;
+    std::vector<std::pair<std::string, int>> child_counts;
+  };
+
+  std::string CurrentPath() const { return frames_.empty() ? std::string() : frames_.back().path; }
+
+  std::string_view PrefixFor(const std::string& ns, const XMLCh* instance_prefix,
+                             std::string& storage) const {
+    for (const auto& [uri, prefix] : prefixes_) {
+      if (uri == ns) return prefix;
+    }
+    storage = ToUtf8(instance_prefix);
+    return storage;
+  }
+
+  void UpdatePosition() {
+    if (const Locator* locator = getScanner()->getLocator()) {
+      position_ = Position{static_cast<int64_t>(locator->getLineNumber()),
+                           static_cast<int64_t>(locator->getColumnNumber())};
+    }
+  }
+
+  void startElement(const XMLElementDecl& decl, const unsigned int url_id, const XMLCh* const prefix,
+                    const RefVectorOf<XMLAttr>& attrs, const XMLSize_t attr_count,
+                    const bool is_empty, const bool is_root) override {
+    UpdatePosition();
+    const std::string ns = ToUtf8(getScanner()->getURIText(url_id));
+    const std::string local = ToUtf8(decl.getBaseName());
+    if (is_root && pool_->catalog().documents.FindByRoot(ns, local) == nullptr) {
+      throw Refusal{"xml.unknown-root",
+                    "unknown document root {" + ns + "}" + local +
+                        ": not one of the documents in the schema catalogue"};
+    }
+    if (++depth_ > limits_.max_depth) {
+      throw Refusal{"xml.limit", "elements nested deeper than " +
+                                     std::to_string(limits_.max_depth) + " levels"};
+    }
+    std::string storage;
+    std::string step(PrefixFor(ns, prefix, storage));
+    step += ':';
+    step += local;
+    int count = 1;
+    if (!frames_.empty()) {
+      auto& counts = frames_.back().child_counts;
+      auto it = std::find_if(counts.begin(), counts.end(),
+                             [&](const auto& c) { return c.first == step; });
+      if (it == counts.end()) {
+        counts.emplace_back(step, 1);
+      } else {
+        count = ++it->second;
+      }
+    }
+    if (count > 1) step += "[" + std::to_string(count) + "]";
+    frames_.push_back(Frame{(frames_.empty() ? std::string() : frames_.back().path) + "/" + step, {}});
+    positions_.push_back(position_);
+    XercesDOMParser::startElement(decl, url_id, prefix, attrs, attr_count, is_empty, is_root);
+    if (is_empty) {
+      frames_.pop_back();
+      --depth_;
+    }
+  }
+
+  void endElement(const XMLElementDecl& decl, const unsigned int url_id, const bool is_root,
+                  const XMLCh* const prefix) override {
+    XercesDOMParser::endElement(decl, url_id, is_root, prefix);
+    if (!frames_.empty()) frames_.pop_back();
+    --depth_;
+  }
+
+  void doctypeDecl(const DTDElementDecl&, const XMLCh* const, const XMLCh* const, const bool,
+                   const bool) override {
+    UpdatePosition();
+    throw Refusal{"xml.doctype",
+                  "a DOCTYPE declaration is not allowed (no DTDs, no entities, no external "
+                  "references)"};
+  }
+
+  // ErrorHandler
+  void warning(const SAXParseException&) override {}
+  void error(const SAXParseException& e) override {
+    if (schema_issues_++ >= limits_.max_issues) return;
+    issues_.push_back(XmlIssue{false, "xsd", CurrentPath(),
+                               Position{static_cast<int64_t>(e.getLineNumber()),
+                                        static_cast<int64_t>(e.getColumnNumber())},
+                               ToUtf8(e.getMessage())});
+  }
+  void fatalError(const SAXParseException& e) override {
+    issues_.push_back(XmlIssue{true, "xml.malformed", CurrentPath(),
+                               Position{static_cast<int64_t>(e.getLineNumber()),
+                                        static_cast<int64_t>(e.getColumnNumber())},
+                               ToUtf8(e.getMessage())});
+  }
+  void resetErrors() override {}
+
+  std::shared_ptr<const GrammarPool> pool_;
+  ParserLimits limits_;
+  SecurityManager security_;
+  std::vector<std::pair<std::string, std::string>> prefixes_;
+  std::vector<XmlIssue> issues_;
+  std::vector<Position> positions_;
+  std::vector<Frame> frames_;
+  Position position_;
+  uint32_t depth_ = 0;
+  uint32_t schema_issues_ = 0;
+};
+
+SecureParser::SecureParser(std::shared_ptr<const GrammarPool> pool, ParserLimits limits)
+    : impl_(std::make_unique<Impl>(std::move(pool), limits)) {}
+
+SecureParser::~SecureParser() = default;
+
+ParseResult SecureParser::Parse(std::string_view bytes, bool validate) {
+  return impl_->Run(bytes, validate);
+}
+
+}  // namespace eaeu::xml
