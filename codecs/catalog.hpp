@@ -26,9 +26,7 @@ struct DocumentCatalog {
   std::string ds_ns;
   std::array<DocumentInfo, kDocumentKindCount> documents;  // indexed by DocumentKind
 
-  const DocumentInfo& Info(DocumentKind kind) const {
-    return documents[static_cast<size_t>(kind)];
-  }
+  const DocumentInfo& Info(DocumentKind kind) const { return documents[static_cast<size_t>(kind)]; }
   const DocumentInfo* FindByRoot(std::string_view ns, std::string_view local) const;
   const DocumentInfo* FindByStructure(std::string_view structure_code) const;
   const std::string& NamespaceOf(Ns ns, DocumentKind kind) const;

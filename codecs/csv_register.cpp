@@ -97,8 +97,8 @@ class Row {
   }
   void Fail(std::string_view column, std::string message) {
     if (!error_) {
-      error_ = MakeError("csv.value", "line " + std::to_string(line_) + ", column " +
-                                          std::string(column),
+      error_ = MakeError("csv.value",
+                         "line " + std::to_string(line_) + ", column " + std::string(column),
                          std::move(message));
     }
   }
@@ -112,8 +112,7 @@ class Row {
 };
 
 std::vector<model::Communication> Contacts(const Row& row, std::string_view phones,
-                                           std::string_view emails,
-                                           std::string_view website = {}) {
+                                           std::string_view emails, std::string_view website = {}) {
   std::vector<model::Communication> out;
   auto add = [&](std::string_view column, const char* code) {
     if (column.empty()) return;
@@ -150,8 +149,14 @@ model::t3::Organization Organization(Row& row) {
   address.post_code = row.Optional("address_post_code");
   org.addresses.push_back(std::move(address));
   org.contacts = Contacts(row, "phones", "emails", "website");
+  if (org.contacts.empty()) {
+    row.Fail("phones", "the organization needs a phone, an e-mail or a website (T3 1.5)");
+  }
   org.head.full_name = Name(row, "head");
   org.head.contacts = Contacts(row, "head_phones", "head_emails");
+  if (org.head.contacts.empty()) {
+    row.Fail("head_phones", "the head of the organization needs a phone or an e-mail (T3 1.6)");
+  }
   org.group_codes = Split(row.Get("group_codes"), ';');
   if (org.group_codes.empty()) row.Fail("group_codes", "at least one group code is required");
   auto& auth = org.authorization;
@@ -181,6 +186,9 @@ std::optional<model::t3::Inspector> Inspector(Row& row) {
   model::t3::Inspector in;
   in.full_name = Name(row, "inspector");
   in.contacts = Contacts(row, "inspector_phones", "inspector_emails");
+  if (in.contacts.empty()) {
+    row.Fail("inspector_phones", "the inspector needs a phone or an e-mail (T3 2.2)");
+  }
   in.competence.attestation_date = row.RequiredDate("attestation_date");
   in.competence.attestation_validity_date = row.RequiredDate("attestation_valid_until");
   in.competence.subgroup_names = Split(row.Get("subgroup_names"), ';');
@@ -200,6 +208,9 @@ std::optional<model::t3::Inspector> Inspector(Row& row) {
       break;
     }
     in.education.push_back(model::t3::Education{f[0], *year, f[2]});
+  }
+  if (in.education.empty()) {
+    row.Fail("education", "the inspector needs at least one higher education entry (T3 2.5)");
   }
   for (const auto& item : Split(row.Get("training"), ';')) {
     auto f = SplitFields(item);
@@ -242,7 +253,9 @@ std::string FoldKey(std::string_view country, std::string_view name) {
 
 }  // namespace
 
-const std::vector<std::string_view>& RegisterCsvColumns() { return kColumns; }
+const std::vector<std::string_view>& RegisterCsvColumns() {
+  return kColumns;
+}
 
 Result<std::vector<std::vector<std::string>>> ParseCsv(std::string_view text, char separator) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // UTF-8 BOM
@@ -324,9 +337,9 @@ Result<std::vector<model::RegisterEntry>> ReadRegisterCsv(std::string_view text,
       return MakeError("csv.unknown-column", "line 1", "column \"" + name + "\" appears twice");
     }
   }
-  for (auto required : {"organization_name", "legal_form_code", "address_country", "group_codes",
-                        "auth_country", "auth_doc_kind", "auth_doc_name", "auth_doc_number",
-                        "auth_doc_date"}) {
+  for (auto required :
+       {"organization_name", "legal_form_code", "address_country", "group_codes", "auth_country",
+        "auth_doc_kind", "auth_doc_name", "auth_doc_number", "auth_doc_date"}) {
     if (!index.contains(required)) {
       return MakeError("csv.missing-column", "line 1",
                        std::string("required column \"") + required + "\" is missing");

@@ -16,15 +16,39 @@ using model::FieldOpts;
 using model::Ns;
 
 bool IsXmlText(std::string_view text) {
-  for (size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return false;
-    // U+FFFE and U+FFFF (EF BF BE / EF BF BF) are not XML characters.
-    if (c == 0xEF && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xBF &&
-        (static_cast<unsigned char>(text[i + 2]) == 0xBE ||
-         static_cast<unsigned char>(text[i + 2]) == 0xBF)) {
+  // Decodes strict UTF-8 (no overlong forms, no surrogates) and checks each code point against
+  // the XML 1.0 Char production: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-].
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    uint32_t cp = 0;
+    size_t length = 0;
+    if (lead < 0x80) {
+      cp = lead;
+      length = 1;
+    } else if (lead >= 0xC2 && lead <= 0xDF) {
+      cp = lead & 0x1Fu;
+      length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      cp = lead & 0x0Fu;
+      length = 3;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      cp = lead & 0x07u;
+      length = 4;
+    } else {
       return false;
     }
+    if (i + length > text.size()) return false;
+    for (size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0u) != 0x80u) return false;
+      cp = (cp << 6) | (next & 0x3Fu);
+    }
+    const bool overlong = (length == 3 && cp < 0x800) || (length == 4 && cp < 0x10000);
+    const bool allowed = cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
+                         (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
+    if (overlong || !allowed) return false;
+    i += length;
   }
   return true;
 }
@@ -98,15 +122,15 @@ class JsonReadVisitor {
     if (error_) return;
     for (auto it = object_.begin(); it != object_.end(); ++it) {
       if (!used_.contains(it.key())) {
-        Fail(Child(path_, it.key()), "unknown key \"" + it.key() + "\"");
+        Fail(Child(path_, it.key()), "unknown key \"" + it.key() + "\"", "json.unknown-key");
         return;
       }
     }
   }
 
  private:
-  void Fail(const std::string& where, std::string message) {
-    if (!error_) error_ = MakeError("json.model", where, std::move(message));
+  void Fail(const std::string& where, std::string message, const char* code = "json.model") {
+    if (!error_) error_ = MakeError(code, where, std::move(message));
   }
 
   std::optional<std::string> String(const Json& j, const std::string& where) {
@@ -182,7 +206,7 @@ class JsonReadVisitor {
     }
     for (auto it = j.begin(); it != j.end(); ++it) {
       if (it.key() != "mediaType" && it.key() != "fileName" && it.key() != "base64") {
-        Fail(Child(where, it.key()), "unknown key \"" + it.key() + "\"");
+        Fail(Child(where, it.key()), "unknown key \"" + it.key() + "\"", "json.unknown-key");
         return;
       }
     }

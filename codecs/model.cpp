@@ -20,7 +20,9 @@ EDocHeader& HeaderOf(Document& d) {
   return std::visit([](auto& doc) -> EDocHeader& { return doc.header; }, d);
 }
 
-std::string_view KindName(DocumentKind kind) { return kKindNames[static_cast<size_t>(kind)]; }
+std::string_view KindName(DocumentKind kind) {
+  return kKindNames[static_cast<size_t>(kind)];
+}
 
 std::optional<DocumentKind> KindFromName(std::string_view name) {
   for (size_t i = 0; i < kKindNames.size(); ++i) {

@@ -230,7 +230,7 @@ struct MedicalProduct {  // *.2.3.2
   bool operator==(const MedicalProduct&) const = default;
 };
 
-struct InspectedGroup {  // *.2.3
+struct InspectedGroup {                   // *.2.3
   std::optional<std::string> group_code;
   std::string process_kind_code;
   std::vector<MedicalProduct> products;
@@ -754,7 +754,9 @@ enum class DocumentKind : uint8_t {
 };
 inline constexpr int kDocumentKindCount = 6;
 
-inline DocumentKind KindOf(const Document& d) { return static_cast<DocumentKind>(d.index()); }
+inline DocumentKind KindOf(const Document& d) {
+  return static_cast<DocumentKind>(d.index());
+}
 const EDocHeader& HeaderOf(const Document& d);
 EDocHeader& HeaderOf(Document& d);
 

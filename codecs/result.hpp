@@ -15,15 +15,13 @@ struct Error {
   std::string where;    // element path, JSON key path or CSV line; empty when not applicable
   std::string message;  // human-readable reason, in English
 
-  std::string ToString() const {
-    return where.empty() ? message : where + ": " + message;
-  }
+  std::string ToString() const { return where.empty() ? message : where + ": " + message; }
 };
 
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit
+  Result(T value) : data_(std::in_place_index<0>, std::move(value)) {}      // NOLINT: implicit
   Result(Error error) : data_(std::in_place_index<1>, std::move(error)) {}  // NOLINT: implicit
 
   bool ok() const { return data_.index() == 0; }

@@ -26,7 +26,9 @@ std::string Pad(int value, int width) {
 
 }  // namespace
 
-bool IsLeapYear(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+bool IsLeapYear(int year) {
+  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
 
 int DaysInMonth(int year, int month) {
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -55,8 +57,7 @@ int64_t Date::DayNumber() const {
   const int64_t year_of_era = y - era * 400;
   const int64_t month_from_march = (month + 9) % 12;
   const int64_t day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
-  const int64_t day_of_era =
-      year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  const int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
   return era * 146097 + day_of_era - 719468;
 }
 
@@ -66,10 +67,12 @@ Date Date::FromDayNumber(int64_t days) {
   const int64_t day_of_era = days - era * 146097;
   const int64_t year_of_era =
       (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const int64_t day_of_year =
+      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
   const int64_t month_from_march = (5 * day_of_year + 2) / 153;
   const int d = static_cast<int>(day_of_year - (153 * month_from_march + 2) / 5 + 1);
-  const int m = static_cast<int>(month_from_march < 10 ? month_from_march + 3 : month_from_march - 9);
+  const int m =
+      static_cast<int>(month_from_march < 10 ? month_from_march + 3 : month_from_march - 9);
   const int y = static_cast<int>(year_of_era + era * 400 + (m <= 2 ? 1 : 0));
   return Date{y, m, d};
 }
@@ -115,7 +118,9 @@ std::optional<YearMonth> YearMonth::Parse(std::string_view text) {
   return YearMonth{*y, *m};
 }
 
-std::string YearMonth::ToString() const { return Pad(year, 4) + "-" + Pad(month, 2); }
+std::string YearMonth::ToString() const {
+  return Pad(year, 4) + "-" + Pad(month, 2);
+}
 
 std::optional<Year> Year::Parse(std::string_view text) {
   if (text.size() != 4) return std::nullopt;
@@ -124,7 +129,9 @@ std::optional<Year> Year::Parse(std::string_view text) {
   return Year{*y};
 }
 
-std::string Year::ToString() const { return Pad(value, 4); }
+std::string Year::ToString() const {
+  return Pad(value, 4);
+}
 
 std::optional<Decimal1> Decimal1::Parse(std::string_view text) {
   if (!text.empty() && text.front() == '+') text.remove_prefix(1);

@@ -1,7 +1,7 @@
 #include "codecs/xml_reader.hpp"
 
-#include <xercesc/dom/DOMElement.hpp>
 #include <xercesc/dom/DOMAttr.hpp>
+#include <xercesc/dom/DOMElement.hpp>
 #include <xercesc/dom/DOMNode.hpp>
 
 #include <optional>

@@ -35,8 +35,7 @@ namespace {
 
 class XmlWriteVisitor {
  public:
-  XmlWriteVisitor(std::string& out, const model::DocumentCatalog& catalog,
-                  model::DocumentKind kind)
+  XmlWriteVisitor(std::string& out, const model::DocumentCatalog& catalog, model::DocumentKind kind)
       : out_(out), catalog_(catalog), kind_(kind) {}
 
   template <class T>

@@ -25,7 +25,9 @@ struct ProbeVisitor {
 
 // A struct of the model: it has a static Fields(visitor, self).
 template <class T>
-concept Composite = requires(ProbeVisitor& v, T& t) { T::Fields(v, t); };
+concept Composite = requires(ProbeVisitor& v, T& t) {
+  T::Fields(v, t);
+};
 
 // "EDocHeader" -> "eDocHeader": the JSON key of an XML local name.
 inline std::string CamelKey(const char* name) {

@@ -36,7 +36,7 @@ fs::path DataDir() {
 
 struct CommonOptions {
   std::string catalog;
-  std::string code_lists;
+  std::vector<std::string> code_lists;
   std::string today;
   std::string sender;
   uint64_t max_bytes = 128ull << 20;
@@ -45,8 +45,9 @@ struct CommonOptions {
 void AddCommonOptions(CLI::App& cmd, CommonOptions& o) {
   cmd.add_option("--catalog", o.catalog, "Schema catalogue (default: <data>/schemas/catalog.toml)");
   cmd.add_option("--codelists", o.code_lists,
-                 "Folder of code lists (default: <data>/config/codelists)");
-  cmd.add_option("--today", o.today, "Date the rules take as today, YYYY-MM-DD (default: UTC today)");
+                 "Folder of code lists, may be repeated (default: <data>/config/codelists)");
+  cmd.add_option("--today", o.today,
+                 "Date the rules take as today, YYYY-MM-DD (default: UTC today)");
   cmd.add_option("--sender", o.sender,
                  "Member state of the sender (AM, BY, KZ, KG, RU), for rule SN-02");
   cmd.add_option("--max-bytes", o.max_bytes, "Largest document accepted, in bytes")
@@ -55,8 +56,13 @@ void AddCommonOptions(CLI::App& cmd, CommonOptions& o) {
 
 Result<std::unique_ptr<validate::Validator>> MakeValidator(const CommonOptions& o) {
   validate::ValidatorSettings settings;
-  settings.schema_catalog = o.catalog.empty() ? DataDir() / "schemas/catalog.toml" : fs::path(o.catalog);
-  settings.code_lists = o.code_lists.empty() ? DataDir() / "config/codelists" : fs::path(o.code_lists);
+  settings.schema_catalog =
+      o.catalog.empty() ? DataDir() / "schemas/catalog.toml" : fs::path(o.catalog);
+  if (o.code_lists.empty()) {
+    settings.code_lists.push_back(DataDir() / "config/codelists");
+  } else {
+    settings.code_lists.assign(o.code_lists.begin(), o.code_lists.end());
+  }
   settings.limits.max_document_bytes = o.max_bytes;
   return validate::Validator::Create(settings);
 }
@@ -115,7 +121,8 @@ void PrintVerdictText(std::ostream& out, const std::string& file, const validate
   for (const auto& x : v.violations) {
     out << "  " << validate::SeverityName(x.severity) << " " << x.rule_id;
     if (!x.path.empty()) out << " at " << x.path;
-    if (x.position.line > 0) out << " (line " << x.position.line << ", column " << x.position.column << ")";
+    if (x.position.line > 0)
+      out << " (line " << x.position.line << ", column " << x.position.column << ")";
     out << "\n    " << x.message_en << "\n    " << x.message_ru << "\n";
   }
   for (const auto& n : v.notes) out << "  note: " << n << "\n";
@@ -284,9 +291,10 @@ int RunRules(const std::string& format, std::ostream& out) {
 }  // namespace
 
 int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
-  CLI::App app{"eaeu-gateway: validate, convert and exchange the documents of the EAEU common "
-               "process on inspections of medical device manufacturers' quality management "
-               "systems"};
+  CLI::App app{
+      "eaeu-gateway: validate, convert and exchange the documents of the EAEU common "
+      "process on inspections of medical device manufacturers' quality management "
+      "systems"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Help for every command");
 
@@ -298,7 +306,9 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
       "Validate documents (XML or JSON) against the schemas and the business rules. Exit 0 when "
       "all are valid (warnings allowed), 1 when one is invalid, 2 when one cannot be read");
   std::vector<std::string> files;
-  validate_cmd->add_option("FILE", files, "Documents to validate")->required()->check(CLI::ExistingFile);
+  validate_cmd->add_option("FILE", files, "Documents to validate")
+      ->required()
+      ->check(CLI::ExistingFile);
   validate_cmd->add_option("--format", format, "Output format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
@@ -309,13 +319,17 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
       "Convert a document between its XML and JSON forms, or import the register of inspecting "
       "organizations from CSV. The result is validated before it is written");
   std::string to, from, input, out_file, out_dir;
-  convert_cmd->add_option("--to", to, "Target form")->required()->check(CLI::IsMember({"xml", "json"}));
+  convert_cmd->add_option("--to", to, "Target form")
+      ->required()
+      ->check(CLI::IsMember({"xml", "json"}));
   convert_cmd->add_option("--from", from, "Source form (default: by content; .csv files are CSV)")
       ->check(CLI::IsMember({"xml", "json", "csv"}));
   convert_cmd->add_option("--out", out_file, "Write the result to this file (default: stdout)");
   convert_cmd->add_option("--out-dir", out_dir,
                           "Write each document to <EDocId>.<xml|json> in this folder");
-  convert_cmd->add_option("FILE", input, "XML, JSON or CSV input")->required()->check(CLI::ExistingFile);
+  convert_cmd->add_option("FILE", input, "XML, JSON or CSV input")
+      ->required()
+      ->check(CLI::ExistingFile);
   AddCommonOptions(*convert_cmd, common);
 
   auto* rules_cmd = app.add_subcommand("rules", "List the business rules the validator checks");

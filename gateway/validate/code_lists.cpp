@@ -18,6 +18,24 @@ std::string Fold(std::string_view name) {
 
 }  // namespace
 
+Result<CodeLists> CodeLists::LoadDirectories(const std::vector<std::filesystem::path>& dirs) {
+  CodeLists lists;
+  for (const auto& dir : dirs) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) {
+      return MakeError("codelist.folder", dir.string(), "is not a folder of code lists");
+    }
+    auto one = LoadDirectory(dir);
+    if (!one) return one.error();
+    for (auto& [id, list] : one->lists_) {
+      auto& target = lists.lists_[id];
+      target.codes.merge(list.codes);
+      target.code_by_name.merge(list.code_by_name);
+    }
+  }
+  return lists;
+}
+
 Result<CodeLists> CodeLists::LoadDirectory(const std::filesystem::path& dir) {
   CodeLists lists;
   std::error_code ec;
@@ -54,7 +72,9 @@ void CodeLists::Add(std::string list_id, std::string code, std::string name) {
   list.codes.insert(std::move(code));
 }
 
-bool CodeLists::Has(std::string_view list_id) const { return lists_.find(list_id) != lists_.end(); }
+bool CodeLists::Has(std::string_view list_id) const {
+  return lists_.find(list_id) != lists_.end();
+}
 
 bool CodeLists::Contains(std::string_view list_id, std::string_view code) const {
   auto it = lists_.find(list_id);

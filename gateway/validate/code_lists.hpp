@@ -10,14 +10,15 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "codecs/result.hpp"
 
 namespace eaeu::validate {
 
 // The lists the rules know, by id (file name without .tsv).
-inline constexpr std::string_view kCountryList = "P.CLS.019";    // ISO 3166-1 alpha-2
-inline constexpr std::string_view kLegalFormList = "P.CLS.054";  // Decision 54 of 2 Apr 2019
+inline constexpr std::string_view kCountryList = "P.CLS.019";     // ISO 3166-1 alpha-2
+inline constexpr std::string_view kLegalFormList = "P.CLS.054";   // Decision 54 of 2 Apr 2019
 inline constexpr std::string_view kDeviceKindList = "P.CLS.064";  // EAEU nomenclature
 inline constexpr std::string_view kDeviceGroupList = "D106.A2";   // Annex 2 to Decision 106
 inline constexpr std::string_view kCertificateStatusList = "RC.STATUS";  // register statuses
@@ -26,6 +27,8 @@ class CodeLists {
  public:
   // Loads every "<id>.tsv" in `dir`; a missing folder is an empty set, a bad line an error.
   static Result<CodeLists> LoadDirectory(const std::filesystem::path& dir);
+  // Loads several folders; a list in a later folder adds to the same list of an earlier one.
+  static Result<CodeLists> LoadDirectories(const std::vector<std::filesystem::path>& dirs);
 
   void Add(std::string list_id, std::string code, std::string name = {});
   bool Has(std::string_view list_id) const;

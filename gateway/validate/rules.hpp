@@ -83,8 +83,8 @@ Rule For(const RuleText& text, F check) {
 // A rule for every kind of document.
 template <class F>
 Rule ForAll(const RuleText& text, F check) {
-  return Rule{text.id, text.severity, text.source, text.message_en, text.message_ru,
-              std::nullopt, check};
+  return Rule{text.id,         text.severity, text.source, text.message_en,
+              text.message_ru, std::nullopt,  check};
 }
 
 const std::vector<Rule>& AllRules();
@@ -106,7 +106,8 @@ class Walker {
     if constexpr (model::detail::IsOptional<V>::value) {
       if (field) Visit(ns, name, *field, opts, -1);
     } else if constexpr (model::detail::IsVector<V>::value) {
-      for (size_t i = 0; i < field.size(); ++i) Visit(ns, name, field[i], opts, static_cast<int>(i));
+      for (size_t i = 0; i < field.size(); ++i)
+        Visit(ns, name, field[i], opts, static_cast<int>(i));
     } else {
       Visit(ns, name, field, opts, -1);
     }
@@ -138,14 +139,15 @@ void ForEach(const Doc& document, const model::DocumentCatalog& catalog, F f) {
 // Every code whose external list is loaded must be in it (IR-01 in Table 1, GN-01 elsewhere).
 template <class Doc>
 void CheckClassifiers(const Doc& doc, const RuleEnv& env, Findings& out) {
-  ForEach<std::string>(doc, env.catalog, [&](const std::string& value, const std::string& path,
-                                             const model::FieldOpts& opts) {
-    const char* list = opts.List();
-    if (list == nullptr || !env.lists.Has(list)) return;
-    if (!env.lists.Contains(list, value)) {
-      out.push_back({path, "\"" + value + "\" is not in " + CodeLists::Describe(list)});
-    }
-  });
+  ForEach<std::string>(
+      doc, env.catalog,
+      [&](const std::string& value, const std::string& path, const model::FieldOpts& opts) {
+        const char* list = opts.List();
+        if (list == nullptr || !env.lists.Has(list)) return;
+        if (!env.lists.Contains(list, value)) {
+          out.push_back({path, "\"" + value + "\" is not in " + CodeLists::Describe(list)});
+        }
+      });
 }
 
 // The root path of a document, e.g. "/doc:MedicalProductQmsInspectionDetails".

@@ -13,7 +13,9 @@
 
 namespace eaeu::validate {
 
-std::string_view SeverityName(Severity s) { return s == Severity::kError ? "error" : "warning"; }
+std::string_view SeverityName(Severity s) {
+  return s == Severity::kError ? "error" : "warning";
+}
 
 std::string_view StatusName(Status s) {
   switch (s) {
@@ -33,7 +35,9 @@ size_t Verdict::ErrorCount() const {
   }));
 }
 
-size_t Verdict::WarningCount() const { return violations.size() - ErrorCount(); }
+size_t Verdict::WarningCount() const {
+  return violations.size() - ErrorCount();
+}
 
 bool Verdict::Has(std::string_view rule_id) const {
   return std::any_of(violations.begin(), violations.end(),
@@ -49,12 +53,14 @@ Violation FromXmlIssue(const xml::XmlIssue& issue, bool with_position) {
   v.path = issue.path;
   if (with_position) v.position = issue.position;
   v.message_en = issue.message;
-  v.message_ru = issue.code == "xsd" ? "Нарушение XML-схемы: " + issue.message
-                 : issue.code == "xml.doctype"
-                     ? "Объявление DOCTYPE не допускается (DTD, сущности и внешние ссылки запрещены)"
-                 : issue.code == "xml.unknown-root" ? "Неизвестный корневой элемент документа: " + issue.message
-                 : issue.code == "xml.limit"        ? "Превышено ограничение: " + issue.message
-                                                    : "Документ не является корректным XML: " + issue.message;
+  v.message_ru =
+      issue.code == "xsd" ? "Нарушение XML-схемы: " + issue.message
+      : issue.code == "xml.doctype"
+          ? "Объявление DOCTYPE не допускается (DTD, сущности и внешние ссылки запрещены)"
+      : issue.code == "xml.unknown-root"
+          ? "Неизвестный корневой элемент документа: " + issue.message
+      : issue.code == "xml.limit" ? "Превышено ограничение: " + issue.message
+                                  : "Документ не является корректным XML: " + issue.message;
   v.source = issue.code == "xsd" ? "XML schema" : "XML 1.0";
   return v;
 }
@@ -64,15 +70,16 @@ Violation FromCodecError(const Error& e, std::string rule_id) {
   v.rule_id = std::move(rule_id);
   v.path = e.where;
   v.message_en = e.message;
-  v.message_ru = (v.rule_id == "JSON" ? "Ошибка в JSON-документе: " : "Ошибка структуры документа: ") +
-                 e.message;
+  v.message_ru =
+      (v.rule_id == "JSON" ? "Ошибка в JSON-документе: " : "Ошибка структуры документа: ") +
+      e.message;
   v.source = v.rule_id == "JSON" ? "documents.md (JSON form)" : "XML schema";
   return v;
 }
 
 InputFormat Detect(std::string_view bytes) {
-  if (bytes.size() >= 2 && ((bytes[0] == '\xFE' && bytes[1] == '\xFF') ||
-                            (bytes[0] == '\xFF' && bytes[1] == '\xFE'))) {
+  if (bytes.size() >= 2 &&
+      ((bytes[0] == '\xFE' && bytes[1] == '\xFF') || (bytes[0] == '\xFF' && bytes[1] == '\xFE'))) {
     return InputFormat::kXml;  // UTF-16 with a byte-order mark
   }
   if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
@@ -163,7 +170,8 @@ struct Validator::Impl {
     }
     for (auto list : ListsFor(kind)) {
       if (!lists.Has(list)) {
-        env.Note("code list " + CodeLists::Describe(list) + " not loaded: its codes were checked by form only");
+        env.Note("code list " + CodeLists::Describe(list) +
+                 " not loaded: its codes were checked by form only");
       }
     }
   }
@@ -184,9 +192,8 @@ struct Validator::Impl {
       return out;
     }
     out.verdict.status = Status::kInvalid;  // settled by Finish
-    const auto* info = catalog().FindByRoot(
-        xml::ToUtf8(parsed.document->root().getNamespaceURI()),
-        xml::ToUtf8(parsed.document->root().getLocalName()));
+    const auto* info = catalog().FindByRoot(xml::ToUtf8(parsed.document->root().getNamespaceURI()),
+                                            xml::ToUtf8(parsed.document->root().getLocalName()));
     if (info != nullptr) out.verdict.kind = info->kind;
     if (model_from_json) {
       out.document = std::move(model_from_json);
@@ -220,7 +227,7 @@ Result<std::unique_ptr<Validator>> Validator::Create(const ValidatorSettings& se
   if (!catalog) return catalog.error();
   auto pool = xml::GrammarPool::Load(*catalog);
   if (!pool) return pool.error();
-  auto lists = CodeLists::LoadDirectory(settings.code_lists);
+  auto lists = CodeLists::LoadDirectories(settings.code_lists);
   if (!lists) return lists.error();
   auto impl = std::make_unique<Impl>();
   impl->settings = settings;
@@ -233,12 +240,15 @@ Validation Validator::Validate(std::string_view bytes, InputFormat format,
                                const RuleContext& context) const {
   if (bytes.size() > impl_->settings.limits.max_document_bytes) {
     Validation out;
-    out.verdict.violations.push_back(FromXmlIssue(
-        xml::XmlIssue{true, "xml.limit", "", {},
-                      "the document is " + std::to_string(bytes.size()) +
-                          " bytes, over the limit of " +
-                          std::to_string(impl_->settings.limits.max_document_bytes)},
-        false));
+    out.verdict.violations.push_back(
+        FromXmlIssue(xml::XmlIssue{true,
+                                   "xml.limit",
+                                   "",
+                                   {},
+                                   "the document is " + std::to_string(bytes.size()) +
+                                       " bytes, over the limit of " +
+                                       std::to_string(impl_->settings.limits.max_document_bytes)},
+                     false));
     return out;
   }
   if (format == InputFormat::kAuto) format = Detect(bytes);
@@ -260,8 +270,9 @@ Validation Validator::Validate(std::string_view bytes, InputFormat format,
     out.verdict.violations.push_back(FromCodecError(document.error(), "JSON"));
     // A JSON document with a wrong or missing value is invalid; one that cannot be read is not a
     // document at all.
+    const auto& code = document.error().code;
     out.verdict.status =
-        document.error().code == "json.model" ? Status::kInvalid : Status::kUnusable;
+        code == "json.model" || code == "json.unknown-key" ? Status::kInvalid : Status::kUnusable;
     return out;
   }
   return ValidateModel(std::move(document.value()), context);
@@ -272,7 +283,11 @@ Validation Validator::ValidateModel(model::Document document, const RuleContext&
   return impl_->FromXml(xml, context, true, std::move(document));
 }
 
-const model::DocumentCatalog& Validator::catalog() const { return impl_->catalog(); }
-const CodeLists& Validator::code_lists() const { return impl_->lists; }
+const model::DocumentCatalog& Validator::catalog() const {
+  return impl_->catalog();
+}
+const CodeLists& Validator::code_lists() const {
+  return impl_->lists;
+}
 
 }  // namespace eaeu::validate

@@ -67,8 +67,8 @@ struct RuleContext {
 };
 
 struct ValidatorSettings {
-  std::filesystem::path schema_catalog;  // schemas/catalog.toml
-  std::filesystem::path code_lists;      // config/codelists (may be absent)
+  std::filesystem::path schema_catalog;           // schemas/catalog.toml
+  std::vector<std::filesystem::path> code_lists;  // folders of code lists (may be absent)
   xml::ParserLimits limits;
   uint64_t max_report_file_bytes = 20ull << 20;  // IR-17
 };
@@ -77,7 +77,7 @@ enum class InputFormat { kAuto, kXml, kJson };
 
 struct Validation {
   Verdict verdict;
-  std::optional<model::Document> document;    // when it could be read
+  std::optional<model::Document> document;   // when it could be read
   std::unique_ptr<xml::ParsedDocument> dom;  // the validated DOM (for the signer), XML or JSON
   bool from_json = false;
 };

@@ -39,8 +39,12 @@ struct Refusal {
   std::string message;
 };
 
-std::u16string Wide(std::string_view s) { return ToUtf16(s); }
-const XMLCh* X(const std::u16string& s) { return reinterpret_cast<const XMLCh*>(s.c_str()); }
+std::u16string Wide(std::string_view s) {
+  return ToUtf16(s);
+}
+const XMLCh* X(const std::u16string& s) {
+  return reinterpret_cast<const XMLCh*>(s.c_str());
+}
 
 std::string StripFileScheme(std::string uri) {
   if (uri.rfind("file://", 0) == 0) uri.erase(0, 7);
@@ -107,7 +111,9 @@ ParsedDocument::~ParsedDocument() {
   if (dom_ != nullptr) dom_->release();
 }
 
-const DOMElement& ParsedDocument::root() const { return *dom_->getDocumentElement(); }
+const DOMElement& ParsedDocument::root() const {
+  return *dom_->getDocumentElement();
+}
 
 namespace {
 
@@ -152,7 +158,8 @@ Position ParsedDocument::PositionOf(std::string_view path,
   size_t pos = path.find('/', 1);  // skip the root step
   while (pos != std::string_view::npos && element != nullptr) {
     const size_t next = path.find('/', pos + 1);
-    std::string_view step = path.substr(pos + 1, next == std::string_view::npos ? next : next - pos - 1);
+    std::string_view step =
+        path.substr(pos + 1, next == std::string_view::npos ? next : next - pos - 1);
     pos = next;
     int nth = 1;
     if (const auto br = step.find('['); br != std::string_view::npos) {
@@ -262,7 +269,10 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
     depth_ = 0;
     schema_issues_ = 0;
     if (bytes.size() > limits_.max_document_bytes) {
-      result.issues.push_back(XmlIssue{true, "xml.limit", "", {},
+      result.issues.push_back(XmlIssue{true,
+                                       "xml.limit",
+                                       "",
+                                       {},
                                        "the document is " + std::to_string(bytes.size()) +
                                            " bytes, over the limit of " +
                                            std::to_string(limits_.max_document_bytes)});
@@ -288,6 +298,10 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
       fatal = true;
     }
     for (const auto& issue : issues_) fatal = fatal || issue.fatal;
+    if (fatal) {
+      // Schema messages about a document that could not be read only repeat the reason.
+      std::erase_if(issues_, [](const XmlIssue& i) { return !i.fatal; });
+    }
     if (!fatal && getDocument() != nullptr && getDocument()->getDocumentElement() == nullptr) {
       issues_.push_back(XmlIssue{true, "xml.malformed", "", {}, "the document has no root"});
       fatal = true;
@@ -298,7 +312,8 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
     }
     resetDocumentPool();
     // A fatal issue goes first, so that callers can report the reason the parse stopped.
-    std::stable_partition(issues_.begin(), issues_.end(), [](const XmlIssue& i) { return i.fatal; });
+    std::stable_partition(issues_.begin(), issues_.end(),
+                          [](const XmlIssue& i) { return i.fatal; });
     result.issues = std::move(issues_);
     issues_ = {};
     positions_ = {};
@@ -329,24 +344,23 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
     }
   }
 
-  void startElement(const XMLElementDecl& decl, const unsigned int url_id, const XMLCh* const prefix,
-                    const RefVectorOf<XMLAttr>& attrs, const XMLSize_t attr_count,
-                    const bool is_empty, const bool is_root) override {
+  void startElement(const XMLElementDecl& decl, const unsigned int url_id,
+                    const XMLCh* const prefix, const RefVectorOf<XMLAttr>& attrs,
+                    const XMLSize_t attr_count, const bool is_empty, const bool is_root) override {
     UpdatePosition();
     const std::string ns = ToUtf8(getScanner()->getURIText(url_id));
     const std::string local = ToUtf8(decl.getBaseName());
     if (is_root && pool_->catalog().documents.FindByRoot(ns, local) == nullptr) {
-      throw Refusal{"xml.unknown-root",
-                    "unknown document root {" + ns + "}" + local +
-                        ": not one of the documents in the schema catalogue"};
+      throw Refusal{"xml.unknown-root", "unknown document root {" + ns + "}" + local +
+                                            ": not one of the documents in the schema catalogue"};
     }
     if (++depth_ > limits_.max_depth) {
-      throw Refusal{"xml.limit", "elements nested deeper than " +
-                                     std::to_string(limits_.max_depth) + " levels"};
+      throw Refusal{"xml.limit",
+                    "elements nested deeper than " + std::to_string(limits_.max_depth) + " levels"};
     }
     std::string storage;
     std::string step(PrefixFor(ns, prefix, storage));
-    step += ':';
+    if (!step.empty()) step += ':';
     step += local;
     int count = 1;
     if (!frames_.empty()) {
@@ -360,7 +374,8 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
       }
     }
     if (count > 1) step += "[" + std::to_string(count) + "]";
-    frames_.push_back(Frame{(frames_.empty() ? std::string() : frames_.back().path) + "/" + step, {}});
+    frames_.push_back(
+        Frame{(frames_.empty() ? std::string() : frames_.back().path) + "/" + step, {}});
     positions_.push_back(position_);
     XercesDOMParser::startElement(decl, url_id, prefix, attrs, attr_count, is_empty, is_root);
     if (is_empty) {

@@ -10,7 +10,8 @@ namespace {
 Result<std::string> RequiredString(const toml::table& table, std::string_view key,
                                    const std::string& where) {
   const auto* node = table.get(key);
-  if (node == nullptr) return MakeError("catalog.missing", where + "." + std::string(key), "missing");
+  if (node == nullptr)
+    return MakeError("catalog.missing", where + "." + std::string(key), "missing");
   const auto value = node->value<std::string>();
   if (!value || value->empty()) {
     return MakeError("catalog.type", where + "." + std::string(key), "must be a non-empty string");
@@ -24,9 +25,10 @@ Status CheckKeys(const toml::table& table, std::initializer_list<std::string_vie
     bool known = false;
     for (auto a : allowed) known = known || a == key.str();
     if (!known) {
-      return MakeError("catalog.unknown-key", where.empty() ? std::string(key.str())
-                                                            : where + "." + std::string(key.str()),
-                       "unknown key");
+      return MakeError(
+          "catalog.unknown-key",
+          where.empty() ? std::string(key.str()) : where + "." + std::string(key.str()),
+          "unknown key");
     }
   }
   return Ok{};
@@ -37,7 +39,8 @@ Result<std::filesystem::path> SchemaPath(const std::filesystem::path& dir, const
   std::filesystem::path path = std::filesystem::weakly_canonical(dir / file);
   const auto rel = path.lexically_relative(dir);
   if (rel.empty() || *rel.begin() == "..") {
-    return MakeError("catalog.path", where, "schema file \"" + file + "\" is outside " + dir.string());
+    return MakeError("catalog.path", where,
+                     "schema file \"" + file + "\" is outside " + dir.string());
   }
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
@@ -53,8 +56,7 @@ Result<SchemaCatalog> LoadSchemaCatalog(const std::filesystem::path& file) {
   try {
     root = toml::parse_file(file.string());
   } catch (const toml::parse_error& e) {
-    return MakeError("catalog.syntax",
-                     file.string() + ":" + std::to_string(e.source().begin.line),
+    return MakeError("catalog.syntax", file.string() + ":" + std::to_string(e.source().begin.line),
                      std::string(e.description()));
   }
   SchemaCatalog catalog;
@@ -96,8 +98,8 @@ Result<SchemaCatalog> LoadSchemaCatalog(const std::filesystem::path& file) {
     const std::string where = "document[" + std::to_string(i) + "]";
     const auto* t = (*documents)[i].as_table();
     if (t == nullptr) return MakeError("catalog.type", where, "must be a table");
-    if (auto st = CheckKeys(*t, {"kind", "root", "namespace", "file", "structure", "messages"},
-                            where);
+    if (auto st =
+            CheckKeys(*t, {"kind", "root", "namespace", "file", "structure", "messages"}, where);
         !st) {
       return st.error();
     }
@@ -105,7 +107,8 @@ Result<SchemaCatalog> LoadSchemaCatalog(const std::filesystem::path& file) {
     if (!kind_name) return kind_name.error();
     const auto kind = model::KindFromName(*kind_name);
     if (!kind) {
-      return MakeError("catalog.value", where + ".kind", "unknown document kind \"" + *kind_name + "\"");
+      return MakeError("catalog.value", where + ".kind",
+                       "unknown document kind \"" + *kind_name + "\"");
     }
     if (!seen.insert(*kind).second) {
       return MakeError("catalog.value", where + ".kind", "\"" + *kind_name + "\" appears twice");

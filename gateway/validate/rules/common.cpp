@@ -18,47 +18,49 @@ bool IsEmail(const std::string& id) {
 template <class Doc>
 void CheckProfiles(const Doc& doc, const RuleEnv& env, Findings& out) {
   constexpr bool kTable1 = std::is_same_v<Doc, model::InspectionReport>;
-  ForEach<model::Communication>(doc, env.catalog, [&](const model::Communication& c,
-                                                      const std::string& path, auto&&) {
-    if (!c.channel_code) {
-      // The basis type has the code 0..1; Tables 2-4 require it (reading G-R2).
-      if (!kTable1) out.push_back({path, "CommunicationChannelCode is required"});
-    } else if (*c.channel_code != "TE" && *c.channel_code != "EM" && *c.channel_code != "FX" &&
-               *c.channel_code != "AO") {
-      out.push_back({path + "/csdo:CommunicationChannelCode",
-                     "channel code \"" + *c.channel_code + "\" is not one of TE, EM, FX, AO"});
-    }
-    if (c.channel_code == "EM") {
-      for (size_t i = 0; i < c.channel_ids.size(); ++i) {
-        if (!IsEmail(c.channel_ids[i])) {
-          out.push_back({path + "/" + model::PathStep(model::Ns::kCsdo, "CommunicationChannelId",
-                                                      static_cast<int>(i)),
-                         "\"" + c.channel_ids[i] + "\" is not an e-mail address"});
+  ForEach<model::Communication>(
+      doc, env.catalog, [&](const model::Communication& c, const std::string& path, auto&&) {
+        if (!c.channel_code) {
+          // The basis type has the code 0..1; Tables 2-4 require it (reading G-R2).
+          if (!kTable1) out.push_back({path, "CommunicationChannelCode is required"});
+        } else if (*c.channel_code != "TE" && *c.channel_code != "EM" && *c.channel_code != "FX" &&
+                   *c.channel_code != "AO") {
+          out.push_back({path + "/csdo:CommunicationChannelCode",
+                         "channel code \"" + *c.channel_code + "\" is not one of TE, EM, FX, AO"});
         }
-      }
-    }
-  });
-  ForEach<model::FullName>(doc, env.catalog, [&](const model::FullName& n, const std::string& path,
-                                                 auto&&) {
-    if (!n.first_name) out.push_back({path, "FirstName is required"});
-    if (!n.last_name) out.push_back({path, "LastName is required"});
-  });
-  ForEach<model::Authority>(doc, env.catalog, [&](const model::Authority& a,
-                                                  const std::string& path, auto&&) {
-    if (!a.unified_country_code) out.push_back({path, "UnifiedCountryCode is required"});
-    if (!a.authority_id && !a.authority_name) {
-      out.push_back({path, "AuthorityId or AuthorityName is required"});
-    }
-  });
+        if (c.channel_code == "EM") {
+          for (size_t i = 0; i < c.channel_ids.size(); ++i) {
+            if (!IsEmail(c.channel_ids[i])) {
+              out.push_back({path + "/" +
+                                 model::PathStep(model::Ns::kCsdo, "CommunicationChannelId",
+                                                 static_cast<int>(i)),
+                             "\"" + c.channel_ids[i] + "\" is not an e-mail address"});
+            }
+          }
+        }
+      });
+  ForEach<model::FullName>(doc, env.catalog,
+                           [&](const model::FullName& n, const std::string& path, auto&&) {
+                             if (!n.first_name) out.push_back({path, "FirstName is required"});
+                             if (!n.last_name) out.push_back({path, "LastName is required"});
+                           });
+  ForEach<model::Authority>(doc, env.catalog,
+                            [&](const model::Authority& a, const std::string& path, auto&&) {
+                              if (!a.unified_country_code)
+                                out.push_back({path, "UnifiedCountryCode is required"});
+                              if (!a.authority_id && !a.authority_name) {
+                                out.push_back({path, "AuthorityId or AuthorityName is required"});
+                              }
+                            });
   if constexpr (!kTable1) {
-    ForEach<model::Address>(doc, env.catalog, [&](const model::Address& a,
-                                                  const std::string& path, auto&&) {
-      if (!a.address_kind_code) out.push_back({path, "AddressKindCode is required"});
-      if (!a.unified_country_code) out.push_back({path, "UnifiedCountryCode is required"});
-      if (a.city_name.has_value() == a.settlement_name.has_value()) {
-        out.push_back({path, "exactly one of CityName and SettlementName is required"});
-      }
-    });
+    ForEach<model::Address>(
+        doc, env.catalog, [&](const model::Address& a, const std::string& path, auto&&) {
+          if (!a.address_kind_code) out.push_back({path, "AddressKindCode is required"});
+          if (!a.unified_country_code) out.push_back({path, "UnifiedCountryCode is required"});
+          if (a.city_name.has_value() == a.settlement_name.has_value()) {
+            out.push_back({path, "exactly one of CityName and SettlementName is required"});
+          }
+        });
     CheckClassifiers(doc, env, out);
   }
 }
@@ -71,17 +73,17 @@ void CheckHeader(const model::Document& document, const RuleEnv& env, Findings& 
   bool message_ok = false;
   for (const auto& m : info.messages) message_ok = message_ok || m == header.inf_envelope_code;
   if (!message_ok) {
-    out.push_back({base + "/csdo:InfEnvelopeCode",
-                   "\"" + header.inf_envelope_code + "\" is not a message code of " + info.root +
-                       " (" + Join(info.messages) + ")"});
+    out.push_back({base + "/csdo:InfEnvelopeCode", "\"" + header.inf_envelope_code +
+                                                       "\" is not a message code of " + info.root +
+                                                       " (" + Join(info.messages) + ")"});
   }
   if (header.e_doc_code != info.structure_code) {
     out.push_back({base + "/csdo:EDocCode", "\"" + header.e_doc_code + "\" does not match " +
                                                 info.root + " (" + info.structure_code + ")"});
   }
   if (!IsRfc4122Uuid(header.e_doc_id)) {
-    out.push_back({base + "/csdo:EDocId",
-                   "\"" + header.e_doc_id + "\" is not a lower-case RFC 4122 UUID"});
+    out.push_back(
+        {base + "/csdo:EDocId", "\"" + header.e_doc_id + "\" is not a lower-case RFC 4122 UUID"});
   }
   if (header.e_doc_ref_id && !IsRfc4122Uuid(*header.e_doc_ref_id)) {
     out.push_back({base + "/csdo:EDocRefId",

@@ -30,8 +30,9 @@ void ForEachSiteInspection(const InspectionReport& doc, const RuleEnv& env, F f)
   if (!doc.report) return;
   const auto& objects = doc.report->manufacturer.objects;
   for (size_t o = 0; o < objects.size(); ++o) {
-    const std::string object_path = ManufacturerPath(env) + "/" +
-                                     PathStep(Ns::kDoc, "InspectionObjectDetails", static_cast<int>(o));
+    const std::string object_path =
+        ManufacturerPath(env) + "/" +
+        PathStep(Ns::kDoc, "InspectionObjectDetails", static_cast<int>(o));
     for (size_t s = 0; s < objects[o].inspections.size(); ++s) {
       f(objects[o].inspections[s],
         object_path + "/" + PathStep(Ns::kDoc, "SiteInspectionDetails", static_cast<int>(s)));
@@ -53,11 +54,13 @@ struct AddressPlace {
 std::vector<AddressPlace> AddressPlaces(const InspectionReport& doc, const RuleEnv& env) {
   std::vector<AddressPlace> places;
   const std::string applicant = ApplicationPath(env) + "/doc:ApplicantManufacturerDetails";
-  places.push_back({&doc.application.manufacturer.address, applicant + "/ccdo:SubjectAddressDetails", "1"});
+  places.push_back(
+      {&doc.application.manufacturer.address, applicant + "/ccdo:SubjectAddressDetails", "1"});
   const auto& sites = doc.application.manufacturer.sites;
   for (size_t i = 0; i < sites.size(); ++i) {
     places.push_back({&sites[i].address,
-                      applicant + "/" + PathStep(Ns::kDoc, "ProductionSiteDetails", static_cast<int>(i)) +
+                      applicant + "/" +
+                          PathStep(Ns::kDoc, "ProductionSiteDetails", static_cast<int>(i)) +
                           "/ccdo:SubjectAddressDetails",
                       "2"});
   }
@@ -80,18 +83,20 @@ void CheckCodeLists(const InspectionReport& doc, const RuleEnv& env, Findings& o
   for (const auto& place : AddressPlaces(doc, env)) {
     const auto& kind = place.address->address_kind_code;
     if (kind && *kind != place.expected_kind) {
-      out.push_back({place.path + "/csdo:AddressKindCode",
-                     "address kind " + *kind + " where " + place.expected_kind +
-                         (std::string(place.expected_kind) == "1" ? " (registration)" : " (actual)") +
-                         " is required (reading R-07)"});
+      out.push_back(
+          {place.path + "/csdo:AddressKindCode",
+           "address kind " + *kind + " where " + place.expected_kind +
+               (std::string(place.expected_kind) == "1" ? " (registration)" : " (actual)") +
+               " is required (reading R-07)"});
     }
   }
-  ForEach<std::string>(doc, env.catalog, [&](const std::string& value, const std::string& path,
-                                             const model::FieldOpts& opts) {
-    if (opts.risk_class && value != "1" && value != "2a" && value != "2b" && value != "3") {
-      out.push_back({path, "risk class \"" + value + "\" is not one of 1, 2a, 2b, 3"});
-    }
-  });
+  ForEach<std::string>(
+      doc, env.catalog,
+      [&](const std::string& value, const std::string& path, const model::FieldOpts& opts) {
+        if (opts.risk_class && value != "1" && value != "2a" && value != "2b" && value != "3") {
+          out.push_back({path, "risk class \"" + value + "\" is not one of 1, 2a, 2b, 3"});
+        }
+      });
   CheckClassifiers(doc, env, out);
 }
 
@@ -118,8 +123,9 @@ void CheckProcessSets(const InspectionReport& doc, const RuleEnv& env, Findings&
     std::set_difference(required.begin(), required.end(), present.begin(), present.end(),
                         std::inserter(missing, missing.end()));
     if (!extra.empty()) {
-      out.push_back({path, "report kind " + kind + " (reading R-03: item 2.1) does not allow process " +
-                               Codes(extra) + "; allowed: " + Codes(allowed)});
+      out.push_back({path, "report kind " + kind +
+                               " (reading R-03: item 2.1) does not allow process " + Codes(extra) +
+                               "; allowed: " + Codes(allowed)});
     }
     if (!missing.empty()) {
       out.push_back({path, "report kind " + kind + " (reading R-03: item 2.1) requires process " +
@@ -158,9 +164,9 @@ void CheckConclusionReason(const InspectionReport& doc, const RuleEnv& env, Find
 void CheckInspectionDates(const InspectionReport& doc, const RuleEnv& env, Findings& out) {
   ForEachSiteInspection(doc, env, [&](const model::t1::SiteInspection& s, const std::string& path) {
     if (s.end_date < s.start_date) {
-      out.push_back({path + "/doc:InspectionEndDate", "ends " + s.end_date.ToString() +
-                                                          ", before it starts " +
-                                                          s.start_date.ToString()});
+      out.push_back(
+          {path + "/doc:InspectionEndDate",
+           "ends " + s.end_date.ToString() + ", before it starts " + s.start_date.ToString()});
     }
   });
 }
@@ -261,7 +267,8 @@ void CheckRemediation(const InspectionReport& doc, const RuleEnv& env, Findings&
       if (!date) continue;
       counted = true;
       if (due < *date) {
-        out.push_back({path + "/" + PathStep(Ns::kDoc, "NonconformityDetails", static_cast<int>(i)) +
+        out.push_back({path + "/" +
+                           PathStep(Ns::kDoc, "NonconformityDetails", static_cast<int>(i)) +
                            "/doc:NonconformityRemediationDate",
                        date->ToString() + " is after business day 30 (" + due.ToString() +
                            ") from the end of the inspection " + s.end_date.ToString()});
@@ -275,8 +282,9 @@ void CheckRemediation(const InspectionReport& doc, const RuleEnv& env, Findings&
 
 void CheckReportingCountry(const InspectionReport& doc, const RuleEnv& env, Findings& out) {
   if (doc.report && !IsMemberState(doc.report->country_code)) {
-    out.push_back({ReportPath(env) + "/csdo:UnifiedCountryCode",
-                   "\"" + doc.report->country_code + "\" is not a member state (AM, BY, KZ, KG, RU)"});
+    out.push_back(
+        {ReportPath(env) + "/csdo:UnifiedCountryCode",
+         "\"" + doc.report->country_code + "\" is not a member state (AM, BY, KZ, KG, RU)"});
   }
 }
 
@@ -337,7 +345,8 @@ void CheckReportFile(const InspectionReport& doc, const RuleEnv& env, Findings& 
     return;
   }
   if (*size > env.max_report_file_bytes) {
-    out.push_back({path, "the report file is " + std::to_string(*size) + " bytes, over the limit of " +
+    out.push_back({path, "the report file is " + std::to_string(*size) +
+                             " bytes, over the limit of " +
                              std::to_string(env.max_report_file_bytes)});
     return;
   }
@@ -371,64 +380,68 @@ void AddInspectionReportRules(std::vector<Rule>& rules) {
        "Коды видов процессов СМК не соответствуют виду отчета (01/03: из 10–50, обязательно 20, "
        "30, 40, 50; 02: из 10, 30, 60, обязательно 30 и 60)"},
       CheckProcessSets));
-  rules.push_back(For<R>({"IR-03", Severity::kError, "T1 *.2.3.1, last paragraph (reading R-04)",
-                          "A site of risk class 3 requires process code 10 in every site inspection",
-                          "При классе риска 3 в каждом инспектировании площадки обязателен код "
-                          "процесса 10"},
-                         CheckHighRisk));
-  rules.push_back(For<R>({"IR-04", Severity::kError, "T1 *.2.4–*.2.5 (reading R-02)",
-                          "A negative conclusion needs its reason; a positive one must not carry one",
-                          "Отрицательное заключение требует описания причины; положительное не "
-                          "должно его содержать"},
-                         CheckConclusionReason));
-  rules.push_back(For<R>({"IR-05", Severity::kError, "T1 *.2.1–*.2.2",
-                          "A site inspection ends before it starts",
-                          "Дата окончания инспекции раньше даты её начала"},
-                         CheckInspectionDates));
-  rules.push_back(For<R>({"IR-06", Severity::kError, "T1 1.2, 2.3",
-                          "The report is dated before the last site inspection ended, or the "
-                          "application after the report",
-                          "Отчет датирован раньше окончания последней инспекции либо заявка — позже "
-                          "отчета"},
-                         CheckReportDate));
+  rules.push_back(
+      For<R>({"IR-03", Severity::kError, "T1 *.2.3.1, last paragraph (reading R-04)",
+              "A site of risk class 3 requires process code 10 in every site inspection",
+              "При классе риска 3 в каждом инспектировании площадки обязателен код "
+              "процесса 10"},
+             CheckHighRisk));
+  rules.push_back(
+      For<R>({"IR-04", Severity::kError, "T1 *.2.4–*.2.5 (reading R-02)",
+              "A negative conclusion needs its reason; a positive one must not carry one",
+              "Отрицательное заключение требует описания причины; положительное не "
+              "должно его содержать"},
+             CheckConclusionReason));
+  rules.push_back(For<R>(
+      {"IR-05", Severity::kError, "T1 *.2.1–*.2.2", "A site inspection ends before it starts",
+       "Дата окончания инспекции раньше даты её начала"},
+      CheckInspectionDates));
+  rules.push_back(
+      For<R>({"IR-06", Severity::kError, "T1 1.2, 2.3",
+              "The report is dated before the last site inspection ended, or the "
+              "application after the report",
+              "Отчет датирован раньше окончания последней инспекции либо заявка — позже "
+              "отчета"},
+             CheckReportDate));
   rules.push_back(For<R>({"IR-07", Severity::kError, "R106 §33, §39, §41",
                           "The report's expiry must be after its date and no later than 3 years "
                           "after it",
                           "Срок действия отчета должен быть позже его даты и не более 3 лет с даты "
                           "выдачи"},
                          CheckExpiry));
-  rules.push_back(For<R>({"IR-08", Severity::kWarning, "T1 2.5–2.6",
-                          "A report marked in force has expired",
-                          "Отчет со статусом «действующий» истек"},
-                         CheckExpiredInForce));
+  rules.push_back(
+      For<R>({"IR-08", Severity::kWarning, "T1 2.5–2.6", "A report marked in force has expired",
+              "Отчет со статусом «действующий» истек"},
+             CheckExpiredInForce));
   rules.push_back(For<R>({"IR-09", Severity::kError, "T1 1.7, 2",
                           "A report exists only for an application with status 3 (completed)",
                           "Отчет допускается только для заявки со статусом 3 (выполнена)"},
                          CheckReportNeedsCompleted));
-  rules.push_back(For<R>({"IR-10", Severity::kWarning, "T1 1.7, 2",
-                          "A completed application carries no report",
-                          "Выполненная заявка не содержит отчета"},
-                         CheckCompletedHasReport));
+  rules.push_back(
+      For<R>({"IR-10", Severity::kWarning, "T1 1.7, 2", "A completed application carries no report",
+              "Выполненная заявка не содержит отчета"},
+             CheckCompletedHasReport));
   rules.push_back(For<R>({"IR-11", Severity::kError, "T1 1.3, 2.1; R106 §41",
                           "The report kind does not go with the application kind",
                           "Вид отчета не соответствует виду инспектирования в заявке"},
                          CheckKinds));
-  rules.push_back(For<R>({"IR-12", Severity::kError, "R106 §22; RU135",
-                          "A positive conclusion is not allowed with a nonconformity graded 5 or 6, "
-                          "or more than two graded 4",
-                          "Положительное заключение не допускается при несоответствии с оценкой 5 "
-                          "или 6 либо более чем двух с оценкой 4"},
-                         CheckPositiveWithGraveNonconformities));
+  rules.push_back(
+      For<R>({"IR-12", Severity::kError, "R106 §22; RU135",
+              "A positive conclusion is not allowed with a nonconformity graded 5 or 6, "
+              "or more than two graded 4",
+              "Положительное заключение не допускается при несоответствии с оценкой 5 "
+              "или 6 либо более чем двух с оценкой 4"},
+             CheckPositiveWithGraveNonconformities));
   rules.push_back(For<R>({"IR-13", Severity::kWarning, "R106 §22",
                           "A nonconformity is remediated later than 30 business days after the end "
                           "of its site inspection",
                           "Срок устранения несоответствия позже 30 рабочих дней после окончания "
                           "инспекции"},
                          CheckRemediation));
-  rules.push_back(For<R>({"IR-14", Severity::kError, "T1 2.4",
-                          "The reporting country is not a member state",
-                          "Страна, представившая отчет, не является государством-членом"},
-                         CheckReportingCountry));
+  rules.push_back(
+      For<R>({"IR-14", Severity::kError, "T1 2.4", "The reporting country is not a member state",
+              "Страна, представившая отчет, не является государством-членом"},
+             CheckReportingCountry));
   rules.push_back(For<R>({"IR-15", Severity::kError, "T1 2.8.8",
                           "A previous inspection is not dated before this report",
                           "Предыдущее инспектирование датировано не ранее настоящего отчета"},

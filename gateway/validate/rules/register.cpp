@@ -12,7 +12,8 @@ using model::PathStep;
 using model::RegisterEntry;
 
 std::string OrganizationPath(const RuleEnv& env) {
-  return Root(env.catalog, model::DocumentKind::kRegisterEntry) + "/doc:InspectingOrganizationDetails";
+  return Root(env.catalog, model::DocumentKind::kRegisterEntry) +
+         "/doc:InspectingOrganizationDetails";
 }
 
 std::string InspectorPath(const RuleEnv& env, size_t i) {
@@ -29,10 +30,11 @@ void CheckAttestationTerm(const RegisterEntry& doc, const RuleEnv& env, Findings
     const auto& c = doc.inspectors[i].competence;
     if (c.attestation_validity_date <= c.attestation_date ||
         c.attestation_date.AddYears(3) < c.attestation_validity_date) {
-      out.push_back({InspectorPath(env, i) + "/doc:InspectorCompetenceDetails/doc:AttestationValidityDate",
-                     c.attestation_validity_date.ToString() + " is not within (" +
-                         c.attestation_date.ToString() + ", " +
-                         c.attestation_date.AddYears(3).ToString() + "]"});
+      out.push_back(
+          {InspectorPath(env, i) + "/doc:InspectorCompetenceDetails/doc:AttestationValidityDate",
+           c.attestation_validity_date.ToString() + " is not within (" +
+               c.attestation_date.ToString() + ", " + c.attestation_date.AddYears(3).ToString() +
+               "]"});
     }
   }
 }
@@ -41,9 +43,10 @@ void CheckAttestationEnded(const RegisterEntry& doc, const RuleEnv& env, Finding
   for (size_t i = 0; i < doc.inspectors.size(); ++i) {
     const auto& c = doc.inspectors[i].competence;
     if (c.attestation_validity_date < env.context.today) {
-      out.push_back({InspectorPath(env, i) + "/doc:InspectorCompetenceDetails/doc:AttestationValidityDate",
-                     PersonName(doc.inspectors[i].full_name) + ": attestation ended on " +
-                         c.attestation_validity_date.ToString()});
+      out.push_back(
+          {InspectorPath(env, i) + "/doc:InspectorCompetenceDetails/doc:AttestationValidityDate",
+           PersonName(doc.inspectors[i].full_name) + ": attestation ended on " +
+               c.attestation_validity_date.ToString()});
     }
   }
 }
@@ -59,13 +62,14 @@ void CheckSubgroups(const RegisterEntry& doc, const RuleEnv& env, Findings& out)
     const auto& names = doc.inspectors[i].competence.subgroup_names;
     for (size_t k = 0; k < names.size(); ++k) {
       const auto code = env.lists.CodeForName(kDeviceGroupList, names[k]);
-      const std::string path = InspectorPath(env, i) + "/doc:InspectorCompetenceDetails/" +
-                               PathStep(Ns::kDoc, "MedicalProductSubgroupName", static_cast<int>(k));
+      const std::string path =
+          InspectorPath(env, i) + "/doc:InspectorCompetenceDetails/" +
+          PathStep(Ns::kDoc, "MedicalProductSubgroupName", static_cast<int>(k));
       if (!code) {
         out.push_back({path, "\"" + names[k] + "\" is not a subgroup name of the loaded list"});
       } else if (std::find(groups.begin(), groups.end(), *code) == groups.end()) {
-        out.push_back({path, "\"" + names[k] + "\" (" + *code +
-                                 ") is not among the organization's groups"});
+        out.push_back(
+            {path, "\"" + names[k] + "\" (" + *code + ") is not among the organization's groups"});
       }
     }
   }
@@ -74,8 +78,9 @@ void CheckSubgroups(const RegisterEntry& doc, const RuleEnv& env, Findings& out)
 void CheckAuthorisationExpired(const RegisterEntry& doc, const RuleEnv& env, Findings& out) {
   const auto& validity = doc.organization.authorization.validity_date;
   if (validity && *validity < env.context.today) {
-    out.push_back({OrganizationPath(env) + "/doc:InspectionAuthorizationDocDetails/csdo:DocValidityDate",
-                   "expired on " + validity->ToString()});
+    out.push_back(
+        {OrganizationPath(env) + "/doc:InspectionAuthorizationDocDetails/csdo:DocValidityDate",
+         "expired on " + validity->ToString()});
   }
 }
 
@@ -84,16 +89,17 @@ void CheckExperience(const RegisterEntry& doc, const RuleEnv& env, Findings& out
     int64_t tenths = 0;
     for (const auto& e : doc.inspectors[i].experience) tenths += e.service_years.tenths;
     if (tenths < 30) {
-      out.push_back({InspectorPath(env, i),
-                     PersonName(doc.inspectors[i].full_name) + ": " +
-                         model::Decimal1{tenths}.ToString() + " years of experience"});
+      out.push_back({InspectorPath(env, i), PersonName(doc.inspectors[i].full_name) + ": " +
+                                                model::Decimal1{tenths}.ToString() +
+                                                " years of experience"});
     }
   }
 }
 
 void CheckIssuingAuthority(const RegisterEntry& doc, const RuleEnv& env, Findings& out) {
   const auto& auth = doc.organization.authorization;
-  if (auth.authority.unified_country_code && *auth.authority.unified_country_code != auth.country_code) {
+  if (auth.authority.unified_country_code &&
+      *auth.authority.unified_country_code != auth.country_code) {
     out.push_back({OrganizationPath(env) +
                        "/doc:InspectionAuthorizationDocDetails/ccdo:UnifiedAuthorityDetails/"
                        "csdo:UnifiedCountryCode",
@@ -105,9 +111,10 @@ void CheckIssuingAuthority(const RegisterEntry& doc, const RuleEnv& env, Finding
 void CheckWithdrawal(const RegisterEntry& doc, const RuleEnv& env, Findings& out) {
   const auto& status = doc.organization.record_status;
   if (status && status->period.end && *status->period.end < status->period.start) {
-    out.push_back({OrganizationPath(env) +
-                       "/ccdo:ResourceItemStatusDetails/ccdo:ValidityPeriodDetails/csdo:EndDateTime",
-                   status->period.end->ToString() + " is before " + status->period.start.ToString()});
+    out.push_back(
+        {OrganizationPath(env) +
+             "/ccdo:ResourceItemStatusDetails/ccdo:ValidityPeriodDetails/csdo:EndDateTime",
+         status->period.end->ToString() + " is before " + status->period.start.ToString()});
   }
 }
 
@@ -115,26 +122,27 @@ void CheckWithdrawal(const RegisterEntry& doc, const RuleEnv& env, Findings& out
 
 void AddRegisterRules(std::vector<Rule>& rules) {
   using E = RegisterEntry;
-  rules.push_back(For<E>({"IO-01", Severity::kError, "R106 §15",
-                          "An attestation must end after it was granted and no later than 3 years "
-                          "after it",
-                          "Срок аттестации должен оканчиваться позже даты аттестации и не более чем "
-                          "через 3 года"},
-                         CheckAttestationTerm));
-  rules.push_back(For<E>({"IO-02", Severity::kWarning, "R106 §15",
-                          "An inspector's attestation has ended",
-                          "Срок аттестации инспектора истек"},
-                         CheckAttestationEnded));
+  rules.push_back(
+      For<E>({"IO-01", Severity::kError, "R106 §15",
+              "An attestation must end after it was granted and no later than 3 years "
+              "after it",
+              "Срок аттестации должен оканчиваться позже даты аттестации и не более чем "
+              "через 3 года"},
+             CheckAttestationTerm));
+  rules.push_back(
+      For<E>({"IO-02", Severity::kWarning, "R106 §15", "An inspector's attestation has ended",
+              "Срок аттестации инспектора истек"},
+             CheckAttestationEnded));
   rules.push_back(For<E>({"IO-03", Severity::kWarning, "T3 1.7, 2.3.3 (reading T3-R4)",
                           "An inspector is competent for a subgroup the organization is not "
                           "authorised for",
                           "Инспектор компетентен в подгруппе, на которую организация не "
                           "уполномочена"},
                          CheckSubgroups));
-  rules.push_back(For<E>({"IO-04", Severity::kWarning, "T3 1.8",
-                          "The authorising document has expired",
-                          "Срок действия распорядительного документа истек"},
-                         CheckAuthorisationExpired));
+  rules.push_back(
+      For<E>({"IO-04", Severity::kWarning, "T3 1.8", "The authorising document has expired",
+              "Срок действия распорядительного документа истек"},
+             CheckAuthorisationExpired));
   rules.push_back(For<E>({"IO-05", Severity::kWarning, "R106 §15",
                           "The inspector's work experience adds up to less than 3 years",
                           "Суммарный стаж работы инспектора менее 3 лет"},

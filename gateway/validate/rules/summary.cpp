@@ -26,10 +26,12 @@ std::string LinePath(const RuleEnv& env, size_t i) {
 void CheckExpiries(const model::SummaryReport& doc, const RuleEnv& env, Findings& out) {
   for (size_t i = 0; i < doc.reports.size(); ++i) {
     const auto& r = doc.reports[i];
-    if (r.validity_date <= r.doc_creation_date || r.doc_creation_date.AddYears(3) < r.validity_date) {
+    if (r.validity_date <= r.doc_creation_date ||
+        r.doc_creation_date.AddYears(3) < r.validity_date) {
       out.push_back({LinePath(env, i) + "/csdo:DocValidityDate",
-                     r.validity_date.ToString() + " is not within (" + r.doc_creation_date.ToString() +
-                         ", " + r.doc_creation_date.AddYears(3).ToString() + "]"});
+                     r.validity_date.ToString() + " is not within (" +
+                         r.doc_creation_date.ToString() + ", " +
+                         r.doc_creation_date.AddYears(3).ToString() + "]"});
     }
   }
 }
@@ -59,10 +61,11 @@ void AddSummaryRules(std::vector<Rule>& rules) {
        "A report's expiry must be after its date and no later than 3 years after it",
        "Срок действия отчета должен быть позже его даты и не более 3 лет с даты выдачи"},
       CheckExpiries));
-  rules.push_back(For<model::SummaryReport>({"SR-03", Severity::kWarning, "T4 1, 2.2 (reading T4-R1)",
-                                             "A report is dated outside the requested period",
-                                             "Отчет датирован вне запрошенного периода"},
-                                            CheckInPeriod));
+  rules.push_back(
+      For<model::SummaryReport>({"SR-03", Severity::kWarning, "T4 1, 2.2 (reading T4-R1)",
+                                 "A report is dated outside the requested period",
+                                 "Отчет датирован вне запрошенного периода"},
+                                CheckInPeriod));
 }
 
 }  // namespace eaeu::validate

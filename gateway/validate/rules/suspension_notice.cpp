@@ -15,8 +15,9 @@ std::string NoticeRoot(const RuleEnv& env) {
 
 void CheckStatus(const SuspensionNotice& doc, const RuleEnv& env, Findings& out) {
   if (doc.certificate_status_code != "02" && doc.certificate_status_code != "06") {
-    out.push_back({NoticeRoot(env) + "/doc:RegistrationCertificateStatusCode",
-                   "\"" + doc.certificate_status_code + "\" is neither 02 (suspended) nor 06 (resumed)"});
+    out.push_back(
+        {NoticeRoot(env) + "/doc:RegistrationCertificateStatusCode",
+         "\"" + doc.certificate_status_code + "\" is neither 02 (suspended) nor 06 (resumed)"});
   }
 }
 
@@ -50,10 +51,11 @@ void CheckResumption(const SuspensionNotice& doc, const RuleEnv& env, Findings& 
   for (size_t i = 0; i < doc.products.size(); ++i) {
     const auto& id = doc.products[i].registration_certificate_id;
     if (!env.context.suspension_seen(id)) {
-      out.push_back({NoticeRoot(env) + "/" +
-                         model::PathStep(model::Ns::kDoc, "MedicalProductDetails", static_cast<int>(i)) +
-                         "/doc:RegistrationCertificateId",
-                     "no suspension of certificate " + id + " has been seen"});
+      out.push_back(
+          {NoticeRoot(env) + "/" +
+               model::PathStep(model::Ns::kDoc, "MedicalProductDetails", static_cast<int>(i)) +
+               "/doc:RegistrationCertificateId",
+           "no suspension of certificate " + id + " has been seen"});
     }
   }
 }
