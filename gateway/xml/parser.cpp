@@ -373,7 +373,11 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
         count = ++it->second;
       }
     }
-    if (count > 1) step += "[" + std::to_string(count) + "]";
+    if (count > 1) {
+      step += '[';
+      step += std::to_string(count);
+      step += ']';
+    }
     frames_.push_back(
         Frame{(frames_.empty() ? std::string() : frames_.back().path) + "/" + step, {}});
     positions_.push_back(position_);

@@ -38,8 +38,6 @@ const std::vector<Mutation> kMutations = {
      "<!-- a comment -->\n</doc:MedicalProductQmsInspectionSummaryDetails>", "trailing comment"},
     {kRequest, "<csdo:EndDateTime>2026-06-30T23:59:59</csdo:EndDateTime>",
      "<csdo:EndDateTime>2026-06-30T23:59:59.5</csdo:EndDateTime>", "fractional seconds"},
-    {kReport, "<doc:QmsConformityIndicator>1<", "<doc:QmsConformityIndicator>true<",
-     "boolean written true"},
     // broken: dates and times
     {kReport, "<csdo:DocCreationDate>2026-01-15<", "<csdo:DocCreationDate>2026-02-30<",
      "impossible date"},
@@ -54,6 +52,8 @@ const std::vector<Mutation> kMutations = {
     {kReport, "<doc:PlannedInspectionDate>2026-03<", "<doc:PlannedInspectionDate>2026-3<",
      "year-month without leading zero"},
     // broken: codes
+    {kReport, "<doc:QmsConformityIndicator>1<", "<doc:QmsConformityIndicator>true<",
+     "indicator written true (Indicator01 takes 1/0 only)"},
     {kReport, "<doc:InspectionKindCode>01<", "<doc:InspectionKindCode>03<", "inspection kind 03"},
     {kReport, "<doc:QmsProcessKindCode>60<", "<doc:QmsProcessKindCode>70<", "process code 70"},
     {kReport, "<doc:MedicalProductRiskClassCode>3<", "<doc:MedicalProductRiskClassCode>2c<",

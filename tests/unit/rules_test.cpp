@@ -81,6 +81,14 @@ const std::vector<RuleCase>& Cases() {
        [](Document& d, RuleContext&) { Rep(d).manufacturer.contacts[0].channel_code = "XX"; },
        "a listed code (FX)",
        [](Document& d, RuleContext&) { Rep(d).manufacturer.contacts[0].channel_code = "FX"; }},
+      {"GN-01", DocumentKind::kInspectionReport, "an e-mail channel holding a phone number",
+       [](Document& d, RuleContext&) {
+         Rep(d).manufacturer.contacts[1].channel_ids = {"+7 813 710-22-40"};
+       },
+       "an e-mail address of a short domain",
+       [](Document& d, RuleContext&) {
+         Rep(d).manufacturer.contacts[1].channel_ids = {"q@mt.ru"};
+       }},
       {"GN-01", DocumentKind::kRegisterEntry, "an address with neither city nor settlement",
        [](Document& d, RuleContext&) { RE(d).organization.addresses[0].city_name.reset(); },
        "a settlement instead of the city",

@@ -1,16 +1,21 @@
 // GN-*: rules for every document (spec/rules.md, "Every document").
 
-#include <regex>
-
 #include "gateway/core/ids.hpp"
 #include "gateway/validate/rules.hpp"
 
 namespace eaeu::validate {
 namespace {
 
-bool IsEmail(const std::string& id) {
-  static const std::regex kEmail(".+@.+\\..+");
-  return std::regex_match(id, kEmail);
+// local@domain.tld in its loosest form: one '@' with something before it, and a dot in the
+// domain with something on both sides.
+bool IsEmail(std::string_view id) {
+  const size_t at = id.find('@');
+  if (at == 0 || at == std::string_view::npos || id.find('@', at + 1) != std::string_view::npos) {
+    return false;
+  }
+  const std::string_view domain = id.substr(at + 1);
+  const size_t dot = domain.rfind('.');
+  return dot != std::string_view::npos && dot > 0 && dot + 1 < domain.size();
 }
 
 // GN-01 for one document: the basis-group profiles and, outside Table 1 (where IR-01 and IR-18

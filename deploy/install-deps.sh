@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages that eaeu-gateway builds and runs with, and with --tests the
+# ones its test suite needs too. Runs apt-get only when something is missing; as root or with sudo.
+#
+# Usage: deploy/install-deps.sh [--tests]
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake ninja-build ccache pkg-config
+  # libraries (design/ARCHITECTURE.md, "Dependencies")
+  libxerces-c-dev libxml-security-c-dev libssl-dev libengine-gost-openssl openssl
+  libboost-dev libcurl4-openssl-dev libsqlite3-dev libpq-dev libtomlplusplus-dev
+  nlohmann-json3-dev libspdlog-dev libcli11-dev
+)
+if [[ "${1:-}" == "--tests" ]]; then
+  packages+=(
+    catch2 libbenchmark-dev clang-format
+    # independent checkers the tests compare the product with
+    libxml2-utils xmlsec1
+  )
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+sudo=()
+if [[ "$(id -u)" -ne 0 ]]; then
+  if ! command -v sudo >/dev/null; then
+    echo "install-deps: missing packages (${missing[*]}); run this script as root" >&2
+    exit 1
+  fi
+  sudo=(sudo)
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -q
+"${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"

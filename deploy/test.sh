@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The test command of the README: installs what is missing, checks the formatting, builds the
+# AddressSanitizer + UndefinedBehaviorSanitizer preset and runs the whole suite with ctest.
+#
+# Usage: deploy/test.sh [ctest arguments...]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+deploy/install-deps.sh --tests
+
+echo "== formatting (clang-format)"
+mapfile -t sources < <(git ls-files '*.cpp' '*.hpp' 2>/dev/null || find codecs gateway tests -name '*.[ch]pp')
+clang-format --dry-run --Werror "${sources[@]}"
+
+echo "== build (asan preset)"
+cmake --preset asan
+cmake --build --preset asan -j2
+
+echo "== tests"
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+log="build/asan/ctest.log"
+set +e
+ctest --preset asan -j2 "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# ctest's summary, "100% tests passed, 0 tests failed out of 73", as the closing line.
+if [[ "$(grep -E 'tests passed, [0-9]+ tests? failed out of' "$log" | tail -1)" =~ ([0-9]+)\ tests?\ failed\ out\ of\ ([0-9]+) ]]; then
+  echo "$((BASH_REMATCH[2] - BASH_REMATCH[1])) passed, ${BASH_REMATCH[1]} failed"
+fi
+exit "$status"

@@ -1,0 +1,149 @@
+// Validation throughput on one core: the example inspection report and a 1 MB one, through the
+// whole validator (parse + XSD + model + every rule), next to Xerces parse-and-validate alone and
+// to a well-formedness parse. Prints a table; run by tests/bench/run.sh on a Release build.
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <string>
+
+#include "codecs/json_codec.hpp"
+#include "codecs/xml_writer.hpp"
+#include "gateway/validate/validator.hpp"
+#include "gateway/xml/parser.hpp"
+#include "gateway/xml/schema_catalog.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+std::string ReadText(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+struct Figure {
+  double docs_per_second;
+  double mb_per_second;
+  double micros_per_doc;
+};
+
+// Runs `work` repeatedly for at least `seconds` (after a warm-up) and returns the rate.
+Figure Measure(size_t bytes, double seconds, const std::function<bool()>& work) {
+  for (int i = 0; i < 3; ++i) {
+    if (!work()) {
+      std::fprintf(stderr, "benchmark input was not accepted\n");
+      std::exit(2);
+    }
+  }
+  size_t runs = 0;
+  const auto start = Clock::now();
+  double elapsed = 0;
+  do {
+    for (int i = 0; i < 4; ++i) (void)work();
+    runs += 4;
+    elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  } while (elapsed < seconds);
+  const double rate = static_cast<double>(runs) / elapsed;
+  return {rate, rate * static_cast<double>(bytes) / 1e6, 1e6 / rate};
+}
+
+// The example report grown to at least `target` bytes: more inspected sites, each with its
+// groups, devices and nonconformities (a large manufacturer's report).
+std::string GrowReport(const eaeu::validate::Validator& validator, const std::string& example,
+                       const eaeu::validate::RuleContext& context, size_t target) {
+  auto v = validator.Validate(example, eaeu::validate::InputFormat::kXml, context);
+  auto report = std::get<eaeu::model::InspectionReport>(*v.document);
+  auto& objects = report.report->manufacturer.objects;
+  const auto pattern = objects;
+  std::string xml;
+  for (size_t round = 0; (xml = eaeu::codec::WriteXml(report, validator.catalog())).size() < target;
+       ++round) {
+    for (auto object : pattern) {
+      object.address.building_number_id = std::to_string(100 + round);
+      objects.push_back(std::move(object));
+    }
+  }
+  return xml;
+}
+
+long PeakRssKb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const fs::path source = argc > 1 ? fs::path(argv[1]) : fs::path(EAEU_SOURCE_DIR);
+  const double seconds = argc > 2 ? std::stod(argv[2]) : 3.0;
+
+  eaeu::validate::ValidatorSettings settings;
+  settings.schema_catalog = source / "schemas/catalog.toml";
+  settings.code_lists.push_back(source / "config/codelists");
+  settings.code_lists.push_back(source / "tests/data/codelists");
+  auto created = eaeu::validate::Validator::Create(settings);
+  if (!created) {
+    std::fprintf(stderr, "%s\n", created.error().ToString().c_str());
+    return 2;
+  }
+  const auto& validator = *created.value();
+  eaeu::validate::RuleContext context;
+  context.today = *eaeu::model::Date::Parse("2026-11-24");
+
+  auto catalog = eaeu::xml::LoadSchemaCatalog(settings.schema_catalog);
+  auto pool = eaeu::xml::GrammarPool::Load(*catalog);
+  eaeu::xml::SecureParser parser(pool.value(), {});
+
+  const std::string example = ReadText(source / "schemas/examples/inspection-report.xml");
+  const std::string large = GrowReport(validator, example, context, 1u << 20);
+  const auto large_doc =
+      validator.Validate(large, eaeu::validate::InputFormat::kXml, context).document;
+  const std::string large_json = eaeu::codec::WriteJson(*large_doc, -1);
+  const auto example_doc =
+      validator.Validate(example, eaeu::validate::InputFormat::kXml, context).document;
+  const std::string example_json = eaeu::codec::WriteJson(*example_doc, -1);
+
+  struct Input {
+    const char* name;
+    const std::string* xml;
+    const std::string* json;
+  };
+  const Input inputs[] = {{"example report", &example, &example_json},
+                          {"1 MB report", &large, &large_json}};
+
+  std::printf("Validation throughput, one thread, %.1f s per row\n\n", seconds);
+  std::printf("| document | bytes | stage | docs/s | MB/s | us/doc |\n");
+  std::printf("|---|---:|---|---:|---:|---:|\n");
+  for (const auto& input : inputs) {
+    const std::string& xml = *input.xml;
+    auto row = [&](const char* stage, size_t bytes, const Figure& f) {
+      std::printf("| %s | %zu | %s | %.0f | %.1f | %.0f |\n", input.name, bytes, stage,
+                  f.docs_per_second, f.mb_per_second, f.micros_per_doc);
+    };
+    row("Xerces parse only (well-formedness)", xml.size(),
+        Measure(xml.size(), seconds, [&] { return parser.Parse(xml, false).document != nullptr; }));
+    row("Xerces parse + XSD (grammar pool)", xml.size(),
+        Measure(xml.size(), seconds, [&] { return parser.Parse(xml, true).schema_valid(); }));
+    row("validator: XML (XSD + model + rules)", xml.size(), Measure(xml.size(), seconds, [&] {
+          return validator.Validate(xml, eaeu::validate::InputFormat::kXml, context)
+              .verdict.valid();
+        }));
+    const std::string& json = *input.json;
+    row("validator: JSON (decode + XSD + rules)", json.size(), Measure(json.size(), seconds, [&] {
+          return validator.Validate(json, eaeu::validate::InputFormat::kJson, context)
+              .verdict.valid();
+        }));
+  }
+  std::printf("\npeak resident memory: %ld KiB\n", PeakRssKb());
+  return 0;
+}
