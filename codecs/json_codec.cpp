@@ -16,39 +16,14 @@ using model::FieldOpts;
 using model::Ns;
 
 bool IsXmlText(std::string_view text) {
-  // Decodes strict UTF-8 (no overlong forms, no surrogates) and checks each code point against
-  // the XML 1.0 Char production: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-].
+  // The XML 1.0 Char production: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-]
+  // (surrogates and invalid UTF-8 are refused by the decoder).
   size_t i = 0;
   while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    uint32_t cp = 0;
-    size_t length = 0;
-    if (lead < 0x80) {
-      cp = lead;
-      length = 1;
-    } else if (lead >= 0xC2 && lead <= 0xDF) {
-      cp = lead & 0x1Fu;
-      length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      cp = lead & 0x0Fu;
-      length = 3;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      cp = lead & 0x07u;
-      length = 4;
-    } else {
-      return false;
-    }
-    if (i + length > text.size()) return false;
-    for (size_t k = 1; k < length; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0u) != 0x80u) return false;
-      cp = (cp << 6) | (next & 0x3Fu);
-    }
-    const bool overlong = (length == 3 && cp < 0x800) || (length == 4 && cp < 0x10000);
+    const char32_t cp = xml::NextCodePoint(text, i);
     const bool allowed = cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
                          (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
-    if (overlong || !allowed) return false;
-    i += length;
+    if (!allowed) return false;
   }
   return true;
 }

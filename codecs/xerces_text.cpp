@@ -59,46 +59,58 @@ std::string ToUtf8(const XMLCh* text) {
   return out;
 }
 
+char32_t NextCodePoint(std::string_view text, size_t& i) {
+  const auto lead = static_cast<unsigned char>(text[i]);
+  char32_t cp = 0;
+  size_t length = 0;
+  if (lead < 0x80) {
+    ++i;
+    return lead;
+  } else if (lead >= 0xC2 && lead <= 0xDF) {
+    cp = lead & 0x1Fu;
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    cp = lead & 0x0Fu;
+    length = 3;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    cp = lead & 0x07u;
+    length = 4;
+  } else {
+    ++i;
+    return kInvalidUtf8;
+  }
+  if (i + length > text.size()) {
+    ++i;
+    return kInvalidUtf8;
+  }
+  for (size_t k = 1; k < length; ++k) {
+    const auto next = static_cast<unsigned char>(text[i + k]);
+    if ((next & 0xC0u) != 0x80u) {
+      ++i;
+      return kInvalidUtf8;
+    }
+    cp = (cp << 6) | (next & 0x3Fu);
+  }
+  const bool overlong = (length == 3 && cp < 0x800) || (length == 4 && cp < 0x10000);
+  if (overlong || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
+    ++i;
+    return kInvalidUtf8;
+  }
+  i += length;
+  return cp;
+}
+
 std::u16string ToUtf16(std::string_view text) {
   std::u16string out;
   out.reserve(text.size());
   size_t i = 0;
   while (i < text.size()) {
-    const auto b0 = static_cast<unsigned char>(text[i]);
-    char32_t cp = 0xFFFD;
-    size_t len = 1;
-    if (b0 < 0x80) {
-      cp = b0;
-    } else if ((b0 & 0xE0) == 0xC0) {
-      len = 2;
-    } else if ((b0 & 0xF0) == 0xE0) {
-      len = 3;
-    } else if ((b0 & 0xF8) == 0xF0) {
-      len = 4;
-    }
-    if (len > 1) {
-      if (i + len > text.size()) {
-        len = 1;
-      } else {
-        cp = b0 & (0xFF >> (len + 1));
-        for (size_t k = 1; k < len; ++k) {
-          const auto b = static_cast<unsigned char>(text[i + k]);
-          if ((b & 0xC0) != 0x80) {
-            cp = 0xFFFD;
-            len = 1;
-            break;
-          }
-          cp = (cp << 6) | (b & 0x3F);
-        }
-      }
-    }
-    i += len;
-    if (cp >= 0x10000 && cp <= 0x10FFFF) {
+    char32_t cp = NextCodePoint(text, i);
+    if (cp == kInvalidUtf8) cp = 0xFFFD;
+    if (cp >= 0x10000) {
       cp -= 0x10000;
       out += static_cast<char16_t>(0xD800 + (cp >> 10));
       out += static_cast<char16_t>(0xDC00 + (cp & 0x3FF));
-    } else if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      out += u'\uFFFD';
     } else {
       out += static_cast<char16_t>(cp);
     }

@@ -13,6 +13,12 @@ void AppendUtf8(std::string& out, const XMLCh* text);
 void AppendUtf8(std::string& out, const XMLCh* text, size_t length);
 std::string ToUtf8(const XMLCh* text);
 
+// Decodes the UTF-8 code point at text[i] and moves i past it. Strict: an overlong form, a
+// surrogate, a code point above U+10FFFF or a truncated sequence gives kInvalidUtf8 and moves i
+// by one byte.
+inline constexpr char32_t kInvalidUtf8 = 0xFFFFFFFF;
+char32_t NextCodePoint(std::string_view text, size_t& i);
+
 // UTF-8 -> UTF-16; invalid sequences become U+FFFD.
 std::u16string ToUtf16(std::string_view text);
 

@@ -41,23 +41,21 @@ inline validate::ValidatorSettings Settings(bool with_test_lists) {
   return s;
 }
 
+inline std::unique_ptr<validate::Validator> MakeValidator(bool with_test_lists) {
+  auto created = validate::Validator::Create(Settings(with_test_lists));
+  if (!created) throw std::runtime_error(created.error().ToString());
+  return std::move(created.value());
+}
+
 // The shipped configuration plus the test code lists (groups, legal forms, kinds, statuses).
 inline const validate::Validator& TestValidator() {
-  static const std::unique_ptr<validate::Validator> v = [] {
-    auto created = validate::Validator::Create(Settings(true));
-    if (!created) throw std::runtime_error(created.error().ToString());
-    return std::move(created.value());
-  }();
+  static const auto v = MakeValidator(true);
   return *v;
 }
 
 // The shipped configuration only, as an operator starts with it.
 inline const validate::Validator& PlainValidator() {
-  static const std::unique_ptr<validate::Validator> v = [] {
-    auto created = validate::Validator::Create(Settings(false));
-    if (!created) throw std::runtime_error(created.error().ToString());
-    return std::move(created.value());
-  }();
+  static const auto v = MakeValidator(false);
   return *v;
 }
 

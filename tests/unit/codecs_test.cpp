@@ -276,3 +276,12 @@ TEST_CASE("IsXmlText refuses what XML 1.0 cannot carry", "[codecs][json]") {
   CHECK_FALSE(eaeu::codec::IsXmlText("\xED\xA0\x80"));  // a surrogate
   CHECK_FALSE(eaeu::codec::IsXmlText("\xEF\xBF\xBE"));  // U+FFFE
 }
+
+TEST_CASE("UTF-8 to UTF-16 replaces what is not UTF-8", "[codecs]") {
+  CHECK(eaeu::xml::ToUtf16("Шприц") == u"Шприц");
+  CHECK(eaeu::xml::ToUtf16("\xF0\x9F\x98\x80") == u"\U0001F600");  // a surrogate pair
+  CHECK(eaeu::xml::ToUtf16("a\xC0\xAF"
+                           "b") == u"a\uFFFD\uFFFDb");       // overlong '/'
+  CHECK(eaeu::xml::ToUtf16("\xE2\x82") == u"\uFFFD\uFFFD");  // truncated
+  CHECK(eaeu::xml::ToUtf8(eaeu::xml::ToUtf16("Катетер 2б").c_str()) == "Катетер 2б");
+}
