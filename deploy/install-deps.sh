@@ -17,7 +17,7 @@ if [[ "${1:-}" == "--tests" ]]; then
   packages+=(
     catch2 libbenchmark-dev clang-format
     # independent checkers the tests compare the product with
-    libxml2-utils xmlsec1
+    libxml2-utils xmlsec1 libxml2-dev
   )
 fi
 

@@ -2,7 +2,15 @@
 // whole validator (parse + XSD + model + every rule), next to Xerces parse-and-validate alone and
 // to a well-formedness parse. Prints a table; run by tests/bench/run.sh on a Release build.
 
+#include <libxml/parser.h>
+#include <libxml/xmlschemas.h>
 #include <sys/resource.h>
+#include <xercesc/framework/MemBufInputSource.hpp>
+#include <xercesc/framework/XMLGrammarPoolImpl.hpp>
+#include <xercesc/sax2/DefaultHandler.hpp>
+#include <xercesc/sax2/SAX2XMLReader.hpp>
+#include <xercesc/sax2/XMLReaderFactory.hpp>
+#include <xercesc/util/XMLUni.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -13,6 +21,7 @@
 #include <string>
 
 #include "codecs/json_codec.hpp"
+#include "codecs/xerces_text.hpp"
 #include "codecs/xml_writer.hpp"
 #include "gateway/validate/validator.hpp"
 #include "gateway/xml/parser.hpp"
@@ -75,6 +84,80 @@ std::string GrowReport(const eaeu::validate::Validator& validator, const std::st
   return xml;
 }
 
+// libxml2's schema validation (what `xmllint --schema` does), with the schema parsed once: the
+// usual C stack for this job, as a baseline.
+class Libxml2Validator {
+ public:
+  explicit Libxml2Validator(const fs::path& xsd) {
+    xmlSchemaParserCtxtPtr parser = xmlSchemaNewParserCtxt(xsd.c_str());
+    schema_ = xmlSchemaParse(parser);
+    xmlSchemaFreeParserCtxt(parser);
+    context_ = xmlSchemaNewValidCtxt(schema_);
+  }
+  ~Libxml2Validator() {
+    xmlSchemaFreeValidCtxt(context_);
+    xmlSchemaFree(schema_);
+  }
+  Libxml2Validator(const Libxml2Validator&) = delete;
+  Libxml2Validator& operator=(const Libxml2Validator&) = delete;
+
+  bool Validate(const std::string& xml) {
+    xmlDocPtr doc = xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "document.xml", nullptr,
+                                  XML_PARSE_NONET | XML_PARSE_HUGE);
+    if (doc == nullptr) return false;
+    const bool ok = xmlSchemaValidateDoc(context_, doc) == 0;
+    xmlFreeDoc(doc);
+    return ok;
+  }
+
+ private:
+  xmlSchemaPtr schema_ = nullptr;
+  xmlSchemaValidCtxtPtr context_ = nullptr;
+};
+
+// Xerces SAX2 with a grammar pool of its own: parse and validate without building a DOM, to show
+// what the DOM costs.
+class XercesSaxValidator : public xercesc::DefaultHandler {
+ public:
+  explicit XercesSaxValidator(const eaeu::xml::SchemaCatalog& catalog)
+      : pool_(std::make_unique<xercesc::XMLGrammarPoolImpl>()),
+        reader_(xercesc::XMLReaderFactory::createXMLReader(
+            xercesc::XMLPlatformUtils::fgMemoryManager, pool_.get())) {
+    using xercesc::XMLUni;
+    reader_->setFeature(XMLUni::fgSAX2CoreNameSpaces, true);
+    reader_->setFeature(XMLUni::fgXercesSchema, true);
+    reader_->setFeature(XMLUni::fgSAX2CoreValidation, true);
+    reader_->setFeature(XMLUni::fgXercesHandleMultipleImports, true);
+    reader_->setFeature(XMLUni::fgXercesCacheGrammarFromParse, false);
+    reader_->setFeature(XMLUni::fgXercesUseCachedGrammarInParse, true);
+    reader_->setFeature(XMLUni::fgXercesLoadSchema, false);
+    reader_->setContentHandler(this);
+    reader_->setErrorHandler(this);
+    for (const auto& schema : catalog.schemas) Load(schema.path);
+  }
+
+  bool Validate(const std::string& xml) {
+    errors_ = 0;
+    xercesc::MemBufInputSource source(reinterpret_cast<const XMLByte*>(xml.data()), xml.size(),
+                                      "document", false);
+    reader_->parse(source);
+    return errors_ == 0;
+  }
+
+  void error(const xercesc::SAXParseException&) override { ++errors_; }
+  void fatalError(const xercesc::SAXParseException&) override { ++errors_; }
+
+ private:
+  void Load(const fs::path& file) {
+    const std::u16string name = eaeu::xml::ToUtf16(file.string());
+    reader_->loadGrammar(name.c_str(), xercesc::Grammar::SchemaGrammarType, true);
+  }
+
+  std::unique_ptr<xercesc::XMLGrammarPoolImpl> pool_;
+  std::unique_ptr<xercesc::SAX2XMLReader> reader_;
+  int errors_ = 0;
+};
+
 long PeakRssKb() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
@@ -103,6 +186,10 @@ int main(int argc, char** argv) {
   auto catalog = eaeu::xml::LoadSchemaCatalog(settings.schema_catalog);
   auto pool = eaeu::xml::GrammarPool::Load(*catalog);
   eaeu::xml::SecureParser parser(pool.value(), {});
+  XercesSaxValidator sax(*catalog);
+
+  Libxml2Validator libxml2(source / "schemas" /
+                           "EEC_R_HC_MM_00_MedicalProductQmsInspectionDetails_v1.0.0.xsd");
 
   const std::string example = ReadText(source / "schemas/examples/inspection-report.xml");
   const std::string large = GrowReport(validator, example, context, 1u << 20);
@@ -130,7 +217,11 @@ int main(int argc, char** argv) {
       std::printf("| %s | %zu | %s | %.0f | %.1f | %.0f |\n", input.name, bytes, stage,
                   f.docs_per_second, f.mb_per_second, f.micros_per_doc);
     };
-    row("Xerces parse only (well-formedness)", xml.size(),
+    row("libxml2 parse + XSD (xmllint's validation)", xml.size(),
+        Measure(xml.size(), seconds, [&] { return libxml2.Validate(xml); }));
+    row("Xerces SAX2 parse + XSD (no DOM)", xml.size(),
+        Measure(xml.size(), seconds, [&] { return sax.Validate(xml); }));
+    row("Xerces parse only (no grammar)", xml.size(),
         Measure(xml.size(), seconds, [&] { return parser.Parse(xml, false).document != nullptr; }));
     row("Xerces parse + XSD (grammar pool)", xml.size(),
         Measure(xml.size(), seconds, [&] { return parser.Parse(xml, true).schema_valid(); }));
