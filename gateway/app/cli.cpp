@@ -39,7 +39,9 @@ struct CommonOptions {
   std::vector<std::string> code_lists;
   std::string today;
   std::string sender;
-  uint64_t max_bytes = 128ull << 20;
+  uint64_t max_bytes = xml::ParserLimits{}.max_document_bytes;
+  uint32_t max_depth = xml::ParserLimits{}.max_depth;
+  uint64_t max_file_bytes = validate::ValidatorSettings{}.max_report_file_bytes;
 };
 
 void AddCommonOptions(CLI::App& cmd, CommonOptions& o) {
@@ -51,6 +53,12 @@ void AddCommonOptions(CLI::App& cmd, CommonOptions& o) {
   cmd.add_option("--sender", o.sender,
                  "Member state of the sender (AM, BY, KZ, KG, RU), for rule SN-02");
   cmd.add_option("--max-bytes", o.max_bytes, "Largest document accepted, in bytes")
+      ->capture_default_str();
+  cmd.add_option("--max-depth", o.max_depth, "Deepest element nesting accepted")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 10000u));
+  cmd.add_option("--max-file-bytes", o.max_file_bytes,
+                 "Largest embedded report file accepted, in bytes (rule IR-17)")
       ->capture_default_str();
 }
 
@@ -64,6 +72,8 @@ Result<std::unique_ptr<validate::Validator>> MakeValidator(const CommonOptions& 
     settings.code_lists.assign(o.code_lists.begin(), o.code_lists.end());
   }
   settings.limits.max_document_bytes = o.max_bytes;
+  settings.limits.max_depth = o.max_depth;
+  settings.max_report_file_bytes = o.max_file_bytes;
   return validate::Validator::Create(settings);
 }
 

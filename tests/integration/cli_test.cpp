@@ -144,6 +144,19 @@ TEST_CASE("unusable input and bad arguments exit 2 with a reason", "[cli]") {
   }
 }
 
+TEST_CASE("the parser limits are options", "[cli]") {
+  TempDir dir;
+  const auto report = Quote(Examples() / "inspection-report.xml");
+  auto shallow = RunCommand(Cli("validate --max-depth 5 " + report), dir.path());
+  CHECK(shallow.exit_code == 2);
+  CHECK(shallow.out.find("nested deeper than 5") != std::string::npos);
+  auto small_file = RunCommand(Cli("validate --max-file-bytes 100 " + report), dir.path());
+  CHECK(small_file.exit_code == 1);
+  CHECK(small_file.out.find("IR-17") != std::string::npos);
+  auto small = RunCommand(Cli("validate --max-bytes 1000 " + report), dir.path());
+  CHECK(small.exit_code == 2);
+}
+
 TEST_CASE("convert XML -> JSON -> XML gives back a valid document", "[cli]") {
   TempDir dir;
   const auto json = dir / "report.json";
