@@ -10,6 +10,7 @@
 #include "codecs/csv_register.hpp"
 #include "codecs/json_codec.hpp"
 #include "codecs/xml_writer.hpp"
+#include "gateway/app/cli_keys.hpp"
 #include "gateway/core/clock.hpp"
 #include "gateway/core/files.hpp"
 #include "gateway/core/ids.hpp"
@@ -22,17 +23,16 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
 
-constexpr int kExitOk = 0;
-constexpr int kExitInvalid = 1;
-constexpr int kExitUnusable = 2;
+}  // namespace
 
-// Where the shipped schemas and configuration are: $EAEU_GATEWAY_HOME, else the build's data dir.
 fs::path DataDir() {
   if (const char* home = std::getenv("EAEU_GATEWAY_HOME"); home != nullptr && *home != '\0') {
     return home;
   }
   return EAEU_DATA_DIR;
 }
+
+namespace {
 
 struct CommonOptions {
   std::string catalog;
@@ -342,6 +342,9 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
       ->check(CLI::ExistingFile);
   AddCommonOptions(*convert_cmd, common);
 
+  KeysCommand::Options keys_options;
+  const KeysCommand keys = AddKeysCommand(app, keys_options);
+
   auto* rules_cmd = app.add_subcommand("rules", "List the business rules the validator checks");
   rules_cmd->add_option("--format", format, "Output format")
       ->check(CLI::IsMember({"text", "json"}))
@@ -363,6 +366,7 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     return RunConvert(common, input, to, from, out_file, out_dir, out, err);
   }
   if (rules_cmd->parsed()) return RunRules(format, out);
+  if (keys.command->parsed()) return RunKeys(keys, out, err);
   return kExitUnusable;
 }
 

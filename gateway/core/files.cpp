@@ -54,9 +54,12 @@ Result<std::string> ReadFileLimited(const std::filesystem::path& path, uint64_t 
   return data;
 }
 
-Status WriteFileAtomically(const std::filesystem::path& path, std::string_view data) {
+Status WriteFileAtomically(const std::filesystem::path& path, std::string_view data,
+                           FileMode mode) {
   const std::filesystem::path tmp = path.string() + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const mode_t bits = mode == FileMode::kPrivate ? 0600 : 0644;
+  ::unlink(tmp.c_str());  // a stale temporary may have other permissions
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, bits);
   if (fd < 0) return SystemError("file.open", tmp, errno);
   size_t done = 0;
   while (done < data.size()) {

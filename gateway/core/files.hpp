@@ -13,7 +13,13 @@ namespace eaeu {
 // Reads a regular file of at most `max_bytes`; larger files are refused before any is read.
 Result<std::string> ReadFileLimited(const std::filesystem::path& path, uint64_t max_bytes);
 
+enum class FileMode {
+  kShared,   // 0644
+  kPrivate,  // 0600: private keys, passwords, tokens
+};
+
 // Writes `data` to a temporary file beside `path`, fsyncs it and renames it over `path`.
-Status WriteFileAtomically(const std::filesystem::path& path, std::string_view data);
+Status WriteFileAtomically(const std::filesystem::path& path, std::string_view data,
+                           FileMode mode = FileMode::kShared);
 
 }  // namespace eaeu

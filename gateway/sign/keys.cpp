@@ -1,0 +1,196 @@
+#include "gateway/sign/keys.hpp"
+
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <memory>
+
+#include "gateway/core/files.hpp"
+
+namespace eaeu::sign {
+namespace {
+
+template <class T, void (*Free)(T*)>
+struct Deleter {
+  void operator()(T* p) const { Free(p); }
+};
+using PKey = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
+using PKeyCtx = std::unique_ptr<EVP_PKEY_CTX, Deleter<EVP_PKEY_CTX, EVP_PKEY_CTX_free>>;
+using Cert = std::unique_ptr<X509, Deleter<X509, X509_free>>;
+using Bio = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
+using Extension = std::unique_ptr<X509_EXTENSION, Deleter<X509_EXTENSION, X509_EXTENSION_free>>;
+using BigNum = std::unique_ptr<BIGNUM, Deleter<BIGNUM, BN_free>>;
+
+Error CryptoError(std::string what) {
+  std::string reason = TakeOpenSslErrors();
+  return MakeError("crypto.keygen", "", what + (reason.empty() ? "" : ": " + reason));
+}
+
+Result<PKey> GenerateKey(Algorithm algorithm) {
+  PKeyCtx ctx;
+  switch (algorithm) {
+    case Algorithm::kRsaSha256:
+      ctx.reset(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
+      break;
+    case Algorithm::kEcdsaP256Sha256:
+      ctx.reset(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
+      break;
+    case Algorithm::kGost2012_256:
+      ctx.reset(EVP_PKEY_CTX_new_id(NID_id_GostR3410_2012_256, nullptr));
+      break;
+    case Algorithm::kGost2012_512:
+      ctx.reset(EVP_PKEY_CTX_new_id(NID_id_GostR3410_2012_512, nullptr));
+      break;
+  }
+  if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1) {
+    return CryptoError("cannot generate a " + std::string(Info(algorithm).description) + " key");
+  }
+  int set = 1;
+  switch (algorithm) {
+    case Algorithm::kRsaSha256:
+      set = EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), 2048);
+      break;
+    case Algorithm::kEcdsaP256Sha256:
+      set = EVP_PKEY_CTX_set_group_name(ctx.get(), "P-256");
+      break;
+    case Algorithm::kGost2012_256:
+    case Algorithm::kGost2012_512:
+      // Parameter set A (id-tc26-gost-3410-12-256-paramSetA / -512-paramSetA).
+      set = EVP_PKEY_CTX_ctrl_str(ctx.get(), "paramset", "A");
+      break;
+  }
+  EVP_PKEY* raw = nullptr;
+  if (set <= 0 || EVP_PKEY_keygen(ctx.get(), &raw) != 1) {
+    return CryptoError("cannot generate a " + std::string(Info(algorithm).description) + " key");
+  }
+  return PKey(raw);
+}
+
+const EVP_MD* Digest(Algorithm algorithm) {
+  return EVP_get_digestbyname(std::string(Info(algorithm).digest_name).c_str());
+}
+
+bool AddName(X509_NAME* name, const char* field, const std::string& value) {
+  return X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8,
+                                    reinterpret_cast<const unsigned char*>(value.c_str()), -1, -1,
+                                    0) == 1;
+}
+
+bool AddExtension(X509* cert, X509* issuer, int nid, const char* value) {
+  X509V3_CTX ctx;
+  X509V3_set_ctx_nodb(&ctx);
+  X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
+  Extension ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value));
+  return ext && X509_add_ext(cert, ext.get(), -1) == 1;
+}
+
+struct CertificateRequest {
+  const std::string& country;
+  const std::string& organization;
+  const std::string& common_name;
+  std::time_t now;
+  int days;
+  bool ca;
+};
+
+// Issues a certificate for `key`, signed by `issuer_key` (self-signed when `issuer` is null).
+Result<Cert> Issue(const CertificateRequest& r, EVP_PKEY* key, X509* issuer, EVP_PKEY* issuer_key,
+                   Algorithm algorithm) {
+  Cert cert(X509_new());
+  unsigned char serial[16];
+  BigNum bn;
+  bool ok = cert && X509_set_version(cert.get(), 2) == 1 && RAND_bytes(serial, sizeof serial) == 1;
+  if (ok) {
+    serial[0] &= 0x7f;  // positive
+    bn.reset(BN_bin2bn(serial, sizeof serial, nullptr));
+    ok = bn && BN_to_ASN1_INTEGER(bn.get(), X509_get_serialNumber(cert.get())) != nullptr;
+  }
+  X509_NAME* subject = ok ? X509_get_subject_name(cert.get()) : nullptr;
+  ok = ok && AddName(subject, "C", r.country) && AddName(subject, "O", r.organization) &&
+       AddName(subject, "CN", r.common_name);
+  ok = ok && X509_set_issuer_name(cert.get(),
+                                  issuer != nullptr ? X509_get_subject_name(issuer) : subject) == 1;
+  std::time_t start = r.now;
+  ok = ok && X509_time_adj_ex(X509_getm_notBefore(cert.get()), 0, 0, &start) != nullptr &&
+       X509_time_adj_ex(X509_getm_notAfter(cert.get()), r.days, 0, &start) != nullptr;
+  ok = ok && X509_set_pubkey(cert.get(), key) == 1;
+  X509* authority = issuer != nullptr ? issuer : cert.get();
+  if (r.ca) {
+    ok = ok && AddExtension(cert.get(), authority, NID_basic_constraints, "critical,CA:TRUE") &&
+         AddExtension(cert.get(), authority, NID_key_usage, "critical,keyCertSign,cRLSign");
+  } else {
+    ok = ok && AddExtension(cert.get(), authority, NID_basic_constraints, "critical,CA:FALSE") &&
+         AddExtension(cert.get(), authority, NID_key_usage,
+                      "critical,digitalSignature,nonRepudiation");
+  }
+  ok = ok && AddExtension(cert.get(), authority, NID_subject_key_identifier, "hash") &&
+       AddExtension(cert.get(), authority, NID_authority_key_identifier, "keyid:always");
+  ok = ok && X509_sign(cert.get(), issuer_key, Digest(algorithm)) > 0;
+  if (!ok) return CryptoError("cannot issue the certificate of " + r.common_name);
+  return cert;
+}
+
+template <class Write>
+Result<std::string> Pem(Write write) {
+  Bio bio(BIO_new(BIO_s_mem()));
+  if (!bio || write(bio.get()) != 1) return CryptoError("cannot write PEM");
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<size_t>(size));
+}
+
+Status WriteKey(const std::filesystem::path& path, EVP_PKEY* key) {
+  auto pem = Pem([key](BIO* b) {
+    return PEM_write_bio_PrivateKey(b, key, nullptr, nullptr, 0, nullptr, nullptr);
+  });
+  if (!pem) return pem.error();
+  return WriteFileAtomically(path, *pem, FileMode::kPrivate);
+}
+
+Status WriteCert(const std::filesystem::path& path, X509* cert) {
+  auto pem = Pem([cert](BIO* b) { return PEM_write_bio_X509(b, cert); });
+  if (!pem) return pem.error();
+  return WriteFileAtomically(path, *pem);
+}
+
+}  // namespace
+
+Result<DevelopmentKeys> GenerateDevelopmentKeys(const DevelopmentKeyOptions& options,
+                                                const std::filesystem::path& dir) {
+  if (auto available = CheckAvailable(options.algorithm); !available) return available.error();
+  std::error_code ec;
+  std::filesystem::create_directories(dir / "trust", ec);
+  if (ec) return MakeError("file.mkdir", (dir / "trust").string(), ec.message());
+
+  auto ca_key = GenerateKey(options.algorithm);
+  if (!ca_key) return ca_key.error();
+  const std::string ca_name = options.organization + " CA";
+  auto ca =
+      Issue({options.country, options.organization, ca_name, options.now, options.ca_days, true},
+            ca_key->get(), nullptr, ca_key->get(), options.algorithm);
+  if (!ca) return ca.error();
+  auto signer_key = GenerateKey(options.algorithm);
+  if (!signer_key) return signer_key.error();
+  auto signer = Issue({options.country, options.organization, options.signer_name, options.now,
+                       options.signer_days, false},
+                      signer_key->get(), ca->get(), ca_key->get(), options.algorithm);
+  if (!signer) return signer.error();
+
+  const std::string prefix(Info(options.algorithm).name);
+  DevelopmentKeys out{dir / "trust" / (prefix + "-ca.pem"), dir / (prefix + "-ca.key"),
+                      dir / (prefix + "-signer.pem"), dir / (prefix + "-signer.key")};
+  for (auto status : {WriteKey(out.ca_key, ca_key->get()), WriteCert(out.ca_certificate, ca->get()),
+                      WriteKey(out.signer_key, signer_key->get()),
+                      WriteCert(out.signer_certificate, signer->get())}) {
+    if (!status) return status.error();
+  }
+  return out;
+}
+
+}  // namespace eaeu::sign

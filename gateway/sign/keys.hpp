@@ -1,0 +1,36 @@
+#pragma once
+// Development keys for the sandbox and the tests: a CA and a signing certificate it issued, for
+// each algorithm of exchange.md §5. Not for production: the keys are written unencrypted.
+
+#include <ctime>
+#include <filesystem>
+#include <string>
+
+#include "codecs/result.hpp"
+#include "gateway/sign/crypto.hpp"
+
+namespace eaeu::sign {
+
+struct DevelopmentKeyOptions {
+  Algorithm algorithm = Algorithm::kGost2012_256;
+  std::string country = "RU";  // C of both subjects
+  std::string organization = "eaeu-gateway sandbox";
+  std::string signer_name = "eaeu-gateway sandbox signer";
+  std::time_t now = 0;  // start of validity (seconds since the epoch)
+  int ca_days = 3650;
+  int signer_days = 730;
+};
+
+struct DevelopmentKeys {
+  std::filesystem::path ca_certificate;      // <dir>/trust/<alg>-ca.pem: a trust store folder
+  std::filesystem::path ca_key;              // <dir>/<alg>-ca.key
+  std::filesystem::path signer_certificate;  // <dir>/<alg>-signer.pem
+  std::filesystem::path signer_key;          // <dir>/<alg>-signer.key (mode 0600)
+};
+
+// Makes a self-signed CA (basicConstraints CA:TRUE; keyCertSign, cRLSign) and a signing
+// certificate it issues (digitalSignature, nonRepudiation), and writes them as PEM into `dir`.
+Result<DevelopmentKeys> GenerateDevelopmentKeys(const DevelopmentKeyOptions& options,
+                                                const std::filesystem::path& dir);
+
+}  // namespace eaeu::sign
