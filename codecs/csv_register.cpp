@@ -76,14 +76,14 @@ class Row {
     const std::string v = Required(column);
     if (v.empty()) return {};
     auto d = model::Date::Parse(v);
-    if (!d) Fail(column, "\"" + v + "\" is not a date (YYYY-MM-DD)");
+    if (!d) Fail(column, "\"" + v + "\" is not " + model::Date::kForm);
     return d.value_or(model::Date{});
   }
   std::optional<model::Date> OptionalDate(std::string_view column) {
     auto v = Optional(column);
     if (!v) return std::nullopt;
     auto d = model::Date::Parse(*v);
-    if (!d) Fail(column, "\"" + *v + "\" is not a date (YYYY-MM-DD)");
+    if (!d) Fail(column, "\"" + *v + "\" is not " + model::Date::kForm);
     return d;
   }
   // A date-time, or a date meaning its midnight.
@@ -92,7 +92,7 @@ class Row {
     if (!v) return std::nullopt;
     if (auto dt = model::DateTime::Parse(*v)) return dt;
     if (auto d = model::Date::Parse(*v)) return model::DateTime{*d, 0, 0, 0};
-    Fail(column, "\"" + *v + "\" is not a date (YYYY-MM-DD) or date-time (YYYY-MM-DDThh:mm:ss)");
+    Fail(column, "\"" + *v + "\" is not " + model::Date::kForm + " or " + model::DateTime::kForm);
     return std::nullopt;
   }
   void Fail(std::string_view column, std::string message) {

@@ -124,36 +124,24 @@ class JsonReadVisitor {
   void Read(const Json& j, const std::string& where, std::string& value, const FieldOpts& opts) {
     auto s = String(j, where);
     if (!s) return;
-    value = std::move(*s);
-    if (opts.risk_class) {
-      if (value == "2\xD0\xB0") value = "2a";
-      if (value == "2\xD0\xB1") value = "2b";
-    }
+    value = opts.risk_class ? model::NormaliseRiskClass(std::move(*s)) : std::move(*s);
   }
 
   template <class T>
-  void ReadParsed(const Json& j, const std::string& where, T& value, const char* what) {
+  void ReadParsed(const Json& j, const std::string& where, T& value) {
     auto s = String(j, where);
     if (!s) return;
     auto parsed = T::Parse(*s);
     if (!parsed) {
-      Fail(where, "\"" + *s + "\" is not " + what);
+      Fail(where, "\"" + *s + "\" is not " + T::kForm);
       return;
     }
     value = *parsed;
   }
-  void Read(const Json& j, const std::string& w, model::Date& v, const FieldOpts&) {
-    ReadParsed(j, w, v, "a date (YYYY-MM-DD)");
-  }
-  void Read(const Json& j, const std::string& w, model::DateTime& v, const FieldOpts&) {
-    ReadParsed(j, w, v, "a date and time (YYYY-MM-DDThh:mm:ss)");
-  }
-  void Read(const Json& j, const std::string& w, model::YearMonth& v, const FieldOpts&) {
-    ReadParsed(j, w, v, "a month (YYYY-MM)");
-  }
-  void Read(const Json& j, const std::string& w, model::Year& v, const FieldOpts&) {
-    ReadParsed(j, w, v, "a year (YYYY)");
-  }
+  // Dates, times, years and decimals: their own Parse, with their form in the error.
+  template <class T>
+  requires requires { T::kForm; }
+  void Read(const Json& j, const std::string& w, T& v, const FieldOpts&) { ReadParsed(j, w, v); }
   void Read(const Json& j, const std::string& where, model::Decimal1& value, const FieldOpts&) {
     if (!j.is_number()) {
       Fail(where, std::string("expected a number, found ") + j.type_name());

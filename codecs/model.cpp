@@ -73,6 +73,12 @@ std::string_view DocumentCatalog::Prefix(Ns ns) {
 
 namespace eaeu::model {
 
+std::string NormaliseRiskClass(std::string value) {
+  if (value == "2\xD0\xB0") return "2a";  // 2 + U+0430
+  if (value == "2\xD0\xB1") return "2b";  // 2 + U+0431
+  return value;
+}
+
 std::string PathStep(Ns ns, std::string_view local_name, int index) {
   std::string step(DocumentCatalog::Prefix(ns));
   step += ':';

@@ -34,6 +34,10 @@ struct FieldOpts {
   const char* List() const { return classifier != nullptr ? classifier : code_list; }
 };
 
+// Reading R-11: Decision 173 writes the risk classes 2а and 2б with Cyrillic letters; both
+// spellings are accepted on input and the Latin one is kept.
+std::string NormaliseRiskClass(std::string value);
+
 inline constexpr FieldOpts kCountry{"P.CLS.019", nullptr, false};
 inline constexpr FieldOpts kLegalForm{"P.CLS.054", nullptr, false};
 inline constexpr FieldOpts kDeviceGroup{nullptr, "D106.A2", false};

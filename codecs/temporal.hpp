@@ -15,6 +15,7 @@ struct Date {
   int month = 1;
   int day = 1;
 
+  static constexpr const char* kForm = "a date (YYYY-MM-DD)";
   // YYYY-MM-DD; nullopt when the text is not a real calendar date.
   static std::optional<Date> Parse(std::string_view text);
   static Date FromDayNumber(int64_t days);  // days since 1970-01-01
@@ -35,6 +36,7 @@ struct DateTime {
   int minute = 0;
   int second = 0;
 
+  static constexpr const char* kForm = "a date and time (YYYY-MM-DDThh:mm:ss)";
   // YYYY-MM-DDThh:mm:ss
   static std::optional<DateTime> Parse(std::string_view text);
   std::string ToString() const;
@@ -44,6 +46,7 @@ struct DateTime {
 struct YearMonth {
   int year = 1970;
   int month = 1;
+  static constexpr const char* kForm = "a month (YYYY-MM)";
   static std::optional<YearMonth> Parse(std::string_view text);  // YYYY-MM
   std::string ToString() const;
   auto operator<=>(const YearMonth&) const = default;
@@ -51,6 +54,7 @@ struct YearMonth {
 
 struct Year {
   int value = 1970;
+  static constexpr const char* kForm = "a year (YYYY)";
   static std::optional<Year> Parse(std::string_view text);  // YYYY
   std::string ToString() const;
   auto operator<=>(const Year&) const = default;
@@ -59,6 +63,7 @@ struct Year {
 // A non-negative decimal with at most one fractional digit, kept exactly as tenths.
 struct Decimal1 {
   int64_t tenths = 0;
+  static constexpr const char* kForm = "a decimal with at most one fractional digit";
   static std::optional<Decimal1> Parse(std::string_view text);
   std::string ToString() const;
   double ToDouble() const { return static_cast<double>(tenths) / 10.0; }

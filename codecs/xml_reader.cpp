@@ -40,13 +40,6 @@ std::string QualifiedName(const DOMElement& e) {
   return out;
 }
 
-// Decision 173 writes the classes 2а and 2б with Cyrillic letters.
-std::string NormaliseRiskClass(std::string value) {
-  if (value == "2\xD0\xB0") return "2a";  // 2 + U+0430
-  if (value == "2\xD0\xB1") return "2b";  // 2 + U+0431
-  return value;
-}
-
 class XmlReadVisitor {
  public:
   XmlReadVisitor(const DOMElement& parent, std::string path, const model::DocumentCatalog& catalog,
@@ -139,34 +132,25 @@ class XmlReadVisitor {
     auto text = Text(e, where);
     if (!text) return;
     CheckCodeList(e, where, opts);
-    value = opts.risk_class ? NormaliseRiskClass(std::move(*text)) : std::move(*text);
+    value = opts.risk_class ? model::NormaliseRiskClass(std::move(*text)) : std::move(*text);
   }
 
   template <class T>
-  void ReadParsed(const DOMElement& e, const std::string& where, T& value, const char* what) {
+  void ReadParsed(const DOMElement& e, const std::string& where, T& value) {
     auto text = Text(e, where);
     if (!text) return;
     auto parsed = T::Parse(*text);
     if (!parsed) {
-      Fail(where, "\"" + *text + "\" is not " + what);
+      Fail(where, "\"" + *text + "\" is not " + T::kForm);
       return;
     }
     value = *parsed;
   }
-  void Read(const DOMElement& e, const std::string& w, model::Date& v, const FieldOpts&) {
-    ReadParsed(e, w, v, "a date (YYYY-MM-DD)");
-  }
-  void Read(const DOMElement& e, const std::string& w, model::DateTime& v, const FieldOpts&) {
-    ReadParsed(e, w, v, "a date and time (YYYY-MM-DDThh:mm:ss)");
-  }
-  void Read(const DOMElement& e, const std::string& w, model::YearMonth& v, const FieldOpts&) {
-    ReadParsed(e, w, v, "a month (YYYY-MM)");
-  }
-  void Read(const DOMElement& e, const std::string& w, model::Year& v, const FieldOpts&) {
-    ReadParsed(e, w, v, "a year (YYYY)");
-  }
-  void Read(const DOMElement& e, const std::string& w, model::Decimal1& v, const FieldOpts&) {
-    ReadParsed(e, w, v, "a decimal with at most one fractional digit");
+  // Dates, times, years and decimals: their own Parse, with their form in the error.
+  template <class T>
+  requires requires { T::kForm; }
+  void Read(const DOMElement& e, const std::string& w, T& v, const FieldOpts&) {
+    ReadParsed(e, w, v);
   }
   void Read(const DOMElement& e, const std::string& where, bool& value, const FieldOpts&) {
     auto text = Text(e, where);

@@ -84,7 +84,7 @@ Result<validate::RuleContext> MakeContext(const CommonOptions& o) {
   } else if (auto d = model::Date::Parse(o.today)) {
     context.today = *d;
   } else {
-    return MakeError("cli.argument", "--today", "\"" + o.today + "\" is not a date (YYYY-MM-DD)");
+    return MakeError("cli.argument", "--today", "\"" + o.today + "\" is not " + model::Date::kForm);
   }
   if (!o.sender.empty()) {
     if (!validate::IsMemberState(o.sender)) {
