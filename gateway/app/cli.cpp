@@ -10,7 +10,9 @@
 #include "codecs/csv_register.hpp"
 #include "codecs/json_codec.hpp"
 #include "codecs/xml_writer.hpp"
+#include "gateway/app/cli_common.hpp"
 #include "gateway/app/cli_keys.hpp"
+#include "gateway/app/cli_sign.hpp"
 #include "gateway/core/clock.hpp"
 #include "gateway/core/files.hpp"
 #include "gateway/core/ids.hpp"
@@ -33,67 +35,6 @@ fs::path DataDir() {
 }
 
 namespace {
-
-struct CommonOptions {
-  std::string catalog;
-  std::vector<std::string> code_lists;
-  std::string today;
-  std::string sender;
-  uint64_t max_bytes = xml::ParserLimits{}.max_document_bytes;
-  uint32_t max_depth = xml::ParserLimits{}.max_depth;
-  uint64_t max_file_bytes = validate::ValidatorSettings{}.max_report_file_bytes;
-};
-
-void AddCommonOptions(CLI::App& cmd, CommonOptions& o) {
-  cmd.add_option("--catalog", o.catalog, "Schema catalogue (default: <data>/schemas/catalog.toml)");
-  cmd.add_option("--codelists", o.code_lists,
-                 "Folder of code lists, may be repeated (default: <data>/config/codelists)");
-  cmd.add_option("--today", o.today,
-                 "Date the rules take as today, YYYY-MM-DD (default: UTC today)");
-  cmd.add_option("--sender", o.sender,
-                 "Member state of the sender (AM, BY, KZ, KG, RU), for rule SN-02");
-  cmd.add_option("--max-bytes", o.max_bytes, "Largest document accepted, in bytes")
-      ->capture_default_str();
-  cmd.add_option("--max-depth", o.max_depth, "Deepest element nesting accepted")
-      ->capture_default_str()
-      ->check(CLI::Range(1u, 10000u));
-  cmd.add_option("--max-file-bytes", o.max_file_bytes,
-                 "Largest embedded report file accepted, in bytes (rule IR-17)")
-      ->capture_default_str();
-}
-
-Result<std::unique_ptr<validate::Validator>> MakeValidator(const CommonOptions& o) {
-  validate::ValidatorSettings settings;
-  settings.schema_catalog =
-      o.catalog.empty() ? DataDir() / "schemas/catalog.toml" : fs::path(o.catalog);
-  if (o.code_lists.empty()) {
-    settings.code_lists.push_back(DataDir() / "config/codelists");
-  } else {
-    settings.code_lists.assign(o.code_lists.begin(), o.code_lists.end());
-  }
-  settings.limits.max_document_bytes = o.max_bytes;
-  settings.limits.max_depth = o.max_depth;
-  settings.max_report_file_bytes = o.max_file_bytes;
-  return validate::Validator::Create(settings);
-}
-
-Result<validate::RuleContext> MakeContext(const CommonOptions& o) {
-  validate::RuleContext context;
-  if (o.today.empty()) {
-    context.today = UtcDate(SystemClock().Now());
-  } else if (auto d = model::Date::Parse(o.today)) {
-    context.today = *d;
-  } else {
-    return MakeError("cli.argument", "--today", "\"" + o.today + "\" is not " + model::Date::kForm);
-  }
-  if (!o.sender.empty()) {
-    if (!validate::IsMemberState(o.sender)) {
-      return MakeError("cli.argument", "--sender", "\"" + o.sender + "\" is not a member state");
-    }
-    context.sender_country = o.sender;
-  }
-  return context;
-}
 
 Json VerdictJson(const std::string& file, const validate::Verdict& v) {
   Json j;
@@ -121,49 +62,6 @@ Json VerdictJson(const std::string& file, const validate::Verdict& v) {
   j["violations"] = std::move(list);
   j["notes"] = v.notes;
   return j;
-}
-
-void PrintVerdictText(std::ostream& out, const std::string& file, const validate::Verdict& v) {
-  out << file << ": " << validate::StatusName(v.status);
-  if (v.kind) out << " " << model::KindName(*v.kind);
-  if (!v.e_doc_id.empty()) out << " " << v.e_doc_id;
-  out << " (" << v.ErrorCount() << " errors, " << v.WarningCount() << " warnings)\n";
-  for (const auto& x : v.violations) {
-    out << "  " << validate::SeverityName(x.severity) << " " << x.rule_id;
-    if (!x.path.empty()) out << " at " << x.path;
-    if (x.position.line > 0)
-      out << " (line " << x.position.line << ", column " << x.position.column << ")";
-    out << "\n    " << x.message_en << "\n    " << x.message_ru << "\n";
-  }
-  for (const auto& n : v.notes) out << "  note: " << n << "\n";
-}
-
-int ExitFor(const validate::Verdict& v) {
-  switch (v.status) {
-    case validate::Status::kValid:
-      return kExitOk;
-    case validate::Status::kInvalid:
-      return kExitInvalid;
-    case validate::Status::kUnusable:
-      break;
-  }
-  return kExitUnusable;
-}
-
-validate::Verdict UnreadableFile(const Error& e) {
-  validate::Verdict v;
-  v.status = validate::Status::kUnusable;
-  validate::Violation x;
-  x.rule_id = "INPUT";
-  x.message_en = e.message;
-  x.message_ru = "Файл не может быть прочитан: " + e.message;
-  v.violations.push_back(std::move(x));
-  return v;
-}
-
-int Fail(std::ostream& err, const Error& e) {
-  err << "eaeu-gateway: " << e.ToString() << "\n";
-  return kExitUnusable;
 }
 
 // ===== validate =====
@@ -342,6 +240,11 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
       ->check(CLI::ExistingFile);
   AddCommonOptions(*convert_cmd, common);
 
+  SignCommand::Options sign_options;
+  const SignCommand sign = AddSignCommand(app, sign_options);
+  VerifyCommand::Options verify_options;
+  const VerifyCommand verify = AddVerifyCommand(app, verify_options);
+
   KeysCommand::Options keys_options;
   const KeysCommand keys = AddKeysCommand(app, keys_options);
 
@@ -366,6 +269,8 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     return RunConvert(common, input, to, from, out_file, out_dir, out, err);
   }
   if (rules_cmd->parsed()) return RunRules(format, out);
+  if (sign.command->parsed()) return RunSign(sign, out, err);
+  if (verify.command->parsed()) return RunVerify(verify, out, err);
   if (keys.command->parsed()) return RunKeys(keys, out, err);
   return kExitUnusable;
 }

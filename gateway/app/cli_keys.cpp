@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "gateway/app/cli.hpp"
+#include "gateway/app/cli_common.hpp"
 #include "gateway/sign/crypto.hpp"
 #include "gateway/sign/keys.hpp"
 
@@ -26,8 +27,7 @@ KeysCommand AddKeysCommand(CLI::App& app, KeysCommand::Options& options) {
       ->required()
       ->check(CLI::IsMember(names));
   keys.generate->add_option("--out", options.out_dir, "Folder to write the keys into")->required();
-  keys.generate->add_option("--openssl-config", options.openssl_config,
-                            "OpenSSL configuration (default: <data>/config/openssl-gost.cnf)");
+  AddOpenSslConfigOption(*keys.generate, options.openssl_config);
   keys.generate->add_option("--country", options.country, "Country of the subjects")
       ->capture_default_str();
   keys.generate->add_option("--organization", options.organization, "Organization of the subjects")
@@ -37,23 +37,14 @@ KeysCommand AddKeysCommand(CLI::App& app, KeysCommand::Options& options) {
 
 int RunKeys(const KeysCommand& keys, std::ostream& out, std::ostream& err) {
   const auto& o = *keys.options;
-  const std::filesystem::path config = o.openssl_config.empty()
-                                           ? DataDir() / "config/openssl-gost.cnf"
-                                           : std::filesystem::path(o.openssl_config);
-  if (auto init = sign::InitialiseCrypto(config); !init) {
-    err << "eaeu-gateway: " << init.error().ToString() << "\n";
-    return kExitUnusable;
-  }
+  if (auto init = InitialiseCryptoFrom(o.openssl_config); !init) return Fail(err, init.error());
   sign::DevelopmentKeyOptions options;
   options.algorithm = *sign::AlgorithmFromName(o.algorithm);
   options.country = o.country;
   options.organization = o.organization;
   options.now = std::time(nullptr);
   auto made = sign::GenerateDevelopmentKeys(options, o.out_dir);
-  if (!made) {
-    err << "eaeu-gateway: " << made.error().ToString() << "\n";
-    return kExitUnusable;
-  }
+  if (!made) return Fail(err, made.error());
   out << "Development keys (" << sign::Info(options.algorithm).description
       << "), not for production:\n"
       << "  CA certificate (trust store folder): " << made->ca_certificate.string() << "\n"

@@ -22,4 +22,8 @@ system_clock::time_point FromUtc(const model::DateTime& t) {
          minutes{t.minute} + seconds{t.second};
 }
 
+std::string FormatUtc(system_clock::time_point t) {
+  return UtcDateTime(t).ToString() + "Z";
+}
+
 }  // namespace eaeu

@@ -12,24 +12,17 @@
 #include <memory>
 
 #include "gateway/core/files.hpp"
+#include "gateway/sign/detail/openssl.hpp"
 
 namespace eaeu::sign {
 namespace {
 
-template <class T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const { Free(p); }
-};
-using PKey = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
-using PKeyCtx = std::unique_ptr<EVP_PKEY_CTX, Deleter<EVP_PKEY_CTX, EVP_PKEY_CTX_free>>;
-using Cert = std::unique_ptr<X509, Deleter<X509, X509_free>>;
-using Bio = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
+using namespace detail;
 using Extension = std::unique_ptr<X509_EXTENSION, Deleter<X509_EXTENSION, X509_EXTENSION_free>>;
 using BigNum = std::unique_ptr<BIGNUM, Deleter<BIGNUM, BN_free>>;
 
 Error CryptoError(std::string what) {
-  std::string reason = TakeOpenSslErrors();
-  return MakeError("crypto.keygen", "", what + (reason.empty() ? "" : ": " + reason));
+  return OpenSslError("crypto.keygen", "", std::move(what));
 }
 
 Result<PKey> GenerateKey(Algorithm algorithm) {
@@ -97,6 +90,7 @@ struct CertificateRequest {
   std::time_t now;
   int days;
   bool ca;
+  const std::string& key_usage;  // of a signer certificate
 };
 
 // Issues a certificate for `key`, signed by `issuer_key` (self-signed when `issuer` is null).
@@ -126,8 +120,7 @@ Result<Cert> Issue(const CertificateRequest& r, EVP_PKEY* key, X509* issuer, EVP
          AddExtension(cert.get(), authority, NID_key_usage, "critical,keyCertSign,cRLSign");
   } else {
     ok = ok && AddExtension(cert.get(), authority, NID_basic_constraints, "critical,CA:FALSE") &&
-         AddExtension(cert.get(), authority, NID_key_usage,
-                      "critical,digitalSignature,nonRepudiation");
+         AddExtension(cert.get(), authority, NID_key_usage, ("critical," + r.key_usage).c_str());
   }
   ok = ok && AddExtension(cert.get(), authority, NID_subject_key_identifier, "hash") &&
        AddExtension(cert.get(), authority, NID_authority_key_identifier, "keyid:always");
@@ -140,9 +133,7 @@ template <class Write>
 Result<std::string> Pem(Write write) {
   Bio bio(BIO_new(BIO_s_mem()));
   if (!bio || write(bio.get()) != 1) return CryptoError("cannot write PEM");
-  char* data = nullptr;
-  const long size = BIO_get_mem_data(bio.get(), &data);
-  return std::string(data, static_cast<size_t>(size));
+  return BioText(bio.get());
 }
 
 Status WriteKey(const std::filesystem::path& path, EVP_PKEY* key) {
@@ -171,14 +162,14 @@ Result<DevelopmentKeys> GenerateDevelopmentKeys(const DevelopmentKeyOptions& opt
   auto ca_key = GenerateKey(options.algorithm);
   if (!ca_key) return ca_key.error();
   const std::string ca_name = options.organization + " CA";
-  auto ca =
-      Issue({options.country, options.organization, ca_name, options.now, options.ca_days, true},
-            ca_key->get(), nullptr, ca_key->get(), options.algorithm);
+  auto ca = Issue({options.country, options.organization, ca_name, options.now, options.ca_days,
+                   true, options.signer_key_usage},
+                  ca_key->get(), nullptr, ca_key->get(), options.algorithm);
   if (!ca) return ca.error();
   auto signer_key = GenerateKey(options.algorithm);
   if (!signer_key) return signer_key.error();
   auto signer = Issue({options.country, options.organization, options.signer_name, options.now,
-                       options.signer_days, false},
+                       options.signer_days, false, options.signer_key_usage},
                       signer_key->get(), ca->get(), ca_key->get(), options.algorithm);
   if (!signer) return signer.error();
 
@@ -191,6 +182,65 @@ Result<DevelopmentKeys> GenerateDevelopmentKeys(const DevelopmentKeyOptions& opt
     if (!status) return status.error();
   }
   return out;
+}
+
+namespace {
+
+Result<PKey> ReadKey(const std::filesystem::path& path) {
+  auto pem = ReadFileLimited(path, 1u << 20);
+  if (!pem) return pem.error();
+  Bio bio = MemoryBio(*pem);
+  PKey key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+  if (!key) return OpenSslError("crypto.crl", path.string(), "cannot read the CA key");
+  return key;
+}
+
+Result<Cert> ReadCert(const std::filesystem::path& path) {
+  auto pem = ReadFileLimited(path, 1u << 20);
+  if (!pem) return pem.error();
+  Bio bio = MemoryBio(*pem);
+  Cert cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+  if (!cert) return OpenSslError("crypto.crl", path.string(), "cannot read the certificate");
+  return cert;
+}
+
+}  // namespace
+
+Status WriteDevelopmentCrl(const DevelopmentKeys& keys, Algorithm algorithm,
+                           const std::vector<std::filesystem::path>& revoked,
+                           const DevelopmentCrlOptions& options, const std::filesystem::path& out) {
+  auto ca_key = ReadKey(keys.ca_key);
+  if (!ca_key) return ca_key.error();
+  auto ca = ReadCert(keys.ca_certificate);
+  if (!ca) return ca.error();
+  Crl crl(X509_CRL_new());
+  std::time_t start = options.this_update;
+  std::unique_ptr<ASN1_TIME, Deleter<ASN1_TIME, ASN1_TIME_free>> this_update(
+      X509_time_adj_ex(nullptr, 0, 0, &start));
+  std::unique_ptr<ASN1_TIME, Deleter<ASN1_TIME, ASN1_TIME_free>> next_update(
+      X509_time_adj_ex(nullptr, options.days, 0, &start));
+  bool ok = crl && this_update && next_update && X509_CRL_set_version(crl.get(), 1) == 1 &&
+            X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(ca->get())) == 1 &&
+            X509_CRL_set1_lastUpdate(crl.get(), this_update.get()) == 1 &&
+            X509_CRL_set1_nextUpdate(crl.get(), next_update.get()) == 1;
+  for (const auto& path : revoked) {
+    if (!ok) break;
+    auto cert = ReadCert(path);
+    if (!cert) return cert.error();
+    X509_REVOKED* entry = X509_REVOKED_new();
+    ok = entry != nullptr &&
+         X509_REVOKED_set_serialNumber(entry, X509_get_serialNumber(cert->get())) == 1 &&
+         X509_REVOKED_set_revocationDate(entry, this_update.get()) == 1 &&
+         X509_CRL_add0_revoked(crl.get(), entry) == 1;
+    if (!ok) X509_REVOKED_free(entry);
+  }
+  ok = ok && X509_CRL_sort(crl.get()) == 1 &&
+       X509_CRL_sign(crl.get(), ca_key->get(),
+                     EVP_get_digestbyname(std::string(Info(algorithm).digest_name).c_str())) > 0;
+  if (!ok) return OpenSslError("crypto.crl", out.string(), "cannot issue the CRL");
+  auto pem = Pem([&crl](BIO* b) { return PEM_write_bio_X509_CRL(b, crl.get()); });
+  if (!pem) return pem.error();
+  return WriteFileAtomically(out, *pem);
 }
 
 }  // namespace eaeu::sign

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "codecs/result.hpp"
 #include "gateway/sign/crypto.hpp"
@@ -19,6 +20,7 @@ struct DevelopmentKeyOptions {
   std::time_t now = 0;  // start of validity (seconds since the epoch)
   int ca_days = 3650;
   int signer_days = 730;
+  std::string signer_key_usage = "digitalSignature,nonRepudiation";  // openssl's keyUsage names
 };
 
 struct DevelopmentKeys {
@@ -32,5 +34,17 @@ struct DevelopmentKeys {
 // certificate it issues (digitalSignature, nonRepudiation), and writes them as PEM into `dir`.
 Result<DevelopmentKeys> GenerateDevelopmentKeys(const DevelopmentKeyOptions& options,
                                                 const std::filesystem::path& dir);
+
+struct DevelopmentCrlOptions {
+  std::time_t this_update = 0;
+  int days = 30;  // until nextUpdate
+};
+
+// Writes to `out` a CRL of the development CA of `keys` that lists the certificates in the PEM
+// files `revoked` (none: an empty CRL). Put it into the trust store folder to have revocation
+// checked.
+Status WriteDevelopmentCrl(const DevelopmentKeys& keys, Algorithm algorithm,
+                           const std::vector<std::filesystem::path>& revoked,
+                           const DevelopmentCrlOptions& options, const std::filesystem::path& out);
 
 }  // namespace eaeu::sign

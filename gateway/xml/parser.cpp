@@ -253,7 +253,11 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
     setDisableDefaultEntityResolution(true);
     setCreateEntityReferenceNodes(false);
     setCreateCommentNodes(false);
-    setIncludeIgnorableWhitespace(false);
+    // The DOM keeps the document's text exactly as it came (whitespace between elements, values
+    // not normalised by their schema types): signatures are made and verified over this DOM, so
+    // it must canonicalise to what the bytes do.
+    setIncludeIgnorableWhitespace(true);
+    getScanner()->setNormalizeData(false);
     setExitOnFirstFatalError(true);
     setValidationConstraintFatal(false);
     useCachedGrammarInParse(true);

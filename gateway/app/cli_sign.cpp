@@ -1,0 +1,233 @@
+#include "gateway/app/cli_sign.hpp"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <ostream>
+
+#include "gateway/app/cli.hpp"
+#include "gateway/core/clock.hpp"
+#include "gateway/core/files.hpp"
+#include "gateway/sign/signature.hpp"
+#include "gateway/xml/serialise.hpp"
+
+namespace eaeu::app {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::string FormatTime(std::time_t t) {
+  return FormatUtc(std::chrono::system_clock::from_time_t(t));
+}
+
+std::time_t Now() {
+  return std::chrono::system_clock::to_time_t(SystemClock().Now());
+}
+
+Result<std::shared_ptr<const sign::SigningCredentials>> LoadCredentials(
+    const SignCommand::Options& o) {
+  const sign::PasswordSource password{o.password_file, o.password_env};
+  if (!o.pkcs12.empty()) return sign::SigningCredentials::FromPkcs12(o.pkcs12, password);
+  return sign::SigningCredentials::FromPem(o.key, o.certificate, password);
+}
+
+Json FactsJson(const sign::CertificateFacts& f) {
+  Json j;
+  j["subject"] = f.subject;
+  j["issuer"] = f.issuer;
+  j["serial"] = f.serial;
+  j["notBefore"] = FormatTime(f.not_before);
+  j["notAfter"] = FormatTime(f.not_after);
+  return j;
+}
+
+Json SignatureJson(const std::string& file, const sign::SignatureVerdict& v,
+                   const validate::Verdict& document) {
+  Json j;
+  j["file"] = file;
+  j["valid"] = v.valid;
+  j["code"] = v.Code();
+  if (v.failed) {
+    j["check"] = sign::CheckName(*v.failed);
+    j["reason"] = v.reason;
+  }
+  if (v.algorithm) j["algorithm"] = sign::Info(*v.algorithm).name;
+  if (v.signer) j["signer"] = FactsJson(*v.signer);
+  j["signingTime"] = FormatTime(v.signing_time);
+  j["notes"] = v.notes;
+  j["document"] = validate::StatusName(document.status);
+  return j;
+}
+
+void PrintSignatureText(std::ostream& out, const std::string& file, const sign::SignatureVerdict& v,
+                        const validate::Verdict& document) {
+  out << file << ": signature " << (v.valid ? "valid" : "invalid");
+  if (v.failed) out << " (" << sign::CheckName(*v.failed) << ")";
+  out << "\n";
+  if (!v.valid) out << "  " << v.reason << "\n";
+  if (v.algorithm) out << "  algorithm: " << sign::Info(*v.algorithm).description << "\n";
+  if (v.signer) {
+    out << "  signer: " << v.signer->subject << "\n  issuer: " << v.signer->issuer
+        << "\n  serial: " << v.signer->serial << "\n";
+  }
+  out << "  checked at: " << FormatTime(v.signing_time) << "\n";
+  for (const auto& n : v.notes) out << "  note: " << n << "\n";
+  if (!document.valid()) {
+    out << "  note: the document itself is " << validate::StatusName(document.status) << " ("
+        << document.ErrorCount() << " errors); run eaeu-gateway validate for the details\n";
+  }
+}
+
+}  // namespace
+
+SignCommand AddSignCommand(CLI::App& app, SignCommand::Options& o) {
+  SignCommand sign;
+  sign.options = &o;
+  sign.command = app.add_subcommand(
+      "sign",
+      "Validate a document (XML or JSON) and sign it: an enveloped XML-DSig signature, the last "
+      "child of the root (exchange.md §5). Writes the signed XML. Exit 0 when signed, 1 when the "
+      "document is invalid, 2 when it or the keys cannot be used");
+  sign.command->add_option("FILE", o.file, "Document to sign")
+      ->required()
+      ->check(CLI::ExistingFile);
+  auto* key = sign.command->add_option("--key", o.key, "Private key (PEM, PKCS#8 if encrypted)")
+                  ->check(CLI::ExistingFile);
+  auto* cert = sign.command
+                   ->add_option("--cert", o.certificate,
+                                "Signer's certificate (PEM; intermediates may follow it)")
+                   ->check(CLI::ExistingFile);
+  auto* p12 =
+      sign.command->add_option("--pkcs12", o.pkcs12, "Private key and certificate (PKCS#12)")
+          ->check(CLI::ExistingFile);
+  key->needs(cert);
+  cert->needs(key);
+  p12->excludes(key)->excludes(cert);
+  auto* pass_file = sign.command->add_option("--password-file", o.password_file,
+                                             "File whose first line is the key's password");
+  sign.command
+      ->add_option("--password-env", o.password_env,
+                   "Environment variable that holds the key's password")
+      ->excludes(pass_file);
+  sign.command->add_option("--out", o.out, "Write the signed document here (default: stdout)");
+  AddOpenSslConfigOption(*sign.command, o.openssl_config);
+  AddCommonOptions(*sign.command, o.common);
+  return sign;
+}
+
+int RunSign(const SignCommand& command, std::ostream& out, std::ostream& err) {
+  const auto& o = *command.options;
+  if (o.pkcs12.empty() && o.key.empty()) {
+    return Fail(err, MakeError("cli.argument", "--key",
+                               "give the signing key: --key and --cert, or --pkcs12"));
+  }
+  if (auto init = InitialiseCryptoFrom(o.openssl_config); !init) return Fail(err, init.error());
+  auto credentials = LoadCredentials(o);
+  if (!credentials) return Fail(err, credentials.error());
+  auto signer = sign::MakeSantuarioSigner(*credentials);
+  if (!signer) return Fail(err, signer.error());
+  auto validator = MakeValidator(o.common);
+  if (!validator) return Fail(err, validator.error());
+  auto context = MakeContext(o.common);
+  if (!context) return Fail(err, context.error());
+  auto bytes = ReadFileLimited(o.file, o.common.max_bytes);
+  if (!bytes) return Fail(err, bytes.error());
+
+  auto validation = (*validator)->Validate(*bytes, validate::InputFormat::kAuto, *context);
+  if (!validation.verdict.valid() || !validation.dom) {
+    PrintVerdictText(err, o.file, validation.verdict);
+    return ExitFor(validation.verdict) == kExitOk ? kExitUnusable : ExitFor(validation.verdict);
+  }
+  if (auto signed_ok = (*signer)->Sign(validation.dom->dom(), Now()); !signed_ok) {
+    return Fail(err, signed_ok.error());
+  }
+  const std::string text = xml::Serialise(validation.dom->dom());
+  if (o.out.empty()) {
+    out << text;
+    return kExitOk;
+  }
+  if (auto written = WriteFileAtomically(o.out, text); !written) return Fail(err, written.error());
+  out << o.out << ": signed (" << sign::Info((*signer)->algorithm()).description << ", "
+      << (*signer)->certificate().subject << ")\n";
+  return kExitOk;
+}
+
+VerifyCommand AddVerifyCommand(CLI::App& app, VerifyCommand::Options& o) {
+  VerifyCommand verify;
+  verify.options = &o;
+  verify.command = app.add_subcommand(
+      "verify",
+      "Verify the signature of signed documents: digest, signature value, certificate chain to "
+      "the trust store, validity at the signing time, key usage, CRLs and the enveloped profile. "
+      "Exit 0 when all are valid, 1 when one is not, 2 when one cannot be read");
+  verify.command->add_option("FILE", o.files, "Signed XML documents")
+      ->required()
+      ->check(CLI::ExistingFile);
+  verify.command
+      ->add_option("--trust", o.trust, "Trust store: a folder of CA certificates and CRLs")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  verify.command->add_option(
+      "--at", o.at,
+      "Check the certificates at this UTC time, YYYY-MM-DDThh:mm:ss: when the document was "
+      "received (default: now)");
+  verify.command->add_option("--format", o.format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  AddOpenSslConfigOption(*verify.command, o.openssl_config);
+  AddCommonOptions(*verify.command, o.common);
+  return verify;
+}
+
+int RunVerify(const VerifyCommand& command, std::ostream& out, std::ostream& err) {
+  const auto& o = *command.options;
+  std::optional<std::time_t> at;
+  if (!o.at.empty()) {
+    const auto parsed = model::DateTime::Parse(o.at);
+    if (!parsed) {
+      return Fail(err, MakeError("cli.argument", "--at",
+                                 "\"" + o.at + "\" is not " + model::DateTime::kForm));
+    }
+    at = std::chrono::system_clock::to_time_t(FromUtc(*parsed));
+  }
+  if (auto init = InitialiseCryptoFrom(o.openssl_config); !init) return Fail(err, init.error());
+  auto trust = sign::TrustStore::Load(o.trust);
+  if (!trust) return Fail(err, trust.error());
+  const auto verifier = sign::MakeSantuarioVerifier(*trust);
+  auto validator = MakeValidator(o.common);
+  if (!validator) return Fail(err, validator.error());
+  auto context = MakeContext(o.common);
+  if (!context) return Fail(err, context.error());
+
+  int worst = kExitOk;
+  Json all = Json::array();
+  for (const auto& file : o.files) {
+    auto bytes = ReadFileLimited(file, o.common.max_bytes);
+    if (!bytes) {
+      PrintVerdictText(err, file, UnreadableFile(bytes.error()));
+      worst = kExitUnusable;
+      continue;
+    }
+    auto validation = (*validator)->Validate(*bytes, validate::InputFormat::kXml, *context);
+    if (!validation.dom) {
+      PrintVerdictText(err, file, validation.verdict);
+      worst = kExitUnusable;
+      continue;
+    }
+    sign::VerifyOptions options;
+    options.now = Now();
+    options.signing_time = at;
+    const auto verdict = verifier->Verify(validation.dom->dom(), options);
+    if (!verdict.valid) worst = std::max(worst, kExitInvalid);
+    if (o.format == "json") {
+      all.push_back(SignatureJson(file, verdict, validation.verdict));
+    } else {
+      PrintSignatureText(out, file, verdict, validation.verdict);
+    }
+  }
+  if (o.format == "json") out << all.dump(2) << "\n";
+  return worst;
+}
+
+}  // namespace eaeu::app

@@ -1,0 +1,72 @@
+#pragma once
+// Enveloped XML-DSig signatures of exchange.md §5: signing an outgoing document and verifying an
+// incoming one, on the DOM the validator produced (a document is not re-parsed to be signed).
+//
+// The profile: one ds:Signature, the last child of the document's root; one ds:Reference with
+// URI="" (the whole document) and the transforms enveloped-signature then exclusive c14n;
+// SignedInfo canonicalised with exclusive c14n; the signer's certificate in
+// ds:KeyInfo/ds:X509Data. Algorithms: GOST R 34.10-2012 / 34.11-2012 (256, 512), RSA-SHA256,
+// ECDSA-P256-SHA256.
+
+#include <xercesc/util/XercesDefs.hpp>
+
+#include <ctime>
+#include <memory>
+#include <optional>
+
+#include "codecs/result.hpp"
+#include "gateway/sign/credentials.hpp"
+#include "gateway/sign/crypto.hpp"
+#include "gateway/sign/trust_store.hpp"
+#include "gateway/sign/verdict.hpp"
+
+XERCES_CPP_NAMESPACE_BEGIN
+class DOMDocument;
+XERCES_CPP_NAMESPACE_END
+
+namespace eaeu::sign {
+
+class Signer {
+ public:
+  virtual ~Signer() = default;
+
+  // Appends the signature as the last child of the root of `document`. `at` is the signing time:
+  // the certificate must be valid then. A document that already carries a ds:Signature is
+  // refused, and on any error the document is left as it was. Thread-safe for different
+  // documents; a document is used by one thread at a time.
+  virtual Status Sign(XERCES_CPP_NAMESPACE::DOMDocument& document, std::time_t at) const = 0;
+
+  virtual Algorithm algorithm() const = 0;
+  virtual const CertificateFacts& certificate() const = 0;
+};
+
+// The signing time. An enveloped signature of this profile carries no trusted time (no
+// time-stamp; csdo:EDocDateTime is when the document was made, which may be long before it was
+// signed, and the signer writes it). The one time the receiver can vouch for is when the
+// signature reached it: the signature existed then. So the certificates are checked at the time
+// of receipt, and a re-check of a journalled message passes the time it was received.
+struct VerifyOptions {
+  std::time_t now = 0;                      // now (an injected clock)
+  std::optional<std::time_t> signing_time;  // the time of receipt, when not now
+  // A signing time later than `now` by more than this is refused.
+  std::time_t allowed_clock_skew = 300;
+};
+
+class Verifier {
+ public:
+  virtual ~Verifier() = default;
+
+  // Verifies the one signature of `document`, which is not modified. Every outcome is a
+  // verdict, never an error: an unsigned document is "not valid, presence". Thread-safe for
+  // different documents.
+  virtual SignatureVerdict Verify(XERCES_CPP_NAMESPACE::DOMDocument& document,
+                                  const VerifyOptions& options) const = 0;
+};
+
+// Santuario (Apache XML Security for C++) with the gateway's EVP algorithm handler.
+// `credentials` must be usable for signing; the algorithm must be available (CheckAvailable).
+Result<std::unique_ptr<Signer>> MakeSantuarioSigner(
+    std::shared_ptr<const SigningCredentials> credentials);
+std::unique_ptr<Verifier> MakeSantuarioVerifier(std::shared_ptr<const TrustStore> trust);
+
+}  // namespace eaeu::sign
