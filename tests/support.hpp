@@ -131,4 +131,14 @@ inline ProcessResult RunCommand(const std::string& command, const std::filesyste
   return r;
 }
 
+// The shipped OpenSSL configuration (loads the gost engine).
+inline std::filesystem::path OpenSslConfig() {
+  return SourceDir() / "config/openssl-gost.cnf";
+}
+
+// An openssl command line that sees the gost engine.
+inline std::string Openssl(const std::string& arguments) {
+  return "OPENSSL_CONF='" + OpenSslConfig().string() + "' openssl " + arguments;
+}
+
 }  // namespace eaeu::test

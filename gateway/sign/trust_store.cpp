@@ -124,6 +124,12 @@ SignatureCheck Classify(int error) {
     case X509_V_ERR_DIFFERENT_CRL_SCOPE:
     case X509_V_ERR_CRL_PATH_VALIDATION_ERROR:
       return SignatureCheck::kRevocation;
+    case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+    case X509_V_ERR_UNABLE_TO_DECRYPT_CERT_SIGNATURE:
+    case X509_V_ERR_UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY:
+      // The issuer is known but its signature on the certificate does not hold: the certificate
+      // was changed, or forged.
+      return SignatureCheck::kCertificate;
     default:
       return SignatureCheck::kTrust;
   }

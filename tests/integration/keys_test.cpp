@@ -14,14 +14,6 @@ namespace {
 using namespace eaeu::test;
 namespace sign = eaeu::sign;
 
-std::filesystem::path OpenSslConfig() {
-  return SourceDir() / "config/openssl-gost.cnf";
-}
-
-std::string Openssl(const std::string& arguments) {
-  return "OPENSSL_CONF='" + OpenSslConfig().string() + "' openssl " + arguments;
-}
-
 unsigned Mode(const std::filesystem::path& path) {
   struct stat st {};
   ::stat(path.c_str(), &st);

@@ -23,7 +23,7 @@ struct TrustStore::Impl {
 namespace detail {
 
 struct ChainCheck {
-  std::optional<SignatureCheck> failed;  // kTrust, kValidity or kRevocation
+  std::optional<SignatureCheck> failed;  // kCertificate, kTrust, kValidity or kRevocation
   std::string reason;
   std::vector<std::string> notes;
 };
