@@ -208,7 +208,8 @@ TEST_CASE("convert refuses to write an invalid result", "[cli]") {
 
 TEST_CASE("every command has --help", "[cli]") {
   TempDir dir;
-  for (const char* command : {"", "validate", "convert", "rules"}) {
+  for (const char* command :
+       {"", "validate", "convert", "rules", "sign", "verify", "keys", "keys generate"}) {
     auto r = RunCommand(Cli(std::string(command) + " --help"), dir.path());
     INFO(command);
     CHECK(r.exit_code == 0);
@@ -226,4 +227,102 @@ TEST_CASE("rules lists every rule with its source", "[cli]") {
     CHECK_FALSE(rule["id"].get<std::string>().empty());
     CHECK_FALSE(rule["source"].get<std::string>().empty());
   }
+}
+
+TEST_CASE("sign then verify from the command line, as the README shows", "[cli][sign]") {
+  TempDir dir;
+  const auto keys = dir / "keys";
+  auto made = RunCommand(Cli("keys generate --alg gost2012-256 --out " + Quote(keys)), dir.path());
+  REQUIRE(made.exit_code == 0);
+  const std::string key = " --key " + Quote(keys / "gost2012-256-signer.key") + " --cert " +
+                          Quote(keys / "gost2012-256-signer.pem") + " ";
+  const std::string trust = " --trust " + Quote(keys / "trust") + " ";
+
+  auto signed_doc = RunCommand(Cli("sign" + key + Lists() + " --out " + Quote(dir / "signed.xml") +
+                                   " " + Quote(Examples() / "inspection-report.xml")),
+                               dir.path());
+  INFO(signed_doc.err);
+  REQUIRE(signed_doc.exit_code == 0);
+  CHECK(signed_doc.out.find("signed (GOST R 34.10-2012 (256 bit)") != std::string::npos);
+
+  auto verified =
+      RunCommand(Cli("verify" + trust + Lists() + " " + Quote(dir / "signed.xml")), dir.path());
+  INFO(verified.out << verified.err);
+  CHECK(verified.exit_code == 0);
+  CHECK(verified.out.find("signature valid") != std::string::npos);
+
+  // The signed document is still a valid document.
+  auto validated =
+      RunCommand(Cli("validate " + Lists() + " " + Quote(dir / "signed.xml")), dir.path());
+  CHECK(validated.exit_code == 0);
+
+  // A changed document: exit 1, and the JSON verdict names the check.
+  std::string text = ReadText(dir / "signed.xml");
+  text.replace(text.find("2503-118"), 8, "2503-119");
+  WriteText(dir / "changed.xml", text);
+  auto changed = RunCommand(Cli("verify --format json" + trust + Lists() + " " +
+                                Quote(dir / "signed.xml") + " " + Quote(dir / "changed.xml")),
+                            dir.path());
+  CHECK(changed.exit_code == 1);
+  const auto json = nlohmann::json::parse(changed.out);
+  REQUIRE(json.size() == 2);
+  CHECK(json[0]["valid"] == true);
+  CHECK(json[1]["valid"] == false);
+  CHECK(json[1]["code"] == "signature.digest");
+  CHECK(json[1]["algorithm"] == "gost2012-256");
+  CHECK(json[1]["signer"]["subject"].get<std::string>().find("CN=eaeu-gateway sandbox signer") !=
+        std::string::npos);
+
+  // Unsigned: exit 1 with the reason; not XML at all: exit 2.
+  auto unsigned_doc = RunCommand(
+      Cli("verify" + trust + Lists() + " " + Quote(Examples() / "inspection-report.xml")),
+      dir.path());
+  CHECK(unsigned_doc.exit_code == 1);
+  CHECK(unsigned_doc.out.find("no ds:Signature") != std::string::npos);
+  WriteText(dir / "junk.xml", "<not-closed>");
+  auto junk =
+      RunCommand(Cli("verify" + trust + Lists() + " " + Quote(dir / "junk.xml")), dir.path());
+  CHECK(junk.exit_code == 2);
+
+  // The certificates checked at a time before they were issued.
+  auto early = RunCommand(
+      Cli("verify --at 2001-01-01T00:00:00" + trust + Lists() + " " + Quote(dir / "signed.xml")),
+      dir.path());
+  CHECK(early.exit_code == 1);
+  CHECK(early.out.find("(validity)") != std::string::npos);
+}
+
+TEST_CASE("sign refuses invalid documents and unusable keys", "[cli][sign]") {
+  TempDir dir;
+  const auto keys = dir / "keys";
+  REQUIRE(
+      RunCommand(Cli("keys generate --alg rsa2048 --out " + Quote(keys)), dir.path()).exit_code ==
+      0);
+  const std::string key = " --key " + Quote(keys / "rsa2048-signer.key") + " --cert " +
+                          Quote(keys / "rsa2048-signer.pem") + " ";
+
+  auto invalid = RunCommand(Cli("sign" + key + Lists() + " --out " + Quote(dir / "x.xml") + " " +
+                                Quote(BrokenReport(dir))),
+                            dir.path());
+  CHECK(invalid.exit_code == 1);
+  CHECK(invalid.err.find("IR-05") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir / "x.xml"));
+
+  auto mismatched = RunCommand(Cli("sign --key " + Quote(keys / "rsa2048-signer.key") + " --cert " +
+                                   Quote(keys / "trust/rsa2048-ca.pem") + " " + Lists() + " " +
+                                   Quote(Examples() / "inspection-report.xml")),
+                               dir.path());
+  CHECK(mismatched.exit_code == 2);
+  CHECK(mismatched.err.find("does not belong to the certificate") != std::string::npos);
+
+  auto no_key = RunCommand(
+      Cli("sign " + Lists() + " " + Quote(Examples() / "inspection-report.xml")), dir.path());
+  CHECK(no_key.exit_code == 2);
+  CHECK(no_key.err.find("--pkcs12") != std::string::npos);
+
+  auto unset = RunCommand(Cli("sign" + key + "--password-env EAEU_TEST_UNSET_VARIABLE " + Lists() +
+                              " " + Quote(Examples() / "inspection-report.xml")),
+                          dir.path());
+  CHECK(unset.exit_code == 2);
+  CHECK(unset.err.find("EAEU_TEST_UNSET_VARIABLE") != std::string::npos);
 }
