@@ -84,7 +84,9 @@ Status InitialiseCrypto(const std::filesystem::path& openssl_config) {
   std::unique_ptr<OPENSSL_INIT_SETTINGS, decltype(&OPENSSL_INIT_free)> settings(OPENSSL_INIT_new(),
                                                                                 &OPENSSL_INIT_free);
   if (!settings || OPENSSL_INIT_set_config_filename(settings.get(), openssl_config.c_str()) != 1 ||
-      OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, settings.get()) != 1) {
+      // No clean-up at exit: keys held by objects that outlive main() (statics) are freed after
+      // it, and the gost engine must still be there then.
+      OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG | OPENSSL_INIT_NO_ATEXIT, settings.get()) != 1) {
     return MakeError("crypto.config", openssl_config.string(),
                      "OpenSSL cannot load this configuration: " + TakeOpenSslErrors());
   }

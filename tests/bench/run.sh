@@ -5,6 +5,13 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 cmake --preset release -DEAEU_BUILD_BENCH=ON >/dev/null
-cmake --build --preset release -j2 --target eaeu_bench_validate
-taskset -c 0 build/release/tests/bench/eaeu_bench_validate "$root" "${1:-3}" 2>/dev/null ||
-  build/release/tests/bench/eaeu_bench_validate "$root" "${1:-3}"
+cmake --build --preset release -j2 --target eaeu_bench_validate eaeu_bench_sign
+for bench in eaeu_bench_validate eaeu_bench_sign; do
+  # One core, as the figures are quoted; without taskset where it is missing.
+  if command -v taskset >/dev/null; then
+    taskset -c 0 "build/release/tests/bench/$bench" "$root" "${1:-3}"
+  else
+    "build/release/tests/bench/$bench" "$root" "${1:-3}"
+  fi
+  echo
+done

@@ -1,0 +1,142 @@
+// Signing and verification throughput on one core, per algorithm, for the example inspection
+// report and a 1 MB one, beside the raw OpenSSL signature rate of the same key. Prints a table;
+// run by tests/bench/run.sh on a Release build.
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <xercesc/dom/DOM.hpp>
+
+#include <cstdio>
+#include <ctime>
+#include <memory>
+
+#include "gateway/sign/credentials.hpp"
+#include "gateway/sign/crypto.hpp"
+#include "gateway/sign/keys.hpp"
+#include "gateway/sign/signature.hpp"
+#include "gateway/sign/trust_store.hpp"
+#include "gateway/xml/parser.hpp"
+#include "gateway/xml/schema_catalog.hpp"
+#include "gateway/xml/serialise.hpp"
+#include "tests/bench/bench_support.hpp"
+
+namespace {
+
+using namespace eaeu;
+using namespace eaeu::bench;
+
+// EVP_DigestSign of a digest-sized message with the signer's key: the floor of any signature.
+double RawSignRate(const fs::path& key_file, sign::Algorithm algorithm, double seconds) {
+  std::FILE* f = std::fopen(key_file.c_str(), "r");
+  EVP_PKEY* key = PEM_read_PrivateKey(f, nullptr, nullptr, nullptr);
+  std::fclose(f);
+  const EVP_MD* md = EVP_get_digestbyname(std::string(sign::Info(algorithm).digest_name).c_str());
+  const unsigned char message[64] = {1, 2, 3};
+  unsigned char signature[1024];
+  const auto figure = Measure(sizeof message, seconds, [&] {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    size_t size = sizeof signature;
+    const bool ok = EVP_DigestSignInit(ctx, nullptr, md, nullptr, key) == 1 &&
+                    EVP_DigestSign(ctx, signature, &size, message, 32) == 1;
+    EVP_MD_CTX_free(ctx);
+    return ok;
+  });
+  EVP_PKEY_free(key);
+  return figure.docs_per_second;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const fs::path source = argc > 1 ? fs::path(argv[1]) : fs::path(EAEU_SOURCE_DIR);
+  const double seconds = argc > 2 ? std::stod(argv[2]) : 3.0;
+  if (auto init = sign::InitialiseCrypto(source / "config/openssl-gost.cnf"); !init) {
+    std::fprintf(stderr, "%s\n", init.error().ToString().c_str());
+    return 2;
+  }
+  validate::ValidatorSettings settings;
+  settings.schema_catalog = source / "schemas/catalog.toml";
+  settings.code_lists.push_back(source / "config/codelists");
+  settings.code_lists.push_back(source / "tests/data/codelists");
+  auto created = validate::Validator::Create(settings);
+  if (!created) {
+    std::fprintf(stderr, "%s\n", created.error().ToString().c_str());
+    return 2;
+  }
+  const auto& validator = *created.value();
+  validate::RuleContext context;
+  context.today = *model::Date::Parse("2026-11-24");
+  auto catalog = xml::LoadSchemaCatalog(settings.schema_catalog);
+  auto pool = xml::GrammarPool::Load(*catalog);
+  xml::SecureParser parser(pool.value(), {});
+
+  const std::string example = ReadText(source / "schemas/examples/inspection-report.xml");
+  const std::string large = GrowReport(validator, example, context, 1u << 20);
+  struct Input {
+    const char* name;
+    const std::string* xml;
+  };
+  const Input inputs[] = {{"example report", &example}, {"1 MB report", &large}};
+
+  std::string pattern = (fs::temp_directory_path() / "eaeu-bench-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) return 2;
+  const fs::path keys_dir = pattern;
+  const std::time_t now = std::time(nullptr);
+
+  std::printf("Signing and verification throughput, one thread, %.1f s per row\n\n", seconds);
+  std::printf("| algorithm | document | bytes | stage | docs/s | MB/s | us/doc |\n");
+  std::printf("|---|---|---:|---|---:|---:|---:|\n");
+  for (const auto& a : sign::Algorithms()) {
+    sign::DevelopmentKeyOptions options;
+    options.algorithm = a.id;
+    options.now = now - 60;
+    auto keys = sign::GenerateDevelopmentKeys(options, keys_dir / std::string(a.name));
+    auto credentials = sign::SigningCredentials::FromPem(keys->signer_key, keys->signer_certificate);
+    auto trust = sign::TrustStore::Load(keys_dir / std::string(a.name) / "trust");
+    if (!keys || !credentials || !trust) {
+      std::fprintf(stderr, "cannot make the %s keys\n", std::string(a.name).c_str());
+      return 2;
+    }
+    auto signer = sign::MakeSantuarioSigner(*credentials);
+    const auto verifier = sign::MakeSantuarioVerifier(*trust);
+    std::printf("| %s | - | 64 | raw OpenSSL signature (EVP_DigestSign) | %.0f | | |\n",
+                std::string(a.name).c_str(), RawSignRate(keys->signer_key, a.id, seconds));
+    for (const auto& input : inputs) {
+      const std::string& xml = *input.xml;
+      auto row = [&](const char* stage, const Figure& f) {
+        std::printf("| %s | %s | %zu | %s | %.0f | %.1f | %.0f |\n", std::string(a.name).c_str(),
+                    input.name, xml.size(), stage, f.docs_per_second, f.mb_per_second,
+                    f.micros_per_doc);
+      };
+      // Signing a parsed DOM; the signature is taken off again for the next round.
+      auto parsed = parser.Parse(xml, true);
+      auto& dom = parsed.document->dom();
+      row("sign (DOM in, signature appended)", Measure(xml.size(), seconds, [&] {
+            if (!(*signer)->Sign(dom, now).ok()) return false;
+            auto* root = dom.getDocumentElement();
+            root->removeChild(root->getLastChild())->release();
+            return true;
+          }));
+      row("validate + sign + serialise (bytes in, bytes out)", Measure(xml.size(), seconds, [&] {
+            auto v = validator.Validate(xml, validate::InputFormat::kXml, context);
+            if (!v.verdict.valid() || !(*signer)->Sign(v.dom->dom(), now).ok()) return false;
+            return !xml::Serialise(v.dom->dom()).empty();
+          }));
+      (void)(*signer)->Sign(dom, now);
+      const std::string signed_xml = xml::Serialise(dom);
+      sign::VerifyOptions verify_options;
+      verify_options.now = now;
+      row("verify (DOM in)", Measure(xml.size(), seconds, [&] {
+            return verifier->Verify(dom, verify_options).valid;
+          }));
+      row("parse + XSD + verify (bytes in)", Measure(signed_xml.size(), seconds, [&] {
+            auto p = parser.Parse(signed_xml, true);
+            return p.schema_valid() && verifier->Verify(p.document->dom(), verify_options).valid;
+          }));
+    }
+  }
+  std::error_code ec;
+  fs::remove_all(keys_dir, ec);
+  std::printf("\npeak resident memory: %ld KiB\n", PeakRssKb());
+  return 0;
+}
