@@ -33,6 +33,15 @@ int PasswordCallback(char* buffer, int size, int /*rwflag*/, void* userdata) {
   return n;
 }
 
+// An unreadable key may be a GOST key that OpenSSL cannot read without the gost engine.
+Error KeyError(std::string code, std::string where, std::string what) {
+  Error e = OpenSslError(std::move(code), std::move(where), std::move(what));
+  if (auto gost = CheckAvailable(Algorithm::kGost2012_256); !gost) {
+    e.message += " (a GOST key needs the gost engine: " + gost.error().message + ")";
+  }
+  return e;
+}
+
 Result<std::shared_ptr<const SigningCredentials>> Finish(
     const std::string& where, std::unique_ptr<SigningCredentials::Impl> impl) {
   std::string why;
@@ -125,11 +134,11 @@ Result<std::shared_ptr<const SigningCredentials>> SigningCredentials::FromPem(
     void* userdata = password->has_value() ? &password->value() : nullptr;
     impl->key.reset(PEM_read_bio_PrivateKey(bio.get(), nullptr, &PasswordCallback, userdata));
     if (!impl->key) {
-      return OpenSslError("credentials.key", key_file.string(),
-                          password->has_value()
-                              ? "cannot read the private key (PEM) with the password given"
-                              : "cannot read the private key (PEM; an encrypted key needs a "
-                                "password file or variable)");
+      return KeyError("credentials.key", key_file.string(),
+                      password->has_value()
+                          ? "cannot read the private key (PEM) with the password given"
+                          : "cannot read the private key (PEM; an encrypted key needs a "
+                            "password file or variable)");
     }
   }
   {
@@ -161,8 +170,8 @@ Result<std::shared_ptr<const SigningCredentials>> SigningCredentials::FromPkcs12
   STACK_OF(X509)* ca = nullptr;
   const char* pass = password->has_value() ? password->value().c_str() : "";
   if (PKCS12_parse(p12.get(), pass, &key, &cert, &ca) != 1) {
-    return OpenSslError("credentials.pkcs12", file.string(),
-                        "cannot open the PKCS#12 file (wrong password?)");
+    return KeyError("credentials.pkcs12", file.string(),
+                    "cannot open the PKCS#12 file (wrong password?)");
   }
   auto impl = std::make_unique<Impl>();
   impl->key.reset(key);

@@ -56,8 +56,9 @@ inline Figure Measure(size_t bytes, double seconds, const std::function<bool()>&
 
 // The example report grown to at least `target` bytes: more inspected sites, each with its
 // groups, devices and nonconformities (a large manufacturer's report).
-inline std::string GrowReport(const eaeu::validate::Validator& validator, const std::string& example,
-                       const eaeu::validate::RuleContext& context, size_t target) {
+inline std::string GrowReport(const eaeu::validate::Validator& validator,
+                              const std::string& example,
+                              const eaeu::validate::RuleContext& context, size_t target) {
   auto v = validator.Validate(example, eaeu::validate::InputFormat::kXml, context);
   auto report = std::get<eaeu::model::InspectionReport>(*v.document);
   auto& objects = report.report->manufacturer.objects;

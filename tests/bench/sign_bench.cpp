@@ -91,7 +91,8 @@ int main(int argc, char** argv) {
     options.algorithm = a.id;
     options.now = now - 60;
     auto keys = sign::GenerateDevelopmentKeys(options, keys_dir / std::string(a.name));
-    auto credentials = sign::SigningCredentials::FromPem(keys->signer_key, keys->signer_certificate);
+    auto credentials =
+        sign::SigningCredentials::FromPem(keys->signer_key, keys->signer_certificate);
     auto trust = sign::TrustStore::Load(keys_dir / std::string(a.name) / "trust");
     if (!keys || !credentials || !trust) {
       std::fprintf(stderr, "cannot make the %s keys\n", std::string(a.name).c_str());
@@ -126,9 +127,8 @@ int main(int argc, char** argv) {
       const std::string signed_xml = xml::Serialise(dom);
       sign::VerifyOptions verify_options;
       verify_options.now = now;
-      row("verify (DOM in)", Measure(xml.size(), seconds, [&] {
-            return verifier->Verify(dom, verify_options).valid;
-          }));
+      row("verify (DOM in)", Measure(xml.size(), seconds,
+                                     [&] { return verifier->Verify(dom, verify_options).valid; }));
       row("parse + XSD + verify (bytes in)", Measure(signed_xml.size(), seconds, [&] {
             auto p = parser.Parse(signed_xml, true);
             return p.schema_valid() && verifier->Verify(p.document->dom(), verify_options).valid;

@@ -21,12 +21,12 @@
 #include <string>
 
 #include "codecs/json_codec.hpp"
-#include "tests/bench/bench_support.hpp"
 #include "codecs/xerces_text.hpp"
 #include "codecs/xml_writer.hpp"
 #include "gateway/validate/validator.hpp"
 #include "gateway/xml/parser.hpp"
 #include "gateway/xml/schema_catalog.hpp"
+#include "tests/bench/bench_support.hpp"
 
 namespace {
 

@@ -90,4 +90,32 @@ TEST_CASE("without the gost engine, GOST is refused with what to install", "[key
                         dir.path());
   CHECK(rsa.exit_code == 0);
   CHECK(std::filesystem::exists(dir / "keys/rsa2048-signer.key"));
+
+  // GOST keys made with the engine cannot sign without it, and GOST signatures cannot be
+  // checked: both say what to install.
+  const std::string cli = std::string(EAEU_CLI);
+  const std::string gost = (dir / "gost").string();
+  REQUIRE(RunCommand(cli + " keys generate --alg gost2012-256 --out '" + gost + "'", dir.path())
+              .exit_code == 0);
+  const std::string example = (Examples() / "inspection-report.xml").string();
+  const std::string lists = " --codelists '" + (SourceDir() / "config/codelists").string() +
+                            "' --codelists '" + (SourceDir() / "tests/data/codelists").string() +
+                            "' --today 2026-11-24 ";
+  auto refused = RunCommand(cli + " sign --openssl-config '" + bare.string() + "' --key '" + gost +
+                                "/gost2012-256-signer.key' --cert '" + gost +
+                                "/gost2012-256-signer.pem'" + lists + "'" + example + "'",
+                            dir.path());
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err.find("libengine-gost-openssl") != std::string::npos);
+  auto signed_doc = RunCommand(cli + " sign --key '" + gost + "/gost2012-256-signer.key' --cert '" +
+                                   gost + "/gost2012-256-signer.pem'" + lists + " --out '" + gost +
+                                   "/signed.xml' '" + example + "'",
+                               dir.path());
+  REQUIRE(signed_doc.exit_code == 0);
+  auto unchecked = RunCommand(cli + " verify --openssl-config '" + bare.string() + "' --trust '" +
+                                  gost + "/trust'" + lists + "'" + gost + "/signed.xml'",
+                              dir.path());
+  INFO(unchecked.out << unchecked.err);
+  CHECK(unchecked.exit_code != 0);
+  CHECK((unchecked.out + unchecked.err).find("libengine-gost-openssl") != std::string::npos);
 }
