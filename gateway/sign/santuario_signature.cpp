@@ -3,7 +3,6 @@
 #include <xercesc/dom/DOM.hpp>
 #include <xsec/dsig/DSIGKeyInfoX509.hpp>
 #include <xsec/dsig/DSIGReference.hpp>
-#include <xsec/dsig/DSIGReferenceList.hpp>
 #include <xsec/dsig/DSIGSignature.hpp>
 #include <xsec/enc/XSECCryptoException.hpp>
 #include <xsec/framework/XSECException.hpp>
@@ -11,6 +10,7 @@
 
 #include "codecs/xerces_text.hpp"
 #include "gateway/sign/detail/certificates.hpp"
+#include "gateway/sign/detail/exc_c14n.hpp"
 #include "gateway/sign/detail/santuario.hpp"
 #include "gateway/sign/detail/trust.hpp"
 #include "gateway/sign/signature.hpp"
@@ -67,6 +67,7 @@ std::string Name(const DOMElement& element) {
 // What the profile check learned, or the first way the signature leaves the profile.
 struct Profile {
   Algorithm algorithm = Algorithm::kRsaSha256;
+  std::string digest_value;                // base64, as ds:DigestValue has it
   std::vector<detail::Cert> certificates;  // signer first
 };
 
@@ -166,6 +167,7 @@ ProfileResult ReadProfile(const DOMElement& signature) {
 
   Profile profile;
   profile.algorithm = *algorithm;
+  profile.digest_value = TextOf(*ref_parts[next + 1]);
   size_t index = 0;
   for (const DOMElement* item : ChildElements(*parts[2])) {
     if (!IsDs(item, "X509Data")) continue;
@@ -222,6 +224,31 @@ std::variant<DOMElement*, Failure> FindSignature(DOMDocument& document) {
   return signature;
 }
 
+// The reference's digest: the document without `signature`, in exclusive c14n, hashed with the
+// algorithm's digest as the canonical bytes stream out.
+std::vector<unsigned char> DocumentDigest(const DOMDocument& document, const DOMElement* signature,
+                                          Algorithm algorithm) {
+  MdCtx ctx(EVP_MD_CTX_new());
+  const EVP_MD* md = EVP_get_digestbyname(std::string(Info(algorithm).digest_name).c_str());
+  if (!ctx || md == nullptr || EVP_DigestInit_ex(ctx.get(), md, nullptr) != 1) return {};
+  bool ok = true;
+  CanonicaliseDocument(document, signature, [&](std::string_view bytes) {
+    ok = ok && EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size()) == 1;
+  });
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (!ok || EVP_DigestFinal_ex(ctx.get(), digest, &size) != 1) return {};
+  return std::vector<unsigned char>(digest, digest + size);
+}
+
+// The first ds:`name` element under `parent`.
+DOMElement* FindDs(DOMElement& parent, std::string_view name) {
+  DOMNodeList* list =
+      parent.getElementsByTagNameNS(xml::ToUtf16(kDsNs).c_str(), xml::ToUtf16(name).c_str());
+  return list != nullptr && list->getLength() > 0 ? static_cast<DOMElement*>(list->item(0))
+                                                  : nullptr;
+}
+
 // Santuario's signature objects belong to a provider; this returns them to it.
 struct SignatureHandle {
   XSECProvider& provider;
@@ -265,7 +292,27 @@ class SantuarioSigner final : public Signer {
       sig.appendX509Data()->appendX509Certificate(certificate_.c_str());
       sig.setSigningKey(
           new EvpKey(Share(credentials_->impl().key.get()), credentials_->algorithm()));
-      sig.sign();
+      // The reference's digest by the gateway's streaming canonicaliser; SignedInfo is
+      // canonicalised and hashed by Santuario, and signed here.
+      const Algorithm algorithm = credentials_->algorithm();
+      const auto digest = DocumentDigest(document, node, algorithm);
+      DOMElement* digest_value = FindDs(*node, "DigestValue");
+      DOMElement* signature_value = FindDs(*node, "SignatureValue");
+      if (digest.empty() || digest_value == nullptr || signature_value == nullptr) {
+        Remove(root, node);
+        return OpenSslError("sign.failed", Name(*root), "cannot compute the document's digest");
+      }
+      digest_value->setTextContent(
+          xml::ToUtf16(Base64Encode(digest.data(), digest.size())).c_str());
+      unsigned char hash[EVP_MAX_MD_SIZE];
+      const unsigned int hash_size = sig.calculateSignedInfoHash(hash, sizeof hash);
+      const auto value = SignDigest(credentials_->impl().key.get(), algorithm, hash, hash_size);
+      if (value.empty()) {
+        Remove(root, node);
+        return OpenSslError("sign.failed", Name(*root), "OpenSSL cannot sign");
+      }
+      signature_value->setTextContent(
+          xml::ToUtf16(Base64Encode(value.data(), value.size())).c_str());
       return Ok{};
     } catch (const XSECException& e) {
       Remove(root, node);
@@ -365,9 +412,9 @@ class SantuarioVerifier final : public Verifier {
                       "ds:SignatureValue does not verify over ds:SignedInfo with the signer's "
                       "public key");
       }
-      DSIGReferenceList* references = sig.getReferenceList();
-      if (references == nullptr || references->getSize() != 1 ||
-          !references->item(0)->checkHash()) {
+      const auto digest = DocumentDigest(document, signature, profile.algorithm);
+      const auto claimed = Base64Decode(profile.digest_value);
+      if (digest.empty() || !claimed || *claimed != digest) {
         return reject(SignatureCheck::kDigest,
                       "the digest of the document differs from ds:DigestValue: the document was "
                       "changed after it was signed");

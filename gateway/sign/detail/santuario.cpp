@@ -2,6 +2,7 @@
 
 #include <openssl/bn.h>
 #include <openssl/ecdsa.h>
+#include <openssl/rsa.h>
 #include <xercesc/dom/DOM.hpp>
 #include <xsec/dsig/DSIGConstants.hpp>
 #include <xsec/framework/XSECAlgorithmHandler.hpp>
@@ -144,24 +145,14 @@ class EvpAlgorithmHandler final : public XSECAlgorithmHandler {
                                 unsigned int /*output_length*/, safeBuffer& result) const override {
     const EvpKey& evp = KeyFor(uri, key);
     const std::string data = Drain(input);
-    MdCtx ctx(EVP_MD_CTX_new());
-    size_t size = 0;
-    if (!ctx ||
-        EVP_DigestSignInit(ctx.get(), nullptr, DigestOf(evp.algorithm()), nullptr, evp.key()) !=
-            1 ||
-        EVP_DigestSign(ctx.get(), nullptr, &size,
-                       reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1) {
-      Throw("cannot sign: " + TakeOpenSslErrors());
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    if (EVP_Digest(data.data(), data.size(), digest, &size, DigestOf(evp.algorithm()), nullptr) !=
+        1) {
+      Throw("cannot hash SignedInfo: " + TakeOpenSslErrors());
     }
-    std::vector<unsigned char> signature(size);
-    if (EVP_DigestSign(ctx.get(), signature.data(), &size,
-                       reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1) {
-      Throw("cannot sign: " + TakeOpenSslErrors());
-    }
-    signature.resize(size);
-    if (evp.algorithm() == Algorithm::kEcdsaP256Sha256) {
-      signature = EcdsaDerToRaw(signature.data(), signature.size());
-    }
+    const auto signature = SignDigest(evp.key(), evp.algorithm(), digest, size);
+    if (signature.empty()) Throw("cannot sign: " + TakeOpenSslErrors());
     const std::string text = Base64Encode(signature.data(), signature.size());
     result.sbStrcpyIn(text.c_str());
     return static_cast<unsigned int>(text.size());
@@ -240,6 +231,32 @@ const XMLCh* EvpKey::getProviderName() const {
 
 XSECCryptoKey* EvpKey::clone() const {
   return new EvpKey(Share(key_.get()), algorithm_);
+}
+
+std::vector<unsigned char> SignDigest(EVP_PKEY* key, Algorithm algorithm,
+                                      const unsigned char* digest, size_t size) {
+  PKeyCtx ctx(EVP_PKEY_CTX_new(key, nullptr));
+  if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1) return {};
+  switch (algorithm) {
+    case Algorithm::kRsaSha256:
+      if (EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1) return {};
+      [[fallthrough]];
+    case Algorithm::kEcdsaP256Sha256:
+      if (EVP_PKEY_CTX_set_signature_md(ctx.get(), DigestOf(algorithm)) != 1) return {};
+      break;
+    case Algorithm::kGost2012_256:
+    case Algorithm::kGost2012_512:
+      break;  // the engine signs the GOST R 34.11-2012 digest as it is
+  }
+  size_t length = 0;
+  if (EVP_PKEY_sign(ctx.get(), nullptr, &length, digest, size) != 1) return {};
+  std::vector<unsigned char> signature(length);
+  if (EVP_PKEY_sign(ctx.get(), signature.data(), &length, digest, size) != 1) return {};
+  signature.resize(length);
+  if (algorithm == Algorithm::kEcdsaP256Sha256) {
+    return EcdsaDerToRaw(signature.data(), signature.size());
+  }
+  return signature;
 }
 
 void EnsureSantuarioInitialised() {

@@ -5,6 +5,8 @@
 
 #include <xsec/enc/XSECCryptoKey.hpp>
 
+#include <vector>
+
 #include "gateway/sign/crypto.hpp"
 #include "gateway/sign/detail/openssl.hpp"
 
@@ -27,5 +29,11 @@ class EvpKey final : public XSECCryptoKey {
   PKey key_;
   Algorithm algorithm_;
 };
+
+// The signature of `digest` (the algorithm's digest of the data) as XML-DSig carries it: PKCS#1
+// v1.5 for RSA, r || s for ECDSA, the gost engine's form for GOST (as `openssl dgst -sign`
+// writes it). Empty when OpenSSL refuses; TakeOpenSslErrors() then says why.
+std::vector<unsigned char> SignDigest(EVP_PKEY* key, Algorithm algorithm,
+                                      const unsigned char* digest, size_t size);
 
 }  // namespace eaeu::sign::detail

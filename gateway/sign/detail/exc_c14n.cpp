@@ -1,0 +1,229 @@
+#include "gateway/sign/detail/exc_c14n.hpp"
+
+#include <xercesc/dom/DOM.hpp>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "codecs/xerces_text.hpp"
+
+namespace eaeu::sign::detail {
+namespace {
+
+using namespace XERCES_CPP_NAMESPACE;
+
+constexpr std::u16string_view kXmlnsNs = u"http://www.w3.org/2000/xmlns/";
+constexpr std::u16string_view kXmlNs = u"http://www.w3.org/XML/1998/namespace";
+
+std::u16string_view View(const XMLCh* text) {
+  return text != nullptr ? std::u16string_view(text) : std::u16string_view();
+}
+
+// A namespace declaration rendered on an output ancestor: prefix ("" for the default) -> URI.
+struct Rendered {
+  std::u16string_view prefix;
+  std::u16string_view uri;
+};
+
+struct Attribute {
+  std::string ns;     // UTF-8, for the ordering
+  std::string local;  // UTF-8
+  const DOMAttr* node;
+};
+
+class Canonicaliser {
+ public:
+  Canonicaliser(const DOMElement* omit, const std::function<void(std::string_view)>& sink)
+      : omit_(omit), sink_(sink) {
+    buffer_.reserve(kFlushAt + 4096);
+  }
+
+  void Document(const DOMDocument& document) {
+    bool before_root = true;
+    for (const DOMNode* n = document.getFirstChild(); n != nullptr; n = n->getNextSibling()) {
+      switch (n->getNodeType()) {
+        case DOMNode::ELEMENT_NODE:
+          Element(*static_cast<const DOMElement*>(n));
+          before_root = false;
+          break;
+        case DOMNode::PROCESSING_INSTRUCTION_NODE:
+          if (!before_root) buffer_ += '\n';
+          Pi(*static_cast<const DOMProcessingInstruction*>(n));
+          if (before_root) buffer_ += '\n';
+          break;
+        default:  // comments, the document type
+          break;
+      }
+    }
+    Flush();
+  }
+
+ private:
+  static constexpr size_t kFlushAt = 64 * 1024;
+
+  void Flush() {
+    if (!buffer_.empty()) sink_(buffer_);
+    buffer_.clear();
+  }
+
+  // The URI the nearest output ancestor declared for `prefix`; "" when none did.
+  std::u16string_view InScope(std::u16string_view prefix) const {
+    for (auto it = rendered_.rbegin(); it != rendered_.rend(); ++it) {
+      if (it->prefix == prefix) return it->uri;
+    }
+    return {};
+  }
+
+  bool Declared(std::u16string_view prefix) const {
+    return std::any_of(rendered_.begin(), rendered_.end(),
+                       [prefix](const Rendered& r) { return r.prefix == prefix; });
+  }
+
+  // Adds the declaration `prefix` -> `uri` to `out` if the element needs to render it.
+  void Need(std::u16string_view prefix, std::u16string_view uri, std::vector<Rendered>& out) const {
+    if (std::any_of(out.begin(), out.end(),
+                    [prefix](const Rendered& r) { return r.prefix == prefix; })) {
+      return;
+    }
+    if (prefix.empty() && uri.empty()) {
+      // xmlns="" only to undo a default namespace an output ancestor declared.
+      if (!InScope(u"").empty()) out.push_back({prefix, uri});
+      return;
+    }
+    if (!Declared(prefix) || InScope(prefix) != uri) out.push_back({prefix, uri});
+  }
+
+  void Element(const DOMElement& element) {
+    if (&element == omit_) return;
+    const std::u16string_view prefix = View(element.getPrefix());
+    std::vector<Rendered> declarations;
+    Need(prefix, View(element.getNamespaceURI()), declarations);
+
+    std::vector<Attribute> attributes;
+    const DOMNamedNodeMap* map = element.getAttributes();
+    const XMLSize_t count = map != nullptr ? map->getLength() : 0;
+    for (XMLSize_t i = 0; i < count; ++i) {
+      const auto* attr = static_cast<const DOMAttr*>(map->item(i));
+      const std::u16string_view ns = View(attr->getNamespaceURI());
+      if (ns == kXmlnsNs || !attr->getSpecified()) continue;
+      const std::u16string_view attr_prefix = View(attr->getPrefix());
+      if (!attr_prefix.empty() && ns != kXmlNs) Need(attr_prefix, ns, declarations);
+      const XMLCh* local = attr->getLocalName() != nullptr ? attr->getLocalName() : attr->getName();
+      attributes.push_back({xml::ToUtf8(attr->getNamespaceURI()), xml::ToUtf8(local), attr});
+    }
+    std::sort(declarations.begin(), declarations.end(),
+              [](const Rendered& a, const Rendered& b) { return a.prefix < b.prefix; });
+    std::sort(attributes.begin(), attributes.end(), [](const Attribute& a, const Attribute& b) {
+      return a.ns != b.ns ? a.ns < b.ns : a.local < b.local;
+    });
+
+    buffer_ += '<';
+    xml::AppendUtf8(buffer_, element.getTagName());
+    for (const auto& d : declarations) {
+      buffer_ += d.prefix.empty() ? " xmlns=\"" : " xmlns:";
+      if (!d.prefix.empty()) {
+        xml::AppendUtf8(buffer_, d.prefix.data(), d.prefix.size());
+        buffer_ += "=\"";
+      }
+      Escape(d.uri, true);
+      buffer_ += '"';
+    }
+    for (const auto& a : attributes) {
+      buffer_ += ' ';
+      xml::AppendUtf8(buffer_, a.node->getName());
+      buffer_ += "=\"";
+      Escape(View(a.node->getValue()), true);
+      buffer_ += '"';
+    }
+    buffer_ += '>';
+
+    const size_t mark = rendered_.size();
+    rendered_.insert(rendered_.end(), declarations.begin(), declarations.end());
+    for (const DOMNode* n = element.getFirstChild(); n != nullptr; n = n->getNextSibling()) {
+      switch (n->getNodeType()) {
+        case DOMNode::ELEMENT_NODE:
+          Element(*static_cast<const DOMElement*>(n));
+          break;
+        case DOMNode::TEXT_NODE:
+        case DOMNode::CDATA_SECTION_NODE:
+          Escape(View(n->getNodeValue()), false);
+          break;
+        case DOMNode::PROCESSING_INSTRUCTION_NODE:
+          Pi(*static_cast<const DOMProcessingInstruction*>(n));
+          break;
+        default:  // comments
+          break;
+      }
+      if (buffer_.size() >= kFlushAt) Flush();
+    }
+    rendered_.resize(mark);
+    buffer_ += "</";
+    xml::AppendUtf8(buffer_, element.getTagName());
+    buffer_ += '>';
+  }
+
+  void Pi(const DOMProcessingInstruction& pi) {
+    buffer_ += "<?";
+    xml::AppendUtf8(buffer_, pi.getTarget());
+    const std::u16string_view data = View(pi.getData());
+    if (!data.empty()) {
+      buffer_ += ' ';
+      xml::AppendUtf8(buffer_, data.data(), data.size());
+    }
+    buffer_ += "?>";
+  }
+
+  // Text: & < > and CR escaped; attribute values: & < " TAB LF CR.
+  void Escape(std::u16string_view text, bool attribute) {
+    size_t run = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+      const char16_t c = text[i];
+      const char* entity = nullptr;
+      switch (c) {
+        case u'&':
+          entity = "&amp;";
+          break;
+        case u'<':
+          entity = "&lt;";
+          break;
+        case u'>':
+          entity = attribute ? nullptr : "&gt;";
+          break;
+        case u'"':
+          entity = attribute ? "&quot;" : nullptr;
+          break;
+        case u'\t':
+          entity = attribute ? "&#x9;" : nullptr;
+          break;
+        case u'\n':
+          entity = attribute ? "&#xA;" : nullptr;
+          break;
+        case u'\r':
+          entity = "&#xD;";
+          break;
+        default:
+          break;
+      }
+      if (entity == nullptr) continue;
+      if (i > run) xml::AppendUtf8(buffer_, text.data() + run, i - run);
+      buffer_ += entity;
+      run = i + 1;
+    }
+    if (text.size() > run) xml::AppendUtf8(buffer_, text.data() + run, text.size() - run);
+  }
+
+  const DOMElement* omit_;
+  const std::function<void(std::string_view)>& sink_;
+  std::string buffer_;
+  std::vector<Rendered> rendered_;
+};
+
+}  // namespace
+
+void CanonicaliseDocument(const DOMDocument& document, const DOMElement* omit,
+                          const std::function<void(std::string_view)>& sink) {
+  Canonicaliser(omit, sink).Document(document);
+}
+
+}  // namespace eaeu::sign::detail
