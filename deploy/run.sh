@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The run command of the README: installs what is missing, builds the release preset and runs the
-# gateway on its embedded default (the shipped schemas, code lists and examples).
+# gateway on its embedded default (the shipped schemas, code lists and examples; development keys
+# in var/keys).
 #
 # Usage: deploy/run.sh
 set -euo pipefail
@@ -18,5 +19,18 @@ echo "== eaeu-gateway validate schemas/examples/*.xml"
 echo
 echo "== eaeu-gateway convert --to json schemas/examples/suspension-notice.xml"
 "$cli" convert --to json schemas/examples/suspension-notice.xml
+echo
+keys="$root/var/keys"
+if [[ ! -f "$keys/gost2012-256-signer.key" ]]; then
+  echo "== eaeu-gateway keys generate --alg gost2012-256 --out var/keys (development keys)"
+  "$cli" keys generate --alg gost2012-256 --out "$keys"
+  echo
+fi
+echo "== eaeu-gateway sign ... --out var/signed-report.xml schemas/examples/inspection-report.xml"
+"$cli" sign --key "$keys/gost2012-256-signer.key" --cert "$keys/gost2012-256-signer.pem" \
+  --out "$root/var/signed-report.xml" schemas/examples/inspection-report.xml
+echo
+echo "== eaeu-gateway verify --trust var/keys/trust var/signed-report.xml"
+"$cli" verify --trust "$keys/trust" "$root/var/signed-report.xml"
 echo
 echo "The command line is at $cli (see README.md, \"Command line\")."
