@@ -65,10 +65,6 @@ Result<PKey> GenerateKey(Algorithm algorithm) {
   return PKey(raw);
 }
 
-const EVP_MD* Digest(Algorithm algorithm) {
-  return EVP_get_digestbyname(std::string(Info(algorithm).digest_name).c_str());
-}
-
 bool AddName(X509_NAME* name, const char* field, const std::string& value) {
   return X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8,
                                     reinterpret_cast<const unsigned char*>(value.c_str()), -1, -1,
@@ -124,7 +120,7 @@ Result<Cert> Issue(const CertificateRequest& r, EVP_PKEY* key, X509* issuer, EVP
   }
   ok = ok && AddExtension(cert.get(), authority, NID_subject_key_identifier, "hash") &&
        AddExtension(cert.get(), authority, NID_authority_key_identifier, "keyid:always");
-  ok = ok && X509_sign(cert.get(), issuer_key, Digest(algorithm)) > 0;
+  ok = ok && X509_sign(cert.get(), issuer_key, DigestOf(algorithm)) > 0;
   if (!ok) return CryptoError("cannot issue the certificate of " + r.common_name);
   return cert;
 }
@@ -235,8 +231,7 @@ Status WriteDevelopmentCrl(const DevelopmentKeys& keys, Algorithm algorithm,
     if (!ok) X509_REVOKED_free(entry);
   }
   ok = ok && X509_CRL_sort(crl.get()) == 1 &&
-       X509_CRL_sign(crl.get(), ca_key->get(),
-                     EVP_get_digestbyname(std::string(Info(algorithm).digest_name).c_str())) > 0;
+       X509_CRL_sign(crl.get(), ca_key->get(), DigestOf(algorithm)) > 0;
   if (!ok) return OpenSslError("crypto.crl", out.string(), "cannot issue the CRL");
   auto pem = Pem([&crl](BIO* b) { return PEM_write_bio_X509_CRL(b, crl.get()); });
   if (!pem) return pem.error();

@@ -229,7 +229,7 @@ std::variant<DOMElement*, Failure> FindSignature(DOMDocument& document) {
 std::vector<unsigned char> DocumentDigest(const DOMDocument& document, const DOMElement* signature,
                                           Algorithm algorithm) {
   MdCtx ctx(EVP_MD_CTX_new());
-  const EVP_MD* md = EVP_get_digestbyname(std::string(Info(algorithm).digest_name).c_str());
+  const EVP_MD* md = DigestOf(algorithm);
   if (!ctx || md == nullptr || EVP_DigestInit_ex(ctx.get(), md, nullptr) != 1) return {};
   bool ok = true;
   CanonicaliseDocument(document, signature, [&](std::string_view bytes) {

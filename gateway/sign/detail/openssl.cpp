@@ -1,5 +1,7 @@
 #include "gateway/sign/detail/openssl.hpp"
 
+#include <atomic>
+
 #include "gateway/sign/crypto.hpp"
 
 namespace eaeu::sign::detail {
@@ -58,6 +60,17 @@ std::vector<unsigned char> CertificateDer(X509* cert) {
   std::vector<unsigned char> out(der, der + n);
   OPENSSL_free(der);
   return out;
+}
+
+const EVP_MD* DigestOf(Algorithm algorithm) {
+  static std::atomic<const EVP_MD*> cache[4] = {};
+  auto& slot = cache[static_cast<size_t>(algorithm)];
+  const EVP_MD* md = slot.load(std::memory_order_acquire);
+  if (md == nullptr) {
+    md = EVP_get_digestbyname(std::string(Info(algorithm).digest_name).c_str());
+    slot.store(md, std::memory_order_release);
+  }
+  return md;
 }
 
 Error OpenSslError(std::string code, std::string where, std::string what) {

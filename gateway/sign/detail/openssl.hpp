@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "codecs/result.hpp"
+#include "gateway/sign/crypto.hpp"
 
 namespace eaeu::sign::detail {
 
@@ -42,6 +43,10 @@ std::optional<std::vector<unsigned char>> Base64Decode(std::string_view text);
 
 // DER of a certificate; empty when it cannot be encoded.
 std::vector<unsigned char> CertificateDer(X509* cert);
+
+// OpenSSL's digest of `algorithm` (GOST R 34.11-2012 from the gost engine); null while it is not
+// available. Looked up once and kept.
+const EVP_MD* DigestOf(Algorithm algorithm);
 
 // An Error whose message ends with OpenSSL's queued reasons (the queue is emptied).
 Error OpenSslError(std::string code, std::string where, std::string what);

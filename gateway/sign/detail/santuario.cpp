@@ -23,10 +23,6 @@ namespace {
 
 using XERCES_CPP_NAMESPACE::DOMDocument;
 
-const EVP_MD* DigestOf(Algorithm algorithm) {
-  return EVP_get_digestbyname(std::string(Info(algorithm).digest_name).c_str());
-}
-
 // Every byte the chain's last transform gives.
 std::string Drain(TXFMChain* chain) {
   std::string out;
