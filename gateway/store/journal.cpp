@@ -1,0 +1,60 @@
+#include "gateway/store/journal.hpp"
+
+#include <array>
+
+namespace eaeu::store {
+namespace {
+
+constexpr std::array<std::string_view, 10> kStateNames = {
+    "received", "validated", "rejected",  "signed",       "queued",
+    "sending",  "retrying",  "delivered", "acknowledged", "dead"};
+
+}  // namespace
+
+std::string_view StateName(MessageState state) {
+  return kStateNames[static_cast<size_t>(state)];
+}
+
+std::optional<MessageState> StateFromName(std::string_view name) {
+  for (size_t i = 0; i < kStateNames.size(); ++i) {
+    if (kStateNames[i] == name) return static_cast<MessageState>(i);
+  }
+  return std::nullopt;
+}
+
+bool IsAllowed(MessageState from, MessageState to) {
+  using S = MessageState;
+  switch (from) {
+    case S::kReceived:
+      return to == S::kValidated || to == S::kRejected;
+    case S::kValidated:  // signed, or queued where the transaction is not signed
+      return to == S::kSigned || to == S::kQueued || to == S::kRejected;
+    case S::kSigned:
+      return to == S::kQueued;
+    case S::kQueued:
+      return to == S::kSending || to == S::kDead;
+    case S::kSending:  // a synchronous answer may acknowledge at once
+      return to == S::kDelivered || to == S::kAcknowledged || to == S::kRetrying || to == S::kDead;
+    case S::kRetrying:
+      return to == S::kSending || to == S::kDead;
+    case S::kDelivered:  // the answer, or its timer runs out and the message is sent again
+      return to == S::kAcknowledged || to == S::kRetrying || to == S::kDead;
+    case S::kDead:  // an operator requeues it
+      return to == S::kQueued;
+    case S::kRejected:
+    case S::kAcknowledged:
+      return false;
+  }
+  return false;
+}
+
+bool IsUnfinished(MessageState state) {
+  return state != MessageState::kRejected && state != MessageState::kAcknowledged &&
+         state != MessageState::kDead;
+}
+
+std::string_view DirectionName(Direction direction) {
+  return direction == Direction::kOutbound ? "outbound" : "inbound";
+}
+
+}  // namespace eaeu::store

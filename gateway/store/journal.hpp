@@ -1,0 +1,163 @@
+#pragma once
+// The journal: every message the gateway accepted or received, its payloads, every state it went
+// through and the diagnostics fields of exchange.md §6 (D5 appendix 4). Nothing is acknowledged
+// before the journal has made it durable, and a restart resumes every message from here.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "codecs/result.hpp"
+
+namespace eaeu::store {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+// One state machine for every message (ARCHITECTURE "Rules of the road" 3).
+enum class MessageState : uint8_t {
+  kReceived,      // taken in, not yet checked
+  kValidated,     // schema and rules passed
+  kRejected,      // schema or rules failed: kept for the record, never sent
+  kSigned,        // the signed envelope is in the journal
+  kQueued,        // waiting for delivery
+  kSending,       // a delivery attempt is under way
+  kRetrying,      // an attempt failed; another one is due
+  kDelivered,     // the peer took it (transport receipt)
+  kAcknowledged,  // the peer's business answer came
+  kDead,          // the retries ran out; an operator may requeue it
+};
+
+std::string_view StateName(MessageState state);
+std::optional<MessageState> StateFromName(std::string_view name);
+// Whether a message may move from `from` to `to`.
+bool IsAllowed(MessageState from, MessageState to);
+// Whether a message in this state still has work to do (a restart resumes it).
+bool IsUnfinished(MessageState state);
+
+enum class Direction : uint8_t { kOutbound, kInbound };
+std::string_view DirectionName(Direction direction);
+
+// The fields of D5 appendix 4 that the journal keeps for export (exchange.md §6); empty when
+// unknown.
+struct Diagnostics {
+  std::string process_code;
+  std::string process_version;
+  std::string procedure_code;
+  std::string transaction_code;
+  std::string message_code;
+  std::string action;
+  std::string to;
+  std::string reply_to;
+  std::string from;
+  std::string fault_to;
+  std::string message_id;  // wsa:MessageID
+  std::string relates_to;
+  std::string conversation_id;
+  std::string message_type;
+  std::string track_id;     // int:TrackID, when the platform gave one
+  std::string accept_time;  // int:AcceptTime, when the platform gave one
+  std::string status;
+  std::string error_code;
+  std::string error_text;
+};
+
+// What is taken in.
+struct NewMessage {
+  std::string id;  // the gateway's message id (a UUID the caller made)
+  Direction direction = Direction::kOutbound;
+  std::string sender_country;      // the authenticated sender's member state
+  std::string sender_participant;  // and participant
+  std::string kind;                // document kind ("inspection-report", ...)
+  std::string e_doc_id;            // csdo:EDocId; the key of idempotence for accepted messages
+  std::string content_type;        // "application/xml", "application/json"
+  std::string payload;             // the bytes as they came
+  std::string canonical_xml;       // the validated document as XML (empty when rejected unread)
+  MessageState state = MessageState::kValidated;  // kValidated or kRejected (or kReceived)
+  std::string violations;                         // the verdict, JSON
+  TimePoint at;
+};
+
+struct AcceptOutcome {
+  std::string id;          // the message's id: the first one's when this was a duplicate
+  MessageState state;      // its state now
+  bool duplicate = false;  // an accepted message of the same sender had this EDocId
+};
+
+struct StateChange {
+  MessageState state;
+  TimePoint at;
+  std::string detail;
+};
+
+// A message without its payloads, for lists.
+struct MessageSummary {
+  std::string id;
+  Direction direction = Direction::kOutbound;
+  std::string sender_country;
+  std::string sender_participant;
+  std::string kind;
+  std::string e_doc_id;
+  MessageState state = MessageState::kReceived;
+  TimePoint created_at;
+  TimePoint updated_at;
+};
+
+struct MessageRecord {
+  MessageSummary summary;
+  std::string content_type;
+  std::string payload;
+  std::string canonical_xml;
+  std::string signed_envelope;
+  std::string violations;         // JSON
+  std::string signature_verdict;  // JSON, for received messages
+  Diagnostics diagnostics;
+  std::vector<StateChange> history;  // oldest first
+};
+
+struct MessageFilter {
+  std::optional<MessageState> state;
+  std::optional<std::string> kind;
+  std::optional<std::string> sender_country;  // a caller sees only its own state's messages
+  std::optional<TimePoint> since;             // updated at or after
+  std::string after_id;                       // paging: the last id of the previous page
+  uint32_t limit = 100;
+};
+
+// What a transition may carry along.
+struct TransitionData {
+  std::optional<std::string> signed_envelope;
+  std::optional<std::string> signature_verdict;
+  std::optional<Diagnostics> diagnostics;
+};
+
+// Threading: every method may be called from any thread; Accept and Transition block until their
+// change is durable (many callers share one commit).
+class Journal {
+ public:
+  virtual ~Journal() = default;
+
+  // Keeps a new message and its first state. When an accepted (not rejected) message of the same
+  // direction and sender already has this EDocId, nothing is written and that message is
+  // returned with duplicate = true.
+  virtual Result<AcceptOutcome> Accept(NewMessage message) = 0;
+
+  // Moves a message to `to`; refused when the state machine does not allow it from where the
+  // message is (the error names both states).
+  virtual Status Transition(std::string_view id, MessageState to, std::string detail, TimePoint at,
+                            TransitionData data = {}) = 0;
+
+  // nullopt when there is no such message.
+  virtual Result<std::optional<MessageRecord>> Get(std::string_view id) = 0;
+
+  // Ordered by id, from after `filter.after_id`.
+  virtual Result<std::vector<MessageSummary>> List(const MessageFilter& filter) = 0;
+
+  // Ids of messages with work left (IsUnfinished), oldest first: what a restart resumes.
+  virtual Result<std::vector<std::string>> Unfinished() = 0;
+};
+
+}  // namespace eaeu::store

@@ -1,0 +1,547 @@
+#include "gateway/store/sqlite_journal.hpp"
+
+#include <sqlite3.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <mutex>
+#include <thread>
+
+namespace eaeu::store {
+namespace {
+
+using std::chrono::duration_cast;
+using std::chrono::microseconds;
+
+// Versioned migrations: entry i brings the schema from version i to i + 1.
+const std::vector<const char*> kMigrations = {
+    R"sql(
+CREATE TABLE messages (
+  id                 TEXT PRIMARY KEY,
+  direction          TEXT NOT NULL,
+  sender_country     TEXT NOT NULL,
+  sender_participant TEXT NOT NULL,
+  kind               TEXT NOT NULL,
+  e_doc_id           TEXT NOT NULL,
+  dedup_key          TEXT UNIQUE,        -- accepted messages only: direction, sender, EDocId
+  content_type       TEXT NOT NULL,
+  payload            BLOB NOT NULL,
+  canonical_xml      BLOB NOT NULL,
+  signed_envelope    BLOB NOT NULL DEFAULT '',
+  state              TEXT NOT NULL,
+  violations         TEXT NOT NULL,
+  signature_verdict  TEXT NOT NULL DEFAULT '',
+  created_at         INTEGER NOT NULL,   -- microseconds since the epoch, UTC
+  updated_at         INTEGER NOT NULL,
+  -- exchange.md §6 (D5 appendix 4)
+  process_code TEXT NOT NULL DEFAULT '', process_version TEXT NOT NULL DEFAULT '',
+  procedure_code TEXT NOT NULL DEFAULT '', transaction_code TEXT NOT NULL DEFAULT '',
+  message_code TEXT NOT NULL DEFAULT '', action TEXT NOT NULL DEFAULT '',
+  to_address TEXT NOT NULL DEFAULT '', reply_to TEXT NOT NULL DEFAULT '',
+  from_address TEXT NOT NULL DEFAULT '', fault_to TEXT NOT NULL DEFAULT '',
+  wsa_message_id TEXT NOT NULL DEFAULT '', relates_to TEXT NOT NULL DEFAULT '',
+  conversation_id TEXT NOT NULL DEFAULT '', message_type TEXT NOT NULL DEFAULT '',
+  track_id TEXT NOT NULL DEFAULT '', accept_time TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT '', error_code TEXT NOT NULL DEFAULT '',
+  error_text TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX messages_order ON messages(created_at, id);
+CREATE INDEX messages_state ON messages(state, created_at);
+CREATE TABLE message_events (
+  message_id TEXT NOT NULL REFERENCES messages(id),
+  seq        INTEGER NOT NULL,
+  state      TEXT NOT NULL,
+  at         INTEGER NOT NULL,
+  detail     TEXT NOT NULL,
+  PRIMARY KEY (message_id, seq)
+);
+)sql",
+};
+
+int64_t Micros(TimePoint t) {
+  return duration_cast<microseconds>(t.time_since_epoch()).count();
+}
+
+TimePoint FromMicros(int64_t v) {
+  return TimePoint(duration_cast<TimePoint::duration>(microseconds(v)));
+}
+
+// A prepared statement, reset and finalised by its owner.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) stmt_ = nullptr;
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  bool ok() const { return stmt_ != nullptr; }
+  Statement& Bind(int i, std::string_view text) {
+    sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& BindBlob(int i, std::string_view bytes) {
+    sqlite3_bind_blob(stmt_, i, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& Bind(int i, int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  Statement& BindNull(int i) {
+    sqlite3_bind_null(stmt_, i);
+    return *this;
+  }
+  // SQLITE_ROW, SQLITE_DONE or an error code.
+  int Step() { return sqlite3_step(stmt_); }
+  std::string Text(int col) const {
+    const auto* p = sqlite3_column_blob(stmt_, col);
+    const int n = sqlite3_column_bytes(stmt_, col);
+    return p != nullptr ? std::string(static_cast<const char*>(p), static_cast<size_t>(n))
+                        : std::string();
+  }
+  int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+Error SqlError(sqlite3* db, const std::string& what) {
+  return MakeError("journal.sqlite", what, db != nullptr ? sqlite3_errmsg(db) : "out of memory");
+}
+
+Status Exec(sqlite3* db, const char* sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string text = message != nullptr ? message : "unknown error";
+    sqlite3_free(message);
+    return MakeError("journal.sqlite", sql, text);
+  }
+  return Ok{};
+}
+
+Result<sqlite3*> OpenConnection(const std::filesystem::path& file) {
+  sqlite3* db = nullptr;
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(file.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    Error e = SqlError(db, file.string());
+    sqlite3_close(db);
+    return e;
+  }
+  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
+                             "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000"}) {
+    if (auto st = Exec(db, pragma); !st) {
+      sqlite3_close(db);
+      return st.error();
+    }
+  }
+  return db;
+}
+
+Status Migrate(sqlite3* db, const std::filesystem::path& file) {
+  if (auto st = Exec(db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+      !st) {
+    return st;
+  }
+  int version = 0;
+  {
+    Statement q(db, "SELECT version FROM schema_version");
+    if (!q.ok()) return SqlError(db, "schema_version");
+    if (q.Step() == SQLITE_ROW) version = static_cast<int>(q.Int(0));
+  }
+  const int current = static_cast<int>(kMigrations.size());
+  if (version > current) {
+    return MakeError("journal.version", file.string(),
+                     "the journal has schema version " + std::to_string(version) +
+                         ", written by a newer gateway; this one knows up to " +
+                         std::to_string(current));
+  }
+  for (int v = version; v < current; ++v) {
+    if (auto st = Exec(db, "BEGIN IMMEDIATE"); !st) return st;
+    Status step = Exec(db, kMigrations[static_cast<size_t>(v)]);
+    if (step) step = Exec(db, "DELETE FROM schema_version");
+    if (step) {
+      Statement u(db, "INSERT INTO schema_version VALUES (?)");
+      u.Bind(1, static_cast<int64_t>(v + 1));
+      if (u.Step() != SQLITE_DONE) step = SqlError(db, "schema_version");
+    }
+    if (!step) {
+      (void)Exec(db, "ROLLBACK");
+      return MakeError(
+          "journal.migration", file.string(),
+          "migration to version " + std::to_string(v + 1) + " failed: " + step.error().message);
+    }
+    if (auto st = Exec(db, "COMMIT"); !st) return st;
+  }
+  return Ok{};
+}
+
+std::string DedupKey(const NewMessage& m) {
+  if (m.state == MessageState::kRejected || m.e_doc_id.empty()) return {};
+  std::string key(DirectionName(m.direction));
+  for (const std::string* part : {&m.sender_country, &m.sender_participant, &m.e_doc_id}) {
+    key += '\x1f';
+    key += *part;
+  }
+  return key;
+}
+
+constexpr const char* kSummaryColumns =
+    "id, direction, sender_country, sender_participant, kind, e_doc_id, state, created_at, "
+    "updated_at";
+
+MessageSummary ReadSummary(const Statement& q) {
+  MessageSummary s;
+  s.id = q.Text(0);
+  s.direction = q.Text(1) == "inbound" ? Direction::kInbound : Direction::kOutbound;
+  s.sender_country = q.Text(2);
+  s.sender_participant = q.Text(3);
+  s.kind = q.Text(4);
+  s.e_doc_id = q.Text(5);
+  s.state = StateFromName(q.Text(6)).value_or(MessageState::kReceived);
+  s.created_at = FromMicros(q.Int(7));
+  s.updated_at = FromMicros(q.Int(8));
+  return s;
+}
+
+// The diagnostics columns, in the order of the struct.
+constexpr const char* kDiagnosticsColumns[] = {
+    "process_code",   "process_version", "procedure_code",  "transaction_code", "message_code",
+    "action",         "to_address",      "reply_to",        "from_address",     "fault_to",
+    "wsa_message_id", "relates_to",      "conversation_id", "message_type",     "track_id",
+    "accept_time",    "status",          "error_code",      "error_text"};
+
+std::vector<std::string*> DiagnosticsFields(Diagnostics& d) {
+  return {&d.process_code,
+          &d.process_version,
+          &d.procedure_code,
+          &d.transaction_code,
+          &d.message_code,
+          &d.action,
+          &d.to,
+          &d.reply_to,
+          &d.from,
+          &d.fault_to,
+          &d.message_id,
+          &d.relates_to,
+          &d.conversation_id,
+          &d.message_type,
+          &d.track_id,
+          &d.accept_time,
+          &d.status,
+          &d.error_code,
+          &d.error_text};
+}
+
+}  // namespace
+
+struct SqliteJournal::Impl {
+  SqliteJournalOptions options;
+  sqlite3* writer = nullptr;  // used by the writer thread only (and Open)
+  sqlite3* reader = nullptr;  // guarded by read_mutex
+  std::mutex read_mutex;
+
+  // A change waiting for the next commit. `apply` runs on the writer thread inside the
+  // transaction; its status is replaced by the commit's error if the commit fails.
+  struct Change {
+    std::function<Status(sqlite3*)> apply;
+    std::promise<Status> done;
+  };
+  std::mutex queue_mutex;
+  std::condition_variable queue_cv;
+  std::deque<Change*> queue;
+  bool stopping = false;
+  std::thread thread;
+
+  std::atomic<uint64_t> commits{0};
+  std::atomic<uint64_t> changes{0};
+
+  ~Impl() {
+    {
+      std::lock_guard lock(queue_mutex);
+      stopping = true;
+    }
+    queue_cv.notify_all();
+    if (thread.joinable()) thread.join();
+    sqlite3_close(reader);
+    sqlite3_close(writer);
+  }
+
+  Status Submit(std::function<Status(sqlite3*)> apply) {
+    Change change{std::move(apply), {}};
+    auto future = change.done.get_future();
+    {
+      std::lock_guard lock(queue_mutex);
+      if (stopping) return MakeError("journal.closed", "", "the journal is closing");
+      queue.push_back(&change);
+    }
+    queue_cv.notify_one();
+    return future.get();
+  }
+
+  void Run() {
+    std::vector<Change*> batch;
+    for (;;) {
+      {
+        std::unique_lock lock(queue_mutex);
+        queue_cv.wait(lock, [this] { return stopping || !queue.empty(); });
+        if (queue.empty()) return;  // stopping, and nothing left
+        while (!queue.empty() && batch.size() < options.max_batch) {
+          batch.push_back(queue.front());
+          queue.pop_front();
+        }
+      }
+      Commit(batch);
+      batch.clear();
+    }
+  }
+
+  void Commit(const std::vector<Change*>& batch) {
+    std::vector<Status> results;
+    results.reserve(batch.size());
+    Status begin = Exec(writer, "BEGIN IMMEDIATE");
+    if (begin) {
+      for (Change* c : batch) {
+        // Each change in its own savepoint: one that fails leaves the others in the commit.
+        Status sp = Exec(writer, "SAVEPOINT change");
+        Status applied = sp ? c->apply(writer) : sp;
+        if (applied) {
+          (void)Exec(writer, "RELEASE change");
+        } else if (sp) {
+          (void)Exec(writer, "ROLLBACK TO change");
+          (void)Exec(writer, "RELEASE change");
+        }
+        results.push_back(std::move(applied));
+      }
+      Status commit = Exec(writer, "COMMIT");
+      if (!commit) {
+        (void)Exec(writer, "ROLLBACK");
+        for (auto& r : results) {
+          if (r) r = commit;
+        }
+      } else {
+        ++commits;
+        changes += batch.size();
+      }
+    } else {
+      results.assign(batch.size(), begin);
+    }
+    for (size_t i = 0; i < batch.size(); ++i) batch[i]->done.set_value(std::move(results[i]));
+  }
+};
+
+SqliteJournal::SqliteJournal(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SqliteJournal::~SqliteJournal() = default;
+
+int SqliteJournal::SchemaVersion() {
+  return static_cast<int>(kMigrations.size());
+}
+
+SqliteJournal::Stats SqliteJournal::stats() const {
+  return {impl_->commits.load(), impl_->changes.load()};
+}
+
+Result<std::unique_ptr<SqliteJournal>> SqliteJournal::Open(const SqliteJournalOptions& options) {
+  if (sqlite3_threadsafe() == 0) {
+    return MakeError("journal.sqlite", "", "SQLite was built without thread support");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  if (impl->options.max_batch == 0) impl->options.max_batch = 1;
+  auto writer = OpenConnection(options.file);
+  if (!writer) return writer.error();
+  impl->writer = *writer;
+  if (auto migrated = Migrate(impl->writer, options.file); !migrated) return migrated.error();
+  auto reader = OpenConnection(options.file);
+  if (!reader) return reader.error();
+  impl->reader = *reader;
+  Impl* raw = impl.get();
+  impl->thread = std::thread([raw] { raw->Run(); });
+  return std::unique_ptr<SqliteJournal>(new SqliteJournal(std::move(impl)));
+}
+
+Result<AcceptOutcome> SqliteJournal::Accept(NewMessage m) {
+  if (m.id.empty()) return MakeError("journal.argument", "id", "a message needs an id");
+  AcceptOutcome outcome;
+  const std::string key = DedupKey(m);
+  Status status = impl_->Submit([&](sqlite3* db) -> Status {
+    if (!key.empty()) {
+      Statement q(db, "SELECT id, state FROM messages WHERE dedup_key = ?");
+      q.Bind(1, key);
+      if (q.Step() == SQLITE_ROW) {
+        outcome = {q.Text(0), StateFromName(q.Text(1)).value_or(MessageState::kReceived), true};
+        return Ok{};
+      }
+    }
+    Statement insert(db,
+                     "INSERT INTO messages (id, direction, sender_country, sender_participant, "
+                     "kind, e_doc_id, dedup_key, content_type, payload, canonical_xml, state, "
+                     "violations, created_at, updated_at) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    const int64_t at = Micros(m.at);
+    insert.Bind(1, m.id)
+        .Bind(2, DirectionName(m.direction))
+        .Bind(3, m.sender_country)
+        .Bind(4, m.sender_participant)
+        .Bind(5, m.kind)
+        .Bind(6, m.e_doc_id);
+    if (key.empty()) {
+      insert.BindNull(7);
+    } else {
+      insert.Bind(7, key);
+    }
+    insert.Bind(8, m.content_type)
+        .BindBlob(9, m.payload)
+        .BindBlob(10, m.canonical_xml)
+        .Bind(11, StateName(m.state))
+        .Bind(12, m.violations)
+        .Bind(13, at)
+        .Bind(14, at);
+    if (insert.Step() != SQLITE_DONE) {
+      if (sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        return MakeError("journal.duplicate-id", m.id, "a message with this id exists");
+      }
+      return SqlError(db, "insert message " + m.id);
+    }
+    Statement event(db, "INSERT INTO message_events VALUES (?, 1, ?, ?, ?)");
+    event.Bind(1, m.id)
+        .Bind(2, StateName(m.state))
+        .Bind(3, at)
+        .Bind(4, std::string_view("taken in"));
+    if (event.Step() != SQLITE_DONE) return SqlError(db, "insert event " + m.id);
+    outcome = {m.id, m.state, false};
+    return Ok{};
+  });
+  if (!status) return status.error();
+  return outcome;
+}
+
+Status SqliteJournal::Transition(std::string_view id_view, MessageState to, std::string detail,
+                                 TimePoint at, TransitionData data) {
+  const std::string id(id_view);
+  return impl_->Submit([&](sqlite3* db) -> Status {
+    Statement q(db,
+                "SELECT state, (SELECT MAX(seq) FROM message_events WHERE message_id = ?1) "
+                "FROM messages WHERE id = ?1");
+    q.Bind(1, id);
+    if (q.Step() != SQLITE_ROW) return MakeError("journal.unknown", id, "no such message");
+    const auto from = StateFromName(q.Text(0)).value_or(MessageState::kReceived);
+    const int64_t seq = q.Int(1) + 1;
+    if (!IsAllowed(from, to)) {
+      return MakeError("journal.transition", id,
+                       "a message cannot go from " + std::string(StateName(from)) + " to " +
+                           std::string(StateName(to)));
+    }
+    std::string sql = "UPDATE messages SET state = ?, updated_at = ?";
+    if (to == MessageState::kRejected) sql += ", dedup_key = NULL";
+    if (data.signed_envelope) sql += ", signed_envelope = ?3";
+    if (data.signature_verdict) sql += ", signature_verdict = ?4";
+    if (data.diagnostics) {
+      int index = 5;
+      for (const char* column : kDiagnosticsColumns) {
+        sql += std::string(", ") + column + " = ?" + std::to_string(index++);
+      }
+    }
+    sql += " WHERE id = ?24";
+    Statement u(db, sql.c_str());
+    if (!u.ok()) return SqlError(db, "update " + id);
+    u.Bind(1, StateName(to)).Bind(2, Micros(at)).Bind(24, id);
+    if (data.signed_envelope) u.BindBlob(3, *data.signed_envelope);
+    if (data.signature_verdict) u.Bind(4, *data.signature_verdict);
+    if (data.diagnostics) {
+      int index = 5;
+      for (const std::string* field : DiagnosticsFields(*data.diagnostics)) u.Bind(index++, *field);
+    }
+    if (u.Step() != SQLITE_DONE) return SqlError(db, "update " + id);
+    Statement event(db, "INSERT INTO message_events VALUES (?, ?, ?, ?, ?)");
+    event.Bind(1, id).Bind(2, seq).Bind(3, StateName(to)).Bind(4, Micros(at)).Bind(5, detail);
+    if (event.Step() != SQLITE_DONE) return SqlError(db, "insert event " + id);
+    return Ok{};
+  });
+}
+
+Result<std::optional<MessageRecord>> SqliteJournal::Get(std::string_view id) {
+  std::lock_guard lock(impl_->read_mutex);
+  sqlite3* db = impl_->reader;
+  if (auto st = Exec(db, "BEGIN"); !st) return st.error();  // one snapshot for both queries
+  std::string sql = std::string("SELECT ") + kSummaryColumns +
+                    ", content_type, payload, canonical_xml, signed_envelope, violations, "
+                    "signature_verdict";
+  for (const char* column : kDiagnosticsColumns) sql += std::string(", ") + column;
+  sql += " FROM messages WHERE id = ?";
+  std::optional<MessageRecord> record;
+  {
+    Statement q(db, sql.c_str());
+    q.Bind(1, id);
+    if (q.Step() == SQLITE_ROW) {
+      MessageRecord r;
+      r.summary = ReadSummary(q);
+      r.content_type = q.Text(9);
+      r.payload = q.Text(10);
+      r.canonical_xml = q.Text(11);
+      r.signed_envelope = q.Text(12);
+      r.violations = q.Text(13);
+      r.signature_verdict = q.Text(14);
+      int col = 15;
+      for (std::string* field : DiagnosticsFields(r.diagnostics)) *field = q.Text(col++);
+      record = std::move(r);
+    }
+  }
+  if (record) {
+    Statement h(db,
+                "SELECT state, at, detail FROM message_events WHERE message_id = ? ORDER BY seq");
+    h.Bind(1, id);
+    while (h.Step() == SQLITE_ROW) {
+      record->history.push_back({StateFromName(h.Text(0)).value_or(MessageState::kReceived),
+                                 FromMicros(h.Int(1)), h.Text(2)});
+    }
+  }
+  (void)Exec(db, "COMMIT");
+  return record;
+}
+
+Result<std::vector<MessageSummary>> SqliteJournal::List(const MessageFilter& filter) {
+  std::lock_guard lock(impl_->read_mutex);
+  sqlite3* db = impl_->reader;
+  std::string sql = std::string("SELECT ") + kSummaryColumns + " FROM messages WHERE 1";
+  if (filter.state) sql += " AND state = ?1";
+  if (filter.kind) sql += " AND kind = ?2";
+  if (filter.sender_country) sql += " AND sender_country = ?3";
+  if (filter.since) sql += " AND updated_at >= ?4";
+  if (!filter.after_id.empty()) {
+    sql += " AND (created_at, id) > (SELECT created_at, id FROM messages WHERE id = ?5)";
+  }
+  sql += " ORDER BY created_at, id LIMIT ?6";
+  Statement q(db, sql.c_str());
+  if (!q.ok()) return SqlError(db, "list");
+  if (filter.state) q.Bind(1, StateName(*filter.state));
+  if (filter.kind) q.Bind(2, *filter.kind);
+  if (filter.sender_country) q.Bind(3, *filter.sender_country);
+  if (filter.since) q.Bind(4, Micros(*filter.since));
+  if (!filter.after_id.empty()) q.Bind(5, filter.after_id);
+  q.Bind(6, static_cast<int64_t>(filter.limit));
+  std::vector<MessageSummary> out;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) out.push_back(ReadSummary(q));
+  if (rc != SQLITE_DONE) return SqlError(db, "list");
+  return out;
+}
+
+Result<std::vector<std::string>> SqliteJournal::Unfinished() {
+  std::lock_guard lock(impl_->read_mutex);
+  sqlite3* db = impl_->reader;
+  Statement q(db,
+              "SELECT id FROM messages WHERE state NOT IN ('rejected', 'acknowledged', 'dead') "
+              "ORDER BY created_at, id");
+  std::vector<std::string> out;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) out.push_back(q.Text(0));
+  if (rc != SQLITE_DONE) return SqlError(db, "unfinished");
+  return out;
+}
+
+}  // namespace eaeu::store

@@ -1,0 +1,46 @@
+#pragma once
+// The embedded journal: one SQLite file in WAL mode with synchronous=FULL, versioned migrations,
+// and group commit — one writer thread takes every change waiting, applies them in one
+// transaction and answers them all after that one commit.
+
+#include <filesystem>
+#include <memory>
+
+#include "gateway/store/journal.hpp"
+
+namespace eaeu::store {
+
+struct SqliteJournalOptions {
+  std::filesystem::path file;
+  size_t max_batch = 512;  // changes per commit at most
+};
+
+class SqliteJournal final : public Journal {
+ public:
+  // Opens (or creates) the file and brings its schema to the current version. A file written by
+  // a newer gateway (a higher schema version) is refused.
+  static Result<std::unique_ptr<SqliteJournal>> Open(const SqliteJournalOptions& options);
+  ~SqliteJournal() override;  // finishes the changes in flight, then closes
+
+  Result<AcceptOutcome> Accept(NewMessage message) override;
+  Status Transition(std::string_view id, MessageState to, std::string detail, TimePoint at,
+                    TransitionData data = {}) override;
+  Result<std::optional<MessageRecord>> Get(std::string_view id) override;
+  Result<std::vector<MessageSummary>> List(const MessageFilter& filter) override;
+  Result<std::vector<std::string>> Unfinished() override;
+
+  // How many commits and changes so far: changes / commits is the batching achieved.
+  struct Stats {
+    uint64_t commits = 0;
+    uint64_t changes = 0;
+  };
+  Stats stats() const;
+  static int SchemaVersion();
+
+ private:
+  struct Impl;
+  explicit SqliteJournal(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace eaeu::store

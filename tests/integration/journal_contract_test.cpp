@@ -1,0 +1,309 @@
+// The contract every Journal implementation passes: taking messages in, idempotence by EDocId,
+// the state machine and its history, lists with filters and paging, what a restart resumes,
+// durability across a reopen, and many concurrent writers sharing commits. Each backend brings a
+// factory that opens its journal (again) on the same storage.
+
+#include <sqlite3.h>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "gateway/store/journal.hpp"
+#include "gateway/store/sqlite_journal.hpp"
+#include "support.hpp"
+
+namespace {
+
+using namespace eaeu::test;
+using namespace eaeu::store;
+using namespace std::chrono_literals;
+
+const TimePoint kT0 = TimePoint(std::chrono::seconds(1767225600));  // 2026-01-01T00:00:00Z
+
+// A real SQLite file in a temporary folder.
+struct SqliteBackend {
+  TempDir dir;
+  std::unique_ptr<Journal> Open() {
+    auto journal = SqliteJournal::Open({dir / "journal.db"});
+    REQUIRE(journal.ok());
+    return std::move(journal.value());
+  }
+};
+
+NewMessage Message(const std::string& id, const std::string& e_doc_id,
+                   const std::string& country = "RU", TimePoint at = kT0) {
+  NewMessage m;
+  m.id = id;
+  m.direction = Direction::kOutbound;
+  m.sender_country = country;
+  m.sender_participant = "P.MM.00.ACT.001";
+  m.kind = "inspection-report";
+  m.e_doc_id = e_doc_id;
+  m.content_type = "application/xml";
+  m.payload = "<payload id=\"" + id + "\"/>";
+  m.canonical_xml = "<canonical id=\"" + id + "\"/>";
+  m.state = MessageState::kValidated;
+  m.violations = "[]";
+  m.at = at;
+  return m;
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("journal: a message taken in is read back whole", "[journal]", SqliteBackend) {
+  TestType backend;
+  auto journal = backend.Open();
+  auto m = Message("m-1", "doc-1");
+  m.payload = std::string("binary\0bytes\xff", 13);
+  auto accepted = journal->Accept(m);
+  REQUIRE(accepted.ok());
+  CHECK(accepted->id == "m-1");
+  CHECK_FALSE(accepted->duplicate);
+  CHECK(accepted->state == MessageState::kValidated);
+
+  auto got = journal->Get("m-1");
+  REQUIRE(got.ok());
+  REQUIRE(got->has_value());
+  const MessageRecord& r = **got;
+  CHECK(r.summary.e_doc_id == "doc-1");
+  CHECK(r.summary.sender_country == "RU");
+  CHECK(r.summary.kind == "inspection-report");
+  CHECK(r.summary.created_at == kT0);
+  CHECK(r.payload == m.payload);
+  CHECK(r.canonical_xml == m.canonical_xml);
+  CHECK(r.content_type == "application/xml");
+  REQUIRE(r.history.size() == 1);
+  CHECK(r.history[0].state == MessageState::kValidated);
+
+  auto missing = journal->Get("no-such-id");
+  REQUIRE(missing.ok());
+  CHECK_FALSE(missing->has_value());
+  auto same_id = journal->Accept(Message("m-1", "doc-other"));
+  REQUIRE_FALSE(same_id.ok());
+  CHECK(same_id.error().code == "journal.duplicate-id");
+}
+
+TEMPLATE_TEST_CASE("journal: an EDocId accepted from the same sender gets the first answer",
+                   "[journal]", SqliteBackend) {
+  TestType backend;
+  auto journal = backend.Open();
+  REQUIRE(journal->Accept(Message("m-1", "doc-1")).ok());
+  auto again = journal->Accept(Message("m-2", "doc-1"));
+  REQUIRE(again.ok());
+  CHECK(again->duplicate);
+  CHECK(again->id == "m-1");
+  auto none = journal->Get("m-2");
+  REQUIRE(none.ok());
+  CHECK_FALSE(none->has_value());
+
+  // Another state's document with the same EDocId is another message.
+  auto other = journal->Accept(Message("m-3", "doc-1", "KZ"));
+  REQUIRE(other.ok());
+  CHECK_FALSE(other->duplicate);
+
+  // A rejected submission does not hold its EDocId: the corrected one is accepted.
+  auto bad = Message("m-4", "doc-2");
+  bad.state = MessageState::kRejected;
+  REQUIRE(journal->Accept(bad).ok());
+  auto fixed = journal->Accept(Message("m-5", "doc-2"));
+  REQUIRE(fixed.ok());
+  CHECK_FALSE(fixed->duplicate);
+  // Nor does one rejected later.
+  REQUIRE(journal->Transition("m-5", MessageState::kRejected, "IR-05", kT0 + 1s).ok());
+  auto resent = journal->Accept(Message("m-6", "doc-2"));
+  REQUIRE(resent.ok());
+  CHECK_FALSE(resent->duplicate);
+}
+
+TEMPLATE_TEST_CASE("journal: the state machine, its history and the diagnostics fields",
+                   "[journal]", SqliteBackend) {
+  TestType backend;
+  auto journal = backend.Open();
+  REQUIRE(journal->Accept(Message("m-1", "doc-1")).ok());
+  TransitionData signed_data;
+  signed_data.signed_envelope = "<soap:Envelope/>";
+  REQUIRE(journal->Transition("m-1", MessageState::kSigned, "gost2012-256", kT0 + 1s, signed_data)
+              .ok());
+  REQUIRE(journal->Transition("m-1", MessageState::kQueued, "", kT0 + 2s).ok());
+  REQUIRE(journal->Transition("m-1", MessageState::kSending, "attempt 1", kT0 + 3s).ok());
+  TransitionData delivered;
+  Diagnostics d;
+  d.action = "int://CP/P.MM.00/1.0.0/P.MM.00.PRC.001/P.MM.00.TRN.001/P.MM.00.MSG.001";
+  d.to = "EAEU://EEC/CP/P.MM.00/P.ACT.001";
+  d.message_id = "urn:uuid:0b1d6d0e-5c3e-4a3e-9d63-1f0a3d0c2b11";
+  d.conversation_id = "5a1e7c9e-2f6b-4c8d-9a0b-7d3e1f2a4b6c";
+  d.track_id = "TRACK-1";
+  d.error_text = "";
+  delivered.diagnostics = d;
+  REQUIRE(journal->Transition("m-1", MessageState::kDelivered, "RCV", kT0 + 4s, delivered).ok());
+  REQUIRE(journal->Transition("m-1", MessageState::kAcknowledged, "R.006", kT0 + 5s).ok());
+
+  auto got = journal->Get("m-1");
+  REQUIRE(got.ok());
+  REQUIRE(got->has_value());
+  const auto& r = **got;
+  CHECK(r.summary.state == MessageState::kAcknowledged);
+  CHECK(r.summary.updated_at == kT0 + 5s);
+  CHECK(r.signed_envelope == "<soap:Envelope/>");
+  CHECK(r.diagnostics.action == d.action);
+  CHECK(r.diagnostics.to == d.to);
+  CHECK(r.diagnostics.message_id == d.message_id);
+  CHECK(r.diagnostics.conversation_id == d.conversation_id);
+  CHECK(r.diagnostics.track_id == "TRACK-1");
+  const std::vector<MessageState> expected = {
+      MessageState::kValidated, MessageState::kSigned,    MessageState::kQueued,
+      MessageState::kSending,   MessageState::kDelivered, MessageState::kAcknowledged};
+  REQUIRE(r.history.size() == expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) {
+    CHECK(r.history[i].state == expected[i]);
+    CHECK(r.history[i].at == kT0 + std::chrono::seconds(i));
+  }
+  CHECK(r.history[3].detail == "attempt 1");
+
+  auto illegal = journal->Transition("m-1", MessageState::kSending, "", kT0 + 6s);
+  REQUIRE_FALSE(illegal.ok());
+  CHECK(illegal.error().code == "journal.transition");
+  CHECK(illegal.error().message.find("acknowledged to sending") != std::string::npos);
+  auto unknown = journal->Transition("nope", MessageState::kSigned, "", kT0);
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(unknown.error().code == "journal.unknown");
+}
+
+TEMPLATE_TEST_CASE("journal: lists filter, page in order of arrival, and name unfinished work",
+                   "[journal]", SqliteBackend) {
+  TestType backend;
+  auto journal = backend.Open();
+  for (int i = 0; i < 25; ++i) {
+    auto m = Message("id-" + std::to_string(100 - i), "doc-" + std::to_string(i),
+                     i % 5 == 0 ? "BY" : "RU", kT0 + std::chrono::seconds(i));
+    if (i % 3 == 0) m.kind = "register-entry";
+    REQUIRE(journal->Accept(m).ok());
+  }
+  REQUIRE(journal->Transition("id-100", MessageState::kRejected, "", kT0 + 100s).ok());
+  REQUIRE(journal->Transition("id-99", MessageState::kQueued, "", kT0 + 100s).ok());
+  REQUIRE(journal->Transition("id-99", MessageState::kDead, "", kT0 + 101s).ok());
+
+  MessageFilter all;
+  all.limit = 10;
+  std::vector<std::string> seen;
+  for (;;) {
+    auto page = journal->List(all);
+    REQUIRE(page.ok());
+    if (page->empty()) break;
+    CHECK(page->size() <= 10);
+    for (const auto& s : *page) seen.push_back(s.id);
+    all.after_id = page->back().id;
+  }
+  REQUIRE(seen.size() == 25);
+  for (int i = 0; i < 25; ++i) CHECK(seen[i] == "id-" + std::to_string(100 - i));
+
+  MessageFilter belarus;
+  belarus.sender_country = "BY";
+  auto by = journal->List(belarus);
+  REQUIRE(by.ok());
+  CHECK(by->size() == 5);
+  for (const auto& s : *by) CHECK(s.sender_country == "BY");
+
+  MessageFilter registers;
+  registers.kind = "register-entry";
+  registers.state = MessageState::kValidated;
+  auto reg = journal->List(registers);
+  REQUIRE(reg.ok());
+  CHECK(reg->size() == 8);  // i = 3, 6, ..., 24 (i = 0 was rejected)
+
+  MessageFilter recent;
+  recent.since = kT0 + 100s;
+  auto changed = journal->List(recent);
+  REQUIRE(changed.ok());
+  CHECK(changed->size() == 2);
+
+  auto unfinished = journal->Unfinished();
+  REQUIRE(unfinished.ok());
+  CHECK(unfinished->size() == 23);
+  CHECK(std::find(unfinished->begin(), unfinished->end(), "id-100") == unfinished->end());
+  CHECK(std::find(unfinished->begin(), unfinished->end(), "id-99") == unfinished->end());
+}
+
+TEMPLATE_TEST_CASE("journal: what was committed is there after a reopen", "[journal]",
+                   SqliteBackend) {
+  TestType backend;
+  {
+    auto journal = backend.Open();
+    REQUIRE(journal->Accept(Message("m-1", "doc-1")).ok());
+    REQUIRE(journal->Transition("m-1", MessageState::kSigned, "", kT0 + 1s).ok());
+  }
+  auto journal = backend.Open();
+  auto got = journal->Get("m-1");
+  REQUIRE(got.ok());
+  REQUIRE(got->has_value());
+  CHECK((*got)->summary.state == MessageState::kSigned);
+  CHECK((*got)->history.size() == 2);
+  auto again = journal->Accept(Message("m-2", "doc-1"));
+  REQUIRE(again.ok());
+  CHECK(again->duplicate);
+}
+
+TEMPLATE_TEST_CASE("journal: concurrent writers are all committed", "[journal]", SqliteBackend) {
+  TestType backend;
+  auto journal = backend.Open();
+  constexpr int kThreads = 8;
+  constexpr int kEach = 150;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        const std::string id = "t" + std::to_string(t) + "-" + std::to_string(i);
+        // Every other EDocId is shared by two threads: exactly one of them gets it.
+        const std::string doc =
+            i % 2 == 0 ? "shared-" + std::to_string(t / 2) + "-" + std::to_string(i) : "own-" + id;
+        if (!journal->Accept(Message(id, doc)).ok()) ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(failures == 0);
+  MessageFilter all;
+  all.limit = 10000;
+  auto listed = journal->List(all);
+  REQUIRE(listed.ok());
+  std::set<std::string> docs;
+  for (const auto& s : *listed) docs.insert(s.e_doc_id);
+  CHECK(docs.size() == listed->size());  // no EDocId twice
+  CHECK(listed->size() == kThreads * kEach / 2 + kThreads / 2 * kEach / 2);
+}
+
+TEST_CASE("sqlite journal: changes share commits, and a newer schema is refused", "[journal]") {
+  TempDir dir;
+  {
+    auto opened = SqliteJournal::Open({dir / "journal.db"});
+    REQUIRE(opened.ok());
+    auto& journal = **opened;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < 100; ++i) {
+          (void)journal.Accept(Message(std::to_string(t) + "-" + std::to_string(i),
+                                       std::to_string(t) + "-" + std::to_string(i)));
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    const auto stats = journal.stats();
+    CHECK(stats.changes == 800);
+    CHECK(stats.commits < stats.changes);  // 8 writers at once cannot all have had their own
+  }
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open((dir / "journal.db").c_str(), &db) == SQLITE_OK);
+  CHECK(sqlite3_exec(db, "UPDATE schema_version SET version = 99", nullptr, nullptr, nullptr) ==
+        SQLITE_OK);
+  sqlite3_close(db);
+  auto refused = SqliteJournal::Open({dir / "journal.db"});
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == "journal.version");
+  CHECK(refused.error().message.find("newer gateway") != std::string::npos);
+}
