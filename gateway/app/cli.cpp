@@ -68,10 +68,8 @@ Json VerdictJson(const std::string& file, const validate::Verdict& v) {
 
 int RunValidate(const CommonOptions& o, const std::vector<std::string>& files,
                 const std::string& format, std::ostream& out, std::ostream& err) {
-  auto validator = MakeValidator(o);
-  if (!validator) return Fail(err, validator.error());
-  auto context = MakeContext(o);
-  if (!context) return Fail(err, context.error());
+  auto setup = MakeValidation(o);
+  if (!setup) return Fail(err, setup.error());
   int worst = kExitOk;
   Json all = Json::array();
   for (const auto& file : files) {
@@ -80,7 +78,8 @@ int RunValidate(const CommonOptions& o, const std::vector<std::string>& files,
     if (!bytes) {
       verdict = UnreadableFile(bytes.error());
     } else {
-      verdict = (*validator)->Validate(*bytes, validate::InputFormat::kAuto, *context).verdict;
+      verdict =
+          setup->validator->Validate(*bytes, validate::InputFormat::kAuto, setup->context).verdict;
     }
     worst = std::max(worst, ExitFor(verdict));
     if (format == "json") {
@@ -103,10 +102,8 @@ std::string DocumentText(const model::Document& d, const std::string& to,
 int RunConvert(const CommonOptions& o, const std::string& file, const std::string& to,
                std::string from, const std::string& out_file, const std::string& out_dir,
                std::ostream& out, std::ostream& err) {
-  auto validator = MakeValidator(o);
-  if (!validator) return Fail(err, validator.error());
-  auto context = MakeContext(o);
-  if (!context) return Fail(err, context.error());
+  auto setup = MakeValidation(o);
+  if (!setup) return Fail(err, setup.error());
   auto bytes = ReadFileLimited(file, o.max_bytes);
   if (!bytes) return Fail(err, bytes.error());
   if (from.empty()) from = fs::path(file).extension() == ".csv" ? "csv" : "auto";
@@ -117,16 +114,16 @@ int RunConvert(const CommonOptions& o, const std::string& file, const std::strin
     const RandomSource random = SystemRandom();
     options.new_document_id = [&] { return NewUuid(random); };
     options.now = UtcDateTime(SystemClock().Now());
-    auto entries = codec::ReadRegisterCsv(*bytes, (*validator)->catalog(), options);
+    auto entries = codec::ReadRegisterCsv(*bytes, setup->validator->catalog(), options);
     if (!entries) return Fail(err, entries.error());
     for (auto& entry : *entries) {
-      results.push_back((*validator)->ValidateModel(std::move(entry), *context));
+      results.push_back(setup->validator->ValidateModel(std::move(entry), setup->context));
     }
   } else {
     const auto format = from == "xml"    ? validate::InputFormat::kXml
                         : from == "json" ? validate::InputFormat::kJson
                                          : validate::InputFormat::kAuto;
-    results.push_back((*validator)->Validate(*bytes, format, *context));
+    results.push_back(setup->validator->Validate(*bytes, format, setup->context));
   }
 
   int worst = kExitOk;
@@ -138,7 +135,7 @@ int RunConvert(const CommonOptions& o, const std::string& file, const std::strin
   }
   if (worst != kExitOk) return worst;
 
-  const auto& catalog = (*validator)->catalog();
+  const auto& catalog = setup->validator->catalog();
   if (!out_dir.empty()) {
     std::error_code ec;
     fs::create_directories(out_dir, ec);

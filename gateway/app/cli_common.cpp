@@ -64,6 +64,14 @@ Result<validate::RuleContext> MakeContext(const CommonOptions& o) {
   return context;
 }
 
+Result<ValidationSetup> MakeValidation(const CommonOptions& o) {
+  auto validator = MakeValidator(o);
+  if (!validator) return validator.error();
+  auto context = MakeContext(o);
+  if (!context) return context.error();
+  return ValidationSetup{std::move(validator.value()), std::move(context.value())};
+}
+
 void PrintVerdictText(std::ostream& out, const std::string& file, const validate::Verdict& v) {
   out << file << ": " << validate::StatusName(v.status);
   if (v.kind) out << " " << model::KindName(*v.kind);

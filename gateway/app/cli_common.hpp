@@ -31,6 +31,12 @@ struct CommonOptions {
 void AddCommonOptions(CLI::App& cmd, CommonOptions& o);
 Result<std::unique_ptr<validate::Validator>> MakeValidator(const CommonOptions& o);
 Result<validate::RuleContext> MakeContext(const CommonOptions& o);
+// Both, as every command that reads documents needs them.
+struct ValidationSetup {
+  std::unique_ptr<validate::Validator> validator;
+  validate::RuleContext context;
+};
+Result<ValidationSetup> MakeValidation(const CommonOptions& o);
 
 void PrintVerdictText(std::ostream& out, const std::string& file, const validate::Verdict& v);
 // kExitOk, kExitInvalid or kExitUnusable.

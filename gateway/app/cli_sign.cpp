@@ -127,14 +127,13 @@ int RunSign(const SignCommand& command, std::ostream& out, std::ostream& err) {
   if (!credentials) return Fail(err, credentials.error());
   auto signer = sign::MakeSantuarioSigner(*credentials);
   if (!signer) return Fail(err, signer.error());
-  auto validator = MakeValidator(o.common);
-  if (!validator) return Fail(err, validator.error());
-  auto context = MakeContext(o.common);
-  if (!context) return Fail(err, context.error());
+  auto setup = MakeValidation(o.common);
+  if (!setup) return Fail(err, setup.error());
   auto bytes = ReadFileLimited(o.file, o.common.max_bytes);
   if (!bytes) return Fail(err, bytes.error());
 
-  auto validation = (*validator)->Validate(*bytes, validate::InputFormat::kAuto, *context);
+  auto validation =
+      setup->validator->Validate(*bytes, validate::InputFormat::kAuto, setup->context);
   if (!validation.verdict.valid() || !validation.dom) {
     PrintVerdictText(err, o.file, validation.verdict);
     return ExitFor(validation.verdict) == kExitOk ? kExitUnusable : ExitFor(validation.verdict);
@@ -195,10 +194,8 @@ int RunVerify(const VerifyCommand& command, std::ostream& out, std::ostream& err
   auto trust = sign::TrustStore::Load(o.trust);
   if (!trust) return Fail(err, trust.error());
   const auto verifier = sign::MakeSantuarioVerifier(*trust);
-  auto validator = MakeValidator(o.common);
-  if (!validator) return Fail(err, validator.error());
-  auto context = MakeContext(o.common);
-  if (!context) return Fail(err, context.error());
+  auto setup = MakeValidation(o.common);
+  if (!setup) return Fail(err, setup.error());
 
   int worst = kExitOk;
   Json all = Json::array();
@@ -209,7 +206,8 @@ int RunVerify(const VerifyCommand& command, std::ostream& out, std::ostream& err
       worst = kExitUnusable;
       continue;
     }
-    auto validation = (*validator)->Validate(*bytes, validate::InputFormat::kXml, *context);
+    auto validation =
+        setup->validator->Validate(*bytes, validate::InputFormat::kXml, setup->context);
     if (!validation.dom) {
       PrintVerdictText(err, file, validation.verdict);
       worst = kExitUnusable;

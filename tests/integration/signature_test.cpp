@@ -249,32 +249,27 @@ TEST_CASE("one changed byte in the content, the signature value or the certifica
       const auto& keys = Keys(a);
       const std::string good = SignText(ExampleText(), keys);
 
+      // `good` with base64 character `at` of it changed.
+      auto flipped = [&good](size_t at) {
+        std::string text = good;
+        FlipBase64(text, at);
+        return text;
+      };
+      auto expect = [&keys](const std::string& text, SignatureCheck check) {
+        const auto verdict = VerifyText(text, keys.trust);
+        INFO(Describe(verdict));
+        CHECK(verdict.failed == check);
+      };
+
       std::string content = good;
       const auto where = content.find("негерметичность");
       REQUIRE(where != std::string::npos);
       content.replace(where, std::string("негерметичность").size(), "герметичность!!");
-      auto verdict = VerifyText(content, keys.trust);
-      INFO(Describe(verdict));
-      CHECK(verdict.failed == SignatureCheck::kDigest);
-
-      std::string value = good;
-      FlipBase64(value, value.find("<ds:SignatureValue>") + 30);
-      verdict = VerifyText(value, keys.trust);
-      INFO(Describe(verdict));
-      CHECK(verdict.failed == SignatureCheck::kSignatureValue);
-
+      expect(content, SignatureCheck::kDigest);
+      expect(flipped(good.find("<ds:SignatureValue>") + 30), SignatureCheck::kSignatureValue);
       // Inside the CA's signature at the end of the certificate.
-      std::string cert = good;
-      FlipBase64(cert, cert.find("</ds:X509Certificate>") - 12);
-      verdict = VerifyText(cert, keys.trust);
-      INFO(Describe(verdict));
-      CHECK(verdict.failed == SignatureCheck::kCertificate);
-
-      std::string digest = good;
-      FlipBase64(digest, digest.find("<ds:DigestValue>") + 20);
-      verdict = VerifyText(digest, keys.trust);
-      INFO(Describe(verdict));
-      CHECK(verdict.failed == SignatureCheck::kSignatureValue);
+      expect(flipped(good.find("</ds:X509Certificate>") - 12), SignatureCheck::kCertificate);
+      expect(flipped(good.find("<ds:DigestValue>") + 20), SignatureCheck::kSignatureValue);
     }
   }
 }
