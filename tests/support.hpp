@@ -131,6 +131,15 @@ inline ProcessResult RunCommand(const std::string& command, const std::filesyste
   return r;
 }
 
+// The canonical form (exclusive c14n, comments kept) of `xml` by `xmllint --exc-c14n`.
+inline std::string XmllintExcC14n(const std::string& xml) {
+  TempDir dir;
+  WriteText(dir / "in.xml", xml);
+  auto r = RunCommand("xmllint --exc-c14n '" + (dir / "in.xml").string() + "'", dir.path());
+  if (r.exit_code != 0) throw std::runtime_error("xmllint --exc-c14n failed: " + r.err);
+  return r.out;
+}
+
 // The shipped OpenSSL configuration (loads the gost engine).
 inline std::filesystem::path OpenSslConfig() {
   return SourceDir() / "config/openssl-gost.cnf";

@@ -17,10 +17,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-std::string FormatTime(std::time_t t) {
-  return FormatUtc(std::chrono::system_clock::from_time_t(t));
-}
-
 std::time_t Now() {
   return std::chrono::system_clock::to_time_t(SystemClock().Now());
 }
@@ -37,8 +33,8 @@ Json FactsJson(const sign::CertificateFacts& f) {
   j["subject"] = f.subject;
   j["issuer"] = f.issuer;
   j["serial"] = f.serial;
-  j["notBefore"] = FormatTime(f.not_before);
-  j["notAfter"] = FormatTime(f.not_after);
+  j["notBefore"] = FormatUtc(f.not_before);
+  j["notAfter"] = FormatUtc(f.not_after);
   return j;
 }
 
@@ -54,7 +50,7 @@ Json SignatureJson(const std::string& file, const sign::SignatureVerdict& v,
   }
   if (v.algorithm) j["algorithm"] = sign::Info(*v.algorithm).name;
   if (v.signer) j["signer"] = FactsJson(*v.signer);
-  j["signingTime"] = FormatTime(v.signing_time);
+  j["signingTime"] = FormatUtc(v.signing_time);
   j["notes"] = v.notes;
   j["document"] = validate::StatusName(document.status);
   return j;
@@ -71,7 +67,7 @@ void PrintSignatureText(std::ostream& out, const std::string& file, const sign::
     out << "  signer: " << v.signer->subject << "\n  issuer: " << v.signer->issuer
         << "\n  serial: " << v.signer->serial << "\n";
   }
-  out << "  checked at: " << FormatTime(v.signing_time) << "\n";
+  out << "  checked at: " << FormatUtc(v.signing_time) << "\n";
   for (const auto& n : v.notes) out << "  note: " << n << "\n";
   if (!document.valid()) {
     out << "  note: the document itself is " << validate::StatusName(document.status) << " ("
@@ -134,9 +130,9 @@ int RunSign(const SignCommand& command, std::ostream& out, std::ostream& err) {
 
   auto validation =
       setup->validator->Validate(*bytes, validate::InputFormat::kAuto, setup->context);
-  if (!validation.verdict.valid() || !validation.dom) {
+  if (!validation.verdict.valid()) {  // a valid verdict always comes with its DOM
     PrintVerdictText(err, o.file, validation.verdict);
-    return ExitFor(validation.verdict) == kExitOk ? kExitUnusable : ExitFor(validation.verdict);
+    return ExitFor(validation.verdict);
   }
   if (auto signed_ok = (*signer)->Sign(validation.dom->dom(), Now()); !signed_ok) {
     return Fail(err, signed_ok.error());

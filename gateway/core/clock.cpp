@@ -26,4 +26,8 @@ std::string FormatUtc(system_clock::time_point t) {
   return UtcDateTime(t).ToString() + "Z";
 }
 
+std::string FormatUtc(std::time_t t) {
+  return FormatUtc(system_clock::from_time_t(t));
+}
+
 }  // namespace eaeu

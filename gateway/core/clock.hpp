@@ -2,6 +2,7 @@
 // Time as the gateway sees it. Everything that needs "now" takes a Clock, so tests inject one.
 
 #include <chrono>
+#include <ctime>
 #include <string>
 
 #include "codecs/temporal.hpp"
@@ -40,5 +41,6 @@ model::DateTime UtcDateTime(std::chrono::system_clock::time_point t);
 std::chrono::system_clock::time_point FromUtc(const model::DateTime& t);
 // "2026-11-24T10:00:00Z"
 std::string FormatUtc(std::chrono::system_clock::time_point t);
+std::string FormatUtc(std::time_t t);
 
 }  // namespace eaeu

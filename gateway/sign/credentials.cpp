@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 
+#include "gateway/core/clock.hpp"
 #include "gateway/core/files.hpp"
 #include "gateway/sign/detail/certificates.hpp"
 
@@ -104,11 +105,11 @@ Status SigningCredentials::CheckUsable(std::time_t at) const {
   const auto& f = impl_->facts;
   if (at < f.not_before) {
     return MakeError("credentials.not-yet-valid", f.subject,
-                     "the signing certificate is valid only from " + FormatTime(f.not_before));
+                     "the signing certificate is valid only from " + FormatUtc(f.not_before));
   }
   if (at > f.not_after) {
     return MakeError("credentials.expired", f.subject,
-                     "the signing certificate expired on " + FormatTime(f.not_after));
+                     "the signing certificate expired on " + FormatUtc(f.not_after));
   }
   if (!KeyUsageAllowsSigning(impl_->certificate.get())) {
     return MakeError("credentials.key-usage", f.subject,

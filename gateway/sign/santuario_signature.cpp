@@ -9,6 +9,7 @@
 #include <xsec/framework/XSECProvider.hpp>
 
 #include "codecs/xerces_text.hpp"
+#include "gateway/core/clock.hpp"
 #include "gateway/sign/detail/certificates.hpp"
 #include "gateway/sign/detail/exc_c14n.hpp"
 #include "gateway/sign/detail/santuario.hpp"
@@ -378,8 +379,8 @@ class SantuarioVerifier final : public Verifier {
     }
     if (verdict.signing_time > options.now + options.allowed_clock_skew) {
       return reject(SignatureCheck::kValidity,
-                    "the signing time " + FormatTime(verdict.signing_time) +
-                        " is later than the time of receipt " + FormatTime(options.now));
+                    "the signing time " + FormatUtc(verdict.signing_time) +
+                        " is later than the time of receipt " + FormatUtc(options.now));
     }
 
     std::vector<X509*> intermediates;

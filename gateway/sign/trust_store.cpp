@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "gateway/core/clock.hpp"
 #include "gateway/core/files.hpp"
 #include "gateway/sign/detail/certificates.hpp"
 #include "gateway/sign/detail/trust.hpp"
@@ -222,7 +223,7 @@ ChainCheck CheckChain(const TrustStore& trust, X509* cert, const std::vector<X50
   std::string who = SubjectAt(ctx.get());
   out.reason = std::string(X509_verify_cert_error_string(error)) + " (" +
                (depth == 0 ? "signer certificate" : "CA certificate") + " \"" + who + "\", at " +
-               FormatTime(at) + ")";
+               FormatUtc(at) + ")";
   TakeOpenSslErrors();
   return out;
 }

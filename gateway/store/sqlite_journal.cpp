@@ -71,7 +71,7 @@ TimePoint FromMicros(int64_t v) {
 // A prepared statement, reset and finalised by its owner.
 class Statement {
  public:
-  Statement(sqlite3* db, const char* sql) : db_(db) {
+  Statement(sqlite3* db, const char* sql) {
     if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) stmt_ = nullptr;
   }
   ~Statement() { sqlite3_finalize(stmt_); }
@@ -106,7 +106,6 @@ class Statement {
   int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
 
  private:
-  sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
 };
 
@@ -446,10 +445,12 @@ Status SqliteJournal::Transition(std::string_view id_view, MessageState to, std:
         sql += std::string(", ") + column + " = ?" + std::to_string(index++);
       }
     }
-    sql += " WHERE id = ?24";
+    // Parameters: 1 state, 2 time, 3 envelope, 4 verdict, then the diagnostics, then the id.
+    const int id_index = 5 + static_cast<int>(std::size(kDiagnosticsColumns));
+    sql += " WHERE id = ?" + std::to_string(id_index);
     Statement u(db, sql.c_str());
     if (!u.ok()) return SqlError(db, "update " + id);
-    u.Bind(1, StateName(to)).Bind(2, Micros(at)).Bind(24, id);
+    u.Bind(1, StateName(to)).Bind(2, Micros(at)).Bind(id_index, id);
     if (data.signed_envelope) u.BindBlob(3, *data.signed_envelope);
     if (data.signature_verdict) u.Bind(4, *data.signature_verdict);
     if (data.diagnostics) {

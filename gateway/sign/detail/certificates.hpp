@@ -6,7 +6,6 @@
 #include <string>
 #include <vector>
 
-#include "gateway/core/clock.hpp"
 #include "gateway/sign/credentials.hpp"
 #include "gateway/sign/crypto.hpp"
 #include "gateway/sign/detail/openssl.hpp"
@@ -29,11 +28,6 @@ namespace detail {
 std::optional<Algorithm> AlgorithmOfKey(EVP_PKEY* key, std::string* why = nullptr);
 
 CertificateFacts FactsOf(X509* cert);
-
-// "2026-11-24T10:00:00Z"
-inline std::string FormatTime(std::time_t t) {
-  return FormatUtc(std::chrono::system_clock::from_time_t(t));
-}
 
 // Whether keyUsage allows signing documents (digitalSignature or nonRepudiation). A certificate
 // without the extension is not restricted (RFC 5280 §4.2.1.3); `present` tells which it was.
