@@ -9,6 +9,7 @@
 
 #include "codecs/csv_register.hpp"
 #include "codecs/json_codec.hpp"
+#include "gateway/validate/verdict_json.hpp"
 #include "codecs/xml_writer.hpp"
 #include "gateway/app/cli_common.hpp"
 #include "gateway/app/cli_keys.hpp"
@@ -39,28 +40,7 @@ namespace {
 Json VerdictJson(const std::string& file, const validate::Verdict& v) {
   Json j;
   j["file"] = file;
-  j["status"] = validate::StatusName(v.status);
-  if (v.kind) j["kind"] = model::KindName(*v.kind);
-  if (!v.e_doc_id.empty()) j["eDocId"] = v.e_doc_id;
-  j["errors"] = v.ErrorCount();
-  j["warnings"] = v.WarningCount();
-  Json list = Json::array();
-  for (const auto& x : v.violations) {
-    Json item;
-    item["rule"] = x.rule_id;
-    item["severity"] = validate::SeverityName(x.severity);
-    item["path"] = x.path;
-    if (x.position.line > 0) {
-      item["line"] = x.position.line;
-      item["column"] = x.position.column;
-    }
-    item["message"] = x.message_en;
-    item["messageRu"] = x.message_ru;
-    if (!x.source.empty()) item["source"] = x.source;
-    list.push_back(std::move(item));
-  }
-  j["violations"] = std::move(list);
-  j["notes"] = v.notes;
+  j.update(validate::VerdictToJson(v));
   return j;
 }
 

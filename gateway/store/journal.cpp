@@ -1,6 +1,7 @@
 #include "gateway/store/journal.hpp"
 
 #include <array>
+#include <future>
 
 namespace eaeu::store {
 namespace {
@@ -55,6 +56,31 @@ bool IsUnfinished(MessageState state) {
 
 std::string_view DirectionName(Direction direction) {
   return direction == Direction::kOutbound ? "outbound" : "inbound";
+}
+
+namespace {
+
+// Waits for an asynchronous journal call: the callback fills the promise on the journal's thread.
+template <class T, class Start>
+Result<T> Await(Start start) {
+  std::promise<Result<T>> promise;
+  auto future = promise.get_future();
+  start([&promise](Result<T> result) { promise.set_value(std::move(result)); });
+  return future.get();
+}
+
+}  // namespace
+
+Result<AcceptOutcome> Journal::Accept(NewMessage message) {
+  return Await<AcceptOutcome>(
+      [&](JournalCallback<AcceptOutcome> done) { AcceptAsync(std::move(message), std::move(done)); });
+}
+
+Status Journal::Transition(std::string_view id, MessageState to, std::string detail, TimePoint at,
+                           TransitionData data) {
+  return Await<Ok>([&](JournalCallback<Ok> done) {
+    TransitionAsync(std::string(id), to, std::move(detail), at, std::move(data), std::move(done));
+  });
 }
 
 }  // namespace eaeu::store

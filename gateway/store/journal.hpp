@@ -134,26 +134,36 @@ struct TransitionData {
   std::optional<Diagnostics> diagnostics;
 };
 
-// Threading: every method may be called from any thread; Accept and Transition block until their
-// change is durable (many callers share one commit).
+// Called once, on a journal thread, when a change is durable (or refused). It must not block:
+// hand the result to an executor of your own.
+template <class T>
+using JournalCallback = std::function<void(Result<T>)>;
+
+// Threading: every method may be called from any thread. Accept and Transition block until their
+// change is durable; their Async forms return at once and call back after the commit. Many
+// changes share one commit, so a daemon keeps many in flight with the Async forms.
 class Journal {
  public:
   virtual ~Journal() = default;
 
+  virtual void AcceptAsync(NewMessage message, JournalCallback<AcceptOutcome> done) = 0;
+  virtual void TransitionAsync(std::string id, MessageState to, std::string detail, TimePoint at,
+                               TransitionData data, JournalCallback<Ok> done) = 0;
+
   // Keeps a new message and its first state. When an accepted (not rejected) message of the same
   // direction and sender already has this EDocId, nothing is written and that message is
   // returned with duplicate = true.
-  virtual Result<AcceptOutcome> Accept(NewMessage message) = 0;
+  Result<AcceptOutcome> Accept(NewMessage message);
 
   // Moves a message to `to`; refused when the state machine does not allow it from where the
   // message is (the error names both states).
-  virtual Status Transition(std::string_view id, MessageState to, std::string detail, TimePoint at,
-                            TransitionData data = {}) = 0;
+  Status Transition(std::string_view id, MessageState to, std::string detail, TimePoint at,
+                    TransitionData data = {});
 
   // nullopt when there is no such message.
   virtual Result<std::optional<MessageRecord>> Get(std::string_view id) = 0;
 
-  // Ordered by id, from after `filter.after_id`.
+  // Oldest first (creation time, then id), from after the message `filter.after_id`.
   virtual Result<std::vector<MessageSummary>> List(const MessageFilter& filter) = 0;
 
   // Ids of messages with work left (IsUnfinished), oldest first: what a restart resumes.

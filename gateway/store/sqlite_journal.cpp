@@ -5,7 +5,6 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
-#include <future>
 #include <mutex>
 #include <thread>
 
@@ -248,7 +247,7 @@ struct SqliteJournal::Impl {
   // transaction; its status is replaced by the commit's error if the commit fails.
   struct Change {
     std::function<Status(sqlite3*)> apply;
-    std::promise<Status> done;
+    std::function<void(Status)> done;  // called after the commit, on the writer thread
   };
   std::mutex queue_mutex;
   std::condition_variable queue_cv;
@@ -270,16 +269,17 @@ struct SqliteJournal::Impl {
     sqlite3_close(writer);
   }
 
-  Status Submit(std::function<Status(sqlite3*)> apply) {
-    Change change{std::move(apply), {}};
-    auto future = change.done.get_future();
+  void Submit(std::function<Status(sqlite3*)> apply, std::function<void(Status)> done) {
+    auto change = std::make_unique<Change>(Change{std::move(apply), std::move(done)});
     {
       std::lock_guard lock(queue_mutex);
-      if (stopping) return MakeError("journal.closed", "", "the journal is closing");
-      queue.push_back(&change);
+      if (!stopping) {
+        queue.push_back(change.release());
+        queue_cv.notify_one();
+        return;
+      }
     }
-    queue_cv.notify_one();
-    return future.get();
+    change->done(MakeError("journal.closed", "", "the journal is closing"));
   }
 
   void Run() {
@@ -329,7 +329,10 @@ struct SqliteJournal::Impl {
     } else {
       results.assign(batch.size(), begin);
     }
-    for (size_t i = 0; i < batch.size(); ++i) batch[i]->done.set_value(std::move(results[i]));
+    for (size_t i = 0; i < batch.size(); ++i) {
+      std::unique_ptr<Change> change(batch[i]);
+      change->done(std::move(results[i]));
+    }
   }
 };
 
@@ -363,11 +366,23 @@ Result<std::unique_ptr<SqliteJournal>> SqliteJournal::Open(const SqliteJournalOp
   return std::unique_ptr<SqliteJournal>(new SqliteJournal(std::move(impl)));
 }
 
-Result<AcceptOutcome> SqliteJournal::Accept(NewMessage m) {
-  if (m.id.empty()) return MakeError("journal.argument", "id", "a message needs an id");
-  AcceptOutcome outcome;
-  const std::string key = DedupKey(m);
-  Status status = impl_->Submit([&](sqlite3* db) -> Status {
+void SqliteJournal::AcceptAsync(NewMessage message, JournalCallback<AcceptOutcome> done) {
+  if (message.id.empty()) {
+    done(MakeError("journal.argument", "id", "a message needs an id"));
+    return;
+  }
+  struct State {
+    NewMessage m;
+    std::string key;
+    AcceptOutcome outcome;
+  };
+  auto state = std::make_shared<State>();
+  state->key = DedupKey(message);
+  state->m = std::move(message);
+  auto apply = [state](sqlite3* db) -> Status {
+    const NewMessage& m = state->m;
+    const std::string& key = state->key;
+    AcceptOutcome& outcome = state->outcome;
     if (!key.empty()) {
       Statement q(db, "SELECT id, state FROM messages WHERE dedup_key = ?");
       q.Bind(1, key);
@@ -414,15 +429,20 @@ Result<AcceptOutcome> SqliteJournal::Accept(NewMessage m) {
     if (event.Step() != SQLITE_DONE) return SqlError(db, "insert event " + m.id);
     outcome = {m.id, m.state, false};
     return Ok{};
+  };
+  impl_->Submit(std::move(apply), [state, done = std::move(done)](Status status) {
+    if (status) {
+      done(std::move(state->outcome));
+    } else {
+      done(status.error());
+    }
   });
-  if (!status) return status.error();
-  return outcome;
 }
 
-Status SqliteJournal::Transition(std::string_view id_view, MessageState to, std::string detail,
-                                 TimePoint at, TransitionData data) {
-  const std::string id(id_view);
-  return impl_->Submit([&](sqlite3* db) -> Status {
+void SqliteJournal::TransitionAsync(std::string id, MessageState to, std::string detail,
+                                    TimePoint at, TransitionData data, JournalCallback<Ok> done) {
+  auto apply = [id = std::move(id), to, detail = std::move(detail), at,
+                data = std::move(data)](sqlite3* db) mutable -> Status {
     Statement q(db,
                 "SELECT state, (SELECT MAX(seq) FROM message_events WHERE message_id = ?1) "
                 "FROM messages WHERE id = ?1");
@@ -462,7 +482,8 @@ Status SqliteJournal::Transition(std::string_view id_view, MessageState to, std:
     event.Bind(1, id).Bind(2, seq).Bind(3, StateName(to)).Bind(4, Micros(at)).Bind(5, detail);
     if (event.Step() != SQLITE_DONE) return SqlError(db, "insert event " + id);
     return Ok{};
-  });
+  };
+  impl_->Submit(std::move(apply), std::move(done));
 }
 
 Result<std::optional<MessageRecord>> SqliteJournal::Get(std::string_view id) {

@@ -22,9 +22,9 @@ class SqliteJournal final : public Journal {
   static Result<std::unique_ptr<SqliteJournal>> Open(const SqliteJournalOptions& options);
   ~SqliteJournal() override;  // finishes the changes in flight, then closes
 
-  Result<AcceptOutcome> Accept(NewMessage message) override;
-  Status Transition(std::string_view id, MessageState to, std::string detail, TimePoint at,
-                    TransitionData data = {}) override;
+  void AcceptAsync(NewMessage message, JournalCallback<AcceptOutcome> done) override;
+  void TransitionAsync(std::string id, MessageState to, std::string detail, TimePoint at,
+                       TransitionData data, JournalCallback<Ok> done) override;
   Result<std::optional<MessageRecord>> Get(std::string_view id) override;
   Result<std::vector<MessageSummary>> List(const MessageFilter& filter) override;
   Result<std::vector<std::string>> Unfinished() override;

@@ -279,8 +279,10 @@ Validation Validator::Validate(std::string_view bytes, InputFormat format,
 }
 
 Validation Validator::ValidateModel(model::Document document, const RuleContext& context) const {
-  const std::string xml = codec::WriteXml(document, impl_->catalog());
-  return impl_->FromXml(xml, context, true, std::move(document));
+  std::string xml = codec::WriteXml(document, impl_->catalog());
+  Validation out = impl_->FromXml(xml, context, true, std::move(document));
+  out.xml = std::move(xml);
+  return out;
 }
 
 const model::DocumentCatalog& Validator::catalog() const {

@@ -80,6 +80,7 @@ struct Validation {
   std::optional<model::Document> document;   // when it could be read
   std::unique_ptr<xml::ParsedDocument> dom;  // the validated DOM (for the signer), XML or JSON
   bool from_json = false;
+  std::string xml;  // the XML the document was turned into, when it did not come as XML
 };
 
 class Validator {

@@ -1,0 +1,446 @@
+#include "gateway/api/rest.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "gateway/validate/verdict_json.hpp"
+
+namespace eaeu::api {
+namespace {
+
+using Json = nlohmann::ordered_json;
+using transport::HttpRequest;
+using transport::HttpResponse;
+using transport::Respond;
+
+constexpr std::string_view kMessagesPrefix = "/v1/messages/";
+constexpr uint32_t kMaxPage = 1000;
+
+HttpResponse JsonResponse(unsigned status, const Json& body) {
+  HttpResponse r;
+  r.status = status;
+  r.content_type = "application/json";
+  r.body = body.dump();
+  return r;
+}
+
+std::string_view ReasonOf(unsigned status) {
+  switch (status) {
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 413:
+      return "Content Too Large";
+    case 415:
+      return "Unsupported Media Type";
+    case 422:
+      return "Unprocessable Content";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Error";
+  }
+}
+
+std::string SlugOf(unsigned status) {
+  std::string slug;
+  for (char c : ReasonOf(status)) slug += c == ' ' ? '-' : static_cast<char>(std::tolower(c));
+  return slug;
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string PercentDecode(std::string_view in) {
+  std::string out;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '%' && i + 2 < in.size() && HexValue(in[i + 1]) >= 0 && HexValue(in[i + 2]) >= 0) {
+      out += static_cast<char>(HexValue(in[i + 1]) * 16 + HexValue(in[i + 2]));
+      i += 2;
+    } else {
+      out += in[i] == '+' ? ' ' : in[i];
+    }
+  }
+  return out;
+}
+
+std::string PercentEncode(std::string_view in) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : in) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == ':') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kDigits[c >> 4];
+      out += kDigits[c & 0xF];
+    }
+  }
+  return out;
+}
+
+struct Target {
+  std::string path;
+  std::map<std::string, std::string, std::less<>> query;
+};
+
+Target ParseTarget(std::string_view target) {
+  Target out;
+  const auto q = target.find('?');
+  out.path = PercentDecode(target.substr(0, q));
+  if (q == std::string_view::npos) return out;
+  std::string_view rest = target.substr(q + 1);
+  while (!rest.empty()) {
+    const auto amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    const auto eq = pair.find('=');
+    out.query[PercentDecode(pair.substr(0, eq))] =
+        eq == std::string_view::npos ? std::string() : PercentDecode(pair.substr(eq + 1));
+    if (amp == std::string_view::npos) break;
+    rest.remove_prefix(amp + 1);
+  }
+  return out;
+}
+
+// The media type without its parameters, in lower case.
+std::string MediaType(std::string_view content_type) {
+  std::string out;
+  for (char c : content_type.substr(0, content_type.find(';'))) {
+    if (c != ' ' && c != '\t') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+std::optional<validate::InputFormat> FormatOf(const std::string& media_type) {
+  if (media_type == "application/xml" || media_type == "text/xml") {
+    return validate::InputFormat::kXml;
+  }
+  if (media_type == "application/json") return validate::InputFormat::kJson;
+  return std::nullopt;
+}
+
+Json StringOrJson(const std::string& text) {
+  if (text.empty()) return nullptr;
+  auto parsed = Json::parse(text, nullptr, false);
+  return parsed.is_discarded() ? Json(text) : parsed;
+}
+
+Json SummaryJson(const store::MessageSummary& s) {
+  Json j;
+  j["id"] = s.id;
+  j["direction"] = store::DirectionName(s.direction);
+  j["sender"] = {{"country", s.sender_country}, {"participant", s.sender_participant}};
+  j["kind"] = s.kind.empty() ? Json(nullptr) : Json(s.kind);
+  j["eDocId"] = s.e_doc_id.empty() ? Json(nullptr) : Json(s.e_doc_id);
+  j["state"] = store::StateName(s.state);
+  j["createdAt"] = FormatUtc(s.created_at);
+  j["updatedAt"] = FormatUtc(s.updated_at);
+  return j;
+}
+
+Json DiagnosticsJson(const store::Diagnostics& d) {
+  Json j = Json::object();
+  const std::pair<const char*, const std::string*> fields[] = {
+      {"processCode", &d.process_code},       {"processVersion", &d.process_version},
+      {"procedureCode", &d.procedure_code},   {"transactionCode", &d.transaction_code},
+      {"messageCode", &d.message_code},       {"action", &d.action},
+      {"to", &d.to},                          {"replyTo", &d.reply_to},
+      {"from", &d.from},                      {"faultTo", &d.fault_to},
+      {"messageId", &d.message_id},           {"relatesTo", &d.relates_to},
+      {"conversationId", &d.conversation_id}, {"messageType", &d.message_type},
+      {"trackId", &d.track_id},               {"acceptTime", &d.accept_time},
+      {"status", &d.status},                  {"errorCode", &d.error_code},
+      {"errorText", &d.error_text}};
+  for (const auto& [name, value] : fields) {
+    if (!value->empty()) j[name] = *value;
+  }
+  return j;
+}
+
+Json RecordJson(const store::MessageRecord& r) {
+  Json j = SummaryJson(r.summary);
+  j["contentType"] = r.content_type;
+  Json history = Json::array();
+  for (const auto& change : r.history) {
+    history.push_back({{"state", store::StateName(change.state)},
+                       {"at", FormatUtc(change.at)},
+                       {"detail", change.detail}});
+  }
+  j["history"] = std::move(history);
+  j["verdict"] = StringOrJson(r.violations);
+  j["signatureVerdict"] = StringOrJson(r.signature_verdict);
+  j["diagnostics"] = DiagnosticsJson(r.diagnostics);
+  j["deliveries"] = Json::array();
+  return j;
+}
+
+// The caller of a request, or the problem to answer.
+struct Authenticated {
+  const Caller* caller = nullptr;
+  std::optional<HttpResponse> problem;
+};
+
+Authenticated Authenticate(const HttpRequest& request, const Callers& callers) {
+  Authenticated out;
+  constexpr std::string_view kBearer = "Bearer ";
+  if (!request.authorization.empty()) {
+    if (request.authorization.starts_with(kBearer)) {
+      out.caller = callers.ByToken(std::string_view(request.authorization).substr(kBearer.size()));
+    }
+    if (out.caller == nullptr) {
+      out.problem = RestApi::Problem(401, "unauthorized", "Unauthorized",
+                                     "the bearer token is not known");
+    }
+  } else if (!request.client_certificate_sha256.empty()) {
+    out.caller = callers.ByCertificate(request.client_certificate_sha256);
+    if (out.caller == nullptr) {
+      out.problem = RestApi::Problem(
+          403, "forbidden", "Forbidden",
+          "the client certificate (SHA-256 " + request.client_certificate_sha256 +
+              ") is not bound to a caller in api.client");
+    }
+  } else {
+    out.problem = RestApi::Problem(401, "unauthorized", "Unauthorized",
+                                   "send \"Authorization: Bearer <token>\" or a client certificate");
+  }
+  if (out.problem && out.problem->status == 401) {
+    out.problem->headers.emplace_back("WWW-Authenticate", "Bearer realm=\"eaeu-gateway\"");
+  }
+  return out;
+}
+
+HttpResponse SubmissionResponse(const intake::SubmissionResult& r) {
+  using intake::Outcome;
+  Json verdict = validate::VerdictToJson(r.verdict);
+  switch (r.outcome) {
+    case Outcome::kAccepted:
+    case Outcome::kDuplicate: {
+      Json j;
+      j["id"] = r.message_id;
+      j["state"] = store::StateName(r.state);
+      j["duplicate"] = r.outcome == Outcome::kDuplicate;
+      if (verdict.contains("kind")) j["kind"] = verdict["kind"];
+      if (verdict.contains("eDocId")) j["eDocId"] = verdict["eDocId"];
+      j["warnings"] = verdict["violations"];
+      HttpResponse response = JsonResponse(202, j);
+      response.headers.emplace_back("Location", std::string(kMessagesPrefix) + r.message_id);
+      return response;
+    }
+    case Outcome::kFailed: {
+      auto p = RestApi::Problem(503, "journal-unavailable", "Service Unavailable",
+                                "the document was not taken: " + r.error.ToString());
+      p.headers.emplace_back("Retry-After", "5");
+      return p;
+    }
+    default:
+      break;
+  }
+  unsigned status = 422;
+  std::string slug = "invalid-document";
+  std::string title = "The document breaks the schema or the rules";
+  if (r.outcome == Outcome::kUnusable) {
+    status = 400;
+    slug = "not-a-document";
+    title = "The body is not a document";
+  } else if (r.outcome == Outcome::kForbidden) {
+    status = 403;
+    slug = "wrong-sender";
+    title = "The document is sent on behalf of another member state";
+  }
+  const size_t errors = r.verdict.ErrorCount();
+  HttpResponse p = RestApi::Problem(
+      status, slug, title,
+      std::to_string(errors) + (errors == 1 ? " error" : " errors") + "; message " + r.message_id +
+          " keeps the document for the record");
+  Json body = Json::parse(p.body);
+  body["messageId"] = r.message_id;
+  body["verdict"] = std::move(verdict);
+  p.body = body.dump();
+  return p;
+}
+
+}  // namespace
+
+RestApi::RestApi(RestDependencies deps) : deps_(std::move(deps)) {}
+
+HttpResponse RestApi::Problem(unsigned status, std::string slug, std::string title,
+                              std::string detail) {
+  Json j;
+  j["type"] = "urn:eaeu-gateway:problem:" + slug;
+  j["title"] = std::move(title);
+  j["status"] = status;
+  j["detail"] = std::move(detail);
+  HttpResponse r = JsonResponse(status, j);
+  r.content_type = "application/problem+json";
+  return r;
+}
+
+HttpResponse RestApi::ServerProblem(unsigned status, std::string detail) {
+  return Problem(status, SlugOf(status), std::string(ReasonOf(status)), std::move(detail));
+}
+
+void RestApi::Handle(HttpRequest request, Respond respond) const {
+  const Target target = ParseTarget(request.target);
+  const std::string& path = target.path;
+
+  if (path == "/healthz") {
+    respond(JsonResponse(200, {{"status", "ok"}}));
+    return;
+  }
+  if (path == "/readyz") {
+    std::string why;
+    const bool ready = deps_.ready ? deps_.ready(why) : true;
+    respond(ready ? JsonResponse(200, {{"status", "ready"}})
+                  : Problem(503, "not-ready", "Not ready", why));
+    return;
+  }
+  if (path == "/metrics") {
+    HttpResponse r;
+    r.content_type = "text/plain; version=0.0.4";
+    r.body = deps_.metrics ? deps_.metrics() : std::string();
+    respond(std::move(r));
+    return;
+  }
+  const bool documents = path == "/v1/documents";
+  const bool list = path == "/v1/messages";
+  const bool one = path.starts_with(kMessagesPrefix) && path.size() > kMessagesPrefix.size();
+  if (!documents && !list && !one) {
+    respond(Problem(404, "not-found", "Not Found", "no resource at " + path));
+    return;
+  }
+  const char* allowed = documents ? "POST" : "GET";
+  if (request.method != allowed) {
+    auto p = Problem(405, "method-not-allowed", "Method Not Allowed",
+                     path + " takes " + allowed + ", not " + request.method);
+    p.headers.emplace_back("Allow", allowed);
+    respond(std::move(p));
+    return;
+  }
+
+  auto callers = deps_.callers();
+  const Authenticated auth = Authenticate(request, *callers);
+  if (auth.problem) {
+    respond(*auth.problem);
+    return;
+  }
+  const Caller caller = *auth.caller;
+
+  if (documents) {
+    const std::string media = MediaType(request.content_type);
+    const auto format = FormatOf(media);
+    if (!format) {
+      respond(Problem(415, "unsupported-media-type", "Unsupported Media Type",
+                      "send application/xml or application/json, not \"" +
+                          request.content_type + "\""));
+      return;
+    }
+    intake::Submission s;
+    s.bytes = std::move(request.body);
+    s.format = *format;
+    s.content_type = media;
+    s.sender = {caller.country, caller.participant, caller.name};
+    s.channel = "rest";
+    deps_.pipeline->Submit(std::move(s), [respond](intake::SubmissionResult r) {
+      respond(SubmissionResponse(r));
+    });
+    return;
+  }
+
+  if (one) {
+    std::string id = path.substr(kMessagesPrefix.size());
+    deps_.post([journal = deps_.journal, id = std::move(id), caller, respond] {
+      auto record = journal->Get(id);
+      if (!record) {
+        respond(Problem(503, "journal-unavailable", "Service Unavailable",
+                        record.error().ToString()));
+        return;
+      }
+      // Another state's message is answered as if it did not exist.
+      if (!*record || (*record)->summary.sender_country != caller.country) {
+        respond(Problem(404, "not-found", "Not Found", "no message " + id));
+        return;
+      }
+      respond(JsonResponse(200, RecordJson(**record)));
+    });
+    return;
+  }
+
+  store::MessageFilter filter;
+  filter.sender_country = caller.country;
+  for (const auto& [key, value] : target.query) {
+    if (key == "state") {
+      filter.state = store::StateFromName(value);
+      if (!filter.state) {
+        respond(Problem(400, "bad-query", "Bad Request", "state: no state \"" + value + "\""));
+        return;
+      }
+    } else if (key == "kind") {
+      filter.kind = value;
+    } else if (key == "since") {
+      const auto at = model::DateTime::Parse(value);
+      if (!at) {
+        respond(Problem(400, "bad-query", "Bad Request",
+                        "since: \"" + value + "\" is not a date-time such as 2026-11-24T10:00:00Z"));
+        return;
+      }
+      filter.since = FromUtc(*at);
+    } else if (key == "limit") {
+      uint32_t limit = 0;
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
+      if (ec != std::errc() || end != value.data() + value.size() || limit == 0 ||
+          limit > kMaxPage) {
+        respond(Problem(400, "bad-query", "Bad Request",
+                        "limit: must be from 1 to " + std::to_string(kMaxPage)));
+        return;
+      }
+      filter.limit = limit;
+    } else if (key == "after") {
+      filter.after_id = value;
+    } else {
+      respond(Problem(400, "bad-query", "Bad Request",
+                      "unknown query parameter \"" + key +
+                          "\" (state, kind, since, limit, after)"));
+      return;
+    }
+  }
+  deps_.post([journal = deps_.journal, filter, target, respond] {
+    auto page = journal->List(filter);
+    if (!page) {
+      respond(Problem(503, "journal-unavailable", "Service Unavailable", page.error().ToString()));
+      return;
+    }
+    Json items = Json::array();
+    for (const auto& s : *page) items.push_back(SummaryJson(s));
+    Json j;
+    j["items"] = std::move(items);
+    if (page->size() == filter.limit) {
+      std::string next = "/v1/messages?";
+      for (const auto& [key, value] : target.query) {
+        if (key != "after") next += key + "=" + PercentEncode(value) + "&";
+      }
+      next += "after=" + PercentEncode(page->back().id);
+      j["next"] = next;
+    } else {
+      j["next"] = nullptr;
+    }
+    respond(JsonResponse(200, j));
+  });
+}
+
+}  // namespace eaeu::api

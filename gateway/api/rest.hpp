@@ -1,0 +1,58 @@
+#pragma once
+// The REST API of the daemon (version 1). Every answer that is not a success is an RFC 9457
+// problem document (application/problem+json).
+//
+//   POST /v1/documents          an XML or JSON document (Content-Type decides): 202 with the
+//                               message id once the journal has committed it; the same 202 again
+//                               for an EDocId this sender already had accepted; 422 with every
+//                               violation; 400 not a document; 403 sent as another state; 413
+//                               over the size limit; 415 another content type
+//   GET  /v1/messages/{id}      the message: state history, violations, signature verdict,
+//                               diagnostics (only the caller's own state's messages)
+//   GET  /v1/messages           ?state=&kind=&since=&limit=&after= — a page, oldest first, with the
+//                               link to the next page
+//   GET  /healthz               the process answers
+//   GET  /readyz                the journal and the signer are ready to take documents
+//   GET  /metrics               counters in the Prometheus text format
+//
+// Callers authenticate with "Authorization: Bearer <token>" or a client certificate, and are
+// bound to one member state and participant (api/callers.hpp).
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "gateway/api/callers.hpp"
+#include "gateway/core/clock.hpp"
+#include "gateway/intake/pipeline.hpp"
+#include "gateway/store/journal.hpp"
+#include "gateway/transport/http_server.hpp"
+
+namespace eaeu::api {
+
+struct RestDependencies {
+  intake::Pipeline* pipeline = nullptr;
+  store::Journal* journal = nullptr;
+  std::function<std::shared_ptr<const Callers>()> callers;  // the current set (SIGHUP reloads)
+  intake::PostToWorkers post;                               // journal reads run there
+  std::function<bool(std::string& why)> ready;              // for /readyz
+  std::function<std::string()> metrics;                     // Prometheus text
+};
+
+class RestApi {
+ public:
+  explicit RestApi(RestDependencies deps);
+  // The transport::HttpHandler: answers through `respond`, from any thread.
+  void Handle(transport::HttpRequest request, transport::Respond respond) const;
+
+  // An RFC 9457 problem document; `slug` becomes the type "urn:eaeu-gateway:problem:<slug>".
+  static transport::HttpResponse Problem(unsigned status, std::string slug, std::string title,
+                                         std::string detail);
+  // For the errors the HTTP server answers by itself.
+  static transport::HttpResponse ServerProblem(unsigned status, std::string detail);
+
+ private:
+  RestDependencies deps_;
+};
+
+}  // namespace eaeu::api

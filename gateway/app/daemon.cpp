@@ -1,0 +1,354 @@
+#include <utility>
+// Asio after <utility> (Boost 1.74 with GCC 12 in C++20).
+#include "gateway/app/daemon.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <thread>
+
+#include "gateway/api/callers.hpp"
+#include "gateway/api/rest.hpp"
+#include "gateway/envelope/process_catalogue.hpp"
+#include "gateway/intake/pipeline.hpp"
+#include "gateway/sign/signature.hpp"
+#include "gateway/store/sqlite_journal.hpp"
+#include "gateway/transport/drop_folder.hpp"
+#include "gateway/transport/http_server.hpp"
+#include "gateway/validate/validator.hpp"
+
+namespace eaeu::app {
+namespace {
+
+namespace asio = boost::asio;
+
+Error Within(std::string part, const Error& e) {
+  return MakeError(e.code, e.where, part + ": " + e.message);
+}
+
+Result<std::shared_ptr<const sign::Signer>> LoadSigner(const config::SigningSettings& s,
+                                                       std::time_t now) {
+  const sign::PasswordSource password{s.password_file, s.password_env};
+  auto credentials = s.pkcs12.empty()
+                         ? sign::SigningCredentials::FromPem(s.key, s.certificate, password)
+                         : sign::SigningCredentials::FromPkcs12(s.pkcs12, password);
+  if (!credentials) return Within("signing", credentials.error());
+  if (auto usable = (*credentials)->CheckUsable(now); !usable) {
+    return Within("signing", usable.error());
+  }
+  auto signer = sign::MakeSantuarioSigner(*credentials);
+  if (!signer) return Within("signing", signer.error());
+  return std::shared_ptr<const sign::Signer>(std::move(*signer));
+}
+
+Result<std::shared_ptr<const api::Callers>> LoadCallers(const config::ApiSettings& api) {
+  std::vector<api::CertificateBinding> bindings;
+  for (const auto& c : api.certificate_clients) {
+    bindings.push_back({c.certificate_sha256, {c.name, c.country, c.participant}});
+  }
+  auto callers = api::Callers::Load(api.tokens, std::move(bindings));
+  if (!callers) return Within("api.tokens", callers.error());
+  return callers;
+}
+
+// What the daemon loads from files before it opens anything: shared by start-up and
+// --check-config.
+struct Loaded {
+  std::unique_ptr<validate::Validator> validator;
+  envelope::ProcessCatalogue catalogue;
+  std::shared_ptr<const sign::Signer> signer;
+  std::shared_ptr<const api::Callers> callers;
+};
+
+Result<Loaded> LoadParts(const config::DaemonConfig& c, std::time_t now) {
+  if (auto crypto = sign::InitialiseCrypto(c.openssl_config); !crypto) {
+    return Within("daemon.openssl_config", crypto.error());
+  }
+  Loaded out;
+  validate::ValidatorSettings vs;
+  vs.schema_catalog = c.validation.schema_catalog;
+  vs.code_lists = c.validation.code_lists;
+  auto validator = validate::Validator::Create(vs);
+  if (!validator) return Within("validation", validator.error());
+  out.validator = std::move(*validator);
+  auto catalogue = envelope::LoadProcessCatalogue(c.process_catalogue);
+  if (!catalogue) return Within("daemon.process_catalogue", catalogue.error());
+  out.catalogue = std::move(*catalogue);
+  auto signer = LoadSigner(c.signing, now);
+  if (!signer) return signer.error();
+  out.signer = std::move(*signer);
+  auto callers = LoadCallers(c.api);
+  if (!callers) return callers.error();
+  out.callers = std::move(*callers);
+  return out;
+}
+
+}  // namespace
+
+Status CheckDeployment(const config::DaemonConfig& config, std::time_t now) {
+  auto loaded = LoadParts(config, now);
+  if (!loaded) return loaded.error();
+  return Ok{};
+}
+
+struct Daemon::Impl {
+  config::DaemonConfig config;
+  SystemClock system_clock;
+  const Clock* clock = nullptr;
+  RandomSource random;
+
+  asio::io_context io;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
+  asio::thread_pool pool;
+  std::vector<std::thread> io_threads;
+  std::optional<asio::signal_set> signals;
+
+  Loaded parts;
+  std::unique_ptr<store::SqliteJournal> journal;
+  std::unique_ptr<intake::Pipeline> pipeline;
+  std::unique_ptr<api::RestApi> rest;
+  std::unique_ptr<transport::HttpServer> server;
+  std::vector<std::unique_ptr<transport::DropFolder>> folders;
+
+  mutable std::mutex mutex;  // guards the two below and the stop flags
+  std::shared_ptr<const api::Callers> callers;
+  std::condition_variable stop_cv;
+  bool stop_requested = false;
+  bool stopped = false;
+  std::atomic<bool> accepting{false};
+
+  Impl(const config::DaemonConfig& c, uint32_t io_count, uint32_t workers)
+      : config(c), io(static_cast<int>(io_count)), pool(workers) {}
+
+  void Post(std::function<void()> job) { asio::post(pool, std::move(job)); }
+
+  std::shared_ptr<const api::Callers> Callers() const {
+    std::lock_guard lock(mutex);
+    return callers;
+  }
+
+  std::string Metrics() const {
+    std::ostringstream out;
+    const auto s = pipeline->stats();
+    const auto j = journal->stats();
+    out << "# HELP eaeu_intake_total Documents taken in, by outcome.\n"
+        << "# TYPE eaeu_intake_total counter\n"
+        << "eaeu_intake_total{outcome=\"accepted\"} " << s.accepted << "\n"
+        << "eaeu_intake_total{outcome=\"duplicate\"} " << s.duplicates << "\n"
+        << "eaeu_intake_total{outcome=\"rejected\"} " << s.rejected << "\n"
+        << "eaeu_intake_total{outcome=\"failed\"} " << s.failed << "\n"
+        << "# HELP eaeu_queued_total Messages signed and queued for delivery.\n"
+        << "# TYPE eaeu_queued_total counter\n"
+        << "eaeu_queued_total " << s.queued << "\n"
+        << "# HELP eaeu_sign_failures_total Messages that could not be signed (they wait).\n"
+        << "# TYPE eaeu_sign_failures_total counter\n"
+        << "eaeu_sign_failures_total " << s.sign_failures << "\n"
+        << "# HELP eaeu_journal_commits_total Journal commits (each one fsync).\n"
+        << "# TYPE eaeu_journal_commits_total counter\n"
+        << "eaeu_journal_commits_total " << j.commits << "\n"
+        << "# HELP eaeu_journal_changes_total Journal changes committed.\n"
+        << "# TYPE eaeu_journal_changes_total counter\n"
+        << "eaeu_journal_changes_total " << j.changes << "\n"
+        << "# HELP eaeu_api_open_connections Open API connections.\n"
+        << "# TYPE eaeu_api_open_connections gauge\n"
+        << "eaeu_api_open_connections " << (server ? server->open_connections() : 0) << "\n";
+    return out.str();
+  }
+
+  void WaitForSignals(Daemon* daemon) {
+    signals->async_wait([this, daemon](const boost::system::error_code& ec, int number) {
+      if (ec) return;
+      if (number == SIGHUP) {
+        spdlog::info("SIGHUP: reloading keys, callers and TLS");
+        Post([daemon] {
+          if (auto st = daemon->Reload(); !st) spdlog::error("reload: {}", st.error().ToString());
+        });
+        WaitForSignals(daemon);
+        return;
+      }
+      spdlog::info("signal {}: shutting down", number);
+      daemon->Shutdown();
+    });
+  }
+};
+
+Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& config,
+                                               DaemonHooks hooks) {
+  auto impl = std::make_unique<Impl>(config, config.io_threads, config.worker_threads);
+  impl->clock = hooks.clock != nullptr ? hooks.clock : &impl->system_clock;
+  impl->random = hooks.random ? hooks.random : SystemRandom();
+  const auto now = std::chrono::system_clock::to_time_t(impl->clock->Now());
+
+  auto parts = LoadParts(config, now);
+  if (!parts) return parts.error();
+  impl->parts = std::move(*parts);
+  impl->callers = impl->parts.callers;
+
+  std::error_code ec;
+  std::filesystem::create_directories(config.journal.file.parent_path(), ec);
+  store::SqliteJournalOptions jo;
+  jo.file = config.journal.file;
+  jo.max_batch = config.journal.max_batch;
+  auto journal = store::SqliteJournal::Open(jo);
+  if (!journal) return Within("journal", journal.error());
+  impl->journal = std::move(*journal);
+
+  Impl* raw = impl.get();
+  intake::PipelineDependencies deps;
+  deps.journal = impl->journal.get();
+  deps.validator = impl->parts.validator.get();
+  deps.catalogue = &impl->parts.catalogue;
+  deps.clock = impl->clock;
+  deps.random = impl->random;
+  deps.post = [raw](std::function<void()> job) { raw->Post(std::move(job)); };
+  impl->pipeline = std::make_unique<intake::Pipeline>(std::move(deps), impl->parts.signer);
+
+  api::RestDependencies rd;
+  rd.pipeline = impl->pipeline.get();
+  rd.journal = impl->journal.get();
+  rd.callers = [raw] { return raw->Callers(); };
+  rd.post = [raw](std::function<void()> job) { raw->Post(std::move(job)); };
+  rd.ready = [raw](std::string& why) {
+    if (!raw->accepting) {
+      why = "the gateway is starting or stopping";
+      return false;
+    }
+    return true;
+  };
+  rd.metrics = [raw] { return raw->Metrics(); };
+  impl->rest = std::make_unique<api::RestApi>(std::move(rd));
+
+  transport::HttpServerSettings hs;
+  hs.listen = config.api.listen;
+  hs.tls = config.api.tls;
+  hs.max_body_bytes = config.api.max_body_bytes;
+  hs.request_timeout = config.api.request_timeout;
+  hs.idle_timeout = config.api.idle_timeout;
+  hs.max_connections = config.api.max_connections;
+  const api::RestApi* rest = impl->rest.get();
+  auto server = transport::HttpServer::Start(
+      impl->io, hs,
+      [rest](transport::HttpRequest r, transport::Respond respond) {
+        rest->Handle(std::move(r), std::move(respond));
+      },
+      [](unsigned status, std::string detail) {
+        return api::RestApi::ServerProblem(status, std::move(detail));
+      });
+  if (!server) return Within("api", server.error());
+  impl->server = std::move(*server);
+
+  if (hooks.handle_signals) {
+    impl->signals.emplace(impl->io, SIGTERM, SIGINT, SIGHUP);
+  }
+  return std::unique_ptr<Daemon>(new Daemon(std::move(impl)));
+}
+
+Daemon::Daemon(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Daemon::~Daemon() {
+  Shutdown();
+  Wait();
+}
+
+Status Daemon::Start() {
+  Impl& d = *impl_;
+  d.guard.emplace(asio::make_work_guard(d.io));
+  if (d.signals) d.WaitForSignals(this);
+  for (uint32_t i = 0; i < d.config.io_threads; ++i) {
+    d.io_threads.emplace_back([&d] { d.io.run(); });
+  }
+  auto resumed = d.pipeline->Resume();
+  if (!resumed) return Within("journal", resumed.error());
+  if (*resumed > 0) spdlog::info("resumed {} messages from the journal", *resumed);
+  for (const auto& folder : d.config.drop_folders) {
+    auto started = transport::DropFolder::Start(
+        d.io, folder, *d.pipeline, [&d](std::function<void()> job) { d.Post(std::move(job)); });
+    if (!started) return Within("drop_folder", started.error());
+    d.folders.push_back(std::move(*started));
+  }
+  d.accepting = true;
+  spdlog::info("eaeu-gatewayd listening on {}:{} ({}), journal {}", d.config.api.listen.host,
+               d.server->port(), d.config.api.tls ? "TLS" : "plain HTTP, loopback",
+               d.config.journal.file.string());
+  return Ok{};
+}
+
+void Daemon::Shutdown() {
+  std::lock_guard lock(impl_->mutex);
+  impl_->stop_requested = true;
+  impl_->stop_cv.notify_all();
+}
+
+void Daemon::Wait() {
+  Impl& d = *impl_;
+  {
+    std::unique_lock lock(d.mutex);
+    d.stop_cv.wait(lock, [&d] { return d.stop_requested; });
+    if (d.stopped) return;
+    d.stopped = true;
+  }
+  d.accepting = false;
+  if (d.server) d.server->Stop();
+  for (auto& f : d.folders) f->Stop();
+  if (d.pipeline && !d.pipeline->WaitIdle(d.config.shutdown_grace)) {
+    spdlog::warn("shutdown: work still in flight after {} ms; the journal resumes it at the next "
+                 "start",
+                 d.config.shutdown_grace.count());
+  }
+  if (d.signals) {
+    boost::system::error_code ec;
+    d.signals->cancel(ec);
+  }
+  d.guard.reset();
+  d.io.stop();
+  for (auto& t : d.io_threads) t.join();
+  d.io_threads.clear();
+  d.pool.join();
+  d.folders.clear();
+  d.server.reset();
+  d.journal.reset();  // finishes the changes in flight, then closes the file
+  spdlog::info("eaeu-gatewayd stopped");
+}
+
+Status Daemon::Reload() {
+  Impl& d = *impl_;
+  std::vector<std::string> problems;
+  auto signer = LoadSigner(d.config.signing,
+                           std::chrono::system_clock::to_time_t(d.clock->Now()));
+  if (signer) {
+    d.pipeline->SetSigner(*signer);
+  } else {
+    problems.push_back(signer.error().ToString());
+  }
+  if (auto callers = LoadCallers(d.config.api)) {
+    std::lock_guard lock(d.mutex);
+    d.callers = *callers;
+  } else {
+    problems.push_back(callers.error().ToString());
+  }
+  if (auto tls = d.server->ReloadTls(); !tls) problems.push_back(tls.error().ToString());
+  if (auto resumed = d.pipeline->Resume(); !resumed) {
+    problems.push_back(resumed.error().ToString());
+  }
+  if (!problems.empty()) {
+    std::string all;
+    for (const auto& p : problems) all += (all.empty() ? "" : "; ") + p;
+    return MakeError("daemon.reload", "", all);
+  }
+  spdlog::info("reloaded");
+  return Ok{};
+}
+
+uint16_t Daemon::api_port() const {
+  return impl_->server ? impl_->server->port() : 0;
+}
+
+}  // namespace eaeu::app

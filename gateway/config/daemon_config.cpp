@@ -1,0 +1,245 @@
+#include "gateway/config/daemon_config.hpp"
+
+#include <array>
+#include <charconv>
+
+#include "gateway/config/toml_reader.hpp"
+
+namespace eaeu::config {
+namespace {
+
+using namespace std::chrono_literals;
+using PathKind = Section::PathKind;
+
+constexpr std::array<std::string_view, 5> kMemberStates = {"AM", "BY", "KZ", "KG", "RU"};
+
+bool IsMemberState(std::string_view code) {
+  for (auto s : kMemberStates) {
+    if (s == code) return true;
+  }
+  return false;
+}
+
+// A participant code of the process (exchange.md §2), e.g. "P.MM.00.ACT.001".
+bool IsParticipantCode(std::string_view code) {
+  if (code.empty() || code.size() > 64) return false;
+  for (char c : code) {
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::optional<ListenAddress> ParseListen(std::string_view text) {
+  ListenAddress out;
+  std::string_view port;
+  if (text.starts_with('[')) {
+    const auto close = text.find(']');
+    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      return std::nullopt;
+    }
+    out.host = std::string(text.substr(1, close - 1));
+    port = text.substr(close + 2);
+  } else {
+    const auto colon = text.rfind(':');
+    if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+    out.host = std::string(text.substr(0, colon));
+    port = text.substr(colon + 1);
+  }
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (ec != std::errc() || end != port.data() + port.size() || value > 65535) return std::nullopt;
+  out.port = static_cast<uint16_t>(value);
+  return out;
+}
+
+// Reads the country and participant a caller or a folder is bound to.
+void ReadBinding(Section& s, std::string& country, std::string& participant) {
+  if (auto c = s.String("country", true)) {
+    if (IsMemberState(*c)) {
+      country = *c;
+    } else {
+      s.Problem("country", "must be a member state's code (AM, BY, KZ, KG, RU), not \"" + *c + "\"");
+    }
+  }
+  if (auto p = s.String("participant", true)) {
+    if (IsParticipantCode(*p)) {
+      participant = *p;
+    } else {
+      s.Problem("participant", "must be a participant code such as \"P.MM.00.ACT.001\"");
+    }
+  }
+}
+
+void ReadApi(Section api, const std::filesystem::path& base, ApiSettings& out) {
+  if (auto listen = api.String("listen")) {
+    if (auto parsed = ParseListen(*listen)) {
+      out.listen = *parsed;
+    } else {
+      api.Problem("listen", "must be host:port, such as \"127.0.0.1:8443\", not \"" + *listen +
+                                "\"");
+    }
+  }
+  const bool plain = api.Bool("plain_http").value_or(false);
+  if (auto tokens = api.Path("tokens", base, PathKind::kFile)) out.tokens = *tokens;
+  if (auto v = api.Integer("max_body_bytes", 1024, int64_t{1} << 32)) {
+    out.max_body_bytes = static_cast<uint64_t>(*v);
+  }
+  if (auto v = api.Duration("request_timeout", 100ms, 1h)) out.request_timeout = *v;
+  if (auto v = api.Duration("idle_timeout", 100ms, 1h)) out.idle_timeout = *v;
+  if (auto v = api.Integer("max_connections", 1, 100'000)) {
+    out.max_connections = static_cast<uint32_t>(*v);
+  }
+
+  Section tls = api.Table("tls");
+  if (tls.present()) {
+    TlsSettings t;
+    if (auto p = tls.Path("certificate", base, PathKind::kFile, true)) t.certificate = *p;
+    if (auto p = tls.Path("key", base, PathKind::kFile, true)) t.key = *p;
+    if (auto p = tls.Path("client_ca", base, PathKind::kFile)) t.client_ca = *p;
+    t.require_client_certificate = tls.Bool("require_client_certificate").value_or(false);
+    if (t.require_client_certificate && t.client_ca.empty()) {
+      tls.Problem("require_client_certificate", "needs api.tls.client_ca");
+    }
+    tls.RejectUnknown();
+    out.tls = std::move(t);
+    if (plain) api.Problem("plain_http", "cannot be true together with [api.tls]");
+  } else if (!plain) {
+    api.Problem("tls", "is required: plain HTTP is allowed only with api.plain_http = true on a "
+                       "loopback address");
+  } else if (!out.listen.IsLoopback()) {
+    api.Problem("plain_http", "is allowed only on a loopback address (127.0.0.1, ::1), not on " +
+                                  out.listen.host);
+  }
+
+  for (Section& client : api.Tables("client")) {
+    CertificateClient c;
+    if (auto sha = client.String("certificate_sha256", true)) {
+      std::string lower;
+      for (char ch : *sha) {
+        if (ch == ':') continue;
+        lower += static_cast<char>(ch >= 'A' && ch <= 'F' ? ch - 'A' + 'a' : ch);
+      }
+      if (lower.size() != 64 || lower.find_first_not_of("0123456789abcdef") != std::string::npos) {
+        client.Problem("certificate_sha256", "must be the SHA-256 of the certificate, 64 hex digits");
+      }
+      c.certificate_sha256 = lower;
+    }
+    ReadBinding(client, c.country, c.participant);
+    c.name = client.String("name").value_or(c.country + "/" + c.participant);
+    client.RejectUnknown();
+    out.certificate_clients.push_back(std::move(c));
+  }
+  if (!out.certificate_clients.empty() && (!out.tls || out.tls->client_ca.empty())) {
+    api.Problem("client", "client certificates need api.tls.client_ca");
+  }
+  if (out.tokens.empty() && out.certificate_clients.empty()) {
+    api.Problem("tokens", "no caller could authenticate: set api.tokens or add [[api.client]]");
+  }
+  api.RejectUnknown();
+}
+
+}  // namespace
+
+bool ListenAddress::IsLoopback() const {
+  return host == "127.0.0.1" || host == "::1" || host == "localhost" || host.starts_with("127.");
+}
+
+std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
+  uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end == text.data()) return std::nullopt;
+  const std::string_view unit(end, static_cast<size_t>(text.data() + text.size() - end));
+  uint64_t factor = 0;
+  if (unit == "ms") factor = 1;
+  if (unit == "s") factor = 1000;
+  if (unit == "m") factor = 60'000;
+  if (unit == "h") factor = 3'600'000;
+  if (factor == 0 || value > (uint64_t{1} << 40) / factor) return std::nullopt;
+  return std::chrono::milliseconds(static_cast<int64_t>(value * factor));
+}
+
+Result<DaemonConfig> LoadDaemonConfig(const std::filesystem::path& file) {
+  auto parsed = ParseTomlFile(file, "config.syntax");
+  if (!parsed) return parsed.error();
+  const toml::table& root = *parsed;
+  const std::filesystem::path base = std::filesystem::absolute(file).parent_path();
+  Problems problems(file);
+  Section top(&root, "", &problems);
+  DaemonConfig config;
+  config.file = file;
+
+  Section daemon = top.Table("daemon");
+  if (auto v = daemon.Integer("io_threads", 1, 64)) config.io_threads = static_cast<uint32_t>(*v);
+  if (auto v = daemon.Integer("worker_threads", 1, 256)) {
+    config.worker_threads = static_cast<uint32_t>(*v);
+  }
+  if (auto v = daemon.Duration("shutdown_grace", 0ms, 10min)) config.shutdown_grace = *v;
+  if (auto p = daemon.Path("openssl_config", base, PathKind::kFile)) config.openssl_config = *p;
+  if (auto p = daemon.Path("process_catalogue", base, PathKind::kFile, true)) {
+    config.process_catalogue = *p;
+  }
+  daemon.RejectUnknown();
+  if (!daemon.present()) top.Problem("daemon", "the [daemon] table is required");
+
+  ReadApi(top.Table("api"), base, config.api);
+
+  Section journal = top.Table("journal");
+  if (auto b = journal.String("backend")) {
+    if (*b == "sqlite") {
+      config.journal.backend = *b;
+    } else {
+      journal.Problem("backend", "must be \"sqlite\", not \"" + *b + "\"");
+    }
+  }
+  if (auto p = journal.Path("file", base, PathKind::kAny, true)) config.journal.file = *p;
+  if (auto v = journal.Integer("max_batch", 1, 100'000)) {
+    config.journal.max_batch = static_cast<uint32_t>(*v);
+  }
+  journal.RejectUnknown();
+
+  Section signing = top.Table("signing");
+  auto& sg = config.signing;
+  if (auto p = signing.Path("key", base, PathKind::kFile)) sg.key = *p;
+  if (auto p = signing.Path("certificate", base, PathKind::kFile)) sg.certificate = *p;
+  if (auto p = signing.Path("pkcs12", base, PathKind::kFile)) sg.pkcs12 = *p;
+  if (auto p = signing.Path("password_file", base, PathKind::kFile)) sg.password_file = *p;
+  sg.password_env = signing.String("password_env").value_or("");
+  if (!sg.pkcs12.empty() && (!sg.key.empty() || !sg.certificate.empty())) {
+    signing.Problem("pkcs12", "give either pkcs12 or key and certificate, not both");
+  } else if (sg.pkcs12.empty() && (sg.key.empty() != sg.certificate.empty())) {
+    signing.Problem(sg.key.empty() ? "key" : "certificate", "key and certificate go together");
+  } else if (sg.pkcs12.empty() && sg.key.empty() && !signing.Has("key") && !signing.Has("pkcs12")) {
+    signing.Problem("key", "the signing key is required (key and certificate, or pkcs12)");
+  }
+  if (!sg.password_file.empty() && !sg.password_env.empty()) {
+    signing.Problem("password_env", "give either password_file or password_env, not both");
+  }
+  signing.RejectUnknown();
+
+  Section validation = top.Table("validation");
+  if (auto p = validation.Path("schema_catalog", base, PathKind::kFile, true)) {
+    config.validation.schema_catalog = *p;
+  }
+  for (const auto& folder : validation.Strings("code_lists")) {
+    std::filesystem::path p(folder);
+    config.validation.code_lists.push_back((p.is_relative() ? base / p : p).lexically_normal());
+  }
+  validation.RejectUnknown();
+
+  for (Section& folder : top.Tables("drop_folder")) {
+    DropFolderSettings d;
+    if (auto p = folder.Path("path", base, PathKind::kAny, true)) d.path = *p;
+    ReadBinding(folder, d.country, d.participant);
+    if (auto v = folder.Duration("scan_interval", 10ms, 1h)) d.scan_interval = *v;
+    folder.RejectUnknown();
+    config.drop_folders.push_back(std::move(d));
+  }
+  top.RejectUnknown();
+
+  if (!problems.empty()) return problems.ToError("config.invalid");
+  return config;
+}
+
+}  // namespace eaeu::config

@@ -1,0 +1,100 @@
+#pragma once
+// The daemon's configuration: one TOML file, checked whole at start-up. An unknown key, a value
+// of the wrong type or out of range, or a file that does not exist is an error that names the
+// key (and its line); nothing starts on a configuration with an error. Relative paths are read
+// against the folder of the configuration file.
+//
+// config/gateway.toml is the embedded default and documents every key.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "codecs/result.hpp"
+
+namespace eaeu::config {
+
+// A listening address, "127.0.0.1:8443" or "[::1]:8443"; port 0 takes a free port.
+struct ListenAddress {
+  std::string host;
+  uint16_t port = 0;
+  bool IsLoopback() const;
+};
+
+struct TlsSettings {
+  std::filesystem::path certificate;  // PEM, the server's certificate (and its chain)
+  std::filesystem::path key;          // PEM
+  std::filesystem::path client_ca;    // PEM bundle; set: client certificates are asked for
+  bool require_client_certificate = false;
+};
+
+// A caller authenticated by its client certificate (the SHA-256 of its DER, hex).
+struct CertificateClient {
+  std::string certificate_sha256;
+  std::string country;
+  std::string participant;
+  std::string name;
+};
+
+struct ApiSettings {
+  ListenAddress listen{"127.0.0.1", 8443};
+  std::optional<TlsSettings> tls;  // none: plain HTTP, allowed on a loopback address only
+  std::filesystem::path tokens;    // the file of hashed bearer tokens; empty: no tokens
+  std::vector<CertificateClient> certificate_clients;
+  uint64_t max_body_bytes = 110ull << 20;  // a message may carry 100 MB (D5 appendix 1)
+  std::chrono::milliseconds request_timeout{30'000};  // to read a whole request
+  std::chrono::milliseconds idle_timeout{60'000};     // a kept-alive connection with no request
+  uint32_t max_connections = 1024;
+};
+
+struct JournalSettings {
+  std::string backend = "sqlite";
+  std::filesystem::path file;  // sqlite
+  uint32_t max_batch = 512;
+};
+
+struct SigningSettings {
+  std::filesystem::path key;  // PEM key and certificate, or one PKCS#12 file
+  std::filesystem::path certificate;
+  std::filesystem::path pkcs12;
+  std::filesystem::path password_file;
+  std::string password_env;
+};
+
+struct ValidationSettings {
+  std::filesystem::path schema_catalog;
+  std::vector<std::filesystem::path> code_lists;
+};
+
+// A watched folder: files dropped into it are taken as documents of this sender.
+struct DropFolderSettings {
+  std::filesystem::path path;
+  std::string country;
+  std::string participant;
+  std::chrono::milliseconds scan_interval{1'000};
+};
+
+struct DaemonConfig {
+  std::filesystem::path file;  // where it was read from
+  uint32_t io_threads = 1;
+  uint32_t worker_threads = 2;  // validation and signing
+  std::chrono::milliseconds shutdown_grace{10'000};
+  std::filesystem::path openssl_config;  // loads the gost engine; empty: OpenSSL's default
+  std::filesystem::path process_catalogue;
+  ApiSettings api;
+  JournalSettings journal;
+  SigningSettings signing;
+  ValidationSettings validation;
+  std::vector<DropFolderSettings> drop_folders;
+};
+
+// Reads and checks the file. Every problem found is reported, one per line, each naming the key.
+Result<DaemonConfig> LoadDaemonConfig(const std::filesystem::path& file);
+
+// "250ms", "30s", "5m", "1h" (a whole number and a unit).
+std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text);
+
+}  // namespace eaeu::config

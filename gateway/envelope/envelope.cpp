@@ -1,0 +1,71 @@
+#include "gateway/envelope/envelope.hpp"
+
+#include "codecs/xml_writer.hpp"
+
+namespace eaeu::envelope {
+namespace {
+
+constexpr std::string_view kBodyOpen = "<soap:Body>";
+constexpr std::string_view kBodyClose = "</soap:Body></soap:Envelope>";
+
+void Element(std::string& out, std::string_view name, std::string_view value) {
+  out += '<';
+  out += name;
+  out += '>';
+  codec::AppendEscaped(out, value);
+  out += "</";
+  out += name;
+  out += '>';
+}
+
+// The document without its XML declaration and the blanks after it.
+std::string_view WithoutDeclaration(std::string_view xml) {
+  if (xml.starts_with("\xEF\xBB\xBF")) xml.remove_prefix(3);
+  if (xml.starts_with("<?xml")) {
+    const auto end = xml.find("?>");
+    if (end != std::string_view::npos) xml.remove_prefix(end + 2);
+  }
+  while (!xml.empty() && (xml.front() == '\n' || xml.front() == '\r' || xml.front() == ' ' ||
+                          xml.front() == '\t')) {
+    xml.remove_prefix(1);
+  }
+  return xml;
+}
+
+}  // namespace
+
+std::string Build(const Headers& h, std::string_view document_xml) {
+  const std::string_view document = WithoutDeclaration(document_xml);
+  std::string out;
+  out.reserve(document.size() + 1024);
+  out += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<soap:Envelope xmlns:soap=\"";
+  out += kSoapNs;
+  out += "\" xmlns:wsa=\"";
+  out += kWsaNs;
+  out += "\" xmlns:int=\"";
+  out += kIntNs;
+  out += "\"><soap:Header>";
+  Element(out, "wsa:To", h.to);
+  out += "<wsa:ReplyTo>";
+  Element(out, "wsa:Address", h.reply_to);
+  out += "</wsa:ReplyTo>";
+  Element(out, "wsa:MessageID", h.message_id);
+  if (!h.relates_to.empty()) Element(out, "wsa:RelatesTo", h.relates_to);
+  Element(out, "wsa:Action", h.action);
+  Element(out, "int:ProcedureID", h.procedure_id);
+  Element(out, "int:ConversationID", h.conversation_id);
+  out += "</soap:Header>";
+  out += kBodyOpen;
+  out += document;
+  out += kBodyClose;
+  return out;
+}
+
+std::string_view BodyOf(std::string_view envelope) {
+  const auto open = envelope.find(kBodyOpen);
+  if (open == std::string_view::npos || !envelope.ends_with(kBodyClose)) return {};
+  const auto start = open + kBodyOpen.size();
+  return envelope.substr(start, envelope.size() - kBodyClose.size() - start);
+}
+
+}  // namespace eaeu::envelope

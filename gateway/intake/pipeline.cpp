@@ -1,0 +1,386 @@
+#include "gateway/intake/pipeline.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <unordered_set>
+
+#include "gateway/envelope/envelope.hpp"
+#include "gateway/sign/signature.hpp"
+#include "gateway/validate/verdict_json.hpp"
+#include "gateway/xml/serialise.hpp"
+
+namespace eaeu::intake {
+namespace {
+
+using store::MessageState;
+
+std::string_view DefaultContentType(const validate::Validation& v) {
+  return v.from_json ? "application/json" : "application/xml";
+}
+
+// A valid document that no transaction of the process lets an authority send.
+void RejectUnroutable(validate::Verdict& verdict, std::string_view kind,
+                      const envelope::ProcessCatalogue& catalogue) {
+  validate::Violation v;
+  v.rule_id = "PROCESS";
+  v.path = "/";
+  v.message_en = "an authority does not start any transaction of process " + catalogue.process +
+                 " with a " + std::string(kind) + " (see the process catalogue)";
+  v.message_ru = "Уполномоченный орган не начинает этим документом (" + std::string(kind) +
+                 ") ни одну транзакцию процесса " + catalogue.process;
+  v.source = "exchange.md §3";
+  verdict.violations.push_back(std::move(v));
+  verdict.status = validate::Status::kInvalid;
+}
+
+// The member state a document names as its sender, where it names one: the reporting state of an
+// inspection report (T1 2.4) and the authority of a notice (T2 3, rule SN-02). A caller may
+// submit only as its own state.
+struct ClaimedSender {
+  std::string country;
+  std::string path;
+};
+std::optional<ClaimedSender> SenderNamedIn(const model::Document& document) {
+  if (const auto* report = std::get_if<model::InspectionReport>(&document)) {
+    if (report->report) {
+      return ClaimedSender{report->report->country_code,
+                           "/MedicalProductQmsInspectionDetails/InspectionReportDetails/"
+                           "UnifiedCountryCode"};
+    }
+  }
+  if (const auto* notice = std::get_if<model::SuspensionNotice>(&document)) {
+    return ClaimedSender{notice->authority.unified_country_code.value_or(""),
+                         "/MedicalProductReleaseSuspensionDetails/UnifiedAuthorityDetails/"
+                         "UnifiedCountryCode"};
+  }
+  return std::nullopt;
+}
+
+bool SentAsAnotherState(validate::Verdict& verdict, const std::optional<model::Document>& document,
+                        const std::string& caller_country) {
+  if (!document) return false;
+  const auto claimed = SenderNamedIn(*document);
+  if (!claimed || claimed->country == caller_country) return false;
+  validate::Violation v;
+  v.rule_id = "SENDER";
+  v.path = claimed->path;
+  v.message_en = "the document is sent on behalf of " + claimed->country +
+                 ", but the caller is bound to " + caller_country;
+  v.message_ru = "Документ направлен от имени " + claimed->country +
+                 ", а отправитель привязан к " + caller_country;
+  v.source = "T1 2.4; T2 3 (SN-02)";
+  verdict.violations.push_back(std::move(v));
+  verdict.status = validate::Status::kInvalid;
+  return true;
+}
+
+}  // namespace
+
+std::string_view OutcomeName(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kAccepted:
+      return "accepted";
+    case Outcome::kDuplicate:
+      return "duplicate";
+    case Outcome::kInvalid:
+      return "invalid";
+    case Outcome::kUnusable:
+      return "unusable";
+    case Outcome::kForbidden:
+      return "forbidden";
+    case Outcome::kFailed:
+      return "failed";
+  }
+  return "failed";
+}
+
+struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
+  PipelineDependencies deps;
+  mutable std::mutex signer_mutex;
+  std::shared_ptr<const sign::Signer> signer;
+
+  // Work in flight, and the messages being signed (Resume leaves them alone).
+  std::mutex work_mutex;
+  std::condition_variable idle_cv;
+  size_t in_flight = 0;
+  std::unordered_set<std::string> signing;
+
+  std::atomic<uint64_t> accepted{0}, duplicates{0}, rejected{0}, failed{0}, queued{0},
+      sign_failures{0};
+
+  // What signing a message needs besides its DOM.
+  struct SignJob {
+    std::string id;
+    std::string kind;
+    std::string country;
+    std::string participant;
+    std::shared_ptr<validate::Validation> validation;
+  };
+
+  void Begin() {
+    std::lock_guard lock(work_mutex);
+    ++in_flight;
+  }
+  void End() {
+    std::lock_guard lock(work_mutex);
+    if (--in_flight == 0) idle_cv.notify_all();
+  }
+  // Whether this call owns the signing of `id` (false: another is under way).
+  bool ClaimSigning(const std::string& id) {
+    std::lock_guard lock(work_mutex);
+    return signing.insert(id).second;
+  }
+  void ReleaseSigning(const std::string& id) {
+    std::lock_guard lock(work_mutex);
+    signing.erase(id);
+  }
+
+  std::shared_ptr<const sign::Signer> CurrentSigner() const {
+    std::lock_guard lock(signer_mutex);
+    return signer;
+  }
+
+  validate::RuleContext Context(const std::string& country) const {
+    validate::RuleContext context;
+    context.today = UtcDate(deps.clock->Now());
+    context.sender_country = country;
+    return context;
+  }
+
+  void Validate(Submission s, SubmitCallback done) {
+    auto validation = std::make_shared<validate::Validation>(
+        deps.validator->Validate(s.bytes, s.format, Context(s.sender.country)));
+    validate::Verdict& verdict = validation->verdict;
+    std::string kind;
+    if (verdict.kind) kind = std::string(model::KindName(*verdict.kind));
+    const bool forbidden = SentAsAnotherState(verdict, validation->document, s.sender.country);
+    if (verdict.valid() && deps.catalogue->ForKind(kind) == nullptr) {
+      RejectUnroutable(verdict, kind, *deps.catalogue);
+    }
+
+    store::NewMessage m;
+    m.id = NewUuid(deps.random);
+    m.direction = store::Direction::kOutbound;
+    m.sender_country = s.sender.country;
+    m.sender_participant = s.sender.participant;
+    m.kind = kind;
+    m.e_doc_id = verdict.e_doc_id;
+    m.content_type = s.content_type.empty() ? std::string(DefaultContentType(*validation))
+                                            : s.content_type;
+    m.state = verdict.valid() ? MessageState::kValidated : MessageState::kRejected;
+    if (verdict.valid()) m.canonical_xml = validation->from_json ? validation->xml : s.bytes;
+    m.payload = std::move(s.bytes);
+    m.violations = validate::VerdictToJson(verdict).dump();
+    m.at = deps.clock->Now();
+    const std::string channel = s.channel;
+
+    deps.journal->AcceptAsync(
+        std::move(m), [self = shared_from_this(), validation, done = std::move(done), kind,
+                       sender = std::move(s.sender), channel,
+                       forbidden](Result<store::AcceptOutcome> r) {
+          SubmissionResult result;
+          result.verdict = std::move(validation->verdict);
+          if (!r) {
+            ++self->failed;
+            spdlog::error("intake channel={} sender={} journal refused: {}", channel, sender.name,
+                          r.error().ToString());
+            result.error = r.error();
+            done(std::move(result));
+            self->End();
+            return;
+          }
+          result.message_id = r->id;
+          result.state = r->state;
+          if (r->duplicate) {
+            ++self->duplicates;
+            result.outcome = Outcome::kDuplicate;
+          } else if (r->state == MessageState::kRejected) {
+            ++self->rejected;
+            result.outcome = forbidden ? Outcome::kForbidden
+                             : result.verdict.status == validate::Status::kUnusable
+                                 ? Outcome::kUnusable
+                                 : Outcome::kInvalid;
+          } else {
+            ++self->accepted;
+            result.outcome = Outcome::kAccepted;
+          }
+          spdlog::info("message={} intake channel={} sender={} {} kind={} outcome={}", r->id,
+                       channel, sender.name, sender.country, kind.empty() ? "-" : kind,
+                       OutcomeName(result.outcome));
+          const bool sign = result.outcome == Outcome::kAccepted;
+          done(std::move(result));
+          if (sign && self->ClaimSigning(r->id)) {
+            SignJob job{r->id, kind, sender.country, sender.participant, validation};
+            self->deps.post([self, job = std::move(job)]() mutable { self->Sign(std::move(job)); });
+            return;  // Sign ends the work
+          }
+          self->End();
+        });
+  }
+
+  // Signs the validated DOM, wraps it in its envelope and moves the message to signed and queued.
+  void Sign(SignJob job) {
+    const auto finish = [this, &job] {
+      ReleaseSigning(job.id);
+      End();
+    };
+    const envelope::Transaction* transaction = deps.catalogue->ForKind(job.kind);
+    if (transaction == nullptr || !job.validation || !job.validation->dom) {
+      spdlog::error("message={} cannot be signed: no transaction or document for kind {}", job.id,
+                    job.kind);
+      ++sign_failures;
+      return finish();
+    }
+    const auto now = deps.clock->Now();
+    std::string detail = "not signed (the transaction does not ask for it)";
+    if (transaction->signed_document) {
+      auto current = CurrentSigner();
+      Status st = current ? current->Sign(job.validation->dom->dom(),
+                                          std::chrono::system_clock::to_time_t(now))
+                          : Status(MakeError("sign.unavailable", "", "no signing key is loaded"));
+      if (!st) {
+        ++sign_failures;
+        spdlog::error("message={} stays validated, not signed: {}", job.id, st.error().ToString());
+        return finish();
+      }
+      detail = std::string(sign::Info(current->algorithm()).name) + " by " +
+               current->certificate().subject;
+    }
+    const std::string document = xml::Serialise(job.validation->dom->dom());
+    job.validation.reset();  // the DOM is not needed any more
+
+    const auto destinations = deps.catalogue->Destinations(*transaction, job.country);
+    envelope::Headers h;
+    // Each destination's delivery addresses its own copy; the journal keeps the first's.
+    h.to = destinations.empty() ? std::string() : destinations.front();
+    h.reply_to = deps.catalogue->AddressOf(job.country, job.participant);
+    h.message_id = "urn:uuid:" + NewUuid(deps.random);
+    h.action = deps.catalogue->Action(*transaction, transaction->message);
+    h.procedure_id = NewUuid(deps.random);
+    h.conversation_id = NewUuid(deps.random);
+
+    store::Diagnostics d;
+    d.process_code = deps.catalogue->process;
+    d.process_version = deps.catalogue->version;
+    d.procedure_code = deps.catalogue->procedure;
+    d.transaction_code = transaction->code;
+    d.message_code = transaction->message;
+    d.action = h.action;
+    d.to = h.to;
+    d.reply_to = h.reply_to;
+    d.message_id = h.message_id;
+    d.conversation_id = h.conversation_id;
+    d.message_type = "application";
+    d.status = "queued";
+
+    store::TransitionData data;
+    data.signed_envelope = envelope::Build(h, document);
+    data.diagnostics = std::move(d);
+    const MessageState first =
+        transaction->signed_document ? MessageState::kSigned : MessageState::kQueued;
+    deps.journal->TransitionAsync(
+        job.id, first, std::move(detail), now, std::move(data),
+        [self = shared_from_this(), id = job.id, first](Status st) {
+          if (st && first == MessageState::kSigned) {
+            self->deps.journal->TransitionAsync(
+                id, MessageState::kQueued, "for delivery", self->deps.clock->Now(), {},
+                [self, id](Status st2) { self->Queued(id, st2); });
+            return;
+          }
+          self->Queued(id, st);
+        });
+  }
+
+  void Queued(const std::string& id, const Status& st) {
+    if (st) {
+      ++queued;
+      spdlog::info("message={} queued", id);
+    } else {
+      spdlog::error("message={} could not be queued: {}", id, st.error().ToString());
+    }
+    ReleaseSigning(id);
+    End();
+  }
+
+  // Takes one unfinished message on from the state the journal has.
+  void ResumeOne(const store::MessageRecord& record) {
+    const auto& s = record.summary;
+    if (s.state == MessageState::kSigned) {
+      if (!ClaimSigning(s.id)) return;
+      Begin();
+      deps.journal->TransitionAsync(
+          s.id, MessageState::kQueued, "for delivery (resumed)", deps.clock->Now(), {},
+          [self = shared_from_this(), id = s.id](Status st) { self->Queued(id, st); });
+      return;
+    }
+    if (s.state != MessageState::kValidated || !ClaimSigning(s.id)) return;
+    Begin();
+    SignJob job{s.id, s.kind, s.sender_country, s.sender_participant, nullptr};
+    deps.post([self = shared_from_this(), job = std::move(job), xml = record.canonical_xml]() mutable {
+      // The verdict of record is the one given at acceptance; this parse only rebuilds the DOM.
+      job.validation = std::make_shared<validate::Validation>(
+          self->deps.validator->Validate(xml, validate::InputFormat::kXml,
+                                         self->Context(job.country)));
+      self->Sign(std::move(job));
+    });
+  }
+};
+
+Pipeline::Pipeline(PipelineDependencies deps, std::shared_ptr<const sign::Signer> signer)
+    : impl_(std::make_shared<Impl>()) {
+  impl_->deps = std::move(deps);
+  impl_->signer = std::move(signer);
+}
+
+Pipeline::~Pipeline() {
+  WaitIdle();
+}
+
+void Pipeline::Submit(Submission submission, SubmitCallback done) {
+  impl_->Begin();
+  impl_->deps.post([impl = impl_, s = std::move(submission), done = std::move(done)]() mutable {
+    impl->Validate(std::move(s), std::move(done));
+  });
+}
+
+void Pipeline::SetSigner(std::shared_ptr<const sign::Signer> signer) {
+  std::lock_guard lock(impl_->signer_mutex);
+  impl_->signer = std::move(signer);
+}
+
+Result<size_t> Pipeline::Resume() {
+  auto ids = impl_->deps.journal->Unfinished();
+  if (!ids) return ids.error();
+  size_t taken = 0;
+  for (const auto& id : *ids) {
+    auto record = impl_->deps.journal->Get(id);
+    if (!record) return record.error();
+    if (!*record) continue;
+    const auto state = (*record)->summary.state;
+    if (state != MessageState::kValidated && state != MessageState::kSigned) continue;
+    impl_->ResumeOne(**record);
+    ++taken;
+  }
+  return taken;
+}
+
+void Pipeline::WaitIdle() {
+  std::unique_lock lock(impl_->work_mutex);
+  impl_->idle_cv.wait(lock, [this] { return impl_->in_flight == 0; });
+}
+
+bool Pipeline::WaitIdle(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(impl_->work_mutex);
+  return impl_->idle_cv.wait_for(lock, timeout, [this] { return impl_->in_flight == 0; });
+}
+
+Pipeline::Stats Pipeline::stats() const {
+  return {impl_->accepted.load(), impl_->duplicates.load(),   impl_->rejected.load(),
+          impl_->failed.load(),   impl_->queued.load(), impl_->sign_failures.load()};
+}
+
+}  // namespace eaeu::intake

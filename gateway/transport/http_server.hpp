@@ -1,0 +1,81 @@
+#pragma once
+// The HTTP/1.1 server of the API, on Boost.Beast: TLS (with optional client certificates) or,
+// on a loopback address only, plain HTTP. One coroutine per connection on its own strand; a
+// deadline on every read and write; a body limit; keep-alive. Requests are handed to a handler
+// that answers when it likes (after a journal commit, say) without holding an I/O thread.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "codecs/result.hpp"
+#include "gateway/config/daemon_config.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace eaeu::transport {
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST"
+  std::string target;  // "/v1/messages?state=queued"
+  std::string content_type;
+  std::string authorization;
+  std::string client_certificate_sha256;  // lower-case hex; empty without a client certificate
+  std::string remote;                     // "127.0.0.1:53122"
+  std::string body;
+};
+
+struct HttpResponse {
+  unsigned status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// Called once per request; `respond` may be called from any thread, exactly once.
+using Respond = std::function<void(HttpResponse)>;
+using HttpHandler = std::function<void(HttpRequest, Respond)>;
+// The body of the errors the server answers by itself (413, 400, 503): a problem document.
+using ErrorResponder = std::function<HttpResponse(unsigned status, std::string detail)>;
+
+struct HttpServerSettings {
+  config::ListenAddress listen;
+  std::optional<config::TlsSettings> tls;
+  uint64_t max_body_bytes = 110ull << 20;
+  std::chrono::milliseconds request_timeout{30'000};
+  std::chrono::milliseconds idle_timeout{60'000};
+  uint32_t max_connections = 1024;
+};
+
+class HttpServer {
+ public:
+  // Binds and starts accepting on `io`. A TLS key or certificate that cannot be read, or an
+  // address that cannot be bound, is an error that says which.
+  static Result<std::unique_ptr<HttpServer>> Start(boost::asio::io_context& io,
+                                                   const HttpServerSettings& settings,
+                                                   HttpHandler handler, ErrorResponder errors);
+  ~HttpServer();
+
+  uint16_t port() const;
+  // Stops accepting and closes idle connections; a request under way is answered (with
+  // "Connection: close"). Thread-safe.
+  void Stop();
+  // Reloads the TLS certificate and key for new connections (SIGHUP).
+  Status ReloadTls();
+  size_t open_connections() const;
+
+  struct Impl;  // the server's state, shared with its connections
+
+ private:
+  explicit HttpServer(std::shared_ptr<Impl> impl);
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace eaeu::transport
