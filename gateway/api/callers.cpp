@@ -84,7 +84,8 @@ Result<std::shared_ptr<const Callers>> Callers::Load(const std::filesystem::path
       }
       std::getline(fields >> std::ws, caller.name);
       if (caller.name.empty()) caller.name = caller.country + "/" + caller.participant;
-      if (digest.size() != 64 || digest.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      if (digest.size() != 64 ||
+          digest.find_first_not_of("0123456789abcdef") != std::string::npos) {
         return MakeError("tokens.format", where,
                          "the first field must be the token's SHA-256 in lower-case hex");
       }

@@ -122,7 +122,8 @@ Target ParseTarget(std::string_view target) {
 std::string MediaType(std::string_view content_type) {
   std::string out;
   for (char c : content_type.substr(0, content_type.find(';'))) {
-    if (c != ' ' && c != '\t') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (c != ' ' && c != '\t')
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
   return out;
 }
@@ -157,15 +158,24 @@ Json SummaryJson(const store::MessageSummary& s) {
 Json DiagnosticsJson(const store::Diagnostics& d) {
   Json j = Json::object();
   const std::pair<const char*, const std::string*> fields[] = {
-      {"processCode", &d.process_code},       {"processVersion", &d.process_version},
-      {"procedureCode", &d.procedure_code},   {"transactionCode", &d.transaction_code},
-      {"messageCode", &d.message_code},       {"action", &d.action},
-      {"to", &d.to},                          {"replyTo", &d.reply_to},
-      {"from", &d.from},                      {"faultTo", &d.fault_to},
-      {"messageId", &d.message_id},           {"relatesTo", &d.relates_to},
-      {"conversationId", &d.conversation_id}, {"messageType", &d.message_type},
-      {"trackId", &d.track_id},               {"acceptTime", &d.accept_time},
-      {"status", &d.status},                  {"errorCode", &d.error_code},
+      {"processCode", &d.process_code},
+      {"processVersion", &d.process_version},
+      {"procedureCode", &d.procedure_code},
+      {"transactionCode", &d.transaction_code},
+      {"messageCode", &d.message_code},
+      {"action", &d.action},
+      {"to", &d.to},
+      {"replyTo", &d.reply_to},
+      {"from", &d.from},
+      {"faultTo", &d.fault_to},
+      {"messageId", &d.message_id},
+      {"relatesTo", &d.relates_to},
+      {"conversationId", &d.conversation_id},
+      {"messageType", &d.message_type},
+      {"trackId", &d.track_id},
+      {"acceptTime", &d.accept_time},
+      {"status", &d.status},
+      {"errorCode", &d.error_code},
       {"errorText", &d.error_text}};
   for (const auto& [name, value] : fields) {
     if (!value->empty()) j[name] = *value;
@@ -204,20 +214,21 @@ Authenticated Authenticate(const HttpRequest& request, const Callers& callers) {
       out.caller = callers.ByToken(std::string_view(request.authorization).substr(kBearer.size()));
     }
     if (out.caller == nullptr) {
-      out.problem = RestApi::Problem(401, "unauthorized", "Unauthorized",
-                                     "the bearer token is not known");
+      out.problem =
+          RestApi::Problem(401, "unauthorized", "Unauthorized", "the bearer token is not known");
     }
   } else if (!request.client_certificate_sha256.empty()) {
     out.caller = callers.ByCertificate(request.client_certificate_sha256);
     if (out.caller == nullptr) {
-      out.problem = RestApi::Problem(
-          403, "forbidden", "Forbidden",
-          "the client certificate (SHA-256 " + request.client_certificate_sha256 +
-              ") is not bound to a caller in api.client");
+      out.problem =
+          RestApi::Problem(403, "forbidden", "Forbidden",
+                           "the client certificate (SHA-256 " + request.client_certificate_sha256 +
+                               ") is not bound to a caller in api.client");
     }
   } else {
-    out.problem = RestApi::Problem(401, "unauthorized", "Unauthorized",
-                                   "send \"Authorization: Bearer <token>\" or a client certificate");
+    out.problem =
+        RestApi::Problem(401, "unauthorized", "Unauthorized",
+                         "send \"Authorization: Bearer <token>\" or a client certificate");
   }
   if (out.problem && out.problem->status == 401) {
     out.problem->headers.emplace_back("WWW-Authenticate", "Bearer realm=\"eaeu-gateway\"");
@@ -264,10 +275,10 @@ HttpResponse SubmissionResponse(const intake::SubmissionResult& r) {
     title = "The document is sent on behalf of another member state";
   }
   const size_t errors = r.verdict.ErrorCount();
-  HttpResponse p = RestApi::Problem(
-      status, slug, title,
-      std::to_string(errors) + (errors == 1 ? " error" : " errors") + "; message " + r.message_id +
-          " keeps the document for the record");
+  HttpResponse p =
+      RestApi::Problem(status, slug, title,
+                       std::to_string(errors) + (errors == 1 ? " error" : " errors") +
+                           "; message " + r.message_id + " keeps the document for the record");
   Json body = Json::parse(p.body);
   body["messageId"] = r.message_id;
   body["verdict"] = std::move(verdict);
@@ -345,9 +356,9 @@ void RestApi::Handle(HttpRequest request, Respond respond) const {
     const std::string media = MediaType(request.content_type);
     const auto format = FormatOf(media);
     if (!format) {
-      respond(Problem(415, "unsupported-media-type", "Unsupported Media Type",
-                      "send application/xml or application/json, not \"" +
-                          request.content_type + "\""));
+      respond(Problem(
+          415, "unsupported-media-type", "Unsupported Media Type",
+          "send application/xml or application/json, not \"" + request.content_type + "\""));
       return;
     }
     intake::Submission s;
@@ -356,24 +367,37 @@ void RestApi::Handle(HttpRequest request, Respond respond) const {
     s.content_type = media;
     s.sender = {caller.country, caller.participant, caller.name};
     s.channel = "rest";
-    deps_.pipeline->Submit(std::move(s), [respond](intake::SubmissionResult r) {
-      respond(SubmissionResponse(r));
-    });
+    deps_.pipeline->Submit(
+        std::move(s), [respond](intake::SubmissionResult r) { respond(SubmissionResponse(r)); });
     return;
   }
 
   if (one) {
     std::string id = path.substr(kMessagesPrefix.size());
-    deps_.post([journal = deps_.journal, id = std::move(id), caller, respond] {
+    constexpr std::string_view kEnvelope = "/envelope";
+    const bool envelope = id.ends_with(kEnvelope);
+    if (envelope) id.resize(id.size() - kEnvelope.size());
+    deps_.post([journal = deps_.journal, id = std::move(id), caller, respond, envelope] {
       auto record = journal->Get(id);
       if (!record) {
-        respond(Problem(503, "journal-unavailable", "Service Unavailable",
-                        record.error().ToString()));
+        respond(
+            Problem(503, "journal-unavailable", "Service Unavailable", record.error().ToString()));
         return;
       }
       // Another state's message is answered as if it did not exist.
       if (!*record || (*record)->summary.sender_country != caller.country) {
         respond(Problem(404, "not-found", "Not Found", "no message " + id));
+        return;
+      }
+      if (envelope) {
+        if ((*record)->signed_envelope.empty()) {
+          respond(Problem(404, "not-found", "Not Found", "message " + id + " has no envelope yet"));
+          return;
+        }
+        HttpResponse r;
+        r.content_type = "application/soap+xml; charset=utf-8";
+        r.body = std::move((*record)->signed_envelope);
+        respond(std::move(r));
         return;
       }
       respond(JsonResponse(200, RecordJson(**record)));
@@ -393,10 +417,13 @@ void RestApi::Handle(HttpRequest request, Respond respond) const {
     } else if (key == "kind") {
       filter.kind = value;
     } else if (key == "since") {
-      const auto at = model::DateTime::Parse(value);
+      // UTC, with or without the "Z".
+      const auto at = model::DateTime::Parse(
+          value.ends_with('Z') ? std::string_view(value).substr(0, value.size() - 1) : value);
       if (!at) {
-        respond(Problem(400, "bad-query", "Bad Request",
-                        "since: \"" + value + "\" is not a date-time such as 2026-11-24T10:00:00Z"));
+        respond(
+            Problem(400, "bad-query", "Bad Request",
+                    "since: \"" + value + "\" is not a date-time such as 2026-11-24T10:00:00Z"));
         return;
       }
       filter.since = FromUtc(*at);
@@ -413,9 +440,9 @@ void RestApi::Handle(HttpRequest request, Respond respond) const {
     } else if (key == "after") {
       filter.after_id = value;
     } else {
-      respond(Problem(400, "bad-query", "Bad Request",
-                      "unknown query parameter \"" + key +
-                          "\" (state, kind, since, limit, after)"));
+      respond(
+          Problem(400, "bad-query", "Bad Request",
+                  "unknown query parameter \"" + key + "\" (state, kind, since, limit, after)"));
       return;
     }
   }

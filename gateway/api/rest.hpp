@@ -9,6 +9,7 @@
 //                               over the size limit; 415 another content type
 //   GET  /v1/messages/{id}      the message: state history, violations, signature verdict,
 //                               diagnostics (only the caller's own state's messages)
+//   GET  /v1/messages/{id}/envelope  the signed SOAP envelope (application/soap+xml)
 //   GET  /v1/messages           ?state=&kind=&since=&limit=&after= — a page, oldest first, with the
 //                               link to the next page
 //   GET  /healthz               the process answers

@@ -9,8 +9,8 @@
 
 #include "codecs/csv_register.hpp"
 #include "codecs/json_codec.hpp"
-#include "gateway/validate/verdict_json.hpp"
 #include "codecs/xml_writer.hpp"
+#include "gateway/app/cli_api.hpp"
 #include "gateway/app/cli_common.hpp"
 #include "gateway/app/cli_keys.hpp"
 #include "gateway/app/cli_sign.hpp"
@@ -19,6 +19,7 @@
 #include "gateway/core/ids.hpp"
 #include "gateway/validate/rules.hpp"
 #include "gateway/validate/validator.hpp"
+#include "gateway/validate/verdict_json.hpp"
 
 namespace eaeu::app {
 namespace {
@@ -225,6 +226,9 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   KeysCommand::Options keys_options;
   const KeysCommand keys = AddKeysCommand(app, keys_options);
 
+  ApiCommands::Options api_options;
+  const ApiCommands api = AddApiCommands(app, api_options);
+
   auto* rules_cmd = app.add_subcommand("rules", "List the business rules the validator checks");
   rules_cmd->add_option("--format", format, "Output format")
       ->check(CLI::IsMember({"text", "json"}))
@@ -249,6 +253,7 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (sign.command->parsed()) return RunSign(sign, out, err);
   if (verify.command->parsed()) return RunVerify(verify, out, err);
   if (keys.command->parsed()) return RunKeys(keys, out, err);
+  if (int code = RunApiCommand(api, out, err); code >= 0) return code;
   return kExitUnusable;
 }
 

@@ -299,9 +299,10 @@ void Daemon::Wait() {
   if (d.server) d.server->Stop();
   for (auto& f : d.folders) f->Stop();
   if (d.pipeline && !d.pipeline->WaitIdle(d.config.shutdown_grace)) {
-    spdlog::warn("shutdown: work still in flight after {} ms; the journal resumes it at the next "
-                 "start",
-                 d.config.shutdown_grace.count());
+    spdlog::warn(
+        "shutdown: work still in flight after {} ms; the journal resumes it at the next "
+        "start",
+        d.config.shutdown_grace.count());
   }
   if (d.signals) {
     boost::system::error_code ec;
@@ -321,8 +322,7 @@ void Daemon::Wait() {
 Status Daemon::Reload() {
   Impl& d = *impl_;
   std::vector<std::string> problems;
-  auto signer = LoadSigner(d.config.signing,
-                           std::chrono::system_clock::to_time_t(d.clock->Now()));
+  auto signer = LoadSigner(d.config.signing, std::chrono::system_clock::to_time_t(d.clock->Now()));
   if (signer) {
     d.pipeline->SetSigner(*signer);
   } else {

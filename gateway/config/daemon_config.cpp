@@ -60,7 +60,8 @@ void ReadBinding(Section& s, std::string& country, std::string& participant) {
     if (IsMemberState(*c)) {
       country = *c;
     } else {
-      s.Problem("country", "must be a member state's code (AM, BY, KZ, KG, RU), not \"" + *c + "\"");
+      s.Problem("country",
+                "must be a member state's code (AM, BY, KZ, KG, RU), not \"" + *c + "\"");
     }
   }
   if (auto p = s.String("participant", true)) {
@@ -77,8 +78,8 @@ void ReadApi(Section api, const std::filesystem::path& base, ApiSettings& out) {
     if (auto parsed = ParseListen(*listen)) {
       out.listen = *parsed;
     } else {
-      api.Problem("listen", "must be host:port, such as \"127.0.0.1:8443\", not \"" + *listen +
-                                "\"");
+      api.Problem("listen",
+                  "must be host:port, such as \"127.0.0.1:8443\", not \"" + *listen + "\"");
     }
   }
   const bool plain = api.Bool("plain_http").value_or(false);
@@ -106,8 +107,9 @@ void ReadApi(Section api, const std::filesystem::path& base, ApiSettings& out) {
     out.tls = std::move(t);
     if (plain) api.Problem("plain_http", "cannot be true together with [api.tls]");
   } else if (!plain) {
-    api.Problem("tls", "is required: plain HTTP is allowed only with api.plain_http = true on a "
-                       "loopback address");
+    api.Problem("tls",
+                "is required: plain HTTP is allowed only with api.plain_http = true on a "
+                "loopback address");
   } else if (!out.listen.IsLoopback()) {
     api.Problem("plain_http", "is allowed only on a loopback address (127.0.0.1, ::1), not on " +
                                   out.listen.host);
@@ -122,7 +124,8 @@ void ReadApi(Section api, const std::filesystem::path& base, ApiSettings& out) {
         lower += static_cast<char>(ch >= 'A' && ch <= 'F' ? ch - 'A' + 'a' : ch);
       }
       if (lower.size() != 64 || lower.find_first_not_of("0123456789abcdef") != std::string::npos) {
-        client.Problem("certificate_sha256", "must be the SHA-256 of the certificate, 64 hex digits");
+        client.Problem("certificate_sha256",
+                       "must be the SHA-256 of the certificate, 64 hex digits");
       }
       c.certificate_sha256 = lower;
     }

@@ -44,7 +44,7 @@ struct ApiSettings {
   std::optional<TlsSettings> tls;  // none: plain HTTP, allowed on a loopback address only
   std::filesystem::path tokens;    // the file of hashed bearer tokens; empty: no tokens
   std::vector<CertificateClient> certificate_clients;
-  uint64_t max_body_bytes = 110ull << 20;  // a message may carry 100 MB (D5 appendix 1)
+  uint64_t max_body_bytes = 110ull << 20;             // a message may carry 100 MB (D5 appendix 1)
   std::chrono::milliseconds request_timeout{30'000};  // to read a whole request
   std::chrono::milliseconds idle_timeout{60'000};     // a kept-alive connection with no request
   uint32_t max_connections = 1024;

@@ -55,7 +55,7 @@ const toml::node* Section::Get(std::string_view key) {
 
 void Section::Problem(std::string_view key, const std::string& what) {
   const toml::node* node = table_ != nullptr ? table_->get(key) : nullptr;
-  problems_->Add(node != nullptr   ? node->source()
+  problems_->Add(node != nullptr     ? node->source()
                  : table_ != nullptr ? table_->source()
                                      : toml::source_region{},
                  KeyOf(key), what);
@@ -108,8 +108,8 @@ std::optional<std::chrono::milliseconds> Section::Duration(std::string_view key,
   if (!text) return std::nullopt;
   auto value = ParseDuration(*text);
   if (!value) {
-    Problem(key, "must be a duration such as \"250ms\", \"30s\", \"5m\" or \"1h\", not \"" +
-                     *text + "\"");
+    Problem(key, "must be a duration such as \"250ms\", \"30s\", \"5m\" or \"1h\", not \"" + *text +
+                     "\"");
     return std::nullopt;
   }
   if (*value < min || *value > max) {

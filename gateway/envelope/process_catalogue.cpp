@@ -14,7 +14,8 @@ std::optional<std::chrono::milliseconds> ReadTimer(Section& t, std::string_view 
   auto text = t.String(key);
   if (!text) return std::nullopt;
   auto value = ParseIsoDuration(*text);
-  if (!value) t.Problem(key, "must be an ISO 8601 duration such as \"PT20M\", not \"" + *text + "\"");
+  if (!value)
+    t.Problem(key, "must be an ISO 8601 duration such as \"PT20M\", not \"" + *text + "\"");
   return value;
 }
 
@@ -81,7 +82,8 @@ std::string ProcessCatalogue::Action(const Transaction& transaction,
          std::string(message);
 }
 
-std::string ProcessCatalogue::AddressOf(std::string_view state, std::string_view participant) const {
+std::string ProcessCatalogue::AddressOf(std::string_view state,
+                                        std::string_view participant) const {
   return "EAEU://" + std::string(state) + "/CP/" + process + "/" + std::string(participant);
 }
 
@@ -115,7 +117,8 @@ Result<ProcessCatalogue> LoadProcessCatalogue(const std::filesystem::path& file)
   for (Section& t : top.Tables("transaction")) {
     Transaction tr;
     tr.code = t.String("code", true).value_or("");
-    const auto initiator = ReadChoice<bool>(t, "initiator", {{"authority", true}, {"commission", false}});
+    const auto initiator =
+        ReadChoice<bool>(t, "initiator", {{"authority", true}, {"commission", false}});
     tr.kind = t.String("kind", true).value_or("");
     tr.message = t.String("message", true).value_or("");
     tr.reply_message = t.String("reply_message").value_or("");
@@ -139,8 +142,8 @@ Result<ProcessCatalogue> LoadProcessCatalogue(const std::filesystem::path& file)
     tr.started_here = initiator.value_or(true);
     t.RejectUnknown();
     if (tr.started_here && out.ForKind(tr.kind) != nullptr) {
-      t.Problem("kind", "another transaction started by an authority already carries \"" +
-                            tr.kind + "\"");
+      t.Problem("kind",
+                "another transaction started by an authority already carries \"" + tr.kind + "\"");
     }
     out.transactions.push_back(std::move(tr));
   }

@@ -25,16 +25,16 @@ enum class Respondent {
 };
 
 struct Transaction {
-  std::string code;                // "P.MM.00.TRN.001"
-  bool started_here = true;        // an authority starts it (false: the Commission does)
-  std::string kind;                // the document kind that starts it ("inspection-report")
-  std::string message;             // the initiating message's code ("P.MM.00.MSG.001")
-  std::string reply_message;       // the answer's code, request/response only
+  std::string code;           // "P.MM.00.TRN.001"
+  bool started_here = true;   // an authority starts it (false: the Commission does)
+  std::string kind;           // the document kind that starts it ("inspection-report")
+  std::string message;        // the initiating message's code ("P.MM.00.MSG.001")
+  std::string reply_message;  // the answer's code, request/response only
   Pattern pattern = Pattern::kNotification;
   Respondent respondent = Respondent::kCommission;
   bool guaranteed_delivery = false;
   bool signed_document = true;  // the gateway signs the document (exchange.md §5)
-  std::optional<std::chrono::milliseconds> receive_timer;     // "–" in the table: none
+  std::optional<std::chrono::milliseconds> receive_timer;  // "–" in the table: none
   std::optional<std::chrono::milliseconds> processing_timer;
   std::optional<std::chrono::milliseconds> response_timer;
   uint32_t retries = 3;
@@ -42,9 +42,9 @@ struct Transaction {
 
 class ProcessCatalogue {
  public:
-  std::string process;    // "P.MM.00"
-  std::string version;    // "1.0.0"
-  std::string procedure;  // "P.MM.00.PRC.001"
+  std::string process;                // "P.MM.00"
+  std::string version;                // "1.0.0"
+  std::string procedure;              // "P.MM.00.PRC.001"
   std::string commission_address;     // "EAEU://EEC/CP/P.MM.00/P.ACT.001"
   std::string authority_participant;  // the participant code of each state's authority
   std::vector<std::string> member_states;

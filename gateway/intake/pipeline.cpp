@@ -70,8 +70,8 @@ bool SentAsAnotherState(validate::Verdict& verdict, const std::optional<model::D
   v.path = claimed->path;
   v.message_en = "the document is sent on behalf of " + claimed->country +
                  ", but the caller is bound to " + caller_country;
-  v.message_ru = "Документ направлен от имени " + claimed->country +
-                 ", а отправитель привязан к " + caller_country;
+  v.message_ru = "Документ направлен от имени " + claimed->country + ", а отправитель привязан к " +
+                 caller_country;
   v.source = "T1 2.4; T2 3 (SN-02)";
   verdict.violations.push_back(std::move(v));
   verdict.status = validate::Status::kInvalid;
@@ -169,8 +169,8 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
     m.sender_participant = s.sender.participant;
     m.kind = kind;
     m.e_doc_id = verdict.e_doc_id;
-    m.content_type = s.content_type.empty() ? std::string(DefaultContentType(*validation))
-                                            : s.content_type;
+    m.content_type =
+        s.content_type.empty() ? std::string(DefaultContentType(*validation)) : s.content_type;
     m.state = verdict.valid() ? MessageState::kValidated : MessageState::kRejected;
     if (verdict.valid()) m.canonical_xml = validation->from_json ? validation->xml : s.bytes;
     m.payload = std::move(s.bytes);
@@ -178,48 +178,47 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
     m.at = deps.clock->Now();
     const std::string channel = s.channel;
 
-    deps.journal->AcceptAsync(
-        std::move(m), [self = shared_from_this(), validation, done = std::move(done), kind,
-                       sender = std::move(s.sender), channel,
-                       forbidden](Result<store::AcceptOutcome> r) {
-          SubmissionResult result;
-          result.verdict = std::move(validation->verdict);
-          if (!r) {
-            ++self->failed;
-            spdlog::error("intake channel={} sender={} journal refused: {}", channel, sender.name,
-                          r.error().ToString());
-            result.error = r.error();
-            done(std::move(result));
-            self->End();
-            return;
-          }
-          result.message_id = r->id;
-          result.state = r->state;
-          if (r->duplicate) {
-            ++self->duplicates;
-            result.outcome = Outcome::kDuplicate;
-          } else if (r->state == MessageState::kRejected) {
-            ++self->rejected;
-            result.outcome = forbidden ? Outcome::kForbidden
-                             : result.verdict.status == validate::Status::kUnusable
-                                 ? Outcome::kUnusable
-                                 : Outcome::kInvalid;
-          } else {
-            ++self->accepted;
-            result.outcome = Outcome::kAccepted;
-          }
-          spdlog::info("message={} intake channel={} sender={} {} kind={} outcome={}", r->id,
-                       channel, sender.name, sender.country, kind.empty() ? "-" : kind,
-                       OutcomeName(result.outcome));
-          const bool sign = result.outcome == Outcome::kAccepted;
-          done(std::move(result));
-          if (sign && self->ClaimSigning(r->id)) {
-            SignJob job{r->id, kind, sender.country, sender.participant, validation};
-            self->deps.post([self, job = std::move(job)]() mutable { self->Sign(std::move(job)); });
-            return;  // Sign ends the work
-          }
-          self->End();
-        });
+    deps.journal->AcceptAsync(std::move(m), [self = shared_from_this(), validation,
+                                             done = std::move(done), kind,
+                                             sender = std::move(s.sender), channel,
+                                             forbidden](Result<store::AcceptOutcome> r) {
+      SubmissionResult result;
+      result.verdict = std::move(validation->verdict);
+      if (!r) {
+        ++self->failed;
+        spdlog::error("intake channel={} sender={} journal refused: {}", channel, sender.name,
+                      r.error().ToString());
+        result.error = r.error();
+        done(std::move(result));
+        self->End();
+        return;
+      }
+      result.message_id = r->id;
+      result.state = r->state;
+      if (r->duplicate) {
+        ++self->duplicates;
+        result.outcome = Outcome::kDuplicate;
+      } else if (r->state == MessageState::kRejected) {
+        ++self->rejected;
+        result.outcome = forbidden ? Outcome::kForbidden
+                         : result.verdict.status == validate::Status::kUnusable ? Outcome::kUnusable
+                                                                                : Outcome::kInvalid;
+      } else {
+        ++self->accepted;
+        result.outcome = Outcome::kAccepted;
+      }
+      spdlog::info("message={} intake channel={} sender={} {} kind={} outcome={}", r->id, channel,
+                   sender.name, sender.country, kind.empty() ? "-" : kind,
+                   OutcomeName(result.outcome));
+      const bool sign = result.outcome == Outcome::kAccepted;
+      done(std::move(result));
+      if (sign && self->ClaimSigning(r->id)) {
+        SignJob job{r->id, kind, sender.country, sender.participant, validation};
+        self->deps.post([self, job = std::move(job)]() mutable { self->Sign(std::move(job)); });
+        return;  // Sign ends the work
+      }
+      self->End();
+    });
   }
 
   // Signs the validated DOM, wraps it in its envelope and moves the message to signed and queued.
@@ -282,17 +281,17 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
     data.diagnostics = std::move(d);
     const MessageState first =
         transaction->signed_document ? MessageState::kSigned : MessageState::kQueued;
-    deps.journal->TransitionAsync(
-        job.id, first, std::move(detail), now, std::move(data),
-        [self = shared_from_this(), id = job.id, first](Status st) {
-          if (st && first == MessageState::kSigned) {
-            self->deps.journal->TransitionAsync(
-                id, MessageState::kQueued, "for delivery", self->deps.clock->Now(), {},
-                [self, id](Status st2) { self->Queued(id, st2); });
-            return;
-          }
-          self->Queued(id, st);
-        });
+    deps.journal->TransitionAsync(job.id, first, std::move(detail), now, std::move(data),
+                                  [self = shared_from_this(), id = job.id, first](Status st) {
+                                    if (st && first == MessageState::kSigned) {
+                                      self->deps.journal->TransitionAsync(
+                                          id, MessageState::kQueued, "for delivery",
+                                          self->deps.clock->Now(), {},
+                                          [self, id](Status st2) { self->Queued(id, st2); });
+                                      return;
+                                    }
+                                    self->Queued(id, st);
+                                  });
   }
 
   void Queued(const std::string& id, const Status& st) {
@@ -320,13 +319,13 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
     if (s.state != MessageState::kValidated || !ClaimSigning(s.id)) return;
     Begin();
     SignJob job{s.id, s.kind, s.sender_country, s.sender_participant, nullptr};
-    deps.post([self = shared_from_this(), job = std::move(job), xml = record.canonical_xml]() mutable {
-      // The verdict of record is the one given at acceptance; this parse only rebuilds the DOM.
-      job.validation = std::make_shared<validate::Validation>(
-          self->deps.validator->Validate(xml, validate::InputFormat::kXml,
-                                         self->Context(job.country)));
-      self->Sign(std::move(job));
-    });
+    deps.post(
+        [self = shared_from_this(), job = std::move(job), xml = record.canonical_xml]() mutable {
+          // The verdict of record is the one given at acceptance; this parse only rebuilds the DOM.
+          job.validation = std::make_shared<validate::Validation>(self->deps.validator->Validate(
+              xml, validate::InputFormat::kXml, self->Context(job.country)));
+          self->Sign(std::move(job));
+        });
   }
 };
 
@@ -379,8 +378,8 @@ bool Pipeline::WaitIdle(std::chrono::milliseconds timeout) {
 }
 
 Pipeline::Stats Pipeline::stats() const {
-  return {impl_->accepted.load(), impl_->duplicates.load(),   impl_->rejected.load(),
-          impl_->failed.load(),   impl_->queued.load(), impl_->sign_failures.load()};
+  return {impl_->accepted.load(), impl_->duplicates.load(), impl_->rejected.load(),
+          impl_->failed.load(),   impl_->queued.load(),     impl_->sign_failures.load()};
 }
 
 }  // namespace eaeu::intake

@@ -5,7 +5,8 @@
 //
 //   Submit ─▶ worker: decode + validate (one parse) ─▶ journal commit ─▶ answer the caller
 //                                                                    └▶ worker: sign the same DOM,
-//                                                                       envelope ─▶ signed ─▶ queued
+//                                                                       envelope ─▶ signed ─▶
+//                                                                       queued
 //
 // Nothing is answered before the journal has made it durable. A restart calls Resume, which
 // takes every message the journal holds as validated or signed on from there.

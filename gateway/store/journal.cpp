@@ -72,8 +72,9 @@ Result<T> Await(Start start) {
 }  // namespace
 
 Result<AcceptOutcome> Journal::Accept(NewMessage message) {
-  return Await<AcceptOutcome>(
-      [&](JournalCallback<AcceptOutcome> done) { AcceptAsync(std::move(message), std::move(done)); });
+  return Await<AcceptOutcome>([&](JournalCallback<AcceptOutcome> done) {
+    AcceptAsync(std::move(message), std::move(done));
+  });
 }
 
 Status Journal::Transition(std::string_view id, MessageState to, std::string detail, TimePoint at,

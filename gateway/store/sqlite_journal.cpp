@@ -57,6 +57,11 @@ CREATE TABLE message_events (
   PRIMARY KEY (message_id, seq)
 );
 )sql",
+    // 2: messages are listed in the order they were taken in (time, then commit order).
+    R"sql(
+DROP INDEX messages_order;
+CREATE INDEX messages_taken ON messages(created_at);
+)sql",
 };
 
 int64_t Micros(TimePoint t) {
@@ -535,9 +540,10 @@ Result<std::vector<MessageSummary>> SqliteJournal::List(const MessageFilter& fil
   if (filter.sender_country) sql += " AND sender_country = ?3";
   if (filter.since) sql += " AND updated_at >= ?4";
   if (!filter.after_id.empty()) {
-    sql += " AND (created_at, id) > (SELECT created_at, id FROM messages WHERE id = ?5)";
+    sql += " AND (created_at, rowid) > (SELECT created_at, rowid FROM messages WHERE id = ?5)";
   }
-  sql += " ORDER BY created_at, id LIMIT ?6";
+  // Taken-in order: the time, then the order of the commits (rowid) for equal times.
+  sql += " ORDER BY created_at, rowid LIMIT ?6";
   Statement q(db, sql.c_str());
   if (!q.ok()) return SqlError(db, "list");
   if (filter.state) q.Bind(1, StateName(*filter.state));
@@ -558,7 +564,7 @@ Result<std::vector<std::string>> SqliteJournal::Unfinished() {
   sqlite3* db = impl_->reader;
   Statement q(db,
               "SELECT id FROM messages WHERE state NOT IN ('rejected', 'acknowledged', 'dead') "
-              "ORDER BY created_at, id");
+              "ORDER BY created_at, rowid");
   std::vector<std::string> out;
   int rc;
   while ((rc = q.Step()) == SQLITE_ROW) out.push_back(q.Text(0));

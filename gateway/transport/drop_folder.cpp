@@ -89,7 +89,8 @@ struct DropFolder::Impl : std::enable_shared_from_this<Impl> {
       if (!it->is_regular_file(type_ec) || IsUnfinished(it->path())) continue;
       files.push_back(it->path());
     }
-    if (ec) spdlog::warn("drop-folder {} cannot be listed: {}", settings.path.string(), ec.message());
+    if (ec)
+      spdlog::warn("drop-folder {} cannot be listed: {}", settings.path.string(), ec.message());
     for (const auto& file : files) {
       if (stopped) return;
       const fs::path claimed = Work() / file.filename();
@@ -124,7 +125,8 @@ struct DropFolder::Impl : std::enable_shared_from_this<Impl> {
     switch (r.outcome) {
       case intake::Outcome::kAccepted:
       case intake::Outcome::kDuplicate: {
-        const auto to = MoveUnique(claimed, settings.path / "accepted" / (r.message_id + "-" + name), ec);
+        const auto to =
+            MoveUnique(claimed, settings.path / "accepted" / (r.message_id + "-" + name), ec);
         ++accepted;
         spdlog::info("message={} drop-folder file={} -> {}", r.message_id, name, to.string());
         break;

@@ -68,7 +68,9 @@ Result<std::shared_ptr<ssl::context>> MakeTlsContext(const config::TlsSettings& 
                      "cannot use " + t.certificate.string() + ": " + ec.message());
   }
   ctx->use_private_key_file(t.key.string(), ssl::context::pem, ec);
-  if (ec) return MakeError("api.tls", "api.tls.key", "cannot use " + t.key.string() + ": " + ec.message());
+  if (ec)
+    return MakeError("api.tls", "api.tls.key",
+                     "cannot use " + t.key.string() + ": " + ec.message());
   if (!t.client_ca.empty()) {
     ctx->load_verify_file(t.client_ca.string(), ec);
     if (ec) {
@@ -78,9 +80,9 @@ Result<std::shared_ptr<ssl::context>> MakeTlsContext(const config::TlsSettings& 
     if (STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(t.client_ca.c_str())) {
       SSL_CTX_set_client_CA_list(ctx->native_handle(), names);
     }
-    ctx->set_verify_mode(ssl::verify_peer | (t.require_client_certificate
-                                                 ? ssl::verify_fail_if_no_peer_cert
-                                                 : ssl::verify_none));
+    ctx->set_verify_mode(
+        ssl::verify_peer |
+        (t.require_client_certificate ? ssl::verify_fail_if_no_peer_cert : ssl::verify_none));
   }
   return ctx;
 }
@@ -150,10 +152,9 @@ class Connection final : public ConnectionBase,
   ~Connection() override { server_->Unregister(this); }
 
   void CloseIfIdle() override {
-    asio::post(beast::get_lowest_layer(stream_).get_executor(),
-               [self = this->shared_from_this()] {
-                 if (self->idle_) beast::get_lowest_layer(self->stream_).close();
-               });
+    asio::post(beast::get_lowest_layer(stream_).get_executor(), [self = this->shared_from_this()] {
+      if (self->idle_) beast::get_lowest_layer(self->stream_).close();
+    });
   }
 
   // The connection's coroutine; `self` (a parameter, so it lives in the coroutine's frame) keeps
@@ -206,8 +207,8 @@ class Connection final : public ConnectionBase,
                            ec == asio::error::operation_aborted || ec == beast::error::timeout ||
                            ec == asio::error::connection_reset || ec == asio::error::bad_descriptor;
         if (!quiet) {
-          co_await Write(server_->errors(400, "the request is not valid HTTP: " + ec.message()),
-                         11, false);
+          co_await Write(server_->errors(400, "the request is not valid HTTP: " + ec.message()), 11,
+                         false);
         } else if (ec == beast::error::timeout) {
           spdlog::debug("api peer={} closed: no complete request in time", remote_);
         }
@@ -225,18 +226,17 @@ class Connection final : public ConnectionBase,
       request.body = std::move(req.body());
       const unsigned version = req.version();
 
-      HttpResponse response = co_await asio::async_initiate<
-          const asio::use_awaitable_t<>, void(HttpResponse)>(
-          [this, &request](auto completion) {
-            auto shared = std::make_shared<decltype(completion)>(std::move(completion));
-            server_->handler(std::move(request), [shared](HttpResponse r) {
-              auto executor = asio::get_associated_executor(*shared);
-              asio::post(executor, [shared, r = std::move(r)]() mutable {
-                (*shared)(std::move(r));
-              });
-            });
-          },
-          asio::use_awaitable);
+      HttpResponse response =
+          co_await asio::async_initiate<const asio::use_awaitable_t<>, void(HttpResponse)>(
+              [this, &request](auto completion) {
+                auto shared = std::make_shared<decltype(completion)>(std::move(completion));
+                server_->handler(std::move(request), [shared](HttpResponse r) {
+                  auto executor = asio::get_associated_executor(*shared);
+                  asio::post(executor,
+                             [shared, r = std::move(r)]() mutable { (*shared)(std::move(r)); });
+                });
+              },
+              asio::use_awaitable);
       keep_alive = keep_alive && !server_->stopping;
       if (!co_await Write(std::move(response), version, keep_alive)) break;
     }
@@ -299,8 +299,7 @@ asio::awaitable<void> HttpServer::Impl::Accept() {
       open = connections.size();
     }
     if (open >= settings.max_connections) {
-      spdlog::warn("api refused a connection: {} connections are open (api.max_connections)",
-                   open);
+      spdlog::warn("api refused a connection: {} connections are open (api.max_connections)", open);
       socket.close(ec);
       continue;
     }
@@ -337,9 +336,9 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(asio::io_context& io,
     if (!context) return context.error();
     impl->tls = *context;
   } else if (!settings.listen.IsLoopback()) {
-    return MakeError("api.plain", "api.listen",
-                     "plain HTTP is allowed on a loopback address only, not " +
-                         settings.listen.host);
+    return MakeError(
+        "api.plain", "api.listen",
+        "plain HTTP is allowed on a loopback address only, not " + settings.listen.host);
   }
   error_code ec;
   const auto address = asio::ip::make_address(

@@ -1,0 +1,322 @@
+#include "gateway/app/cli_api.hpp"
+
+#include <curl/curl.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "gateway/api/callers.hpp"
+#include "gateway/app/cli.hpp"
+#include "gateway/app/cli_common.hpp"
+#include "gateway/core/files.hpp"
+
+namespace eaeu::app {
+namespace {
+
+using Json = nlohmann::ordered_json;
+constexpr uint64_t kMaxDocument = 128ull << 20;
+
+struct Reply {
+  long status = 0;
+  std::string content_type;
+  std::string body;
+};
+
+size_t Collect(char* data, size_t size, size_t count, void* user) {
+  static_cast<std::string*>(user)->append(data, size * count);
+  return size * count;
+}
+
+// One request to the daemon with libcurl.
+Result<Reply> Call(const ApiCommands::Options& o, const std::string& token, const char* method,
+                   const std::string& path, const std::string* body,
+                   const std::string& content_type) {
+  static const CURLcode global = curl_global_init(CURL_GLOBAL_DEFAULT);
+  if (global != CURLE_OK) return MakeError("api.client", "", "libcurl cannot start");
+  std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
+  if (!curl) return MakeError("api.client", "", "libcurl cannot start");
+  CURL* c = curl.get();
+  const std::string url = o.url + path;
+  Reply reply;
+  curl_slist* headers = nullptr;
+  const std::string auth = "Authorization: Bearer " + token;
+  if (!token.empty()) headers = curl_slist_append(headers, auth.c_str());
+  const std::string type = "Content-Type: " + content_type;
+  if (body != nullptr) headers = curl_slist_append(headers, type.c_str());
+  std::unique_ptr<curl_slist, void (*)(curl_slist*)> header_list(headers, curl_slist_free_all);
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Collect);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &reply.body);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 10'000L);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 300'000L);
+  if (body != nullptr) {
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body->data());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body->size()));
+  }
+  if (!o.cacert.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, o.cacert.c_str());
+  if (!o.certificate.empty()) curl_easy_setopt(c, CURLOPT_SSLCERT, o.certificate.c_str());
+  if (!o.key.empty()) curl_easy_setopt(c, CURLOPT_SSLKEY, o.key.c_str());
+  char error[CURL_ERROR_SIZE] = {};
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
+  const CURLcode rc = curl_easy_perform(c);
+  if (rc != CURLE_OK) {
+    return MakeError("api.client", url, error[0] != '\0' ? error : curl_easy_strerror(rc));
+  }
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply.status);
+  char* ct = nullptr;
+  curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
+  if (ct != nullptr) reply.content_type = ct;
+  return reply;
+}
+
+Result<std::string> ReadToken(const ApiCommands::Options& o) {
+  if (!o.token_file.empty()) {
+    auto text = ReadFileLimited(o.token_file, 4096);
+    if (!text) return text.error();
+    std::string token = *text;
+    while (!token.empty() &&
+           (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) {
+      token.pop_back();
+    }
+    return token;
+  }
+  if (const char* env = std::getenv("EAEU_GATEWAY_TOKEN"); env != nullptr && *env != '\0') {
+    return std::string(env);
+  }
+  return MakeError("api.token", "--token-file",
+                   "give --token-file or set EAEU_GATEWAY_TOKEN (see `eaeu-gateway tokens new`)");
+}
+
+// The problem document of a failed call, as one line.
+std::string ProblemLine(const Reply& r) {
+  const Json j = Json::parse(r.body, nullptr, false);
+  if (j.is_object() && j.contains("detail")) {
+    return "HTTP " + std::to_string(r.status) + ": " + j.value("title", "") + ": " +
+           j.value("detail", "");
+  }
+  return "HTTP " + std::to_string(r.status) + ": " + r.body.substr(0, 200);
+}
+
+void PrintViolations(std::ostream& out, const Json& verdict) {
+  if (!verdict.is_object() || !verdict.contains("violations")) return;
+  for (const auto& v : verdict["violations"]) {
+    out << "  " << v.value("severity", "") << " " << v.value("rule", "") << " "
+        << v.value("path", "");
+    if (v.contains("line")) out << " (line " << v["line"].get<int>() << ")";
+    out << ": " << v.value("message", "") << "\n";
+  }
+}
+
+int RunSubmit(const ApiCommands::Options& o, std::ostream& out, std::ostream& err) {
+  auto token = ReadToken(o);
+  if (!token) return Fail(err, token.error());
+  int worst = kExitOk;
+  for (const auto& file : o.files) {
+    auto bytes = ReadFileLimited(file, kMaxDocument);
+    if (!bytes) {
+      err << file << ": " << bytes.error().ToString() << "\n";
+      worst = kExitUnusable;
+      continue;
+    }
+    const bool json =
+        file.ends_with(".json") ||
+        (!file.ends_with(".xml") && bytes->find_first_not_of(" \t\r\n") != std::string::npos &&
+         (*bytes)[bytes->find_first_not_of(" \t\r\n")] == '{');
+    auto reply = Call(o, *token, "POST", "/v1/documents", &*bytes,
+                      json ? "application/json" : "application/xml");
+    if (!reply) {
+      err << file << ": " << reply.error().ToString() << "\n";
+      worst = kExitUnusable;
+      continue;
+    }
+    const Json j = Json::parse(reply->body, nullptr, false);
+    if (o.format == "json") {
+      Json line;
+      line["file"] = file;
+      line["status"] = reply->status;
+      line["answer"] = j.is_discarded() ? Json(reply->body) : j;
+      out << line.dump() << "\n";
+    } else if (reply->status == 202 && j.is_object()) {
+      out << file << ": accepted as " << j.value("id", "") << " ("
+          << (j.value("duplicate", false) ? "already accepted before" : j.value("state", ""))
+          << ")\n";
+    } else {
+      out << file << ": " << ProblemLine(*reply) << "\n";
+      if (j.is_object() && j.contains("verdict")) PrintViolations(out, j["verdict"]);
+    }
+    if (reply->status == 202) continue;
+    const int code = reply->status == 422 || reply->status == 403 ? kExitInvalid : kExitUnusable;
+    worst = std::max(worst, code);
+  }
+  return worst;
+}
+
+std::string Query(const ApiCommands::Options& o) {
+  std::string q = "?limit=" + std::to_string(o.limit);
+  if (!o.state.empty()) q += "&state=" + o.state;
+  if (!o.kind.empty()) q += "&kind=" + o.kind;
+  if (!o.since.empty()) q += "&since=" + o.since;
+  return q;
+}
+
+int RunList(const ApiCommands::Options& o, std::ostream& out, std::ostream& err) {
+  auto token = ReadToken(o);
+  if (!token) return Fail(err, token.error());
+  std::string path = "/v1/messages" + Query(o);
+  Json all = Json::array();
+  for (;;) {
+    auto reply = Call(o, *token, "GET", path, nullptr, "");
+    if (!reply) return Fail(err, reply.error());
+    if (reply->status != 200) {
+      err << "eaeu-gateway: " << ProblemLine(*reply) << "\n";
+      return kExitUnusable;
+    }
+    const Json page = Json::parse(reply->body, nullptr, false);
+    if (!page.is_object()) return Fail(err, MakeError("api.reply", path, "not JSON"));
+    for (const auto& item : page["items"]) {
+      if (o.format == "json") {
+        all.push_back(item);
+      } else {
+        out << item.value("id", "") << "  " << item.value("state", "") << "  "
+            << (item["kind"].is_string() ? item["kind"].get<std::string>() : "-") << "  "
+            << (item["eDocId"].is_string() ? item["eDocId"].get<std::string>() : "-") << "  "
+            << item.value("updatedAt", "") << "\n";
+      }
+    }
+    if (!o.all || !page["next"].is_string()) break;
+    path = page["next"].get<std::string>();
+  }
+  if (o.format == "json") out << all.dump(2) << "\n";
+  return kExitOk;
+}
+
+int RunShow(const ApiCommands::Options& o, std::ostream& out, std::ostream& err) {
+  auto token = ReadToken(o);
+  if (!token) return Fail(err, token.error());
+  auto reply = Call(o, *token, "GET", "/v1/messages/" + o.id, nullptr, "");
+  if (!reply) return Fail(err, reply.error());
+  if (reply->status != 200) {
+    err << "eaeu-gateway: " << ProblemLine(*reply) << "\n";
+    return reply->status == 404 ? kExitInvalid : kExitUnusable;
+  }
+  const Json j = Json::parse(reply->body, nullptr, false);
+  if (o.format == "json" || !j.is_object()) {
+    out << (j.is_discarded() ? reply->body : j.dump(2)) << "\n";
+    return kExitOk;
+  }
+  out << "message   " << j.value("id", "") << "\n"
+      << "state     " << j.value("state", "") << "\n"
+      << "kind      " << (j["kind"].is_string() ? j["kind"].get<std::string>() : "-") << "\n"
+      << "EDocId    " << (j["eDocId"].is_string() ? j["eDocId"].get<std::string>() : "-") << "\n"
+      << "sender    " << j["sender"].value("country", "") << " "
+      << j["sender"].value("participant", "") << "\n";
+  if (j["diagnostics"].contains("action")) {
+    out << "action    " << j["diagnostics"].value("action", "") << "\n"
+        << "to        " << j["diagnostics"].value("to", "") << "\n";
+  }
+  out << "history\n";
+  for (const auto& h : j["history"]) {
+    out << "  " << h.value("at", "") << "  " << h.value("state", "") << "  "
+        << h.value("detail", "") << "\n";
+  }
+  if (j["verdict"].is_object() && !j["verdict"]["violations"].empty()) {
+    out << "violations\n";
+    PrintViolations(out, j["verdict"]);
+  }
+  return kExitOk;
+}
+
+int RunTokensNew(const ApiCommands::Options& o, std::ostream& out, std::ostream& err) {
+  const api::NewToken t = api::MakeToken({o.name, o.country, o.participant});
+  if (!o.append.empty()) {
+    std::string existing;
+    std::error_code ec;
+    if (std::filesystem::exists(o.append, ec)) {
+      auto text = ReadFileLimited(o.append, 16ull << 20);
+      if (!text) return Fail(err, text.error());
+      existing = *text;
+      if (!existing.empty() && existing.back() != '\n') existing += '\n';
+    }
+    if (auto st = WriteFileAtomically(o.append, existing + t.line + "\n", FileMode::kPrivate);
+        !st) {
+      return Fail(err, st.error());
+    }
+    err << "added the caller to " << o.append << " (the daemon reads it at start and on SIGHUP)\n";
+  } else {
+    err << "add this line to the tokens file (api.tokens):\n" << t.line << "\n";
+  }
+  out << t.token << "\n";
+  return kExitOk;
+}
+
+void AddConnectionOptions(CLI::App& cmd, ApiCommands::Options& o) {
+  cmd.add_option("--url", o.url, "The daemon's API")->capture_default_str();
+  cmd.add_option("--token-file", o.token_file,
+                 "A file holding the API token (else the EAEU_GATEWAY_TOKEN variable)");
+  cmd.add_option("--cacert", o.cacert, "CA bundle that issued the daemon's TLS certificate");
+  cmd.add_option("--cert", o.certificate, "Client certificate (PEM), for a daemon that asks");
+  cmd.add_option("--key", o.key, "The client certificate's key (PEM)");
+  cmd.add_option("--format", o.format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+}
+
+}  // namespace
+
+ApiCommands AddApiCommands(CLI::App& app, ApiCommands::Options& o) {
+  ApiCommands c;
+  c.options = &o;
+  c.tokens = app.add_subcommand("tokens", "API tokens for the daemon's callers");
+  c.tokens->require_subcommand(1);
+  c.tokens_new = c.tokens->add_subcommand(
+      "new",
+      "Make a token for a caller bound to a member state and participant; prints the "
+      "token, and the line for the tokens file (or appends it with --append)");
+  c.tokens_new->add_option("--country", o.country, "The caller's member state")
+      ->required()
+      ->check(CLI::IsMember({"AM", "BY", "KZ", "KG", "RU"}));
+  c.tokens_new->add_option("--participant", o.participant, "Its participant code")
+      ->default_val("P.MM.00.ACT.001");
+  c.tokens_new->add_option("--name", o.name, "A name for logs")->required();
+  c.tokens_new->add_option("--append", o.append, "Append the line to this tokens file");
+
+  c.submit = app.add_subcommand(
+      "submit",
+      "Submit documents to a running eaeu-gatewayd. Exit 0 when all were accepted, 1 "
+      "when one was rejected, 2 when one could not be sent");
+  c.submit->add_option("FILE", o.files, "XML or JSON documents")
+      ->required()
+      ->check(CLI::ExistingFile);
+  AddConnectionOptions(*c.submit, o);
+
+  c.messages = app.add_subcommand("messages", "Messages in the daemon's journal");
+  c.messages->require_subcommand(1);
+  c.messages_list = c.messages->add_subcommand("list", "List messages, oldest first");
+  c.messages_list->add_option("--state", o.state, "Only in this state");
+  c.messages_list->add_option("--kind", o.kind, "Only of this document kind");
+  c.messages_list->add_option("--since", o.since, "Changed at or after (2026-11-24T10:00:00Z)");
+  c.messages_list->add_option("--limit", o.limit, "Messages a page")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  c.messages_list->add_flag("--all", o.all, "Follow the pages to the end");
+  AddConnectionOptions(*c.messages_list, o);
+  c.messages_show = c.messages->add_subcommand("show", "One message: state history, violations");
+  c.messages_show->add_option("ID", o.id, "The message id")->required();
+  AddConnectionOptions(*c.messages_show, o);
+  return c;
+}
+
+int RunApiCommand(const ApiCommands& c, std::ostream& out, std::ostream& err) {
+  if (c.tokens_new->parsed()) return RunTokensNew(*c.options, out, err);
+  if (c.submit->parsed()) return RunSubmit(*c.options, out, err);
+  if (c.messages_list->parsed()) return RunList(*c.options, out, err);
+  if (c.messages_show->parsed()) return RunShow(*c.options, out, err);
+  return -1;
+}
+
+}  // namespace eaeu::app

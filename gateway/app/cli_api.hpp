@@ -1,0 +1,49 @@
+#pragma once
+// The commands that talk to a running eaeu-gatewayd over its REST API, and the one that makes
+// API tokens:
+//   eaeu-gateway tokens new --country RU --participant P.MM.00.ACT.001 --name JOB [--append FILE]
+//   eaeu-gateway submit FILE...            (XML or JSON; by extension, else by content)
+//   eaeu-gateway messages list [--state S] [--kind K] [--since T] [--limit N] [--all]
+//   eaeu-gateway messages show ID
+// The daemon's address is --url (default http://127.0.0.1:8080); the token is read from
+// --token-file or the EAEU_GATEWAY_TOKEN variable, never from the command line.
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace eaeu::app {
+
+struct ApiCommands {
+  CLI::App* tokens = nullptr;
+  CLI::App* tokens_new = nullptr;
+  CLI::App* submit = nullptr;
+  CLI::App* messages = nullptr;
+  CLI::App* messages_list = nullptr;
+  CLI::App* messages_show = nullptr;
+  struct Options {
+    std::string url = "http://127.0.0.1:8080";
+    std::string token_file;
+    std::string cacert;       // CA bundle for an https:// daemon
+    std::string certificate;  // client certificate (PEM) and its key
+    std::string key;
+    std::string format = "text";
+    std::vector<std::string> files;
+    std::string state, kind, since;
+    unsigned limit = 100;
+    bool all = false;
+    std::string id;
+    std::string country, participant, name, append;
+  };
+  Options* options = nullptr;  // owned by the caller of AddApiCommands
+};
+
+ApiCommands AddApiCommands(CLI::App& app, ApiCommands::Options& options);
+// Runs whichever of the commands was parsed; -1 when none was.
+int RunApiCommand(const ApiCommands& commands, std::ostream& out, std::ostream& err);
+
+}  // namespace eaeu::app

@@ -1,0 +1,173 @@
+// The daemon's configuration and the process catalogue: the shipped files load, and every kind of
+// mistake is an error that names the key and its line. eaeu-gatewayd --check-config end to end.
+#include <catch2/catch.hpp>
+
+#include "gateway/config/daemon_config.hpp"
+#include "gateway/envelope/process_catalogue.hpp"
+#include "support.hpp"
+
+namespace eaeu::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+// The shipped configuration with `edit` applied to its text, in a folder that has what it names.
+Result<config::DaemonConfig> LoadEdited(const TempDir& dir,
+                                        const std::function<void(std::string&)>& edit) {
+  std::string text = ReadText(SourceDir() / "config/gateway.toml");
+  edit(text);
+  const auto config_dir = dir / "config";
+  std::filesystem::create_directories(config_dir);
+  std::filesystem::create_directories(dir / "var/keys");
+  for (const char* f : {"openssl-gost.cnf", "process.toml"}) {
+    std::filesystem::copy_file(SourceDir() / "config" / f, config_dir / f,
+                               std::filesystem::copy_options::overwrite_existing);
+  }
+  WriteText(dir / "var/api-tokens", "");
+  WriteText(dir / "var/keys/gost2012-256-signer.key", "");
+  WriteText(dir / "var/keys/gost2012-256-signer.pem", "");
+  std::filesystem::create_directories(dir / "schemas");
+  WriteText(dir / "schemas/catalog.toml", "");
+  WriteText(config_dir / "gateway.toml", text);
+  return config::LoadDaemonConfig(config_dir / "gateway.toml");
+}
+
+void Replace(std::string& text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("Config: the shipped file loads with its documented values", "[config]") {
+  TempDir dir;
+  auto c = LoadEdited(dir, [](std::string&) {});
+  REQUIRE(c.ok());
+  CHECK(c->api.listen.host == "127.0.0.1");
+  CHECK(c->api.listen.port == 8080);
+  CHECK(!c->api.tls);
+  CHECK(c->api.request_timeout == 30s);
+  CHECK(c->worker_threads == 2);
+  CHECK(c->journal.max_batch == 512);
+  CHECK(c->journal.file == (dir / "var/journal.sqlite").lexically_normal());
+  REQUIRE(c->drop_folders.size() == 1);
+  CHECK(c->drop_folders[0].country == "RU");
+  CHECK(c->drop_folders[0].scan_interval == 1s);
+}
+
+TEST_CASE("Config: mistakes name the key and the line", "[config]") {
+  TempDir dir;
+  struct Case {
+    std::string from, to, expected;
+  };
+  const Case cases[] = {
+      {"max_batch = 512", "max_batch = 512\nmax_bach = 3", "journal.max_bach: unknown key"},
+      {"worker_threads = 2", "worker_threads = 0", "daemon.worker_threads: must be from 1 to 256"},
+      {"request_timeout = \"30s\"", "request_timeout = \"soon\"",
+       "api.request_timeout: must be a duration"},
+      {"listen = \"127.0.0.1:8080\"", "listen = \"0.0.0.0:8080\"",
+       "api.plain_http: is allowed only on a loopback address"},
+      {"plain_http = true", "plain_http = false", "api.tls: is required"},
+      {"drop/RU\"\ncountry = \"RU\"", "drop/RU\"\ncountry = \"XX\"",
+       "drop_folder[1].country: must be a member state"},
+      {"backend = \"sqlite\"", "backend = \"oracle\"", "journal.backend: must be \"sqlite\""},
+      {"process_catalogue = \"process.toml\"", "process_catalogue = \"nowhere.toml\"",
+       "daemon.process_catalogue: no such file"},
+      {"[signing]", "[signing]\npassword_file = \"x\"\npassword_env = \"Y\"",
+       "signing.password_file: no such file"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.to);
+    auto loaded = LoadEdited(dir, [&](std::string& text) { Replace(text, c.from, c.to); });
+    REQUIRE(!loaded.ok());
+    CHECK(loaded.error().code == "config.invalid");
+    CHECK_THAT(loaded.error().message, Catch::Contains(c.expected));
+  }
+  // The line is the one of the key.
+  std::string shipped = ReadText(SourceDir() / "config/gateway.toml");
+  const auto line =
+      std::count(shipped.begin(), shipped.begin() + shipped.find("max_batch = 512"), '\n') + 2;
+  auto unknown = LoadEdited(dir, [](std::string& text) {
+    Replace(text, "max_batch = 512", "max_batch = 512\nmax_bach = 3");
+  });
+  REQUIRE(!unknown.ok());
+  CHECK_THAT(unknown.error().message,
+             Catch::Contains("gateway.toml:" + std::to_string(line) + ": journal.max_bach"));
+  // Several mistakes are reported together.
+  auto many = LoadEdited(dir, [](std::string& text) {
+    Replace(text, "io_threads = 1", "io_threads = \"one\"");
+    Replace(text, "max_connections = 1024", "max_connections = 1024\ncolour = \"red\"");
+  });
+  REQUIRE(!many.ok());
+  CHECK_THAT(many.error().message, Catch::Contains("daemon.io_threads: must be a whole number"));
+  CHECK_THAT(many.error().message, Catch::Contains("api.colour: unknown key"));
+  // A syntax error names its line.
+  auto syntax = LoadEdited(dir, [](std::string& text) { text += "\n[journal\n"; });
+  REQUIRE(!syntax.ok());
+  CHECK(syntax.error().code == "config.syntax");
+}
+
+TEST_CASE("Config: durations", "[config]") {
+  CHECK(config::ParseDuration("250ms") == 250ms);
+  CHECK(config::ParseDuration("30s") == 30s);
+  CHECK(config::ParseDuration("5m") == 5min);
+  CHECK(config::ParseDuration("1h") == 1h);
+  CHECK(!config::ParseDuration("1"));
+  CHECK(!config::ParseDuration("s"));
+  CHECK(!config::ParseDuration("-1s"));
+  CHECK(!config::ParseDuration("1d"));
+  CHECK(envelope::ParseIsoDuration("PT20M") == 20min);
+  CHECK(envelope::ParseIsoDuration("PT1H30M") == 90min);
+  CHECK(envelope::ParseIsoDuration("P1DT1S") == std::chrono::milliseconds(86'401'000));
+  CHECK(!envelope::ParseIsoDuration("PT"));
+  CHECK(!envelope::ParseIsoDuration("P1H"));
+  CHECK(!envelope::ParseIsoDuration("20M"));
+}
+
+TEST_CASE("Process catalogue: the shipped one, and its mistakes", "[config]") {
+  auto catalogue = envelope::LoadProcessCatalogue(SourceDir() / "config/process.toml");
+  REQUIRE(catalogue.ok());
+  const auto* report = catalogue->ForKind("inspection-report");
+  REQUIRE(report != nullptr);
+  CHECK(report->code == "P.MM.00.TRN.001");  // the one an authority starts, not TRN.002
+  CHECK(report->receive_timer == 20min);
+  CHECK(report->response_timer == 1h);
+  CHECK(catalogue->Action(*report, report->message) ==
+        "int://CP/P.MM.00/1.0.0/P.MM.00.PRC.001/P.MM.00.TRN.001/P.MM.00.MSG.001");
+  const auto* notice = catalogue->ForKind("suspension-notice");
+  REQUIRE(notice != nullptr);
+  const auto to = catalogue->Destinations(*notice, "KZ");
+  CHECK(to == std::vector<std::string>{
+                  "EAEU://AM/CP/P.MM.00/P.MM.00.ACT.001", "EAEU://BY/CP/P.MM.00/P.MM.00.ACT.001",
+                  "EAEU://KG/CP/P.MM.00/P.MM.00.ACT.001", "EAEU://RU/CP/P.MM.00/P.MM.00.ACT.001"});
+  CHECK(catalogue->ForKind("summary-report") == nullptr);  // the Commission sends it
+
+  TempDir dir;
+  std::string text = ReadText(SourceDir() / "config/process.toml");
+  Replace(text, "pattern = \"notification\"", "pattern = \"broadcast\"");
+  Replace(text, "receive_timer = \"PT20M\"", "receive_timer = \"20 minutes\"");
+  WriteText(dir / "process.toml", text);
+  auto bad = envelope::LoadProcessCatalogue(dir / "process.toml");
+  REQUIRE(!bad.ok());
+  CHECK_THAT(bad.error().message, Catch::Contains("transaction[1].receive_timer: must be an ISO "
+                                                  "8601 duration"));
+  CHECK_THAT(bad.error().message, Catch::Contains("transaction[2].pattern: must be one of"));
+}
+
+TEST_CASE("eaeu-gatewayd --check-config exits 0 or 1 and says why", "[config]") {
+  TempDir dir;
+  const std::string daemon = EAEU_DAEMON;
+  auto missing =
+      RunCommand(daemon + " --check-config '" + (dir / "none.toml").string() + "'", dir.path());
+  CHECK(missing.exit_code == 1);
+  CHECK_THAT(missing.err, Catch::Contains("no such file"));
+  auto bad = LoadEdited(dir, [](std::string& text) { text += "\n[extra]\n"; });
+  REQUIRE(!bad.ok());
+  auto run = RunCommand(daemon + " --check-config '" + (dir / "config/gateway.toml").string() + "'",
+                        dir.path());
+  CHECK(run.exit_code == 1);
+  CHECK_THAT(run.err, Catch::Contains("extra: unknown key"));
+}
+
+}  // namespace eaeu::test

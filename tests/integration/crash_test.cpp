@@ -1,0 +1,195 @@
+// Durability of eaeu-gatewayd as a process: SIGKILL while 1,000 submissions are in flight, then a
+// restart finds every message that got a 202 in the journal and takes it on; SIGTERM exits 0.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "integration/gateway_fixture.hpp"
+
+namespace eaeu::test {
+namespace {
+
+// eaeu-gatewayd in a child process, its output in a file.
+class DaemonProcess {
+ public:
+  DaemonProcess(const std::filesystem::path& config, const std::filesystem::path& log) : log_(log) {
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+      ::execl(EAEU_DAEMON, EAEU_DAEMON, "--config", config.c_str(), nullptr);
+      ::_exit(127);
+    }
+  }
+  ~DaemonProcess() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  // Waits for the line that gives the port; 0 when the process ended first.
+  uint16_t WaitForPort(size_t nth_start) {
+    const std::regex listening("listening on 127\\.0\\.0\\.1:([0-9]+)");
+    for (;;) {
+      std::string text = ReadText(log_);
+      size_t seen = 0;
+      for (std::sregex_iterator it(text.begin(), text.end(), listening), end; it != end; ++it) {
+        if (++seen == nth_start) return static_cast<uint16_t>(std::stoi((*it)[1]));
+      }
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return 0;
+      }
+      std::this_thread::yield();
+    }
+  }
+  void Kill(int signal) { ::kill(pid_, signal); }
+  int WaitExit() {
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+  }
+
+ private:
+  std::filesystem::path log_;
+  pid_t pid_ = -1;
+};
+
+std::string WithEDocId(std::string xml, int n) {
+  const auto open = xml.find("<csdo:EDocId>") + 13;
+  const auto close = xml.find("</csdo:EDocId>");
+  char id[40];
+  std::snprintf(id, sizeof id, "3f2b8c1e-7d4a-4e9b-9c61-%012d", n);
+  return xml.replace(open, close - open, id);
+}
+
+}  // namespace
+
+TEST_CASE("Crash: every 202 survives SIGKILL with 1,000 submissions in flight", "[daemon][crash]") {
+  GatewayFiles files;
+  const auto c = files.Config();
+  const auto config_file = files.dir / "gateway.toml";
+  WriteText(config_file,
+            "[daemon]\nworker_threads = 2\nopenssl_config = \"" + c.openssl_config.string() +
+                "\"\nprocess_catalogue = \"" + c.process_catalogue.string() +
+                "\"\n[api]\nlisten = \"127.0.0.1:0\"\nplain_http = true\ntokens = \"" +
+                c.api.tokens.string() + "\"\nmax_connections = 2048\n[journal]\nfile = \"" +
+                c.journal.file.string() + "\"\n[signing]\nkey = \"" + c.signing.key.string() +
+                "\"\ncertificate = \"" + c.signing.certificate.string() +
+                "\"\n[validation]\nschema_catalog = \"" + c.validation.schema_catalog.string() +
+                "\"\ncode_lists = [\"" + c.validation.code_lists[0].string() + "\"]\n");
+  const auto log = files.dir / "daemon.log";
+  const std::string report = ReadText(ExamplePath(model::DocumentKind::kInspectionReport));
+  constexpr int kSubmissions = 1000;
+  constexpr size_t kKillAfter = 150;
+
+  std::set<std::string> acknowledged;  // ids answered 202
+  {
+    DaemonProcess daemon(config_file, log);
+    const uint16_t port = daemon.WaitForPort(1);
+    REQUIRE(port != 0);
+    const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/v1/documents";
+
+    CURLM* multi = curl_multi_init();
+    struct Request {
+      CURL* easy = nullptr;
+      std::string body;
+      std::string reply;
+      curl_slist* headers = nullptr;
+    };
+    std::vector<Request> requests(kSubmissions);
+    const std::string auth = "Authorization: Bearer " + files.ru_token;
+    for (int i = 0; i < kSubmissions; ++i) {
+      Request& r = requests[static_cast<size_t>(i)];
+      r.body = WithEDocId(report, i);
+      r.easy = curl_easy_init();
+      r.headers = curl_slist_append(r.headers, auth.c_str());
+      r.headers = curl_slist_append(r.headers, "Content-Type: application/xml");
+      curl_easy_setopt(r.easy, CURLOPT_URL, url.c_str());
+      curl_easy_setopt(r.easy, CURLOPT_HTTPHEADER, r.headers);
+      curl_easy_setopt(r.easy, CURLOPT_POSTFIELDS, r.body.data());
+      curl_easy_setopt(r.easy, CURLOPT_POSTFIELDSIZE, static_cast<long>(r.body.size()));
+      curl_easy_setopt(r.easy, CURLOPT_WRITEFUNCTION, CollectInto);
+      curl_easy_setopt(r.easy, CURLOPT_WRITEDATA, &r.reply);
+      curl_easy_setopt(r.easy, CURLOPT_PRIVATE, &r);
+      curl_multi_add_handle(multi, r.easy);
+    }
+    bool killed = false;
+    int running = 1;
+    while (running > 0) {
+      curl_multi_perform(multi, &running);
+      int left = 0;
+      while (CURLMsg* msg = curl_multi_info_read(multi, &left)) {
+        if (msg->msg != CURLMSG_DONE) continue;
+        long status = 0;
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &status);
+        Request* r = nullptr;
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &r);
+        if (msg->data.result == CURLE_OK && status == 202) {
+          acknowledged.insert(Json::parse(r->reply)["id"].get<std::string>());
+        }
+      }
+      if (!killed && acknowledged.size() >= kKillAfter) {
+        daemon.Kill(SIGKILL);  // with most of the 1,000 still in flight
+        killed = true;
+      }
+      if (running > 0) curl_multi_poll(multi, nullptr, 0, 100, nullptr);
+    }
+    for (auto& r : requests) {
+      curl_multi_remove_handle(multi, r.easy);
+      curl_easy_cleanup(r.easy);
+      curl_slist_free_all(r.headers);
+    }
+    curl_multi_cleanup(multi);
+    REQUIRE(killed);
+    CHECK(daemon.WaitExit() == -SIGKILL);
+  }
+  INFO(acknowledged.size() << " submissions were answered 202 before the kill");
+  REQUIRE(acknowledged.size() >= kKillAfter);
+  REQUIRE(acknowledged.size() < static_cast<size_t>(kSubmissions));
+
+  DaemonProcess again(config_file, log);
+  const uint16_t port = again.WaitForPort(2);
+  REQUIRE(port != 0);
+  HttpCall get;
+  get.token = files.ru_token;
+  // Every acknowledged message is there; the restart takes it on to queued.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  for (const auto& id : acknowledged) {
+    get.url = "http://127.0.0.1:" + std::to_string(port) + "/v1/messages/" + id;
+    Json m;
+    while (std::chrono::steady_clock::now() < deadline) {
+      const auto reply = Http(get);
+      REQUIRE(reply.status == 200);
+      m = reply.json();
+      if (m["state"] == "queued") break;
+      REQUIRE((m["state"] == "validated" || m["state"] == "signed"));
+      std::this_thread::yield();
+    }
+    REQUIRE(m["state"] == "queued");
+    CHECK(m["history"].size() == 3);
+  }
+  // Nothing in the journal is half-done: every message is queued (or rejected, never here).
+  get.url = "http://127.0.0.1:" + std::to_string(port) + "/v1/messages?limit=1000";
+  const Json page = Http(get).json();
+  size_t queued = 0;
+  for (const auto& item : page["items"]) queued += item["state"] == "queued" ? 1 : 0;
+  CHECK(queued == page["items"].size());
+  CHECK(page["items"].size() >= acknowledged.size());
+
+  again.Kill(SIGTERM);
+  CHECK(again.WaitExit() == 0);
+  CHECK_THAT(ReadText(log), Catch::Contains("eaeu-gatewayd stopped"));
+}
+
+}  // namespace eaeu::test

@@ -1,0 +1,339 @@
+// The daemon end to end on loopback: REST intake with a real HTTP client (libcurl), the journal,
+// signing and the envelope, TLS with client certificates, the drop folder.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <thread>
+
+#include "codecs/json_codec.hpp"
+#include "gateway/envelope/envelope.hpp"
+#include "gateway/sign/signature.hpp"
+#include "gateway/sign/trust_store.hpp"
+#include "integration/gateway_fixture.hpp"
+
+namespace eaeu::test {
+namespace {
+
+std::string ExampleText(model::DocumentKind kind) {
+  return ReadText(ExamplePath(kind));
+}
+
+HttpReply Post(const TestGateway& g, const std::string& token, const std::string& body,
+               const std::string& type = "application/xml") {
+  HttpCall call;
+  call.method = "POST";
+  call.url = g.Url("/v1/documents");
+  call.body = body;
+  call.content_type = type;
+  call.token = token;
+  return Http(call);
+}
+
+HttpReply Get(const TestGateway& g, const std::string& token, const std::string& path) {
+  HttpCall call;
+  call.url = g.Url(path);
+  call.token = token;
+  return Http(call);
+}
+
+// Polls the message until it reaches `state` (the signing runs after the answer).
+Json WaitForState(const TestGateway& g, const std::string& token, const std::string& id,
+                  const std::string& state) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  Json j;
+  while (std::chrono::steady_clock::now() < deadline) {
+    j = Get(g, token, "/v1/messages/" + id).json();
+    if (j.value("state", "") == state) return j;
+    std::this_thread::yield();
+  }
+  FAIL("message " << id << " did not reach " << state << ": " << j.dump());
+  return j;
+}
+
+std::string ChangeEDocId(std::string xml, const std::string& id) {
+  const auto open = xml.find("<csdo:EDocId>");
+  const auto close = xml.find("</csdo:EDocId>");
+  REQUIRE(open != std::string::npos);
+  return xml.replace(open + 13, close - open - 13, id);
+}
+
+}  // namespace
+
+TEST_CASE("REST: an accepted report is journalled, signed, enveloped and queued", "[daemon]") {
+  GatewayFiles files;
+  TestGateway g(files.Config());
+
+  const auto reply = Post(g, files.ru_token, ExampleText(model::DocumentKind::kInspectionReport));
+  REQUIRE(reply.status == 202);
+  const Json answer = reply.json();
+  const std::string id = answer["id"];
+  CHECK(IsRfc4122Uuid(id));
+  CHECK(answer["state"] == "validated");
+  CHECK(answer["duplicate"] == false);
+  CHECK(answer["kind"] == "inspection-report");
+  CHECK(reply.headers.find("Location: /v1/messages/" + id) != std::string::npos);
+
+  const Json m = WaitForState(g, files.ru_token, id, "queued");
+  REQUIRE(m["history"].size() == 3);
+  CHECK(m["history"][0]["state"] == "validated");
+  CHECK(m["history"][1]["state"] == "signed");
+  CHECK(m["history"][2]["state"] == "queued");
+  CHECK(m["diagnostics"]["transactionCode"] == "P.MM.00.TRN.001");
+  CHECK(m["diagnostics"]["action"] ==
+        "int://CP/P.MM.00/1.0.0/P.MM.00.PRC.001/P.MM.00.TRN.001/P.MM.00.MSG.001");
+  CHECK(m["diagnostics"]["to"] == "EAEU://EEC/CP/P.MM.00/P.ACT.001");
+  CHECK(m["diagnostics"]["replyTo"] == "EAEU://RU/CP/P.MM.00/P.MM.00.ACT.001");
+
+  // The envelope carries the headers of exchange.md §1, and its body the signed document, whose
+  // signature verifies against the development CA.
+  const auto envelope = Get(g, files.ru_token, "/v1/messages/" + id + "/envelope");
+  REQUIRE(envelope.status == 200);
+  for (const char* header : {"<wsa:To>EAEU://EEC/CP/P.MM.00/P.ACT.001</wsa:To>",
+                             "<wsa:MessageID>urn:uuid:", "<int:ConversationID>",
+                             "<int:ProcedureID>", "<wsa:Action>int://CP/P.MM.00/"}) {
+    CHECK(envelope.body.find(header) != std::string::npos);
+  }
+  CHECK(envelope.body.find("<int:Integration>") == std::string::npos);
+  const std::string body(envelope::BodyOf(envelope.body));
+  REQUIRE(!body.empty());
+  const auto& validator = PlainValidator();
+  auto parsed = validator.Validate(body, validate::InputFormat::kXml, Context());
+  REQUIRE(parsed.dom);
+  auto trust = sign::TrustStore::Load(files.keys.ca_certificate.parent_path());
+  REQUIRE(trust.ok());
+  const auto verdict = sign::MakeSantuarioVerifier(*trust)->Verify(
+      parsed.dom->dom(), {std::chrono::system_clock::to_time_t(TestNow()), std::nullopt, 300});
+  CHECK(verdict.valid);
+  CHECK(verdict.reason == "");
+}
+
+TEST_CASE("REST: violations, duplicates, senders, limits and authentication", "[daemon]") {
+  GatewayFiles files;
+  auto config = files.Config();
+  config.api.max_body_bytes = 256 * 1024;
+  TestGateway g(config);
+  const std::string report = ExampleText(model::DocumentKind::kInspectionReport);
+
+  SECTION("a duplicate EDocId gets the first answer again") {
+    const auto first = Post(g, files.ru_token, report);
+    REQUIRE(first.status == 202);
+    const auto again = Post(g, files.ru_token, report);
+    REQUIRE(again.status == 202);
+    CHECK(again.json()["id"] == first.json()["id"]);
+    CHECK(again.json()["duplicate"] == true);
+    // The same document as JSON is the same EDocId: a duplicate too.
+    const auto json =
+        Post(g, files.ru_token, codec::WriteJson(Example(model::DocumentKind::kInspectionReport)),
+             "application/json");
+    REQUIRE(json.status == 202);
+    CHECK(json.json()["id"] == first.json()["id"]);
+  }
+
+  SECTION("an invalid document: 422 with every violation, kept in the journal as rejected") {
+    std::string bad = report;
+    const auto at = bad.find("<csdo:UnifiedCountryCode codeListId=\"P.CLS.019\">RU");
+    REQUIRE(at != std::string::npos);
+    bad = ChangeEDocId(bad, "not-a-uuid");
+    const auto reply = Post(g, files.ru_token, bad);
+    REQUIRE(reply.status == 422);
+    CHECK(reply.headers.find("application/problem+json") != std::string::npos);
+    const Json p = reply.json();
+    CHECK(p["type"] == "urn:eaeu-gateway:problem:invalid-document");
+    CHECK(p["status"] == 422);
+    REQUIRE(p["verdict"]["violations"].size() >= 1);
+    CHECK(p["verdict"]["violations"][0]["rule"] == "XSD");
+    CHECK(p["verdict"]["violations"][0]["path"].get<std::string>().find("EDocId") !=
+          std::string::npos);
+    const Json m =
+        Get(g, files.ru_token, "/v1/messages/" + p["messageId"].get<std::string>()).json();
+    CHECK(m["state"] == "rejected");
+  }
+
+  SECTION("malformed JSON is not a document: 400") {
+    const auto reply = Post(g, files.ru_token, "{\"header\": ", "application/json");
+    REQUIRE(reply.status == 400);
+    CHECK(reply.json()["type"] == "urn:eaeu-gateway:problem:not-a-document");
+    CHECK(reply.json()["verdict"]["violations"][0]["rule"] == "JSON");
+  }
+
+  SECTION("a report on behalf of another state: 403, and the caller cannot read it") {
+    const auto reply = Post(g, files.kz_token, report);
+    REQUIRE(reply.status == 403);
+    const Json p = reply.json();
+    CHECK(p["type"] == "urn:eaeu-gateway:problem:wrong-sender");
+    bool named = false;
+    for (const auto& v : p["verdict"]["violations"]) named = named || v["rule"] == "SENDER";
+    CHECK(named);
+    // The Russian caller's accepted report is invisible to the Kazakh caller.
+    const auto accepted = Post(g, files.ru_token, report);
+    REQUIRE(accepted.status == 202);
+    const std::string id = accepted.json()["id"];
+    CHECK(Get(g, files.kz_token, "/v1/messages/" + id).status == 404);
+    CHECK(Get(g, files.ru_token, "/v1/messages/" + id).status == 200);
+    CHECK(Get(g, files.kz_token, "/v1/messages").json()["items"].size() == 1);  // its own 403
+  }
+
+  SECTION("authentication") {
+    CHECK(Post(g, "", report).status == 401);
+    const auto wrong = Post(g, "eaeu_not-a-token", report);
+    CHECK(wrong.status == 401);
+    CHECK(wrong.headers.find("WWW-Authenticate: Bearer") != std::string::npos);
+    CHECK(Get(g, "", "/v1/messages").status == 401);
+    CHECK(Get(g, "", "/healthz").status == 200);
+    CHECK(Get(g, "", "/readyz").status == 200);
+  }
+
+  SECTION("limits and media types") {
+    const auto large = Post(g, files.ru_token, std::string(300 * 1024, ' ') + report);
+    CHECK(large.status == 413);
+    CHECK(large.json()["status"] == 413);
+    CHECK(Post(g, files.ru_token, report, "text/plain").status == 415);
+    HttpCall get_documents;
+    get_documents.url = g.Url("/v1/documents");
+    get_documents.token = files.ru_token;
+    CHECK(Http(get_documents).status == 405);
+    CHECK(Get(g, files.ru_token, "/v2/nothing").status == 404);
+    CHECK(Get(g, files.ru_token, "/v1/messages?state=lost").status == 400);
+    CHECK(Get(g, files.ru_token, "/v1/messages?limit=0").status == 400);
+    CHECK(Get(g, files.ru_token, "/v1/messages?colour=red").status == 400);
+  }
+
+  SECTION("the list pages through the caller's messages, oldest first") {
+    std::vector<std::string> ids;
+    for (int i = 0; i < 5; ++i) {
+      const auto reply =
+          Post(g, files.ru_token,
+               ChangeEDocId(report, "3f2b8c1e-7d4a-4e9b-9c61-2a5d8e0f4b2" + std::to_string(i)));
+      REQUIRE(reply.status == 202);
+      ids.push_back(reply.json()["id"]);
+    }
+    std::vector<std::string> seen;
+    std::string path = "/v1/messages?kind=inspection-report&limit=2";
+    for (int pages = 0; pages < 10 && !path.empty(); ++pages) {
+      const Json page = Get(g, files.ru_token, path).json();
+      for (const auto& item : page["items"]) seen.push_back(item["id"]);
+      path = page["next"].is_string() ? page["next"].get<std::string>() : "";
+    }
+    CHECK(seen == ids);
+  }
+}
+
+TEST_CASE("REST: a client that stalls is closed when its deadline passes", "[daemon]") {
+  GatewayFiles files;
+  auto config = files.Config();
+  config.api.idle_timeout = std::chrono::milliseconds(200);
+  TestGateway g(config);
+
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(g.port());
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  const std::string partial = "POST /v1/documents HTTP/1.1\r\nHost: x\r\nContent-Le";
+  REQUIRE(::send(fd, partial.data(), partial.size(), 0) == static_cast<ssize_t>(partial.size()));
+  // Blocks until the server closes the connection: recv answers 0 (or a reset), not data.
+  char buffer[256];
+  const ssize_t got = ::recv(fd, buffer, sizeof buffer, 0);
+  ::close(fd);
+  CHECK(got <= 0);
+  // The server goes on serving others.
+  HttpCall health;
+  health.url = g.Url("/healthz");
+  CHECK(Http(health).status == 200);
+}
+
+TEST_CASE("REST over TLS: a client certificate binds the caller to its state", "[daemon]") {
+  GatewayFiles files;
+  // A second development CA issues the server's and the client's certificates (RSA).
+  sign::DevelopmentKeyOptions tls_options;
+  tls_options.algorithm = sign::Algorithm::kRsaSha256;
+  tls_options.signer_key_usage = "digitalSignature,keyEncipherment";
+  // TLS checks certificates against the real clock, not the gateway's injected one.
+  tls_options.now = std::time(nullptr) - 3600;
+  auto server_keys = sign::GenerateDevelopmentKeys(tls_options, files.dir / "tls-server");
+  REQUIRE(server_keys.ok());
+  auto client_keys = sign::GenerateDevelopmentKeys(tls_options, files.dir / "tls-client");
+  REQUIRE(client_keys.ok());
+  const auto der = Openssl("x509 -in '" + client_keys->signer_certificate.string() +
+                           "' -outform DER -out '" + (files.dir / "client.der").string() + "'");
+  REQUIRE(RunCommand(der, files.dir.path()).exit_code == 0);
+  const std::string fingerprint = api::Sha256Hex(ReadText(files.dir / "client.der"));
+
+  auto config = files.Config();
+  config::TlsSettings tls;
+  tls.certificate = server_keys->signer_certificate;
+  tls.key = server_keys->signer_key;
+  tls.client_ca = client_keys->ca_certificate;
+  config.api.tls = tls;
+  config.api.certificate_clients.push_back({fingerprint, "RU", "P.MM.00.ACT.001", "ru-mtls"});
+  TestGateway g(config);
+
+  HttpCall call;
+  call.method = "POST";
+  call.url = g.Url("/v1/documents");
+  call.body = ExampleText(model::DocumentKind::kInspectionReport);
+  call.cacert = server_keys->ca_certificate.string();
+  call.certificate = client_keys->signer_certificate.string();
+  call.key = client_keys->signer_key.string();
+  const auto accepted = Http(call);
+  INFO(accepted.body);
+  REQUIRE(accepted.status == 202);
+
+  // Without a client certificate, a token still works; without either, 401.
+  HttpCall with_token = call;
+  with_token.certificate.clear();
+  with_token.key.clear();
+  with_token.body = ChangeEDocId(*call.body, "3f2b8c1e-7d4a-4e9b-9c61-2a5d8e0f4b99");
+  with_token.token = files.ru_token;
+  CHECK(Http(with_token).status == 202);
+  with_token.token.clear();
+  CHECK(Http(with_token).status == 401);
+  // Plain HTTP to the TLS port does not get through.
+  HttpCall plain;
+  plain.url = "http://127.0.0.1:" + std::to_string(g.port()) + "/healthz";
+  CHECK(Http(plain).status != 200);
+}
+
+TEST_CASE("Drop folder: files are taken, then moved to accepted/ or rejected/", "[daemon]") {
+  GatewayFiles files;
+  auto config = files.Config();
+  const auto folder = files.dir / "drop";
+  config.drop_folders.push_back({folder, "RU", "P.MM.00.ACT.001", std::chrono::milliseconds(20)});
+  TestGateway g(config);
+
+  // Written under a temporary name, then renamed: the folder takes only finished files.
+  WriteText(folder / "report.xml.part", ExampleText(model::DocumentKind::kInspectionReport));
+  std::filesystem::rename(folder / "report.xml.part", folder / "report.xml");
+  WriteText(folder / ".bad.json", "{\"not\": \"a document\"}");
+  std::filesystem::rename(folder / ".bad.json", folder / "bad.json");
+
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  auto count = [](const std::filesystem::path& dir) {
+    size_t n = 0;
+    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir)) ++n;
+    return n;
+  };
+  while (std::chrono::steady_clock::now() < deadline &&
+         (count(folder / "accepted") < 1 || count(folder / "rejected") < 2)) {
+    std::this_thread::yield();
+  }
+  REQUIRE(count(folder / "accepted") == 1);
+  REQUIRE(count(folder / "rejected") == 2);
+  const auto accepted = std::filesystem::directory_iterator(folder / "accepted")->path();
+  const std::string id = accepted.filename().string().substr(0, 36);
+  CHECK(accepted.filename().string().ends_with("-report.xml"));
+  CHECK(Get(g, files.ru_token, "/v1/messages/" + id).status == 200);
+  const Json report = Json::parse(ReadText(folder / "rejected/bad.json.report.json"));
+  CHECK(report["file"] == "bad.json");
+  CHECK(report["status"] != "valid");
+  CHECK(!report["violations"].empty());
+  CHECK(!std::filesystem::exists(folder / "report.xml"));
+  CHECK(std::filesystem::is_empty(folder / ".work"));
+}
+
+}  // namespace eaeu::test

@@ -1,0 +1,161 @@
+#pragma once
+// A gateway for the tests: development keys, a tokens file with a Russian and a Kazakh caller,
+// a journal in a temporary folder, the API on 127.0.0.1 port 0; and a libcurl client.
+
+#include <curl/curl.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "gateway/api/callers.hpp"
+#include "gateway/app/daemon.hpp"
+#include "gateway/config/daemon_config.hpp"
+#include "gateway/sign/keys.hpp"
+#include "support.hpp"
+
+namespace eaeu::test {
+
+using Json = nlohmann::json;
+
+inline std::chrono::system_clock::time_point TestNow() {
+  return FromUtc(*model::DateTime::Parse("2026-11-24T10:00:00"));
+}
+
+struct HttpReply {
+  long status = 0;
+  std::string body;
+  std::string headers;
+  Json json() const { return Json::parse(body, nullptr, false); }
+};
+
+struct HttpCall {
+  std::string method = "GET";
+  std::string url;
+  std::optional<std::string> body;
+  std::string content_type = "application/xml";
+  std::string token;
+  std::string cacert;
+  std::string certificate;
+  std::string key;
+};
+
+inline size_t CollectInto(char* data, size_t size, size_t count, void* user) {
+  static_cast<std::string*>(user)->append(data, size * count);
+  return size * count;
+}
+
+inline HttpReply Http(const HttpCall& call) {
+  static const CURLcode global = curl_global_init(CURL_GLOBAL_DEFAULT);
+  (void)global;
+  HttpReply reply;
+  std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
+  CURL* c = curl.get();
+  curl_slist* headers = nullptr;
+  const std::string auth = "Authorization: Bearer " + call.token;
+  const std::string type = "Content-Type: " + call.content_type;
+  if (!call.token.empty()) headers = curl_slist_append(headers, auth.c_str());
+  if (call.body) headers = curl_slist_append(headers, type.c_str());
+  curl_easy_setopt(c, CURLOPT_URL, call.url.c_str());
+  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, call.method.c_str());
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, CollectInto);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &reply.body);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, CollectInto);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &reply.headers);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 60'000L);
+  if (call.body) {
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, call.body->data());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(call.body->size()));
+  }
+  if (!call.cacert.empty()) {
+    curl_easy_setopt(c, CURLOPT_CAINFO, call.cacert.c_str());
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);  // the test certificates name no host
+  }
+  if (!call.certificate.empty()) curl_easy_setopt(c, CURLOPT_SSLCERT, call.certificate.c_str());
+  if (!call.key.empty()) curl_easy_setopt(c, CURLOPT_SSLKEY, call.key.c_str());
+  const CURLcode rc = curl_easy_perform(c);
+  curl_slist_free_all(headers);
+  if (rc != CURLE_OK) {
+    reply.status = -1;
+    reply.body = curl_easy_strerror(rc);
+    return reply;
+  }
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply.status);
+  return reply;
+}
+
+// The files a gateway needs, in a temporary folder.
+struct GatewayFiles {
+  TempDir dir;
+  sign::DevelopmentKeys keys;
+  std::string ru_token;
+  std::string kz_token;
+
+  GatewayFiles() {
+    if (auto st = sign::InitialiseCrypto(OpenSslConfig()); !st) {
+      throw std::runtime_error(st.error().ToString());
+    }
+    sign::DevelopmentKeyOptions options;
+    options.algorithm = sign::Algorithm::kEcdsaP256Sha256;
+    options.now = std::chrono::system_clock::to_time_t(TestNow()) - 86'400;
+    auto generated = sign::GenerateDevelopmentKeys(options, dir / "keys");
+    if (!generated) throw std::runtime_error(generated.error().ToString());
+    keys = *generated;
+    const auto ru = api::MakeToken({"ru-job", "RU", "P.MM.00.ACT.001"});
+    const auto kz = api::MakeToken({"kz-job", "KZ", "P.MM.00.ACT.001"});
+    ru_token = ru.token;
+    kz_token = kz.token;
+    WriteText(dir / "tokens", "# test callers\n" + ru.line + "\n" + kz.line + "\n");
+  }
+
+  config::DaemonConfig Config() const {
+    config::DaemonConfig c;
+    c.file = dir / "gateway.toml";
+    c.io_threads = 1;
+    c.worker_threads = 2;
+    c.shutdown_grace = std::chrono::milliseconds(5'000);
+    c.openssl_config = OpenSslConfig();
+    c.process_catalogue = SourceDir() / "config/process.toml";
+    c.api.listen = {"127.0.0.1", 0};
+    c.api.tokens = dir / "tokens";
+    c.api.request_timeout = std::chrono::milliseconds(2'000);
+    c.api.idle_timeout = std::chrono::milliseconds(2'000);
+    c.journal.file = dir / "journal.sqlite";
+    c.signing.key = keys.signer_key;
+    c.signing.certificate = keys.signer_certificate;
+    c.validation.schema_catalog = SourceDir() / "schemas/catalog.toml";
+    c.validation.code_lists = {SourceDir() / "config/codelists"};
+    return c;
+  }
+};
+
+// A running gateway in this process, on an injected clock.
+class TestGateway {
+ public:
+  explicit TestGateway(const config::DaemonConfig& config) : clock_(TestNow()) {
+    app::DaemonHooks hooks;
+    hooks.clock = &clock_;
+    auto daemon = app::Daemon::Create(config, hooks);
+    if (!daemon) throw std::runtime_error(daemon.error().ToString());
+    daemon_ = std::move(*daemon);
+    if (auto st = daemon_->Start(); !st) throw std::runtime_error(st.error().ToString());
+    scheme_ = config.api.tls ? "https" : "http";
+  }
+  ~TestGateway() {
+    daemon_->Shutdown();
+    daemon_->Wait();
+  }
+  std::string Url(std::string_view path) const {
+    return scheme_ + "://127.0.0.1:" + std::to_string(daemon_->api_port()) + std::string(path);
+  }
+  uint16_t port() const { return daemon_->api_port(); }
+  app::Daemon& daemon() { return *daemon_; }
+
+ private:
+  ManualClock clock_;
+  std::string scheme_;
+  std::unique_ptr<app::Daemon> daemon_;
+};
+
+}  // namespace eaeu::test
