@@ -32,5 +32,41 @@ echo "== eaeu-gateway sign ... --out var/signed-report.xml schemas/examples/insp
 echo
 echo "== eaeu-gateway verify --trust var/keys/trust var/signed-report.xml"
 "$cli" verify --trust "$keys/trust" "$root/var/signed-report.xml"
+
+# The daemon on the embedded default (config/gateway.toml): SQLite journal in var/, the keys
+# above, plain HTTP on 127.0.0.1:8080, a drop folder in var/drop/RU. A caller token for this
+# machine is made once.
+daemon="$root/build/release/gateway/eaeu-gatewayd"
+if [[ ! -s "$root/var/api-token" ]]; then
+  echo "== eaeu-gateway tokens new --country RU --name local --append var/api-tokens"
+  (umask 077; "$cli" tokens new --country RU --name local --append "$root/var/api-tokens" \
+    >"$root/var/api-token")
+  echo
+fi
+"$daemon" --check-config config/gateway.toml
+"$daemon" --config config/gateway.toml &
+daemon_pid=$!
+trap 'kill -TERM "$daemon_pid" 2>/dev/null; wait "$daemon_pid"' INT TERM
+for _ in $(seq 1 100); do
+  curl -fsS http://127.0.0.1:8080/readyz >/dev/null 2>&1 && break
+  kill -0 "$daemon_pid" 2>/dev/null || { echo "eaeu-gatewayd did not start" >&2; exit 1; }
+  sleep 0.1
+done
+export EAEU_GATEWAY_TOKEN="$(cat "$root/var/api-token")"
 echo
-echo "The command line is at $cli (see README.md, \"Command line\")."
+echo "== eaeu-gateway submit schemas/examples/inspection-report.xml"
+"$cli" submit schemas/examples/inspection-report.xml | tee "$root/var/last-submit.txt"
+id="$(grep -o '[0-9a-f]\{8\}-[0-9a-f-]\{27\}' "$root/var/last-submit.txt" | head -1)"
+"$cli" messages show "$id" >/dev/null  # signing follows the answer; show it once queued
+for _ in $(seq 1 50); do
+  "$cli" messages show "$id" | grep -q '^state     queued' && break
+  sleep 0.1
+done
+echo
+echo "== eaeu-gateway messages show $id"
+"$cli" messages show "$id"
+echo
+echo "eaeu-gatewayd is running (pid $daemon_pid) on http://127.0.0.1:8080; Ctrl-C stops it."
+echo "Try: EAEU_GATEWAY_TOKEN=\$(cat var/api-token) $cli messages list"
+echo "     or drop a document into var/drop/RU/ and look in var/drop/RU/accepted/ and rejected/."
+wait "$daemon_pid"

@@ -7,22 +7,12 @@
 #include <sstream>
 
 #include "gateway/core/files.hpp"
+#include "gateway/core/hex.hpp"
 
 namespace eaeu::api {
 namespace {
 
 constexpr uint64_t kMaxTokensFile = 16ull << 20;
-
-std::string Hex(const unsigned char* data, size_t size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (size_t i = 0; i < size; ++i) {
-    out += kDigits[data[i] >> 4];
-    out += kDigits[data[i] & 0xF];
-  }
-  return out;
-}
 
 std::string Base64Url(const unsigned char* data, size_t size) {
   static constexpr char kAlphabet[] =
@@ -48,7 +38,7 @@ std::string Sha256Hex(std::string_view data) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int size = 0;
   EVP_Digest(data.data(), data.size(), digest.data(), &size, EVP_sha256(), nullptr);
-  return Hex(digest.data(), size);
+  return HexLower({reinterpret_cast<const char*>(digest.data()), size});
 }
 
 NewToken MakeToken(const Caller& caller) {

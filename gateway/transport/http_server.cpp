@@ -22,6 +22,8 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "gateway/core/hex.hpp"
+
 namespace eaeu::transport {
 namespace {
 
@@ -35,23 +37,15 @@ using boost::system::error_code;
 constexpr uint32_t kHeaderLimit = 16 * 1024;
 constexpr std::chrono::seconds kTlsShutdownTimeout{2};
 
-std::string Hex(const unsigned char* data, size_t size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < size; ++i) {
-    out += kDigits[data[i] >> 4];
-    out += kDigits[data[i] & 0xF];
-  }
-  return out;
-}
-
 std::string PeerCertificateSha256(SSL* ssl) {
   X509* cert = SSL_get1_peer_certificate(ssl);
   if (cert == nullptr) return {};
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   std::string out;
-  if (X509_digest(cert, EVP_sha256(), digest, &size) == 1) out = Hex(digest, size);
+  if (X509_digest(cert, EVP_sha256(), digest, &size) == 1) {
+    out = HexLower({reinterpret_cast<const char*>(digest), size});
+  }
   X509_free(cert);
   return out;
 }

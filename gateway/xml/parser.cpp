@@ -16,6 +16,8 @@
 #include <xercesc/util/XMLEntityResolver.hpp>
 #include <xercesc/util/XMLResourceIdentifier.hpp>
 #include <xercesc/validators/common/Grammar.hpp>
+#include <xercesc/validators/schema/ComplexTypeInfo.hpp>
+#include <xercesc/validators/schema/SchemaGrammar.hpp>
 
 #include <algorithm>
 #include <mutex>
@@ -227,6 +229,18 @@ Result<std::shared_ptr<const GrammarPool>> GrammarPool::Load(const SchemaCatalog
         return MakeError("schema.load", schema.path.string(), "the schema could not be loaded");
       }
     }
+  }
+  // Xerces builds a complex type's content model on its first use while scanning, without a
+  // lock: two threads meeting the same type first would both build it (one copy leaks, and the
+  // other may be read half-made). Build every one now, before the pool is shared.
+  RefHashTableOfEnumerator<Grammar> grammars = impl->pool->getGrammarEnumerator();
+  while (grammars.hasMoreElements()) {
+    Grammar& grammar = grammars.nextElement();
+    if (grammar.getGrammarType() != Grammar::SchemaGrammarType) continue;
+    auto* types = static_cast<SchemaGrammar&>(grammar).getComplexTypeRegistry();
+    if (types == nullptr) continue;
+    RefHashTableOfEnumerator<ComplexTypeInfo> it(types, false, XMLPlatformUtils::fgMemoryManager);
+    while (it.hasMoreElements()) (void)it.nextElement().getContentModel();
   }
   impl->pool->lockPool();
   return std::shared_ptr<const GrammarPool>(new GrammarPool(catalog, std::move(impl)));

@@ -5,7 +5,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 cmake --preset release -DEAEU_BUILD_BENCH=ON >/dev/null
-cmake --build --preset release -j2 --target eaeu_bench_validate eaeu_bench_sign eaeu_bench_journal
+cmake --build --preset release -j2 --target eaeu_bench_validate eaeu_bench_sign eaeu_bench_journal \
+  eaeu_bench_rest
 for bench in eaeu_bench_validate eaeu_bench_sign eaeu_bench_journal; do
   # One core, as the figures are quoted; without taskset where it is missing.
   if command -v taskset >/dev/null; then
@@ -15,3 +16,5 @@ for bench in eaeu_bench_validate eaeu_bench_sign eaeu_bench_journal; do
   fi
   echo
 done
+# The REST intake uses the whole machine (the daemon's threads and the client share it).
+build/release/tests/bench/eaeu_bench_rest "$root" "${1:-3}"
