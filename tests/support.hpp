@@ -2,6 +2,7 @@
 // Shared helpers of the test suite: the shipped schemas and examples, a validator built once,
 // temporary folders and a child-process runner.
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -148,6 +149,24 @@ inline std::filesystem::path OpenSslConfig() {
 // An openssl command line that sees the gost engine.
 inline std::string Openssl(const std::string& arguments) {
   return "OPENSSL_CONF='" + OpenSslConfig().string() + "' openssl " + arguments;
+}
+
+// `xml` with its csdo:EDocId replaced by `id`.
+inline std::string WithEDocId(std::string xml, std::string_view id) {
+  const auto open = xml.find("<csdo:EDocId>");
+  const auto close = xml.find("</csdo:EDocId>");
+  if (open == std::string::npos || close == std::string::npos) {
+    throw std::runtime_error("the document has no csdo:EDocId");
+  }
+  return xml.replace(open + 13, close - open - 13, id);
+}
+
+// A distinct valid EDocId (a UUID) for submission number `n`.
+inline std::string NumberedEDocId(uint64_t n) {
+  char id[40];
+  std::snprintf(id, sizeof id, "3f2b8c1e-7d4a-4e9b-9c61-%012llu",
+                static_cast<unsigned long long>(n));
+  return id;
 }
 
 }  // namespace eaeu::test

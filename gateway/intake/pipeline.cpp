@@ -172,7 +172,8 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
     m.content_type =
         s.content_type.empty() ? std::string(DefaultContentType(*validation)) : s.content_type;
     m.state = verdict.valid() ? MessageState::kValidated : MessageState::kRejected;
-    if (verdict.valid()) m.canonical_xml = validation->from_json ? validation->xml : s.bytes;
+    // XML input is its own canonical XML: kept once, as the payload.
+    if (verdict.valid() && validation->from_json) m.canonical_xml = std::move(validation->xml);
     m.payload = std::move(s.bytes);
     m.violations = validate::VerdictToJson(verdict).dump();
     m.at = deps.clock->Now();
@@ -320,7 +321,7 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
     Begin();
     SignJob job{s.id, s.kind, s.sender_country, s.sender_participant, nullptr};
     deps.post(
-        [self = shared_from_this(), job = std::move(job), xml = record.canonical_xml]() mutable {
+        [self = shared_from_this(), job = std::move(job), xml = record.CanonicalXml()]() mutable {
           // The verdict of record is the one given at acceptance; this parse only rebuilds the DOM.
           job.validation = std::make_shared<validate::Validation>(self->deps.validator->Validate(
               xml, validate::InputFormat::kXml, self->Context(job.country)));

@@ -75,7 +75,9 @@ struct NewMessage {
   std::string e_doc_id;            // csdo:EDocId; the key of idempotence for accepted messages
   std::string content_type;        // "application/xml", "application/json"
   std::string payload;             // the bytes as they came
-  std::string canonical_xml;       // the validated document as XML (empty when rejected unread)
+  // The validated document as XML, when it came in another form (JSON); empty when the payload
+  // is that XML, or when the message was rejected. CanonicalXml() reads either.
+  std::string canonical_xml;
   MessageState state = MessageState::kValidated;  // kValidated or kRejected (or kReceived)
   std::string violations;                         // the verdict, JSON
   TimePoint at;
@@ -116,6 +118,11 @@ struct MessageRecord {
   std::string signature_verdict;  // JSON, for received messages
   Diagnostics diagnostics;
   std::vector<StateChange> history;  // oldest first
+
+  // The document as XML: canonical_xml, or the payload when that is the XML.
+  const std::string& CanonicalXml() const {
+    return canonical_xml.empty() ? payload : canonical_xml;
+  }
 };
 
 struct MessageFilter {

@@ -15,6 +15,7 @@
 #include "gateway/app/daemon.hpp"
 #include "gateway/sign/keys.hpp"
 #include "tests/bench/bench_support.hpp"
+#include "tests/support.hpp"
 
 namespace {
 
@@ -23,15 +24,6 @@ using namespace eaeu::bench;
 
 size_t Discard(char*, size_t size, size_t count, void*) {
   return size * count;
-}
-
-std::string WithEDocId(std::string xml, uint64_t n) {
-  const auto open = xml.find("<csdo:EDocId>") + 13;
-  const auto close = xml.find("</csdo:EDocId>");
-  char id[40];
-  std::snprintf(id, sizeof id, "3f2b8c1e-7d4a-4e9b-9c61-%012llu",
-                static_cast<unsigned long long>(n));
-  return xml.replace(open, close - open, id);
 }
 
 struct Row {
@@ -57,7 +49,7 @@ Row Run(const std::string& url, const std::string& token, const std::string& rep
   headers = curl_slist_append(headers, auth.c_str());
   headers = curl_slist_append(headers, "Content-Type: application/xml");
   auto start_one = [&](Slot& s) {
-    s.body = WithEDocId(report, next++);
+    s.body = test::WithEDocId(report, test::NumberedEDocId(next++));
     curl_easy_setopt(s.easy, CURLOPT_POSTFIELDS, s.body.data());
     curl_easy_setopt(s.easy, CURLOPT_POSTFIELDSIZE, static_cast<long>(s.body.size()));
     s.started = Clock::now();

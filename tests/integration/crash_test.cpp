@@ -65,14 +65,6 @@ class DaemonProcess {
   pid_t pid_ = -1;
 };
 
-std::string WithEDocId(std::string xml, int n) {
-  const auto open = xml.find("<csdo:EDocId>") + 13;
-  const auto close = xml.find("</csdo:EDocId>");
-  char id[40];
-  std::snprintf(id, sizeof id, "3f2b8c1e-7d4a-4e9b-9c61-%012d", n);
-  return xml.replace(open, close - open, id);
-}
-
 }  // namespace
 
 TEST_CASE("Crash: every 202 survives SIGKILL with 1,000 submissions in flight", "[daemon][crash]") {
@@ -111,7 +103,7 @@ TEST_CASE("Crash: every 202 survives SIGKILL with 1,000 submissions in flight", 
     const std::string auth = "Authorization: Bearer " + files.ru_token;
     for (int i = 0; i < kSubmissions; ++i) {
       Request& r = requests[static_cast<size_t>(i)];
-      r.body = WithEDocId(report, i);
+      r.body = WithEDocId(report, NumberedEDocId(static_cast<uint64_t>(i)));
       r.easy = curl_easy_init();
       r.headers = curl_slist_append(r.headers, auth.c_str());
       r.headers = curl_slist_append(r.headers, "Content-Type: application/xml");

@@ -53,13 +53,6 @@ Json WaitForState(const TestGateway& g, const std::string& token, const std::str
   return j;
 }
 
-std::string ChangeEDocId(std::string xml, const std::string& id) {
-  const auto open = xml.find("<csdo:EDocId>");
-  const auto close = xml.find("</csdo:EDocId>");
-  REQUIRE(open != std::string::npos);
-  return xml.replace(open + 13, close - open - 13, id);
-}
-
 }  // namespace
 
 TEST_CASE("REST: an accepted report is journalled, signed, enveloped and queued", "[daemon]") {
@@ -136,7 +129,7 @@ TEST_CASE("REST: violations, duplicates, senders, limits and authentication", "[
     std::string bad = report;
     const auto at = bad.find("<csdo:UnifiedCountryCode codeListId=\"P.CLS.019\">RU");
     REQUIRE(at != std::string::npos);
-    bad = ChangeEDocId(bad, "not-a-uuid");
+    bad = WithEDocId(bad, "not-a-uuid");
     const auto reply = Post(g, files.ru_token, bad);
     REQUIRE(reply.status == 422);
     CHECK(reply.headers.find("application/problem+json") != std::string::npos);
@@ -205,8 +198,7 @@ TEST_CASE("REST: violations, duplicates, senders, limits and authentication", "[
     std::vector<std::string> ids;
     for (int i = 0; i < 5; ++i) {
       const auto reply =
-          Post(g, files.ru_token,
-               ChangeEDocId(report, "3f2b8c1e-7d4a-4e9b-9c61-2a5d8e0f4b2" + std::to_string(i)));
+          Post(g, files.ru_token, WithEDocId(report, NumberedEDocId(static_cast<uint64_t>(i))));
       REQUIRE(reply.status == 202);
       ids.push_back(reply.json()["id"]);
     }
@@ -288,7 +280,7 @@ TEST_CASE("REST over TLS: a client certificate binds the caller to its state", "
   HttpCall with_token = call;
   with_token.certificate.clear();
   with_token.key.clear();
-  with_token.body = ChangeEDocId(*call.body, "3f2b8c1e-7d4a-4e9b-9c61-2a5d8e0f4b99");
+  with_token.body = WithEDocId(*call.body, NumberedEDocId(99));
   with_token.token = files.ru_token;
   CHECK(Http(with_token).status == 202);
   with_token.token.clear();

@@ -75,6 +75,7 @@ TEMPLATE_TEST_CASE("journal: a message taken in is read back whole", "[journal]"
   CHECK(r.summary.created_at == kT0);
   CHECK(r.payload == m.payload);
   CHECK(r.canonical_xml == m.canonical_xml);
+  CHECK(r.CanonicalXml() == m.canonical_xml);
   CHECK(r.content_type == "application/xml");
   REQUIRE(r.history.size() == 1);
   CHECK(r.history[0].state == MessageState::kValidated);
@@ -85,6 +86,20 @@ TEMPLATE_TEST_CASE("journal: a message taken in is read back whole", "[journal]"
   auto same_id = journal->Accept(Message("m-1", "doc-other"));
   REQUIRE_FALSE(same_id.ok());
   CHECK(same_id.error().code == "journal.duplicate-id");
+}
+
+TEMPLATE_TEST_CASE("journal: an XML payload is kept once and read as the canonical XML",
+                   "[journal]", SqliteBackend) {
+  TestType backend;
+  auto journal = backend.Open();
+  auto m = Message("m-1", "doc-1");
+  m.canonical_xml.clear();
+  REQUIRE(journal->Accept(m).ok());
+  auto got = journal->Get("m-1");
+  REQUIRE(got.ok());
+  REQUIRE(got->has_value());
+  CHECK((*got)->canonical_xml.empty());
+  CHECK((*got)->CanonicalXml() == m.payload);
 }
 
 TEMPLATE_TEST_CASE("journal: an EDocId accepted from the same sender gets the first answer",
