@@ -15,12 +15,21 @@
 #include <xercesc/util/SecurityManager.hpp>
 #include <xercesc/util/XMLEntityResolver.hpp>
 #include <xercesc/util/XMLResourceIdentifier.hpp>
+#include <xercesc/util/regx/RangeToken.hpp>
+#include <xercesc/util/regx/RegularExpression.hpp>
+#include <xercesc/util/regx/Token.hpp>
 #include <xercesc/validators/common/Grammar.hpp>
+#include <xercesc/validators/datatype/DatatypeValidatorFactory.hpp>
+#include <xercesc/validators/datatype/ListDatatypeValidator.hpp>
+#include <xercesc/validators/datatype/UnionDatatypeValidator.hpp>
 #include <xercesc/validators/schema/ComplexTypeInfo.hpp>
+#include <xercesc/validators/schema/SchemaAttDef.hpp>
 #include <xercesc/validators/schema/SchemaGrammar.hpp>
+#include <xercesc/validators/schema/SchemaSymbols.hpp>
 
 #include <algorithm>
 #include <mutex>
+#include <unordered_set>
 
 #include "codecs/xerces_text.hpp"
 
@@ -34,6 +43,109 @@ void EnsureXercesInitialised() {
 }
 
 namespace {
+
+// ===== Making a cached grammar safe to share =====
+//
+// A grammar in a locked pool is read by every parser at once, but Xerces still completes parts of
+// it on first use, without a lock: a complex type's content model and attribute list, the compiled
+// regular expression of a pattern facet (when the facet came from a base type), and the lookup map
+// of each character class inside that expression. Two threads meeting one of them first both build
+// it: one copy leaks, and the other thread may read a map that is allocated but not yet filled (a
+// valid EDocId was refused by its pattern this way, one validation in a few hundred, when several
+// workers met their first documents together). All of it is built here, once, before the pool is
+// shared; the "threads" test holds this.
+
+// These members of DatatypeValidator and RegularExpression are protected; a pointer to member
+// formed through a derived class reaches them without changing Xerces.
+struct PatternAccess : DatatypeValidator {
+  static constexpr auto kFacets = &PatternAccess::getFacetsDefined;
+  static constexpr auto kPattern = &PatternAccess::getPattern;
+  static constexpr auto kRegex = &PatternAccess::getRegex;
+  static constexpr auto kSetRegex = &PatternAccess::setRegex;
+};
+struct RegexAccess : RegularExpression {
+  static constexpr auto kTokens = &RegexAccess::fTokenTree;
+  static constexpr auto kFirstChar = &RegexAccess::fFirstChar;
+};
+
+// Builds the lookup map of every character class in a compiled expression.
+void CompleteCharacterClasses(Token* token) {
+  if (token == nullptr) return;
+  const auto type = token->getTokenType();
+  if (type == Token::T_RANGE || type == Token::T_NRANGE) {
+    static_cast<RangeToken*>(token)->createMap();
+  }
+  for (XMLSize_t i = 0; i < token->size(); ++i) CompleteCharacterClasses(token->getChild(i));
+}
+
+class GrammarCompleter {
+ public:
+  void Complete(DatatypeValidator* dv) {
+    if (dv == nullptr || !seen_.insert(dv).second) return;
+    if (((dv->*PatternAccess::kFacets)() & DatatypeValidator::FACET_PATTERN) != 0) {
+      if ((dv->*PatternAccess::kRegex)() == nullptr) {
+        // As the validator itself would build it on first use.
+        MemoryManager* mm = dv->getMemoryManager();
+        (dv->*PatternAccess::kSetRegex)(new (mm) RegularExpression(
+            (dv->*PatternAccess::kPattern)(), SchemaSymbols::fgRegEx_XOption, mm));
+      }
+      RegularExpression* regex = (dv->*PatternAccess::kRegex)();
+      CompleteCharacterClasses(regex->*RegexAccess::kTokens);
+      if (RangeToken* first = regex->*RegexAccess::kFirstChar) first->createMap();
+    }
+    Complete(dv->getBaseValidator());
+    if (dv->getType() == DatatypeValidator::Union) {
+      if (auto* members = static_cast<UnionDatatypeValidator*>(dv)->getMemberTypeValidators()) {
+        for (XMLSize_t i = 0; i < members->size(); ++i) Complete(members->elementAt(i));
+      }
+    } else if (dv->getType() == DatatypeValidator::List) {
+      Complete(static_cast<ListDatatypeValidator*>(dv)->getItemTypeDTV());
+    }
+  }
+  void Complete(RefHashTableOf<DatatypeValidator>* registry) {
+    if (registry == nullptr) return;
+    RefHashTableOfEnumerator<DatatypeValidator> it(registry, false,
+                                                   XMLPlatformUtils::fgMemoryManager);
+    while (it.hasMoreElements()) Complete(&it.nextElement());
+  }
+  void Complete(ComplexTypeInfo& type) {
+    (void)type.getContentModel();
+    Complete(type.getDatatypeValidator());
+    XMLAttDefList& attributes = type.getAttDefList();
+    for (XMLSize_t i = 0; i < attributes.getAttDefCount(); ++i) {
+      Complete(static_cast<SchemaAttDef&>(attributes.getAttDef(i)).getDatatypeValidator());
+    }
+  }
+  void Complete(SchemaGrammar& grammar) {
+    if (auto* types = grammar.getComplexTypeRegistry()) {
+      RefHashTableOfEnumerator<ComplexTypeInfo> it(types, false, XMLPlatformUtils::fgMemoryManager);
+      while (it.hasMoreElements()) Complete(it.nextElement());
+    }
+    if (auto* factory = grammar.getDatatypeRegistry()) {
+      Complete(factory->getUserDefinedRegistry());
+    }
+    auto elements = grammar.getElemEnumerator();
+    while (elements.hasMoreElements()) {
+      const SchemaElementDecl& element = elements.nextElement();
+      Complete(element.getDatatypeValidator());
+    }
+  }
+
+ private:
+  std::unordered_set<DatatypeValidator*> seen_;
+};
+
+void CompleteBeforeSharing(XMLGrammarPool& pool) {
+  GrammarCompleter completer;
+  completer.Complete(DatatypeValidatorFactory::getBuiltInRegistry());
+  RefHashTableOfEnumerator<Grammar> grammars = pool.getGrammarEnumerator();
+  while (grammars.hasMoreElements()) {
+    Grammar& grammar = grammars.nextElement();
+    if (grammar.getGrammarType() == Grammar::SchemaGrammarType) {
+      completer.Complete(static_cast<SchemaGrammar&>(grammar));
+    }
+  }
+}
 
 // Thrown from the parser's callbacks to stop a parse that must not go on.
 struct Refusal {
@@ -230,18 +342,7 @@ Result<std::shared_ptr<const GrammarPool>> GrammarPool::Load(const SchemaCatalog
       }
     }
   }
-  // Xerces builds a complex type's content model on its first use while scanning, without a
-  // lock: two threads meeting the same type first would both build it (one copy leaks, and the
-  // other may be read half-made). Build every one now, before the pool is shared.
-  RefHashTableOfEnumerator<Grammar> grammars = impl->pool->getGrammarEnumerator();
-  while (grammars.hasMoreElements()) {
-    Grammar& grammar = grammars.nextElement();
-    if (grammar.getGrammarType() != Grammar::SchemaGrammarType) continue;
-    auto* types = static_cast<SchemaGrammar&>(grammar).getComplexTypeRegistry();
-    if (types == nullptr) continue;
-    RefHashTableOfEnumerator<ComplexTypeInfo> it(types, false, XMLPlatformUtils::fgMemoryManager);
-    while (it.hasMoreElements()) (void)it.nextElement().getContentModel();
-  }
+  CompleteBeforeSharing(*impl->pool);
   impl->pool->lockPool();
   return std::shared_ptr<const GrammarPool>(new GrammarPool(catalog, std::move(impl)));
 }
