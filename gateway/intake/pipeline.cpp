@@ -298,7 +298,7 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
   void Queued(const std::string& id, const Status& st) {
     if (st) {
       ++queued;
-      spdlog::info("message={} queued", id);
+      spdlog::debug("message={} queued", id);
     } else {
       spdlog::error("message={} could not be queued: {}", id, st.error().ToString());
     }

@@ -21,6 +21,7 @@ namespace {
 
 using namespace eaeu;
 using namespace eaeu::bench;
+using Clock = bench::Clock;
 
 size_t Discard(char*, size_t size, size_t count, void*) {
   return size * count;

@@ -4,6 +4,7 @@
 
 #include "gateway/config/daemon_config.hpp"
 #include "gateway/envelope/process_catalogue.hpp"
+#include "gateway/xml/schema_catalog.hpp"
 #include "support.hpp"
 
 namespace eaeu::test {
@@ -153,6 +154,36 @@ TEST_CASE("Process catalogue: the shipped one, and its mistakes", "[config]") {
   CHECK_THAT(bad.error().message, Catch::Contains("transaction[1].receive_timer: must be an ISO "
                                                   "8601 duration"));
   CHECK_THAT(bad.error().message, Catch::Contains("transaction[2].pattern: must be one of"));
+}
+
+TEST_CASE("Schema catalogue: the shipped one, and its mistakes all at once", "[config]") {
+  auto shipped = xml::LoadSchemaCatalog(SourceDir() / "schemas/catalog.toml");
+  REQUIRE(shipped.ok());
+  CHECK(shipped->documents.ccdo_ns == "urn:EEC:M:ComplexDataObjects:v0.4.14");
+  CHECK(shipped->schemas.size() >= 4 + model::kDocumentKindCount);
+
+  TempDir dir;
+  std::filesystem::copy(SourceDir() / "schemas", dir / "schemas",
+                        std::filesystem::copy_options::recursive);
+  WriteText(dir / "outside.xsd", "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\"/>");
+  const auto copy = dir / "schemas/catalog-under-test.toml";
+  std::string text = ReadText(SourceDir() / "schemas/catalog.toml");
+  Replace(text, "ds = \"", "dsig = \"");  // an unknown key, and ds missing
+  Replace(text, "\"basis/EEC_M_BaseDataTypes_v0.4.14.xsd\"", "\"../outside.xsd\"");
+  Replace(text, "\"xmldsig/xmldsig-subset.xsd\"", "\"xmldsig/missing.xsd\"");
+  Replace(text, "kind = \"suspension-notice\"", "kind = \"inspection-report\"");  // twice
+  WriteText(copy, text);
+  auto bad = xml::LoadSchemaCatalog(copy);
+  REQUIRE(!bad.ok());
+  CHECK(bad.error().code == "catalog.invalid");
+  const auto& m = bad.error().message;
+  CHECK_THAT(m, Catch::Matches("(.|\\n)*catalog-under-test\\.toml:[0-9]+: namespaces\\.dsig: "
+                               "unknown key(.|\\n)*"));
+  CHECK_THAT(m, Catch::Contains("namespaces.ds: is required"));
+  CHECK_THAT(m, Catch::Contains("schema[1].file: the schema file must be inside"));
+  CHECK_THAT(m, Catch::Contains("schema[4].file: no such file"));
+  CHECK_THAT(m, Catch::Contains("kind: \"inspection-report\" appears twice"));
+  CHECK_THAT(m, Catch::Contains("no [[document]] for kind \"suspension-notice\""));
 }
 
 TEST_CASE("eaeu-gatewayd --check-config exits 0 or 1 and says why", "[config]") {
