@@ -87,6 +87,7 @@ struct CertificateRequest {
   int days;
   bool ca;
   const std::string& key_usage;  // of a signer certificate
+  const std::string& alt_names;  // subjectAltName of a signer certificate; empty: none
 };
 
 // Issues a certificate for `key`, signed by `issuer_key` (self-signed when `issuer` is null).
@@ -117,6 +118,9 @@ Result<Cert> Issue(const CertificateRequest& r, EVP_PKEY* key, X509* issuer, EVP
   } else {
     ok = ok && AddExtension(cert.get(), authority, NID_basic_constraints, "critical,CA:FALSE") &&
          AddExtension(cert.get(), authority, NID_key_usage, ("critical," + r.key_usage).c_str());
+    if (!r.alt_names.empty()) {
+      ok = ok && AddExtension(cert.get(), authority, NID_subject_alt_name, r.alt_names.c_str());
+    }
   }
   ok = ok && AddExtension(cert.get(), authority, NID_subject_key_identifier, "hash") &&
        AddExtension(cert.get(), authority, NID_authority_key_identifier, "keyid:always");
@@ -158,14 +162,16 @@ Result<DevelopmentKeys> GenerateDevelopmentKeys(const DevelopmentKeyOptions& opt
   auto ca_key = GenerateKey(options.algorithm);
   if (!ca_key) return ca_key.error();
   const std::string ca_name = options.organization + " CA";
+  const std::string no_alt_names;
   auto ca = Issue({options.country, options.organization, ca_name, options.now, options.ca_days,
-                   true, options.signer_key_usage},
+                   true, options.signer_key_usage, no_alt_names},
                   ca_key->get(), nullptr, ca_key->get(), options.algorithm);
   if (!ca) return ca.error();
   auto signer_key = GenerateKey(options.algorithm);
   if (!signer_key) return signer_key.error();
   auto signer = Issue({options.country, options.organization, options.signer_name, options.now,
-                       options.signer_days, false, options.signer_key_usage},
+                       options.signer_days, false, options.signer_key_usage,
+                       options.subject_alt_names},
                       signer_key->get(), ca->get(), ca_key->get(), options.algorithm);
   if (!signer) return signer.error();
 

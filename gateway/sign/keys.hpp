@@ -21,6 +21,9 @@ struct DevelopmentKeyOptions {
   int ca_days = 3650;
   int signer_days = 730;
   std::string signer_key_usage = "digitalSignature,nonRepudiation";  // openssl's keyUsage names
+  // The signer certificate's subjectAltName in openssl's form ("IP:127.0.0.1,DNS:localhost"),
+  // for a certificate that a TLS server presents; empty: none.
+  std::string subject_alt_names;
 };
 
 struct DevelopmentKeys {

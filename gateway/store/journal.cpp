@@ -33,13 +33,15 @@ bool IsAllowed(MessageState from, MessageState to) {
     case S::kSigned:
       return to == S::kQueued;
     case S::kQueued:
-      return to == S::kSending || to == S::kDead;
-    case S::kSending:  // a synchronous answer may acknowledge at once
-      return to == S::kDelivered || to == S::kAcknowledged || to == S::kRetrying || to == S::kDead;
+      return to == S::kSending || to == S::kRetrying || to == S::kDead;
+    // Delivery: a message with several destinations moves back and forth among these as each
+    // of its deliveries is sent, fails, is received and is sent again; a late receipt may come
+    // while a resend waits.
+    case S::kSending:
     case S::kRetrying:
-      return to == S::kSending || to == S::kDead;
-    case S::kDelivered:  // the answer, or its timer runs out and the message is sent again
-      return to == S::kAcknowledged || to == S::kRetrying || to == S::kDead;
+    case S::kDelivered:
+      return to != from && (to == S::kSending || to == S::kRetrying || to == S::kDelivered ||
+                            to == S::kAcknowledged || to == S::kRejected || to == S::kDead);
     case S::kDead:  // an operator requeues it
       return to == S::kQueued;
     case S::kRejected:
@@ -81,6 +83,19 @@ Status Journal::Transition(std::string_view id, MessageState to, std::string det
                            TransitionData data) {
   return Await<Ok>([&](JournalCallback<Ok> done) {
     TransitionAsync(std::string(id), to, std::move(detail), at, std::move(data), std::move(done));
+  });
+}
+
+Status Journal::PlanDeliveries(std::string message_id, std::vector<Delivery> deliveries,
+                               TimePoint at) {
+  return Await<Ok>([&](JournalCallback<Ok> done) {
+    PlanDeliveriesAsync(std::move(message_id), std::move(deliveries), at, std::move(done));
+  });
+}
+
+Status Journal::UpdateDelivery(DeliveryChange change, TimePoint at) {
+  return Await<Ok>([&](JournalCallback<Ok> done) {
+    UpdateDeliveryAsync(std::move(change), at, std::move(done));
   });
 }
 

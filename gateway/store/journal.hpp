@@ -141,6 +141,37 @@ struct TransitionData {
   std::optional<Diagnostics> diagnostics;
 };
 
+// One destination of an outbound message (exchange.md §3; a notice has one per other member state,
+// SN-05). Its state uses the message's vocabulary from queued on; the message's own state is the
+// sum of its deliveries'.
+struct Delivery {
+  std::string message_id;
+  std::string destination;  // the logical address: wsa:To
+  MessageState state = MessageState::kQueued;
+  uint32_t sends = 0;     // messages put on the wire for it (each resend has a new MessageID)
+  uint32_t failures = 0;  // transport failures since the last send that got through
+  std::optional<TimePoint> due;  // when the next step falls due: a retry, or a timer's end
+  std::string wire_id;           // wsa:MessageID of the latest send
+  std::string conversation_id;   // int:ConversationID, the same through resends
+  std::string error;             // the last failure, for people
+  TimePoint updated_at;
+};
+
+struct DeliveryEvent {
+  std::string destination;
+  MessageState state;
+  TimePoint at;
+  std::string wire_id;
+  std::string detail;
+};
+
+// A delivery's new row, what happened, and the message's state when it moves with it.
+struct DeliveryChange {
+  Delivery delivery;
+  std::string detail;
+  std::optional<MessageState> message_state;
+};
+
 // Called once, on a journal thread, when a change is durable (or refused). It must not block:
 // hand the result to an executor of your own.
 template <class T>
@@ -175,6 +206,24 @@ class Journal {
 
   // Ids of messages with work left (IsUnfinished), oldest first: what a restart resumes.
   virtual Result<std::vector<std::string>> Unfinished() = 0;
+
+  // Deliveries. Plan writes a message's deliveries once (a second call for the same message
+  // changes nothing). Update writes one delivery's new row and history line in one commit with
+  // the message's move, when there is one (refused like Transition when not allowed); a new
+  // wire_id is remembered, so that an answer to an earlier send still finds its delivery.
+  virtual void PlanDeliveriesAsync(std::string message_id, std::vector<Delivery> deliveries,
+                                   TimePoint at, JournalCallback<Ok> done) = 0;
+  virtual void UpdateDeliveryAsync(DeliveryChange change, TimePoint at,
+                                   JournalCallback<Ok> done) = 0;
+  Status PlanDeliveries(std::string message_id, std::vector<Delivery> deliveries, TimePoint at);
+  Status UpdateDelivery(DeliveryChange change, TimePoint at);
+
+  virtual Result<std::vector<Delivery>> Deliveries(std::string_view message_id) = 0;
+  virtual Result<std::vector<DeliveryEvent>> DeliveryHistory(std::string_view message_id) = 0;
+  // The delivery a send of this wsa:MessageID belongs to (any send, not only the latest).
+  virtual Result<std::optional<Delivery>> DeliveryByWireId(std::string_view wire_id) = 0;
+  // Deliveries not yet acknowledged, rejected or dead: what a restart resumes.
+  virtual Result<std::vector<Delivery>> OpenDeliveries() = 0;
 };
 
 }  // namespace eaeu::store

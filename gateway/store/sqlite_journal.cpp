@@ -62,6 +62,40 @@ CREATE TABLE message_events (
 DROP INDEX messages_order;
 CREATE INDEX messages_taken ON messages(created_at);
 )sql",
+    // 3: deliveries, one per destination of an outbound message, every send's wsa:MessageID, and
+    // the history of each delivery.
+    R"sql(
+CREATE TABLE deliveries (
+  message_id      TEXT NOT NULL REFERENCES messages(id),
+  destination     TEXT NOT NULL,
+  state           TEXT NOT NULL,
+  sends           INTEGER NOT NULL,
+  failures        INTEGER NOT NULL,
+  due             INTEGER,             -- microseconds since the epoch; NULL when nothing is due
+  wire_id         TEXT NOT NULL,
+  conversation_id TEXT NOT NULL,
+  error           TEXT NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  PRIMARY KEY (message_id, destination)
+);
+CREATE INDEX deliveries_open ON deliveries(state)
+  WHERE state NOT IN ('acknowledged', 'rejected', 'dead');
+CREATE TABLE delivery_sends (
+  wire_id     TEXT PRIMARY KEY,
+  message_id  TEXT NOT NULL,
+  destination TEXT NOT NULL
+);
+CREATE TABLE delivery_events (
+  message_id  TEXT NOT NULL,
+  seq         INTEGER NOT NULL,
+  destination TEXT NOT NULL,
+  state       TEXT NOT NULL,
+  at          INTEGER NOT NULL,
+  wire_id     TEXT NOT NULL,
+  detail      TEXT NOT NULL,
+  PRIMARY KEY (message_id, seq)
+);
+)sql",
 };
 
 int64_t Micros(TimePoint t) {
@@ -108,6 +142,7 @@ class Statement {
                         : std::string();
   }
   int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
  private:
   sqlite3_stmt* stmt_ = nullptr;
@@ -238,6 +273,112 @@ std::vector<std::string*> DiagnosticsFields(Diagnostics& d) {
           &d.status,
           &d.error_code,
           &d.error_text};
+}
+
+// Moves message `id` to `to` inside the current transaction.
+Status ApplyTransition(sqlite3* db, const std::string& id, MessageState to,
+                       const std::string& detail, TimePoint at, const TransitionData& data) {
+  Statement q(db,
+              "SELECT state, (SELECT MAX(seq) FROM message_events WHERE message_id = ?1) "
+              "FROM messages WHERE id = ?1");
+  q.Bind(1, id);
+  if (q.Step() != SQLITE_ROW) return MakeError("journal.unknown", id, "no such message");
+  const auto from = StateFromName(q.Text(0)).value_or(MessageState::kReceived);
+  const int64_t seq = q.Int(1) + 1;
+  if (!IsAllowed(from, to)) {
+    return MakeError("journal.transition", id,
+                     "a message cannot go from " + std::string(StateName(from)) + " to " +
+                         std::string(StateName(to)));
+  }
+  std::string sql = "UPDATE messages SET state = ?, updated_at = ?";
+  if (to == MessageState::kRejected) sql += ", dedup_key = NULL";
+  if (data.signed_envelope) sql += ", signed_envelope = ?3";
+  if (data.signature_verdict) sql += ", signature_verdict = ?4";
+  if (data.diagnostics) {
+    int index = 5;
+    for (const char* column : kDiagnosticsColumns) {
+      sql += std::string(", ") + column + " = ?" + std::to_string(index++);
+    }
+  }
+  // Parameters: 1 state, 2 time, 3 envelope, 4 verdict, then the diagnostics, then the id.
+  const int id_index = 5 + static_cast<int>(std::size(kDiagnosticsColumns));
+  sql += " WHERE id = ?" + std::to_string(id_index);
+  Statement u(db, sql.c_str());
+  if (!u.ok()) return SqlError(db, "update " + id);
+  u.Bind(1, StateName(to)).Bind(2, Micros(at)).Bind(id_index, id);
+  if (data.signed_envelope) u.BindBlob(3, *data.signed_envelope);
+  if (data.signature_verdict) u.Bind(4, *data.signature_verdict);
+  if (data.diagnostics) {
+    int index = 5;
+    Diagnostics d = *data.diagnostics;
+    for (const std::string* field : DiagnosticsFields(d)) u.Bind(index++, *field);
+  }
+  if (u.Step() != SQLITE_DONE) return SqlError(db, "update " + id);
+  Statement event(db, "INSERT INTO message_events VALUES (?, ?, ?, ?, ?)");
+  event.Bind(1, id).Bind(2, seq).Bind(3, StateName(to)).Bind(4, Micros(at)).Bind(5, detail);
+  if (event.Step() != SQLITE_DONE) return SqlError(db, "insert event " + id);
+  return Ok{};
+}
+
+constexpr const char* kDeliveryColumns =
+    "message_id, destination, state, sends, failures, due, wire_id, conversation_id, error, "
+    "updated_at";
+
+Delivery ReadDelivery(const Statement& q) {
+  Delivery d;
+  d.message_id = q.Text(0);
+  d.destination = q.Text(1);
+  d.state = StateFromName(q.Text(2)).value_or(MessageState::kQueued);
+  d.sends = static_cast<uint32_t>(q.Int(3));
+  d.failures = static_cast<uint32_t>(q.Int(4));
+  if (!q.IsNull(5)) d.due = FromMicros(q.Int(5));
+  d.wire_id = q.Text(6);
+  d.conversation_id = q.Text(7);
+  d.error = q.Text(8);
+  d.updated_at = FromMicros(q.Int(9));
+  return d;
+}
+
+// Writes a delivery's row (insert or replace) inside the current transaction.
+Status WriteDelivery(sqlite3* db, const Delivery& d, bool insert) {
+  Statement w(db, insert ? "INSERT INTO deliveries VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+                         : "UPDATE deliveries SET state = ?3, sends = ?4, failures = ?5, due = ?6, "
+                           "wire_id = ?7, conversation_id = ?8, error = ?9, updated_at = ?10 "
+                           "WHERE message_id = ?1 AND destination = ?2");
+  w.Bind(1, d.message_id)
+      .Bind(2, d.destination)
+      .Bind(3, StateName(d.state))
+      .Bind(4, static_cast<int64_t>(d.sends))
+      .Bind(5, static_cast<int64_t>(d.failures));
+  if (d.due) {
+    w.Bind(6, Micros(*d.due));
+  } else {
+    w.BindNull(6);
+  }
+  w.Bind(7, d.wire_id).Bind(8, d.conversation_id).Bind(9, d.error).Bind(10, Micros(d.updated_at));
+  if (w.Step() != SQLITE_DONE) return SqlError(db, "write delivery " + d.message_id);
+  if (!insert && sqlite3_changes(db) != 1) {
+    return MakeError("journal.unknown", d.message_id + " " + d.destination, "no such delivery");
+  }
+  return Ok{};
+}
+
+Status AddDeliveryEvent(sqlite3* db, const Delivery& d, TimePoint at, const std::string& detail) {
+  Statement e(db,
+              "INSERT INTO delivery_events VALUES (?1, (SELECT IFNULL(MAX(seq), 0) + 1 FROM "
+              "delivery_events WHERE message_id = ?1), ?2, ?3, ?4, ?5, ?6)");
+  e.Bind(1, d.message_id)
+      .Bind(2, d.destination)
+      .Bind(3, StateName(d.state))
+      .Bind(4, Micros(at))
+      .Bind(5, d.wire_id)
+      .Bind(6, detail);
+  if (e.Step() != SQLITE_DONE) return SqlError(db, "delivery event " + d.message_id);
+  if (d.wire_id.empty()) return Ok{};
+  Statement send(db, "INSERT OR IGNORE INTO delivery_sends VALUES (?, ?, ?)");
+  send.Bind(1, d.wire_id).Bind(2, d.message_id).Bind(3, d.destination);
+  if (send.Step() != SQLITE_DONE) return SqlError(db, "delivery send " + d.message_id);
+  return Ok{};
 }
 
 }  // namespace
@@ -446,48 +587,8 @@ void SqliteJournal::AcceptAsync(NewMessage message, JournalCallback<AcceptOutcom
 
 void SqliteJournal::TransitionAsync(std::string id, MessageState to, std::string detail,
                                     TimePoint at, TransitionData data, JournalCallback<Ok> done) {
-  auto apply = [id = std::move(id), to, detail = std::move(detail), at,
-                data = std::move(data)](sqlite3* db) mutable -> Status {
-    Statement q(db,
-                "SELECT state, (SELECT MAX(seq) FROM message_events WHERE message_id = ?1) "
-                "FROM messages WHERE id = ?1");
-    q.Bind(1, id);
-    if (q.Step() != SQLITE_ROW) return MakeError("journal.unknown", id, "no such message");
-    const auto from = StateFromName(q.Text(0)).value_or(MessageState::kReceived);
-    const int64_t seq = q.Int(1) + 1;
-    if (!IsAllowed(from, to)) {
-      return MakeError("journal.transition", id,
-                       "a message cannot go from " + std::string(StateName(from)) + " to " +
-                           std::string(StateName(to)));
-    }
-    std::string sql = "UPDATE messages SET state = ?, updated_at = ?";
-    if (to == MessageState::kRejected) sql += ", dedup_key = NULL";
-    if (data.signed_envelope) sql += ", signed_envelope = ?3";
-    if (data.signature_verdict) sql += ", signature_verdict = ?4";
-    if (data.diagnostics) {
-      int index = 5;
-      for (const char* column : kDiagnosticsColumns) {
-        sql += std::string(", ") + column + " = ?" + std::to_string(index++);
-      }
-    }
-    // Parameters: 1 state, 2 time, 3 envelope, 4 verdict, then the diagnostics, then the id.
-    const int id_index = 5 + static_cast<int>(std::size(kDiagnosticsColumns));
-    sql += " WHERE id = ?" + std::to_string(id_index);
-    Statement u(db, sql.c_str());
-    if (!u.ok()) return SqlError(db, "update " + id);
-    u.Bind(1, StateName(to)).Bind(2, Micros(at)).Bind(id_index, id);
-    if (data.signed_envelope) u.BindBlob(3, *data.signed_envelope);
-    if (data.signature_verdict) u.Bind(4, *data.signature_verdict);
-    if (data.diagnostics) {
-      int index = 5;
-      for (const std::string* field : DiagnosticsFields(*data.diagnostics)) u.Bind(index++, *field);
-    }
-    if (u.Step() != SQLITE_DONE) return SqlError(db, "update " + id);
-    Statement event(db, "INSERT INTO message_events VALUES (?, ?, ?, ?, ?)");
-    event.Bind(1, id).Bind(2, seq).Bind(3, StateName(to)).Bind(4, Micros(at)).Bind(5, detail);
-    if (event.Step() != SQLITE_DONE) return SqlError(db, "insert event " + id);
-    return Ok{};
-  };
+  auto apply = [id = std::move(id), to, detail = std::move(detail), at, data = std::move(data)](
+                   sqlite3* db) -> Status { return ApplyTransition(db, id, to, detail, at, data); };
   impl_->Submit(std::move(apply), std::move(done));
 }
 
@@ -569,6 +670,111 @@ Result<std::vector<std::string>> SqliteJournal::Unfinished() {
   int rc;
   while ((rc = q.Step()) == SQLITE_ROW) out.push_back(q.Text(0));
   if (rc != SQLITE_DONE) return SqlError(db, "unfinished");
+  return out;
+}
+
+void SqliteJournal::PlanDeliveriesAsync(std::string message_id, std::vector<Delivery> deliveries,
+                                        TimePoint at, JournalCallback<Ok> done) {
+  auto apply = [message_id = std::move(message_id), deliveries = std::move(deliveries),
+                at](sqlite3* db) -> Status {
+    Statement planned(db, "SELECT COUNT(*) FROM deliveries WHERE message_id = ?");
+    planned.Bind(1, message_id);
+    if (planned.Step() != SQLITE_ROW) return SqlError(db, "deliveries of " + message_id);
+    if (planned.Int(0) > 0) return Ok{};
+    for (Delivery d : deliveries) {
+      d.message_id = message_id;
+      d.updated_at = at;
+      if (auto st = WriteDelivery(db, d, true); !st) return st;
+      if (auto st = AddDeliveryEvent(db, d, at, "planned"); !st) return st;
+    }
+    return Ok{};
+  };
+  impl_->Submit(std::move(apply), std::move(done));
+}
+
+void SqliteJournal::UpdateDeliveryAsync(DeliveryChange change, TimePoint at,
+                                        JournalCallback<Ok> done) {
+  auto apply = [change = std::move(change), at](sqlite3* db) mutable -> Status {
+    Delivery& d = change.delivery;
+    d.updated_at = at;
+    Statement q(db, "SELECT state FROM deliveries WHERE message_id = ? AND destination = ?");
+    q.Bind(1, d.message_id).Bind(2, d.destination);
+    if (q.Step() != SQLITE_ROW) {
+      return MakeError("journal.unknown", d.message_id + " " + d.destination, "no such delivery");
+    }
+    const auto from = StateFromName(q.Text(0)).value_or(MessageState::kQueued);
+    if (from != d.state && !IsAllowed(from, d.state)) {
+      return MakeError("journal.transition", d.message_id + " " + d.destination,
+                       "a delivery cannot go from " + std::string(StateName(from)) + " to " +
+                           std::string(StateName(d.state)));
+    }
+    if (auto st = WriteDelivery(db, d, false); !st) return st;
+    if (auto st = AddDeliveryEvent(db, d, at, change.detail); !st) return st;
+    if (change.message_state) {
+      return ApplyTransition(db, d.message_id, *change.message_state,
+                             d.destination + ": " + change.detail, at, {});
+    }
+    return Ok{};
+  };
+  impl_->Submit(std::move(apply), std::move(done));
+}
+
+Result<std::vector<Delivery>> SqliteJournal::Deliveries(std::string_view message_id) {
+  std::lock_guard lock(impl_->read_mutex);
+  sqlite3* db = impl_->reader;
+  Statement q(db, (std::string("SELECT ") + kDeliveryColumns +
+                   " FROM deliveries WHERE message_id = ? ORDER BY rowid")
+                      .c_str());
+  q.Bind(1, message_id);
+  std::vector<Delivery> out;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) out.push_back(ReadDelivery(q));
+  if (rc != SQLITE_DONE) return SqlError(db, "deliveries");
+  return out;
+}
+
+Result<std::vector<DeliveryEvent>> SqliteJournal::DeliveryHistory(std::string_view message_id) {
+  std::lock_guard lock(impl_->read_mutex);
+  sqlite3* db = impl_->reader;
+  Statement q(db,
+              "SELECT destination, state, at, wire_id, detail FROM delivery_events "
+              "WHERE message_id = ? ORDER BY seq");
+  q.Bind(1, message_id);
+  std::vector<DeliveryEvent> out;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) {
+    out.push_back({q.Text(0), StateFromName(q.Text(1)).value_or(MessageState::kQueued),
+                   FromMicros(q.Int(2)), q.Text(3), q.Text(4)});
+  }
+  if (rc != SQLITE_DONE) return SqlError(db, "delivery history");
+  return out;
+}
+
+Result<std::optional<Delivery>> SqliteJournal::DeliveryByWireId(std::string_view wire_id) {
+  std::lock_guard lock(impl_->read_mutex);
+  sqlite3* db = impl_->reader;
+  std::string sql = std::string("SELECT ") + kDeliveryColumns +
+                    " FROM deliveries WHERE (message_id, destination) = "
+                    "(SELECT message_id, destination FROM delivery_sends WHERE wire_id = ?)";
+  Statement q(db, sql.c_str());
+  q.Bind(1, wire_id);
+  const int rc = q.Step();
+  if (rc == SQLITE_ROW) return std::optional<Delivery>(ReadDelivery(q));
+  if (rc != SQLITE_DONE) return SqlError(db, "delivery by wire id");
+  return std::optional<Delivery>();
+}
+
+Result<std::vector<Delivery>> SqliteJournal::OpenDeliveries() {
+  std::lock_guard lock(impl_->read_mutex);
+  sqlite3* db = impl_->reader;
+  std::string sql = std::string("SELECT ") + kDeliveryColumns +
+                    " FROM deliveries WHERE state NOT IN ('acknowledged', 'rejected', 'dead') "
+                    "ORDER BY rowid";
+  Statement q(db, sql.c_str());
+  std::vector<Delivery> out;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) out.push_back(ReadDelivery(q));
+  if (rc != SQLITE_DONE) return SqlError(db, "open deliveries");
   return out;
 }
 

@@ -28,6 +28,13 @@ class SqliteJournal final : public Journal {
   Result<std::optional<MessageRecord>> Get(std::string_view id) override;
   Result<std::vector<MessageSummary>> List(const MessageFilter& filter) override;
   Result<std::vector<std::string>> Unfinished() override;
+  void PlanDeliveriesAsync(std::string message_id, std::vector<Delivery> deliveries, TimePoint at,
+                           JournalCallback<Ok> done) override;
+  void UpdateDeliveryAsync(DeliveryChange change, TimePoint at, JournalCallback<Ok> done) override;
+  Result<std::vector<Delivery>> Deliveries(std::string_view message_id) override;
+  Result<std::vector<DeliveryEvent>> DeliveryHistory(std::string_view message_id) override;
+  Result<std::optional<Delivery>> DeliveryByWireId(std::string_view wire_id) override;
+  Result<std::vector<Delivery>> OpenDeliveries() override;
 
   // How many commits and changes so far: changes / commits is the batching achieved.
   struct Stats {

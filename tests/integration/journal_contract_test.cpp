@@ -243,6 +243,98 @@ TEMPLATE_TEST_CASE("journal: lists filter, page in order of arrival, and name un
   CHECK(std::find(unfinished->begin(), unfinished->end(), "id-99") == unfinished->end());
 }
 
+TEMPLATE_TEST_CASE("journal: deliveries, one per destination, with their sends and history",
+                   "[journal]", SqliteBackend) {
+  TestType backend;
+  const std::string kz = "EAEU://KZ/CP/P.MM.00/P.MM.00.ACT.001";
+  const std::string by = "EAEU://BY/CP/P.MM.00/P.MM.00.ACT.001";
+  {
+    auto journal = backend.Open();
+    REQUIRE(journal->Accept(Message("m-1", "doc-1")).ok());
+    REQUIRE(journal->Transition("m-1", MessageState::kQueued, "", kT0 + 1s).ok());
+    Delivery planned;
+    planned.conversation_id = "c-1";
+    std::vector<Delivery> two(2, planned);
+    two[0].destination = kz;
+    two[1].destination = by;
+    REQUIRE(journal->PlanDeliveries("m-1", two, kT0 + 2s).ok());
+    REQUIRE(journal->PlanDeliveries("m-1", {two[0]}, kT0 + 2s).ok());  // planned once only
+
+    auto deliveries = journal->Deliveries("m-1");
+    REQUIRE(deliveries.ok());
+    REQUIRE(deliveries->size() == 2);
+    Delivery d = (*deliveries)[0];
+    CHECK(d.destination == kz);
+    CHECK(d.state == MessageState::kQueued);
+    CHECK(d.conversation_id == "c-1");
+    CHECK_FALSE(d.due.has_value());
+
+    // The first send, and the message with it.
+    d.state = MessageState::kSending;
+    d.sends = 1;
+    d.wire_id = "urn:uuid:w-1";
+    d.due = kT0 + 20min;
+    REQUIRE(journal->UpdateDelivery({d, "sent", MessageState::kSending}, kT0 + 3s).ok());
+    // The receive timer ran out: sent again with a new MessageID, the same conversation.
+    d.sends = 2;
+    d.wire_id = "urn:uuid:w-2";
+    d.due = kT0 + 40min;
+    REQUIRE(
+        journal->UpdateDelivery({d, "receive timer: sent again", std::nullopt}, kT0 + 20min).ok());
+    // A late receipt for the first send still finds its delivery.
+    auto late = journal->DeliveryByWireId("urn:uuid:w-1");
+    REQUIRE(late.ok());
+    REQUIRE(late->has_value());
+    CHECK((*late)->destination == kz);
+    CHECK((*late)->wire_id == "urn:uuid:w-2");
+    CHECK((*late)->due == kT0 + 40min);
+    auto none = journal->DeliveryByWireId("urn:uuid:never-sent");
+    REQUIRE(none.ok());
+    CHECK_FALSE(none->has_value());
+
+    d.state = MessageState::kAcknowledged;
+    d.due.reset();
+    REQUIRE(journal->UpdateDelivery({d, "RCV", std::nullopt}, kT0 + 21min).ok());
+    // An acknowledged delivery is final.
+    Delivery again = d;
+    again.state = MessageState::kSending;
+    auto refused = journal->UpdateDelivery({again, "", std::nullopt}, kT0 + 22min);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == "journal.transition");
+    // The message's move is refused with its delivery's when the message cannot make it.
+    Delivery other = (*deliveries)[1];
+    other.state = MessageState::kSending;
+    auto both = journal->UpdateDelivery({other, "", MessageState::kValidated}, kT0 + 22min);
+    REQUIRE_FALSE(both.ok());
+    auto unchanged = journal->Deliveries("m-1");
+    REQUIRE(unchanged.ok());
+    CHECK((*unchanged)[1].state == MessageState::kQueued);
+    Delivery unknown = other;
+    unknown.destination = "EAEU://AM/CP/P.MM.00/P.MM.00.ACT.001";
+    CHECK(journal->UpdateDelivery({unknown, "", std::nullopt}, kT0).error().code ==
+          "journal.unknown");
+  }
+  // After a reopen: the open one is there to resume, and the history is whole.
+  auto journal = backend.Open();
+  auto open = journal->OpenDeliveries();
+  REQUIRE(open.ok());
+  REQUIRE(open->size() == 1);
+  CHECK((*open)[0].destination == by);
+  auto history = journal->DeliveryHistory("m-1");
+  REQUIRE(history.ok());
+  REQUIRE(history->size() == 5);
+  CHECK((*history)[0].detail == "planned");
+  CHECK((*history)[2].destination == kz);
+  CHECK((*history)[2].state == MessageState::kSending);
+  CHECK((*history)[2].wire_id == "urn:uuid:w-1");
+  CHECK((*history)[3].wire_id == "urn:uuid:w-2");
+  CHECK((*history)[4].state == MessageState::kAcknowledged);
+  auto message = journal->Get("m-1");
+  REQUIRE(message.ok());
+  CHECK((*message)->summary.state == MessageState::kSending);
+  CHECK((*message)->history.back().detail == kz + ": sent");
+}
+
 TEMPLATE_TEST_CASE("journal: what was committed is there after a reopen", "[journal]",
                    SqliteBackend) {
   TestType backend;
