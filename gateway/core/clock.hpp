@@ -1,6 +1,7 @@
 #pragma once
 // Time as the gateway sees it. Everything that needs "now" takes a Clock, so tests inject one.
 
+#include <atomic>
 #include <chrono>
 #include <ctime>
 #include <string>
@@ -23,16 +24,16 @@ class SystemClock final : public Clock {
   }
 };
 
-// A clock that stands still until it is moved (tests).
+// A clock that stands still until it is moved (tests); read from any thread.
 class ManualClock final : public Clock {
  public:
   explicit ManualClock(std::chrono::system_clock::time_point now) : now_(now) {}
-  std::chrono::system_clock::time_point Now() const override { return now_; }
-  void Set(std::chrono::system_clock::time_point now) { now_ = now; }
-  void Advance(std::chrono::system_clock::duration d) { now_ += d; }
+  std::chrono::system_clock::time_point Now() const override { return now_.load(); }
+  void Set(std::chrono::system_clock::time_point now) { now_.store(now); }
+  void Advance(std::chrono::system_clock::duration d) { now_.store(now_.load() + d); }
 
  private:
-  std::chrono::system_clock::time_point now_;
+  std::atomic<std::chrono::system_clock::time_point> now_;
 };
 
 // The UTC calendar date and date-time of a time point.

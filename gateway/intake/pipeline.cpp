@@ -299,6 +299,7 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
     if (st) {
       ++queued;
       spdlog::debug("message={} queued", id);
+      if (deps.queued) deps.queued(id);
     } else {
       spdlog::error("message={} could not be queued: {}", id, st.error().ToString());
     }

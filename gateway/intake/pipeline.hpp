@@ -73,6 +73,8 @@ struct PipelineDependencies {
   const Clock* clock = nullptr;
   RandomSource random;
   PostToWorkers post;
+  // Told of each message that reached queued (delivery takes it from there); may be empty.
+  std::function<void(const std::string& id)> queued;
 };
 
 class Pipeline {

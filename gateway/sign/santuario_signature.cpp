@@ -11,7 +11,7 @@
 #include "codecs/xerces_text.hpp"
 #include "gateway/core/clock.hpp"
 #include "gateway/sign/detail/certificates.hpp"
-#include "gateway/sign/detail/exc_c14n.hpp"
+#include "gateway/xml/exc_c14n.hpp"
 #include "gateway/sign/detail/santuario.hpp"
 #include "gateway/sign/detail/trust.hpp"
 #include "gateway/sign/signature.hpp"
@@ -233,7 +233,7 @@ std::vector<unsigned char> DocumentDigest(const DOMDocument& document, const DOM
   const EVP_MD* md = DigestOf(algorithm);
   if (!ctx || md == nullptr || EVP_DigestInit_ex(ctx.get(), md, nullptr) != 1) return {};
   bool ok = true;
-  CanonicaliseDocument(document, signature, [&](std::string_view bytes) {
+  xml::CanonicaliseDocument(document, signature, [&](std::string_view bytes) {
     ok = ok && EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size()) == 1;
   });
   unsigned char digest[EVP_MAX_MD_SIZE];

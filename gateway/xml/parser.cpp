@@ -380,8 +380,9 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
     setErrorHandler(this);
   }
 
-  ParseResult Run(std::string_view bytes, bool validate) {
+  ParseResult Run(std::string_view bytes, bool validate, bool any_root = false) {
     ParseResult result;
+    any_root_ = any_root;
     issues_.clear();
     positions_.clear();
     frames_.clear();
@@ -469,7 +470,7 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
     UpdatePosition();
     const std::string ns = ToUtf8(getScanner()->getURIText(url_id));
     const std::string local = ToUtf8(decl.getBaseName());
-    if (is_root && pool_->catalog().documents.FindByRoot(ns, local) == nullptr) {
+    if (is_root && !any_root_ && pool_->catalog().documents.FindByRoot(ns, local) == nullptr) {
       throw Refusal{"xml.unknown-root", "unknown document root {" + ns + "}" + local +
                                             ": not one of the documents in the schema catalogue"};
     }
@@ -548,6 +549,7 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
   std::vector<Frame> frames_;
   Position position_;
   uint32_t depth_ = 0;
+  bool any_root_ = false;  // this parse takes any root (an envelope), not only the catalogue's
   uint32_t schema_issues_ = 0;
 };
 
@@ -558,6 +560,10 @@ SecureParser::~SecureParser() = default;
 
 ParseResult SecureParser::Parse(std::string_view bytes, bool validate) {
   return impl_->Run(bytes, validate);
+}
+
+ParseResult SecureParser::ParseAnyRoot(std::string_view bytes) {
+  return impl_->Run(bytes, false, true);
 }
 
 }  // namespace eaeu::xml

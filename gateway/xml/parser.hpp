@@ -101,6 +101,8 @@ class SecureParser {
   // Parses and validates `bytes` (any encoding Xerces detects; UTF-8 by default).
   // `validate` = false parses for well-formedness only (used by the benchmark's baseline too).
   ParseResult Parse(std::string_view bytes, bool validate = true);
+  // Well-formedness and the limits only, whatever the root (a SOAP envelope, a signal).
+  ParseResult ParseAnyRoot(std::string_view bytes);
 
  private:
   class Impl;

@@ -10,7 +10,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "gateway/sign/detail/exc_c14n.hpp"
+#include "gateway/xml/exc_c14n.hpp"
 #include "gateway/sign/detail/santuario.hpp"
 #include "support.hpp"
 
@@ -18,10 +18,11 @@ namespace {
 
 using namespace eaeu::test;
 namespace detail = eaeu::sign::detail;
+namespace xml = eaeu::xml;
 
 std::string Ours(const xercesc::DOMDocument& doc) {
   std::string out;
-  detail::CanonicaliseDocument(doc, nullptr, [&out](std::string_view s) { out += s; });
+  xml::CanonicaliseDocument(doc, nullptr, [&out](std::string_view s) { out += s; });
   return out;
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// Internal to gateway/sign: Exclusive XML Canonicalization 1.0 (without comments, no
+// Exclusive XML Canonicalization 1.0 (without comments, no
 // InclusiveNamespaces) of a whole document, as the reference of an enveloped signature sees it:
 // the document minus its ds:Signature element. It streams the canonical bytes instead of building
 // Santuario's node set, which is what made signing cost a millisecond for a 13 KB document. The
@@ -8,6 +8,7 @@
 #include <xercesc/util/XercesDefs.hpp>
 
 #include <functional>
+#include <string>
 #include <string_view>
 
 XERCES_CPP_NAMESPACE_BEGIN
@@ -15,7 +16,7 @@ class DOMDocument;
 class DOMElement;
 XERCES_CPP_NAMESPACE_END
 
-namespace eaeu::sign::detail {
+namespace eaeu::xml {
 
 // Calls `sink` with consecutive pieces of the canonical form of `document`, leaving out `omit`
 // (with its subtree) when it is not null. Attributes that were not in the document's bytes
@@ -24,4 +25,9 @@ void CanonicaliseDocument(const XERCES_CPP_NAMESPACE::DOMDocument& document,
                           const XERCES_CPP_NAMESPACE::DOMElement* omit,
                           const std::function<void(std::string_view)>& sink);
 
-}  // namespace eaeu::sign::detail
+// The canonical form of one element and its subtree, as if it were a document of its own: the
+// namespaces it uses that its ancestors declared are declared on it. This takes a document out
+// of an envelope with its signature still verifiable (the signature covers exactly this form).
+std::string CanonicaliseElement(const XERCES_CPP_NAMESPACE::DOMElement& element);
+
+}  // namespace eaeu::xml

@@ -1,4 +1,4 @@
-#include "gateway/sign/detail/exc_c14n.hpp"
+#include "gateway/xml/exc_c14n.hpp"
 
 #include <xercesc/dom/DOM.hpp>
 
@@ -8,7 +8,7 @@
 
 #include "codecs/xerces_text.hpp"
 
-namespace eaeu::sign::detail {
+namespace eaeu::xml {
 namespace {
 
 using namespace XERCES_CPP_NAMESPACE;
@@ -37,6 +37,11 @@ class Canonicaliser {
   Canonicaliser(const DOMElement* omit, const std::function<void(std::string_view)>& sink)
       : omit_(omit), sink_(sink) {
     buffer_.reserve(kFlushAt + 4096);
+  }
+
+  void Subtree(const DOMElement& element) {
+    Element(element);
+    Flush();
   }
 
   void Document(const DOMDocument& document) {
@@ -226,4 +231,10 @@ void CanonicaliseDocument(const DOMDocument& document, const DOMElement* omit,
   Canonicaliser(omit, sink).Document(document);
 }
 
-}  // namespace eaeu::sign::detail
+std::string CanonicaliseElement(const DOMElement& element) {
+  std::string out;
+  Canonicaliser(nullptr, [&out](std::string_view piece) { out += piece; }).Subtree(element);
+  return out;
+}
+
+}  // namespace eaeu::xml

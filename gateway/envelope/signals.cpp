@@ -1,0 +1,124 @@
+#include "gateway/envelope/signals.hpp"
+
+#include "codecs/xml_writer.hpp"
+#include "gateway/envelope/envelope.hpp"
+
+namespace eaeu::envelope {
+namespace {
+
+void Element(std::string& out, std::string_view name, std::string_view value) {
+  out += '<';
+  out += name;
+  out += '>';
+  codec::AppendEscaped(out, value);
+  out += "</";
+  out += name;
+  out += '>';
+}
+
+}  // namespace
+
+std::string_view SignalRoot(SignalKind kind) {
+  switch (kind) {
+    case SignalKind::kDeliveryReceipt:
+      return "DeliveryReceipt";
+    case SignalKind::kProcessingReceipt:
+      return "ProcessingReceipt";
+    case SignalKind::kValidationError:
+      break;
+  }
+  return "ValidationError";
+}
+
+std::string_view SignalMessageCode(SignalKind kind) {
+  switch (kind) {
+    case SignalKind::kDeliveryReceipt:
+      return "P.MSG.RCV";
+    case SignalKind::kProcessingReceipt:
+      return "P.MSG.PRS";
+    case SignalKind::kValidationError:
+      break;
+  }
+  return "P.MSG.ERR";
+}
+
+std::optional<SignalKind> SignalFromRoot(std::string_view local_name) {
+  for (auto kind : {SignalKind::kDeliveryReceipt, SignalKind::kProcessingReceipt,
+                    SignalKind::kValidationError}) {
+    if (SignalRoot(kind) == local_name) return kind;
+  }
+  return std::nullopt;
+}
+
+std::string SignalXml(const Signal& signal) {
+  std::string out = "<sgn:";
+  out += SignalRoot(signal.kind);
+  out += " xmlns:sgn=\"";
+  out += kSignalNs;
+  out += "\">";
+  Element(out, "sgn:SignalId", signal.signal_id);
+  Element(out, "sgn:DateTime", signal.date_time);
+  for (const auto& e : signal.errors) {
+    out += "<sgn:Error>";
+    Element(out, "sgn:Code", e.code);
+    Element(out, "sgn:Description", e.description);
+    if (!e.details.empty()) Element(out, "sgn:Details", e.details);
+    if (!e.e_doc_id.empty()) Element(out, "sgn:EDocId", e.e_doc_id);
+    if (!e.reference.empty()) Element(out, "sgn:Reference", e.reference);
+    out += "</sgn:Error>";
+  }
+  out += "</sgn:";
+  out += SignalRoot(signal.kind);
+  out += '>';
+  return out;
+}
+
+std::string SignalAction(std::string_view action, SignalKind kind) {
+  const auto slash = action.rfind('/');
+  std::string out(slash == std::string_view::npos ? std::string_view() : action.substr(0, slash));
+  out += '/';
+  out += SignalMessageCode(kind);
+  return out;
+}
+
+std::string BuildFault(const Fault& fault) {
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<soap:Envelope xmlns:soap=\"";
+  out += kSoapNs;
+  out += "\" xmlns:wsa=\"";
+  out += kWsaNs;
+  out += "\" xmlns:int=\"";
+  out += kIntNs;
+  out += "\"><soap:Header>";
+  Element(out, "wsa:MessageID", fault.message_id);
+  if (!fault.relates_to.empty()) {
+    out += "<wsa:RelatesTo";
+    if (!fault.relates_action.empty()) {
+      out += " int:RelatesAction=\"";
+      codec::AppendEscaped(out, fault.relates_action);
+      out += '"';
+    }
+    out += '>';
+    codec::AppendEscaped(out, fault.relates_to);
+    out += "</wsa:RelatesTo>";
+  }
+  out += "<wsa:From>";
+  Element(out, "wsa:Address", fault.from);
+  out += "</wsa:From>";
+  Element(out, "wsa:Action", "http://www.w3.org/2005/08/addressing/fault");
+  out += "</soap:Header><soap:Body><soap:Fault><soap:Code>";
+  Element(out, "soap:Value", fault.code.value);
+  out += "<soap:Subcode>";
+  Element(out, "soap:Value", fault.code.subcode);
+  out += "</soap:Subcode></soap:Code><soap:Reason><soap:Text xml:lang=\"ru\">";
+  codec::AppendEscaped(out, fault.reason_ru);
+  out += "</soap:Text>";
+  if (!fault.reason_en.empty()) {
+    out += "<soap:Text xml:lang=\"en\">";
+    codec::AppendEscaped(out, fault.reason_en);
+    out += "</soap:Text>";
+  }
+  out += "</soap:Reason></soap:Fault></soap:Body></soap:Envelope>";
+  return out;
+}
+
+}  // namespace eaeu::envelope

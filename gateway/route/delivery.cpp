@@ -1,0 +1,611 @@
+#include "gateway/route/delivery.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <deque>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include <spdlog/spdlog.h>
+
+#include "gateway/core/clock.hpp"
+#include "gateway/envelope/envelope.hpp"
+#include "gateway/transport/http_client.hpp"
+
+namespace eaeu::route {
+
+using store::Delivery;
+using store::MessageState;
+using TimePoint = std::chrono::system_clock::time_point;
+using std::chrono::milliseconds;
+
+const config::RouteSettings* RouteFor(const std::vector<config::RouteSettings>& routes,
+                                      std::string_view destination) {
+  for (const auto& r : routes) {
+    if (r.to.ends_with('*')
+            ? destination.starts_with(std::string_view(r.to).substr(0, r.to.size() - 1))
+            : destination == r.to) {
+      return &r;
+    }
+  }
+  return nullptr;
+}
+
+milliseconds Backoff(const config::DeliverySettings& settings, uint32_t n,
+                     const RandomSource& random) {
+  milliseconds wait = settings.backoff_initial;
+  for (uint32_t i = 1; i < n && wait < settings.backoff_max; ++i) wait *= 2;
+  wait = std::min(wait, settings.backoff_max);
+  const auto spread = wait.count() / 4;
+  if (spread > 0)
+    wait -= milliseconds(static_cast<int64_t>(random() % static_cast<uint64_t>(spread)));
+  return wait;
+}
+
+namespace {
+
+bool IsFinal(MessageState s) {
+  return s == MessageState::kAcknowledged || s == MessageState::kRejected ||
+         s == MessageState::kDead;
+}
+
+// The message's state as the sum of its deliveries': final when all are, and then dead before
+// rejected before acknowledged; otherwise the least advanced of the open ones.
+MessageState Sum(const std::vector<MessageState>& deliveries) {
+  const bool all_final = std::all_of(deliveries.begin(), deliveries.end(), IsFinal);
+  auto any = [&](MessageState s) {
+    return std::find(deliveries.begin(), deliveries.end(), s) != deliveries.end();
+  };
+  if (all_final) {
+    if (any(MessageState::kDead)) return MessageState::kDead;
+    if (any(MessageState::kRejected)) return MessageState::kRejected;
+    return MessageState::kAcknowledged;
+  }
+  if (any(MessageState::kRetrying)) return MessageState::kRetrying;
+  if (any(MessageState::kSending) || any(MessageState::kQueued)) return MessageState::kSending;
+  return MessageState::kDelivered;
+}
+
+// The text of the first element `local` in a canonical document ("" when absent).
+std::string ElementText(std::string_view xml, std::string_view local) {
+  for (size_t at = xml.find(local); at != std::string_view::npos; at = xml.find(local, at + 1)) {
+    if (at == 0 || (xml[at - 1] != ':' && xml[at - 1] != '<')) continue;
+    const size_t close = at + local.size();
+    if (close >= xml.size() || (xml[close] != '>' && xml[close] != ' ')) continue;
+    const size_t start = xml.find('>', close);
+    const size_t end = xml.find('<', start);
+    if (start == std::string_view::npos || end == std::string_view::npos) return {};
+    return std::string(xml.substr(start + 1, end - start - 1));
+  }
+  return {};
+}
+
+// The int:ProcedureID of an envelope this gateway built.
+std::string ProcedureIdOf(std::string_view envelope) {
+  return ElementText(envelope.substr(0, envelope.find("<soap:Body>")), "ProcedureID");
+}
+
+}  // namespace
+
+struct MessageInfo {
+  std::string id;
+  std::string sender_country;
+  const envelope::Transaction* transaction = nullptr;
+  std::string reply_to;
+  std::string procedure_id;
+  std::string document;  // the signed document, as it goes into every envelope
+  MessageState state = MessageState::kQueued;
+  std::map<std::string, MessageState> deliveries;  // destination -> state
+};
+
+struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
+  DeliveryDependencies deps;
+  config::DeliverySettings settings;
+  std::vector<config::RouteSettings> routes;
+
+  // Everything below is touched on the serial executor only.
+  struct Open {
+    Delivery row;
+    std::shared_ptr<MessageInfo> message;
+    bool busy = false;  // a journal write or a send is under way
+  };
+  using Key = std::pair<std::string, std::string>;  // message id, destination
+  std::map<Key, Open> open;
+  std::map<std::string, std::shared_ptr<MessageInfo>> messages;
+  std::map<std::string, Key> wires;  // wsa:MessageID of a send -> its delivery
+  std::map<const config::RouteSettings*, size_t> in_flight;
+  std::map<const config::RouteSettings*, std::deque<Key>> waiting;
+  std::optional<TimePoint> armed;
+
+  std::atomic<uint64_t> sends{0}, acknowledged{0}, retries{0}, dead{0}, rejected{0};
+  std::atomic<size_t> open_count{0};
+
+  TimePoint Now() const { return deps.clock->Now(); }
+
+  void Serial(std::function<void()> job) { deps.serial(std::move(job)); }
+
+  // Loads a queued (or sending, after a restart) message and its deliveries.
+  void Load(const std::string& id) {
+    if (messages.contains(id)) return;
+    auto record = deps.journal->Get(id);
+    if (!record || !*record) return;
+    const store::MessageRecord& r = **record;
+    auto info = std::make_shared<MessageInfo>();
+    info->id = id;
+    info->sender_country = r.summary.sender_country;
+    info->transaction = deps.catalogue->ForKind(r.summary.kind);
+    info->reply_to = r.diagnostics.reply_to;
+    info->procedure_id = ProcedureIdOf(r.signed_envelope);
+    info->document = std::string(envelope::BodyOf(r.signed_envelope));
+    info->state = r.summary.state;
+    if (info->transaction == nullptr || info->document.empty()) return;
+    auto existing = deps.journal->Deliveries(id);
+    if (!existing) return;
+    messages[id] = info;
+    if (existing->empty()) {
+      std::vector<Delivery> planned;
+      for (const auto& to :
+           deps.catalogue->Destinations(*info->transaction, r.summary.sender_country)) {
+        Delivery d;
+        d.message_id = id;
+        d.destination = to;
+        d.conversation_id = NewUuid(deps.random);
+        planned.push_back(d);
+      }
+      deps.journal->PlanDeliveriesAsync(id, planned, Now(),
+                                        [self = shared_from_this(), info, planned](Status st) {
+                                          self->Serial([self, info, planned, st] {
+                                            if (!st) return;
+                                            for (const auto& d : planned) self->Take(info, d);
+                                            self->Tick();
+                                          });
+                                        });
+      return;
+    }
+    for (const auto& d : *existing) Take(info, d);
+  }
+
+  void Take(const std::shared_ptr<MessageInfo>& info, Delivery d) {
+    info->deliveries[d.destination] = d.state;
+    if (IsFinal(d.state)) return;
+    // A send that was under way at a restart is waited on like any other; one with no timer
+    // is sent again at once.
+    if ((d.state == MessageState::kSending || d.state == MessageState::kDelivered) && !d.due) {
+      d.due = Now();
+    }
+    if (d.state == MessageState::kQueued) d.due = Now();
+    if (!d.wire_id.empty()) wires[d.wire_id] = {d.message_id, d.destination};
+    Key key{d.message_id, d.destination};  // before d is moved from
+    open[key] = Open{std::move(d), info, false};
+    open_count = open.size();
+  }
+
+  // Journals `row` (and the message's move with it), then runs `then` on the serial executor.
+  void Write(const Key& key, Delivery row, std::string detail, std::function<void(bool)> then) {
+    auto it = open.find(key);
+    if (it == open.end()) return;
+    auto info = it->second.message;
+    info->deliveries[row.destination] = row.state;
+    std::vector<MessageState> states;
+    for (const auto& [to, s] : info->deliveries) states.push_back(s);
+    std::optional<MessageState> message_state;
+    const MessageState sum = Sum(states);
+    // The journal applies changes in the order they are handed to it, so the message's state is
+    // moved here, not when the commit comes back: the next write starts from it.
+    if (sum != info->state && store::IsAllowed(info->state, sum)) {
+      message_state = sum;
+      info->state = sum;
+    }
+    it->second.busy = true;
+    it->second.row = row;
+    if (!row.wire_id.empty()) wires[row.wire_id] = key;
+    deps.journal->UpdateDeliveryAsync(
+        {row, detail, message_state}, Now(),
+        [self = shared_from_this(), key, then = std::move(then)](Status st) {
+          if (!st)
+            spdlog::error("delivery {} {}: {}", key.first, key.second, st.error().ToString());
+          self->Serial([self, key, then, ok = st.ok()] {
+            self->Settled(key);
+            then(ok);
+          });
+        });
+  }
+
+  // After a write: a final delivery leaves the open set.
+  void Settled(const Key& key) {
+    auto it = open.find(key);
+    if (it == open.end()) return;
+    it->second.busy = false;
+    if (!IsFinal(it->second.row.state)) return;
+    auto info = it->second.message;
+    for (auto w = wires.begin(); w != wires.end();) {
+      w = w->second == key ? wires.erase(w) : std::next(w);
+    }
+    open.erase(it);
+    open_count = open.size();
+    const bool all_final = std::all_of(info->deliveries.begin(), info->deliveries.end(),
+                                       [](const auto& d) { return IsFinal(d.second); });
+    if (all_final) messages.erase(info->id);
+  }
+
+  void Send(const Key& key) {
+    auto it = open.find(key);
+    if (it == open.end() || it->second.busy) return;
+    const config::RouteSettings* route = RouteFor(routes, key.second);
+    if (route == nullptr) {
+      Delivery row = it->second.row;
+      row.state = MessageState::kDead;
+      row.due.reset();
+      row.error = "no route serves " + key.second + " (see [[route]] in the configuration)";
+      ++dead;
+      Write(key, row, row.error, [](bool) {});
+      return;
+    }
+    if (in_flight[route] >= route->max_in_flight) {
+      it->second.busy = true;  // waits for a free slot of its route
+      waiting[route].push_back(key);
+      return;
+    }
+    ++in_flight[route];
+    const envelope::Transaction& tr = *it->second.message->transaction;
+    Delivery row = it->second.row;
+    const bool resend = row.sends > 0;
+    row.state = MessageState::kSending;
+    row.sends += 1;
+    row.wire_id = "urn:uuid:" + NewUuid(deps.random);
+    row.due = tr.receive_timer ? std::optional<TimePoint>(Now() + *tr.receive_timer) : std::nullopt;
+    row.error.clear();
+    ++sends;
+    if (resend) ++retries;
+    const std::string detail = (resend ? "sent again (send " : "sent (send ") +
+                               std::to_string(row.sends) + ") to " + route->endpoint;
+    Write(key, row, detail, [self = shared_from_this(), key, route, row](bool ok) {
+      if (!ok) {
+        self->Release(route);
+        return;
+      }
+      self->Post(key, route, row);
+    });
+  }
+
+  void Release(const config::RouteSettings* route) {
+    --in_flight[route];
+    auto& queue = waiting[route];
+    while (!queue.empty() && in_flight[route] < route->max_in_flight) {
+      const Key next = queue.front();
+      queue.pop_front();
+      auto it = open.find(next);
+      if (it == open.end()) continue;
+      it->second.busy = false;
+      Send(next);
+    }
+  }
+
+  // Puts the journalled send on the wire.
+  void Post(const Key& key, const config::RouteSettings* route, const Delivery& row) {
+    auto it = open.find(key);
+    if (it == open.end()) {
+      Release(route);
+      return;
+    }
+    const MessageInfo& m = *it->second.message;
+    envelope::Headers h;
+    h.to = row.destination;
+    h.reply_to = m.reply_to;
+    h.message_id = row.wire_id;
+    h.action = deps.catalogue->Action(*m.transaction, m.transaction->message);
+    h.procedure_id = m.procedure_id;
+    h.conversation_id = row.conversation_id;
+    std::string body = envelope::Build(h, m.document);
+    if (route->folder) {
+      transport::PostResult result;
+      const auto dir = std::filesystem::path(route->endpoint);
+      const auto name = row.wire_id.substr(row.wire_id.rfind(':') + 1) + ".xml";
+      const auto partial = dir / ("." + name + ".partial");
+      {
+        std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+        out << body;
+        out.flush();
+        if (!out) result.error = "cannot write " + partial.string();
+      }
+      std::error_code ec;
+      if (result.error.empty()) std::filesystem::rename(partial, dir / name, ec);
+      if (ec) result.error = "cannot move into " + dir.string() + ": " + ec.message();
+      if (result.error.empty()) result.status = 202;
+      Posted(key, route, row.wire_id, std::move(result));
+      return;
+    }
+    transport::PostRequest request;
+    request.url = route->endpoint;
+    request.content_type = "application/soap+xml; charset=utf-8; action=\"" + h.action + "\"";
+    request.body = std::move(body);
+    request.tls = {route->ca_bundle, route->client_certificate, route->client_key};
+    request.connect_timeout = route->connect_timeout;
+    request.total_timeout = route->timeout;
+    deps.http->Post(std::move(request), [self = shared_from_this(), key, route,
+                                         wire = row.wire_id](transport::PostResult result) {
+      self->Serial([self, key, route, wire, result = std::move(result)]() mutable {
+        self->Posted(key, route, wire, std::move(result));
+      });
+    });
+  }
+
+  void Posted(const Key& key, const config::RouteSettings* route, const std::string& wire,
+              transport::PostResult result) {
+    Release(route);
+    auto it = open.find(key);
+    if (it == open.end() || it->second.row.wire_id != wire) return;  // answered or resent
+    // A signal or fault in the answer is taken as if it came on its own.
+    if (result.answered() && !result.body.empty() && deps.read_envelope) {
+      auto read = deps.read_envelope(result.body);
+      if (!read.problem &&
+          (read.message.signal || read.message.fault || !read.message.body_name.empty())) {
+        if (read.message.headers.relates_to.empty()) read.message.headers.relates_to = wire;
+        if (read.message.fault && read.message.fault->code == "soap:Receiver") {
+          Failed(key, "the peer answered with a fault: " + read.message.fault->subcode + " " +
+                          read.message.fault->reason);
+          return;
+        }
+        Apply(key, read.message);
+        return;
+      }
+    }
+    if (result.answered() && result.status >= 200 && result.status < 300) {
+      const envelope::Transaction& tr = *it->second.message->transaction;
+      if (!tr.receive_timer) {
+        // No receipt is due for this transaction: the transport's answer is its receipt.
+        Received(key, "taken by the peer (HTTP " + std::to_string(result.status) + ")");
+      }
+      return;  // the receipt comes as a signal before the receive timer runs out
+    }
+    const bool retryable =
+        !result.answered() || result.status >= 500 || result.status == 408 || result.status == 429;
+    std::string why = result.answered() ? "HTTP " + std::to_string(result.status) + ": " +
+                                              result.body.substr(0, 200)
+                                        : result.error;
+    if (retryable) {
+      Failed(key, why);
+      return;
+    }
+    Refused(key, why);
+  }
+
+  void Failed(const Key& key, const std::string& why) {
+    auto it = open.find(key);
+    if (it == open.end()) return;
+    Delivery row = it->second.row;
+    row.failures += 1;
+    row.error = why;
+    if (row.failures >= settings.transport_attempts) {
+      row.state = MessageState::kDead;
+      row.due.reset();
+      ++dead;
+      Write(key, row, "dead after " + std::to_string(row.failures) + " failed sends: " + why,
+            [](bool) {});
+      return;
+    }
+    row.state = MessageState::kRetrying;
+    row.due = Now() + Backoff(settings, row.failures, deps.random);
+    Write(key, row, "send failed, tried again at " + FormatUtc(*row.due) + ": " + why,
+          [self = shared_from_this()](bool) { self->Arm(); });
+  }
+
+  void Refused(const Key& key, const std::string& why) {
+    auto it = open.find(key);
+    if (it == open.end()) return;
+    Delivery row = it->second.row;
+    row.state = MessageState::kRejected;
+    row.due.reset();
+    row.error = why;
+    ++rejected;
+    Write(key, row, "refused by the peer: " + why, [](bool) {});
+  }
+
+  // The peer has the message: notification done, or the reply is awaited.
+  void Received(const Key& key, const std::string& detail) {
+    auto it = open.find(key);
+    if (it == open.end()) return;
+    const envelope::Transaction& tr = *it->second.message->transaction;
+    Delivery row = it->second.row;
+    row.failures = 0;
+    if (tr.pattern == envelope::Pattern::kNotification) {
+      row.state = MessageState::kAcknowledged;
+      row.due.reset();
+      ++acknowledged;
+      Write(key, row, detail, [](bool) {});
+      return;
+    }
+    row.state = MessageState::kDelivered;
+    const auto timer = tr.processing_timer ? tr.processing_timer : tr.response_timer;
+    row.due = timer ? std::optional<TimePoint>(Now() + *timer) : std::nullopt;
+    Write(key, row, detail, [self = shared_from_this()](bool) { self->Arm(); });
+  }
+
+  void Apply(const Key& key, const envelope::Received& m) {
+    auto it = open.find(key);
+    if (it == open.end()) return;
+    if (m.fault) {
+      Refused(key, "fault " + m.fault->subcode + ": " + m.fault->reason);
+      return;
+    }
+    if (m.signal) {
+      switch (m.signal->kind) {
+        case envelope::SignalKind::kDeliveryReceipt:
+          if (it->second.row.state == MessageState::kSending ||
+              it->second.row.state == MessageState::kRetrying) {
+            Received(key, "DeliveryReceipt " + m.signal->signal_id);
+          }
+          return;
+        case envelope::SignalKind::kProcessingReceipt: {
+          Delivery row = it->second.row;
+          const auto& tr = *it->second.message->transaction;
+          row.state = MessageState::kDelivered;
+          row.due = tr.response_timer ? std::optional<TimePoint>(Now() + *tr.response_timer)
+                                      : std::nullopt;
+          Write(key, row, "ProcessingReceipt " + m.signal->signal_id,
+                [self = shared_from_this()](bool) { self->Arm(); });
+          return;
+        }
+        case envelope::SignalKind::kValidationError: {
+          std::string why;
+          for (const auto& e : m.signal->errors) {
+            if (!why.empty()) why += "; ";
+            why += e.code + ": " + e.description;
+          }
+          Refused(key, "ValidationError " + why);
+          return;
+        }
+      }
+    }
+    // The reply of a request/response transaction.
+    const std::string code = ElementText(m.body_xml, "ProcessingResultV2Code");
+    const auto& positive = settings.positive_results;
+    if (!code.empty() && std::find(positive.begin(), positive.end(), code) == positive.end()) {
+      Refused(key, "processing result " + code + ": " + ElementText(m.body_xml, "DescriptionText"));
+      return;
+    }
+    Delivery row = it->second.row;
+    row.state = MessageState::kAcknowledged;
+    row.due.reset();
+    row.failures = 0;
+    ++acknowledged;
+    Write(key, row, "answered: " + m.body_name + (code.empty() ? "" : " " + code), [](bool) {});
+  }
+
+  void Tick() {
+    const TimePoint now = Now();
+    std::vector<Key> due;
+    for (const auto& [key, o] : open) {
+      if (!o.busy && o.row.due && *o.row.due <= now) due.push_back(key);
+    }
+    for (const auto& key : due) {
+      auto it = open.find(key);
+      if (it == open.end() || it->second.busy) continue;
+      const Delivery& row = it->second.row;
+      if (row.state == MessageState::kQueued || row.state == MessageState::kRetrying) {
+        Send(key);
+        continue;
+      }
+      // A timer of the transaction ran out without its signal or answer.
+      const auto& tr = *it->second.message->transaction;
+      if (row.sends > tr.retries) {
+        Delivery dead_row = row;
+        dead_row.state = MessageState::kDead;
+        dead_row.due.reset();
+        dead_row.error = "no answer after " + std::to_string(row.sends) + " sends";
+        ++dead;
+        Write(key, dead_row, dead_row.error, [](bool) {});
+        continue;
+      }
+      Send(key);
+    }
+    Arm();
+  }
+
+  // Asks to be woken at the earliest due time.
+  void Arm() {
+    std::optional<TimePoint> next;
+    for (const auto& [key, o] : open) {
+      if (!o.busy && o.row.due && (!next || *o.row.due < *next)) next = o.row.due;
+    }
+    if (next && deps.wake_at) deps.wake_at(*next);
+  }
+};
+
+DeliveryEngine::DeliveryEngine(DeliveryDependencies deps, config::DeliverySettings settings,
+                               std::vector<config::RouteSettings> routes)
+    : impl_(std::make_shared<Impl>()) {
+  impl_->deps = std::move(deps);
+  impl_->settings = std::move(settings);
+  impl_->routes = std::move(routes);
+}
+
+DeliveryEngine::~DeliveryEngine() = default;
+
+Result<size_t> DeliveryEngine::Resume() {
+  auto ids = impl_->deps.journal->Unfinished();
+  if (!ids) return ids.error();
+  size_t taken = 0;
+  for (const auto& id : *ids) {
+    auto record = impl_->deps.journal->Get(id);
+    if (!record || !*record) continue;
+    const auto state = (*record)->summary.state;
+    const bool delivering = state == MessageState::kQueued || state == MessageState::kSending ||
+                            state == MessageState::kRetrying || state == MessageState::kDelivered;
+    if (!delivering || (*record)->summary.direction != store::Direction::kOutbound) continue;
+    ++taken;
+    impl_->Serial([impl = impl_, id] {
+      impl->Load(id);
+      impl->Tick();
+    });
+  }
+  return taken;
+}
+
+void DeliveryEngine::Enqueue(std::string message_id) {
+  impl_->Serial([impl = impl_, id = std::move(message_id)] {
+    impl->Load(id);
+    impl->Tick();
+  });
+}
+
+void DeliveryEngine::Tick() {
+  impl_->Serial([impl = impl_] { impl->Tick(); });
+}
+
+void DeliveryEngine::Answer(envelope::Received received) {
+  impl_->Serial([impl = impl_, m = std::move(received)] {
+    auto wire = impl->wires.find(m.headers.relates_to);
+    if (wire != impl->wires.end()) {
+      impl->Apply(wire->second, m);
+      return;
+    }
+    // An answer to an earlier send of a delivery still open.
+    auto found = impl->deps.journal->DeliveryByWireId(m.headers.relates_to);
+    if (!found || !*found) return;
+    const Impl::Key key{(*found)->message_id, (*found)->destination};
+    if (impl->open.contains(key)) impl->Apply(key, m);
+  });
+}
+
+void DeliveryEngine::Requeue(std::string message_id, std::function<void(Status)> done) {
+  impl_->Serial([impl = impl_, id = std::move(message_id), done = std::move(done)] {
+    auto deliveries = impl->deps.journal->Deliveries(id);
+    if (!deliveries) {
+      done(deliveries.error());
+      return;
+    }
+    auto st = impl->deps.journal->Transition(id, MessageState::kQueued, "requeued by an operator",
+                                             impl->Now());
+    if (!st) {
+      done(st);
+      return;
+    }
+    for (Delivery d : *deliveries) {
+      if (d.state != MessageState::kDead) continue;
+      d.state = MessageState::kQueued;
+      d.sends = 0;
+      d.failures = 0;
+      d.due.reset();
+      d.error.clear();
+      if (auto up = impl->deps.journal->UpdateDelivery({d, "requeued by an operator", std::nullopt},
+                                                       impl->Now());
+          !up) {
+        done(up);
+        return;
+      }
+    }
+    impl->messages.erase(id);
+    impl->Load(id);
+    impl->Tick();
+    done(Ok{});
+  });
+}
+
+DeliveryEngine::Stats DeliveryEngine::stats() const {
+  return {impl_->sends.load(), impl_->acknowledged.load(), impl_->retries.load(),
+          impl_->dead.load(),  impl_->rejected.load(),     impl_->open_count.load()};
+}
+
+}  // namespace eaeu::route

@@ -1,0 +1,90 @@
+#pragma once
+// Delivery of queued messages (exchange.md §3–4): each destination of a message is a delivery of
+// its own, sent in an envelope of its own, answered by signals (RCV, PRS, ERR) and, for a
+// request/response transaction, by the reply (R.006). A timer that runs out sends the message
+// again with a new MessageID and the same ConversationID, up to the transaction's retries; a
+// transport failure is tried again after an exponential back-off with jitter. When the retries run
+// out the delivery is dead and stays so until an operator requeues it. Every step is journalled
+// before it is acted on, so a restart takes every delivery on from where it was.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "codecs/result.hpp"
+#include "gateway/config/daemon_config.hpp"
+#include "gateway/core/clock.hpp"
+#include "gateway/core/ids.hpp"
+#include "gateway/envelope/process_catalogue.hpp"
+#include "gateway/envelope/reader.hpp"
+#include "gateway/store/journal.hpp"
+
+namespace eaeu::transport {
+class HttpClient;
+}
+
+namespace eaeu::route {
+
+// The route serving a logical address: the first whose `to` matches (a prefix ending in "*").
+const config::RouteSettings* RouteFor(const std::vector<config::RouteSettings>& routes,
+                                      std::string_view destination);
+
+// The wait before the n-th retry of a transport failure (n from 1): initial * 2^(n-1), at most
+// `max`, then a random part of up to a quarter taken off so that retries spread.
+std::chrono::milliseconds Backoff(const config::DeliverySettings& settings, uint32_t n,
+                                  const RandomSource& random);
+
+struct DeliveryDependencies {
+  store::Journal* journal = nullptr;
+  const envelope::ProcessCatalogue* catalogue = nullptr;
+  const Clock* clock = nullptr;
+  RandomSource random;
+  transport::HttpClient* http = nullptr;
+  // Runs a job on the engine's own serial executor (a strand).
+  std::function<void(std::function<void()>)> serial;
+  // Asks to be woken (Tick) at this time of the injected clock; a later call replaces it.
+  std::function<void(std::chrono::system_clock::time_point)> wake_at;
+  // Reads an envelope that came back in the answer to a send (a signal, a fault, a reply).
+  std::function<envelope::ReadResult(std::string_view)> read_envelope;
+};
+
+class DeliveryEngine {
+ public:
+  DeliveryEngine(DeliveryDependencies deps, config::DeliverySettings settings,
+                 std::vector<config::RouteSettings> routes);
+  ~DeliveryEngine();
+  DeliveryEngine(const DeliveryEngine&) = delete;
+  DeliveryEngine& operator=(const DeliveryEngine&) = delete;
+
+  // Takes on every open delivery and every queued message of the journal (a restart).
+  Result<size_t> Resume();
+  // A message just moved to queued.
+  void Enqueue(std::string message_id);
+  // Does what is due at the clock's now; called by the wake_at timer (and by tests).
+  void Tick();
+  // A signal, fault or reply that came about one of our sends (its RelatesTo names the send).
+  void Answer(envelope::Received received);
+  // An operator requeues a dead message: its dead deliveries start again from nothing.
+  void Requeue(std::string message_id, std::function<void(Status)> done);
+
+  struct Stats {
+    uint64_t sends = 0;
+    uint64_t acknowledged = 0;
+    uint64_t retries = 0;
+    uint64_t dead = 0;
+    uint64_t rejected = 0;
+    size_t open = 0;
+  };
+  Stats stats() const;
+
+  struct Impl;
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace eaeu::route

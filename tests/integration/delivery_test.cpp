@@ -1,0 +1,396 @@
+// Delivery against a real HTTP peer on 127.0.0.1 (the product's own Beast server playing the
+// integrated system), with a real SQLite journal, libcurl multi on Asio and an injected clock:
+// receipts and replies, timers that resend, transport failures that back off, dead letters and
+// requeue, and a notice fanned out to every other member state with one of them down.
+#include <catch2/catch.hpp>
+#include <utility>  // before Asio
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <future>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "gateway/envelope/envelope.hpp"
+#include "gateway/envelope/reader.hpp"
+#include "gateway/envelope/signals.hpp"
+#include "gateway/route/delivery.hpp"
+#include "gateway/store/sqlite_journal.hpp"
+#include "gateway/transport/http_client.hpp"
+#include "gateway/transport/http_server.hpp"
+#include "gateway/xml/parser.hpp"
+#include "gateway/xml/schema_catalog.hpp"
+#include "support.hpp"
+
+namespace eaeu::test {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+using store::MessageState;
+
+const auto kStart = std::chrono::system_clock::time_point(std::chrono::seconds(1795514400));
+
+std::shared_ptr<const xml::GrammarPool> Pool() {
+  static auto catalog = xml::LoadSchemaCatalog(SourceDir() / "schemas/catalog.toml");
+  static auto pool = xml::GrammarPool::Load(*catalog);
+  return *pool;
+}
+
+// What the peer does with the n-th envelope it is sent (1-based), per destination.
+enum class Misbehave { kNone, kFail5xx, kNoReceipt };
+
+// The integrated system on loopback: reads each envelope, counts documents by EDocId and
+// destination, and answers with a DeliveryReceipt in the HTTP answer unless told otherwise.
+class Peer {
+ public:
+  explicit Peer(asio::io_context& io) : parser_(Pool(), xml::ParserLimits{}) {
+    transport::HttpServerSettings settings;
+    settings.listen = {"127.0.0.1", 0};
+    auto server = transport::HttpServer::Start(
+        io, settings,
+        [this](transport::HttpRequest request, transport::Respond respond) {
+          respond(Handle(request));
+        },
+        [](unsigned status, std::string detail) {
+          transport::HttpResponse r;
+          r.status = status;
+          r.body = detail;
+          return r;
+        });
+    REQUIRE(server.ok());
+    server_ = std::move(*server);
+  }
+  std::string Url() const { return "http://127.0.0.1:" + std::to_string(server_->port()) + "/"; }
+  void Down(const std::string& to, bool down) {
+    std::lock_guard lock(mutex_);
+    down_[to] = down;
+  }
+  void Plan(size_t nth, Misbehave what) {
+    std::lock_guard lock(mutex_);
+    plan_[nth] = what;
+  }
+  // Documents taken (answered with a receipt), by destination and EDocId.
+  std::map<std::string, std::map<std::string, int>> taken() {
+    std::lock_guard lock(mutex_);
+    return taken_;
+  }
+  size_t seen() {
+    std::lock_guard lock(mutex_);
+    return seen_;
+  }
+  // The wsa:MessageID of each envelope, in the order they came.
+  std::vector<envelope::Headers> headers() {
+    std::lock_guard lock(mutex_);
+    return headers_;
+  }
+
+ private:
+  transport::HttpResponse Handle(const transport::HttpRequest& request) {
+    std::lock_guard lock(mutex_);
+    transport::HttpResponse r;
+    const auto read = envelope::Read(request.body, parser_);
+    if (read.problem) {
+      r.status = 400;
+      r.body = read.problem->reason_en;
+      return r;
+    }
+    const auto& h = read.message.headers;
+    headers_.push_back(h);
+    const size_t nth = ++seen_;
+    const Misbehave what = plan_.contains(nth) ? plan_[nth] : Misbehave::kNone;
+    if (down_[h.to] || what == Misbehave::kFail5xx) {
+      r.status = 503;
+      r.body = "unavailable";
+      return r;
+    }
+    const std::string e_doc_id = [&] {
+      const auto& x = read.message.body_xml;  // canonical: declarations on the element
+      const auto start = x.find('>', x.find(":EDocId")) + 1;
+      return x.substr(start, x.find('<', start) - start);
+    }();
+    ++taken_[h.to][e_doc_id];
+    r.status = 200;
+    r.content_type = "application/soap+xml";
+    if (what == Misbehave::kNoReceipt) {
+      r.body.clear();
+      return r;
+    }
+    envelope::Signal receipt;
+    receipt.kind = envelope::SignalKind::kDeliveryReceipt;
+    receipt.signal_id = "9b0c1d2e-3f40-4a5b-8c6d-7e8f9a0b1c2d";
+    receipt.date_time = "2026-11-24T10:00:00Z";
+    envelope::Headers back;
+    back.to = h.reply_to;
+    back.reply_to = h.to;
+    back.message_id = "urn:uuid:5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f";
+    back.relates_to = h.message_id;
+    back.action = envelope::SignalAction(h.action, receipt.kind);
+    back.procedure_id = h.procedure_id;
+    back.conversation_id = h.conversation_id;
+    r.body = envelope::Build(back, envelope::SignalXml(receipt));
+    return r;
+  }
+
+  std::mutex mutex_;
+  xml::SecureParser parser_;
+  std::unique_ptr<transport::HttpServer> server_;
+  std::map<std::string, bool> down_;
+  std::map<size_t, Misbehave> plan_;
+  std::map<std::string, std::map<std::string, int>> taken_;
+  std::vector<envelope::Headers> headers_;
+  size_t seen_ = 0;
+};
+
+// The engine and what it runs on.
+struct Harness {
+  TempDir dir;
+  ManualClock clock{kStart};
+  std::unique_ptr<store::SqliteJournal> journal;
+  envelope::ProcessCatalogue catalogue;
+  asio::io_context io;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard{
+      asio::make_work_guard(io)};
+  asio::strand<asio::io_context::executor_type> strand{asio::make_strand(io)};
+  std::unique_ptr<Peer> peer;
+  std::unique_ptr<transport::HttpClient> http;
+  std::unique_ptr<xml::SecureParser> parser;
+  std::unique_ptr<route::DeliveryEngine> engine;
+  std::thread thread;
+  uint64_t counter = 1;
+
+  explicit Harness(config::DeliverySettings settings = {}) {
+    auto j = store::SqliteJournal::Open({dir / "journal.sqlite"});
+    REQUIRE(j.ok());
+    journal = std::move(*j);
+    auto c = envelope::LoadProcessCatalogue(SourceDir() / "config/process.toml");
+    REQUIRE(c.ok());
+    catalogue = std::move(*c);
+    peer = std::make_unique<Peer>(io);
+    http = std::make_unique<transport::HttpClient>(io);
+    parser = std::make_unique<xml::SecureParser>(Pool(), xml::ParserLimits{});
+    route::DeliveryDependencies deps;
+    deps.journal = journal.get();
+    deps.catalogue = &catalogue;
+    deps.clock = &clock;
+    deps.random = [this] { return counter++ * 0x9E3779B97F4A7C15ull; };
+    deps.http = http.get();
+    deps.serial = [this](std::function<void()> job) { asio::post(strand, std::move(job)); };
+    deps.read_envelope = [this](std::string_view bytes) { return envelope::Read(bytes, *parser); };
+    config::RouteSettings to_peer;
+    to_peer.to = "*";
+    to_peer.endpoint = peer->Url();
+    to_peer.timeout = 5s;
+    engine = std::make_unique<route::DeliveryEngine>(deps, settings,
+                                                     std::vector<config::RouteSettings>{to_peer});
+    thread = std::thread([this] { io.run(); });
+  }
+  ~Harness() {
+    guard.reset();
+    io.stop();
+    thread.join();
+    engine.reset();
+    http.reset();
+  }
+
+  // A queued message of `kind` from `country`, with an envelope as the pipeline leaves it.
+  std::string Queue(model::DocumentKind kind, const std::string& country,
+                    const std::string& e_doc_id) {
+    const std::string id = NewUuid([this] { return counter++ * 0x2545F4914F6CDD1Dull; });
+    std::string xml = WithEDocId(ReadText(ExamplePath(kind)), e_doc_id);
+    store::NewMessage m;
+    m.id = id;
+    m.sender_country = country;
+    m.sender_participant = "P.MM.00.ACT.001";
+    m.kind = std::string(model::KindName(kind));
+    m.e_doc_id = e_doc_id;
+    m.content_type = "application/xml";
+    m.payload = xml;
+    m.violations = "[]";
+    m.at = clock.Now();
+    REQUIRE(journal->Accept(m).ok());
+    envelope::Headers h;
+    h.to = "EAEU://EEC/CP/P.MM.00/P.ACT.001";
+    h.reply_to = catalogue.AddressOf(country, "P.MM.00.ACT.001");
+    h.message_id = "urn:uuid:" + NewUuid([this] { return counter++; });
+    h.procedure_id = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+    h.conversation_id = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
+    h.action = "int://CP/P.MM.00/1.0.0/P.MM.00.PRC.001/P.MM.00.TRN.001/P.MM.00.MSG.001";
+    store::TransitionData signed_data;
+    signed_data.signed_envelope = envelope::Build(h, xml);
+    store::Diagnostics d;
+    d.reply_to = h.reply_to;
+    signed_data.diagnostics = d;
+    REQUIRE(journal->Transition(id, MessageState::kSigned, "", clock.Now(), signed_data).ok());
+    REQUIRE(journal->Transition(id, MessageState::kQueued, "", clock.Now()).ok());
+    engine->Enqueue(id);
+    return id;
+  }
+
+  MessageState StateOf(const std::string& id) {
+    auto r = journal->Get(id);
+    if (!r || !*r) FAIL("message " << id << " is not in the journal");
+    return (*r)->summary.state;
+  }
+  // Waits until the message is in `state` (the engine works on its own thread).
+  void WaitFor(const std::string& id, MessageState state) {
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    for (MessageState now = StateOf(id); now != state; now = StateOf(id)) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        FAIL("message " << id << " is " << store::StateName(now) << ", not "
+                        << store::StateName(state));
+      }
+      std::this_thread::yield();
+    }
+  }
+  // Waits until every delivery of `id` is in `state`.
+  void WaitForDeliveries(const std::string& id, MessageState state, size_t count) {
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    for (;;) {
+      auto ds = journal->Deliveries(id);
+      if (!ds) FAIL(ds.error().ToString());
+      const auto n = std::count_if(ds->begin(), ds->end(),
+                                   [state](const store::Delivery& d) { return d.state == state; });
+      if (static_cast<size_t>(n) == count) return;
+      if (std::chrono::steady_clock::now() > deadline) {
+        for (const auto& d : *ds) {
+          UNSCOPED_INFO(d.destination << " " << store::StateName(d.state) << " " << d.error);
+        }
+        FAIL(count << " deliveries were not " << store::StateName(state) << " in time");
+      }
+      std::this_thread::yield();
+    }
+  }
+  // Moves the clock and lets the engine do what fell due.
+  void Pass(std::chrono::system_clock::duration d) {
+    clock.Advance(d);
+    engine->Tick();
+  }
+  // The reply the Commission sends later for a request/response transaction (R.006).
+  envelope::Received Reply(const std::string& relates_to, const std::string& code) {
+    std::string xml = ReadText(ExamplePath(model::DocumentKind::kProcessingResult));
+    const auto at = xml.find("<csdo:ProcessingResultV2Code>") + 29;
+    xml.replace(at, 2, code);
+    envelope::Received r;
+    r.headers.relates_to = relates_to;
+    r.body_name = "ProcessingResultDetails";
+    r.body_xml = xml;
+    return r;
+  }
+  std::string LastWireId(const std::string& id) {
+    auto ds = journal->Deliveries(id);
+    REQUIRE(ds.ok());
+    REQUIRE(!ds->empty());
+    return ds->front().wire_id;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("Delivery: a report is received by the peer, then answered and acknowledged",
+          "[delivery]") {
+  Harness h;
+  const auto id = h.Queue(model::DocumentKind::kInspectionReport, "RU", NumberedEDocId(1));
+  h.WaitFor(id, MessageState::kDelivered);
+  const auto headers = h.peer->headers();
+  REQUIRE(headers.size() == 1);
+  CHECK(headers[0].to == "EAEU://EEC/CP/P.MM.00/P.ACT.001");
+  CHECK(headers[0].reply_to == "EAEU://RU/CP/P.MM.00/P.MM.00.ACT.001");
+  CHECK(headers[0].procedure_id == "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d");
+  h.engine->Answer(h.Reply(headers[0].message_id, "01"));
+  h.WaitFor(id, MessageState::kAcknowledged);
+  auto history = h.journal->DeliveryHistory(id);
+  REQUIRE(history.ok());
+  CHECK(history->back().detail == "answered: ProcessingResultDetails 01");
+  const auto taken = h.peer->taken();
+  for (const auto& [to, docs] : taken) {
+    for (const auto& [doc, n] : docs) UNSCOPED_INFO(to << " " << doc << " " << n);
+  }
+  CHECK(taken.at("EAEU://EEC/CP/P.MM.00/P.ACT.001").at(NumberedEDocId(1)) == 1);
+
+  // A negative processing result refuses the document.
+  const auto refused = h.Queue(model::DocumentKind::kInspectionReport, "RU", NumberedEDocId(2));
+  h.WaitFor(refused, MessageState::kDelivered);
+  h.engine->Answer(h.Reply(h.LastWireId(refused), "02"));
+  h.WaitFor(refused, MessageState::kRejected);
+}
+
+TEST_CASE(
+    "Delivery: a receipt that does not come is waited for, then the message is sent again "
+    "with a new MessageID in the same conversation, until it is dead",
+    "[delivery]") {
+  Harness h;
+  for (size_t n = 1; n <= 4; ++n) h.peer->Plan(n, Misbehave::kNoReceipt);
+  const auto id = h.Queue(model::DocumentKind::kInspectionReport, "RU", NumberedEDocId(3));
+  h.WaitFor(id, MessageState::kSending);
+  while (h.peer->seen() < 1) std::this_thread::yield();
+  // The receive timer of TRN.001 is PT20M; just before it, nothing happens.
+  h.Pass(19min);
+  CHECK(h.peer->seen() == 1);
+  for (size_t sends = 2; sends <= 4; ++sends) {
+    h.Pass(2min);  // past the timer
+    h.WaitForDeliveries(id, MessageState::kSending, 1);
+    while (h.peer->seen() < sends) std::this_thread::yield();
+    h.Pass(18min);
+  }
+  const auto headers = h.peer->headers();
+  REQUIRE(headers.size() == 4);
+  std::set<std::string> ids;
+  for (const auto& hd : headers) {
+    ids.insert(hd.message_id);
+    CHECK(hd.conversation_id == headers[0].conversation_id);
+  }
+  CHECK(ids.size() == 4);  // a new MessageID for every send
+  // The fourth send (three retries) gets no receipt either: the delivery is dead.
+  h.Pass(3min);
+  h.WaitFor(id, MessageState::kDead);
+  auto ds = h.journal->Deliveries(id);
+  CHECK((*ds)[0].error == "no answer after 4 sends");
+
+  // An operator requeues it; the peer answers now.
+  std::promise<Status> requeued;
+  h.engine->Requeue(id, [&requeued](Status st) { requeued.set_value(st); });
+  REQUIRE(requeued.get_future().get().ok());
+  h.WaitFor(id, MessageState::kDelivered);
+  CHECK(h.peer->seen() == 5);
+}
+
+TEST_CASE("Delivery: transport failures back off, and a notice fans out to every other state",
+          "[delivery]") {
+  config::DeliverySettings settings;
+  settings.backoff_initial = 2s;
+  settings.backoff_max = 1min;
+  settings.transport_attempts = 5;
+  Harness h(settings);
+  const std::string kz = "EAEU://KZ/CP/P.MM.00/P.MM.00.ACT.001";
+  h.peer->Down(kz, true);
+  const auto id = h.Queue(model::DocumentKind::kSuspensionNotice, "RU", NumberedEDocId(4));
+  // TRN.003 is a notification: a receipt acknowledges it. Four states take it; KZ is down.
+  h.WaitForDeliveries(id, MessageState::kAcknowledged, 3);
+  h.WaitForDeliveries(id, MessageState::kRetrying, 1);
+  CHECK(h.StateOf(id) == MessageState::kRetrying);
+  auto ds = h.journal->Deliveries(id);
+  REQUIRE(ds->size() == 4);  // AM, BY, KG, KZ: every member state but the sender's
+  // The retry waits out its back-off (2 s, less up to a quarter), then fails again.
+  h.Pass(1s);
+  h.Pass(1s);
+  h.WaitForDeliveries(id, MessageState::kRetrying, 1);
+  // KZ comes back: the next retry gets through and the notice is acknowledged everywhere.
+  h.peer->Down(kz, false);
+  while (h.StateOf(id) != MessageState::kAcknowledged) {
+    h.Pass(1s);
+    std::this_thread::yield();
+  }
+  const auto taken = h.peer->taken();
+  CHECK(taken.size() == 4);
+  for (const auto& [to, docs] : taken) {
+    INFO(to);
+    CHECK(docs.at(NumberedEDocId(4)) == 1);  // exactly once each
+  }
+  CHECK(taken.count("EAEU://RU/CP/P.MM.00/P.MM.00.ACT.001") == 0);
+}
+
+}  // namespace eaeu::test
