@@ -108,7 +108,8 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
   struct Open {
     Delivery row;
     std::shared_ptr<MessageInfo> message;
-    bool busy = false;  // a journal write or a send is under way
+    bool busy = false;     // a journal write is under way, or it waits for a free slot
+    bool posting = false;  // its envelope is on the wire: no timer resends it meanwhile
   };
   using Key = std::pair<std::string, std::string>;  // message id, destination
   std::map<Key, Open> open;
@@ -289,6 +290,7 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
       Release(route);
       return;
     }
+    it->second.posting = true;
     const MessageInfo& m = *it->second.message;
     envelope::Headers h;
     h.to = row.destination;
@@ -336,6 +338,8 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
     Release(route);
     auto it = open.find(key);
     if (it == open.end() || it->second.row.wire_id != wire) return;  // answered or resent
+    it->second.posting = false;
+    Arm();
     // A signal or fault in the answer is taken as if it came on its own.
     if (result.answered() && !result.body.empty() && deps.read_envelope) {
       auto read = deps.read_envelope(result.body);
@@ -477,11 +481,11 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
     const TimePoint now = Now();
     std::vector<Key> due;
     for (const auto& [key, o] : open) {
-      if (!o.busy && o.row.due && *o.row.due <= now) due.push_back(key);
+      if (!o.busy && !o.posting && o.row.due && *o.row.due <= now) due.push_back(key);
     }
     for (const auto& key : due) {
       auto it = open.find(key);
-      if (it == open.end() || it->second.busy) continue;
+      if (it == open.end() || it->second.busy || it->second.posting) continue;
       const Delivery& row = it->second.row;
       if (row.state == MessageState::kQueued || row.state == MessageState::kRetrying) {
         Send(key);
@@ -507,9 +511,15 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
   void Arm() {
     std::optional<TimePoint> next;
     for (const auto& [key, o] : open) {
-      if (!o.busy && o.row.due && (!next || *o.row.due < *next)) next = o.row.due;
+      if (!o.busy && !o.posting && o.row.due && (!next || *o.row.due < *next)) next = o.row.due;
     }
-    if (next && deps.wake_at) deps.wake_at(*next);
+    if (!next) return;
+    if (*next <= Now()) {
+      // Fell due while its send was on the wire (a timer shorter than the answer took).
+      Serial([self = shared_from_this()] { self->Tick(); });
+      return;
+    }
+    if (deps.wake_at) deps.wake_at(*next);
   }
 };
 
