@@ -183,6 +183,31 @@ Json DiagnosticsJson(const store::Diagnostics& d) {
   return j;
 }
 
+Json DeliveriesJson(const std::vector<store::Delivery>& deliveries,
+                    const std::vector<store::DeliveryEvent>& history) {
+  Json out = Json::array();
+  for (const auto& d : deliveries) {
+    Json j = {{"to", d.destination},
+              {"state", store::StateName(d.state)},
+              {"sends", d.sends},
+              {"conversationId", d.conversation_id}};
+    if (!d.wire_id.empty()) j["messageId"] = d.wire_id;
+    if (d.due) j["due"] = FormatUtc(*d.due);
+    if (!d.error.empty()) j["error"] = d.error;
+    Json steps = Json::array();
+    for (const auto& e : history) {
+      if (e.destination != d.destination) continue;
+      Json step = {{"state", store::StateName(e.state)}, {"at", FormatUtc(e.at)}};
+      if (!e.wire_id.empty()) step["messageId"] = e.wire_id;
+      step["detail"] = e.detail;
+      steps.push_back(std::move(step));
+    }
+    j["history"] = std::move(steps);
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
 Json RecordJson(const store::MessageRecord& r) {
   Json j = SummaryJson(r.summary);
   j["contentType"] = r.content_type;
@@ -196,7 +221,6 @@ Json RecordJson(const store::MessageRecord& r) {
   j["verdict"] = StringOrJson(r.violations);
   j["signatureVerdict"] = StringOrJson(r.signature_verdict);
   j["diagnostics"] = DiagnosticsJson(r.diagnostics);
-  j["deliveries"] = Json::array();
   return j;
 }
 
@@ -331,11 +355,13 @@ void RestApi::Handle(HttpRequest request, Respond respond) const {
   const bool documents = path == "/v1/documents";
   const bool list = path == "/v1/messages";
   const bool one = path.starts_with(kMessagesPrefix) && path.size() > kMessagesPrefix.size();
+  constexpr std::string_view kRetry = "/retry";
+  const bool retry = one && path.ends_with(kRetry);
   if (!documents && !list && !one) {
     respond(Problem(404, "not-found", "Not Found", "no resource at " + path));
     return;
   }
-  const char* allowed = documents ? "POST" : "GET";
+  const char* allowed = documents || retry ? "POST" : "GET";
   if (request.method != allowed) {
     auto p = Problem(405, "method-not-allowed", "Method Not Allowed",
                      path + " takes " + allowed + ", not " + request.method);
@@ -372,6 +398,43 @@ void RestApi::Handle(HttpRequest request, Respond respond) const {
     return;
   }
 
+  if (retry) {
+    std::string id = path.substr(kMessagesPrefix.size());
+    id.resize(id.size() - kRetry.size());
+    if (!deps_.requeue) {
+      respond(Problem(503, "delivery-not-configured", "Service Unavailable",
+                      "this gateway delivers nothing: no [[route]] is configured"));
+      return;
+    }
+    deps_.post([deps = deps_, id = std::move(id), caller, respond] {
+      auto record = deps.journal->Get(id);
+      if (!record) {
+        respond(
+            Problem(503, "journal-unavailable", "Service Unavailable", record.error().ToString()));
+        return;
+      }
+      if (!*record || (*record)->summary.sender_country != caller.country) {
+        respond(Problem(404, "not-found", "Not Found", "no message " + id));
+        return;
+      }
+      if ((*record)->summary.state != store::MessageState::kDead) {
+        respond(Problem(409, "not-dead", "Conflict",
+                        "message " + id + " is " +
+                            std::string(store::StateName((*record)->summary.state)) +
+                            ": only a dead message is requeued"));
+        return;
+      }
+      deps.requeue(id, [id, respond](Status st) {
+        if (!st) {
+          respond(Problem(409, "not-requeued", "Conflict", st.error().ToString()));
+          return;
+        }
+        respond(JsonResponse(202, Json{{"id", id}, {"state", "queued"}}));
+      });
+    });
+    return;
+  }
+
   if (one) {
     std::string id = path.substr(kMessagesPrefix.size());
     constexpr std::string_view kEnvelope = "/envelope";
@@ -400,7 +463,11 @@ void RestApi::Handle(HttpRequest request, Respond respond) const {
         respond(std::move(r));
         return;
       }
-      respond(JsonResponse(200, RecordJson(**record)));
+      Json j = RecordJson(**record);
+      auto deliveries = journal->Deliveries(id);
+      auto history = journal->DeliveryHistory(id);
+      if (deliveries && history) j["deliveries"] = DeliveriesJson(*deliveries, *history);
+      respond(JsonResponse(200, j));
     });
     return;
   }

@@ -8,8 +8,10 @@
 //                               violation; 400 not a document; 403 sent as another state; 413
 //                               over the size limit; 415 another content type
 //   GET  /v1/messages/{id}      the message: state history, violations, signature verdict,
-//                               diagnostics (only the caller's own state's messages)
+//                               diagnostics, deliveries with their own histories (only the
+//                               caller's own state's messages)
 //   GET  /v1/messages/{id}/envelope  the signed SOAP envelope (application/soap+xml)
+//   POST /v1/messages/{id}/retry     requeues a dead message: 202; 409 when it is not dead
 //   GET  /v1/messages           ?state=&kind=&since=&limit=&after= — a page, oldest first, with the
 //                               link to the next page
 //   GET  /healthz               the process answers
@@ -38,6 +40,8 @@ struct RestDependencies {
   intake::PostToWorkers post;                               // journal reads run there
   std::function<bool(std::string& why)> ready;              // for /readyz
   std::function<std::string()> metrics;                     // Prometheus text
+  // Requeues a dead message (empty when no delivery is configured).
+  std::function<void(std::string id, std::function<void(Status)> done)> requeue;
 };
 
 class RestApi {

@@ -228,6 +228,31 @@ int RunShow(const ApiCommands::Options& o, std::ostream& out, std::ostream& err)
     out << "violations\n";
     PrintViolations(out, j["verdict"]);
   }
+  if (j.contains("deliveries") && !j["deliveries"].empty()) {
+    out << "deliveries\n";
+    for (const auto& d : j["deliveries"]) {
+      out << "  " << d.value("to", "") << "  " << d.value("state", "") << "  sends "
+          << d.value("sends", 0);
+      if (d.contains("due")) out << "  due " << d.value("due", "");
+      if (d.contains("error")) out << "  " << d.value("error", "");
+      out << "\n";
+    }
+  }
+  return kExitOk;
+}
+
+int RunRetry(const ApiCommands::Options& o, std::ostream& out, std::ostream& err) {
+  auto token = ReadToken(o);
+  if (!token) return Fail(err, token.error());
+  const std::string empty;
+  auto reply = Call(o, *token, "POST", "/v1/messages/" + o.id + "/retry", &empty,
+                    "application/json");
+  if (!reply) return Fail(err, reply.error());
+  if (reply->status != 202) {
+    err << "eaeu-gateway: " << ProblemLine(*reply) << "\n";
+    return reply->status == 404 || reply->status == 409 ? kExitInvalid : kExitUnusable;
+  }
+  out << o.id << " requeued\n";
   return kExitOk;
 }
 
@@ -308,6 +333,10 @@ ApiCommands AddApiCommands(CLI::App& app, ApiCommands::Options& o) {
   c.messages_show = c.messages->add_subcommand("show", "One message: state history, violations");
   c.messages_show->add_option("ID", o.id, "The message id")->required();
   AddConnectionOptions(*c.messages_show, o);
+  c.messages_retry =
+      c.messages->add_subcommand("retry", "Requeue a dead message: its deliveries start again");
+  c.messages_retry->add_option("ID", o.id, "The message id")->required();
+  AddConnectionOptions(*c.messages_retry, o);
   return c;
 }
 
@@ -316,6 +345,7 @@ int RunApiCommand(const ApiCommands& c, std::ostream& out, std::ostream& err) {
   if (c.submit->parsed()) return RunSubmit(*c.options, out, err);
   if (c.messages_list->parsed()) return RunList(*c.options, out, err);
   if (c.messages_show->parsed()) return RunShow(*c.options, out, err);
+  if (c.messages_retry->parsed()) return RunRetry(*c.options, out, err);
   return -1;
 }
 

@@ -25,6 +25,7 @@ struct ApiCommands {
   CLI::App* messages = nullptr;
   CLI::App* messages_list = nullptr;
   CLI::App* messages_show = nullptr;
+  CLI::App* messages_retry = nullptr;
   struct Options {
     std::string url = "http://127.0.0.1:8080";
     std::string token_file;

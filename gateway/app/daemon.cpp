@@ -8,6 +8,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <condition_variable>
 #include <mutex>
@@ -18,12 +20,16 @@
 #include "gateway/api/callers.hpp"
 #include "gateway/api/rest.hpp"
 #include "gateway/envelope/process_catalogue.hpp"
+#include "gateway/envelope/reader.hpp"
 #include "gateway/intake/pipeline.hpp"
+#include "gateway/route/delivery.hpp"
 #include "gateway/sign/signature.hpp"
 #include "gateway/store/sqlite_journal.hpp"
 #include "gateway/transport/drop_folder.hpp"
+#include "gateway/transport/http_client.hpp"
 #include "gateway/transport/http_server.hpp"
 #include "gateway/validate/validator.hpp"
+#include "gateway/xml/parser.hpp"
 
 namespace eaeu::app {
 namespace {
@@ -118,6 +124,13 @@ struct Daemon::Impl {
   std::unique_ptr<transport::HttpServer> server;
   std::vector<std::unique_ptr<transport::DropFolder>> folders;
 
+  // Delivery, when routes are configured: on its own strand, woken by a timer.
+  std::optional<asio::strand<asio::io_context::executor_type>> delivery_strand;
+  std::optional<asio::steady_timer> wake_timer;
+  std::unique_ptr<transport::HttpClient> http;
+  std::unique_ptr<xml::SecureParser> answer_parser;  // used on the delivery strand only
+  std::unique_ptr<route::DeliveryEngine> delivery;
+
   mutable std::mutex mutex;  // guards the two below and the stop flags
   std::shared_ptr<const api::Callers> callers;
   std::condition_variable stop_cv;
@@ -157,9 +170,26 @@ struct Daemon::Impl {
         << "# HELP eaeu_journal_changes_total Journal changes committed.\n"
         << "# TYPE eaeu_journal_changes_total counter\n"
         << "eaeu_journal_changes_total " << j.changes << "\n"
-        << "# HELP eaeu_api_open_connections Open API connections.\n"
+        << DeliveryMetrics() << "# HELP eaeu_api_open_connections Open API connections.\n"
         << "# TYPE eaeu_api_open_connections gauge\n"
         << "eaeu_api_open_connections " << (server ? server->open_connections() : 0) << "\n";
+    return out.str();
+  }
+
+  std::string DeliveryMetrics() const {
+    if (!delivery) return {};
+    const auto d = delivery->stats();
+    std::ostringstream out;
+    out << "# HELP eaeu_delivery_total Delivery steps, by kind.\n"
+        << "# TYPE eaeu_delivery_total counter\n"
+        << "eaeu_delivery_total{step=\"send\"} " << d.sends << "\n"
+        << "eaeu_delivery_total{step=\"resend\"} " << d.retries << "\n"
+        << "eaeu_delivery_total{step=\"acknowledged\"} " << d.acknowledged << "\n"
+        << "eaeu_delivery_total{step=\"rejected\"} " << d.rejected << "\n"
+        << "eaeu_delivery_total{step=\"dead\"} " << d.dead << "\n"
+        << "# HELP eaeu_deliveries_open Deliveries not yet acknowledged, rejected or dead.\n"
+        << "# TYPE eaeu_deliveries_open gauge\n"
+        << "eaeu_deliveries_open " << d.open << "\n";
     return out.str();
   }
 
@@ -179,6 +209,44 @@ struct Daemon::Impl {
     });
   }
 };
+
+namespace {
+
+// The delivery engine on its own strand; its timer converts the injected clock's due times into
+// waits on the steady clock.
+void StartDelivery(Daemon::Impl& d) {
+  d.delivery_strand.emplace(asio::make_strand(d.io));
+  d.wake_timer.emplace(*d.delivery_strand);
+  d.http = std::make_unique<transport::HttpClient>(d.io);
+  d.answer_parser =
+      std::make_unique<xml::SecureParser>(d.parts.validator->grammar_pool(), xml::ParserLimits{});
+  Daemon::Impl* raw = &d;
+  route::DeliveryDependencies deps;
+  deps.journal = d.journal.get();
+  deps.catalogue = &d.parts.catalogue;
+  deps.clock = d.clock;
+  deps.random = d.random;
+  deps.http = d.http.get();
+  deps.serial = [raw](std::function<void()> job) {
+    asio::post(*raw->delivery_strand, std::move(job));
+  };
+  deps.wake_at = [raw](std::chrono::system_clock::time_point at) {
+    const auto wait = at - raw->clock->Now();
+    raw->wake_timer->expires_after(std::max<std::chrono::steady_clock::duration>(
+        std::chrono::duration_cast<std::chrono::steady_clock::duration>(wait),
+        std::chrono::steady_clock::duration::zero()));
+    raw->wake_timer->async_wait([raw](boost::system::error_code ec) {
+      if (!ec) raw->delivery->Tick();
+    });
+  };
+  deps.read_envelope = [raw](std::string_view bytes) {
+    return envelope::Read(bytes, *raw->answer_parser);
+  };
+  d.delivery =
+      std::make_unique<route::DeliveryEngine>(std::move(deps), d.config.delivery, d.config.routes);
+}
+
+}  // namespace
 
 Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& config,
                                                DaemonHooks hooks) {
@@ -209,6 +277,12 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
   deps.clock = impl->clock;
   deps.random = impl->random;
   deps.post = [raw](std::function<void()> job) { raw->Post(std::move(job)); };
+  if (!config.routes.empty()) {
+    StartDelivery(*impl);
+    deps.queued = [raw](const std::string& id) { raw->delivery->Enqueue(id); };
+  } else {
+    spdlog::warn("no [[route]] is configured: messages stay queued, nothing is delivered");
+  }
   impl->pipeline = std::make_unique<intake::Pipeline>(std::move(deps), impl->parts.signer);
 
   api::RestDependencies rd;
@@ -224,6 +298,11 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
     return true;
   };
   rd.metrics = [raw] { return raw->Metrics(); };
+  if (impl->delivery) {
+    rd.requeue = [raw](std::string id, std::function<void(Status)> done) {
+      raw->delivery->Requeue(std::move(id), std::move(done));
+    };
+  }
   impl->rest = std::make_unique<api::RestApi>(std::move(rd));
 
   transport::HttpServerSettings hs;
@@ -268,6 +347,11 @@ Status Daemon::Start() {
   auto resumed = d.pipeline->Resume();
   if (!resumed) return Within("journal", resumed.error());
   if (*resumed > 0) spdlog::info("resumed {} messages from the journal", *resumed);
+  if (d.delivery) {
+    auto delivering = d.delivery->Resume();
+    if (!delivering) return Within("delivery", delivering.error());
+    if (*delivering > 0) spdlog::info("took on the delivery of {} messages", *delivering);
+  }
   for (const auto& folder : d.config.drop_folders) {
     auto started = transport::DropFolder::Start(
         d.io, folder, *d.pipeline, [&d](std::function<void()> job) { d.Post(std::move(job)); });
@@ -313,6 +397,8 @@ void Daemon::Wait() {
   for (auto& t : d.io_threads) t.join();
   d.io_threads.clear();
   d.pool.join();
+  d.delivery.reset();  // what is on the wire is sent again at the next start
+  d.http.reset();
   d.folders.clear();
   d.server.reset();
   d.journal.reset();  // finishes the changes in flight, then closes the file

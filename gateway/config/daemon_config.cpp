@@ -149,6 +149,49 @@ bool ListenAddress::IsLoopback() const {
   return host == "127.0.0.1" || host == "::1" || host == "localhost" || host.starts_with("127.");
 }
 
+namespace {
+
+RouteSettings ReadRoute(Section& r, const std::filesystem::path& base) {
+  RouteSettings route;
+  route.to = r.String("to", true).value_or("");
+  if (!route.to.empty() && route.to != "*" && !route.to.starts_with("EAEU://")) {
+    r.Problem("to",
+              "must be a logical address EAEU://..., a prefix of one ending in \"*\", or \"*\"");
+  }
+  if (auto url = r.String("endpoint")) {
+    route.endpoint = *url;
+    const bool https = url->starts_with("https://");
+    const bool http = url->starts_with("http://");
+    if (!https && !http) {
+      r.Problem("endpoint", "must be an https:// URL (http:// on a loopback address only)");
+    } else if (http && !url->starts_with("http://127.") && !url->starts_with("http://[::1]") &&
+               !url->starts_with("http://localhost")) {
+      r.Problem("endpoint", "plain http:// is allowed to a loopback address only");
+    }
+  } else if (auto folder = r.Path("folder", base, Section::PathKind::kFolder)) {
+    route.endpoint = folder->string();
+    route.folder = true;
+  } else {
+    r.Problem("endpoint", "a route needs an endpoint (a URL) or a folder");
+  }
+  if (auto p = r.Path("ca_bundle", base, Section::PathKind::kFile)) route.ca_bundle = *p;
+  if (auto p = r.Path("client_certificate", base, Section::PathKind::kFile)) {
+    route.client_certificate = *p;
+  }
+  if (auto p = r.Path("client_key", base, Section::PathKind::kFile)) route.client_key = *p;
+  if (route.client_certificate.empty() != route.client_key.empty()) {
+    r.Problem("client_key", "client_certificate and client_key go together");
+  }
+  if (auto v = r.Duration("connect_timeout", 10ms, 10min)) route.connect_timeout = *v;
+  if (auto v = r.Duration("timeout", 10ms, 1h)) route.timeout = *v;
+  if (auto v = r.Integer("max_in_flight", 1, 10'000))
+    route.max_in_flight = static_cast<uint32_t>(*v);
+  r.RejectUnknown();
+  return route;
+}
+
+}  // namespace
+
 std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
   uint64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -239,6 +282,20 @@ Result<DaemonConfig> LoadDaemonConfig(const std::filesystem::path& file) {
     folder.RejectUnknown();
     config.drop_folders.push_back(std::move(d));
   }
+  Section delivery = top.Table("delivery");
+  auto& dl = config.delivery;
+  if (auto v = delivery.Duration("backoff_initial", 10ms, 1h)) dl.backoff_initial = *v;
+  if (auto v = delivery.Duration("backoff_max", 10ms, 24h)) dl.backoff_max = *v;
+  if (dl.backoff_max < dl.backoff_initial) {
+    delivery.Problem("backoff_max", "must not be shorter than backoff_initial");
+  }
+  if (auto v = delivery.Integer("transport_attempts", 1, 1000)) {
+    dl.transport_attempts = static_cast<uint32_t>(*v);
+  }
+  if (delivery.Has("positive_results")) dl.positive_results = delivery.Strings("positive_results");
+  delivery.RejectUnknown();
+
+  for (Section& r : top.Tables("route")) config.routes.push_back(ReadRoute(r, base));
   top.RejectUnknown();
 
   if (!problems.empty()) return problems.ToError("config.invalid");

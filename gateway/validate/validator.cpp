@@ -285,6 +285,10 @@ Validation Validator::ValidateModel(model::Document document, const RuleContext&
   return out;
 }
 
+std::shared_ptr<const xml::GrammarPool> Validator::grammar_pool() const {
+  return impl_->pool;
+}
+
 const model::DocumentCatalog& Validator::catalog() const {
   return impl_->catalog();
 }

@@ -95,6 +95,8 @@ class Validator {
 
   const model::DocumentCatalog& catalog() const;
   const CodeLists& code_lists() const;
+  // The schemas, for parsers of other things (envelopes) that share them.
+  std::shared_ptr<const xml::GrammarPool> grammar_pool() const;
 
  private:
   struct Impl;

@@ -4,6 +4,7 @@
 
 #include "gateway/config/daemon_config.hpp"
 #include "gateway/envelope/process_catalogue.hpp"
+#include "gateway/route/delivery.hpp"
 #include "gateway/xml/schema_catalog.hpp"
 #include "support.hpp"
 
@@ -77,6 +78,13 @@ TEST_CASE("Config: mistakes name the key and the line", "[config]") {
        "daemon.process_catalogue: no such file"},
       {"[signing]", "[signing]\npassword_file = \"x\"\npassword_env = \"Y\"",
        "signing.password_file: no such file"},
+      {"backoff_max = \"10m\"", "backoff_max = \"1s\"",
+       "delivery.backoff_max: must not be shorter than backoff_initial"},
+      {"# [[route]]", "[[route]]\nto = \"*\"\nendpoint = \"http://gate.example/soap\"",
+       "route[1].endpoint: plain http:// is allowed to a loopback address only"},
+      {"# [[route]]", "[[route]]\nto = \"RU\"\nendpoint = \"https://gate.example/soap\"",
+       "route[1].to: must be a logical address"},
+      {"# [[route]]", "[[route]]\nto = \"*\"", "route[1].endpoint: a route needs an endpoint"},
   };
   for (const auto& c : cases) {
     INFO(c.to);
@@ -107,6 +115,29 @@ TEST_CASE("Config: mistakes name the key and the line", "[config]") {
   auto syntax = LoadEdited(dir, [](std::string& text) { text += "\n[journal\n"; });
   REQUIRE(!syntax.ok());
   CHECK(syntax.error().code == "config.syntax");
+}
+
+TEST_CASE("Config: routes and delivery", "[config]") {
+  TempDir dir;
+  auto loaded = LoadEdited(dir, [](std::string& text) {
+    Replace(text, "# [[route]]",
+            "[[route]]\nto = \"EAEU://EEC/*\"\nendpoint = \"https://eec.example/soap\"\n"
+            "max_in_flight = 4\ntimeout = \"20s\"\n[[route]]\nto = \"*\"\n"
+            "endpoint = \"http://127.0.0.1:9443/soap\"");
+  });
+  REQUIRE(loaded.ok());
+  REQUIRE(loaded->routes.size() == 2);
+  CHECK(loaded->routes[0].max_in_flight == 4);
+  CHECK(loaded->routes[0].timeout == 20s);
+  CHECK(loaded->delivery.backoff_max == 10min);
+  CHECK(loaded->delivery.positive_results == std::vector<std::string>{"01"});
+  const auto* eec = route::RouteFor(loaded->routes, "EAEU://EEC/CP/P.MM.00/P.ACT.001");
+  REQUIRE(eec != nullptr);
+  CHECK(eec->endpoint == "https://eec.example/soap");
+  const auto* kz = route::RouteFor(loaded->routes, "EAEU://KZ/CP/P.MM.00/P.MM.00.ACT.001");
+  REQUIRE(kz != nullptr);
+  CHECK(kz->endpoint == "http://127.0.0.1:9443/soap");
+  CHECK(route::RouteFor({}, "EAEU://KZ/CP/P.MM.00/P.MM.00.ACT.001") == nullptr);
 }
 
 TEST_CASE("Config: durations", "[config]") {

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <catch2/catch.hpp>
 #include <thread>
 
@@ -13,6 +14,7 @@
 #include "gateway/sign/signature.hpp"
 #include "gateway/sign/trust_store.hpp"
 #include "integration/gateway_fixture.hpp"
+#include "integration/peer.hpp"
 
 namespace eaeu::test {
 namespace {
@@ -163,7 +165,7 @@ TEST_CASE("REST: violations, duplicates, senders, limits and authentication", "[
     // The Russian caller's accepted report is invisible to the Kazakh caller.
     const auto accepted = Post(g, files.ru_token, report);
     REQUIRE(accepted.status == 202);
-    const std::string id = accepted.json()["id"];
+    const std::string id = accepted.json()["id"].get<std::string>();
     CHECK(Get(g, files.kz_token, "/v1/messages/" + id).status == 404);
     CHECK(Get(g, files.ru_token, "/v1/messages/" + id).status == 200);
     CHECK(Get(g, files.kz_token, "/v1/messages").json()["items"].size() == 1);  // its own 403
@@ -326,6 +328,71 @@ TEST_CASE("Drop folder: files are taken, then moved to accepted/ or rejected/", 
   CHECK(!report["violations"].empty());
   CHECK(!std::filesystem::exists(folder / "report.xml"));
   CHECK(std::filesystem::is_empty(folder / ".work"));
+}
+
+TEST_CASE("Delivery in the daemon: a notice fans out over a route and each state acknowledges it",
+          "[daemon][delivery]") {
+  GatewayFiles files;
+  boost::asio::io_context peer_io;
+  auto guard = boost::asio::make_work_guard(peer_io);
+  Peer peer(peer_io);
+  std::thread peer_thread([&peer_io] { peer_io.run(); });
+  struct Join {
+    boost::asio::io_context& io;
+    std::thread& thread;
+    ~Join() {
+      io.stop();
+      thread.join();
+    }
+  } join{peer_io, peer_thread};
+
+  auto config = files.Config();
+  config::RouteSettings to_peer;
+  to_peer.to = "*";
+  to_peer.endpoint = peer.Url();
+  config.routes.push_back(to_peer);
+  TestGateway g(config);
+
+  HttpCall submit;
+  submit.method = "POST";
+  submit.url = g.Url("/v1/documents");
+  submit.token = files.ru_token;
+  submit.body = ExampleText(model::DocumentKind::kSuspensionNotice);
+  const auto accepted = Http(submit);
+  INFO(accepted.body);
+  REQUIRE(accepted.status == 202);
+  const std::string id = accepted.json()["id"].get<std::string>();
+
+  HttpCall get;
+  get.token = files.ru_token;
+  get.url = g.Url("/v1/messages/" + id);
+  Json m;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  for (;;) {
+    m = Http(get).json();
+    if (m["state"] == "acknowledged") break;
+    if (std::chrono::steady_clock::now() > deadline) FAIL("the notice is " << m.dump(2));
+    std::this_thread::yield();
+  }
+  REQUIRE(m["deliveries"].size() == 4);  // AM, BY, KG, KZ (SN-05)
+  for (const auto& d : m["deliveries"]) {
+    CHECK(d["state"] == "acknowledged");
+    CHECK(d["sends"] == 1);
+    CHECK(d["history"].size() == 3);  // planned, sent, DeliveryReceipt
+  }
+  const auto taken = peer.taken();
+  CHECK(taken.size() == 4);
+  CHECK_FALSE(taken.contains("EAEU://RU/CP/P.MM.00/P.MM.00.ACT.001"));
+
+  // Only a dead message is requeued.
+  HttpCall retry;
+  retry.method = "POST";
+  retry.url = g.Url("/v1/messages/" + id + "/retry");
+  retry.token = files.ru_token;
+  retry.body = "";
+  CHECK(Http(retry).status == 409);
+  retry.token = files.kz_token;
+  CHECK(Http(retry).status == 404);  // another state's message
 }
 
 }  // namespace eaeu::test

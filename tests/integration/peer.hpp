@@ -1,0 +1,146 @@
+#pragma once
+// A peer on 127.0.0.1 that plays the integrated system for delivery tests: the product's own
+// HTTP server reading each envelope with the product's reader, counting documents by destination
+// and EDocId (a duplicate is answered like the first), and answering with a DeliveryReceipt in
+// the HTTP answer unless told to misbehave.
+#include <utility>  // before Asio
+
+#include <catch2/catch.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "gateway/envelope/envelope.hpp"
+#include "gateway/envelope/reader.hpp"
+#include "gateway/envelope/signals.hpp"
+#include "gateway/transport/http_server.hpp"
+#include "gateway/xml/parser.hpp"
+#include "gateway/xml/schema_catalog.hpp"
+#include "support.hpp"
+
+namespace eaeu::test {
+
+inline std::shared_ptr<const xml::GrammarPool> Pool() {
+  static auto catalog = xml::LoadSchemaCatalog(SourceDir() / "schemas/catalog.toml");
+  static auto pool = xml::GrammarPool::Load(*catalog);
+  return *pool;
+}
+
+// What the peer does with the n-th envelope it is sent (1-based), per destination.
+enum class Misbehave { kNone, kFail5xx, kNoReceipt };
+
+// The integrated system on loopback: reads each envelope, counts documents by EDocId and
+// destination, and answers with a DeliveryReceipt in the HTTP answer unless told otherwise.
+class Peer {
+ public:
+  explicit Peer(boost::asio::io_context& io) : parser_(Pool(), xml::ParserLimits{}) {
+    transport::HttpServerSettings settings;
+    settings.listen = {"127.0.0.1", 0};
+    auto server = transport::HttpServer::Start(
+        io, settings,
+        [this](transport::HttpRequest request, transport::Respond respond) {
+          respond(Handle(request));
+        },
+        [](unsigned status, std::string detail) {
+          transport::HttpResponse r;
+          r.status = status;
+          r.body = detail;
+          return r;
+        });
+    REQUIRE(server.ok());
+    server_ = std::move(*server);
+  }
+  std::string Url() const { return "http://127.0.0.1:" + std::to_string(server_->port()) + "/"; }
+  void Down(const std::string& to, bool down) {
+    std::lock_guard lock(mutex_);
+    down_[to] = down;
+  }
+  void Plan(size_t nth, Misbehave what) {
+    std::lock_guard lock(mutex_);
+    plan_[nth] = what;
+  }
+  // Documents taken (answered with a receipt), by destination and EDocId.
+  std::map<std::string, std::map<std::string, int>> taken() {
+    std::lock_guard lock(mutex_);
+    return taken_;
+  }
+  size_t seen() {
+    std::lock_guard lock(mutex_);
+    return seen_;
+  }
+  // Envelopes that carried a document the peer took (a duplicate included).
+  size_t received() {
+    std::lock_guard lock(mutex_);
+    return received_;
+  }
+  // The wsa:MessageID of each envelope, in the order they came.
+  std::vector<envelope::Headers> headers() {
+    std::lock_guard lock(mutex_);
+    return headers_;
+  }
+
+ private:
+  transport::HttpResponse Handle(const transport::HttpRequest& request) {
+    std::lock_guard lock(mutex_);
+    transport::HttpResponse r;
+    const auto read = envelope::Read(request.body, parser_);
+    if (read.problem) {
+      r.status = 400;
+      r.body = read.problem->reason_en;
+      return r;
+    }
+    const auto& h = read.message.headers;
+    headers_.push_back(h);
+    const size_t nth = ++seen_;
+    const Misbehave what = plan_.contains(nth) ? plan_[nth] : Misbehave::kNone;
+    if (down_[h.to] || what == Misbehave::kFail5xx) {
+      r.status = 503;
+      r.body = "unavailable";
+      return r;
+    }
+    const std::string e_doc_id = [&] {
+      const auto& x = read.message.body_xml;  // canonical: declarations on the element
+      const auto start = x.find('>', x.find(":EDocId")) + 1;
+      return x.substr(start, x.find('<', start) - start);
+    }();
+    // A receiver detects a duplicate by the document's EDocId and answers it as the first time.
+    int& times = taken_[h.to][e_doc_id];
+    if (times == 0) times = 1;
+    ++received_;
+    r.status = 200;
+    r.content_type = "application/soap+xml";
+    if (what == Misbehave::kNoReceipt) {
+      r.body.clear();
+      return r;
+    }
+    envelope::Signal receipt;
+    receipt.kind = envelope::SignalKind::kDeliveryReceipt;
+    receipt.signal_id = "9b0c1d2e-3f40-4a5b-8c6d-7e8f9a0b1c2d";
+    receipt.date_time = "2026-11-24T10:00:00Z";
+    envelope::Headers back;
+    back.to = h.reply_to;
+    back.reply_to = h.to;
+    back.message_id = "urn:uuid:5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f";
+    back.relates_to = h.message_id;
+    back.action = envelope::SignalAction(h.action, receipt.kind);
+    back.procedure_id = h.procedure_id;
+    back.conversation_id = h.conversation_id;
+    r.body = envelope::Build(back, envelope::SignalXml(receipt));
+    return r;
+  }
+
+  std::mutex mutex_;
+  xml::SecureParser parser_;
+  std::unique_ptr<transport::HttpServer> server_;
+  std::map<std::string, bool> down_;
+  std::map<size_t, Misbehave> plan_;
+  std::map<std::string, std::map<std::string, int>> taken_;
+  std::vector<envelope::Headers> headers_;
+  size_t seen_ = 0;
+  size_t received_ = 0;
+};
+
+}  // namespace eaeu::test
