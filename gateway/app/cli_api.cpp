@@ -245,8 +245,8 @@ int RunRetry(const ApiCommands::Options& o, std::ostream& out, std::ostream& err
   auto token = ReadToken(o);
   if (!token) return Fail(err, token.error());
   const std::string empty;
-  auto reply = Call(o, *token, "POST", "/v1/messages/" + o.id + "/retry", &empty,
-                    "application/json");
+  auto reply =
+      Call(o, *token, "POST", "/v1/messages/" + o.id + "/retry", &empty, "application/json");
   if (!reply) return Fail(err, reply.error());
   if (reply->status != 202) {
     err << "eaeu-gateway: " << ProblemLine(*reply) << "\n";
