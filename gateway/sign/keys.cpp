@@ -169,10 +169,10 @@ Result<DevelopmentKeys> GenerateDevelopmentKeys(const DevelopmentKeyOptions& opt
   if (!ca) return ca.error();
   auto signer_key = GenerateKey(options.algorithm);
   if (!signer_key) return signer_key.error();
-  auto signer = Issue({options.country, options.organization, options.signer_name, options.now,
-                       options.signer_days, false, options.signer_key_usage,
-                       options.subject_alt_names},
-                      signer_key->get(), ca->get(), ca_key->get(), options.algorithm);
+  auto signer =
+      Issue({options.country, options.organization, options.signer_name, options.now,
+             options.signer_days, false, options.signer_key_usage, options.subject_alt_names},
+            signer_key->get(), ca->get(), ca_key->get(), options.algorithm);
   if (!signer) return signer.error();
 
   const std::string prefix(Info(options.algorithm).name);

@@ -11,10 +11,10 @@
 #include "codecs/xerces_text.hpp"
 #include "gateway/core/clock.hpp"
 #include "gateway/sign/detail/certificates.hpp"
-#include "gateway/xml/exc_c14n.hpp"
 #include "gateway/sign/detail/santuario.hpp"
 #include "gateway/sign/detail/trust.hpp"
 #include "gateway/sign/signature.hpp"
+#include "gateway/xml/exc_c14n.hpp"
 
 namespace eaeu::sign {
 namespace {

@@ -10,8 +10,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "gateway/xml/exc_c14n.hpp"
 #include "gateway/sign/detail/santuario.hpp"
+#include "gateway/xml/exc_c14n.hpp"
 #include "support.hpp"
 
 namespace {
