@@ -7,6 +7,16 @@ namespace eaeu::codec {
 using model::FieldOpts;
 using model::Ns;
 
+void AppendElement(std::string& out, std::string_view name, std::string_view text) {
+  out += '<';
+  out += name;
+  out += '>';
+  AppendEscaped(out, text);
+  out += "</";
+  out += name;
+  out += '>';
+}
+
 void AppendEscaped(std::string& out, std::string_view text) {
   for (const char c : text) {
     switch (c) {

@@ -13,5 +13,7 @@ std::string WriteXml(const model::Document& document, const model::DocumentCatal
 
 // Escapes text for element content or a double-quoted attribute value.
 void AppendEscaped(std::string& out, std::string_view text);
+// Appends <name>text</name>, the text escaped.
+void AppendElement(std::string& out, std::string_view name, std::string_view text);
 
 }  // namespace eaeu::codec

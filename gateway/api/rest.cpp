@@ -224,6 +224,23 @@ Json RecordJson(const store::MessageRecord& r) {
   return j;
 }
 
+// The caller's own message; otherwise the problem is answered and nothing is returned. Another
+// state's message is answered as if it did not exist.
+std::optional<store::MessageRecord> OwnMessage(store::Journal& journal, const std::string& id,
+                                               const Caller& caller, const Respond& respond) {
+  auto record = journal.Get(id);
+  if (!record) {
+    respond(RestApi::Problem(503, "journal-unavailable", "Service Unavailable",
+                             record.error().ToString()));
+    return std::nullopt;
+  }
+  if (!*record || (*record)->summary.sender_country != caller.country) {
+    respond(RestApi::Problem(404, "not-found", "Not Found", "no message " + id));
+    return std::nullopt;
+  }
+  return std::move(**record);
+}
+
 // The caller of a request, or the problem to answer.
 struct Authenticated {
   const Caller* caller = nullptr;
@@ -407,20 +424,12 @@ void RestApi::Handle(HttpRequest request, Respond respond) const {
       return;
     }
     deps_.post([deps = deps_, id = std::move(id), caller, respond] {
-      auto record = deps.journal->Get(id);
-      if (!record) {
-        respond(
-            Problem(503, "journal-unavailable", "Service Unavailable", record.error().ToString()));
-        return;
-      }
-      if (!*record || (*record)->summary.sender_country != caller.country) {
-        respond(Problem(404, "not-found", "Not Found", "no message " + id));
-        return;
-      }
-      if ((*record)->summary.state != store::MessageState::kDead) {
+      auto record = OwnMessage(*deps.journal, id, caller, respond);
+      if (!record) return;
+      if (record->summary.state != store::MessageState::kDead) {
         respond(Problem(409, "not-dead", "Conflict",
                         "message " + id + " is " +
-                            std::string(store::StateName((*record)->summary.state)) +
+                            std::string(store::StateName(record->summary.state)) +
                             ": only a dead message is requeued"));
         return;
       }
@@ -441,29 +450,20 @@ void RestApi::Handle(HttpRequest request, Respond respond) const {
     const bool envelope = id.ends_with(kEnvelope);
     if (envelope) id.resize(id.size() - kEnvelope.size());
     deps_.post([journal = deps_.journal, id = std::move(id), caller, respond, envelope] {
-      auto record = journal->Get(id);
-      if (!record) {
-        respond(
-            Problem(503, "journal-unavailable", "Service Unavailable", record.error().ToString()));
-        return;
-      }
-      // Another state's message is answered as if it did not exist.
-      if (!*record || (*record)->summary.sender_country != caller.country) {
-        respond(Problem(404, "not-found", "Not Found", "no message " + id));
-        return;
-      }
+      auto record = OwnMessage(*journal, id, caller, respond);
+      if (!record) return;
       if (envelope) {
-        if ((*record)->signed_envelope.empty()) {
+        if (record->signed_envelope.empty()) {
           respond(Problem(404, "not-found", "Not Found", "message " + id + " has no envelope yet"));
           return;
         }
         HttpResponse r;
         r.content_type = "application/soap+xml; charset=utf-8";
-        r.body = std::move((*record)->signed_envelope);
+        r.body = std::move(record->signed_envelope);
         respond(std::move(r));
         return;
       }
-      Json j = RecordJson(**record);
+      Json j = RecordJson(*record);
       auto deliveries = journal->Deliveries(id);
       auto history = journal->DeliveryHistory(id);
       if (deliveries && history) j["deliveries"] = DeliveriesJson(*deliveries, *history);

@@ -8,15 +8,7 @@ namespace {
 constexpr std::string_view kBodyOpen = "<soap:Body>";
 constexpr std::string_view kBodyClose = "</soap:Body></soap:Envelope>";
 
-void Element(std::string& out, std::string_view name, std::string_view value) {
-  out += '<';
-  out += name;
-  out += '>';
-  codec::AppendEscaped(out, value);
-  out += "</";
-  out += name;
-  out += '>';
-}
+using codec::AppendElement;
 
 // The document without its XML declaration and the blanks after it.
 std::string_view WithoutDeclaration(std::string_view xml) {
@@ -34,10 +26,7 @@ std::string_view WithoutDeclaration(std::string_view xml) {
 
 }  // namespace
 
-std::string Build(const Headers& h, std::string_view document_xml) {
-  const std::string_view document = WithoutDeclaration(document_xml);
-  std::string out;
-  out.reserve(document.size() + 1024);
+void AppendEnvelopeStart(std::string& out) {
   out += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<soap:Envelope xmlns:soap=\"";
   out += kSoapNs;
   out += "\" xmlns:wsa=\"";
@@ -45,15 +34,22 @@ std::string Build(const Headers& h, std::string_view document_xml) {
   out += "\" xmlns:int=\"";
   out += kIntNs;
   out += "\"><soap:Header>";
-  Element(out, "wsa:To", h.to);
+}
+
+std::string Build(const Headers& h, std::string_view document_xml) {
+  const std::string_view document = WithoutDeclaration(document_xml);
+  std::string out;
+  out.reserve(document.size() + 1024);
+  AppendEnvelopeStart(out);
+  AppendElement(out, "wsa:To", h.to);
   out += "<wsa:ReplyTo>";
-  Element(out, "wsa:Address", h.reply_to);
+  AppendElement(out, "wsa:Address", h.reply_to);
   out += "</wsa:ReplyTo>";
-  Element(out, "wsa:MessageID", h.message_id);
-  if (!h.relates_to.empty()) Element(out, "wsa:RelatesTo", h.relates_to);
-  Element(out, "wsa:Action", h.action);
-  Element(out, "int:ProcedureID", h.procedure_id);
-  Element(out, "int:ConversationID", h.conversation_id);
+  AppendElement(out, "wsa:MessageID", h.message_id);
+  if (!h.relates_to.empty()) AppendElement(out, "wsa:RelatesTo", h.relates_to);
+  AppendElement(out, "wsa:Action", h.action);
+  AppendElement(out, "int:ProcedureID", h.procedure_id);
+  AppendElement(out, "int:ConversationID", h.conversation_id);
   out += "</soap:Header>";
   out += kBodyOpen;
   out += document;

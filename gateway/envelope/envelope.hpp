@@ -23,6 +23,10 @@ struct Headers {
   std::string conversation_id;  // int:ConversationID
 };
 
+// The XML declaration, the soap:Envelope with the soap, wsa and int namespaces, and soap:Header
+// opened: where every envelope this gateway writes starts.
+void AppendEnvelopeStart(std::string& out);
+
 // The envelope around `document_xml` (an XML document; its declaration, if any, is dropped).
 std::string Build(const Headers& headers, std::string_view document_xml);
 

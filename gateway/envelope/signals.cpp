@@ -6,15 +6,7 @@
 namespace eaeu::envelope {
 namespace {
 
-void Element(std::string& out, std::string_view name, std::string_view value) {
-  out += '<';
-  out += name;
-  out += '>';
-  codec::AppendEscaped(out, value);
-  out += "</";
-  out += name;
-  out += '>';
-}
+using codec::AppendElement;
 
 }  // namespace
 
@@ -56,15 +48,15 @@ std::string SignalXml(const Signal& signal) {
   out += " xmlns:sgn=\"";
   out += kSignalNs;
   out += "\">";
-  Element(out, "sgn:SignalId", signal.signal_id);
-  Element(out, "sgn:DateTime", signal.date_time);
+  AppendElement(out, "sgn:SignalId", signal.signal_id);
+  AppendElement(out, "sgn:DateTime", signal.date_time);
   for (const auto& e : signal.errors) {
     out += "<sgn:Error>";
-    Element(out, "sgn:Code", e.code);
-    Element(out, "sgn:Description", e.description);
-    if (!e.details.empty()) Element(out, "sgn:Details", e.details);
-    if (!e.e_doc_id.empty()) Element(out, "sgn:EDocId", e.e_doc_id);
-    if (!e.reference.empty()) Element(out, "sgn:Reference", e.reference);
+    AppendElement(out, "sgn:Code", e.code);
+    AppendElement(out, "sgn:Description", e.description);
+    if (!e.details.empty()) AppendElement(out, "sgn:Details", e.details);
+    if (!e.e_doc_id.empty()) AppendElement(out, "sgn:EDocId", e.e_doc_id);
+    if (!e.reference.empty()) AppendElement(out, "sgn:Reference", e.reference);
     out += "</sgn:Error>";
   }
   out += "</sgn:";
@@ -82,14 +74,9 @@ std::string SignalAction(std::string_view action, SignalKind kind) {
 }
 
 std::string BuildFault(const Fault& fault) {
-  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<soap:Envelope xmlns:soap=\"";
-  out += kSoapNs;
-  out += "\" xmlns:wsa=\"";
-  out += kWsaNs;
-  out += "\" xmlns:int=\"";
-  out += kIntNs;
-  out += "\"><soap:Header>";
-  Element(out, "wsa:MessageID", fault.message_id);
+  std::string out;
+  AppendEnvelopeStart(out);
+  AppendElement(out, "wsa:MessageID", fault.message_id);
   if (!fault.relates_to.empty()) {
     out += "<wsa:RelatesTo";
     if (!fault.relates_action.empty()) {
@@ -102,13 +89,13 @@ std::string BuildFault(const Fault& fault) {
     out += "</wsa:RelatesTo>";
   }
   out += "<wsa:From>";
-  Element(out, "wsa:Address", fault.from);
+  AppendElement(out, "wsa:Address", fault.from);
   out += "</wsa:From>";
-  Element(out, "wsa:Action", "http://www.w3.org/2005/08/addressing/fault");
+  AppendElement(out, "wsa:Action", "http://www.w3.org/2005/08/addressing/fault");
   out += "</soap:Header><soap:Body><soap:Fault><soap:Code>";
-  Element(out, "soap:Value", fault.code.value);
+  AppendElement(out, "soap:Value", fault.code.value);
   out += "<soap:Subcode>";
-  Element(out, "soap:Value", fault.code.subcode);
+  AppendElement(out, "soap:Value", fault.code.subcode);
   out += "</soap:Subcode></soap:Code><soap:Reason><soap:Text xml:lang=\"ru\">";
   codec::AppendEscaped(out, fault.reason_ru);
   out += "</soap:Text>";

@@ -171,30 +171,23 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
   }
 
   void Arm(curl_socket_t fd, const std::shared_ptr<Watched>& w) {
-    if ((w->wanted & CURL_POLL_IN) != 0 && !w->reading) {
-      w->reading = true;
-      w->descriptor.async_wait(asio::posix::stream_descriptor::wait_read,
-                               asio::bind_executor(strand, [weak = weak_from_this(), w,
-                                                            fd](boost::system::error_code ec) {
-                                 w->reading = false;
-                                 auto me = weak.lock();
-                                 if (!me || me->closed || w->removed || ec) return;
-                                 me->Act(fd, CURL_CSELECT_IN);
-                                 if (!w->removed) me->Arm(fd, w);
-                               }));
-    }
-    if ((w->wanted & CURL_POLL_OUT) != 0 && !w->writing) {
-      w->writing = true;
-      w->descriptor.async_wait(asio::posix::stream_descriptor::wait_write,
-                               asio::bind_executor(strand, [weak = weak_from_this(), w,
-                                                            fd](boost::system::error_code ec) {
-                                 w->writing = false;
-                                 auto me = weak.lock();
-                                 if (!me || me->closed || w->removed || ec) return;
-                                 me->Act(fd, CURL_CSELECT_OUT);
-                                 if (!w->removed) me->Arm(fd, w);
-                               }));
-    }
+    if ((w->wanted & CURL_POLL_IN) != 0 && !w->reading) Wait(fd, w, true);
+    if ((w->wanted & CURL_POLL_OUT) != 0 && !w->writing) Wait(fd, w, false);
+  }
+
+  // Waits for the socket to be readable (or writable), then lets libcurl act on it.
+  void Wait(curl_socket_t fd, const std::shared_ptr<Watched>& w, bool read) {
+    (read ? w->reading : w->writing) = true;
+    w->descriptor.async_wait(read ? asio::posix::stream_descriptor::wait_read
+                                  : asio::posix::stream_descriptor::wait_write,
+                             asio::bind_executor(strand, [weak = weak_from_this(), w, fd,
+                                                          read](boost::system::error_code ec) {
+                               (read ? w->reading : w->writing) = false;
+                               auto me = weak.lock();
+                               if (!me || me->closed || w->removed || ec) return;
+                               me->Act(fd, read ? CURL_CSELECT_IN : CURL_CSELECT_OUT);
+                               if (!w->removed) me->Arm(fd, w);
+                             }));
   }
 
   void Act(curl_socket_t fd, int events) {
@@ -226,9 +219,12 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
         r.timed_out = code == CURLE_OPERATION_TIMEDOUT;
         r.body.clear();
       }
+      // A kept-alive connection has no connect time of its own: what was sent on it tells.
       curl_off_t connected_us = 0;
+      long request_bytes = 0;
       curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connected_us);
-      r.reached = connected_us > 0;
+      curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &request_bytes);
+      r.reached = r.status != 0 || connected_us > 0 || request_bytes > 0;
       r.took = std::chrono::duration_cast<std::chrono::microseconds>(
           std::chrono::steady_clock::now() - t->started);
       curl_multi_remove_handle(multi, easy);

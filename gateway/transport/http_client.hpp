@@ -41,7 +41,7 @@ struct PostResult {
   std::string content_type;
   std::string body;
   std::string error;       // why no answer came, in libcurl's words; empty with an answer
-  bool reached = false;    // a connection was made, so the peer may have read the request
+  bool reached = false;    // the request went out, so the peer may have read it
   bool timed_out = false;  // the connect or total timeout ran out
   std::chrono::microseconds took{0};
 
