@@ -230,6 +230,7 @@ void StartDelivery(Daemon::Impl& d) {
   deps.serial = [raw](std::function<void()> job) {
     asio::post(*raw->delivery_strand, std::move(job));
   };
+  deps.background = [raw](std::function<void()> job) { raw->Post(std::move(job)); };
   deps.wake_at = [raw](std::chrono::system_clock::time_point at) {
     const auto wait = at - raw->clock->Now();
     raw->wake_timer->expires_after(std::max<std::chrono::steady_clock::duration>(

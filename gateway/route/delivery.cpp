@@ -126,12 +126,30 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
 
   void Serial(std::function<void()> job) { deps.serial(std::move(job)); }
 
-  // Loads a queued (or sending, after a restart) message and its deliveries.
+  // Loads a queued (or sending, after a restart) message and its deliveries: the journal is
+  // read on the background executor, and what was read is taken on on the serial one.
   void Load(const std::string& id) {
-    if (messages.contains(id)) return;
+    deps.background([self = shared_from_this(), id] {
+      auto read = self->Read(id);
+      if (!read) {
+        spdlog::error("message={} cannot be delivered: {}", id, read.error().ToString());
+        return;
+      }
+      self->Serial([self, read = std::move(*read)]() mutable { self->Install(std::move(read)); });
+    });
+  }
+
+  struct Loaded {
+    std::shared_ptr<MessageInfo> info;
+    std::vector<Delivery> deliveries;
+  };
+
+  Result<Loaded> Read(const std::string& id) {
     auto record = deps.journal->Get(id);
-    if (!record || !*record) return;
+    if (!record) return record.error();
+    if (!*record) return MakeError("delivery.unknown", id, "no such message");
     const store::MessageRecord& r = **record;
+    Loaded out;
     auto info = std::make_shared<MessageInfo>();
     info->id = id;
     info->sender_country = r.summary.sender_country;
@@ -140,31 +158,48 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
     info->procedure_id = ProcedureIdOf(r.signed_envelope);
     info->document = std::string(envelope::BodyOf(r.signed_envelope));
     info->state = r.summary.state;
-    if (info->transaction == nullptr || info->document.empty()) return;
+    if (info->transaction == nullptr) {
+      return MakeError("delivery.process", id, "no transaction carries a " + r.summary.kind);
+    }
+    if (info->document.empty()) {
+      return MakeError("delivery.envelope", id, "the message has no signed envelope");
+    }
     auto existing = deps.journal->Deliveries(id);
-    if (!existing) return;
-    messages[id] = info;
-    if (existing->empty()) {
-      std::vector<Delivery> planned;
-      for (const auto& to :
-           deps.catalogue->Destinations(*info->transaction, r.summary.sender_country)) {
-        Delivery d;
-        d.message_id = id;
-        d.destination = to;
-        d.conversation_id = NewUuid(deps.random);
-        planned.push_back(d);
-      }
-      deps.journal->PlanDeliveriesAsync(id, planned, Now(),
-                                        [self = shared_from_this(), info, planned](Status st) {
-                                          self->Serial([self, info, planned, st] {
-                                            if (!st) return;
-                                            for (const auto& d : planned) self->Take(info, d);
-                                            self->Tick();
-                                          });
-                                        });
+    if (!existing) return existing.error();
+    out.info = std::move(info);
+    out.deliveries = std::move(*existing);
+    return out;
+  }
+
+  void Install(Loaded loaded) {
+    const auto info = loaded.info;
+    if (messages.contains(info->id)) return;  // loaded twice (a resume and a hand-over)
+    messages[info->id] = info;
+    if (!loaded.deliveries.empty()) {
+      for (const auto& d : loaded.deliveries) Take(info, d);
+      Tick();
       return;
     }
-    for (const auto& d : *existing) Take(info, d);
+    std::vector<Delivery> planned;
+    for (const auto& to : deps.catalogue->Destinations(*info->transaction, info->sender_country)) {
+      Delivery d;
+      d.message_id = info->id;
+      d.destination = to;
+      d.conversation_id = NewUuid(deps.random);
+      planned.push_back(d);
+    }
+    deps.journal->PlanDeliveriesAsync(info->id, planned, Now(),
+                                      [self = shared_from_this(), info, planned](Status st) {
+                                        self->Serial([self, info, planned, st] {
+                                          if (!st) {
+                                            spdlog::error("message={} deliveries not planned: {}",
+                                                          info->id, st.error().ToString());
+                                            return;
+                                          }
+                                          for (const auto& d : planned) self->Take(info, d);
+                                          self->Tick();
+                                        });
+                                      });
   }
 
   void Take(const std::shared_ptr<MessageInfo>& info, Delivery d) {
@@ -545,19 +580,13 @@ Result<size_t> DeliveryEngine::Resume() {
                             state == MessageState::kRetrying || state == MessageState::kDelivered;
     if (!delivering || (*record)->summary.direction != store::Direction::kOutbound) continue;
     ++taken;
-    impl_->Serial([impl = impl_, id] {
-      impl->Load(id);
-      impl->Tick();
-    });
+    impl_->Load(id);
   }
   return taken;
 }
 
 void DeliveryEngine::Enqueue(std::string message_id) {
-  impl_->Serial([impl = impl_, id = std::move(message_id)] {
-    impl->Load(id);
-    impl->Tick();
-  });
+  impl_->Load(message_id);
 }
 
 void DeliveryEngine::Tick() {
@@ -579,6 +608,7 @@ void DeliveryEngine::Answer(envelope::Received received) {
   });
 }
 
+// An operator's action, rare: its journal writes wait for their commits on the serial executor.
 void DeliveryEngine::Requeue(std::string message_id, std::function<void(Status)> done) {
   impl_->Serial([impl = impl_, id = std::move(message_id), done = std::move(done)] {
     auto deliveries = impl->deps.journal->Deliveries(id);
@@ -608,7 +638,6 @@ void DeliveryEngine::Requeue(std::string message_id, std::function<void(Status)>
     }
     impl->messages.erase(id);
     impl->Load(id);
-    impl->Tick();
     done(Ok{});
   });
 }

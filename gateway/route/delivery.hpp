@@ -46,6 +46,8 @@ struct DeliveryDependencies {
   transport::HttpClient* http = nullptr;
   // Runs a job on the engine's own serial executor (a strand).
   std::function<void(std::function<void()>)> serial;
+  // Runs a job that may block (journal reads) off the I/O threads: the worker pool.
+  std::function<void(std::function<void()>)> background;
   // Asks to be woken (Tick) at this time of the injected clock; a later call replaces it.
   std::function<void(std::chrono::system_clock::time_point)> wake_at;
   // Reads an envelope that came back in the answer to a send (a signal, a fault, a reply).

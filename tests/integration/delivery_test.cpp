@@ -69,6 +69,7 @@ struct Harness {
     deps.random = [this] { return counter++ * 0x9E3779B97F4A7C15ull; };
     deps.http = http.get();
     deps.serial = [this](std::function<void()> job) { asio::post(strand, std::move(job)); };
+    deps.background = [this](std::function<void()> job) { asio::post(io, std::move(job)); };
     deps.read_envelope = [this](std::string_view bytes) { return envelope::Read(bytes, *parser); };
     config::RouteSettings to_peer;
     to_peer.to = "*";
