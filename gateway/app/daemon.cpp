@@ -197,7 +197,7 @@ struct Daemon::Impl {
     signals->async_wait([this, daemon](const boost::system::error_code& ec, int number) {
       if (ec) return;
       if (number == SIGHUP) {
-        spdlog::info("SIGHUP: reloading keys, callers and TLS");
+        spdlog::info("SIGHUP: reloading keys, callers, TLS and routes");
         Post([daemon] {
           if (auto st = daemon->Reload(); !st) spdlog::error("reload: {}", st.error().ToString());
         });
@@ -422,6 +422,15 @@ Status Daemon::Reload() {
     problems.push_back(callers.error().ToString());
   }
   if (auto tls = d.server->ReloadTls(); !tls) problems.push_back(tls.error().ToString());
+  // Routes and retry settings come from the configuration file, read again; the rest of it
+  // (addresses, threads, the journal) takes a restart.
+  if (auto fresh = config::LoadDaemonConfig(d.config.file); !fresh) {
+    problems.push_back(fresh.error().ToString());
+  } else if (d.delivery) {
+    d.delivery->Reconfigure(fresh->delivery, fresh->routes);
+  } else if (!fresh->routes.empty()) {
+    problems.push_back("routes were added: restart the daemon to start delivering");
+  }
   if (auto resumed = d.pipeline->Resume(); !resumed) {
     problems.push_back(resumed.error().ToString());
   }

@@ -102,7 +102,10 @@ struct MessageInfo {
 struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
   DeliveryDependencies deps;
   config::DeliverySettings settings;
-  std::vector<config::RouteSettings> routes;
+  // The routes in force. A reload puts new ones in place; the old ones are kept, since sends
+  // under way and sends waiting for a slot still name them.
+  std::shared_ptr<const std::vector<config::RouteSettings>> routes;
+  std::vector<std::shared_ptr<const std::vector<config::RouteSettings>>> retired;
 
   // Everything below is touched on the serial executor only.
   struct Open {
@@ -268,7 +271,7 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
   void Send(const Key& key) {
     auto it = open.find(key);
     if (it == open.end() || it->second.busy) return;
-    const config::RouteSettings* route = RouteFor(routes, key.second);
+    const config::RouteSettings* route = RouteFor(*routes, key.second);
     if (route == nullptr) {
       Delivery row = it->second.row;
       row.state = MessageState::kDead;
@@ -563,7 +566,7 @@ DeliveryEngine::DeliveryEngine(DeliveryDependencies deps, config::DeliverySettin
     : impl_(std::make_shared<Impl>()) {
   impl_->deps = std::move(deps);
   impl_->settings = std::move(settings);
-  impl_->routes = std::move(routes);
+  impl_->routes = std::make_shared<const std::vector<config::RouteSettings>>(std::move(routes));
 }
 
 DeliveryEngine::~DeliveryEngine() = default;
@@ -639,6 +642,17 @@ void DeliveryEngine::Requeue(std::string message_id, std::function<void(Status)>
     impl->messages.erase(id);
     impl->Load(id);
     done(Ok{});
+  });
+}
+
+void DeliveryEngine::Reconfigure(config::DeliverySettings settings,
+                                 std::vector<config::RouteSettings> routes) {
+  auto fresh = std::make_shared<const std::vector<config::RouteSettings>>(std::move(routes));
+  impl_->Serial([impl = impl_, settings = std::move(settings), fresh]() mutable {
+    impl->retired.push_back(std::move(impl->routes));
+    impl->routes = std::move(fresh);
+    impl->settings = std::move(settings);
+    impl->Tick();
   });
 }
 

@@ -70,6 +70,9 @@ class DeliveryEngine {
   void Tick();
   // A signal, fault or reply that came about one of our sends (its RelatesTo names the send).
   void Answer(envelope::Received received);
+  // New routes and retry settings (SIGHUP): sends from now on use them; sends under way finish
+  // on the routes they started on.
+  void Reconfigure(config::DeliverySettings settings, std::vector<config::RouteSettings> routes);
   // An operator requeues a dead message: its dead deliveries start again from nothing.
   void Requeue(std::string message_id, std::function<void(Status)> done);
 

@@ -5,7 +5,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <boost/asio/executor_work_guard.hpp>
 #include <catch2/catch.hpp>
 #include <thread>
 
@@ -333,18 +332,9 @@ TEST_CASE("Drop folder: files are taken, then moved to accepted/ or rejected/", 
 TEST_CASE("Delivery in the daemon: a notice fans out over a route and each state acknowledges it",
           "[daemon][delivery]") {
   GatewayFiles files;
-  boost::asio::io_context peer_io;
-  auto guard = boost::asio::make_work_guard(peer_io);
-  Peer peer(peer_io);
-  std::thread peer_thread([&peer_io] { peer_io.run(); });
-  struct Join {
-    boost::asio::io_context& io;
-    std::thread& thread;
-    ~Join() {
-      io.stop();
-      thread.join();
-    }
-  } join{peer_io, peer_thread};
+  PeerLoop loop;
+  Peer& peer = loop.Add();
+  loop.Run();
 
   auto config = files.Config();
   config::RouteSettings to_peer;
@@ -393,6 +383,64 @@ TEST_CASE("Delivery in the daemon: a notice fans out over a route and each state
   CHECK(Http(retry).status == 409);
   retry.token = files.kz_token;
   CHECK(Http(retry).status == 404);  // another state's message
+}
+
+TEST_CASE("SIGHUP: routes are read again; a broken file keeps the routes in force",
+          "[daemon][delivery]") {
+  GatewayFiles files;
+  PeerLoop loop;
+  Peer& first = loop.Add();
+  Peer& second = loop.Add();
+  loop.Run();
+
+  auto config = files.Config();
+  const auto route_to = [](const Peer& p) {
+    return "[[route]]\nto = \"*\"\nendpoint = \"" + p.Url() + "\"\n";
+  };
+  WriteText(config.file, TomlOf(config, "", route_to(first)));
+  auto loaded = config::LoadDaemonConfig(config.file);
+  REQUIRE(loaded.ok());
+  config.routes = loaded->routes;
+  TestGateway g(config);
+
+  // Submits a notice and waits until it is acknowledged; returns where it went.
+  uint64_t n = 0;
+  auto deliver = [&] {
+    HttpCall submit;
+    submit.method = "POST";
+    submit.url = g.Url("/v1/documents");
+    submit.token = files.ru_token;
+    submit.body =
+        WithEDocId(ExampleText(model::DocumentKind::kSuspensionNotice), NumberedEDocId(500 + ++n));
+    const auto accepted = Http(submit);
+    REQUIRE(accepted.status == 202);
+    HttpCall get;
+    get.token = files.ru_token;
+    get.url = g.Url("/v1/messages/" + accepted.json()["id"].get<std::string>());
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (Http(get).json()["state"] != "acknowledged") {
+      if (std::chrono::steady_clock::now() > deadline) FAIL("not acknowledged");
+      std::this_thread::yield();
+    }
+  };
+  deliver();
+  CHECK(first.received() == 4);
+  CHECK(second.received() == 0);
+
+  WriteText(config.file, TomlOf(config, "", route_to(second)));
+  REQUIRE(g.daemon().Reload().ok());
+  deliver();
+  CHECK(first.received() == 4);
+  CHECK(second.received() == 4);
+
+  // A mistake in the file: the reload says which, and the routes in force stay.
+  WriteText(config.file, TomlOf(config, "", route_to(first) + "max_in_flight = 0\n"));
+  const auto refused = g.daemon().Reload();
+  REQUIRE_FALSE(refused.ok());
+  CHECK_THAT(refused.error().message, Catch::Contains("route[1].max_in_flight"));
+  deliver();
+  CHECK(first.received() == 4);
+  CHECK(second.received() == 8);
 }
 
 }  // namespace eaeu::test

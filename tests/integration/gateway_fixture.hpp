@@ -130,6 +130,21 @@ struct GatewayFiles {
   }
 };
 
+// The configuration file of `c` (the parts the tests set), with `api_extra` lines in [api] and
+// `tail` at the end (routes, say).
+inline std::string TomlOf(const config::DaemonConfig& c, const std::string& api_extra = "",
+                          const std::string& tail = "") {
+  return "[daemon]\nworker_threads = " + std::to_string(c.worker_threads) +
+         "\nopenssl_config = \"" + c.openssl_config.string() + "\"\nprocess_catalogue = \"" +
+         c.process_catalogue.string() +
+         "\"\n[api]\nlisten = \"127.0.0.1:0\"\nplain_http = true\ntokens = \"" +
+         c.api.tokens.string() + "\"\n" + api_extra + "[journal]\nfile = \"" +
+         c.journal.file.string() + "\"\n[signing]\nkey = \"" + c.signing.key.string() +
+         "\"\ncertificate = \"" + c.signing.certificate.string() +
+         "\"\n[validation]\nschema_catalog = \"" + c.validation.schema_catalog.string() +
+         "\"\ncode_lists = [\"" + c.validation.code_lists[0].string() + "\"]\n" + tail;
+}
+
 // A running gateway in this process, on an injected clock.
 class TestGateway {
  public:

@@ -7,10 +7,13 @@
 
 #include <catch2/catch.hpp>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gateway/envelope/envelope.hpp"
@@ -141,6 +144,27 @@ class Peer {
   std::vector<envelope::Headers> headers_;
   size_t seen_ = 0;
   size_t received_ = 0;
+};
+
+// Peers on an event loop of their own: add them, then Run; the loop stops before they go.
+struct PeerLoop {
+  boost::asio::io_context io;
+  std::vector<std::unique_ptr<Peer>> peers;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard{
+      boost::asio::make_work_guard(io)};
+  std::thread thread;
+
+  Peer& Add() {
+    peers.push_back(std::make_unique<Peer>(io));
+    return *peers.back();
+  }
+  void Run() {
+    thread = std::thread([this] { io.run(); });
+  }
+  ~PeerLoop() {
+    io.stop();
+    if (thread.joinable()) thread.join();
+  }
 };
 
 }  // namespace eaeu::test
