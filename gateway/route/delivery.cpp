@@ -5,7 +5,6 @@
 #include <deque>
 #include <fstream>
 #include <map>
-#include <set>
 
 #include <spdlog/spdlog.h>
 
@@ -120,7 +119,6 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
   std::map<std::string, Key> wires;  // wsa:MessageID of a send -> its delivery
   std::map<const config::RouteSettings*, size_t> in_flight;
   std::map<const config::RouteSettings*, std::deque<Key>> waiting;
-  std::optional<TimePoint> armed;
 
   std::atomic<uint64_t> sends{0}, acknowledged{0}, retries{0}, dead{0}, rejected{0};
   std::atomic<size_t> open_count{0};
@@ -572,18 +570,24 @@ DeliveryEngine::DeliveryEngine(DeliveryDependencies deps, config::DeliverySettin
 DeliveryEngine::~DeliveryEngine() = default;
 
 Result<size_t> DeliveryEngine::Resume() {
-  auto ids = impl_->deps.journal->Unfinished();
-  if (!ids) return ids.error();
+  // Summaries only (no payloads): each message is read whole once, when it is loaded.
   size_t taken = 0;
-  for (const auto& id : *ids) {
-    auto record = impl_->deps.journal->Get(id);
-    if (!record || !*record) continue;
-    const auto state = (*record)->summary.state;
-    const bool delivering = state == MessageState::kQueued || state == MessageState::kSending ||
-                            state == MessageState::kRetrying || state == MessageState::kDelivered;
-    if (!delivering || (*record)->summary.direction != store::Direction::kOutbound) continue;
-    ++taken;
-    impl_->Load(id);
+  for (const auto state : {MessageState::kQueued, MessageState::kSending, MessageState::kRetrying,
+                           MessageState::kDelivered}) {
+    store::MessageFilter filter;
+    filter.state = state;
+    filter.limit = 1000;
+    for (;;) {
+      auto page = impl_->deps.journal->List(filter);
+      if (!page) return page.error();
+      for (const auto& m : *page) {
+        if (m.direction != store::Direction::kOutbound) continue;
+        ++taken;
+        impl_->Load(m.id);
+      }
+      if (page->size() < filter.limit) break;
+      filter.after_id = page->back().id;
+    }
   }
   return taken;
 }

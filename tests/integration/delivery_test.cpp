@@ -48,11 +48,14 @@ struct Harness {
   std::unique_ptr<Peer> peer;
   std::unique_ptr<transport::HttpClient> http;
   std::unique_ptr<xml::SecureParser> parser;
+  route::DeliveryDependencies deps;
+  config::DeliverySettings settings;
+  std::vector<config::RouteSettings> routes;
   std::unique_ptr<route::DeliveryEngine> engine;
   std::thread thread;
   uint64_t counter = 1;
 
-  explicit Harness(config::DeliverySettings settings = {}) {
+  explicit Harness(config::DeliverySettings delivery_settings = {}) {
     auto j = store::SqliteJournal::Open({dir / "journal.sqlite"});
     REQUIRE(j.ok());
     journal = std::move(*j);
@@ -62,7 +65,6 @@ struct Harness {
     peer = std::make_unique<Peer>(io);
     http = std::make_unique<transport::HttpClient>(io);
     parser = std::make_unique<xml::SecureParser>(Pool(), xml::ParserLimits{});
-    route::DeliveryDependencies deps;
     deps.journal = journal.get();
     deps.catalogue = &catalogue;
     deps.clock = &clock;
@@ -75,9 +77,25 @@ struct Harness {
     to_peer.to = "*";
     to_peer.endpoint = peer->Url();
     to_peer.timeout = 5s;
-    engine = std::make_unique<route::DeliveryEngine>(deps, settings,
-                                                     std::vector<config::RouteSettings>{to_peer});
+    routes = {to_peer};
+    settings = delivery_settings;
+    engine = std::make_unique<route::DeliveryEngine>(deps, settings, routes);
     thread = std::thread([this] { io.run(); });
+  }
+  // The gateway stops and starts again: a new engine and client take the journal up.
+  void Restart() {
+    io.stop();
+    thread.join();
+    engine.reset();
+    http.reset();
+    io.restart();
+    http = std::make_unique<transport::HttpClient>(io);
+    deps.http = http.get();
+    engine = std::make_unique<route::DeliveryEngine>(deps, settings, routes);
+    thread = std::thread([this] { io.run(); });
+    auto resumed = engine->Resume();
+    REQUIRE(resumed.ok());
+    CHECK(*resumed == 1);
   }
   ~Harness() {
     guard.reset();
@@ -336,6 +354,26 @@ TEST_CASE(
       }
     }
   }
+}
+
+TEST_CASE("Delivery: a restart takes an awaited receipt up again with its timer from the journal",
+          "[delivery]") {
+  Harness h;
+  h.peer->Plan(1, Misbehave::kNoReceipt);
+  const auto id = h.Queue(model::DocumentKind::kInspectionReport, "RU", NumberedEDocId(7));
+  h.WaitFor(id, MessageState::kSending);
+  h.WaitForPeer(1);
+  h.Restart();
+  // The receive timer runs from the first send, not from the restart.
+  h.Pass(19min);
+  CHECK(h.peer->seen() == 1);
+  h.Pass(2min);
+  h.WaitFor(id, MessageState::kDelivered);
+  CHECK(h.peer->seen() == 2);
+  CHECK(h.peer->taken().at("EAEU://EEC/CP/P.MM.00/P.ACT.001").at(NumberedEDocId(7)) == 1);
+  auto ds = h.journal->Deliveries(id);
+  REQUIRE(ds.ok());
+  CHECK((*ds)[0].sends == 2);
 }
 
 }  // namespace eaeu::test

@@ -32,7 +32,7 @@ inline std::shared_ptr<const xml::GrammarPool> Pool() {
   return *pool;
 }
 
-// What the peer does with the n-th envelope it is sent (1-based), per destination.
+// What the peer does with the n-th envelope it is sent (1-based, counted over all destinations).
 enum class Misbehave { kNone, kFail5xx, kNoReceipt };
 
 // The integrated system on loopback: reads each envelope, counts documents by EDocId and
