@@ -84,6 +84,11 @@ inline std::filesystem::path ExamplePath(model::DocumentKind kind) {
   return Examples() / "processing-result.xml";
 }
 
+// The example of a kind, as text.
+inline std::string ExampleText(model::DocumentKind kind = model::DocumentKind::kInspectionReport) {
+  return ReadText(ExamplePath(kind));
+}
+
 // The example of a kind, read through the validator (so through the XML codec).
 inline model::Document Example(model::DocumentKind kind) {
   auto v =

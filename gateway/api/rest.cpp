@@ -17,6 +17,7 @@ using transport::HttpResponse;
 using transport::Respond;
 
 constexpr std::string_view kMessagesPrefix = "/v1/messages/";
+constexpr std::string_view kInboxPrefix = "/v1/inbox/";
 constexpr uint32_t kMaxPage = 1000;
 
 HttpResponse JsonResponse(unsigned status, const Json& body) {
@@ -226,15 +227,25 @@ Json RecordJson(const store::MessageRecord& r) {
 
 // The caller's own message; otherwise the problem is answered and nothing is returned. Another
 // state's message is answered as if it did not exist.
+// A caller sees the messages its state sent and, in the state of the inbound endpoint, the
+// messages received for it.
+bool Visible(const store::MessageSummary& s, const Caller& caller,
+             const std::string& inbound_country) {
+  if (s.direction == store::Direction::kOutbound) return s.sender_country == caller.country;
+  return !inbound_country.empty() && caller.country == inbound_country;
+}
+
 std::optional<store::MessageRecord> OwnMessage(store::Journal& journal, const std::string& id,
-                                               const Caller& caller, const Respond& respond) {
+                                               const Caller& caller,
+                                               const std::string& inbound_country,
+                                               const Respond& respond) {
   auto record = journal.Get(id);
   if (!record) {
     respond(RestApi::Problem(503, "journal-unavailable", "Service Unavailable",
                              record.error().ToString()));
     return std::nullopt;
   }
-  if (!*record || (*record)->summary.sender_country != caller.country) {
+  if (!*record || !Visible((*record)->summary, caller, inbound_country)) {
     respond(RestApi::Problem(404, "not-found", "Not Found", "no message " + id));
     return std::nullopt;
   }
@@ -275,6 +286,77 @@ Authenticated Authenticate(const HttpRequest& request, const Callers& callers) {
     out.problem->headers.emplace_back("WWW-Authenticate", "Bearer realm=\"eaeu-gateway\"");
   }
   return out;
+}
+
+// The query of a list (state, kind, since, limit, after) into `filter`; false when the problem
+// was answered.
+bool ReadListQuery(const Target& target, store::MessageFilter& filter, const Respond& respond) {
+  for (const auto& [key, value] : target.query) {
+    if (key == "state") {
+      filter.state = store::StateFromName(value);
+      if (!filter.state) {
+        respond(
+            RestApi::Problem(400, "bad-query", "Bad Request", "state: no state \"" + value + "\""));
+        return false;
+      }
+    } else if (key == "kind") {
+      filter.kind = value;
+    } else if (key == "since") {
+      // UTC, with or without the "Z".
+      const auto at = model::DateTime::Parse(
+          value.ends_with('Z') ? std::string_view(value).substr(0, value.size() - 1) : value);
+      if (!at) {
+        respond(RestApi::Problem(
+            400, "bad-query", "Bad Request",
+            "since: \"" + value + "\" is not a date-time such as 2026-11-24T10:00:00Z"));
+        return false;
+      }
+      filter.since = FromUtc(*at);
+    } else if (key == "limit") {
+      uint32_t limit = 0;
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
+      if (ec != std::errc() || end != value.data() + value.size() || limit == 0 ||
+          limit > kMaxPage) {
+        respond(RestApi::Problem(400, "bad-query", "Bad Request",
+                                 "limit: must be from 1 to " + std::to_string(kMaxPage)));
+        return false;
+      }
+      filter.limit = limit;
+    } else if (key == "after") {
+      filter.after_id = value;
+    } else {
+      respond(RestApi::Problem(
+          400, "bad-query", "Bad Request",
+          "unknown query parameter \"" + key + "\" (state, kind, since, limit, after)"));
+      return false;
+    }
+  }
+  return true;
+}
+
+// A page of `filter`, with the link to the next one (`base` and the query without "after").
+HttpResponse ListPage(store::Journal& journal, const store::MessageFilter& filter,
+                      const Target& target, const std::string& base) {
+  auto page = journal.List(filter);
+  if (!page) {
+    return RestApi::Problem(503, "journal-unavailable", "Service Unavailable",
+                            page.error().ToString());
+  }
+  Json items = Json::array();
+  for (const auto& s : *page) items.push_back(SummaryJson(s));
+  Json j;
+  j["items"] = std::move(items);
+  if (page->size() == filter.limit) {
+    std::string next = base;
+    for (const auto& [key, value] : target.query) {
+      if (key != "after") next += key + "=" + PercentEncode(value) + "&";
+    }
+    next += "after=" + PercentEncode(page->back().id);
+    j["next"] = next;
+  } else {
+    j["next"] = nullptr;
+  }
+  return JsonResponse(200, j);
 }
 
 HttpResponse SubmissionResponse(const intake::SubmissionResult& r) {
@@ -369,6 +451,10 @@ void RestApi::Handle(HttpRequest request, Respond respond) const {
     respond(std::move(r));
     return;
   }
+  if (path == "/v1/inbox" || path.starts_with(kInboxPrefix)) {
+    HandleInbox(std::move(request), std::move(respond));
+    return;
+  }
   const bool documents = path == "/v1/documents";
   const bool list = path == "/v1/messages";
   const bool one = path.starts_with(kMessagesPrefix) && path.size() > kMessagesPrefix.size();
@@ -424,7 +510,7 @@ void RestApi::Handle(HttpRequest request, Respond respond) const {
       return;
     }
     deps_.post([deps = deps_, id = std::move(id), caller, respond] {
-      auto record = OwnMessage(*deps.journal, id, caller, respond);
+      auto record = OwnMessage(*deps.journal, id, caller, deps.inbound_country, respond);
       if (!record) return;
       if (record->summary.state != store::MessageState::kDead) {
         respond(Problem(409, "not-dead", "Conflict",
@@ -449,8 +535,9 @@ void RestApi::Handle(HttpRequest request, Respond respond) const {
     constexpr std::string_view kEnvelope = "/envelope";
     const bool envelope = id.ends_with(kEnvelope);
     if (envelope) id.resize(id.size() - kEnvelope.size());
-    deps_.post([journal = deps_.journal, id = std::move(id), caller, respond, envelope] {
-      auto record = OwnMessage(*journal, id, caller, respond);
+    deps_.post([journal = deps_.journal, inbound = deps_.inbound_country, id = std::move(id),
+                caller, respond, envelope] {
+      auto record = OwnMessage(*journal, id, caller, inbound, respond);
       if (!record) return;
       if (envelope) {
         if (record->signed_envelope.empty()) {
@@ -473,67 +560,99 @@ void RestApi::Handle(HttpRequest request, Respond respond) const {
   }
 
   store::MessageFilter filter;
+  filter.direction = store::Direction::kOutbound;
   filter.sender_country = caller.country;
-  for (const auto& [key, value] : target.query) {
-    if (key == "state") {
-      filter.state = store::StateFromName(value);
-      if (!filter.state) {
-        respond(Problem(400, "bad-query", "Bad Request", "state: no state \"" + value + "\""));
-        return;
-      }
-    } else if (key == "kind") {
-      filter.kind = value;
-    } else if (key == "since") {
-      // UTC, with or without the "Z".
-      const auto at = model::DateTime::Parse(
-          value.ends_with('Z') ? std::string_view(value).substr(0, value.size() - 1) : value);
-      if (!at) {
-        respond(
-            Problem(400, "bad-query", "Bad Request",
-                    "since: \"" + value + "\" is not a date-time such as 2026-11-24T10:00:00Z"));
-        return;
-      }
-      filter.since = FromUtc(*at);
-    } else if (key == "limit") {
-      uint32_t limit = 0;
-      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
-      if (ec != std::errc() || end != value.data() + value.size() || limit == 0 ||
-          limit > kMaxPage) {
-        respond(Problem(400, "bad-query", "Bad Request",
-                        "limit: must be from 1 to " + std::to_string(kMaxPage)));
-        return;
-      }
-      filter.limit = limit;
-    } else if (key == "after") {
-      filter.after_id = value;
-    } else {
-      respond(
-          Problem(400, "bad-query", "Bad Request",
-                  "unknown query parameter \"" + key + "\" (state, kind, since, limit, after)"));
-      return;
-    }
-  }
+  if (!ReadListQuery(target, filter, respond)) return;
   deps_.post([journal = deps_.journal, filter, target, respond] {
-    auto page = journal->List(filter);
-    if (!page) {
-      respond(Problem(503, "journal-unavailable", "Service Unavailable", page.error().ToString()));
+    respond(ListPage(*journal, filter, target, "/v1/messages?"));
+  });
+}
+
+void RestApi::HandleInbox(HttpRequest request, Respond respond) const {
+  const Target target = ParseTarget(request.target);
+  const std::string& path = target.path;
+  constexpr std::string_view kAck = "/ack";
+  const bool list = path == "/v1/inbox";
+  const bool ack = !list && path.ends_with(kAck);
+  const char* allowed = ack ? "POST" : "GET";
+  if (request.method != allowed) {
+    auto p = Problem(405, "method-not-allowed", "Method Not Allowed",
+                     path + " takes " + allowed + ", not " + request.method);
+    p.headers.emplace_back("Allow", allowed);
+    respond(std::move(p));
+    return;
+  }
+  auto callers = deps_.callers();
+  const Authenticated auth = Authenticate(request, *callers);
+  if (auth.problem) {
+    respond(*auth.problem);
+    return;
+  }
+  const Caller caller = *auth.caller;
+  if (deps_.inbound_country.empty()) {
+    respond(Problem(404, "inbound-not-configured", "Not Found",
+                    "this gateway receives nothing: no [inbound] endpoint is configured"));
+    return;
+  }
+  if (caller.country != deps_.inbound_country) {
+    respond(Problem(403, "forbidden", "Forbidden",
+                    "the inbox holds documents for " + deps_.inbound_country + ", and " +
+                        caller.name + " acts for " + caller.country));
+    return;
+  }
+
+  if (list) {
+    store::MessageFilter filter;
+    filter.direction = store::Direction::kInbound;
+    if (!ReadListQuery(target, filter, respond)) return;
+    if (!filter.state) {
+      filter.any_state = {store::MessageState::kQueued, store::MessageState::kRetrying};
+    }
+    deps_.post([journal = deps_.journal, filter, target, respond] {
+      respond(ListPage(*journal, filter, target, "/v1/inbox?"));
+    });
+    return;
+  }
+
+  std::string id = path.substr(kInboxPrefix.size());
+  if (ack) id.resize(id.size() - kAck.size());
+  deps_.post([deps = deps_, id = std::move(id), caller, ack, target, respond] {
+    auto record = OwnMessage(*deps.journal, id, caller, deps.inbound_country, respond);
+    if (!record) return;
+    if (record->summary.direction != store::Direction::kInbound) {
+      respond(Problem(404, "not-found", "Not Found", "no received message " + id));
       return;
     }
-    Json items = Json::array();
-    for (const auto& s : *page) items.push_back(SummaryJson(s));
-    Json j;
-    j["items"] = std::move(items);
-    if (page->size() == filter.limit) {
-      std::string next = "/v1/messages?";
-      for (const auto& [key, value] : target.query) {
-        if (key != "after") next += key + "=" + PercentEncode(value) + "&";
+    if (ack) {
+      if (auto st = deps.acknowledge(id, caller.name); !st) {
+        respond(Problem(409, "not-waiting", "Conflict", st.error().ToString()));
+        return;
       }
-      next += "after=" + PercentEncode(page->back().id);
-      j["next"] = next;
-    } else {
-      j["next"] = nullptr;
+      respond(JsonResponse(200, Json{{"id", id}, {"state", "delivered"}}));
+      return;
     }
-    respond(JsonResponse(200, j));
+    const auto format = target.query.find("format");
+    HttpResponse r;
+    r.content_type = "application/xml";
+    r.body = record->CanonicalXml();
+    if (format != target.query.end() && format->second == "json") {
+      auto json = deps.to_json ? deps.to_json(r.body)
+                               : Result<std::string>(MakeError("inbox.json", id, "no codec"));
+      if (!json) {
+        respond(Problem(500, "not-convertible", "Internal Server Error", json.error().ToString()));
+        return;
+      }
+      r.content_type = "application/json";
+      r.body = std::move(*json);
+    } else if (format != target.query.end() && format->second != "xml") {
+      respond(Problem(400, "bad-query", "Bad Request", "format: \"xml\" or \"json\""));
+      return;
+    }
+    r.headers.emplace_back("X-Eaeu-Message-Id", id);
+    r.headers.emplace_back("X-Eaeu-Kind", record->summary.kind);
+    r.headers.emplace_back("X-Eaeu-EDocId", record->summary.e_doc_id);
+    r.headers.emplace_back("X-Eaeu-State", std::string(store::StateName(record->summary.state)));
+    respond(std::move(r));
   });
 }
 

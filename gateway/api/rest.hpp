@@ -14,6 +14,10 @@
 //   POST /v1/messages/{id}/retry     requeues a dead message: 202; 409 when it is not dead
 //   GET  /v1/messages           ?state=&kind=&since=&limit=&after= — a page, oldest first, with the
 //                               link to the next page
+//   GET  /v1/inbox              documents received from the integrated system that wait for
+//                               the national system (?state=&kind=&limit=&after=), oldest first
+//   GET  /v1/inbox/{id}         the received document (application/xml; ?format=json for JSON)
+//   POST /v1/inbox/{id}/ack     the national system has it: delivered (again: no error)
 //   GET  /healthz               the process answers
 //   GET  /readyz                the journal and the signer are ready to take documents
 //   GET  /metrics               counters in the Prometheus text format
@@ -42,6 +46,13 @@ struct RestDependencies {
   std::function<std::string()> metrics;                     // Prometheus text
   // Requeues a dead message (empty when no delivery is configured).
   std::function<void(std::string id, std::function<void(Status)> done)> requeue;
+  // The member state whose received documents the callers of that state see (the inbound
+  // endpoint's country); empty: nothing is received.
+  std::string inbound_country;
+  // Marks a received document as taken by the national system (blocking: on a worker).
+  std::function<Status(const std::string& id, const std::string& by)> acknowledge;
+  // A received document as JSON (the inbox's ?format=json).
+  std::function<Result<std::string>(std::string_view xml)> to_json;
 };
 
 class RestApi {
@@ -57,6 +68,8 @@ class RestApi {
   static transport::HttpResponse ServerProblem(unsigned status, std::string detail);
 
  private:
+  void HandleInbox(transport::HttpRequest request, transport::Respond respond) const;
+
   RestDependencies deps_;
 };
 

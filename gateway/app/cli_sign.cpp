@@ -10,6 +10,7 @@
 #include "gateway/core/clock.hpp"
 #include "gateway/core/files.hpp"
 #include "gateway/sign/signature.hpp"
+#include "gateway/sign/verdict_json.hpp"
 #include "gateway/xml/serialise.hpp"
 
 namespace eaeu::app {
@@ -28,30 +29,12 @@ Result<std::shared_ptr<const sign::SigningCredentials>> LoadCredentials(
   return sign::SigningCredentials::FromPem(o.key, o.certificate, password);
 }
 
-Json FactsJson(const sign::CertificateFacts& f) {
-  Json j;
-  j["subject"] = f.subject;
-  j["issuer"] = f.issuer;
-  j["serial"] = f.serial;
-  j["notBefore"] = FormatUtc(f.not_before);
-  j["notAfter"] = FormatUtc(f.not_after);
-  return j;
-}
-
 Json SignatureJson(const std::string& file, const sign::SignatureVerdict& v,
                    const validate::Verdict& document) {
   Json j;
   j["file"] = file;
-  j["valid"] = v.valid;
-  j["code"] = v.Code();
-  if (v.failed) {
-    j["check"] = sign::CheckName(*v.failed);
-    j["reason"] = v.reason;
-  }
-  if (v.algorithm) j["algorithm"] = sign::Info(*v.algorithm).name;
-  if (v.signer) j["signer"] = FactsJson(*v.signer);
-  j["signingTime"] = FormatUtc(v.signing_time);
-  j["notes"] = v.notes;
+  const auto verdict = sign::SignatureVerdictToJson(v);
+  for (const auto& [key, value] : verdict.items()) j[key] = value;
   j["document"] = validate::StatusName(document.status);
   return j;
 }

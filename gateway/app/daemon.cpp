@@ -17,10 +17,13 @@
 #include <sstream>
 #include <thread>
 
+#include "codecs/json_codec.hpp"
 #include "gateway/api/callers.hpp"
 #include "gateway/api/rest.hpp"
 #include "gateway/envelope/process_catalogue.hpp"
 #include "gateway/envelope/reader.hpp"
+#include "gateway/inbound/handover.hpp"
+#include "gateway/inbound/receiver.hpp"
 #include "gateway/intake/pipeline.hpp"
 #include "gateway/route/delivery.hpp"
 #include "gateway/sign/signature.hpp"
@@ -65,6 +68,14 @@ Result<std::shared_ptr<const api::Callers>> LoadCallers(const config::ApiSetting
   return callers;
 }
 
+// The verifier of received signatures: null without inbound.trust.
+Result<std::shared_ptr<const sign::Verifier>> LoadVerifier(const config::DaemonConfig& c) {
+  if (!c.inbound || c.inbound->trust.empty()) return std::shared_ptr<const sign::Verifier>();
+  auto trust = sign::TrustStore::Load(c.inbound->trust);
+  if (!trust) return Within("inbound.trust", trust.error());
+  return std::shared_ptr<const sign::Verifier>(sign::MakeSantuarioVerifier(*trust));
+}
+
 // What the daemon loads from files before it opens anything: shared by start-up and
 // --check-config.
 struct Loaded {
@@ -72,6 +83,7 @@ struct Loaded {
   envelope::ProcessCatalogue catalogue;
   std::shared_ptr<const sign::Signer> signer;
   std::shared_ptr<const api::Callers> callers;
+  std::shared_ptr<const sign::Verifier> verifier;
 };
 
 Result<Loaded> LoadParts(const config::DaemonConfig& c, std::time_t now) {
@@ -94,6 +106,17 @@ Result<Loaded> LoadParts(const config::DaemonConfig& c, std::time_t now) {
   auto callers = LoadCallers(c.api);
   if (!callers) return callers.error();
   out.callers = std::move(*callers);
+  auto verifier = LoadVerifier(c);
+  if (!verifier) return verifier.error();
+  out.verifier = std::move(*verifier);
+  if (c.inbound && c.inbound->handover.mode == config::HandoverMode::kFolder) {
+    std::error_code ec;
+    std::filesystem::create_directories(c.inbound->handover.folder, ec);
+    if (ec) {
+      return MakeError("config.invalid", c.inbound->handover.folder.string(),
+                       "inbound.handover.folder: " + ec.message());
+    }
+  }
   return out;
 }
 
@@ -131,8 +154,16 @@ struct Daemon::Impl {
   std::unique_ptr<xml::SecureParser> answer_parser;  // used on the delivery strand only
   std::unique_ptr<route::DeliveryEngine> delivery;
 
-  mutable std::mutex mutex;  // guards the two below and the stop flags
+  // The inbound endpoint and the handover to the national system, when [inbound] is configured.
+  std::unique_ptr<inbound::Receiver> receiver;
+  std::unique_ptr<transport::HttpServer> inbound_server;
+  std::optional<asio::strand<asio::io_context::executor_type>> handover_strand;
+  std::optional<asio::steady_timer> handover_timer;
+  std::unique_ptr<inbound::Handover> handover;
+
+  mutable std::mutex mutex;  // guards the three below and the stop flags
   std::shared_ptr<const api::Callers> callers;
+  std::shared_ptr<const sign::Verifier> verifier;
   std::condition_variable stop_cv;
   bool stop_requested = false;
   bool stopped = false;
@@ -146,6 +177,37 @@ struct Daemon::Impl {
   std::shared_ptr<const api::Callers> Callers() const {
     std::lock_guard lock(mutex);
     return callers;
+  }
+  std::shared_ptr<const sign::Verifier> Verifier() const {
+    std::lock_guard lock(mutex);
+    return verifier;
+  }
+  transport::HttpClient& Http() {
+    if (!http) http = std::make_unique<transport::HttpClient>(io);
+    return *http;
+  }
+
+  // Waits on the steady clock until the injected clock's `at`, then runs `tick`.
+  void WakeAt(asio::steady_timer& timer, std::chrono::system_clock::time_point at,
+              std::function<void()> tick) {
+    const auto wait = at - clock->Now();
+    timer.expires_after(std::max<std::chrono::steady_clock::duration>(
+        std::chrono::duration_cast<std::chrono::steady_clock::duration>(wait),
+        std::chrono::steady_clock::duration::zero()));
+    timer.async_wait([tick = std::move(tick)](boost::system::error_code ec) {
+      if (!ec) tick();
+    });
+  }
+
+  // A received document as JSON (documents.md's JSON form).
+  Result<std::string> ToJson(std::string_view xml) const {
+    validate::RuleContext context;
+    context.today = UtcDate(clock->Now());
+    auto v = parts.validator->Validate(xml, validate::InputFormat::kXml, context);
+    if (!v.document) {
+      return MakeError("handover.json", "", "the document cannot be read as a model");
+    }
+    return codec::WriteJson(*v.document);
   }
 
   std::string Metrics() const {
@@ -170,7 +232,8 @@ struct Daemon::Impl {
         << "# HELP eaeu_journal_changes_total Journal changes committed.\n"
         << "# TYPE eaeu_journal_changes_total counter\n"
         << "eaeu_journal_changes_total " << j.changes << "\n"
-        << DeliveryMetrics() << "# HELP eaeu_api_open_connections Open API connections.\n"
+        << DeliveryMetrics() << InboundMetrics()
+        << "# HELP eaeu_api_open_connections Open API connections.\n"
         << "# TYPE eaeu_api_open_connections gauge\n"
         << "eaeu_api_open_connections " << (server ? server->open_connections() : 0) << "\n";
     return out.str();
@@ -190,6 +253,27 @@ struct Daemon::Impl {
         << "# HELP eaeu_deliveries_open Deliveries not yet acknowledged, rejected or dead.\n"
         << "# TYPE eaeu_deliveries_open gauge\n"
         << "eaeu_deliveries_open " << d.open << "\n";
+    return out.str();
+  }
+
+  std::string InboundMetrics() const {
+    if (!receiver) return {};
+    const auto r = receiver->stats();
+    const auto h = handover->stats();
+    std::ostringstream out;
+    out << "# HELP eaeu_inbound_total Messages received from the integrated system, by outcome.\n"
+        << "# TYPE eaeu_inbound_total counter\n"
+        << "eaeu_inbound_total{outcome=\"accepted\"} " << r.accepted << "\n"
+        << "eaeu_inbound_total{outcome=\"duplicate\"} " << r.duplicates << "\n"
+        << "eaeu_inbound_total{outcome=\"rejected\"} " << r.rejected << "\n"
+        << "eaeu_inbound_total{outcome=\"fault\"} " << r.faults << "\n"
+        << "eaeu_inbound_total{outcome=\"signal\"} " << r.signals << "\n"
+        << "# HELP eaeu_handover_total Received documents handed to the national system.\n"
+        << "# TYPE eaeu_handover_total counter\n"
+        << "eaeu_handover_total " << h.handed << "\n"
+        << "# HELP eaeu_handover_failures_total Failed webhook or folder attempts.\n"
+        << "# TYPE eaeu_handover_failures_total counter\n"
+        << "eaeu_handover_failures_total " << h.failures << "\n";
     return out.str();
   }
 
@@ -217,7 +301,6 @@ namespace {
 void StartDelivery(Daemon::Impl& d) {
   d.delivery_strand.emplace(asio::make_strand(d.io));
   d.wake_timer.emplace(*d.delivery_strand);
-  d.http = std::make_unique<transport::HttpClient>(d.io);
   d.answer_parser =
       std::make_unique<xml::SecureParser>(d.parts.validator->grammar_pool(), xml::ParserLimits{});
   Daemon::Impl* raw = &d;
@@ -226,25 +309,80 @@ void StartDelivery(Daemon::Impl& d) {
   deps.catalogue = &d.parts.catalogue;
   deps.clock = d.clock;
   deps.random = d.random;
-  deps.http = d.http.get();
+  deps.http = &d.Http();
   deps.serial = [raw](std::function<void()> job) {
     asio::post(*raw->delivery_strand, std::move(job));
   };
   deps.background = [raw](std::function<void()> job) { raw->Post(std::move(job)); };
   deps.wake_at = [raw](std::chrono::system_clock::time_point at) {
-    const auto wait = at - raw->clock->Now();
-    raw->wake_timer->expires_after(std::max<std::chrono::steady_clock::duration>(
-        std::chrono::duration_cast<std::chrono::steady_clock::duration>(wait),
-        std::chrono::steady_clock::duration::zero()));
-    raw->wake_timer->async_wait([raw](boost::system::error_code ec) {
-      if (!ec) raw->delivery->Tick();
-    });
+    raw->WakeAt(*raw->wake_timer, at, [raw] { raw->delivery->Tick(); });
   };
   deps.read_envelope = [raw](std::string_view bytes) {
     return envelope::Read(bytes, *raw->answer_parser);
   };
   d.delivery =
       std::make_unique<route::DeliveryEngine>(std::move(deps), d.config.delivery, d.config.routes);
+}
+
+// The inbound endpoint, its receiver and the handover to the national system.
+Status StartInbound(Daemon::Impl& d) {
+  const config::InboundSettings& in = *d.config.inbound;
+  Daemon::Impl* raw = &d;
+  d.handover_strand.emplace(asio::make_strand(d.io));
+  d.handover_timer.emplace(*d.handover_strand);
+  inbound::HandoverDependencies hd;
+  hd.journal = d.journal.get();
+  hd.clock = d.clock;
+  hd.random = d.random;
+  if (in.handover.mode == config::HandoverMode::kWebhook) hd.http = &d.Http();
+  hd.serial = [raw](std::function<void()> job) {
+    asio::post(*raw->handover_strand, std::move(job));
+  };
+  hd.background = [raw](std::function<void()> job) { raw->Post(std::move(job)); };
+  hd.wake_at = [raw](std::chrono::system_clock::time_point at) {
+    raw->WakeAt(*raw->handover_timer, at, [raw] { raw->handover->Tick(); });
+  };
+  hd.to_json = [raw](std::string_view xml) { return raw->ToJson(xml); };
+  d.handover = std::make_unique<inbound::Handover>(std::move(hd), in.handover, d.config.delivery);
+
+  inbound::ReceiverDependencies rd;
+  rd.journal = d.journal.get();
+  rd.validator = d.parts.validator.get();
+  rd.catalogue = &d.parts.catalogue;
+  rd.clock = d.clock;
+  rd.random = d.random;
+  rd.post = [raw](std::function<void()> job) { raw->Post(std::move(job)); };
+  rd.verifier = [raw] { return raw->Verifier(); };
+  if (d.delivery) {
+    rd.answered = [raw](envelope::Received m) { raw->delivery->Answer(std::move(m)); };
+  }
+  rd.taken = [raw](const std::string& id) { raw->handover->Take(id); };
+  d.receiver = std::make_unique<inbound::Receiver>(
+      std::move(rd), inbound::ReceiverSettings{in.country, in.peer_certificates});
+
+  transport::HttpServerSettings hs;
+  hs.listen = in.listen;
+  hs.tls = in.tls;
+  hs.max_body_bytes = in.max_body_bytes;
+  hs.request_timeout = in.request_timeout;
+  hs.idle_timeout = in.idle_timeout;
+  hs.max_connections = in.max_connections;
+  const inbound::Receiver* receiver = d.receiver.get();
+  auto server = transport::HttpServer::Start(
+      d.io, hs,
+      [receiver](transport::HttpRequest r, transport::Respond respond) {
+        receiver->Handle(std::move(r), std::move(respond));
+      },
+      [](unsigned status, std::string detail) {
+        transport::HttpResponse r;
+        r.status = status;
+        r.content_type = "text/plain";
+        r.body = std::move(detail) + "\n";
+        return r;
+      });
+  if (!server) return Within("inbound", server.error());
+  d.inbound_server = std::move(*server);
+  return Ok{};
 }
 
 }  // namespace
@@ -260,6 +398,7 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
   if (!parts) return parts.error();
   impl->parts = std::move(*parts);
   impl->callers = impl->parts.callers;
+  impl->verifier = impl->parts.verifier;
 
   std::error_code ec;
   std::filesystem::create_directories(config.journal.file.parent_path(), ec);
@@ -304,6 +443,13 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
       raw->delivery->Requeue(std::move(id), std::move(done));
     };
   }
+  if (config.inbound) {
+    rd.inbound_country = config.inbound->country;
+    rd.acknowledge = [raw](const std::string& id, const std::string& by) {
+      return inbound::Handover::Acknowledge(*raw->journal, id, by, raw->clock->Now());
+    };
+    rd.to_json = [raw](std::string_view xml) { return raw->ToJson(xml); };
+  }
   impl->rest = std::make_unique<api::RestApi>(std::move(rd));
 
   transport::HttpServerSettings hs;
@@ -324,6 +470,9 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
       });
   if (!server) return Within("api", server.error());
   impl->server = std::move(*server);
+  if (config.inbound) {
+    if (auto st = StartInbound(*impl); !st) return st.error();
+  }
 
   if (hooks.handle_signals) {
     impl->signals.emplace(impl->io, SIGTERM, SIGINT, SIGHUP);
@@ -353,6 +502,11 @@ Status Daemon::Start() {
     if (!delivering) return Within("delivery", delivering.error());
     if (*delivering > 0) spdlog::info("took on the delivery of {} messages", *delivering);
   }
+  if (d.handover) {
+    auto waiting = d.handover->Resume();
+    if (!waiting) return Within("inbound", waiting.error());
+    if (*waiting > 0) spdlog::info("{} received documents wait for the national system", *waiting);
+  }
   for (const auto& folder : d.config.drop_folders) {
     auto started = transport::DropFolder::Start(
         d.io, folder, *d.pipeline, [&d](std::function<void()> job) { d.Post(std::move(job)); });
@@ -363,6 +517,11 @@ Status Daemon::Start() {
   spdlog::info("eaeu-gatewayd listening on {}:{} ({}), journal {}", d.config.api.listen.host,
                d.server->port(), d.config.api.tls ? "TLS" : "plain HTTP, loopback",
                d.config.journal.file.string());
+  if (d.inbound_server) {
+    spdlog::info("inbound endpoint for {} on {}:{} ({})", d.receiver->address(),
+                 d.config.inbound->listen.host, d.inbound_server->port(),
+                 d.config.inbound->tls ? "TLS" : "plain HTTP, loopback");
+  }
   return Ok{};
 }
 
@@ -382,6 +541,7 @@ void Daemon::Wait() {
   }
   d.accepting = false;
   if (d.server) d.server->Stop();
+  if (d.inbound_server) d.inbound_server->Stop();
   for (auto& f : d.folders) f->Stop();
   if (d.pipeline && !d.pipeline->WaitIdle(d.config.shutdown_grace)) {
     spdlog::warn(
@@ -399,7 +559,10 @@ void Daemon::Wait() {
   d.io_threads.clear();
   d.pool.join();
   d.delivery.reset();  // what is on the wire is sent again at the next start
+  d.handover.reset();  // what waits is handed over at the next start
   d.http.reset();
+  d.inbound_server.reset();
+  d.receiver.reset();
   d.folders.clear();
   d.server.reset();
   d.journal.reset();  // finishes the changes in flight, then closes the file
@@ -422,6 +585,17 @@ Status Daemon::Reload() {
     problems.push_back(callers.error().ToString());
   }
   if (auto tls = d.server->ReloadTls(); !tls) problems.push_back(tls.error().ToString());
+  if (d.inbound_server) {
+    if (auto tls = d.inbound_server->ReloadTls(); !tls) {
+      problems.push_back("inbound: " + tls.error().ToString());
+    }
+    if (auto verifier = LoadVerifier(d.config)) {
+      std::lock_guard lock(d.mutex);
+      d.verifier = *verifier;
+    } else {
+      problems.push_back(verifier.error().ToString());
+    }
+  }
   // Routes and retry settings come from the configuration file, read again; the rest of it
   // (addresses, threads, the journal) takes a restart.
   if (auto fresh = config::LoadDaemonConfig(d.config.file); !fresh) {
@@ -445,6 +619,10 @@ Status Daemon::Reload() {
 
 uint16_t Daemon::api_port() const {
   return impl_->server ? impl_->server->port() : 0;
+}
+
+uint16_t Daemon::inbound_port() const {
+  return impl_->inbound_server ? impl_->inbound_server->port() : 0;
 }
 
 }  // namespace eaeu::app

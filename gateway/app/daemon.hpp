@@ -43,6 +43,7 @@ class Daemon {
   Status Reload();
 
   uint16_t api_port() const;
+  uint16_t inbound_port() const;  // 0 without an [inbound] endpoint
 
   struct Impl;
 

@@ -73,27 +73,21 @@ void ReadBinding(Section& s, std::string& country, std::string& participant) {
   }
 }
 
-void ReadApi(Section api, const std::filesystem::path& base, ApiSettings& out) {
-  if (auto listen = api.String("listen")) {
+void ReadListen(Section& s, ListenAddress& out) {
+  if (auto listen = s.String("listen")) {
     if (auto parsed = ParseListen(*listen)) {
-      out.listen = *parsed;
+      out = *parsed;
     } else {
-      api.Problem("listen",
-                  "must be host:port, such as \"127.0.0.1:8443\", not \"" + *listen + "\"");
+      s.Problem("listen", "must be host:port, such as \"127.0.0.1:8443\", not \"" + *listen + "\"");
     }
   }
-  const bool plain = api.Bool("plain_http").value_or(false);
-  if (auto tokens = api.Path("tokens", base, PathKind::kFile)) out.tokens = *tokens;
-  if (auto v = api.Integer("max_body_bytes", 1024, int64_t{1} << 32)) {
-    out.max_body_bytes = static_cast<uint64_t>(*v);
-  }
-  if (auto v = api.Duration("request_timeout", 100ms, 1h)) out.request_timeout = *v;
-  if (auto v = api.Duration("idle_timeout", 100ms, 1h)) out.idle_timeout = *v;
-  if (auto v = api.Integer("max_connections", 1, 100'000)) {
-    out.max_connections = static_cast<uint32_t>(*v);
-  }
+}
 
-  Section tls = api.Table("tls");
+// [<table>.tls], or plain HTTP on loopback when <table>.plain_http = true.
+std::optional<TlsSettings> ReadTls(Section& s, const std::filesystem::path& base,
+                                   const ListenAddress& listen) {
+  const bool plain = s.Bool("plain_http").value_or(false);
+  Section tls = s.Table("tls");
   if (tls.present()) {
     TlsSettings t;
     if (auto p = tls.Path("certificate", base, PathKind::kFile, true)) t.certificate = *p;
@@ -101,33 +95,64 @@ void ReadApi(Section api, const std::filesystem::path& base, ApiSettings& out) {
     if (auto p = tls.Path("client_ca", base, PathKind::kFile)) t.client_ca = *p;
     t.require_client_certificate = tls.Bool("require_client_certificate").value_or(false);
     if (t.require_client_certificate && t.client_ca.empty()) {
-      tls.Problem("require_client_certificate", "needs api.tls.client_ca");
+      tls.Problem("require_client_certificate", "needs client_ca");
     }
     tls.RejectUnknown();
-    out.tls = std::move(t);
-    if (plain) api.Problem("plain_http", "cannot be true together with [api.tls]");
-  } else if (!plain) {
-    api.Problem("tls",
-                "is required: plain HTTP is allowed only with api.plain_http = true on a "
-                "loopback address");
-  } else if (!out.listen.IsLoopback()) {
-    api.Problem("plain_http", "is allowed only on a loopback address (127.0.0.1, ::1), not on " +
-                                  out.listen.host);
+    if (plain) s.Problem("plain_http", "cannot be true together with a tls table");
+    return t;
   }
+  if (!plain) {
+    s.Problem("tls",
+              "is required: plain HTTP is allowed only with plain_http = true on a loopback "
+              "address");
+  } else if (!listen.IsLoopback()) {
+    s.Problem("plain_http",
+              "is allowed only on a loopback address (127.0.0.1, ::1), not on " + listen.host);
+  }
+  return std::nullopt;
+}
+
+void ReadConnectionLimits(Section& s, uint64_t& max_body_bytes,
+                          std::chrono::milliseconds& request_timeout,
+                          std::chrono::milliseconds& idle_timeout, uint32_t& max_connections) {
+  if (auto v = s.Integer("max_body_bytes", 1024, int64_t{1} << 32)) {
+    max_body_bytes = static_cast<uint64_t>(*v);
+  }
+  if (auto v = s.Duration("request_timeout", 100ms, 1h)) request_timeout = *v;
+  if (auto v = s.Duration("idle_timeout", 100ms, 1h)) idle_timeout = *v;
+  if (auto v = s.Integer("max_connections", 1, 100'000)) {
+    max_connections = static_cast<uint32_t>(*v);
+  }
+}
+
+// A certificate's SHA-256 as lower-case hex without colons; empty when it is not one.
+std::string CertificateHash(std::string_view text) {
+  std::string lower;
+  for (char ch : text) {
+    if (ch == ':') continue;
+    lower += static_cast<char>(ch >= 'A' && ch <= 'F' ? ch - 'A' + 'a' : ch);
+  }
+  if (lower.size() != 64 || lower.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    return {};
+  }
+  return lower;
+}
+
+void ReadApi(Section api, const std::filesystem::path& base, ApiSettings& out) {
+  ReadListen(api, out.listen);
+  if (auto tokens = api.Path("tokens", base, PathKind::kFile)) out.tokens = *tokens;
+  ReadConnectionLimits(api, out.max_body_bytes, out.request_timeout, out.idle_timeout,
+                       out.max_connections);
+  out.tls = ReadTls(api, base, out.listen);
 
   for (Section& client : api.Tables("client")) {
     CertificateClient c;
     if (auto sha = client.String("certificate_sha256", true)) {
-      std::string lower;
-      for (char ch : *sha) {
-        if (ch == ':') continue;
-        lower += static_cast<char>(ch >= 'A' && ch <= 'F' ? ch - 'A' + 'a' : ch);
-      }
-      if (lower.size() != 64 || lower.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      c.certificate_sha256 = CertificateHash(*sha);
+      if (c.certificate_sha256.empty()) {
         client.Problem("certificate_sha256",
                        "must be the SHA-256 of the certificate, 64 hex digits");
       }
-      c.certificate_sha256 = lower;
     }
     ReadBinding(client, c.country, c.participant);
     c.name = client.String("name").value_or(c.country + "/" + c.participant);
@@ -151,6 +176,77 @@ bool ListenAddress::IsLoopback() const {
 
 namespace {
 
+// An https:// URL, or http:// to a loopback address; the problem is reported under `key`.
+void CheckEndpointUrl(Section& s, std::string_view key, const std::string& url) {
+  const bool https = url.starts_with("https://");
+  const bool http = url.starts_with("http://");
+  if (!https && !http) {
+    s.Problem(key, "must be an https:// URL (http:// on a loopback address only)");
+  } else if (http && !url.starts_with("http://127.") && !url.starts_with("http://[::1]") &&
+             !url.starts_with("http://localhost")) {
+    s.Problem(key, "plain http:// is allowed to a loopback address only");
+  }
+}
+
+std::optional<InboundSettings> ReadInbound(Section in, const std::filesystem::path& base) {
+  if (!in.present()) return std::nullopt;
+  InboundSettings out;
+  ReadListen(in, out.listen);
+  out.tls = ReadTls(in, base, out.listen);
+  ReadConnectionLimits(in, out.max_body_bytes, out.request_timeout, out.idle_timeout,
+                       out.max_connections);
+  if (auto c = in.String("country", true)) {
+    if (IsMemberState(*c)) {
+      out.country = *c;
+    } else {
+      in.Problem("country",
+                 "must be a member state's code (AM, BY, KZ, KG, RU), not \"" + *c + "\"");
+    }
+  }
+  if (auto p = in.Path("trust", base, PathKind::kFolder)) out.trust = *p;
+  for (const auto& sha : in.Strings("peer_certificates")) {
+    out.peer_certificates.push_back(CertificateHash(sha));
+    if (out.peer_certificates.back().empty()) {
+      in.Problem("peer_certificates", "\"" + sha + "\" is not a SHA-256 of 64 hex digits");
+    }
+  }
+  if (!out.peer_certificates.empty() && (!out.tls || out.tls->client_ca.empty())) {
+    in.Problem("peer_certificates", "peer certificates need inbound.tls.client_ca");
+  }
+  Section h = in.Table("handover");
+  auto& ho = out.handover;
+  if (auto mode = h.String("mode")) {
+    if (*mode == "pull") {
+      ho.mode = HandoverMode::kPull;
+    } else if (*mode == "webhook") {
+      ho.mode = HandoverMode::kWebhook;
+    } else if (*mode == "folder") {
+      ho.mode = HandoverMode::kFolder;
+    } else {
+      h.Problem("mode", "must be \"pull\", \"webhook\" or \"folder\", not \"" + *mode + "\"");
+    }
+  }
+  if (auto url = h.String("webhook", ho.mode == HandoverMode::kWebhook)) {
+    ho.webhook = *url;
+    CheckEndpointUrl(h, "webhook", *url);
+  }
+  if (auto f = h.String("webhook_format")) {
+    if (*f != "xml" && *f != "json") {
+      h.Problem("webhook_format", "must be \"xml\" or \"json\", not \"" + *f + "\"");
+    }
+    ho.webhook_json = *f == "json";
+  }
+  if (auto p = h.Path("webhook_ca_bundle", base, PathKind::kFile)) ho.webhook_ca_bundle = *p;
+  if (auto p = h.Path("webhook_token_file", base, PathKind::kFile)) ho.webhook_token_file = *p;
+  if (auto v = h.Duration("webhook_timeout", 10ms, 1h)) ho.webhook_timeout = *v;
+  if (auto p = h.Path("folder", base, PathKind::kAny, ho.mode == HandoverMode::kFolder)) {
+    ho.folder = *p;
+  }
+  h.RejectUnknown();
+  in.RejectUnknown();
+  return out;
+}
+
 RouteSettings ReadRoute(Section& r, const std::filesystem::path& base) {
   RouteSettings route;
   route.to = r.String("to", true).value_or("");
@@ -160,14 +256,7 @@ RouteSettings ReadRoute(Section& r, const std::filesystem::path& base) {
   }
   if (auto url = r.String("endpoint")) {
     route.endpoint = *url;
-    const bool https = url->starts_with("https://");
-    const bool http = url->starts_with("http://");
-    if (!https && !http) {
-      r.Problem("endpoint", "must be an https:// URL (http:// on a loopback address only)");
-    } else if (http && !url->starts_with("http://127.") && !url->starts_with("http://[::1]") &&
-               !url->starts_with("http://localhost")) {
-      r.Problem("endpoint", "plain http:// is allowed to a loopback address only");
-    }
+    CheckEndpointUrl(r, "endpoint", *url);
   } else if (auto folder = r.Path("folder", base, Section::PathKind::kFolder)) {
     route.endpoint = folder->string();
     route.folder = true;
@@ -296,6 +385,7 @@ Result<DaemonConfig> LoadDaemonConfig(const std::filesystem::path& file) {
   delivery.RejectUnknown();
 
   for (Section& r : top.Tables("route")) config.routes.push_back(ReadRoute(r, base));
+  config.inbound = ReadInbound(top.Table("inbound"), base);
   top.RejectUnknown();
 
   if (!problems.empty()) return problems.ToError("config.invalid");

@@ -101,6 +101,38 @@ struct DeliverySettings {
   std::vector<std::string> positive_results{"01"};
 };
 
+// How a received document reaches the national system. Whatever the mode, it stays in the
+// inbox (GET /v1/inbox) until the national system has it: a webhook's 2xx, the file written, or
+// POST /v1/inbox/{id}/ack.
+enum class HandoverMode { kPull, kWebhook, kFolder };
+
+struct HandoverSettings {
+  HandoverMode mode = HandoverMode::kPull;
+  std::string webhook;        // an https:// URL (http:// on loopback only)
+  bool webhook_json = false;  // the document as JSON (documents.md's JSON form) instead of XML
+  std::filesystem::path webhook_ca_bundle;
+  std::filesystem::path webhook_token_file;  // a bearer token sent with every POST
+  std::chrono::milliseconds webhook_timeout{30'000};
+  std::filesystem::path folder;  // kFolder: each document is written into it
+};
+
+// The endpoint where the integrated system's gateway sends (exchange.md §1–4): envelopes from
+// the Commission and the other member states, with their signals and replies.
+struct InboundSettings {
+  ListenAddress listen{"127.0.0.1", 8444};
+  std::optional<TlsSettings> tls;  // none: plain HTTP, allowed on a loopback address only
+  // The peer gateways allowed to send: SHA-256 of their client certificates (hex); empty: any
+  // client certificate that tls.client_ca accepts.
+  std::vector<std::string> peer_certificates;
+  std::string country;          // the member state whose authority this gateway is
+  std::filesystem::path trust;  // trust anchors and CRLs for received signatures
+  uint64_t max_body_bytes = 110ull << 20;
+  std::chrono::milliseconds request_timeout{60'000};
+  std::chrono::milliseconds idle_timeout{120'000};
+  uint32_t max_connections = 256;
+  HandoverSettings handover;
+};
+
 struct DaemonConfig {
   std::filesystem::path file;  // where it was read from
   uint32_t io_threads = 1;
@@ -115,6 +147,7 @@ struct DaemonConfig {
   std::vector<DropFolderSettings> drop_folders;
   DeliverySettings delivery;
   std::vector<RouteSettings> routes;
+  std::optional<InboundSettings> inbound;
 };
 
 // Reads and checks the file. Every problem found is reported, one per line, each naming the key.

@@ -97,6 +97,28 @@ std::vector<std::string> ProcessCatalogue::Destinations(const Transaction& trans
   return out;
 }
 
+std::optional<IncomingMessage> ProcessCatalogue::Incoming(std::string_view action) const {
+  const std::string prefix = "int://CP/" + process + "/" + version + "/" + procedure + "/";
+  if (!action.starts_with(prefix)) return std::nullopt;
+  const std::string_view rest = action.substr(prefix.size());
+  const auto slash = rest.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  const std::string_view code = rest.substr(0, slash);
+  const std::string_view message = rest.substr(slash + 1);
+  for (const auto& tr : transactions) {
+    if (tr.code != code) continue;
+    const bool sent_to_authorities =
+        !tr.started_here || tr.respondent == Respondent::kOtherAuthorities;
+    if (message == tr.message && sent_to_authorities) {
+      return IncomingMessage{&tr, std::string(message), false};
+    }
+    if (tr.started_here && !tr.reply_message.empty() && message == tr.reply_message) {
+      return IncomingMessage{&tr, std::string(message), true};
+    }
+  }
+  return std::nullopt;
+}
+
 Result<ProcessCatalogue> LoadProcessCatalogue(const std::filesystem::path& file) {
   auto parsed = config::ParseTomlFile(file, "process.syntax");
   if (!parsed) return parsed.error();
@@ -132,6 +154,7 @@ Result<ProcessCatalogue> LoadProcessCatalogue(const std::filesystem::path& file)
                         .value_or(Respondent::kCommission);
     tr.guaranteed_delivery = t.Bool("guaranteed_delivery").value_or(false);
     tr.signed_document = t.Bool("signed").value_or(true);
+    tr.signature_required = t.Bool("signature_required").value_or(false);
     tr.receive_timer = ReadTimer(t, "receive_timer");
     tr.processing_timer = ReadTimer(t, "processing_timer");
     tr.response_timer = ReadTimer(t, "response_timer");

@@ -34,10 +34,19 @@ struct Transaction {
   Respondent respondent = Respondent::kCommission;
   bool guaranteed_delivery = false;
   bool signed_document = true;  // the gateway signs the document (exchange.md §5)
+  // A received document of this transaction is refused without a valid signature (§5).
+  bool signature_required = false;
   std::optional<std::chrono::milliseconds> receive_timer;  // "–" in the table: none
   std::optional<std::chrono::milliseconds> processing_timer;
   std::optional<std::chrono::milliseconds> response_timer;
   uint32_t retries = 3;
+};
+
+// What the Action of a received application message names.
+struct IncomingMessage {
+  const Transaction* transaction = nullptr;
+  std::string message;  // its message code
+  bool reply = false;   // the reply to a request of this gateway's
 };
 
 class ProcessCatalogue {
@@ -56,6 +65,11 @@ class ProcessCatalogue {
   std::string Action(const Transaction& transaction, std::string_view message) const;
   // EAEU://<state>/CP/<process>/<participant>
   std::string AddressOf(std::string_view state, std::string_view participant) const;
+  // The message an authority receives that `action` names: a transaction the Commission starts,
+  // a notification another authority sends to every authority, or the reply to one of this
+  // gateway's requests. nullopt for anything else (another process, a message an authority never
+  // receives).
+  std::optional<IncomingMessage> Incoming(std::string_view action) const;
   // The logical addresses a message of `transaction` from `sender_state` goes to, in order.
   std::vector<std::string> Destinations(const Transaction& transaction,
                                         std::string_view sender_state) const;

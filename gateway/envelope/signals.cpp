@@ -108,4 +108,27 @@ std::string BuildFault(const Fault& fault) {
   return out;
 }
 
+std::string SignalEnvelope(const Headers& answered, const Signal& signal, std::string message_id) {
+  return SignalEnvelope(answered, signal.kind, SignalXml(signal), std::move(message_id));
+}
+
+std::string SignalEnvelope(const Headers& answered, SignalKind kind, std::string_view signal_xml,
+                           std::string message_id) {
+  Headers back;
+  back.to = answered.reply_to;
+  back.reply_to = answered.to;
+  back.message_id = std::move(message_id);
+  back.relates_to = answered.message_id;
+  back.action = SignalAction(answered.action, kind);
+  back.procedure_id = answered.procedure_id;
+  back.conversation_id = answered.conversation_id;
+  return Build(back, signal_xml);
+}
+
+std::optional<SignalKind> KindOfSignalXml(std::string_view signal_xml) {
+  if (!signal_xml.starts_with("<sgn:")) return std::nullopt;
+  signal_xml.remove_prefix(5);
+  return SignalFromRoot(signal_xml.substr(0, signal_xml.find(' ')));
+}
+
 }  // namespace eaeu::envelope

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "gateway/envelope/envelope.hpp"
+
 namespace eaeu::envelope {
 
 inline constexpr std::string_view kSignalNs = "urn:EEC:signal:v1.0";
@@ -44,6 +46,16 @@ std::string SignalXml(const Signal& signal);
 
 // The Action of a signal answering a message of `action`: its message code replaced.
 std::string SignalAction(std::string_view action, SignalKind kind);
+
+// The whole envelope of `signal` answering the message whose headers are `answered`: to its
+// ReplyTo, from its To, relating to its MessageID, in its procedure and conversation.
+// `message_id` is the signal's own wsa:MessageID ("urn:uuid:…").
+std::string SignalEnvelope(const Headers& answered, const Signal& signal, std::string message_id);
+// The same for a signal already written out (SignalXml), of `kind`.
+std::string SignalEnvelope(const Headers& answered, SignalKind kind, std::string_view signal_xml,
+                           std::string message_id);
+// The kind of a signal written out by SignalXml.
+std::optional<SignalKind> KindOfSignalXml(std::string_view signal_xml);
 
 // Fault codes of §4: the Sender's and the Receiver's.
 struct FaultCode {

@@ -354,17 +354,25 @@ void Pipeline::SetSigner(std::shared_ptr<const sign::Signer> signer) {
 }
 
 Result<size_t> Pipeline::Resume() {
-  auto ids = impl_->deps.journal->Unfinished();
-  if (!ids) return ids.error();
   size_t taken = 0;
-  for (const auto& id : *ids) {
-    auto record = impl_->deps.journal->Get(id);
-    if (!record) return record.error();
-    if (!*record) continue;
-    const auto state = (*record)->summary.state;
-    if (state != MessageState::kValidated && state != MessageState::kSigned) continue;
-    impl_->ResumeOne(**record);
-    ++taken;
+  for (const MessageState state : {MessageState::kValidated, MessageState::kSigned}) {
+    store::MessageFilter filter;
+    filter.direction = store::Direction::kOutbound;
+    filter.state = state;
+    filter.limit = 500;
+    for (;;) {
+      auto page = impl_->deps.journal->List(filter);
+      if (!page) return page.error();
+      for (const auto& summary : *page) {
+        auto record = impl_->deps.journal->Get(summary.id);
+        if (!record) return record.error();
+        if (!*record || (*record)->summary.state != state) continue;
+        impl_->ResumeOne(**record);
+        ++taken;
+      }
+      if (page->size() < filter.limit) break;
+      filter.after_id = page->back().id;
+    }
   }
   return taken;
 }

@@ -32,8 +32,8 @@ bool IsAllowed(MessageState from, MessageState to) {
       return to == S::kSigned || to == S::kQueued || to == S::kRejected;
     case S::kSigned:
       return to == S::kQueued;
-    case S::kQueued:
-      return to == S::kSending || to == S::kRetrying || to == S::kDead;
+    case S::kQueued:  // a received message is delivered when the national system has it
+      return to == S::kSending || to == S::kRetrying || to == S::kDead || to == S::kDelivered;
     // Delivery: a message with several destinations moves back and forth among these as each
     // of its deliveries is sent, fails, is received and is sent again; a late receipt may come
     // while a resend waits.

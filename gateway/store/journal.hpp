@@ -81,6 +81,11 @@ struct NewMessage {
   MessageState state = MessageState::kValidated;  // kValidated or kRejected (or kReceived)
   std::string violations;                         // the verdict, JSON
   TimePoint at;
+  // A received message also brings what its envelope said, its signature's verdict (JSON) and
+  // the signal the gateway answered it with (answered again, the same, to a duplicate).
+  std::optional<Diagnostics> diagnostics;
+  std::string signature_verdict;
+  std::string answer;
 };
 
 struct AcceptOutcome {
@@ -116,6 +121,7 @@ struct MessageRecord {
   std::string signed_envelope;
   std::string violations;         // JSON
   std::string signature_verdict;  // JSON, for received messages
+  std::string answer;             // received messages: the signal they were answered with
   Diagnostics diagnostics;
   std::vector<StateChange> history;  // oldest first
 
@@ -126,7 +132,9 @@ struct MessageRecord {
 };
 
 struct MessageFilter {
+  std::optional<Direction> direction;
   std::optional<MessageState> state;
+  std::vector<MessageState> any_state;  // non-empty: the state is one of these
   std::optional<std::string> kind;
   std::optional<std::string> sender_country;  // a caller sees only its own state's messages
   std::optional<TimePoint> since;             // updated at or after

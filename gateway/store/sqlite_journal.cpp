@@ -96,6 +96,11 @@ CREATE TABLE delivery_events (
   PRIMARY KEY (message_id, seq)
 );
 )sql",
+    // 4: the signal a received message was answered with, kept to answer a duplicate the same.
+    R"sql(
+ALTER TABLE messages ADD COLUMN answer BLOB NOT NULL DEFAULT '';
+CREATE INDEX messages_direction ON messages(direction, state, created_at);
+)sql",
 };
 
 int64_t Micros(TimePoint t) {
@@ -317,6 +322,24 @@ Status ApplyTransition(sqlite3* db, const std::string& id, MessageState to,
   Statement event(db, "INSERT INTO message_events VALUES (?, ?, ?, ?, ?)");
   event.Bind(1, id).Bind(2, seq).Bind(3, StateName(to)).Bind(4, Micros(at)).Bind(5, detail);
   if (event.Step() != SQLITE_DONE) return SqlError(db, "insert event " + id);
+  return Ok{};
+}
+
+// What a received message brings besides its payload (NewMessage).
+Status WriteReceivedFields(sqlite3* db, const NewMessage& m) {
+  std::string sql = "UPDATE messages SET signature_verdict = ?1, answer = ?2";
+  int index = 3;
+  for (const char* column : kDiagnosticsColumns) {
+    sql += std::string(", ") + column + " = ?" + std::to_string(index++);
+  }
+  sql += " WHERE id = ?" + std::to_string(index);
+  Statement u(db, sql.c_str());
+  if (!u.ok()) return SqlError(db, "update " + m.id);
+  u.Bind(1, m.signature_verdict).BindBlob(2, m.answer).Bind(index, m.id);
+  Diagnostics d = m.diagnostics.value_or(Diagnostics{});
+  int column = 3;
+  for (const std::string* field : DiagnosticsFields(d)) u.Bind(column++, *field);
+  if (u.Step() != SQLITE_DONE) return SqlError(db, "update " + m.id);
   return Ok{};
 }
 
@@ -567,6 +590,9 @@ void SqliteJournal::AcceptAsync(NewMessage message, JournalCallback<AcceptOutcom
       }
       return SqlError(db, "insert message " + m.id);
     }
+    if (m.diagnostics || !m.signature_verdict.empty() || !m.answer.empty()) {
+      if (auto st = WriteReceivedFields(db, m); !st) return st;
+    }
     Statement event(db, "INSERT INTO message_events VALUES (?, 1, ?, ?, ?)");
     event.Bind(1, m.id)
         .Bind(2, StateName(m.state))
@@ -598,7 +624,7 @@ Result<std::optional<MessageRecord>> SqliteJournal::Get(std::string_view id) {
   if (auto st = Exec(db, "BEGIN"); !st) return st.error();  // one snapshot for both queries
   std::string sql = std::string("SELECT ") + kSummaryColumns +
                     ", content_type, payload, canonical_xml, signed_envelope, violations, "
-                    "signature_verdict";
+                    "signature_verdict, answer";
   for (const char* column : kDiagnosticsColumns) sql += std::string(", ") + column;
   sql += " FROM messages WHERE id = ?";
   std::optional<MessageRecord> record;
@@ -614,7 +640,8 @@ Result<std::optional<MessageRecord>> SqliteJournal::Get(std::string_view id) {
       r.signed_envelope = q.Text(12);
       r.violations = q.Text(13);
       r.signature_verdict = q.Text(14);
-      int col = 15;
+      r.answer = q.Text(15);
+      int col = 16;
       for (std::string* field : DiagnosticsFields(r.diagnostics)) *field = q.Text(col++);
       record = std::move(r);
     }
@@ -636,7 +663,15 @@ Result<std::vector<MessageSummary>> SqliteJournal::List(const MessageFilter& fil
   std::lock_guard lock(impl_->read_mutex);
   sqlite3* db = impl_->reader;
   std::string sql = std::string("SELECT ") + kSummaryColumns + " FROM messages WHERE 1";
+  if (filter.direction) sql += " AND direction = ?7";
   if (filter.state) sql += " AND state = ?1";
+  if (!filter.any_state.empty()) {
+    sql += " AND state IN (";
+    for (size_t i = 0; i < filter.any_state.size(); ++i) {
+      sql += (i == 0 ? "'" : ", '") + std::string(StateName(filter.any_state[i])) + "'";
+    }
+    sql += ")";
+  }
   if (filter.kind) sql += " AND kind = ?2";
   if (filter.sender_country) sql += " AND sender_country = ?3";
   if (filter.since) sql += " AND updated_at >= ?4";
@@ -653,6 +688,7 @@ Result<std::vector<MessageSummary>> SqliteJournal::List(const MessageFilter& fil
   if (filter.since) q.Bind(4, Micros(*filter.since));
   if (!filter.after_id.empty()) q.Bind(5, filter.after_id);
   q.Bind(6, static_cast<int64_t>(filter.limit));
+  if (filter.direction) q.Bind(7, DirectionName(*filter.direction));
   std::vector<MessageSummary> out;
   int rc;
   while ((rc = q.Step()) == SQLITE_ROW) out.push_back(ReadSummary(q));

@@ -85,6 +85,13 @@ TEST_CASE("Config: mistakes name the key and the line", "[config]") {
       {"# [[route]]", "[[route]]\nto = \"RU\"\nendpoint = \"https://gate.example/soap\"",
        "route[1].to: must be a logical address"},
       {"# [[route]]", "[[route]]\nto = \"*\"", "route[1].endpoint: a route needs an endpoint"},
+      {"# [inbound]", "[inbound]\nplain_http = true\ncountry = \"EEC\"",
+       "inbound.country: must be a member state's code"},
+      {"# [inbound]",
+       "[inbound]\nplain_http = true\ncountry = \"RU\"\n[inbound.handover]\nmode = "
+       "\"webhook\"",
+       "inbound.handover.webhook: is required"},
+      {"# [inbound]", "[inbound]\ncountry = \"RU\"", "inbound.tls: is required"},
   };
   for (const auto& c : cases) {
     INFO(c.to);

@@ -18,10 +18,6 @@
 namespace eaeu::test {
 namespace {
 
-std::string ExampleText(model::DocumentKind kind) {
-  return ReadText(ExamplePath(kind));
-}
-
 HttpReply Post(const TestGateway& g, const std::string& token, const std::string& body,
                const std::string& type = "application/xml") {
   HttpCall call;

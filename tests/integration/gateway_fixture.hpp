@@ -166,6 +166,7 @@ class TestGateway {
   }
   uint16_t port() const { return daemon_->api_port(); }
   app::Daemon& daemon() { return *daemon_; }
+  ManualClock& clock() { return clock_; }
 
  private:
   ManualClock clock_;

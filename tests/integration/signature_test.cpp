@@ -70,11 +70,6 @@ const KeySet& ForeignKeys() {
   return *set;
 }
 
-std::string ExampleText(
-    eaeu::model::DocumentKind kind = eaeu::model::DocumentKind::kInspectionReport) {
-  return ReadText(ExamplePath(kind));
-}
-
 eaeu::validate::Validation Parse(const std::string& text) {
   auto v = TestValidator().Validate(text, eaeu::validate::InputFormat::kAuto, Context());
   REQUIRE(v.dom);

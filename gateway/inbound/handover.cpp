@@ -1,0 +1,255 @@
+#include "gateway/inbound/handover.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <map>
+#include <optional>
+
+#include "gateway/core/files.hpp"
+#include "gateway/route/delivery.hpp"
+#include "gateway/transport/http_client.hpp"
+
+namespace eaeu::inbound {
+namespace {
+
+using config::HandoverMode;
+using store::MessageState;
+using store::TimePoint;
+
+// A file name of the document: <kind>-<message id>.xml (the id is a UUID: safe in a name).
+std::string FileNameOf(const store::MessageSummary& s) {
+  return (s.kind.empty() ? std::string("document") : s.kind) + "-" + s.id + ".xml";
+}
+
+}  // namespace
+
+struct Handover::Impl : std::enable_shared_from_this<Impl> {
+  HandoverDependencies deps;
+  config::HandoverSettings settings;
+  config::DeliverySettings backoff;
+  std::string token;  // the webhook's bearer token
+
+  // On the strand.
+  struct Waiting {
+    uint32_t failures = 0;
+    std::optional<TimePoint> due;  // set: try at this time; unset: an attempt is under way
+  };
+  std::map<std::string, Waiting> waiting;
+  std::atomic<uint64_t> handed{0};
+  std::atomic<uint64_t> failures{0};
+  std::atomic<size_t> waiting_count{0};
+
+  Impl(HandoverDependencies d, config::HandoverSettings s, config::DeliverySettings b)
+      : deps(std::move(d)), settings(std::move(s)), backoff(std::move(b)) {
+    if (!settings.webhook_token_file.empty()) {
+      if (auto t = ReadFileLimited(settings.webhook_token_file, 4096)) {
+        token = *t;
+        while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+      } else {
+        spdlog::error("inbound.handover.webhook_token_file: {}", t.error().ToString());
+      }
+    }
+  }
+
+  TimePoint Now() const { return deps.clock->Now(); }
+
+  void Take(std::string id) {
+    if (settings.mode == HandoverMode::kPull) return;  // the inbox is the handover
+    deps.serial([self = shared_from_this(), id = std::move(id)] {
+      if (self->waiting.contains(id)) return;
+      self->waiting[id] = Waiting{0, self->Now()};
+      self->waiting_count = self->waiting.size();
+      self->Tick();
+    });
+  }
+
+  void Tick() {
+    const TimePoint now = Now();
+    for (auto& [id, w] : waiting) {
+      if (!w.due || *w.due > now) continue;
+      w.due.reset();
+      deps.background([self = shared_from_this(), id = id] { self->Attempt(id); });
+    }
+    Arm();
+  }
+
+  void Arm() {
+    std::optional<TimePoint> next;
+    for (const auto& [id, w] : waiting) {
+      if (w.due && (!next || *w.due < *next)) next = w.due;
+    }
+    if (next && deps.wake_at) deps.wake_at(*next);
+  }
+
+  // On the worker pool: reads the document, then writes it or posts it.
+  void Attempt(const std::string& id) {
+    auto record = deps.journal->Get(id);
+    if (!record || !*record) {
+      Done(id, false, record ? "the message is gone" : record.error().ToString(), false);
+      return;
+    }
+    const store::MessageRecord& r = **record;
+    const MessageState state = r.summary.state;
+    if (state != MessageState::kQueued && state != MessageState::kRetrying) {
+      Done(id, true, "", false);  // acknowledged through the pull API meanwhile
+      return;
+    }
+    if (settings.mode == HandoverMode::kFolder) {
+      const auto path = settings.folder / FileNameOf(r.summary);
+      if (auto st = WriteFileAtomically(path, r.CanonicalXml()); !st) {
+        Done(id, false, st.error().ToString(), state == MessageState::kQueued);
+        return;
+      }
+      Delivered(id, "written to " + path.string());
+      return;
+    }
+    transport::PostRequest post;
+    post.url = settings.webhook;
+    post.total_timeout = settings.webhook_timeout;
+    post.connect_timeout = std::min(settings.webhook_timeout, std::chrono::milliseconds(10'000));
+    post.tls.ca_bundle = settings.webhook_ca_bundle;
+    if (settings.webhook_json) {
+      auto json = deps.to_json ? deps.to_json(r.CanonicalXml())
+                               : Result<std::string>(MakeError("handover.json", id, "no codec"));
+      if (!json) {
+        Done(id, false, "the document cannot be turned into JSON: " + json.error().ToString(),
+             state == MessageState::kQueued);
+        return;
+      }
+      post.content_type = "application/json";
+      post.body = std::move(*json);
+    } else {
+      post.content_type = "application/xml";
+      post.body = r.CanonicalXml();
+    }
+    post.headers = {
+        "X-Eaeu-Message-Id: " + r.summary.id, "X-Eaeu-Kind: " + r.summary.kind,
+        "X-Eaeu-EDocId: " + r.summary.e_doc_id,
+        "X-Eaeu-Sender: " + r.summary.sender_country + "/" + r.summary.sender_participant};
+    if (!token.empty()) post.headers.push_back("Authorization: Bearer " + token);
+    const bool first = state == MessageState::kQueued;
+    deps.http->Post(
+        std::move(post), [self = shared_from_this(), id, first](transport::PostResult result) {
+          if (result.status >= 200 && result.status < 300) {
+            self->deps.background([self, id, status = result.status] {
+              self->Delivered(id, "taken by the webhook (HTTP " + std::to_string(status) + ")");
+            });
+            return;
+          }
+          const std::string why = result.answered()
+                                      ? "the webhook answered HTTP " + std::to_string(result.status)
+                                      : "the webhook did not answer: " + result.error;
+          self->Done(id, false, why, first);
+        });
+  }
+
+  void Delivered(const std::string& id, const std::string& detail) {
+    auto st = deps.journal->Transition(id, MessageState::kDelivered, detail, Now());
+    if (!st) {
+      // Acknowledged through the pull API meanwhile: the national system has it either way.
+      auto record = deps.journal->Get(id);
+      const bool done = record && *record && (*record)->summary.state == MessageState::kDelivered;
+      Done(id, done, st.error().ToString(), false);
+      return;
+    }
+    Done(id, true, detail, false);
+  }
+
+  // An attempt ended: forget the document, or try it again after a back-off (the first failure
+  // moves it to retrying, so that the inbox shows it).
+  void Done(const std::string& id, bool handed_over, const std::string& why, bool first_failure) {
+    if (!handed_over && first_failure) {
+      auto st = deps.journal->Transition(id, MessageState::kRetrying, why, Now());
+      if (!st) spdlog::warn("handover of {}: {}", id, st.error().ToString());
+    }
+    deps.serial([self = shared_from_this(), id, handed_over, why] {
+      auto it = self->waiting.find(id);
+      if (it == self->waiting.end()) return;
+      if (handed_over) {
+        ++self->handed;
+        self->waiting.erase(it);
+        self->waiting_count = self->waiting.size();
+        return;
+      }
+      ++self->failures;
+      Waiting& w = it->second;
+      ++w.failures;
+      const auto wait = route::Backoff(self->backoff, w.failures, self->deps.random);
+      w.due = self->Now() + wait;
+      spdlog::warn("handover of {} failed ({}); trying again in {} ms", id, why, wait.count());
+      self->Arm();
+    });
+  }
+};
+
+Handover::Handover(HandoverDependencies deps, config::HandoverSettings settings,
+                   config::DeliverySettings backoff)
+    : impl_(std::make_shared<Impl>(std::move(deps), std::move(settings), std::move(backoff))) {}
+
+Handover::~Handover() = default;
+
+Result<size_t> Handover::Resume() {
+  size_t taken = 0;
+  store::Journal& journal = *impl_->deps.journal;
+  for (const MessageState state :
+       {MessageState::kValidated, MessageState::kQueued, MessageState::kRetrying}) {
+    store::MessageFilter filter;
+    filter.direction = store::Direction::kInbound;
+    filter.state = state;
+    filter.limit = 500;
+    for (;;) {
+      auto page = journal.List(filter);
+      if (!page) return page.error();
+      for (const auto& s : *page) {
+        if (state == MessageState::kValidated) {
+          auto st = journal.Transition(s.id, MessageState::kQueued,
+                                       "waiting for the national system", impl_->Now());
+          if (!st) return st.error();
+        }
+        Take(s.id);
+        ++taken;
+      }
+      if (page->size() < filter.limit) break;
+      filter.after_id = page->back().id;
+    }
+  }
+  return taken;
+}
+
+void Handover::Take(std::string message_id) {
+  impl_->Take(std::move(message_id));
+}
+
+void Handover::Tick() {
+  impl_->deps.serial([self = impl_] { self->Tick(); });
+}
+
+Status Handover::Acknowledge(store::Journal& journal, const std::string& id, const std::string& by,
+                             TimePoint at) {
+  auto record = journal.Get(id);
+  if (!record) return record.error();
+  if (!*record || (*record)->summary.direction != store::Direction::kInbound) {
+    return MakeError("inbox.unknown", id, "no received message " + id);
+  }
+  const MessageState state = (*record)->summary.state;
+  if (state == MessageState::kDelivered) return Ok{};
+  if (state != MessageState::kQueued && state != MessageState::kRetrying) {
+    return MakeError("inbox.state", id,
+                     "message " + id + " is " + std::string(store::StateName(state)) +
+                         ": only a received document that waits is acknowledged");
+  }
+  auto st = journal.Transition(id, MessageState::kDelivered, "acknowledged by " + by, at);
+  if (!st) {
+    auto again = journal.Get(id);  // a webhook may have delivered it meanwhile
+    if (again && *again && (*again)->summary.state == MessageState::kDelivered) return Ok{};
+    return st.error();
+  }
+  return Ok{};
+}
+
+Handover::Stats Handover::stats() const {
+  return {impl_->handed.load(), impl_->failures.load(), impl_->waiting_count.load()};
+}
+
+}  // namespace eaeu::inbound
