@@ -13,6 +13,7 @@
 #include "gateway/app/cli_api.hpp"
 #include "gateway/app/cli_common.hpp"
 #include "gateway/app/cli_keys.hpp"
+#include "gateway/app/cli_sandbox.hpp"
 #include "gateway/app/cli_sign.hpp"
 #include "gateway/core/clock.hpp"
 #include "gateway/core/files.hpp"
@@ -229,6 +230,9 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   ApiCommands::Options api_options;
   const ApiCommands api = AddApiCommands(app, api_options);
 
+  SandboxCommand::Options sandbox_options;
+  const SandboxCommand sandbox = AddSandboxCommand(app, sandbox_options);
+
   auto* rules_cmd = app.add_subcommand("rules", "List the business rules the validator checks");
   rules_cmd->add_option("--format", format, "Output format")
       ->check(CLI::IsMember({"text", "json"}))
@@ -253,6 +257,7 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (sign.command->parsed()) return RunSign(sign, out, err);
   if (verify.command->parsed()) return RunVerify(verify, out, err);
   if (keys.command->parsed()) return RunKeys(keys, out, err);
+  if (sandbox.command->parsed()) return RunSandbox(sandbox, out, err);
   if (int code = RunApiCommand(api, out, err); code >= 0) return code;
   return kExitUnusable;
 }

@@ -98,6 +98,31 @@ class ParserPool {
 
 }  // namespace
 
+std::vector<envelope::SignalError> SignalErrorsOf(const validate::Verdict& verdict) {
+  std::vector<envelope::SignalError> out;
+  for (const auto& v : verdict.violations) {
+    if (v.severity != validate::Severity::kError) continue;
+    envelope::SignalError e;
+    const bool structural = v.rule_id == "XSD" || v.rule_id == "XML" || v.rule_id == "JSON" ||
+                            verdict.status == validate::Status::kUnusable;
+    e.code = structural ? std::string(envelope::kDataError) : v.rule_id;
+    e.description = v.message_ru.empty() ? v.message_en : v.message_ru;
+    e.details = v.message_ru.empty() ? std::string() : v.message_en;
+    e.e_doc_id = verdict.e_doc_id;
+    e.reference = v.path;
+    out.push_back(std::move(e));
+  }
+  if (out.empty()) {
+    envelope::SignalError e;
+    e.code = std::string(envelope::kDataError);
+    e.description = "документ не прошёл проверку";
+    e.details = "the document failed its checks";
+    e.e_doc_id = verdict.e_doc_id;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 struct Receiver::Impl : std::enable_shared_from_this<Impl> {
   ReceiverDependencies deps;
   ReceiverSettings settings;
@@ -270,33 +295,6 @@ struct Receiver::Impl : std::enable_shared_from_this<Impl> {
     return s;
   }
 
-  // The errors of a ValidationError from the validator's verdict: XSD and reading errors under
-  // Common:DataError, rule errors under their ids.
-  std::vector<envelope::SignalError> ErrorsOf(const validate::Verdict& verdict) const {
-    std::vector<envelope::SignalError> out;
-    for (const auto& v : verdict.violations) {
-      if (v.severity != validate::Severity::kError) continue;
-      envelope::SignalError e;
-      const bool structural = v.rule_id == "XSD" || v.rule_id == "XML" || v.rule_id == "JSON" ||
-                              verdict.status == validate::Status::kUnusable;
-      e.code = structural ? std::string(envelope::kDataError) : v.rule_id;
-      e.description = v.message_ru.empty() ? v.message_en : v.message_ru;
-      e.details = v.message_ru.empty() ? std::string() : v.message_en;
-      e.e_doc_id = verdict.e_doc_id;
-      e.reference = v.path;
-      out.push_back(std::move(e));
-    }
-    if (out.empty()) {
-      envelope::SignalError e;
-      e.code = std::string(envelope::kDataError);
-      e.description = "документ не прошёл проверку";
-      e.details = "the document failed its checks";
-      e.e_doc_id = verdict.e_doc_id;
-      out.push_back(std::move(e));
-    }
-    return out;
-  }
-
   void Document(envelope::Received m, const envelope::IncomingMessage& incoming, Respond respond) {
     const envelope::Transaction& tr = *incoming.transaction;
     const std::string segment = SegmentOf(m.headers.reply_to);
@@ -312,7 +310,7 @@ struct Receiver::Impl : std::enable_shared_from_this<Impl> {
     std::vector<envelope::SignalError> errors;
     std::string status = "accepted";
     if (!verdict.valid()) {
-      errors = ErrorsOf(verdict);
+      errors = SignalErrorsOf(verdict);
       status = "rejected";
     } else if (incoming.reply ? !IsExpectedReply(tr, kind) : kind != tr.kind) {
       envelope::SignalError e;

@@ -34,7 +34,8 @@ class Verifier;
 }
 namespace eaeu::validate {
 class Validator;
-}
+struct Verdict;
+}  // namespace eaeu::validate
 
 namespace eaeu::inbound {
 
@@ -59,6 +60,10 @@ struct ReceiverSettings {
   // SHA-256 (hex) of the client certificates of the gateways allowed to send; empty: any.
   std::vector<std::string> peer_certificates;
 };
+
+// The errors of a ValidationError for a document the validator refused: XSD and reading errors
+// under Common:DataError, rule errors under their rule ids (exchange.md §4).
+std::vector<envelope::SignalError> SignalErrorsOf(const validate::Verdict& verdict);
 
 class Receiver {
  public:

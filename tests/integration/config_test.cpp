@@ -20,7 +20,7 @@ Result<config::DaemonConfig> LoadEdited(const TempDir& dir,
   edit(text);
   const auto config_dir = dir / "config";
   std::filesystem::create_directories(config_dir);
-  std::filesystem::create_directories(dir / "var/keys");
+  std::filesystem::create_directories(dir / "var/keys/trust");
   for (const char* f : {"openssl-gost.cnf", "process.toml"}) {
     std::filesystem::copy_file(SourceDir() / "config" / f, config_dir / f,
                                std::filesystem::copy_options::overwrite_existing);
@@ -56,6 +56,12 @@ TEST_CASE("Config: the shipped file loads with its documented values", "[config]
   REQUIRE(c->drop_folders.size() == 1);
   CHECK(c->drop_folders[0].country == "RU");
   CHECK(c->drop_folders[0].scan_interval == 1s);
+  REQUIRE(c->routes.size() == 1);
+  CHECK(c->routes[0].endpoint == "http://127.0.0.1:8091/");
+  REQUIRE(c->inbound);
+  CHECK(c->inbound->country == "RU");
+  CHECK(c->inbound->listen.port == 8092);
+  CHECK(c->inbound->handover.mode == config::HandoverMode::kPull);
 }
 
 TEST_CASE("Config: mistakes name the key and the line", "[config]") {
@@ -85,13 +91,12 @@ TEST_CASE("Config: mistakes name the key and the line", "[config]") {
       {"# [[route]]", "[[route]]\nto = \"RU\"\nendpoint = \"https://gate.example/soap\"",
        "route[1].to: must be a logical address"},
       {"# [[route]]", "[[route]]\nto = \"*\"", "route[1].endpoint: a route needs an endpoint"},
-      {"# [inbound]", "[inbound]\nplain_http = true\ncountry = \"EEC\"",
+      {"country = \"RU\"                       # this gateway's",
+       "country = \"EEC\"                       # this gateway's",
        "inbound.country: must be a member state's code"},
-      {"# [inbound]",
-       "[inbound]\nplain_http = true\ncountry = \"RU\"\n[inbound.handover]\nmode = "
-       "\"webhook\"",
-       "inbound.handover.webhook: is required"},
-      {"# [inbound]", "[inbound]\ncountry = \"RU\"", "inbound.tls: is required"},
+      {"mode = \"pull\"", "mode = \"webhook\"", "inbound.handover.webhook: is required"},
+      {"listen = \"127.0.0.1:8092\"", "listen = \"0.0.0.0:8092\"",
+       "inbound.plain_http: is allowed only on a loopback address"},
   };
   for (const auto& c : cases) {
     INFO(c.to);
@@ -133,7 +138,7 @@ TEST_CASE("Config: routes and delivery", "[config]") {
             "endpoint = \"http://127.0.0.1:9443/soap\"");
   });
   REQUIRE(loaded.ok());
-  REQUIRE(loaded->routes.size() == 2);
+  REQUIRE(loaded->routes.size() == 3);  // the two, then the shipped route to the sandbox
   CHECK(loaded->routes[0].max_in_flight == 4);
   CHECK(loaded->routes[0].timeout == 20s);
   CHECK(loaded->delivery.backoff_max == 10min);

@@ -1,0 +1,526 @@
+#include <utility>
+// Asio after <utility> (Boost 1.74 with GCC 12 in C++20).
+#include "gateway/sandbox/sandbox.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "codecs/xml_writer.hpp"
+#include "gateway/config/toml_reader.hpp"
+#include "gateway/envelope/envelope.hpp"
+#include "gateway/envelope/process_catalogue.hpp"
+#include "gateway/envelope/reader.hpp"
+#include "gateway/envelope/signals.hpp"
+#include "gateway/inbound/receiver.hpp"
+#include "gateway/sign/credentials.hpp"
+#include "gateway/sign/crypto.hpp"
+#include "gateway/sign/signature.hpp"
+#include "gateway/transport/http_client.hpp"
+#include "gateway/transport/http_server.hpp"
+#include "gateway/validate/validator.hpp"
+#include "gateway/xml/parser.hpp"
+#include "gateway/xml/serialise.hpp"
+
+namespace eaeu::sandbox {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+using envelope::Headers;
+using envelope::SignalKind;
+using Json = nlohmann::ordered_json;
+using transport::HttpRequest;
+using transport::HttpResponse;
+using transport::Respond;
+
+constexpr std::array<std::string_view, 5> kMisbehaviours = {"5xx", "stall", "drop-receipt",
+                                                            "duplicate", "out-of-order"};
+
+std::string SegmentOf(std::string_view address) {
+  constexpr std::string_view kScheme = "EAEU://";
+  if (!address.starts_with(kScheme)) return {};
+  address.remove_prefix(kScheme.size());
+  return std::string(address.substr(0, address.find('/')));
+}
+
+HttpResponse Soap(unsigned status, std::string body) {
+  HttpResponse r;
+  r.status = status;
+  r.content_type = "application/soap+xml; charset=utf-8";
+  r.body = std::move(body);
+  return r;
+}
+
+HttpResponse JsonAnswer(unsigned status, const Json& body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = body.dump(2) + "\n";
+  return r;
+}
+
+}  // namespace
+
+Result<SandboxSettings> LoadSandboxSettings(const std::filesystem::path& file) {
+  auto parsed = config::ParseTomlFile(file, "sandbox.syntax");
+  if (!parsed) return parsed.error();
+  const std::filesystem::path base = std::filesystem::absolute(file).parent_path();
+  config::Problems problems(file);
+  config::Section top(&*parsed, "", &problems);
+  using PathKind = config::Section::PathKind;
+  SandboxSettings out;
+  out.file = file;
+  config::Section s = top.Table("sandbox");
+  if (!s.present()) top.Problem("sandbox", "the [sandbox] table is required");
+  if (auto listen = s.String("listen")) {
+    const auto colon = listen->rfind(':');
+    int port = -1;
+    if (colon != std::string::npos) {
+      try {
+        port = std::stoi(listen->substr(colon + 1));
+      } catch (const std::exception&) {
+        port = -1;
+      }
+    }
+    if (port < 0 || port > 65535) {
+      s.Problem("listen", "must be host:port, such as \"127.0.0.1:8091\"");
+    } else {
+      out.listen = {listen->substr(0, colon), static_cast<uint16_t>(port)};
+      if (!out.listen.IsLoopback()) s.Problem("listen", "the sandbox listens on loopback only");
+    }
+  }
+  if (auto p = s.Path("openssl_config", base, PathKind::kFile)) out.openssl_config = *p;
+  if (auto p = s.Path("process_catalogue", base, PathKind::kFile, true)) {
+    out.process_catalogue = *p;
+  }
+  if (auto p = s.Path("schema_catalog", base, PathKind::kFile, true)) out.schema_catalog = *p;
+  for (const auto& folder : s.Strings("code_lists")) {
+    std::filesystem::path p(folder);
+    out.code_lists.push_back((p.is_relative() ? base / p : p).lexically_normal());
+  }
+  if (auto v = s.Duration("reply_after", 0ms, 24h)) out.reply_after = *v;
+  if (auto v = s.Duration("stall", 0ms, 24h)) out.stall = *v;
+  if (auto v = s.String("result_code")) out.result_code = *v;
+  if (auto p = s.Path("signing_key", base, PathKind::kFile)) out.signing_key = *p;
+  if (auto p = s.Path("signing_certificate", base, PathKind::kFile)) {
+    out.signing_certificate = *p;
+  }
+  if (out.signing_key.empty() != out.signing_certificate.empty()) {
+    s.Problem("signing_key", "signing_key and signing_certificate go together");
+  }
+  for (config::Section& g : s.Tables("gateway")) {
+    SandboxGateway gw;
+    gw.country = g.String("country", true).value_or("");
+    gw.endpoint = g.String("endpoint", true).value_or("");
+    if (!gw.endpoint.starts_with("http://") && !gw.endpoint.starts_with("https://")) {
+      g.Problem("endpoint", "must be an http:// or https:// URL");
+    }
+    g.RejectUnknown();
+    out.gateways.push_back(std::move(gw));
+  }
+  s.RejectUnknown();
+  top.RejectUnknown();
+  if (!problems.empty()) return problems.ToError("sandbox.invalid");
+  return out;
+}
+
+struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
+  asio::io_context& io;
+  SandboxSettings settings;
+  const Clock* clock;
+  RandomSource random;
+  std::unique_ptr<validate::Validator> validator;
+  envelope::ProcessCatalogue catalogue;
+  std::unique_ptr<sign::Signer> signer;
+  std::unique_ptr<transport::HttpServer> server;
+  std::unique_ptr<transport::HttpClient> http;
+
+  std::mutex gateways_mutex;  // guards settings.gateways
+
+  std::mutex mutex;  // guards what follows
+  std::unique_ptr<xml::SecureParser> parser;
+  std::map<std::string, std::string> answers;  // "<to> <EDocId>" → the signal answered
+  std::deque<std::string> plan;                // misbehaviours for the next envelopes
+  Json taken = Json::array();                  // documents taken, in order
+  Json sent = Json::array();                   // messages the sandbox sent, with their outcome
+  uint64_t envelopes = 0;
+
+  Impl(asio::io_context& i, SandboxSettings s, const Clock* c, RandomSource r)
+      : io(i), settings(std::move(s)), clock(c), random(std::move(r)) {}
+
+  std::string NewMessageId() const { return "urn:uuid:" + NewUuid(random); }
+
+  std::optional<std::string> GatewayOf(std::string_view country) {
+    std::lock_guard lock(gateways_mutex);
+    for (const auto& g : settings.gateways) {
+      if (g.country == country) return g.endpoint;
+    }
+    return std::nullopt;
+  }
+  std::vector<SandboxGateway> Gateways() {
+    std::lock_guard lock(gateways_mutex);
+    return settings.gateways;
+  }
+
+  std::string FaultOf(const Headers& h, const envelope::FaultCode& code, std::string en,
+                      std::string ru) const {
+    envelope::Fault f;
+    f.code = code;
+    f.reason_en = std::move(en);
+    f.reason_ru = std::move(ru);
+    f.from = h.to.empty() ? catalogue.commission_address : h.to;
+    f.message_id = NewMessageId();
+    f.relates_to = h.message_id;
+    f.relates_action = h.action;
+    return envelope::BuildFault(f);
+  }
+
+  void Handle(HttpRequest request, Respond respond) {
+    if (request.target == "/sandbox/state") {
+      std::lock_guard lock(mutex);
+      Json plan_json = Json::array();
+      for (const auto& p : plan) plan_json.push_back(p);
+      respond(JsonAnswer(
+          200,
+          Json{{"envelopes", envelopes}, {"taken", taken}, {"sent", sent}, {"plan", plan_json}}));
+      return;
+    }
+    if (request.target == "/sandbox/misbehave") {
+      const Json j = Json::parse(request.body, nullptr, false);
+      const std::string what = j.is_object() ? j.value("what", "") : "";
+      const int count = j.is_object() ? j.value("count", 1) : 0;
+      if (std::find(kMisbehaviours.begin(), kMisbehaviours.end(), what) == kMisbehaviours.end() ||
+          count < 1 || count > 1000) {
+        respond(JsonAnswer(400, Json{{"error",
+                                      "send {\"what\": \"5xx\" | \"stall\" | \"drop-receipt\" | "
+                                      "\"duplicate\" | \"out-of-order\", \"count\": 1..1000}"}}));
+        return;
+      }
+      std::lock_guard lock(mutex);
+      for (int i = 0; i < count; ++i) plan.push_back(what);
+      respond(JsonAnswer(200, Json{{"planned", plan.size()}}));
+      return;
+    }
+    if (request.method != "POST") {
+      respond(JsonAnswer(405, Json{{"error", "POST a SOAP 1.2 envelope"}}));
+      return;
+    }
+    Envelope(std::move(request), std::move(respond));
+  }
+
+  void Envelope(HttpRequest request, Respond respond) {
+    std::unique_lock lock(mutex);
+    ++envelopes;
+    const envelope::ReadResult read = envelope::Read(request.body, *parser);
+    const envelope::Received& m = read.message;
+    const Headers& h = m.headers;
+    if (read.problem) {
+      respond(Soap(
+          400, FaultOf(h, read.problem->code, read.problem->reason_en, read.problem->reason_ru)));
+      return;
+    }
+    if (m.signal || m.fault) {  // about one of the sandbox's own messages
+      respond(Soap(202, ""));
+      return;
+    }
+    std::string misbehave;
+    if (!plan.empty()) {
+      misbehave = plan.front();
+      plan.pop_front();
+    }
+    if (misbehave == "5xx") {
+      HttpResponse r;
+      r.status = 503;
+      r.content_type = "text/plain";
+      r.body = "the sandbox was asked to fail this one\n";
+      respond(std::move(r));
+      return;
+    }
+    const envelope::Transaction* tr = nullptr;
+    for (const auto& t : catalogue.transactions) {
+      if (t.started_here && catalogue.Action(t, t.message) == h.action) tr = &t;
+    }
+    if (tr == nullptr) {
+      respond(Soap(400, FaultOf(h, envelope::kActionNotSupported,
+                                "the integrated system takes no " + h.action + " from an authority",
+                                "интегрированная система не принимает " + h.action)));
+      return;
+    }
+    const std::string sender = SegmentOf(h.reply_to);
+    const std::string receiver = SegmentOf(h.to);
+    const bool to_commission = h.to == catalogue.commission_address;
+    const bool to_authority =
+        tr->respondent == envelope::Respondent::kOtherAuthorities && receiver != sender &&
+        h.to == catalogue.AddressOf(receiver, catalogue.authority_participant);
+    if (!(tr->respondent == envelope::Respondent::kCommission ? to_commission : to_authority)) {
+      respond(Soap(400, FaultOf(h, envelope::kDestinationUnreachable,
+                                "no participant " + h.to + " for " + tr->code,
+                                "участник " + h.to + " недоступен для " + tr->code)));
+      return;
+    }
+    // A notice to a state whose gateway takes part is passed on, and its answer relayed.
+    if (const auto gateway = to_authority ? GatewayOf(receiver) : std::nullopt) {
+      lock.unlock();
+      transport::PostRequest post;
+      post.url = *gateway;
+      post.content_type = "application/soap+xml; charset=utf-8";
+      post.body = std::move(request.body);
+      http->Post(std::move(post), [respond](transport::PostResult r) {
+        HttpResponse answer;
+        answer.status = r.answered() ? static_cast<unsigned>(r.status) : 502;
+        answer.content_type = r.content_type.empty() ? "text/plain" : r.content_type;
+        answer.body = r.answered() ? r.body : "the receiving gateway did not answer: " + r.error;
+        respond(std::move(answer));
+      });
+      return;
+    }
+
+    validate::RuleContext context;
+    context.today = UtcDate(clock->Now());
+    context.sender_country = sender;
+    const auto validation = validator->Validate(m.body_xml, validate::InputFormat::kXml, context);
+    const auto& verdict = validation.verdict;
+    envelope::Signal signal;
+    signal.signal_id = NewUuid(random);
+    signal.date_time = FormatUtc(clock->Now());
+    if (!verdict.valid()) {
+      signal.kind = SignalKind::kValidationError;
+      signal.errors = inbound::SignalErrorsOf(verdict);
+    } else if (!verdict.kind || model::KindName(*verdict.kind) != tr->kind) {
+      signal.kind = SignalKind::kValidationError;
+      signal.errors.push_back({std::string(envelope::kUnexpectedMessage),
+                               "сообщение " + tr->message + " несёт другой документ",
+                               "message " + tr->message + " carries another document",
+                               verdict.e_doc_id, ""});
+    }
+    const std::string key = h.to + " " + verdict.e_doc_id;
+    const auto first = answers.find(key);
+    const bool duplicate = verdict.valid() && first != answers.end();
+    std::string signal_xml;
+    if (duplicate) {
+      signal_xml = first->second;
+    } else {
+      signal_xml = envelope::SignalXml(signal);
+      if (signal.kind == SignalKind::kDeliveryReceipt) {
+        answers[key] = signal_xml;
+        taken.push_back({{"to", h.to},
+                         {"from", h.reply_to},
+                         {"kind", tr->kind},
+                         {"eDocId", verdict.e_doc_id},
+                         {"messageId", h.message_id},
+                         {"conversationId", h.conversation_id}});
+      }
+    }
+    const auto kind = envelope::KindOfSignalXml(signal_xml).value_or(SignalKind::kDeliveryReceipt);
+    HttpResponse answer = Soap(200, envelope::SignalEnvelope(h, kind, signal_xml, NewMessageId()));
+    if (misbehave == "drop-receipt") answer.body.clear();
+    lock.unlock();
+    spdlog::info("sandbox: {} {} from {} to {}: {}{}", tr->code, verdict.e_doc_id, h.reply_to, h.to,
+                 envelope::SignalRoot(kind), duplicate ? " (a duplicate)" : "");
+
+    const bool accepted = kind == SignalKind::kDeliveryReceipt && !duplicate;
+    if (!accepted) {
+      respond(std::move(answer));
+      return;
+    }
+    if (tr->pattern == envelope::Pattern::kRequestResponse) {
+      const int copies = misbehave == "duplicate" ? 2 : 1;
+      std::string reply = ReplyTo(*tr, h, verdict.e_doc_id);
+      if (misbehave == "out-of-order") {
+        // The reply goes first; the receipt is answered once it was taken.
+        Send(h.reply_to, std::move(reply), tr->code + " reply before its receipt", 0ms,
+             [respond, answer]() mutable { respond(std::move(answer)); });
+        return;
+      }
+      for (int i = 0; i < copies; ++i) {
+        Send(h.reply_to, reply, tr->code + " reply", settings.reply_after, {});
+      }
+    }
+    if (tr->kind == model::KindName(model::DocumentKind::kInspectionReport)) {
+      Distribute(h, m.body_xml, sender);
+    }
+    if (misbehave == "stall") {
+      auto timer = std::make_shared<asio::steady_timer>(io, settings.stall);
+      timer->async_wait([timer, respond, answer](boost::system::error_code) mutable {
+        respond(std::move(answer));
+      });
+      return;
+    }
+    respond(std::move(answer));
+  }
+
+  // The R.006 processing result answering the request `h` about `e_doc_id`.
+  std::string ReplyTo(const envelope::Transaction& tr, const Headers& h,
+                      const std::string& e_doc_id) {
+    model::ProcessingResult result;
+    result.header.inf_envelope_code = tr.reply_message;
+    result.header.e_doc_code = "R.006";
+    result.header.e_doc_id = NewUuid(random);
+    result.header.e_doc_ref_id = e_doc_id;
+    result.header.e_doc_date_time = UtcDateTime(clock->Now());
+    result.event_date_time = result.header.e_doc_date_time;
+    result.result_code = settings.result_code;
+    result.description = tr.kind == model::KindName(model::DocumentKind::kSummaryRequest)
+                             ? "Песочница не хранит отчётов: за период сведений нет"
+                             : "Сведения приняты песочницей интегрированной системы";
+    Headers back;
+    back.to = h.reply_to;
+    back.reply_to = h.to;
+    back.message_id = NewMessageId();
+    back.relates_to = h.message_id;
+    back.action = catalogue.Action(tr, tr.reply_message);
+    back.procedure_id = h.procedure_id;
+    back.conversation_id = h.conversation_id;
+    return envelope::Build(back, Signed(codec::WriteXml(result, validator->catalog())));
+  }
+
+  std::string Signed(std::string xml) const {
+    if (!signer) return xml;
+    validate::RuleContext context;
+    context.today = UtcDate(clock->Now());
+    auto v = validator->Validate(xml, validate::InputFormat::kXml, context);
+    if (!v.dom) return xml;
+    if (auto st = signer->Sign(v.dom->dom(), std::chrono::system_clock::to_time_t(clock->Now()));
+        !st) {
+      spdlog::warn("sandbox: not signed: {}", st.error().ToString());
+      return xml;
+    }
+    return xml::Serialise(v.dom->dom());
+  }
+
+  // TRN.002: the Commission sends the report to every other state's gateway that takes part.
+  void Distribute(const Headers& h, const std::string& report, const std::string& sender) {
+    const auto* tr = [&]() -> const envelope::Transaction* {
+      for (const auto& t : catalogue.transactions) {
+        if (!t.started_here && t.kind == model::KindName(model::DocumentKind::kInspectionReport))
+          return &t;
+      }
+      return nullptr;
+    }();
+    if (tr == nullptr) return;
+    for (const auto& g : Gateways()) {
+      if (g.country == sender) continue;
+      Headers out;
+      out.to = catalogue.AddressOf(g.country, catalogue.authority_participant);
+      out.reply_to = catalogue.commission_address;
+      out.message_id = NewMessageId();
+      out.action = catalogue.Action(*tr, tr->message);
+      out.procedure_id = h.procedure_id;
+      out.conversation_id = NewUuid(random);
+      Send(out.to, envelope::Build(out, report), tr->code, settings.reply_after, {});
+    }
+  }
+
+  // Sends `envelope_xml` to the gateway of `to`'s state after `after`, trying 3 times.
+  void Send(const std::string& to, std::string envelope_xml, std::string what,
+            std::chrono::milliseconds after, std::function<void()> then, int attempt = 1) {
+    const auto endpoint = GatewayOf(SegmentOf(to));
+    if (!endpoint) {
+      Record(to, what, "no gateway of " + SegmentOf(to) + " takes part in the sandbox");
+      if (then) then();
+      return;
+    }
+    auto timer = std::make_shared<asio::steady_timer>(io, after);
+    timer->async_wait([self = shared_from_this(), timer, url = *endpoint, to,
+                       envelope_xml = std::move(envelope_xml), what = std::move(what),
+                       then = std::move(then), attempt](boost::system::error_code ec) mutable {
+      if (ec) return;
+      transport::PostRequest post;
+      post.url = url;
+      post.content_type = "application/soap+xml; charset=utf-8";
+      post.body = envelope_xml;
+      self->http->Post(std::move(post), [self, to, envelope_xml, what, then,
+                                         attempt](transport::PostResult r) mutable {
+        const bool ok = r.status >= 200 && r.status < 300;
+        if (!ok && attempt < 3) {
+          self->Send(to, std::move(envelope_xml), std::move(what),
+                     std::chrono::milliseconds(1000 * attempt), std::move(then), attempt + 1);
+          return;
+        }
+        self->Record(to, what,
+                     r.answered() ? "HTTP " + std::to_string(r.status) : "no answer: " + r.error);
+        if (then) then();
+      });
+    });
+  }
+
+  void Record(const std::string& to, const std::string& what, const std::string& outcome) {
+    spdlog::info("sandbox: sent {} to {}: {}", what, to, outcome);
+    std::lock_guard lock(mutex);
+    sent.push_back({{"to", to}, {"what", what}, {"outcome", outcome}});
+  }
+};
+
+Result<std::unique_ptr<Sandbox>> Sandbox::Start(asio::io_context& io,
+                                                const SandboxSettings& settings, const Clock* clock,
+                                                RandomSource random) {
+  if (auto crypto = sign::InitialiseCrypto(settings.openssl_config); !crypto) {
+    return crypto.error();
+  }
+  auto impl = std::make_shared<Impl>(io, settings, clock, std::move(random));
+  validate::ValidatorSettings vs;
+  vs.schema_catalog = settings.schema_catalog;
+  vs.code_lists = settings.code_lists;
+  auto validator = validate::Validator::Create(vs);
+  if (!validator) return validator.error();
+  impl->validator = std::move(*validator);
+  auto catalogue = envelope::LoadProcessCatalogue(settings.process_catalogue);
+  if (!catalogue) return catalogue.error();
+  impl->catalogue = std::move(*catalogue);
+  if (!settings.signing_key.empty()) {
+    auto credentials =
+        sign::SigningCredentials::FromPem(settings.signing_key, settings.signing_certificate, {});
+    if (!credentials) return credentials.error();
+    auto signer = sign::MakeSantuarioSigner(*credentials);
+    if (!signer) return signer.error();
+    impl->signer = std::move(*signer);
+  }
+  impl->parser =
+      std::make_unique<xml::SecureParser>(impl->validator->grammar_pool(), xml::ParserLimits{});
+  impl->http = std::make_unique<transport::HttpClient>(io);
+  transport::HttpServerSettings hs;
+  hs.listen = settings.listen;
+  std::weak_ptr<Impl> weak = impl;
+  auto server = transport::HttpServer::Start(
+      io, hs,
+      [weak](HttpRequest r, Respond respond) {
+        if (auto self = weak.lock()) self->Handle(std::move(r), std::move(respond));
+      },
+      [](unsigned status, std::string detail) {
+        return JsonAnswer(status, Json{{"error", std::move(detail)}});
+      });
+  if (!server) return server.error();
+  impl->server = std::move(*server);
+  spdlog::info("sandbox: the integrated system on {}:{}; gateways taking part: {}",
+               settings.listen.host, impl->server->port(), settings.gateways.size());
+  return std::unique_ptr<Sandbox>(new Sandbox(std::move(impl)));
+}
+
+Sandbox::Sandbox(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Sandbox::~Sandbox() {
+  Stop();
+}
+
+uint16_t Sandbox::port() const {
+  return impl_->server->port();
+}
+
+void Sandbox::Join(SandboxGateway gateway) {
+  std::lock_guard lock(impl_->gateways_mutex);
+  auto& all = impl_->settings.gateways;
+  std::erase_if(all, [&](const SandboxGateway& g) { return g.country == gateway.country; });
+  all.push_back(std::move(gateway));
+}
+
+void Sandbox::Stop() {
+  if (impl_->server) impl_->server->Stop();
+}
+
+}  // namespace eaeu::sandbox

@@ -1,0 +1,148 @@
+// The sandbox peer with two running gateways (Russia and Kazakhstan) on 127.0.0.1: a report goes
+// from the Russian gateway to the sandbox, comes back acknowledged by the R.006 reply through the
+// inbound endpoint, and reaches the Kazakh gateway's inbox (TRN.002); the misbehaviours the
+// sandbox is asked for are survived.
+#include <catch2/catch.hpp>
+#include <utility>  // before Asio
+
+#include "gateway/sandbox/sandbox.hpp"
+#include "integration/gateway_fixture.hpp"
+#include "integration/peer.hpp"
+
+namespace eaeu::test {
+namespace {
+
+sandbox::SandboxSettings SandboxOn() {
+  sandbox::SandboxSettings s;
+  s.listen = {"127.0.0.1", 0};
+  s.openssl_config = OpenSslConfig();
+  s.process_catalogue = SourceDir() / "config/process.toml";
+  s.schema_catalog = SourceDir() / "schemas/catalog.toml";
+  s.code_lists = {SourceDir() / "config/codelists"};
+  s.reply_after = std::chrono::milliseconds(0);
+  return s;
+}
+
+config::DaemonConfig GatewayOf(const GatewayFiles& files, const std::string& country,
+                               uint16_t sandbox_port) {
+  auto c = files.Config();
+  c.inbound.emplace();
+  c.inbound->listen = {"127.0.0.1", 0};
+  c.inbound->country = country;
+  c.inbound->trust = files.keys.ca_certificate.parent_path();
+  c.journal.file = files.dir / (country + "-journal.sqlite");
+  config::RouteSettings route;
+  route.to = "*";
+  route.endpoint = "http://127.0.0.1:" + std::to_string(sandbox_port) + "/";
+  c.routes.push_back(route);
+  c.delivery.backoff_initial = std::chrono::milliseconds(10);
+  c.delivery.backoff_max = std::chrono::milliseconds(40);
+  return c;
+}
+
+std::string InboundUrl(TestGateway& g) {
+  return "http://127.0.0.1:" + std::to_string(g.daemon().inbound_port()) + "/";
+}
+
+Json Until(TestGateway& g, const HttpCall& get, const std::function<bool(const Json&)>& done) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  for (;;) {
+    Json j = Http(get).json();
+    if (done(j)) return j;
+    if (std::chrono::steady_clock::now() > deadline) FAIL("still " << j.dump(2));
+    g.clock().Advance(std::chrono::milliseconds(20));  // back-offs fall due
+    std::this_thread::yield();
+  }
+}
+
+}  // namespace
+
+TEST_CASE(
+    "Sandbox: a report travels to the Commission, comes back acknowledged, and reaches "
+    "the other state's inbox; misbehaviour is survived",
+    "[sandbox][daemon][inbound][delivery]") {
+  GatewayFiles files;
+  PeerLoop loop;
+  ManualClock sandbox_clock(TestNow());
+  uint64_t n = 1;
+  auto sandbox = sandbox::Sandbox::Start(loop.io, SandboxOn(), &sandbox_clock,
+                                         [&n] { return n++ * 0x9E3779B97F4A7C15ull; });
+  REQUIRE(sandbox.ok());
+  loop.Run();
+  // The loop stops before the sandbox goes (its HTTP client must not be destroyed under it).
+  struct StopLoop {
+    PeerLoop& loop;
+    ~StopLoop() {
+      loop.io.stop();
+      if (loop.thread.joinable()) loop.thread.join();
+    }
+  } stop_loop{loop};
+  const uint16_t port = (*sandbox)->port();
+  TestGateway ru(GatewayOf(files, "RU", port));
+  TestGateway kz(GatewayOf(files, "KZ", port));
+  (*sandbox)->Join({"RU", InboundUrl(ru)});
+  (*sandbox)->Join({"KZ", InboundUrl(kz)});
+
+  auto submit = [&](const std::string& xml) {
+    HttpCall call;
+    call.method = "POST";
+    call.url = ru.Url("/v1/documents");
+    call.token = files.ru_token;
+    call.body = xml;
+    const auto reply = Http(call);
+    INFO(reply.body);
+    REQUIRE(reply.status == 202);
+    HttpCall get;
+    get.url = ru.Url("/v1/messages/" + reply.json()["id"].get<std::string>());
+    get.token = files.ru_token;
+    return get;
+  };
+  auto misbehave = [&](const std::string& what) {
+    HttpCall call;
+    call.method = "POST";
+    call.url = "http://127.0.0.1:" + std::to_string(port) + "/sandbox/misbehave";
+    call.content_type = "application/json";
+    call.body = Json{{"what", what}, {"count", 1}}.dump();
+    REQUIRE(Http(call).status == 200);
+  };
+  auto acknowledged = [](const Json& j) { return j["state"] == "acknowledged"; };
+
+  // End to end: receipt, then the R.006 reply through the inbound endpoint.
+  const auto report = submit(ExampleText(model::DocumentKind::kInspectionReport));
+  const Json m = Until(ru, report, acknowledged);
+  CHECK(m["deliveries"][0]["to"] == "EAEU://EEC/CP/P.MM.00/P.ACT.001");
+  CHECK(m["deliveries"][0]["sends"] == 1);
+
+  // The Commission distributed it to Kazakhstan (TRN.002), signed by the sandbox.
+  HttpCall kz_inbox;
+  kz_inbox.url = kz.Url("/v1/inbox");
+  kz_inbox.token = files.kz_token;
+  const Json inbox = Until(kz, kz_inbox, [](const Json& j) { return j["items"].size() == 1; });
+  CHECK(inbox["items"][0]["kind"] == "inspection-report");
+  CHECK(inbox["items"][0]["sender"]["country"] == "EEC");
+
+  // The reply sent twice: the Russian gateway keeps it once and the report is acknowledged once.
+  misbehave("duplicate");
+  const auto twice =
+      submit(WithEDocId(ExampleText(model::DocumentKind::kInspectionReport), NumberedEDocId(1)));
+  Until(ru, twice, acknowledged);
+  // A 5xx on the first send: sent again after the back-off.
+  misbehave("5xx");
+  const auto failed =
+      submit(WithEDocId(ExampleText(model::DocumentKind::kInspectionReport), NumberedEDocId(2)));
+  CHECK(Until(ru, failed, acknowledged)["deliveries"][0]["sends"] == 2);
+  // The reply before the receipt.
+  misbehave("out-of-order");
+  const auto early =
+      submit(WithEDocId(ExampleText(model::DocumentKind::kInspectionReport), NumberedEDocId(3)));
+  Until(ru, early, acknowledged);
+
+  // The Russian inbox holds one R.006 per report: the duplicate reply was answered, not kept.
+  HttpCall ru_inbox;
+  ru_inbox.url = ru.Url("/v1/inbox?kind=processing-result&limit=100");
+  ru_inbox.token = files.ru_token;
+  CHECK(Until(ru, ru_inbox, [](const Json& j) { return j["items"].size() == 4; })["items"].size() ==
+        4);
+}
+
+}  // namespace eaeu::test
