@@ -43,10 +43,20 @@ if [[ ! -s "$root/var/api-token" ]]; then
     >"$root/var/api-token")
   echo
 fi
+# The sandbox plays the integrated system on 127.0.0.1:8091: it answers the gateway's envelopes
+# with receipts and R.006 replies, which come back to the gateway's inbound endpoint (:8092).
+echo "== eaeu-gateway sandbox --config config/sandbox.toml"
+"$cli" sandbox --config config/sandbox.toml &
+sandbox_pid=$!
 "$daemon" --check-config config/gateway.toml
 "$daemon" --config config/gateway.toml &
 daemon_pid=$!
-trap 'kill -TERM "$daemon_pid" 2>/dev/null; wait "$daemon_pid"' INT TERM
+trap 'kill -TERM "$daemon_pid" "$sandbox_pid" 2>/dev/null; wait "$daemon_pid" "$sandbox_pid"' INT TERM
+for _ in $(seq 1 100); do
+  curl -fsS http://127.0.0.1:8091/sandbox/state >/dev/null 2>&1 && break
+  kill -0 "$sandbox_pid" 2>/dev/null || { echo "the sandbox did not start" >&2; exit 1; }
+  sleep 0.1
+done
 for _ in $(seq 1 100); do
   curl -fsS http://127.0.0.1:8080/readyz >/dev/null 2>&1 && break
   kill -0 "$daemon_pid" 2>/dev/null || { echo "eaeu-gatewayd did not start" >&2; exit 1; }
@@ -57,16 +67,22 @@ echo
 echo "== eaeu-gateway submit schemas/examples/inspection-report.xml"
 "$cli" submit schemas/examples/inspection-report.xml | tee "$root/var/last-submit.txt"
 id="$(grep -o '[0-9a-f]\{8\}-[0-9a-f-]\{27\}' "$root/var/last-submit.txt" | head -1)"
-"$cli" messages show "$id" >/dev/null  # signing follows the answer; show it once queued
-for _ in $(seq 1 50); do
-  "$cli" messages show "$id" | grep -q '^state     queued' && break
+# Signed, sent to the sandbox, received (DeliveryReceipt), then answered with R.006 after a second.
+for _ in $(seq 1 100); do
+  "$cli" messages show "$id" | grep -q '^state     acknowledged' && break
   sleep 0.1
 done
 echo
 echo "== eaeu-gateway messages show $id"
 "$cli" messages show "$id"
 echo
-echo "eaeu-gatewayd is running (pid $daemon_pid) on http://127.0.0.1:8080; Ctrl-C stops it."
+echo "== the R.006 reply in the inbox: curl -H 'Authorization: Bearer …' http://127.0.0.1:8080/v1/inbox"
+curl -fsS -H "Authorization: Bearer $EAEU_GATEWAY_TOKEN" http://127.0.0.1:8080/v1/inbox
+echo
+echo
+echo "eaeu-gatewayd is running (pid $daemon_pid) on http://127.0.0.1:8080, the sandbox (pid"
+echo "$sandbox_pid) on http://127.0.0.1:8091; Ctrl-C stops both."
 echo "Try: EAEU_GATEWAY_TOKEN=\$(cat var/api-token) $cli messages list"
-echo "     or drop a document into var/drop/RU/ and look in var/drop/RU/accepted/ and rejected/."
+echo "     or drop a document into var/drop/RU/ and look in var/drop/RU/accepted/ and rejected/;"
+echo "     curl -d '{\"what\": \"5xx\"}' http://127.0.0.1:8091/sandbox/misbehave, then submit again."
 wait "$daemon_pid"
