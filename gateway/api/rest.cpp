@@ -464,22 +464,9 @@ void RestApi::Handle(HttpRequest request, Respond respond) const {
     respond(Problem(404, "not-found", "Not Found", "no resource at " + path));
     return;
   }
-  const char* allowed = documents || retry ? "POST" : "GET";
-  if (request.method != allowed) {
-    auto p = Problem(405, "method-not-allowed", "Method Not Allowed",
-                     path + " takes " + allowed + ", not " + request.method);
-    p.headers.emplace_back("Allow", allowed);
-    respond(std::move(p));
-    return;
-  }
-
-  auto callers = deps_.callers();
-  const Authenticated auth = Authenticate(request, *callers);
-  if (auth.problem) {
-    respond(*auth.problem);
-    return;
-  }
-  const Caller caller = *auth.caller;
+  const auto admitted = Admit(request, path, documents || retry ? "POST" : "GET", respond);
+  if (!admitted) return;
+  const Caller caller = *admitted;
 
   if (documents) {
     const std::string media = MediaType(request.content_type);
@@ -568,27 +555,33 @@ void RestApi::Handle(HttpRequest request, Respond respond) const {
   });
 }
 
+std::optional<Caller> RestApi::Admit(const HttpRequest& request, const std::string& path,
+                                     const char* allowed, const Respond& respond) const {
+  if (request.method != allowed) {
+    auto p = Problem(405, "method-not-allowed", "Method Not Allowed",
+                     path + " takes " + allowed + ", not " + request.method);
+    p.headers.emplace_back("Allow", allowed);
+    respond(std::move(p));
+    return std::nullopt;
+  }
+  auto callers = deps_.callers();
+  const Authenticated auth = Authenticate(request, *callers);
+  if (auth.problem) {
+    respond(*auth.problem);
+    return std::nullopt;
+  }
+  return *auth.caller;
+}
+
 void RestApi::HandleInbox(HttpRequest request, Respond respond) const {
   const Target target = ParseTarget(request.target);
   const std::string& path = target.path;
   constexpr std::string_view kAck = "/ack";
   const bool list = path == "/v1/inbox";
   const bool ack = !list && path.ends_with(kAck);
-  const char* allowed = ack ? "POST" : "GET";
-  if (request.method != allowed) {
-    auto p = Problem(405, "method-not-allowed", "Method Not Allowed",
-                     path + " takes " + allowed + ", not " + request.method);
-    p.headers.emplace_back("Allow", allowed);
-    respond(std::move(p));
-    return;
-  }
-  auto callers = deps_.callers();
-  const Authenticated auth = Authenticate(request, *callers);
-  if (auth.problem) {
-    respond(*auth.problem);
-    return;
-  }
-  const Caller caller = *auth.caller;
+  const auto admitted = Admit(request, path, ack ? "POST" : "GET", respond);
+  if (!admitted) return;
+  const Caller caller = *admitted;
   if (deps_.inbound_country.empty()) {
     respond(Problem(404, "inbound-not-configured", "Not Found",
                     "this gateway receives nothing: no [inbound] endpoint is configured"));

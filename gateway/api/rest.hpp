@@ -27,6 +27,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "gateway/api/callers.hpp"
@@ -68,6 +69,10 @@ class RestApi {
   static transport::HttpResponse ServerProblem(unsigned status, std::string detail);
 
  private:
+  // The authenticated caller of a request to `path`, which takes the method `allowed`;
+  // otherwise the problem is answered.
+  std::optional<Caller> Admit(const transport::HttpRequest& request, const std::string& path,
+                              const char* allowed, const transport::Respond& respond) const;
   void HandleInbox(transport::HttpRequest request, transport::Respond respond) const;
 
   RestDependencies deps_;
