@@ -361,12 +361,9 @@ namespace {
 // The national system's webhook: refuses the first `refusals` posts with 503, then takes them.
 class Webhook {
  public:
-  Webhook(boost::asio::io_context& io, int refusals) : refusals_(refusals) {
-    transport::HttpServerSettings settings;
-    settings.listen = {"127.0.0.1", 0};
-    auto server = transport::HttpServer::Start(
-        io, settings,
-        [this](transport::HttpRequest request, transport::Respond respond) {
+  Webhook(boost::asio::io_context& io, int refusals)
+      : refusals_(refusals),
+        server_(StartLoopbackServer(io, [this](const transport::HttpRequest& request) {
           std::lock_guard lock(mutex_);
           transport::HttpResponse r;
           if (refusals_-- > 0) {
@@ -375,17 +372,8 @@ class Webhook {
             r.status = 204;
             bodies_.push_back({request.content_type, request.body});
           }
-          respond(std::move(r));
-        },
-        [](unsigned status, std::string detail) {
-          transport::HttpResponse r;
-          r.status = status;
-          r.body = detail;
           return r;
-        });
-    REQUIRE(server.ok());
-    server_ = std::move(*server);
-  }
+        })) {}
   std::string Url() const { return "http://127.0.0.1:" + std::to_string(server_->port()) + "/in"; }
   std::vector<std::pair<std::string, std::string>> bodies() {
     std::lock_guard lock(mutex_);
@@ -396,7 +384,7 @@ class Webhook {
   std::mutex mutex_;
   int refusals_;
   std::vector<std::pair<std::string, std::string>> bodies_;
-  std::unique_ptr<transport::HttpServer> server_;
+  std::unique_ptr<transport::HttpServer> server_;  // last: it calls the handler
 };
 
 }  // namespace

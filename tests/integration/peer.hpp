@@ -9,6 +9,7 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -32,6 +33,27 @@ inline std::shared_ptr<const xml::GrammarPool> Pool() {
   return *pool;
 }
 
+// An HTTP server of the product's on 127.0.0.1, port 0, answering with `handler`.
+inline std::unique_ptr<transport::HttpServer> StartLoopbackServer(
+    boost::asio::io_context& io,
+    std::function<transport::HttpResponse(const transport::HttpRequest&)> handler) {
+  transport::HttpServerSettings settings;
+  settings.listen = {"127.0.0.1", 0};
+  auto server = transport::HttpServer::Start(
+      io, settings,
+      [handler = std::move(handler)](transport::HttpRequest request, transport::Respond respond) {
+        respond(handler(request));
+      },
+      [](unsigned status, std::string detail) {
+        transport::HttpResponse r;
+        r.status = status;
+        r.body = detail;
+        return r;
+      });
+  REQUIRE(server.ok());
+  return std::move(*server);
+}
+
 // What the peer does with the n-th envelope it is sent (1-based, counted over all destinations).
 enum class Misbehave { kNone, kFail5xx, kNoReceipt };
 
@@ -39,23 +61,10 @@ enum class Misbehave { kNone, kFail5xx, kNoReceipt };
 // destination, and answers with a DeliveryReceipt in the HTTP answer unless told otherwise.
 class Peer {
  public:
-  explicit Peer(boost::asio::io_context& io) : parser_(Pool(), xml::ParserLimits{}) {
-    transport::HttpServerSettings settings;
-    settings.listen = {"127.0.0.1", 0};
-    auto server = transport::HttpServer::Start(
-        io, settings,
-        [this](transport::HttpRequest request, transport::Respond respond) {
-          respond(Handle(request));
-        },
-        [](unsigned status, std::string detail) {
-          transport::HttpResponse r;
-          r.status = status;
-          r.body = detail;
-          return r;
-        });
-    REQUIRE(server.ok());
-    server_ = std::move(*server);
-  }
+  explicit Peer(boost::asio::io_context& io)
+      : parser_(Pool(), xml::ParserLimits{}),
+        server_(StartLoopbackServer(
+            io, [this](const transport::HttpRequest& request) { return Handle(request); })) {}
   std::string Url() const { return "http://127.0.0.1:" + std::to_string(server_->port()) + "/"; }
   void Down(const std::string& to, bool down) {
     std::lock_guard lock(mutex_);
@@ -123,27 +132,19 @@ class Peer {
     receipt.kind = envelope::SignalKind::kDeliveryReceipt;
     receipt.signal_id = "9b0c1d2e-3f40-4a5b-8c6d-7e8f9a0b1c2d";
     receipt.date_time = "2026-11-24T10:00:00Z";
-    envelope::Headers back;
-    back.to = h.reply_to;
-    back.reply_to = h.to;
-    back.message_id = "urn:uuid:5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f";
-    back.relates_to = h.message_id;
-    back.action = envelope::SignalAction(h.action, receipt.kind);
-    back.procedure_id = h.procedure_id;
-    back.conversation_id = h.conversation_id;
-    r.body = envelope::Build(back, envelope::SignalXml(receipt));
+    r.body = envelope::SignalEnvelope(h, receipt, "urn:uuid:5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f");
     return r;
   }
 
   std::mutex mutex_;
   xml::SecureParser parser_;
-  std::unique_ptr<transport::HttpServer> server_;
   std::map<std::string, bool> down_;
   std::map<size_t, Misbehave> plan_;
   std::map<std::string, std::map<std::string, int>> taken_;
   std::vector<envelope::Headers> headers_;
   size_t seen_ = 0;
   size_t received_ = 0;
+  std::unique_ptr<transport::HttpServer> server_;  // last: it calls Handle
 };
 
 // Peers on an event loop of their own: add them, then Run; the loop stops before they go.
