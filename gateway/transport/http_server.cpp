@@ -231,7 +231,7 @@ class Connection final : public ConnectionBase,
                 });
               },
               asio::use_awaitable);
-      keep_alive = keep_alive && !server_->stopping;
+      keep_alive = keep_alive && !server_->stopping && !response.close;
       if (!co_await Write(std::move(response), version, keep_alive)) break;
     }
     if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {

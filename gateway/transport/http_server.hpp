@@ -37,6 +37,7 @@ struct HttpResponse {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  bool close = false;  // end the connection after this answer ("Connection: close")
 };
 
 // Called once per request; `respond` may be called from any thread, exactly once.

@@ -1,7 +1,8 @@
 // Delivery against a real HTTP peer on 127.0.0.1 (the product's own Beast server playing the
 // integrated system), with a real SQLite journal, libcurl multi on Asio and an injected clock:
 // receipts and replies, timers that resend, transport failures that back off, dead letters and
-// requeue, and a notice fanned out to every other member state with one of them down.
+// requeue, and a notice fanned out to every other member state with one of them down. A TCP relay
+// in front of the peer resets the connections it is told to.
 #include <catch2/catch.hpp>
 #include <utility>  // before Asio
 
@@ -24,6 +25,7 @@
 #include "gateway/xml/parser.hpp"
 #include "gateway/xml/schema_catalog.hpp"
 #include "integration/peer.hpp"
+#include "integration/relay.hpp"
 #include "support.hpp"
 
 namespace eaeu::test {
@@ -46,6 +48,7 @@ struct Harness {
       asio::make_work_guard(io)};
   asio::strand<asio::io_context::executor_type> strand{asio::make_strand(io)};
   std::unique_ptr<Peer> peer;
+  std::unique_ptr<Relay> relay;  // between the engine and the peer, when asked for
   std::unique_ptr<transport::HttpClient> http;
   std::unique_ptr<xml::SecureParser> parser;
   route::DeliveryDependencies deps;
@@ -55,7 +58,7 @@ struct Harness {
   std::thread thread;
   uint64_t counter = 1;
 
-  explicit Harness(config::DeliverySettings delivery_settings = {}) {
+  explicit Harness(config::DeliverySettings delivery_settings = {}, bool through_relay = false) {
     auto j = store::SqliteJournal::Open({dir / "journal.sqlite"});
     REQUIRE(j.ok());
     journal = std::move(*j);
@@ -63,6 +66,10 @@ struct Harness {
     REQUIRE(c.ok());
     catalogue = std::move(*c);
     peer = std::make_unique<Peer>(io);
+    if (through_relay) {
+      peer->CloseConnections();  // so that every send makes a connection the relay may reset
+      relay = std::make_unique<Relay>(io, peer->port());
+    }
     http = std::make_unique<transport::HttpClient>(io);
     parser = std::make_unique<xml::SecureParser>(Pool(), xml::ParserLimits{});
     deps.journal = journal.get();
@@ -75,7 +82,7 @@ struct Harness {
     deps.read_envelope = [this](std::string_view bytes) { return envelope::Read(bytes, *parser); };
     config::RouteSettings to_peer;
     to_peer.to = "*";
-    to_peer.endpoint = peer->Url();
+    to_peer.endpoint = relay ? relay->Url() : peer->Url();
     to_peer.timeout = 5s;
     routes = {to_peer};
     settings = delivery_settings;
@@ -313,14 +320,22 @@ TEST_CASE("Delivery: transport failures back off, and a notice fans out to every
 }
 
 TEST_CASE(
-    "Delivery: the failure matrix: whatever send fails, each report ends acknowledged "
-    "exactly once at the peer, never lost, never two documents",
+    "Delivery: the failure matrix: whatever connection or send fails, each report ends "
+    "acknowledged exactly once at the peer, never lost, never two documents",
     "[delivery]") {
-  for (const Misbehave what : {Misbehave::kFail5xx, Misbehave::kNoReceipt}) {
+  enum class Failure { kConnect, k5xx, kNoReceipt };
+  for (const Failure what : {Failure::kConnect, Failure::k5xx, Failure::kNoReceipt}) {
     for (size_t n = 1; n <= 5; ++n) {
-      DYNAMIC_SECTION((what == Misbehave::kFail5xx ? "5xx" : "no receipt") << " on send " << n) {
-        Harness h;
-        h.peer->Plan(n, what);
+      const char* name = what == Failure::kConnect ? "connection reset"
+                         : what == Failure::k5xx   ? "5xx"
+                                                   : "no receipt";
+      DYNAMIC_SECTION(name << " on the " << n << "th") {
+        Harness h({}, what == Failure::kConnect);
+        if (what == Failure::kConnect) {
+          h.relay->Drop(n);
+        } else {
+          h.peer->Plan(n, what == Failure::k5xx ? Misbehave::kFail5xx : Misbehave::kNoReceipt);
+        }
         std::vector<std::string> ids;
         for (uint64_t i = 0; i < 5; ++i) {
           ids.push_back(
@@ -349,8 +364,14 @@ TEST_CASE(
           CHECK(taken.at(NumberedEDocId(100 + i)) == 1);
         }
         CHECK(taken.size() == 5);
-        // One send more than the documents: the one that failed was sent again.
-        CHECK(h.peer->seen() == 6);
+        if (what == Failure::kConnect) {
+          // The reset connection never reached the peer; its send was made again.
+          CHECK(h.relay->connections() == 6);
+          CHECK(h.peer->seen() == 5);
+        } else {
+          // One send more than the documents: the one that failed was sent again.
+          CHECK(h.peer->seen() == 6);
+        }
       }
     }
   }

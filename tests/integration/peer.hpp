@@ -65,10 +65,16 @@ class Peer {
       : parser_(Pool(), xml::ParserLimits{}),
         server_(StartLoopbackServer(
             io, [this](const transport::HttpRequest& request) { return Handle(request); })) {}
-  std::string Url() const { return "http://127.0.0.1:" + std::to_string(server_->port()) + "/"; }
+  uint16_t port() const { return server_->port(); }
+  std::string Url() const { return "http://127.0.0.1:" + std::to_string(port()) + "/"; }
   void Down(const std::string& to, bool down) {
     std::lock_guard lock(mutex_);
     down_[to] = down;
+  }
+  // Every answer closes its connection: each send comes on a connection of its own.
+  void CloseConnections() {
+    std::lock_guard lock(mutex_);
+    close_ = true;
   }
   void Plan(size_t nth, Misbehave what) {
     std::lock_guard lock(mutex_);
@@ -97,6 +103,12 @@ class Peer {
  private:
   transport::HttpResponse Handle(const transport::HttpRequest& request) {
     std::lock_guard lock(mutex_);
+    transport::HttpResponse r = Answer(request);
+    r.close = close_;
+    return r;
+  }
+
+  transport::HttpResponse Answer(const transport::HttpRequest& request) {
     transport::HttpResponse r;
     const auto read = envelope::Read(request.body, parser_);
     if (read.problem) {
@@ -144,6 +156,7 @@ class Peer {
   std::vector<envelope::Headers> headers_;
   size_t seen_ = 0;
   size_t received_ = 0;
+  bool close_ = false;
   std::unique_ptr<transport::HttpServer> server_;  // last: it calls Handle
 };
 
