@@ -26,6 +26,7 @@
 #include "gateway/inbound/receiver.hpp"
 #include "gateway/intake/pipeline.hpp"
 #include "gateway/route/delivery.hpp"
+#include "gateway/route/notifier.hpp"
 #include "gateway/sign/signature.hpp"
 #include "gateway/store/sqlite_journal.hpp"
 #include "gateway/transport/drop_folder.hpp"
@@ -161,6 +162,11 @@ struct Daemon::Impl {
   std::optional<asio::steady_timer> handover_timer;
   std::unique_ptr<inbound::Handover> handover;
 
+  // The events of submitted messages posted to the national system, when [notify] is configured.
+  std::optional<asio::strand<asio::io_context::executor_type>> notify_strand;
+  std::optional<asio::steady_timer> notify_timer;
+  std::unique_ptr<route::Notifier> notifier;
+
   mutable std::mutex mutex;  // guards the three below and the stop flags
   std::shared_ptr<const api::Callers> callers;
   std::shared_ptr<const sign::Verifier> verifier;
@@ -232,7 +238,7 @@ struct Daemon::Impl {
         << "# HELP eaeu_journal_changes_total Journal changes committed.\n"
         << "# TYPE eaeu_journal_changes_total counter\n"
         << "eaeu_journal_changes_total " << j.changes << "\n"
-        << DeliveryMetrics() << InboundMetrics()
+        << DeliveryMetrics() << InboundMetrics() << NotifyMetrics()
         << "# HELP eaeu_api_open_connections Open API connections.\n"
         << "# TYPE eaeu_api_open_connections gauge\n"
         << "eaeu_api_open_connections " << (server ? server->open_connections() : 0) << "\n";
@@ -274,6 +280,17 @@ struct Daemon::Impl {
         << "# HELP eaeu_handover_failures_total Failed webhook or folder attempts.\n"
         << "# TYPE eaeu_handover_failures_total counter\n"
         << "eaeu_handover_failures_total " << h.failures << "\n";
+    return out.str();
+  }
+
+  std::string NotifyMetrics() const {
+    if (!notifier) return {};
+    const auto n = notifier->stats();
+    std::ostringstream out;
+    out << "# HELP eaeu_notify_total Events of submitted messages posted to the webhook.\n"
+        << "# TYPE eaeu_notify_total counter\n"
+        << "eaeu_notify_total{outcome=\"posted\"} " << n.posted << "\n"
+        << "eaeu_notify_total{outcome=\"failed\"} " << n.failures << "\n";
     return out.str();
   }
 
@@ -324,6 +341,29 @@ void StartDelivery(Daemon::Impl& d) {
       std::make_unique<route::DeliveryEngine>(std::move(deps), d.config.delivery, d.config.routes);
 }
 
+// The notifier of the events of submitted messages, on its own strand.
+Status StartNotifier(Daemon::Impl& d) {
+  Daemon::Impl* raw = &d;
+  auto webhook = transport::Webhook::Load(d.config.notify->webhook);
+  if (!webhook) return Within("notify", webhook.error());
+  d.notify_strand.emplace(asio::make_strand(d.io));
+  d.notify_timer.emplace(*d.notify_strand);
+  route::NotifierDependencies nd;
+  nd.journal = d.journal.get();
+  nd.clock = d.clock;
+  nd.random = d.random;
+  nd.http = &d.Http();
+  nd.webhook = std::move(*webhook);
+  nd.serial = [raw](std::function<void()> job) { asio::post(*raw->notify_strand, std::move(job)); };
+  nd.background = [raw](std::function<void()> job) { raw->Post(std::move(job)); };
+  nd.wake_at = [raw](std::chrono::system_clock::time_point at) {
+    raw->WakeAt(*raw->notify_timer, at, [raw] { raw->notifier->Tick(); });
+  };
+  d.notifier =
+      std::make_unique<route::Notifier>(std::move(nd), *d.config.notify, d.config.delivery);
+  return Ok{};
+}
+
 // The inbound endpoint, its receiver and the handover to the national system.
 Status StartInbound(Daemon::Impl& d) {
   const config::InboundSettings& in = *d.config.inbound;
@@ -334,7 +374,12 @@ Status StartInbound(Daemon::Impl& d) {
   hd.journal = d.journal.get();
   hd.clock = d.clock;
   hd.random = d.random;
-  if (in.handover.mode == config::HandoverMode::kWebhook) hd.http = &d.Http();
+  if (in.handover.mode == config::HandoverMode::kWebhook) {
+    auto webhook = transport::Webhook::Load(in.handover.webhook);
+    if (!webhook) return Within("inbound.handover", webhook.error());
+    hd.webhook = std::move(*webhook);
+    hd.http = &d.Http();
+  }
   hd.serial = [raw](std::function<void()> job) {
     asio::post(*raw->handover_strand, std::move(job));
   };
@@ -473,6 +518,9 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
   if (config.inbound) {
     if (auto st = StartInbound(*impl); !st) return st.error();
   }
+  if (config.notify) {
+    if (auto st = StartNotifier(*impl); !st) return st.error();
+  }
 
   if (hooks.handle_signals) {
     impl->signals.emplace(impl->io, SIGTERM, SIGINT, SIGHUP);
@@ -506,6 +554,9 @@ Status Daemon::Start() {
     auto waiting = d.handover->Resume();
     if (!waiting) return Within("inbound", waiting.error());
     if (*waiting > 0) spdlog::info("{} received documents wait for the national system", *waiting);
+  }
+  if (d.notifier) {
+    if (auto st = d.notifier->Start(); !st) return Within("notify", st.error());
   }
   for (const auto& folder : d.config.drop_folders) {
     auto started = transport::DropFolder::Start(
@@ -560,6 +611,7 @@ void Daemon::Wait() {
   d.pool.join();
   d.delivery.reset();  // what is on the wire is sent again at the next start
   d.handover.reset();  // what waits is handed over at the next start
+  d.notifier.reset();  // the journal's cursor says which events are still to be posted
   d.http.reset();
   d.inbound_server.reset();
   d.receiver.reset();

@@ -1,5 +1,6 @@
 #include "gateway/config/daemon_config.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 
@@ -188,6 +189,42 @@ void CheckEndpointUrl(Section& s, std::string_view key, const std::string& url) 
   }
 }
 
+// The keys webhook, webhook_ca_bundle, webhook_token_file and webhook_timeout of a table.
+void ReadWebhook(Section& s, const std::filesystem::path& base, bool required,
+                 WebhookSettings& out) {
+  if (auto url = s.String("webhook", required)) {
+    out.url = *url;
+    CheckEndpointUrl(s, "webhook", *url);
+  }
+  if (auto p = s.Path("webhook_ca_bundle", base, PathKind::kFile)) out.ca_bundle = *p;
+  if (auto p = s.Path("webhook_token_file", base, PathKind::kFile)) out.token_file = *p;
+  if (auto v = s.Duration("webhook_timeout", 10ms, 1h)) out.timeout = *v;
+}
+
+// The states a message may be reported in ([notify] events).
+constexpr std::string_view kNotifiableStates[] = {"rejected", "retrying", "delivered",
+                                                  "acknowledged", "dead"};
+
+std::optional<NotifySettings> ReadNotify(Section n, const std::filesystem::path& base) {
+  if (!n.present()) return std::nullopt;
+  NotifySettings out;
+  ReadWebhook(n, base, true, out.webhook);
+  if (n.Has("events")) {
+    out.events = n.Strings("events");
+    if (out.events.empty()) n.Problem("events", "names no state; leave [notify] out instead");
+    for (const auto& e : out.events) {
+      if (std::find(std::begin(kNotifiableStates), std::end(kNotifiableStates), e) ==
+          std::end(kNotifiableStates)) {
+        n.Problem("events", "\"" + e +
+                                "\" is not a state a message is reported in (rejected, "
+                                "retrying, delivered, acknowledged, dead)");
+      }
+    }
+  }
+  n.RejectUnknown();
+  return out;
+}
+
 std::optional<InboundSettings> ReadInbound(Section in, const std::filesystem::path& base) {
   if (!in.present()) return std::nullopt;
   InboundSettings out;
@@ -226,19 +263,13 @@ std::optional<InboundSettings> ReadInbound(Section in, const std::filesystem::pa
       h.Problem("mode", "must be \"pull\", \"webhook\" or \"folder\", not \"" + *mode + "\"");
     }
   }
-  if (auto url = h.String("webhook", ho.mode == HandoverMode::kWebhook)) {
-    ho.webhook = *url;
-    CheckEndpointUrl(h, "webhook", *url);
-  }
+  ReadWebhook(h, base, ho.mode == HandoverMode::kWebhook, ho.webhook);
   if (auto f = h.String("webhook_format")) {
     if (*f != "xml" && *f != "json") {
       h.Problem("webhook_format", "must be \"xml\" or \"json\", not \"" + *f + "\"");
     }
     ho.webhook_json = *f == "json";
   }
-  if (auto p = h.Path("webhook_ca_bundle", base, PathKind::kFile)) ho.webhook_ca_bundle = *p;
-  if (auto p = h.Path("webhook_token_file", base, PathKind::kFile)) ho.webhook_token_file = *p;
-  if (auto v = h.Duration("webhook_timeout", 10ms, 1h)) ho.webhook_timeout = *v;
   if (auto p = h.Path("folder", base, PathKind::kAny, ho.mode == HandoverMode::kFolder)) {
     ho.folder = *p;
   }
@@ -386,6 +417,7 @@ Result<DaemonConfig> LoadDaemonConfig(const std::filesystem::path& file) {
 
   for (Section& r : top.Tables("route")) config.routes.push_back(ReadRoute(r, base));
   config.inbound = ReadInbound(top.Table("inbound"), base);
+  config.notify = ReadNotify(top.Table("notify"), base);
   top.RejectUnknown();
 
   if (!problems.empty()) return problems.ToError("config.invalid");

@@ -101,6 +101,14 @@ struct DeliverySettings {
   std::vector<std::string> positive_results{"01"};
 };
 
+// An HTTP endpoint of the national system that the gateway posts to.
+struct WebhookSettings {
+  std::string url;                   // an https:// URL (http:// on loopback only)
+  std::filesystem::path ca_bundle;   // the only CAs trusted for it; empty: the system's
+  std::filesystem::path token_file;  // a bearer token sent with every POST
+  std::chrono::milliseconds timeout{30'000};
+};
+
 // How a received document reaches the national system. Whatever the mode, it stays in the
 // inbox (GET /v1/inbox) until the national system has it: a webhook's 2xx, the file written, or
 // POST /v1/inbox/{id}/ack.
@@ -108,12 +116,17 @@ enum class HandoverMode { kPull, kWebhook, kFolder };
 
 struct HandoverSettings {
   HandoverMode mode = HandoverMode::kPull;
-  std::string webhook;        // an https:// URL (http:// on loopback only)
-  bool webhook_json = false;  // the document as JSON (documents.md's JSON form) instead of XML
-  std::filesystem::path webhook_ca_bundle;
-  std::filesystem::path webhook_token_file;  // a bearer token sent with every POST
-  std::chrono::milliseconds webhook_timeout{30'000};
+  WebhookSettings webhook;
+  bool webhook_json = false;     // the document as JSON (documents.md's JSON form) instead of XML
   std::filesystem::path folder;  // kFolder: each document is written into it
+};
+
+// Telling the submitting systems what became of their messages: an event (JSON) posted to a
+// webhook for every outbound message that reaches one of `events` (state names), in the order the
+// journal took the changes, each until the webhook answers 2xx.
+struct NotifySettings {
+  WebhookSettings webhook;
+  std::vector<std::string> events{"rejected", "dead"};
 };
 
 // The endpoint where the integrated system's gateway sends (exchange.md §1–4): envelopes from
@@ -148,6 +161,7 @@ struct DaemonConfig {
   DeliverySettings delivery;
   std::vector<RouteSettings> routes;
   std::optional<InboundSettings> inbound;
+  std::optional<NotifySettings> notify;
 };
 
 // Reads and checks the file. Every problem found is reported, one per line, each naming the key.

@@ -28,7 +28,6 @@ struct Handover::Impl : std::enable_shared_from_this<Impl> {
   HandoverDependencies deps;
   config::HandoverSettings settings;
   config::DeliverySettings backoff;
-  std::string token;  // the webhook's bearer token
 
   // On the strand.
   struct Waiting {
@@ -41,16 +40,7 @@ struct Handover::Impl : std::enable_shared_from_this<Impl> {
   std::atomic<size_t> waiting_count{0};
 
   Impl(HandoverDependencies d, config::HandoverSettings s, config::DeliverySettings b)
-      : deps(std::move(d)), settings(std::move(s)), backoff(std::move(b)) {
-    if (!settings.webhook_token_file.empty()) {
-      if (auto t = ReadFileLimited(settings.webhook_token_file, 4096)) {
-        token = *t;
-        while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
-      } else {
-        spdlog::error("inbound.handover.webhook_token_file: {}", t.error().ToString());
-      }
-    }
-  }
+      : deps(std::move(d)), settings(std::move(s)), backoff(std::move(b)) {}
 
   TimePoint Now() const { return deps.clock->Now(); }
 
@@ -104,11 +94,8 @@ struct Handover::Impl : std::enable_shared_from_this<Impl> {
       Delivered(id, "written to " + path.string());
       return;
     }
-    transport::PostRequest post;
-    post.url = settings.webhook;
-    post.total_timeout = settings.webhook_timeout;
-    post.connect_timeout = std::min(settings.webhook_timeout, std::chrono::milliseconds(10'000));
-    post.tls.ca_bundle = settings.webhook_ca_bundle;
+    std::string content_type = "application/xml";
+    std::string body = r.CanonicalXml();
     if (settings.webhook_json) {
       auto json = deps.to_json ? deps.to_json(r.CanonicalXml())
                                : Result<std::string>(MakeError("handover.json", id, "no codec"));
@@ -117,30 +104,24 @@ struct Handover::Impl : std::enable_shared_from_this<Impl> {
              state == MessageState::kQueued);
         return;
       }
-      post.content_type = "application/json";
-      post.body = std::move(*json);
-    } else {
-      post.content_type = "application/xml";
-      post.body = r.CanonicalXml();
+      content_type = "application/json";
+      body = std::move(*json);
     }
-    post.headers = {
-        "X-Eaeu-Message-Id: " + r.summary.id, "X-Eaeu-Kind: " + r.summary.kind,
-        "X-Eaeu-EDocId: " + r.summary.e_doc_id,
-        "X-Eaeu-Sender: " + r.summary.sender_country + "/" + r.summary.sender_participant};
-    if (!token.empty()) post.headers.push_back("Authorization: Bearer " + token);
+    auto post = deps.webhook->Request(
+        std::move(content_type), std::move(body),
+        {"X-Eaeu-Message-Id: " + r.summary.id, "X-Eaeu-Kind: " + r.summary.kind,
+         "X-Eaeu-EDocId: " + r.summary.e_doc_id,
+         "X-Eaeu-Sender: " + r.summary.sender_country + "/" + r.summary.sender_participant});
     const bool first = state == MessageState::kQueued;
     deps.http->Post(
         std::move(post), [self = shared_from_this(), id, first](transport::PostResult result) {
-          if (result.status >= 200 && result.status < 300) {
+          if (transport::Webhook::Took(result)) {
             self->deps.background([self, id, status = result.status] {
               self->Delivered(id, "taken by the webhook (HTTP " + std::to_string(status) + ")");
             });
             return;
           }
-          const std::string why = result.answered()
-                                      ? "the webhook answered HTTP " + std::to_string(result.status)
-                                      : "the webhook did not answer: " + result.error;
-          self->Done(id, false, why, first);
+          self->Done(id, false, transport::Webhook::Failure(result), first);
         });
   }
 

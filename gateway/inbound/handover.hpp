@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "codecs/result.hpp"
@@ -18,10 +19,7 @@
 #include "gateway/core/clock.hpp"
 #include "gateway/core/ids.hpp"
 #include "gateway/store/journal.hpp"
-
-namespace eaeu::transport {
-class HttpClient;
-}
+#include "gateway/transport/webhook.hpp"
 
 namespace eaeu::inbound {
 
@@ -30,6 +28,7 @@ struct HandoverDependencies {
   const Clock* clock = nullptr;
   RandomSource random;
   transport::HttpClient* http = nullptr;                               // the webhook mode only
+  std::optional<transport::Webhook> webhook;                           // the webhook mode only
   std::function<void(std::function<void()>)> serial;                   // the engine's own strand
   std::function<void(std::function<void()>)> background;               // journal reads, file writes
   std::function<void(std::chrono::system_clock::time_point)> wake_at;  // calls Tick then

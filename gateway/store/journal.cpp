@@ -99,4 +99,10 @@ Status Journal::UpdateDelivery(DeliveryChange change, TimePoint at) {
   });
 }
 
+Status Journal::SaveCursor(std::string name, uint64_t position) {
+  return Await<Ok>([&](JournalCallback<Ok> done) {
+    SaveCursorAsync(std::move(name), position, std::move(done));
+  });
+}
+
 }  // namespace eaeu::store

@@ -180,6 +180,23 @@ struct DeliveryChange {
   std::optional<MessageState> message_state;
 };
 
+// A change of state of a message, in the order the journal committed them: what a reader of the
+// journal's changes (the notifier) follows.
+struct MessageEvent {
+  uint64_t position = 0;   // rises with every change; a reader keeps the last one it has taken
+  MessageSummary message;  // the message as it is now (its state may have moved on)
+  MessageState state = MessageState::kReceived;  // the state this change moved it to
+  TimePoint at;
+  std::string detail;
+};
+
+struct EventFilter {
+  uint64_t after = 0;  // changes after this position
+  std::optional<Direction> direction;
+  std::vector<MessageState> states;  // non-empty: changes to one of these states only
+  uint32_t limit = 100;
+};
+
 // Called once, on a journal thread, when a change is durable (or refused). It must not block:
 // hand the result to an executor of your own.
 template <class T>
@@ -232,6 +249,18 @@ class Journal {
   virtual Result<std::optional<Delivery>> DeliveryByWireId(std::string_view wire_id) = 0;
   // Deliveries not yet acknowledged, rejected or dead: what a restart resumes.
   virtual Result<std::vector<Delivery>> OpenDeliveries() = 0;
+
+  // Changes of state, oldest first; and the position of the latest one (0: none yet).
+  virtual Result<std::vector<MessageEvent>> Events(const EventFilter& filter) = 0;
+  virtual Result<uint64_t> LastEventPosition() = 0;
+  // A reader's position in the changes, kept under its name across restarts (nullopt: never
+  // saved).
+  virtual Result<std::optional<uint64_t>> Cursor(std::string_view name) = 0;
+  virtual void SaveCursorAsync(std::string name, uint64_t position, JournalCallback<Ok> done) = 0;
+  Status SaveCursor(std::string name, uint64_t position);
+  // Called on a journal thread after every commit, once its callbacks ran: a reader of the
+  // changes looks for new ones then. It must not block. One listener; a new one replaces it.
+  virtual void OnCommit(std::function<void()> listener) = 0;
 };
 
 }  // namespace eaeu::store

@@ -101,6 +101,13 @@ CREATE TABLE delivery_events (
 ALTER TABLE messages ADD COLUMN answer BLOB NOT NULL DEFAULT '';
 CREATE INDEX messages_direction ON messages(direction, state, created_at);
 )sql",
+    // 5: where the readers of the changes of state (message_events, in rowid order) are.
+    R"sql(
+CREATE TABLE cursors (
+  name     TEXT PRIMARY KEY,
+  position INTEGER NOT NULL
+);
+)sql",
 };
 
 int64_t Micros(TimePoint t) {
@@ -426,6 +433,8 @@ struct SqliteJournal::Impl {
 
   std::atomic<uint64_t> commits{0};
   std::atomic<uint64_t> changes{0};
+  std::mutex listener_mutex;
+  std::shared_ptr<const std::function<void()>> listener;
 
   ~Impl() {
     {
@@ -502,6 +511,12 @@ struct SqliteJournal::Impl {
       std::unique_ptr<Change> change(batch[i]);
       change->done(std::move(results[i]));
     }
+    std::shared_ptr<const std::function<void()>> told;
+    {
+      std::lock_guard lock(listener_mutex);
+      told = listener;
+    }
+    if (told) (*told)();
   }
 };
 
@@ -812,6 +827,80 @@ Result<std::vector<Delivery>> SqliteJournal::OpenDeliveries() {
   while ((rc = q.Step()) == SQLITE_ROW) out.push_back(ReadDelivery(q));
   if (rc != SQLITE_DONE) return SqlError(db, "open deliveries");
   return out;
+}
+
+void SqliteJournal::OnCommit(std::function<void()> listener) {
+  auto shared =
+      listener ? std::make_shared<const std::function<void()>>(std::move(listener)) : nullptr;
+  std::lock_guard lock(impl_->listener_mutex);
+  impl_->listener = std::move(shared);
+}
+
+Result<std::vector<MessageEvent>> SqliteJournal::Events(const EventFilter& filter) {
+  std::lock_guard lock(impl_->read_mutex);
+  sqlite3* db = impl_->reader;
+  // The events' rowids rise with every commit (one writer; rows are never deleted).
+  std::string sql =
+      "SELECT m.id, m.direction, m.sender_country, m.sender_participant, m.kind, m.e_doc_id, "
+      "m.state, m.created_at, m.updated_at, e.rowid, e.state, e.at, e.detail "
+      "FROM message_events e JOIN messages m ON m.id = e.message_id WHERE e.rowid > ?1";
+  if (filter.direction) sql += " AND m.direction = ?2";
+  if (!filter.states.empty()) {
+    sql += " AND e.state IN (";
+    for (size_t i = 0; i < filter.states.size(); ++i) {
+      sql += (i == 0 ? "'" : ", '") + std::string(StateName(filter.states[i])) + "'";
+    }
+    sql += ")";
+  }
+  sql += " ORDER BY e.rowid LIMIT ?3";
+  Statement q(db, sql.c_str());
+  if (!q.ok()) return SqlError(db, "events");
+  q.Bind(1, static_cast<int64_t>(filter.after)).Bind(3, static_cast<int64_t>(filter.limit));
+  if (filter.direction) q.Bind(2, DirectionName(*filter.direction));
+  std::vector<MessageEvent> out;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) {
+    MessageEvent e;
+    e.message = ReadSummary(q);
+    e.position = static_cast<uint64_t>(q.Int(9));
+    e.state = StateFromName(q.Text(10)).value_or(MessageState::kReceived);
+    e.at = FromMicros(q.Int(11));
+    e.detail = q.Text(12);
+    out.push_back(std::move(e));
+  }
+  if (rc != SQLITE_DONE) return SqlError(db, "events");
+  return out;
+}
+
+Result<uint64_t> SqliteJournal::LastEventPosition() {
+  std::lock_guard lock(impl_->read_mutex);
+  sqlite3* db = impl_->reader;
+  Statement q(db, "SELECT COALESCE(MAX(rowid), 0) FROM message_events");
+  if (q.Step() != SQLITE_ROW) return SqlError(db, "last event");
+  return static_cast<uint64_t>(q.Int(0));
+}
+
+Result<std::optional<uint64_t>> SqliteJournal::Cursor(std::string_view name) {
+  std::lock_guard lock(impl_->read_mutex);
+  sqlite3* db = impl_->reader;
+  Statement q(db, "SELECT position FROM cursors WHERE name = ?");
+  q.Bind(1, name);
+  const int rc = q.Step();
+  if (rc == SQLITE_ROW) return std::optional<uint64_t>(static_cast<uint64_t>(q.Int(0)));
+  if (rc != SQLITE_DONE) return SqlError(db, "cursor " + std::string(name));
+  return std::optional<uint64_t>();
+}
+
+void SqliteJournal::SaveCursorAsync(std::string name, uint64_t position, JournalCallback<Ok> done) {
+  auto apply = [name = std::move(name), position](sqlite3* db) -> Status {
+    Statement q(db,
+                "INSERT INTO cursors VALUES (?1, ?2) "
+                "ON CONFLICT (name) DO UPDATE SET position = excluded.position");
+    q.Bind(1, name).Bind(2, static_cast<int64_t>(position));
+    if (q.Step() != SQLITE_DONE) return SqlError(db, "cursor " + name);
+    return Ok{};
+  };
+  impl_->Submit(std::move(apply), std::move(done));
 }
 
 }  // namespace eaeu::store

@@ -35,6 +35,11 @@ class SqliteJournal final : public Journal {
   Result<std::vector<DeliveryEvent>> DeliveryHistory(std::string_view message_id) override;
   Result<std::optional<Delivery>> DeliveryByWireId(std::string_view wire_id) override;
   Result<std::vector<Delivery>> OpenDeliveries() override;
+  Result<std::vector<MessageEvent>> Events(const EventFilter& filter) override;
+  Result<uint64_t> LastEventPosition() override;
+  Result<std::optional<uint64_t>> Cursor(std::string_view name) override;
+  void SaveCursorAsync(std::string name, uint64_t position, JournalCallback<Ok> done) override;
+  void OnCommit(std::function<void()> listener) override;
 
   // How many commits and changes so far: changes / commits is the batching achieved.
   struct Stats {

@@ -97,6 +97,13 @@ TEST_CASE("Config: mistakes name the key and the line", "[config]") {
       {"mode = \"pull\"", "mode = \"webhook\"", "inbound.handover.webhook: is required"},
       {"listen = \"127.0.0.1:8092\"", "listen = \"0.0.0.0:8092\"",
        "inbound.plain_http: is allowed only on a loopback address"},
+      {"# [notify]", "[notify]\nevents = [\"dead\"]", "notify.webhook: is required"},
+      {"# [notify]", "[notify]\nwebhook = \"http://127.0.0.1:9/e\"\nevents = [\"lost\"]",
+       "notify.events: \"lost\" is not a state a message is reported in"},
+      {"# [notify]", "[notify]\nwebhook = \"http://127.0.0.1:9/e\"\nevents = []",
+       "notify.events: names no state"},
+      {"# [notify]", "[notify]\nwebhook = \"http://national.example/e\"",
+       "notify.webhook: plain http:// is allowed to a loopback address only"},
   };
   for (const auto& c : cases) {
     INFO(c.to);
@@ -150,6 +157,32 @@ TEST_CASE("Config: routes and delivery", "[config]") {
   REQUIRE(kz != nullptr);
   CHECK(kz->endpoint == "http://127.0.0.1:9443/soap");
   CHECK(route::RouteFor({}, "EAEU://KZ/CP/P.MM.00/P.MM.00.ACT.001") == nullptr);
+}
+
+TEST_CASE("Config: the events of submitted messages ([notify])", "[config]") {
+  TempDir dir;
+  auto none = LoadEdited(dir, [](std::string&) {});
+  REQUIRE(none.ok());
+  CHECK(!none->notify);
+  WriteText(dir / "notify-token", "t\n");
+  auto loaded = LoadEdited(dir, [&dir](std::string& text) {
+    Replace(text, "# [notify]",
+            "[notify]\nwebhook = \"https://national.example/events\"\n"
+            "events = [\"dead\", \"acknowledged\"]\nwebhook_timeout = \"5s\"\n"
+            "webhook_token_file = \"" +
+                (dir / "notify-token").string() + "\"");
+  });
+  REQUIRE(loaded.ok());
+  REQUIRE(loaded->notify);
+  CHECK(loaded->notify->webhook.url == "https://national.example/events");
+  CHECK(loaded->notify->webhook.timeout == 5s);
+  CHECK(loaded->notify->webhook.token_file == dir / "notify-token");
+  CHECK(loaded->notify->events == std::vector<std::string>{"dead", "acknowledged"});
+  auto defaults = LoadEdited(dir, [](std::string& text) {
+    Replace(text, "# [notify]", "[notify]\nwebhook = \"https://national.example/events\"");
+  });
+  REQUIRE(defaults.ok());
+  CHECK(defaults->notify->events == std::vector<std::string>{"rejected", "dead"});
 }
 
 TEST_CASE("Config: durations", "[config]") {

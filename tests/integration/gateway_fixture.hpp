@@ -3,10 +3,13 @@
 // a journal in a temporary folder, the API on 127.0.0.1 port 0; and a libcurl client.
 
 #include <curl/curl.h>
+#include <catch2/catch.hpp>
 
 #include <chrono>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <thread>
 
 #include "gateway/api/callers.hpp"
 #include "gateway/app/daemon.hpp"
@@ -173,5 +176,19 @@ class TestGateway {
   std::string scheme_;
   std::unique_ptr<app::Daemon> daemon_;
 };
+
+// Asks `get` until `done`; with a clock, moves it on a little between the asks (so that the
+// gateway's back-offs fall due).
+inline Json WaitFor(const HttpCall& get, const std::function<bool(const Json&)>& done,
+                    ManualClock* clock = nullptr) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  for (;;) {
+    Json j = Http(get).json();
+    if (done(j)) return j;
+    if (std::chrono::steady_clock::now() > deadline) FAIL("still " << j.dump(2));
+    if (clock != nullptr) clock->Advance(std::chrono::milliseconds(20));
+    std::this_thread::yield();
+  }
+}
 
 }  // namespace eaeu::test

@@ -110,20 +110,6 @@ config::InboundSettings InboundOn(const GatewayFiles& files) {
   return in;
 }
 
-// Asks `get` until `done`; with a clock, moves it on a little between the asks (so that the
-// gateway's back-offs fall due).
-Json WaitFor(const HttpCall& get, const std::function<bool(const Json&)>& done,
-             ManualClock* clock = nullptr) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  for (;;) {
-    Json j = Http(get).json();
-    if (done(j)) return j;
-    if (std::chrono::steady_clock::now() > deadline) FAIL("still " << j.dump(2));
-    if (clock != nullptr) clock->Advance(std::chrono::milliseconds(20));
-    std::this_thread::yield();
-  }
-}
-
 }  // namespace
 
 TEST_CASE("Inbound: header control, schema control, receipts, duplicates and the inbox",
@@ -356,50 +342,17 @@ TEST_CASE("Inbound: the Commission's R.006 reply settles the delivery of a repor
         std::string::npos);
 }
 
-namespace {
-
-// The national system's webhook: refuses the first `refusals` posts with 503, then takes them.
-class Webhook {
- public:
-  Webhook(boost::asio::io_context& io, int refusals)
-      : refusals_(refusals),
-        server_(StartLoopbackServer(io, [this](const transport::HttpRequest& request) {
-          std::lock_guard lock(mutex_);
-          transport::HttpResponse r;
-          if (refusals_-- > 0) {
-            r.status = 503;
-          } else {
-            r.status = 204;
-            bodies_.push_back({request.content_type, request.body});
-          }
-          return r;
-        })) {}
-  std::string Url() const { return "http://127.0.0.1:" + std::to_string(server_->port()) + "/in"; }
-  std::vector<std::pair<std::string, std::string>> bodies() {
-    std::lock_guard lock(mutex_);
-    return bodies_;
-  }
-
- private:
-  std::mutex mutex_;
-  int refusals_;
-  std::vector<std::pair<std::string, std::string>> bodies_;
-  std::unique_ptr<transport::HttpServer> server_;  // last: it calls the handler
-};
-
-}  // namespace
-
 TEST_CASE("Inbound: a webhook that fails is tried again until it takes the document",
           "[daemon][inbound]") {
   GatewayFiles files;
   PeerLoop loop;
-  Webhook hook(loop.io, 2);
+  WebhookSink hook(loop.io, 2);
   loop.Run();
 
   auto config = files.Config();
   config.inbound = InboundOn(files);
   config.inbound->handover.mode = config::HandoverMode::kWebhook;
-  config.inbound->handover.webhook = hook.Url();
+  config.inbound->handover.webhook.url = hook.Url();
   config.inbound->handover.webhook_json = true;
   config.delivery.backoff_initial = std::chrono::milliseconds(10);
   config.delivery.backoff_max = std::chrono::milliseconds(40);
@@ -423,10 +376,10 @@ TEST_CASE("Inbound: a webhook that fails is tried again until it takes the docum
     CHECK(r["history"][2]["state"] == "retrying");
     CHECK(r["history"][3]["detail"] == "taken by the webhook (HTTP 204)");
   }
-  const auto bodies = hook.bodies();
-  REQUIRE(bodies.size() == 1);
-  CHECK(bodies[0].first == "application/json");
-  CHECK(Json::parse(bodies[0].second).dump().find("2503-118") != std::string::npos);
+  const auto posts = hook.posts();
+  REQUIRE(posts.size() == 1);
+  CHECK(posts[0].content_type == "application/json");
+  CHECK(Json::parse(posts[0].body).dump().find("2503-118") != std::string::npos);
 }
 
 TEST_CASE("Inbound: the folder handover writes each document, and a restart hands over the rest",

@@ -354,6 +354,83 @@ TEMPLATE_TEST_CASE("journal: what was committed is there after a reopen", "[jour
   CHECK(again->duplicate);
 }
 
+TEMPLATE_TEST_CASE(
+    "journal: changes of state are read in commit order after a position, and a reader's cursor "
+    "is kept across a reopen",
+    "[journal]", SqliteBackend) {
+  TestType backend;
+  uint64_t first_dead = 0;
+  {
+    auto journal = backend.Open();
+    std::atomic<int> commits{0};
+    journal->OnCommit([&commits] { ++commits; });
+    auto none = journal->LastEventPosition();
+    REQUIRE(none.ok());
+    CHECK(*none == 0);
+    REQUIRE(journal->Accept(Message("m-1", "doc-1")).ok());
+    auto inbound = Message("m-2", "doc-2");
+    inbound.direction = Direction::kInbound;
+    REQUIRE(journal->Accept(inbound).ok());
+    for (const char* id : {"m-1", "m-2"}) {
+      REQUIRE(journal->Transition(id, MessageState::kSigned, "", kT0 + 1s).ok());
+      REQUIRE(journal->Transition(id, MessageState::kQueued, "", kT0 + 2s).ok());
+      REQUIRE(journal->Transition(id, MessageState::kSending, "", kT0 + 3s).ok());
+      REQUIRE(journal->Transition(id, MessageState::kRetrying, "", kT0 + 4s).ok());
+      REQUIRE(journal->Transition(id, MessageState::kDead, "no answer", kT0 + 5s).ok());
+    }
+    // The listener runs after each commit's callbacks: the twelfth may still be on its way.
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (commits < 12 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+    CHECK(commits >= 12);
+
+    EventFilter all;
+    auto every = journal->Events(all);
+    REQUIRE(every.ok());
+    REQUIRE(every->size() == 12);
+    for (size_t i = 1; i < every->size(); ++i) {
+      CHECK((*every)[i - 1].position < (*every)[i].position);
+    }
+    auto last = journal->LastEventPosition();
+    REQUIRE(last.ok());
+    CHECK(*last == every->back().position);
+
+    EventFilter dead;
+    dead.direction = Direction::kOutbound;
+    dead.states = {MessageState::kDead, MessageState::kRejected};
+    auto outbound_dead = journal->Events(dead);
+    REQUIRE(outbound_dead.ok());
+    REQUIRE(outbound_dead->size() == 1);
+    const MessageEvent& e = outbound_dead->front();
+    CHECK(e.message.id == "m-1");
+    CHECK(e.message.kind == "inspection-report");
+    CHECK(e.state == MessageState::kDead);
+    CHECK(e.detail == "no answer");
+    CHECK(e.at == kT0 + 5s);
+    first_dead = e.position;
+    dead.after = e.position;
+    auto after = journal->Events(dead);
+    REQUIRE(after.ok());
+    CHECK(after->empty());
+    EventFilter paged;
+    paged.limit = 5;
+    auto page = journal->Events(paged);
+    REQUIRE(page.ok());
+    CHECK(page->size() == 5);
+
+    auto unset = journal->Cursor("notify");
+    REQUIRE(unset.ok());
+    CHECK(!unset->has_value());
+    REQUIRE(journal->SaveCursor("notify", 3).ok());
+    REQUIRE(journal->SaveCursor("notify", first_dead).ok());
+    journal->OnCommit(nullptr);
+  }
+  auto journal = backend.Open();
+  auto cursor = journal->Cursor("notify");
+  REQUIRE(cursor.ok());
+  REQUIRE(cursor->has_value());
+  CHECK(**cursor == first_dead);
+}
+
 TEMPLATE_TEST_CASE("journal: concurrent writers are all committed", "[journal]", SqliteBackend) {
   TestType backend;
   auto journal = backend.Open();

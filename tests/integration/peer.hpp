@@ -54,6 +54,41 @@ inline std::unique_ptr<transport::HttpServer> StartLoopbackServer(
   return std::move(*server);
 }
 
+// A webhook of the national system on 127.0.0.1: refuses the first `refusals` posts with 503, then
+// takes them (204) and keeps what they were.
+class WebhookSink {
+ public:
+  struct Post {
+    std::string content_type;
+    std::string authorization;
+    std::string body;
+  };
+  WebhookSink(boost::asio::io_context& io, int refusals)
+      : refusals_(refusals),
+        server_(StartLoopbackServer(io, [this](const transport::HttpRequest& request) {
+          std::lock_guard lock(mutex_);
+          transport::HttpResponse r;
+          if (refusals_-- > 0) {
+            r.status = 503;
+          } else {
+            r.status = 204;
+            posts_.push_back({request.content_type, request.authorization, request.body});
+          }
+          return r;
+        })) {}
+  std::string Url() const { return "http://127.0.0.1:" + std::to_string(server_->port()) + "/in"; }
+  std::vector<Post> posts() {
+    std::lock_guard lock(mutex_);
+    return posts_;
+  }
+
+ private:
+  std::mutex mutex_;
+  int refusals_;
+  std::vector<Post> posts_;
+  std::unique_ptr<transport::HttpServer> server_;  // last: it calls the handler
+};
+
 // What the peer does with the n-th envelope it is sent (1-based, counted over all destinations).
 enum class Misbehave { kNone, kFail5xx, kNoReceipt };
 
