@@ -238,37 +238,26 @@ TEST_CASE("REST: a client that stalls is closed when its deadline passes", "[dae
 
 TEST_CASE("REST over TLS: a client certificate binds the caller to its state", "[daemon]") {
   GatewayFiles files;
-  // A second development CA issues the server's and the client's certificates (RSA).
-  sign::DevelopmentKeyOptions tls_options;
-  tls_options.algorithm = sign::Algorithm::kRsaSha256;
-  tls_options.signer_key_usage = "digitalSignature,keyEncipherment";
-  // TLS checks certificates against the real clock, not the gateway's injected one.
-  tls_options.now = std::time(nullptr) - 3600;
-  auto server_keys = sign::GenerateDevelopmentKeys(tls_options, files.dir / "tls-server");
-  REQUIRE(server_keys.ok());
-  auto client_keys = sign::GenerateDevelopmentKeys(tls_options, files.dir / "tls-client");
-  REQUIRE(client_keys.ok());
-  const auto der = Openssl("x509 -in '" + client_keys->signer_certificate.string() +
-                           "' -outform DER -out '" + (files.dir / "client.der").string() + "'");
-  REQUIRE(RunCommand(der, files.dir.path()).exit_code == 0);
-  const std::string fingerprint = api::Sha256Hex(ReadText(files.dir / "client.der"));
+  // Development CAs of their own issue the server's and the client's certificates (RSA).
+  const TlsParty server = MakeTlsParty(files.dir / "tls-server");
+  const TlsParty client = MakeTlsParty(files.dir / "tls-client");
 
   auto config = files.Config();
   config::TlsSettings tls;
-  tls.certificate = server_keys->signer_certificate;
-  tls.key = server_keys->signer_key;
-  tls.client_ca = client_keys->ca_certificate;
+  tls.certificate = server.keys.signer_certificate;
+  tls.key = server.keys.signer_key;
+  tls.client_ca = client.keys.ca_certificate;
   config.api.tls = tls;
-  config.api.certificate_clients.push_back({fingerprint, "RU", "P.MM.00.ACT.001", "ru-mtls"});
+  config.api.certificate_clients.push_back({client.sha256, "RU", "P.MM.00.ACT.001", "ru-mtls"});
   TestGateway g(config);
 
   HttpCall call;
   call.method = "POST";
   call.url = g.Url("/v1/documents");
   call.body = ExampleText(model::DocumentKind::kInspectionReport);
-  call.cacert = server_keys->ca_certificate.string();
-  call.certificate = client_keys->signer_certificate.string();
-  call.key = client_keys->signer_key.string();
+  call.cacert = server.keys.ca_certificate.string();
+  call.certificate = client.keys.signer_certificate.string();
+  call.key = client.keys.signer_key.string();
   const auto accepted = Http(call);
   INFO(accepted.body);
   REQUIRE(accepted.status == 202);

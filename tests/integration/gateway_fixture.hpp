@@ -88,6 +88,27 @@ inline HttpReply Http(const HttpCall& call) {
   return reply;
 }
 
+// Development keys for TLS (RSA, valid by the real clock, which TLS checks against): a CA of
+// their own and a certificate it issued, with the SHA-256 of that certificate's DER (hex).
+struct TlsParty {
+  sign::DevelopmentKeys keys;
+  std::string sha256;
+};
+
+inline TlsParty MakeTlsParty(const std::filesystem::path& dir) {
+  sign::DevelopmentKeyOptions options;
+  options.algorithm = sign::Algorithm::kRsaSha256;
+  options.signer_key_usage = "digitalSignature,keyEncipherment";
+  options.now = std::time(nullptr) - 3600;
+  auto keys = sign::GenerateDevelopmentKeys(options, dir);
+  if (!keys) throw std::runtime_error(keys.error().ToString());
+  const auto der = dir / "certificate.der";
+  const auto command = Openssl("x509 -in '" + keys->signer_certificate.string() +
+                               "' -outform DER -out '" + der.string() + "'");
+  if (RunCommand(command, dir).exit_code != 0) throw std::runtime_error("openssl x509 failed");
+  return {*keys, api::Sha256Hex(ReadText(der))};
+}
+
 // The files a gateway needs, in a temporary folder.
 struct GatewayFiles {
   TempDir dir;

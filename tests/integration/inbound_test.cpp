@@ -78,15 +78,18 @@ struct Answer {
   std::string body;
 };
 
+// The integrated system's gateway posting to the inbound endpoint; over TLS when `tls` names the
+// CA to trust (and a client certificate, if any).
 class Inbound {
  public:
-  explicit Inbound(TestGateway& g)
-      : url_("http://127.0.0.1:" + std::to_string(g.daemon().inbound_port()) + "/"),
-        parser_(Pool(), xml::ParserLimits{}) {}
+  explicit Inbound(TestGateway& g, HttpCall tls = {})
+      : call_(std::move(tls)), parser_(Pool(), xml::ParserLimits{}) {
+    call_.url = std::string(call_.cacert.empty() ? "http" : "https") +
+                "://127.0.0.1:" + std::to_string(g.daemon().inbound_port()) + "/";
+  }
   Answer Post(const std::string& envelope_xml) {
-    HttpCall call;
+    HttpCall call = call_;
     call.method = "POST";
-    call.url = url_;
     call.content_type = "application/soap+xml; charset=utf-8";
     call.body = envelope_xml;
     const auto reply = Http(call);
@@ -98,7 +101,7 @@ class Inbound {
   }
 
  private:
-  std::string url_;
+  HttpCall call_;
   xml::SecureParser parser_;
 };
 
@@ -233,6 +236,59 @@ TEST_CASE("Inbound: header control, schema control, receipts, duplicates and the
     CHECK(b.read.message.signal->errors[0].code == "Common:UnexpectedMessage");
     CHECK(Http(inbox).json()["items"].empty());
   }
+}
+
+TEST_CASE("Inbound: over TLS, only a pinned peer gateway's client certificate gets in",
+          "[daemon][inbound]") {
+  GatewayFiles files;
+  const TlsParty server = MakeTlsParty(files.dir / "tls-server");
+  const TlsParty peer = MakeTlsParty(files.dir / "tls-peer");
+  const TlsParty stranger = MakeTlsParty(files.dir / "tls-stranger");
+  // Both client CAs are trusted by TLS; only the peer's certificate is pinned.
+  WriteText(files.dir / "client-cas.pem",
+            ReadText(peer.keys.ca_certificate) + ReadText(stranger.keys.ca_certificate));
+  auto config = files.Config();
+  config.inbound = InboundOn(files);
+  config::TlsSettings tls;
+  tls.certificate = server.keys.signer_certificate;
+  tls.key = server.keys.signer_key;
+  tls.client_ca = files.dir / "client-cas.pem";
+  tls.require_client_certificate = true;
+  config.inbound->tls = tls;
+  config.inbound->peer_certificates = {peer.sha256};
+  TestGateway g(config);
+  const std::string report =
+      Signed(ExampleText(model::DocumentKind::kInspectionReport), files.keys);
+
+  HttpCall as_peer;
+  as_peer.cacert = server.keys.ca_certificate.string();
+  as_peer.certificate = peer.keys.signer_certificate.string();
+  as_peer.key = peer.keys.signer_key.string();
+  const auto taken = Inbound(g, as_peer).Post(EnvelopeOf({}, report, 1));
+  INFO(taken.body);
+  REQUIRE(taken.status == 200);
+  REQUIRE(taken.read.message.signal);
+  CHECK(taken.read.message.signal->kind == envelope::SignalKind::kDeliveryReceipt);
+
+  // A certificate TLS accepts but that is not pinned: 403, and nothing is taken in.
+  HttpCall as_stranger = as_peer;
+  as_stranger.certificate = stranger.keys.signer_certificate.string();
+  as_stranger.key = stranger.keys.signer_key.string();
+  const auto refused = Inbound(g, as_stranger).Post(EnvelopeOf({}, report, 2));
+  CHECK(refused.status == 403);
+  CHECK(refused.body.find("inbound.peer_certificates") != std::string::npos);
+  // No client certificate: the handshake fails; plain HTTP does not get an answer either.
+  HttpCall anonymous = as_peer;
+  anonymous.certificate.clear();
+  anonymous.key.clear();
+  CHECK(Inbound(g, anonymous).Post(EnvelopeOf({}, report, 3)).status <= 0);
+  CHECK(Inbound(g).Post(EnvelopeOf({}, report, 4)).status != 200);
+
+  HttpCall inbox;
+  inbox.url = g.Url("/v1/inbox");
+  inbox.token = files.ru_token;
+  const Json listed = WaitFor(inbox, [](const Json& j) { return !j["items"].empty(); });
+  CHECK(listed["items"].size() == 1);  // the peer's report only
 }
 
 TEST_CASE("Inbound: a transaction that requires a signature refuses an untrusted or missing one",
