@@ -19,6 +19,7 @@
 #include "gateway/envelope/reader.hpp"
 #include "gateway/envelope/signals.hpp"
 #include "gateway/inbound/receiver.hpp"
+#include "gateway/sandbox/summary.hpp"
 #include "gateway/sign/credentials.hpp"
 #include "gateway/sign/crypto.hpp"
 #include "gateway/sign/signature.hpp"
@@ -149,6 +150,7 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
   std::deque<std::string> plan;                // misbehaviours for the next envelopes
   Json taken = Json::array();                  // documents taken, in order
   Json sent = Json::array();                   // messages the sandbox sent, with their outcome
+  std::vector<model::t4::ReportLine> reports;  // the reports the Commission took (TRN.001)
   uint64_t envelopes = 0;
 
   Impl(asio::io_context& i, SandboxSettings s, const Clock* c, RandomSource r)
@@ -315,6 +317,18 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
                          {"eDocId", verdict.e_doc_id},
                          {"messageId", h.message_id},
                          {"conversationId", h.conversation_id}});
+        const auto* report = validation.document
+                                 ? std::get_if<model::InspectionReport>(&*validation.document)
+                                 : nullptr;
+        if (report && h.to == catalogue.commission_address) {
+          if (auto line = SummaryLineOf(*report)) {
+            // A report sent again (a new EDocId) replaces the one with its number and state.
+            std::erase_if(reports, [&](const model::t4::ReportLine& r) {
+              return r.doc_id == line->doc_id && r.country_code == line->country_code;
+            });
+            reports.push_back(std::move(*line));
+          }
+        }
       }
     }
     const auto kind = envelope::KindOfSignalXml(signal_xml).value_or(SignalKind::kDeliveryReceipt);
@@ -331,7 +345,7 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
     }
     if (tr->pattern == envelope::Pattern::kRequestResponse) {
       const int copies = misbehave == "duplicate" ? 2 : 1;
-      std::string reply = ReplyTo(*tr, h, verdict.e_doc_id);
+      std::string reply = ReplyTo(*tr, h, verdict.e_doc_id, validation.document);
       if (misbehave == "out-of-order") {
         // The reply goes first; the receipt is answered once it was taken.
         Send(h.reply_to, std::move(reply), tr->code + " reply before its receipt", 0ms,
@@ -355,20 +369,41 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
     respond(std::move(answer));
   }
 
-  // The R.006 processing result answering the request `h` about `e_doc_id`.
+  // The reply to the request `h` about `e_doc_id`: the summary of the reports that answer a
+  // summary request (MSG.008), or else the R.006 processing result.
   std::string ReplyTo(const envelope::Transaction& tr, const Headers& h,
-                      const std::string& e_doc_id) {
-    model::ProcessingResult result;
-    result.header.inf_envelope_code = tr.reply_message;
-    result.header.e_doc_code = "R.006";
-    result.header.e_doc_id = NewUuid(random);
-    result.header.e_doc_ref_id = e_doc_id;
-    result.header.e_doc_date_time = UtcDateTime(clock->Now());
-    result.event_date_time = result.header.e_doc_date_time;
-    result.result_code = settings.result_code;
-    result.description = tr.kind == model::KindName(model::DocumentKind::kSummaryRequest)
-                             ? "Песочница не хранит отчётов: за период сведений нет"
-                             : "Сведения приняты песочницей интегрированной системы";
+                      const std::string& e_doc_id, const std::optional<model::Document>& document) {
+    const model::DateTime now = UtcDateTime(clock->Now());
+    std::string body;
+    const auto* request = document ? std::get_if<model::SummaryRequest>(&*document) : nullptr;
+    if (request) {
+      model::SummaryReport summary;
+      summary.header.inf_envelope_code = tr.reply_message;
+      summary.header.e_doc_code = "R.HC.MM.00.004";
+      summary.header.e_doc_id = NewUuid(random);
+      summary.header.e_doc_ref_id = e_doc_id;
+      summary.header.e_doc_date_time = now;
+      summary.period = request->period;
+      std::lock_guard lock(mutex);
+      for (const auto& line : reports) {
+        if (Matches(*request, line)) summary.reports.push_back(line);
+      }
+      if (!summary.reports.empty()) body = codec::WriteXml(summary, validator->catalog());
+    }
+    if (body.empty()) {
+      // T4-R2: a summary request that nothing answers gets R.006 too.
+      model::ProcessingResult result;
+      result.header.inf_envelope_code = tr.reply_message;
+      result.header.e_doc_code = "R.006";
+      result.header.e_doc_id = NewUuid(random);
+      result.header.e_doc_ref_id = e_doc_id;
+      result.header.e_doc_date_time = now;
+      result.event_date_time = now;
+      result.result_code = settings.result_code;
+      result.description = request ? "За период нет отчётов, отвечающих запросу"
+                                   : "Сведения приняты песочницей интегрированной системы";
+      body = codec::WriteXml(result, validator->catalog());
+    }
     Headers back;
     back.to = h.reply_to;
     back.reply_to = h.to;
@@ -377,7 +412,7 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
     back.action = catalogue.Action(tr, tr.reply_message);
     back.procedure_id = h.procedure_id;
     back.conversation_id = h.conversation_id;
-    return envelope::Build(back, Signed(codec::WriteXml(result, validator->catalog())));
+    return envelope::Build(back, Signed(std::move(body)));
   }
 
   std::string Signed(std::string xml) const {

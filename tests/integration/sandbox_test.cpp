@@ -143,6 +143,33 @@ TEST_CASE(
   ru_inbox.token = files.ru_token;
   CHECK(Until(ru, ru_inbox, [](const Json& j) { return j["items"].size() == 4; })["items"].size() ==
         4);
+
+  // A summary request (TRN.005) for the first half of 2026: the Commission's summary lists the
+  // report once, however many times it was sent.
+  const std::string request = ExampleText(model::DocumentKind::kSummaryRequest);
+  Until(ru, submit(request), acknowledged);
+  HttpCall summaries;
+  summaries.url = ru.Url("/v1/inbox?kind=summary-report");
+  summaries.token = files.ru_token;
+  const Json got = Until(ru, summaries, [](const Json& j) { return j["items"].size() == 1; });
+  HttpCall summary;
+  summary.url = ru.Url("/v1/inbox/" + got["items"][0]["id"].get<std::string>());
+  summary.token = files.ru_token;
+  const std::string xml = Http(summary).body;
+  INFO(xml);
+  size_t lines = 0;
+  for (auto at = xml.find("RU-IR-2026-0417"); at != std::string::npos;
+       at = xml.find("RU-IR-2026-0417", at + 1)) {
+    ++lines;
+  }
+  CHECK(lines == 1);
+  CHECK(xml.find(">5b7e2f90-1c4d-4a8b-b3e6-d9f0a2c5e714</csdo:EDocRefId>") != std::string::npos);
+  // A period without reports is answered with R.006 (T4-R2).
+  std::string empty = WithEDocId(request, NumberedEDocId(4));
+  empty.replace(empty.find("2026-01-01T00:00:00"), 19, "2025-01-01T00:00:00");
+  empty.replace(empty.find("2026-06-30T23:59:59"), 19, "2025-06-30T23:59:59");
+  Until(ru, submit(empty), acknowledged);
+  Until(ru, ru_inbox, [](const Json& j) { return j["items"].size() == 5; });
 }
 
 }  // namespace eaeu::test
