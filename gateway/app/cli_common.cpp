@@ -6,6 +6,7 @@
 
 #include "gateway/app/cli.hpp"
 #include "gateway/core/clock.hpp"
+#include "gateway/deadlines/calendar.hpp"
 #include "gateway/sign/crypto.hpp"
 #include "gateway/validate/rules.hpp"
 
@@ -17,6 +18,8 @@ void AddCommonOptions(CLI::App& cmd, CommonOptions& o) {
   cmd.add_option("--catalog", o.catalog, "Schema catalogue (default: <data>/schemas/catalog.toml)");
   cmd.add_option("--codelists", o.code_lists,
                  "Folder of code lists, may be repeated (default: <data>/config/codelists)");
+  cmd.add_option("--calendars", o.calendars,
+                 "Folder of business-day calendars (default: <data>/config/calendars)");
   cmd.add_option("--today", o.today,
                  "Date the rules take as today, YYYY-MM-DD (default: UTC today)");
   cmd.add_option("--sender", o.sender,
@@ -61,6 +64,11 @@ Result<validate::RuleContext> MakeContext(const CommonOptions& o) {
     }
     context.sender_country = o.sender;
   }
+  const fs::path calendars =
+      o.calendars.empty() ? DataDir() / "config/calendars" : fs::path(o.calendars);
+  auto loaded = deadlines::Calendars::Load(calendars);
+  if (!loaded) return loaded.error();
+  context.calendars = std::make_shared<const deadlines::Calendars>(std::move(*loaded));
   return context;
 }
 

@@ -20,6 +20,7 @@ namespace eaeu::app {
 struct CommonOptions {
   std::string catalog;
   std::vector<std::string> code_lists;
+  std::string calendars;
   std::string today;
   std::string sender;
   uint64_t max_bytes = xml::ParserLimits{}.max_document_bytes;

@@ -20,6 +20,7 @@
 #include "codecs/json_codec.hpp"
 #include "gateway/api/callers.hpp"
 #include "gateway/api/rest.hpp"
+#include "gateway/deadlines/calendar.hpp"
 #include "gateway/envelope/process_catalogue.hpp"
 #include "gateway/envelope/reader.hpp"
 #include "gateway/inbound/handover.hpp"
@@ -85,7 +86,23 @@ struct Loaded {
   std::shared_ptr<const sign::Signer> signer;
   std::shared_ptr<const api::Callers> callers;
   std::shared_ptr<const sign::Verifier> verifier;
+  std::shared_ptr<const deadlines::Calendars> calendars;
 };
+
+// The member states' business-day calendars: null without [deadlines]. What is missing or
+// provisional around `now` is logged.
+Result<std::shared_ptr<const deadlines::Calendars>> LoadCalendars(const config::DaemonConfig& c,
+                                                                  std::time_t now) {
+  if (!c.deadlines) {
+    spdlog::warn("no [deadlines]: business days are counted by weekends only");
+    return std::shared_ptr<const deadlines::Calendars>();
+  }
+  auto calendars = deadlines::Calendars::Load(c.deadlines->calendars);
+  if (!calendars) return Within("deadlines.calendars", calendars.error());
+  const int year = UtcDate(std::chrono::system_clock::from_time_t(now)).year;
+  for (const auto& gap : calendars->Gaps(year - 1, year + 1)) spdlog::warn("calendar: {}", gap);
+  return std::make_shared<const deadlines::Calendars>(std::move(*calendars));
+}
 
 Result<Loaded> LoadParts(const config::DaemonConfig& c, std::time_t now) {
   if (auto crypto = sign::InitialiseCrypto(c.openssl_config); !crypto) {
@@ -110,6 +127,9 @@ Result<Loaded> LoadParts(const config::DaemonConfig& c, std::time_t now) {
   auto verifier = LoadVerifier(c);
   if (!verifier) return verifier.error();
   out.verifier = std::move(*verifier);
+  auto calendars = LoadCalendars(c, now);
+  if (!calendars) return calendars.error();
+  out.calendars = std::move(*calendars);
   if (c.inbound && c.inbound->handover.mode == config::HandoverMode::kFolder) {
     std::error_code ec;
     std::filesystem::create_directories(c.inbound->handover.folder, ec);
@@ -170,6 +190,7 @@ struct Daemon::Impl {
   mutable std::mutex mutex;  // guards the three below and the stop flags
   std::shared_ptr<const api::Callers> callers;
   std::shared_ptr<const sign::Verifier> verifier;
+  std::shared_ptr<const deadlines::Calendars> calendars;
   std::condition_variable stop_cv;
   bool stop_requested = false;
   bool stopped = false;
@@ -187,6 +208,10 @@ struct Daemon::Impl {
   std::shared_ptr<const sign::Verifier> Verifier() const {
     std::lock_guard lock(mutex);
     return verifier;
+  }
+  std::shared_ptr<const deadlines::Calendars> Calendars() const {
+    std::lock_guard lock(mutex);
+    return calendars;
   }
   transport::HttpClient& Http() {
     if (!http) http = std::make_unique<transport::HttpClient>(io);
@@ -398,6 +423,7 @@ Status StartInbound(Daemon::Impl& d) {
   rd.random = d.random;
   rd.post = [raw](std::function<void()> job) { raw->Post(std::move(job)); };
   rd.verifier = [raw] { return raw->Verifier(); };
+  rd.calendars = [raw] { return raw->Calendars(); };
   if (d.delivery) {
     rd.answered = [raw](envelope::Received m) { raw->delivery->Answer(std::move(m)); };
   }
@@ -444,6 +470,7 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
   impl->parts = std::move(*parts);
   impl->callers = impl->parts.callers;
   impl->verifier = impl->parts.verifier;
+  impl->calendars = impl->parts.calendars;
 
   std::error_code ec;
   std::filesystem::create_directories(config.journal.file.parent_path(), ec);
@@ -462,6 +489,7 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
   deps.clock = impl->clock;
   deps.random = impl->random;
   deps.post = [raw](std::function<void()> job) { raw->Post(std::move(job)); };
+  deps.calendars = [raw] { return raw->Calendars(); };
   if (!config.routes.empty()) {
     StartDelivery(*impl);
     deps.queued = [raw](const std::string& id) { raw->delivery->Enqueue(id); };
@@ -647,6 +675,13 @@ Status Daemon::Reload() {
     } else {
       problems.push_back(verifier.error().ToString());
     }
+  }
+  if (auto calendars =
+          LoadCalendars(d.config, std::chrono::system_clock::to_time_t(d.clock->Now()))) {
+    std::lock_guard lock(d.mutex);
+    d.calendars = *calendars;
+  } else {
+    problems.push_back(calendars.error().ToString());
   }
   // Routes and retry settings come from the configuration file, read again; the rest of it
   // (addresses, threads, the journal) takes a restart.

@@ -418,6 +418,15 @@ Result<DaemonConfig> LoadDaemonConfig(const std::filesystem::path& file) {
   for (Section& r : top.Tables("route")) config.routes.push_back(ReadRoute(r, base));
   config.inbound = ReadInbound(top.Table("inbound"), base);
   config.notify = ReadNotify(top.Table("notify"), base);
+  if (Section d = top.Table("deadlines"); d.present()) {
+    DeadlineSettings deadlines;
+    if (auto p = d.Path("calendars", base, PathKind::kFolder, true)) deadlines.calendars = *p;
+    if (auto v = d.Integer("at_risk_days", 0, 100)) {
+      deadlines.at_risk_days = static_cast<uint32_t>(*v);
+    }
+    d.RejectUnknown();
+    config.deadlines = deadlines;
+  }
   top.RejectUnknown();
 
   if (!problems.empty()) return problems.ToError("config.invalid");

@@ -146,6 +146,12 @@ struct InboundSettings {
   HandoverSettings handover;
 };
 
+// The legal deadlines (rules.md "Deadlines the gateway tracks").
+struct DeadlineSettings {
+  std::filesystem::path calendars;  // config/calendars: <CC>.toml and <CC>-<YYYY>.toml
+  uint32_t at_risk_days = 3;        // business days left when a deadline is at risk
+};
+
 struct DaemonConfig {
   std::filesystem::path file;  // where it was read from
   uint32_t io_threads = 1;
@@ -162,6 +168,7 @@ struct DaemonConfig {
   std::vector<RouteSettings> routes;
   std::optional<InboundSettings> inbound;
   std::optional<NotifySettings> notify;
+  std::optional<DeadlineSettings> deadlines;  // none: business days are weekends only
 };
 
 // Reads and checks the file. Every problem found is reported, one per line, each naming the key.

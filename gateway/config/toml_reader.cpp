@@ -176,7 +176,7 @@ std::vector<Section> Section::Tables(std::string_view key) {
   const toml::node* node = Get(key);
   if (node == nullptr) return out;
   const toml::array* array = node->as_array();
-  if (array == nullptr || !array->is_array_of_tables()) {
+  if (array == nullptr || (!array->empty() && !array->is_array_of_tables())) {
     Problem(key, "must be an array of tables ([[" + KeyOf(key) + "]])");
     return out;
   }

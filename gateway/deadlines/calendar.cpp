@@ -1,6 +1,113 @@
 #include "gateway/deadlines/calendar.hpp"
 
+#include <algorithm>
+#include <regex>
+
+#include "gateway/config/toml_reader.hpp"
+
 namespace eaeu::deadlines {
+namespace {
+
+constexpr const char* kWeekdays[] = {"monday", "tuesday",  "wednesday", "thursday",
+                                     "friday", "saturday", "sunday"};
+
+// One line of a year file's `off` or `work`.
+void ReadDays(config::Section& file, std::string_view key, bool working, int year,
+              YearCalendar& out) {
+  for (auto& entry : file.Tables(key)) {
+    const auto text = entry.String("date", true);
+    const auto why = entry.String("why", true);
+    const auto act = entry.String("act");
+    entry.RejectUnknown();
+    if (!text || !why) continue;
+    const auto date = model::Date::Parse(*text);
+    if (!date) {
+      entry.Problem("date", "\"" + *text + "\" is not a date (YYYY-MM-DD)");
+      continue;
+    }
+    if (date->year != year) {
+      entry.Problem("date", *text + " is not in " + std::to_string(year));
+      continue;
+    }
+    if (out.days.contains(*date)) {
+      entry.Problem("date", *text + " is listed twice");
+      continue;
+    }
+    out.days[*date] = CalendarDay{*date, working, *why, act.value_or("")};
+  }
+}
+
+Result<StateCalendar> ReadState(const std::filesystem::path& file, const std::string& country) {
+  auto parsed = config::ParseTomlFile(file, "calendar.syntax");
+  if (!parsed) return parsed.error();
+  config::Problems problems(file);
+  config::Section top(&*parsed, "", &problems);
+  StateCalendar state;
+  state.country = top.String("country", true).value_or("");
+  if (!state.country.empty() && state.country != country) {
+    top.Problem("country", "\"" + state.country + "\" in the file of " + country);
+  }
+  state.country = country;
+  state.act = top.String("act", true).value_or("");
+  if (top.Has("weekend")) {
+    state.weekend.clear();
+    for (const auto& name : top.Strings("weekend")) {
+      const auto* at = std::find(std::begin(kWeekdays), std::end(kWeekdays), name);
+      if (at == std::end(kWeekdays)) {
+        top.Problem("weekend", "\"" + name + "\" is not a day of the week (monday … sunday)");
+      } else {
+        state.weekend.push_back(static_cast<int>(at - std::begin(kWeekdays)) + 1);
+      }
+    }
+  }
+  static const std::regex kMonthDay(R"((\d\d)-(\d\d))");
+  for (auto& entry : top.Tables("fixed")) {
+    const auto text = entry.String("date", true);
+    const auto why = entry.String("why", true);
+    entry.RejectUnknown();
+    std::smatch m;
+    if (!text || !why) continue;
+    if (!std::regex_match(*text, m, kMonthDay) ||
+        !model::Date::Parse("2024-" + *text)) {  // a leap year: 02-29 is a day
+      entry.Problem("date", "\"" + *text + "\" is not a day of the year (MM-DD)");
+      continue;
+    }
+    state.fixed.push_back({std::stoi(m[1]), std::stoi(m[2]), *why});
+  }
+  top.RejectUnknown();
+  if (!problems.empty()) return problems.ToError("calendar.invalid");
+  return state;
+}
+
+Result<YearCalendar> ReadYear(const std::filesystem::path& file, const std::string& country,
+                              int year) {
+  auto parsed = config::ParseTomlFile(file, "calendar.syntax");
+  if (!parsed) return parsed.error();
+  config::Problems problems(file);
+  config::Section top(&*parsed, "", &problems);
+  YearCalendar out;
+  out.year = year;
+  if (auto c = top.String("country", true); c && *c != country) {
+    top.Problem("country", "\"" + *c + "\" in the file of " + country);
+  }
+  if (auto y = top.Integer("year", 1900, 2200); y && *y != year) {
+    top.Problem("year", std::to_string(*y) + " in the file of " + std::to_string(year));
+  }
+  out.act = top.String("act", true).value_or("");
+  if (auto status = top.String("status", true)) {
+    if (*status != "official" && *status != "provisional") {
+      top.Problem("status", "must be \"official\" or \"provisional\", not \"" + *status + "\"");
+    }
+    out.provisional = *status != "official";
+  }
+  ReadDays(top, "off", false, year, out);
+  ReadDays(top, "work", true, year, out);
+  top.RejectUnknown();
+  if (!problems.empty()) return problems.ToError("calendar.invalid");
+  return out;
+}
+
+}  // namespace
 
 model::Date AddBusinessDays(const BusinessCalendar& calendar, const model::Date& event, int n) {
   model::Date day = event;
@@ -11,6 +118,145 @@ model::Date AddBusinessDays(const BusinessCalendar& calendar, const model::Date&
     if (calendar.IsBusinessDay(day)) ++counted;
   }
   return day;
+}
+
+int BusinessDaysBetween(const BusinessCalendar& calendar, const model::Date& from,
+                        const model::Date& to) {
+  int counted = 0;
+  for (model::Date day = from.AddDays(1); day <= to; day = day.AddDays(1)) {
+    if (calendar.IsBusinessDay(day)) ++counted;
+  }
+  return counted;
+}
+
+bool StateCalendar::IsBusinessDay(const model::Date& day) const {
+  return WhyOff(day).empty();
+}
+
+std::string StateCalendar::WhyOff(const model::Date& day) const {
+  const auto year = years.find(day.year);
+  if (year != years.end()) {
+    const auto listed = year->second.days.find(day);
+    if (listed != year->second.days.end()) {
+      const CalendarDay& d = listed->second;
+      if (d.working) return {};
+      return d.act.empty() ? d.why : d.why + " (" + d.act + ")";
+    }
+  } else {
+    for (const auto& f : fixed) {
+      if (f.month == day.month && f.day == day.day) return f.why + " (" + act + ")";
+    }
+  }
+  if (std::find(weekend.begin(), weekend.end(), day.Weekday()) != weekend.end()) {
+    return "weekly day off";
+  }
+  return {};
+}
+
+std::string StateCalendar::Describe() const {
+  std::string years_text;
+  for (const auto& [y, c] : years) {
+    years_text += (years_text.empty() ? "" : ", ") + std::to_string(y) +
+                  (c.provisional ? " (provisional)" : "");
+  }
+  return country + " calendar" + (years_text.empty() ? "" : " for " + years_text);
+}
+
+std::string StateCalendar::Basis(const model::Date& from, const model::Date& to) const {
+  std::string out;
+  for (int y = from.year; y <= to.year; ++y) {
+    if (!out.empty()) out += "; ";
+    const auto it = years.find(y);
+    if (it == years.end()) {
+      out += country + " " + std::to_string(y) +
+             ": weekly days off and fixed holidays only, no calendar for the year";
+    } else {
+      out += country + " " + std::to_string(y) +
+             (it->second.provisional ? " (provisional calendar)" : " (official calendar)");
+    }
+  }
+  return out;
+}
+
+bool StateCalendar::Complete(const model::Date& from, const model::Date& to) const {
+  for (int y = from.year; y <= to.year; ++y) {
+    const auto it = years.find(y);
+    if (it == years.end() || it->second.provisional) return false;
+  }
+  return true;
+}
+
+Result<Calendars> Calendars::Load(const std::filesystem::path& folder) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(folder, ec)) {
+    return MakeError("calendar.folder", folder.string(), "no such folder");
+  }
+  static const std::regex kStateFile(R"(([A-Z]{2})\.toml)");
+  static const std::regex kYearFile(R"(([A-Z]{2})-(\d{4})\.toml)");
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".toml") {
+      files.push_back(entry.path());
+    }
+  }
+  if (ec) return MakeError("calendar.folder", folder.string(), ec.message());
+  std::sort(files.begin(), files.end());
+  Calendars out;
+  std::smatch m;
+  for (const auto& file : files) {  // the state files first: they carry the standing rules
+    const std::string name = file.filename().string();
+    if (!std::regex_match(name, m, kStateFile)) continue;
+    auto state = ReadState(file, m[1]);
+    if (!state) return state.error();
+    out.states_[state->country] = std::move(*state);
+  }
+  for (const auto& file : files) {
+    const std::string name = file.filename().string();
+    if (std::regex_match(name, kStateFile)) continue;
+    if (!std::regex_match(name, m, kYearFile)) {
+      return MakeError("calendar.invalid", file.string(),
+                       "a calendar file is named <CC>.toml or <CC>-<YYYY>.toml");
+    }
+    const std::string country = m[1];
+    const int year = std::stoi(m[2]);
+    const auto state = out.states_.find(country);
+    if (state == out.states_.end()) {
+      return MakeError("calendar.invalid", file.string(),
+                       "no " + country + ".toml with the state's standing rules");
+    }
+    auto calendar = ReadYear(file, country, year);
+    if (!calendar) return calendar.error();
+    state->second.years[year] = std::move(*calendar);
+  }
+  return out;
+}
+
+const StateCalendar* Calendars::Of(std::string_view country) const {
+  const auto it = states_.find(country);
+  return it == states_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> Calendars::Gaps(int from_year, int to_year) const {
+  std::vector<std::string> out;
+  for (const char* country : {"AM", "BY", "KZ", "KG", "RU"}) {
+    const StateCalendar* state = Of(country);
+    if (state == nullptr) {
+      out.push_back(std::string(country) + ": no calendar at all: weekends only");
+      continue;
+    }
+    for (int y = from_year; y <= to_year; ++y) {
+      const auto it = state->years.find(y);
+      if (it == state->years.end()) {
+        out.push_back(std::string(country) + " " + std::to_string(y) +
+                      ": no calendar file: weekly days off and fixed holidays only");
+      } else if (it->second.provisional) {
+        out.push_back(std::string(country) + " " + std::to_string(y) +
+                      ": the calendar is provisional (not yet checked against " +
+                      (it->second.act.empty() ? std::string("its act") : it->second.act) + ")");
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace eaeu::deadlines

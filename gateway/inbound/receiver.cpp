@@ -301,6 +301,7 @@ struct Receiver::Impl : std::enable_shared_from_this<Impl> {
     validate::RuleContext context;
     context.today = UtcDate(deps.clock->Now());
     if (IsMemberState(*deps.catalogue, segment)) context.sender_country = segment;
+    if (deps.calendars) context.calendars = deps.calendars();
     validate::Validation validation =
         deps.validator->Validate(m.body_xml, validate::InputFormat::kXml, context);
     const validate::Verdict& verdict = validation.verdict;

@@ -49,6 +49,8 @@ struct ReceiverDependencies {
   // The verifier of received signatures (the trust store may be reloaded); null: none is
   // configured, and a signature is recorded as not checked.
   std::function<std::shared_ptr<const sign::Verifier>()> verifier;
+  // The member states' business-day calendars now (reloaded on SIGHUP); may be empty.
+  std::function<std::shared_ptr<const deadlines::Calendars>()> calendars;
   // A signal, fault or accepted reply about one of this gateway's sends; may be empty.
   std::function<void(envelope::Received)> answered;
   // A received document is journalled and waits for the national system; may be empty.

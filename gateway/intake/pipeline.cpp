@@ -148,6 +148,7 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
     validate::RuleContext context;
     context.today = UtcDate(deps.clock->Now());
     context.sender_country = country;
+    if (deps.calendars) context.calendars = deps.calendars();
     return context;
   }
 

@@ -73,6 +73,8 @@ struct PipelineDependencies {
   const Clock* clock = nullptr;
   RandomSource random;
   PostToWorkers post;
+  // The member states' business-day calendars now (reloaded on SIGHUP); may be empty.
+  std::function<std::shared_ptr<const deadlines::Calendars>()> calendars;
   // Told of each message that reached queued (delivery takes it from there); may be empty.
   std::function<void(const std::string& id)> queued;
 };

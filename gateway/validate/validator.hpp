@@ -19,7 +19,7 @@
 #include "gateway/xml/parser.hpp"
 
 namespace eaeu::deadlines {
-class BusinessCalendar;
+class Calendars;
 }
 
 namespace eaeu::validate {
@@ -61,7 +61,8 @@ struct Verdict {
 struct RuleContext {
   model::Date today;                          // IR-08, IO-02, IO-04 (from an injected clock)
   std::optional<std::string> sender_country;  // SN-02: the authenticated sender's member state
-  const deadlines::BusinessCalendar* calendar = nullptr;  // IR-13: the reporting state's calendar
+  // IR-13: the member states' calendars (the reporting state's counts); none: weekends only.
+  std::shared_ptr<const deadlines::Calendars> calendars;
   // SN-04: has the gateway seen a suspension (02) for this certificate number?
   std::function<bool(std::string_view certificate_id)> suspension_seen;
 };

@@ -21,6 +21,7 @@ Result<config::DaemonConfig> LoadEdited(const TempDir& dir,
   const auto config_dir = dir / "config";
   std::filesystem::create_directories(config_dir);
   std::filesystem::create_directories(dir / "var/keys/trust");
+  std::filesystem::create_directories(config_dir / "calendars");
   for (const char* f : {"openssl-gost.cnf", "process.toml"}) {
     std::filesystem::copy_file(SourceDir() / "config" / f, config_dir / f,
                                std::filesystem::copy_options::overwrite_existing);
@@ -62,6 +63,9 @@ TEST_CASE("Config: the shipped file loads with its documented values", "[config]
   CHECK(c->inbound->country == "RU");
   CHECK(c->inbound->listen.port == 8092);
   CHECK(c->inbound->handover.mode == config::HandoverMode::kPull);
+  REQUIRE(c->deadlines);
+  CHECK(c->deadlines->calendars == dir / "config/calendars");
+  CHECK(c->deadlines->at_risk_days == 3);
 }
 
 TEST_CASE("Config: mistakes name the key and the line", "[config]") {
@@ -98,6 +102,9 @@ TEST_CASE("Config: mistakes name the key and the line", "[config]") {
       {"listen = \"127.0.0.1:8092\"", "listen = \"0.0.0.0:8092\"",
        "inbound.plain_http: is allowed only on a loopback address"},
       {"# [notify]", "[notify]\nevents = [\"dead\"]", "notify.webhook: is required"},
+      {"at_risk_days = 3", "at_risk_days = 500", "deadlines.at_risk_days: must be from 0 to 100"},
+      {"calendars = \"calendars\"", "calendars = \"nowhere\"",
+       "deadlines.calendars: no such folder"},
       {"# [notify]", "[notify]\nwebhook = \"http://127.0.0.1:9/e\"\nevents = [\"lost\"]",
        "notify.events: \"lost\" is not a state a message is reported in"},
       {"# [notify]", "[notify]\nwebhook = \"http://127.0.0.1:9/e\"\nevents = []",

@@ -5,6 +5,7 @@
 #include <functional>
 #include <set>
 
+#include "gateway/deadlines/calendar.hpp"
 #include "gateway/validate/rules.hpp"
 #include "support.hpp"
 
@@ -21,6 +22,15 @@ namespace m = eaeu::model;
 
 Date D(std::string_view text) {
   return *Date::Parse(text);
+}
+// The calendars shipped in config/calendars.
+std::shared_ptr<const eaeu::deadlines::Calendars> ShippedCalendars() {
+  static const auto calendars = [] {
+    auto loaded = eaeu::deadlines::Calendars::Load(SourceDir() / "config/calendars");
+    REQUIRE(loaded.ok());
+    return std::make_shared<const eaeu::deadlines::Calendars>(std::move(*loaded));
+  }();
+  return calendars;
 }
 DateTime DT(std::string_view text) {
   return *DateTime::Parse(text);
@@ -295,6 +305,19 @@ const std::vector<RuleCase>& Cases() {
        "remediation on business day 30",
        [](Document& d, RuleContext&) {
          SiteB(d).nonconformities[0].remediation_date = D("2026-04-23");
+       }},
+      // In Kazakhstan's calendar Nauryz takes 23 to 25 March 2026: business day 30 is 2026-04-28.
+      {"IR-13", DocumentKind::kInspectionReport, "Kazakh report, remediation on business day 31",
+       [](Document& d, RuleContext& c) {
+         Rep(d).country_code = "KZ";
+         c.calendars = ShippedCalendars();
+         SiteB(d).nonconformities[0].remediation_date = D("2026-04-29");
+       },
+       "Kazakh report, remediation on business day 30",
+       [](Document& d, RuleContext& c) {
+         Rep(d).country_code = "KZ";
+         c.calendars = ShippedCalendars();
+         SiteB(d).nonconformities[0].remediation_date = D("2026-04-28");
        }},
       {"IR-14", DocumentKind::kInspectionReport, "reported by Uzbekistan",
        [](Document& d, RuleContext&) { Rep(d).country_code = "UZ"; }, "reported by Kyrgyzstan",

@@ -257,14 +257,20 @@ void CheckPositiveWithGraveNonconformities(const InspectionReport& doc, const Ru
 void CheckRemediation(const InspectionReport& doc, const RuleEnv& env, Findings& out) {
   if (!doc.report) return;
   static const deadlines::WeekendCalendar kFallback;
+  const deadlines::StateCalendar* state = env.context.calendars != nullptr
+                                              ? env.context.calendars->Of(doc.report->country_code)
+                                              : nullptr;
   const deadlines::BusinessCalendar& calendar =
-      env.context.calendar != nullptr ? *env.context.calendar : kFallback;
+      state != nullptr ? static_cast<const deadlines::BusinessCalendar&>(*state) : kFallback;
   bool counted = false;
+  model::Date first, last;
   ForEachSiteInspection(doc, env, [&](const model::t1::SiteInspection& s, const std::string& path) {
     const model::Date due = deadlines::AddBusinessDays(calendar, s.end_date, 30);
     for (size_t i = 0; i < s.nonconformities.size(); ++i) {
       const auto& date = s.nonconformities[i].remediation_date;
       if (!date) continue;
+      first = counted ? std::min(first, s.end_date) : s.end_date;
+      last = counted ? std::max(last, due) : due;
       counted = true;
       if (due < *date) {
         out.push_back({path + "/" +
@@ -275,8 +281,11 @@ void CheckRemediation(const InspectionReport& doc, const RuleEnv& env, Findings&
       }
     }
   });
-  if (counted && env.context.calendar == nullptr) {
+  if (!counted) return;
+  if (state == nullptr) {
     env.Note("IR-13: business days counted with " + calendar.Describe());
+  } else if (!state->Complete(first, last)) {
+    env.Note("IR-13: business days counted with " + state->Basis(first, last));
   }
 }
 
