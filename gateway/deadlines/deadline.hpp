@@ -1,0 +1,62 @@
+#pragma once
+// The legal deadlines a document starts (rules.md "Deadlines the gateway tracks"), counted in the
+// calendar of the member state that owes the action, and where a deadline stands on a given day.
+// The readings of R106 that fix each one's start, end and fulfilment are here and only here:
+//
+// - DL-01 (R106 §21, §35): 15 business days from the end of the last site inspection of the
+//   report (the latest InspectionEndDate); owed by the reporting state. It is met on the day the
+//   integrated system took the report (its receipt; R106 says the report "is sent" within the
+//   term), but only once the Commission's answer is positive: a refused or dead message meets
+//   nothing, whatever its receipt.
+// - DL-02 (R106 §18): 3 business days from the change of the register; the day of the change is
+//   the record's EndDateTime when the document withdraws the organization, else the document's
+//   EDocDateTime (the day the authority formed it); owed by the sending state.
+// - DL-03 (R106 §22): 30 business days from the end of each site inspection with nonconformities;
+//   owed by the manufacturer, counted in the reporting state's calendar.
+// - DL-05 (R106 §33, §35): the report is in force until its DocValidityDate (its date + 3 years
+//   when it has none); the application for the periodic inspection is due within the 6 months
+//   before that, counted in calendar days.
+// DL-04 (a test protocol) and DL-06 (a manufacturer's claim) start from events that no document of
+// the exchange carries; they are not computed from documents.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "codecs/model.hpp"
+#include "gateway/deadlines/calendar.hpp"
+
+namespace eaeu::deadlines {
+
+struct Deadline {
+  std::string rule;     // "DL-01"
+  std::string subject;  // what it is about: "report RU-IR-2026-0417"
+  std::string country;  // the member state whose calendar counts (and who owes the action)
+  model::Date event;    // the day it runs from
+  model::Date due;      // its last day
+  std::optional<model::Date> opens;  // DL-05: the first day of its window
+  std::string basis;                 // the calendars the count rests on
+  std::string source;                // "R106 §21, §35"
+};
+
+// The deadlines a document starts. `sender_country` is the state that sent it (DL-02's owner);
+// `calendars` may be null (weekends only, and the basis says so).
+std::vector<Deadline> DeadlinesOf(const model::Document& document,
+                                  const std::string& sender_country, const Calendars* calendars);
+
+enum class DeadlineState { kOpen, kAtRisk, kMet, kOverdue };
+std::string_view StateName(DeadlineState state);
+
+struct Standing {
+  DeadlineState state = DeadlineState::kOpen;
+  int business_days_left = 0;  // to the due day, from `today` (negative once overdue)
+  int days_late = 0;           // business days past the due day it was met on, or is now
+};
+
+// Where a deadline stands on `today`: met on `met_on` (late when after the due day), else overdue
+// after its due day, at risk with `at_risk_days` business days or fewer left, else open. DL-05
+// counts calendar days and is at risk once its window is open.
+Standing Evaluate(const Deadline& deadline, const std::optional<model::Date>& met_on,
+                  const model::Date& today, int at_risk_days, const Calendars* calendars);
+
+}  // namespace eaeu::deadlines
