@@ -370,7 +370,7 @@ TEST_CASE("Delivery in the daemon: a notice fans out over a route and each state
   CHECK(Http(retry).status == 404);  // another state's message
 }
 
-TEST_CASE("SIGHUP: routes are read again; a broken file keeps the routes in force",
+TEST_CASE("SIGHUP: routes are read again, and a broken file keeps the routes in force",
           "[daemon][delivery]") {
   GatewayFiles files;
   PeerLoop loop;

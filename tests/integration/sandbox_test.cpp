@@ -59,7 +59,7 @@ Json Until(TestGateway& g, const HttpCall& get, const std::function<bool(const J
 
 TEST_CASE(
     "Sandbox: a report travels to the Commission, comes back acknowledged, and reaches "
-    "the other state's inbox; misbehaviour is survived",
+    "the other state's inbox, and misbehaviour is survived",
     "[sandbox][daemon][inbound][delivery]") {
   GatewayFiles files;
   PeerLoop loop;

@@ -193,7 +193,8 @@ const std::vector<Algorithm> kAll = {Algorithm::kGost2012_256, Algorithm::kGost2
 
 }  // namespace
 
-TEST_CASE("every algorithm signs and verifies; the signature is the root's last child", "[sign]") {
+TEST_CASE("every algorithm signs and verifies, and the signature is the root's last child",
+          "[sign]") {
   for (const Algorithm a : kAll) {
     DYNAMIC_SECTION(sign::Info(a).name) {
       const auto& keys = Keys(a);

@@ -43,7 +43,7 @@ TEST_CASE("date-times and one-decimal quantities", "[temporal]") {
   CHECK_FALSE(Decimal1::Parse(".").has_value());
 }
 
-TEST_CASE("business days skip weekends; day 1 is the first business day after", "[calendar]") {
+TEST_CASE("business days skip weekends, and day 1 is the first business day after", "[calendar]") {
   const eaeu::deadlines::WeekendCalendar calendar;
   const Date friday = *Date::Parse("2026-03-06");
   CHECK(eaeu::deadlines::AddBusinessDays(calendar, friday, 1).ToString() == "2026-03-09");
