@@ -637,8 +637,9 @@ void Daemon::Wait() {
   for (auto& t : d.io_threads) t.join();
   d.io_threads.clear();
   d.pool.join();
-  d.delivery.reset();  // what is on the wire is sent again at the next start
-  d.handover.reset();  // what waits is handed over at the next start
+  if (d.journal) d.journal->WaitIdle();  // its callbacks call the parts below
+  d.delivery.reset();                    // what is on the wire is sent again at the next start
+  d.handover.reset();                    // what waits is handed over at the next start
   d.notifier.reset();  // the journal's cursor says which events are still to be posted
   d.http.reset();
   d.inbound_server.reset();

@@ -120,12 +120,19 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
   std::map<const config::RouteSettings*, size_t> in_flight;
   std::map<const config::RouteSettings*, std::deque<Key>> waiting;
 
+  std::atomic<bool> stopped{false};  // the engine was destroyed
   std::atomic<uint64_t> sends{0}, acknowledged{0}, retries{0}, dead{0}, rejected{0};
   std::atomic<size_t> open_count{0};
 
   TimePoint Now() const { return deps.clock->Now(); }
 
-  void Serial(std::function<void()> job) { deps.serial(std::move(job)); }
+  // Runs `job` on the engine's strand, unless the engine was destroyed meanwhile (a journal
+  // callback or an answer that comes after it must not act with what it was given).
+  void Serial(std::function<void()> job) {
+    deps.serial([self = shared_from_this(), job = std::move(job)] {
+      if (!self->stopped) job();
+    });
+  }
 
   // Loads a queued (or sending, after a restart) message and its deliveries: the journal is
   // read on the background executor, and what was read is taken on on the serial one.
@@ -567,7 +574,9 @@ DeliveryEngine::DeliveryEngine(DeliveryDependencies deps, config::DeliverySettin
   impl_->routes = std::make_shared<const std::vector<config::RouteSettings>>(std::move(routes));
 }
 
-DeliveryEngine::~DeliveryEngine() = default;
+DeliveryEngine::~DeliveryEngine() {
+  impl_->stopped = true;
+}
 
 Result<size_t> DeliveryEngine::Resume() {
   // Summaries only (no payloads): each message is read whole once, when it is loaded.

@@ -261,6 +261,9 @@ class Journal {
   // Called on a journal thread after every commit, once its callbacks ran: a reader of the
   // changes looks for new ones then. It must not block. One listener; a new one replaces it.
   virtual void OnCommit(std::function<void()> listener) = 0;
+  // Blocks until every change submitted is committed and its callbacks ran, those submitted by
+  // the callbacks included: a shutdown waits for it before it takes down what they call.
+  virtual void WaitIdle() = 0;
 };
 
 }  // namespace eaeu::store

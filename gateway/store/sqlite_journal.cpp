@@ -429,6 +429,8 @@ struct SqliteJournal::Impl {
   std::condition_variable queue_cv;
   std::deque<Change*> queue;
   bool stopping = false;
+  bool committing = false;  // a batch is being applied or its callbacks run
+  std::condition_variable idle_cv;
   std::thread thread;
 
   std::atomic<uint64_t> commits{0};
@@ -471,10 +473,21 @@ struct SqliteJournal::Impl {
           batch.push_back(queue.front());
           queue.pop_front();
         }
+        committing = true;
       }
-      Commit(batch);
+      Commit(batch);  // its callbacks may submit more: they are in the queue before it ends
       batch.clear();
+      {
+        std::lock_guard lock(queue_mutex);
+        committing = false;
+      }
+      idle_cv.notify_all();
     }
+  }
+
+  void WaitIdle() {
+    std::unique_lock lock(queue_mutex);
+    idle_cv.wait(lock, [this] { return queue.empty() && !committing; });
   }
 
   void Commit(const std::vector<Change*>& batch) {
@@ -827,6 +840,10 @@ Result<std::vector<Delivery>> SqliteJournal::OpenDeliveries() {
   while ((rc = q.Step()) == SQLITE_ROW) out.push_back(ReadDelivery(q));
   if (rc != SQLITE_DONE) return SqlError(db, "open deliveries");
   return out;
+}
+
+void SqliteJournal::WaitIdle() {
+  impl_->WaitIdle();
 }
 
 void SqliteJournal::OnCommit(std::function<void()> listener) {

@@ -40,6 +40,7 @@ class SqliteJournal final : public Journal {
   Result<std::optional<uint64_t>> Cursor(std::string_view name) override;
   void SaveCursorAsync(std::string name, uint64_t position, JournalCallback<Ok> done) override;
   void OnCommit(std::function<void()> listener) override;
+  void WaitIdle() override;
 
   // How many commits and changes so far: changes / commits is the batching achieved.
   struct Stats {
