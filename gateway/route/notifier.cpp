@@ -17,6 +17,7 @@ using store::TimePoint;
 
 constexpr std::string_view kCursor = "notify";
 constexpr uint32_t kPage = 100;
+constexpr uint64_t kSaveEvery = 10'000;
 
 }  // namespace
 
@@ -80,7 +81,9 @@ struct Notifier::Impl : std::enable_shared_from_this<Impl> {
       Read();
       return;
     }
-    Save();
+    // Changes that are not events move the position too; kept now and then, so that a restart
+    // reads at most that many again, without a commit of its own for every commit it follows.
+    if (position - saved >= kSaveEvery) Save();
   }
 
   // Has the journal keep the position (committed with the next batch, before the journal closes).
