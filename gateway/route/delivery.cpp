@@ -129,6 +129,7 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
   // Runs `job` on the engine's strand, unless the engine was destroyed meanwhile (a journal
   // callback or an answer that comes after it must not act with what it was given).
   void Serial(std::function<void()> job) {
+    if (stopped) return;  // its executor may be gone too
     deps.serial([self = shared_from_this(), job = std::move(job)] {
       if (!self->stopped) job();
     });

@@ -93,6 +93,8 @@ struct Harness {
   void Restart() {
     io.stop();
     thread.join();
+    // The old engine's journal callbacks have come; what they queued finds it gone.
+    journal->WaitIdle();
     engine.reset();
     http.reset();
     io.restart();
@@ -108,6 +110,7 @@ struct Harness {
     guard.reset();
     io.stop();
     thread.join();
+    journal->WaitIdle();
     engine.reset();
     http.reset();
   }
