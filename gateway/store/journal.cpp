@@ -99,6 +99,18 @@ Status Journal::UpdateDelivery(DeliveryChange change, TimePoint at) {
   });
 }
 
+Status Journal::TrackDeadlines(std::vector<TrackedDeadline> deadlines, TimePoint at) {
+  return Await<Ok>([&](JournalCallback<Ok> done) {
+    TrackDeadlinesAsync(std::move(deadlines), at, std::move(done));
+  });
+}
+
+Status Journal::UpdateDeadline(DeadlineChange change, TimePoint at) {
+  return Await<Ok>([&](JournalCallback<Ok> done) {
+    UpdateDeadlineAsync(std::move(change), at, std::move(done));
+  });
+}
+
 Status Journal::SaveCursor(std::string name, uint64_t position) {
   return Await<Ok>([&](JournalCallback<Ok> done) {
     SaveCursorAsync(std::move(name), position, std::move(done));

@@ -197,6 +197,49 @@ struct EventFilter {
   uint32_t limit = 100;
 };
 
+// A legal deadline a message started (rules.md "Deadlines the gateway tracks"), and where it
+// stands. Dates are YYYY-MM-DD.
+struct TrackedDeadline {
+  std::string id;  // "<message id>/<rule>/<n>"
+  std::string message_id;
+  std::string rule;  // "DL-01"
+  std::string subject;
+  std::string country;         // whose calendar counts
+  std::string event;           // the day it runs from
+  std::string due;             // its last day
+  std::string opens;           // the first day of its window (DL-05); empty otherwise
+  std::string basis;           // the calendars the count rests on
+  std::string source;          // "R106 §21, §35"
+  std::string state = "open";  // open, at-risk, met, overdue
+  std::string met_on;          // the day it was met; empty until then
+  int days_late = 0;           // business days past the due day it was met on, or is now
+  TimePoint updated_at;
+};
+
+// A deadline's move, recorded with its history line.
+struct DeadlineChange {
+  std::string id;
+  std::string state;
+  std::string met_on;
+  int days_late = 0;
+  std::string detail;
+};
+
+struct DeadlineFilter {
+  std::vector<std::string> any_state;  // non-empty: the state is one of these
+  std::optional<std::string> rule;
+  std::optional<std::string> country;
+  std::optional<std::string> message_id;
+  std::string after_id;  // paging: the last id of the previous page (ids in order)
+  uint32_t limit = 100;
+};
+
+struct DeadlineEvent {
+  std::string state;
+  TimePoint at;
+  std::string detail;
+};
+
 // Called once, on a journal thread, when a change is durable (or refused). It must not block:
 // hand the result to an executor of your own.
 template <class T>
@@ -261,6 +304,18 @@ class Journal {
   // Called on a journal thread after every commit, once its callbacks ran: a reader of the
   // changes looks for new ones then. It must not block. One listener; a new one replaces it.
   virtual void OnCommit(std::function<void()> listener) = 0;
+  // Deadlines. Track writes a message's deadlines once (one already tracked is left as it is);
+  // Update moves one and adds its history line, in one commit; an unknown id is an error.
+  virtual void TrackDeadlinesAsync(std::vector<TrackedDeadline> deadlines, TimePoint at,
+                                   JournalCallback<Ok> done) = 0;
+  virtual void UpdateDeadlineAsync(DeadlineChange change, TimePoint at,
+                                   JournalCallback<Ok> done) = 0;
+  Status TrackDeadlines(std::vector<TrackedDeadline> deadlines, TimePoint at);
+  Status UpdateDeadline(DeadlineChange change, TimePoint at);
+  // In order of their ids.
+  virtual Result<std::vector<TrackedDeadline>> Deadlines(const DeadlineFilter& filter) = 0;
+  virtual Result<std::vector<DeadlineEvent>> DeadlineHistory(std::string_view id) = 0;
+
   // Blocks until every change submitted is committed and its callbacks ran, those submitted by
   // the callbacks included: a shutdown waits for it before it takes down what they call.
   virtual void WaitIdle() = 0;

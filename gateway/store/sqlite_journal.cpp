@@ -108,6 +108,35 @@ CREATE TABLE cursors (
   position INTEGER NOT NULL
 );
 )sql",
+    // 6: the legal deadlines messages started, where each stands, and its history.
+    R"sql(
+CREATE TABLE deadlines (
+  id         TEXT PRIMARY KEY,
+  message_id TEXT NOT NULL,
+  rule       TEXT NOT NULL,
+  subject    TEXT NOT NULL,
+  country    TEXT NOT NULL,
+  event      TEXT NOT NULL,
+  due        TEXT NOT NULL,
+  opens      TEXT NOT NULL,
+  basis      TEXT NOT NULL,
+  source     TEXT NOT NULL,
+  state      TEXT NOT NULL,
+  met_on     TEXT NOT NULL,
+  days_late  INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX deadlines_message ON deadlines(message_id);
+CREATE INDEX deadlines_state ON deadlines(state, due);
+CREATE TABLE deadline_events (
+  deadline_id TEXT NOT NULL,
+  seq         INTEGER NOT NULL,
+  state       TEXT NOT NULL,
+  at          INTEGER NOT NULL,
+  detail      TEXT NOT NULL,
+  PRIMARY KEY (deadline_id, seq)
+);
+)sql",
 };
 
 int64_t Micros(TimePoint t) {
@@ -918,6 +947,140 @@ void SqliteJournal::SaveCursorAsync(std::string name, uint64_t position, Journal
     return Ok{};
   };
   impl_->Submit(std::move(apply), std::move(done));
+}
+
+namespace {
+
+constexpr const char* kDeadlineColumns =
+    "id, message_id, rule, subject, country, event, due, opens, basis, source, state, met_on, "
+    "days_late, updated_at";
+
+Status AddDeadlineEvent(sqlite3* db, const std::string& id, const std::string& state, TimePoint at,
+                        const std::string& detail) {
+  Statement e(db,
+              "INSERT INTO deadline_events VALUES (?1, (SELECT IFNULL(MAX(seq), 0) + 1 FROM "
+              "deadline_events WHERE deadline_id = ?1), ?2, ?3, ?4)");
+  e.Bind(1, id).Bind(2, state).Bind(3, Micros(at)).Bind(4, detail);
+  if (e.Step() != SQLITE_DONE) return SqlError(db, "deadline event " + id);
+  return Ok{};
+}
+
+}  // namespace
+
+void SqliteJournal::TrackDeadlinesAsync(std::vector<TrackedDeadline> deadlines, TimePoint at,
+                                        JournalCallback<Ok> done) {
+  auto apply = [deadlines = std::move(deadlines), at](sqlite3* db) -> Status {
+    for (const TrackedDeadline& d : deadlines) {
+      Statement insert(db,
+                       "INSERT OR IGNORE INTO deadlines VALUES "
+                       "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      insert.Bind(1, d.id)
+          .Bind(2, d.message_id)
+          .Bind(3, d.rule)
+          .Bind(4, d.subject)
+          .Bind(5, d.country)
+          .Bind(6, d.event)
+          .Bind(7, d.due)
+          .Bind(8, d.opens)
+          .Bind(9, d.basis)
+          .Bind(10, d.source)
+          .Bind(11, d.state)
+          .Bind(12, d.met_on)
+          .Bind(13, static_cast<int64_t>(d.days_late))
+          .Bind(14, Micros(at));
+      if (insert.Step() != SQLITE_DONE) return SqlError(db, "track deadline " + d.id);
+      if (sqlite3_changes(db) == 0) continue;  // tracked already
+      if (auto st = AddDeadlineEvent(db, d.id, d.state, at, "due " + d.due + " (" + d.basis + ")");
+          !st) {
+        return st;
+      }
+    }
+    return Ok{};
+  };
+  impl_->Submit(std::move(apply), std::move(done));
+}
+
+void SqliteJournal::UpdateDeadlineAsync(DeadlineChange change, TimePoint at,
+                                        JournalCallback<Ok> done) {
+  auto apply = [c = std::move(change), at](sqlite3* db) -> Status {
+    Statement u(db,
+                "UPDATE deadlines SET state = ?, met_on = ?, days_late = ?, updated_at = ? "
+                "WHERE id = ?");
+    u.Bind(1, c.state)
+        .Bind(2, c.met_on)
+        .Bind(3, static_cast<int64_t>(c.days_late))
+        .Bind(4, Micros(at))
+        .Bind(5, c.id);
+    if (u.Step() != SQLITE_DONE) return SqlError(db, "update deadline " + c.id);
+    if (sqlite3_changes(db) != 1) {
+      return MakeError("journal.unknown", c.id, "no such deadline");
+    }
+    return AddDeadlineEvent(db, c.id, c.state, at, c.detail);
+  };
+  impl_->Submit(std::move(apply), std::move(done));
+}
+
+Result<std::vector<TrackedDeadline>> SqliteJournal::Deadlines(const DeadlineFilter& filter) {
+  std::lock_guard lock(impl_->read_mutex);
+  sqlite3* db = impl_->reader;
+  std::string sql = std::string("SELECT ") + kDeadlineColumns + " FROM deadlines WHERE id > ?1";
+  if (!filter.any_state.empty()) {
+    sql += " AND state IN (";
+    for (size_t i = 0; i < filter.any_state.size(); ++i) {
+      sql += (i == 0 ? "?" : ", ?") + std::to_string(10 + i);
+    }
+    sql += ")";
+  }
+  if (filter.rule) sql += " AND rule = ?2";
+  if (filter.country) sql += " AND country = ?3";
+  if (filter.message_id) sql += " AND message_id = ?4";
+  sql += " ORDER BY id LIMIT ?5";
+  Statement q(db, sql.c_str());
+  if (!q.ok()) return SqlError(db, "deadlines");
+  q.Bind(1, filter.after_id).Bind(5, static_cast<int64_t>(filter.limit));
+  for (size_t i = 0; i < filter.any_state.size(); ++i) {
+    q.Bind(10 + static_cast<int>(i), filter.any_state[i]);
+  }
+  if (filter.rule) q.Bind(2, *filter.rule);
+  if (filter.country) q.Bind(3, *filter.country);
+  if (filter.message_id) q.Bind(4, *filter.message_id);
+  std::vector<TrackedDeadline> out;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) {
+    TrackedDeadline d;
+    d.id = q.Text(0);
+    d.message_id = q.Text(1);
+    d.rule = q.Text(2);
+    d.subject = q.Text(3);
+    d.country = q.Text(4);
+    d.event = q.Text(5);
+    d.due = q.Text(6);
+    d.opens = q.Text(7);
+    d.basis = q.Text(8);
+    d.source = q.Text(9);
+    d.state = q.Text(10);
+    d.met_on = q.Text(11);
+    d.days_late = static_cast<int>(q.Int(12));
+    d.updated_at = FromMicros(q.Int(13));
+    out.push_back(std::move(d));
+  }
+  if (rc != SQLITE_DONE) return SqlError(db, "deadlines");
+  return out;
+}
+
+Result<std::vector<DeadlineEvent>> SqliteJournal::DeadlineHistory(std::string_view id) {
+  std::lock_guard lock(impl_->read_mutex);
+  sqlite3* db = impl_->reader;
+  Statement q(db,
+              "SELECT state, at, detail FROM deadline_events WHERE deadline_id = ? ORDER BY seq");
+  q.Bind(1, id);
+  std::vector<DeadlineEvent> out;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) {
+    out.push_back({q.Text(0), FromMicros(q.Int(1)), q.Text(2)});
+  }
+  if (rc != SQLITE_DONE) return SqlError(db, "deadline history");
+  return out;
 }
 
 }  // namespace eaeu::store

@@ -41,6 +41,11 @@ class SqliteJournal final : public Journal {
   void SaveCursorAsync(std::string name, uint64_t position, JournalCallback<Ok> done) override;
   void OnCommit(std::function<void()> listener) override;
   void WaitIdle() override;
+  void TrackDeadlinesAsync(std::vector<TrackedDeadline> deadlines, TimePoint at,
+                           JournalCallback<Ok> done) override;
+  void UpdateDeadlineAsync(DeadlineChange change, TimePoint at, JournalCallback<Ok> done) override;
+  Result<std::vector<TrackedDeadline>> Deadlines(const DeadlineFilter& filter) override;
+  Result<std::vector<DeadlineEvent>> DeadlineHistory(std::string_view id) override;
 
   // How many commits and changes so far: changes / commits is the batching achieved.
   struct Stats {

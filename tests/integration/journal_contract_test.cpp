@@ -431,6 +431,83 @@ TEMPLATE_TEST_CASE(
   CHECK(**cursor == first_dead);
 }
 
+TEMPLATE_TEST_CASE(
+    "journal: deadlines are tracked once, move with their history, and filter and page",
+    "[journal]", SqliteBackend) {
+  TestType backend;
+  auto journal = backend.Open();
+  REQUIRE(journal->Accept(Message("m-1", "doc-1")).ok());
+  auto deadline = [](const std::string& rule, int n, const std::string& country) {
+    TrackedDeadline d;
+    d.id = "m-1/" + rule + "/" + std::to_string(n);
+    d.message_id = "m-1";
+    d.rule = rule;
+    d.subject = "report RU-IR-2026-0417";
+    d.country = country;
+    d.event = "2026-03-12";
+    d.due = "2026-04-02";
+    d.basis = "RU 2026 (official calendar)";
+    d.source = "R106 §21, §35";
+    return d;
+  };
+  std::vector<TrackedDeadline> started = {deadline("DL-01", 1, "RU"), deadline("DL-03", 1, "RU"),
+                                          deadline("DL-03", 2, "KZ")};
+  REQUIRE(journal->TrackDeadlines(started, kT0).ok());
+  // Tracked again (a restart that reads the message again): nothing changes.
+  started[0].due = "2030-01-01";
+  REQUIRE(journal->TrackDeadlines(started, kT0 + 1s).ok());
+  auto all = journal->Deadlines({});
+  REQUIRE(all.ok());
+  REQUIRE(all->size() == 3);
+  CHECK((*all)[0].id == "m-1/DL-01/1");
+  CHECK((*all)[0].due == "2026-04-02");
+  CHECK((*all)[0].state == "open");
+  CHECK((*all)[0].updated_at == kT0);
+
+  REQUIRE(
+      journal->UpdateDeadline({"m-1/DL-01/1", "at-risk", "", 0, "3 business days left"}, kT0 + 2s)
+          .ok());
+  REQUIRE(journal->UpdateDeadline({"m-1/DL-01/1", "met", "2026-04-03", 1, "acknowledged"}, kT0 + 3s)
+              .ok());
+  auto unknown = journal->UpdateDeadline({"m-9/DL-01/1", "met", "", 0, ""}, kT0);
+  REQUIRE(!unknown.ok());
+  CHECK(unknown.error().code == "journal.unknown");
+
+  DeadlineFilter met;
+  met.any_state = {"met", "overdue"};
+  auto done = journal->Deadlines(met);
+  REQUIRE(done.ok());
+  REQUIRE(done->size() == 1);
+  CHECK(done->front().met_on == "2026-04-03");
+  CHECK(done->front().days_late == 1);
+  auto history = journal->DeadlineHistory("m-1/DL-01/1");
+  REQUIRE(history.ok());
+  REQUIRE(history->size() == 3);
+  CHECK((*history)[0].state == "open");
+  CHECK((*history)[0].detail == "due 2026-04-02 (RU 2026 (official calendar))");
+  CHECK((*history)[2].state == "met");
+  CHECK((*history)[2].at == kT0 + 3s);
+
+  DeadlineFilter filtered;
+  filtered.rule = "DL-03";
+  filtered.country = "KZ";
+  auto kz = journal->Deadlines(filtered);
+  REQUIRE(kz.ok());
+  REQUIRE(kz->size() == 1);
+  CHECK(kz->front().id == "m-1/DL-03/2");
+  DeadlineFilter page;
+  page.message_id = "m-1";
+  page.limit = 2;
+  auto first = journal->Deadlines(page);
+  REQUIRE(first.ok());
+  REQUIRE(first->size() == 2);
+  page.after_id = first->back().id;
+  auto second = journal->Deadlines(page);
+  REQUIRE(second.ok());
+  REQUIRE(second->size() == 1);
+  CHECK(second->front().id == "m-1/DL-03/2");
+}
+
 TEMPLATE_TEST_CASE("journal: concurrent writers are all committed", "[journal]", SqliteBackend) {
   TestType backend;
   auto journal = backend.Open();
