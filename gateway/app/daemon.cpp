@@ -338,6 +338,19 @@ struct Daemon::Impl {
 
 namespace {
 
+// The HTTP server settings of a listener of the configuration ([api] or [inbound]).
+template <class Listener>
+transport::HttpServerSettings ServerSettingsOf(const Listener& l) {
+  transport::HttpServerSettings hs;
+  hs.listen = l.listen;
+  hs.tls = l.tls;
+  hs.max_body_bytes = l.max_body_bytes;
+  hs.request_timeout = l.request_timeout;
+  hs.idle_timeout = l.idle_timeout;
+  hs.max_connections = l.max_connections;
+  return hs;
+}
+
 // The delivery engine on its own strand; its timer converts the injected clock's due times into
 // waits on the steady clock.
 void StartDelivery(Daemon::Impl& d) {
@@ -431,13 +444,7 @@ Status StartInbound(Daemon::Impl& d) {
   d.receiver = std::make_unique<inbound::Receiver>(
       std::move(rd), inbound::ReceiverSettings{in.country, in.peer_certificates});
 
-  transport::HttpServerSettings hs;
-  hs.listen = in.listen;
-  hs.tls = in.tls;
-  hs.max_body_bytes = in.max_body_bytes;
-  hs.request_timeout = in.request_timeout;
-  hs.idle_timeout = in.idle_timeout;
-  hs.max_connections = in.max_connections;
+  const transport::HttpServerSettings hs = ServerSettingsOf(in);
   const inbound::Receiver* receiver = d.receiver.get();
   auto server = transport::HttpServer::Start(
       d.io, hs,
@@ -525,13 +532,7 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
   }
   impl->rest = std::make_unique<api::RestApi>(std::move(rd));
 
-  transport::HttpServerSettings hs;
-  hs.listen = config.api.listen;
-  hs.tls = config.api.tls;
-  hs.max_body_bytes = config.api.max_body_bytes;
-  hs.request_timeout = config.api.request_timeout;
-  hs.idle_timeout = config.api.idle_timeout;
-  hs.max_connections = config.api.max_connections;
+  const transport::HttpServerSettings hs = ServerSettingsOf(config.api);
   const api::RestApi* rest = impl->rest.get();
   auto server = transport::HttpServer::Start(
       impl->io, hs,

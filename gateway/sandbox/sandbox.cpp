@@ -374,15 +374,20 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
   std::string ReplyTo(const envelope::Transaction& tr, const Headers& h,
                       const std::string& e_doc_id, const std::optional<model::Document>& document) {
     const model::DateTime now = UtcDateTime(clock->Now());
+    auto header = [&](const char* structure) {
+      model::EDocHeader out;
+      out.inf_envelope_code = tr.reply_message;
+      out.e_doc_code = structure;
+      out.e_doc_id = NewUuid(random);
+      out.e_doc_ref_id = e_doc_id;
+      out.e_doc_date_time = now;
+      return out;
+    };
     std::string body;
     const auto* request = document ? std::get_if<model::SummaryRequest>(&*document) : nullptr;
     if (request) {
       model::SummaryReport summary;
-      summary.header.inf_envelope_code = tr.reply_message;
-      summary.header.e_doc_code = "R.HC.MM.00.004";
-      summary.header.e_doc_id = NewUuid(random);
-      summary.header.e_doc_ref_id = e_doc_id;
-      summary.header.e_doc_date_time = now;
+      summary.header = header("R.HC.MM.00.004");
       summary.period = request->period;
       std::lock_guard lock(mutex);
       for (const auto& line : reports) {
@@ -393,11 +398,7 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
     if (body.empty()) {
       // T4-R2: a summary request that nothing answers gets R.006 too.
       model::ProcessingResult result;
-      result.header.inf_envelope_code = tr.reply_message;
-      result.header.e_doc_code = "R.006";
-      result.header.e_doc_id = NewUuid(random);
-      result.header.e_doc_ref_id = e_doc_id;
-      result.header.e_doc_date_time = now;
+      result.header = header("R.006");
       result.event_date_time = now;
       result.result_code = settings.result_code;
       result.description = request ? "За период нет отчётов, отвечающих запросу"

@@ -273,6 +273,17 @@ constexpr const char* kSummaryColumns =
     "id, direction, sender_country, sender_participant, kind, e_doc_id, state, created_at, "
     "updated_at";
 
+// " AND <column> IN ('queued', ...)" for a list of states (state names are fixed words, safe to
+// write into the SQL); empty for no states.
+std::string StateIn(std::string_view column, const std::vector<MessageState>& states) {
+  if (states.empty()) return {};
+  std::string sql = " AND " + std::string(column) + " IN (";
+  for (size_t i = 0; i < states.size(); ++i) {
+    sql += (i == 0 ? "'" : ", '") + std::string(StateName(states[i])) + "'";
+  }
+  return sql + ")";
+}
+
 MessageSummary ReadSummary(const Statement& q) {
   MessageSummary s;
   s.id = q.Text(0);
@@ -722,13 +733,7 @@ Result<std::vector<MessageSummary>> SqliteJournal::List(const MessageFilter& fil
   std::string sql = std::string("SELECT ") + kSummaryColumns + " FROM messages WHERE 1";
   if (filter.direction) sql += " AND direction = ?7";
   if (filter.state) sql += " AND state = ?1";
-  if (!filter.any_state.empty()) {
-    sql += " AND state IN (";
-    for (size_t i = 0; i < filter.any_state.size(); ++i) {
-      sql += (i == 0 ? "'" : ", '") + std::string(StateName(filter.any_state[i])) + "'";
-    }
-    sql += ")";
-  }
+  sql += StateIn("state", filter.any_state);
   if (filter.kind) sql += " AND kind = ?2";
   if (filter.sender_country) sql += " AND sender_country = ?3";
   if (filter.since) sql += " AND updated_at >= ?4";
@@ -891,13 +896,7 @@ Result<std::vector<MessageEvent>> SqliteJournal::Events(const EventFilter& filte
       "m.state, m.created_at, m.updated_at, e.rowid, e.state, e.at, e.detail "
       "FROM message_events e JOIN messages m ON m.id = e.message_id WHERE e.rowid > ?1";
   if (filter.direction) sql += " AND m.direction = ?2";
-  if (!filter.states.empty()) {
-    sql += " AND e.state IN (";
-    for (size_t i = 0; i < filter.states.size(); ++i) {
-      sql += (i == 0 ? "'" : ", '") + std::string(StateName(filter.states[i])) + "'";
-    }
-    sql += ")";
-  }
+  sql += StateIn("e.state", filter.states);
   sql += " ORDER BY e.rowid LIMIT ?3";
   Statement q(db, sql.c_str());
   if (!q.ok()) return SqlError(db, "events");
