@@ -444,11 +444,13 @@ void RestApi::Handle(HttpRequest request, Respond respond) const {
                   : Problem(503, "not-ready", "Not ready", why));
     return;
   }
-  if (path == "/metrics") {
-    HttpResponse r;
-    r.content_type = "text/plain; version=0.0.4";
-    r.body = deps_.metrics ? deps_.metrics() : std::string();
-    respond(std::move(r));
+  if (path == "/metrics") {  // on a worker: some are counted in the journal
+    deps_.post([metrics = deps_.metrics, respond] {
+      HttpResponse r;
+      r.content_type = "text/plain; version=0.0.4";
+      r.body = metrics ? metrics() : std::string();
+      respond(std::move(r));
+    });
     return;
   }
   if (path == "/v1/inbox" || path.starts_with(kInboxPrefix)) {

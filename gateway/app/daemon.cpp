@@ -21,6 +21,7 @@
 #include "gateway/api/callers.hpp"
 #include "gateway/api/rest.hpp"
 #include "gateway/deadlines/calendar.hpp"
+#include "gateway/deadlines/tracker.hpp"
 #include "gateway/envelope/process_catalogue.hpp"
 #include "gateway/envelope/reader.hpp"
 #include "gateway/inbound/handover.hpp"
@@ -187,6 +188,14 @@ struct Daemon::Impl {
   std::optional<asio::steady_timer> notify_timer;
   std::unique_ptr<route::Notifier> notifier;
 
+  // The legal deadlines of the messages, and their moves posted when [deadlines] has a webhook.
+  std::optional<asio::strand<asio::io_context::executor_type>> tracker_strand;
+  std::optional<asio::steady_timer> tracker_timer;
+  std::unique_ptr<deadlines::Tracker> tracker;
+  std::optional<asio::strand<asio::io_context::executor_type>> deadline_notify_strand;
+  std::optional<asio::steady_timer> deadline_notify_timer;
+  std::unique_ptr<route::Notifier> deadline_notifier;
+
   mutable std::mutex mutex;  // guards the three below and the stop flags
   std::shared_ptr<const api::Callers> callers;
   std::shared_ptr<const sign::Verifier> verifier;
@@ -263,7 +272,7 @@ struct Daemon::Impl {
         << "# HELP eaeu_journal_changes_total Journal changes committed.\n"
         << "# TYPE eaeu_journal_changes_total counter\n"
         << "eaeu_journal_changes_total " << j.changes << "\n"
-        << DeliveryMetrics() << InboundMetrics() << NotifyMetrics()
+        << DeliveryMetrics() << InboundMetrics() << NotifyMetrics() << DeadlineMetrics()
         << "# HELP eaeu_api_open_connections Open API connections.\n"
         << "# TYPE eaeu_api_open_connections gauge\n"
         << "eaeu_api_open_connections " << (server ? server->open_connections() : 0) << "\n";
@@ -316,6 +325,30 @@ struct Daemon::Impl {
         << "# TYPE eaeu_notify_total counter\n"
         << "eaeu_notify_total{outcome=\"posted\"} " << n.posted << "\n"
         << "eaeu_notify_total{outcome=\"failed\"} " << n.failures << "\n";
+    return out.str();
+  }
+
+  std::string DeadlineMetrics() const {
+    std::ostringstream out;
+    out << "# HELP eaeu_deadlines Legal deadlines tracked, by rule state.\n"
+        << "# TYPE eaeu_deadlines gauge\n";
+    auto counts = journal->DeadlineCounts();
+    if (!counts) {
+      spdlog::error("metrics: {}", counts.error().ToString());
+      return out.str();
+    }
+    for (const char* state : {"open", "at-risk", "met", "overdue"}) {
+      const auto it = counts->find(state);
+      out << "eaeu_deadlines{state=\"" << state << "\"} " << (it == counts->end() ? 0 : it->second)
+          << "\n";
+    }
+    if (deadline_notifier) {
+      const auto n = deadline_notifier->stats();
+      out << "# HELP eaeu_deadline_notify_total Moves of deadlines posted to the webhook.\n"
+          << "# TYPE eaeu_deadline_notify_total counter\n"
+          << "eaeu_deadline_notify_total{outcome=\"posted\"} " << n.posted << "\n"
+          << "eaeu_deadline_notify_total{outcome=\"failed\"} " << n.failures << "\n";
+    }
     return out.str();
   }
 
@@ -397,8 +430,56 @@ Status StartNotifier(Daemon::Impl& d) {
   nd.wake_at = [raw](std::chrono::system_clock::time_point at) {
     raw->WakeAt(*raw->notify_timer, at, [raw] { raw->notifier->Tick(); });
   };
-  d.notifier =
-      std::make_unique<route::Notifier>(std::move(nd), *d.config.notify, d.config.delivery);
+  d.notifier = std::make_unique<route::Notifier>(
+      std::move(nd), route::MessageFeed(*d.journal, d.config.notify->events), d.config.delivery);
+  return Ok{};
+}
+
+// The deadline tracker on its own strand, and the notifier of its moves when there is a webhook.
+Status StartTracker(Daemon::Impl& d) {
+  Daemon::Impl* raw = &d;
+  d.tracker_strand.emplace(asio::make_strand(d.io));
+  d.tracker_timer.emplace(*d.tracker_strand);
+  deadlines::TrackerDependencies td;
+  td.journal = d.journal.get();
+  td.clock = d.clock;
+  td.calendars = [raw] { return raw->Calendars(); };
+  td.read = [raw](std::string_view xml) -> std::optional<model::Document> {
+    validate::RuleContext context;
+    context.today = UtcDate(raw->clock->Now());
+    return raw->parts.validator->Validate(xml, validate::InputFormat::kXml, context).document;
+  };
+  td.serial = [raw](std::function<void()> job) {
+    asio::post(*raw->tracker_strand, std::move(job));
+  };
+  td.background = [raw](std::function<void()> job) { raw->Post(std::move(job)); };
+  td.wake_at = [raw](std::chrono::system_clock::time_point at) {
+    raw->WakeAt(*raw->tracker_timer, at, [raw] { raw->tracker->Tick(); });
+  };
+  deadlines::TrackerSettings ts;
+  if (d.config.deadlines) ts.at_risk_days = static_cast<int>(d.config.deadlines->at_risk_days);
+  d.tracker = std::make_unique<deadlines::Tracker>(std::move(td), ts);
+
+  if (!d.config.deadlines || !d.config.deadlines->webhook) return Ok{};
+  auto webhook = transport::Webhook::Load(*d.config.deadlines->webhook);
+  if (!webhook) return Within("deadlines", webhook.error());
+  d.deadline_notify_strand.emplace(asio::make_strand(d.io));
+  d.deadline_notify_timer.emplace(*d.deadline_notify_strand);
+  route::NotifierDependencies nd;
+  nd.journal = d.journal.get();
+  nd.clock = d.clock;
+  nd.random = d.random;
+  nd.http = &d.Http();
+  nd.webhook = std::move(*webhook);
+  nd.serial = [raw](std::function<void()> job) {
+    asio::post(*raw->deadline_notify_strand, std::move(job));
+  };
+  nd.background = [raw](std::function<void()> job) { raw->Post(std::move(job)); };
+  nd.wake_at = [raw](std::chrono::system_clock::time_point at) {
+    raw->WakeAt(*raw->deadline_notify_timer, at, [raw] { raw->deadline_notifier->Tick(); });
+  };
+  d.deadline_notifier = std::make_unique<route::Notifier>(
+      std::move(nd), deadlines::DeadlineFeed(*d.journal), d.config.delivery);
   return Ok{};
 }
 
@@ -550,6 +631,7 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
   if (config.notify) {
     if (auto st = StartNotifier(*impl); !st) return st.error();
   }
+  if (auto st = StartTracker(*impl); !st) return st.error();
 
   if (hooks.handle_signals) {
     impl->signals.emplace(impl->io, SIGTERM, SIGINT, SIGHUP);
@@ -586,6 +668,10 @@ Status Daemon::Start() {
   }
   if (d.notifier) {
     if (auto st = d.notifier->Start(); !st) return Within("notify", st.error());
+  }
+  if (auto st = d.tracker->Start(); !st) return Within("deadlines", st.error());
+  if (d.deadline_notifier) {
+    if (auto st = d.deadline_notifier->Start(); !st) return Within("deadlines", st.error());
   }
   for (const auto& folder : d.config.drop_folders) {
     auto started = transport::DropFolder::Start(
@@ -642,6 +728,8 @@ void Daemon::Wait() {
   d.delivery.reset();                    // what is on the wire is sent again at the next start
   d.handover.reset();                    // what waits is handed over at the next start
   d.notifier.reset();  // the journal's cursor says which events are still to be posted
+  d.tracker.reset();   // and which changes are still to be taken
+  d.deadline_notifier.reset();
   d.http.reset();
   d.inbound_server.reset();
   d.receiver.reset();
@@ -680,8 +768,11 @@ Status Daemon::Reload() {
   }
   if (auto calendars =
           LoadCalendars(d.config, std::chrono::system_clock::to_time_t(d.clock->Now()))) {
-    std::lock_guard lock(d.mutex);
-    d.calendars = *calendars;
+    {
+      std::lock_guard lock(d.mutex);
+      d.calendars = *calendars;
+    }
+    d.tracker->Recount();
   } else {
     problems.push_back(calendars.error().ToString());
   }

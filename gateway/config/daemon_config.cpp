@@ -424,6 +424,7 @@ Result<DaemonConfig> LoadDaemonConfig(const std::filesystem::path& file) {
     if (auto v = d.Integer("at_risk_days", 0, 100)) {
       deadlines.at_risk_days = static_cast<uint32_t>(*v);
     }
+    if (d.Has("webhook")) ReadWebhook(d, base, true, deadlines.webhook.emplace());
     d.RejectUnknown();
     config.deadlines = deadlines;
   }

@@ -150,6 +150,8 @@ struct InboundSettings {
 struct DeadlineSettings {
   std::filesystem::path calendars;  // config/calendars: <CC>.toml and <CC>-<YYYY>.toml
   uint32_t at_risk_days = 3;        // business days left when a deadline is at risk
+  // Where each move of a deadline to at risk or overdue is posted; none: not posted.
+  std::optional<WebhookSettings> webhook;
 };
 
 struct DaemonConfig {

@@ -49,6 +49,16 @@ Result<StateCalendar> ReadState(const std::filesystem::path& file, const std::st
   }
   state.country = country;
   state.act = top.String("act", true).value_or("");
+  static const std::regex kOffset(R"(([+-])(\d\d):(\d\d))");
+  if (auto offset = top.String("utc_offset")) {
+    std::smatch m;
+    if (!std::regex_match(*offset, m, kOffset) || std::stoi(m[2]) > 14 || std::stoi(m[3]) > 59) {
+      top.Problem("utc_offset", "\"" + *offset + "\" is not an offset from UTC (+HH:MM)");
+    } else {
+      const std::chrono::minutes minutes(std::stoi(m[2]) * 60 + std::stoi(m[3]));
+      state.utc_offset = m[1] == "-" ? -minutes : minutes;
+    }
+  }
   if (top.Has("weekend")) {
     state.weekend.clear();
     for (const auto& name : top.Strings("weekend")) {
@@ -131,6 +141,12 @@ int BusinessDaysBetween(const BusinessCalendar& calendar, const model::Date& fro
 
 bool StateCalendar::IsBusinessDay(const model::Date& day) const {
   return WhyOff(day).empty();
+}
+
+model::Date StateCalendar::LocalDate(std::chrono::system_clock::time_point t) const {
+  const auto local = t + utc_offset;
+  return model::Date::FromDayNumber(
+      std::chrono::floor<std::chrono::days>(local).time_since_epoch().count());
 }
 
 std::string StateCalendar::WhyOff(const model::Date& day) const {

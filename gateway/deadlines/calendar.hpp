@@ -10,6 +10,7 @@
 // year without its file is counted by the weekly days off and the fixed holidays only, and the
 // basis of every count says so; a year file not yet checked against its act is marked provisional.
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -70,9 +71,10 @@ struct YearCalendar {
 class StateCalendar final : public BusinessCalendar {
  public:
   std::string country;
-  std::string act;                  // the law of the weekly days off and the fixed holidays
-  std::vector<int> weekend{6, 7};   // ISO weekdays off every week
-  std::vector<FixedHoliday> fixed;  // used for a year without its file
+  std::string act;                     // the law of the weekly days off and the fixed holidays
+  std::chrono::minutes utc_offset{0};  // of the capital, where the authority counts its days
+  std::vector<int> weekend{6, 7};      // ISO weekdays off every week
+  std::vector<FixedHoliday> fixed;     // used for a year without its file
   std::map<int, YearCalendar> years;
 
   bool IsBusinessDay(const model::Date& day) const override;
@@ -82,6 +84,8 @@ class StateCalendar final : public BusinessCalendar {
   std::string Basis(const model::Date& from, const model::Date& to) const;
   // Whether every year of [from, to] has an official (not provisional) calendar.
   bool Complete(const model::Date& from, const model::Date& to) const;
+  // The day it is in the state's capital at `t`.
+  model::Date LocalDate(std::chrono::system_clock::time_point t) const;
   // Why a day is not a business day ("Новый год (ТК РФ ст. 112)"), empty for a business day.
   std::string WhyOff(const model::Date& day) const;
 };

@@ -15,12 +15,19 @@
 //   owed by the manufacturer, counted in the reporting state's calendar.
 // - DL-05 (R106 §33, §35): the report is in force until its DocValidityDate (its date + 3 years
 //   when it has none); the application for the periodic inspection is due within the 6 months
-//   before that, counted in calendar days.
+//   before that, counted in calendar days. It is met by a later report of a periodic inspection
+//   (kind 02) of the same state and manufacturer that the Commission took, on the day of that
+//   report's application.
+// A document sent again (the same report or register change, corrected, under a new EDocId)
+// carries the same deadlines: a deadline is known by what it is about (its key), not by the
+// message that started it, so that the message the Commission takes meets it.
 // DL-04 (a test protocol) and DL-06 (a manufacturer's claim) start from events that no document of
 // the exchange carries; they are not computed from documents.
 
+#include <chrono>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "codecs/model.hpp"
@@ -37,7 +44,23 @@ struct Deadline {
   std::optional<model::Date> opens;  // DL-05: the first day of its window
   std::string basis;                 // the calendars the count rests on
   std::string source;                // "R106 §21, §35"
+  std::string key;                   // what it is about, the same in every message that carries it
+  std::string about;  // DL-05: the state and manufacturer a later report meets it for
 };
+
+// The deadline's id in the journal, from its key: "DL-01-3f9a0c1d2e4b5a69".
+std::string DeadlineId(const Deadline& deadline);
+// The business days of a counted deadline's term (DL-01: 15); 0 for DL-05.
+int TermOf(std::string_view rule);
+// The day it is at `t` for the authority of `country` (its capital's offset; UTC without a
+// calendar).
+model::Date TodayIn(const Calendars* calendars, const std::string& country,
+                    std::chrono::system_clock::time_point t);
+// The due day of a counted deadline, and what it rests on, in the calendars as they are now.
+std::pair<model::Date, std::string> Recount(const Deadline& deadline, const Calendars* calendars);
+// Whether `report` is a periodic report (kind 02) that meets `earlier`'s DL-05, and on which day.
+std::optional<model::Date> MeetsPeriodic(const model::InspectionReport& report,
+                                         const Deadline& earlier);
 
 // The deadlines a document starts. `sender_country` is the state that sent it (DL-02's owner);
 // `calendars` may be null (weekends only, and the basis says so).

@@ -15,7 +15,6 @@ namespace {
 using store::MessageState;
 using store::TimePoint;
 
-constexpr std::string_view kCursor = "notify";
 constexpr uint32_t kPage = 100;
 constexpr uint64_t kSaveEvery = 10'000;
 
@@ -38,33 +37,56 @@ std::string EventJson(const store::MessageEvent& e) {
   return j.dump();
 }
 
+Feed MessageFeed(store::Journal& journal, const std::vector<std::string>& states) {
+  std::vector<MessageState> wanted;
+  for (const auto& name : states) {
+    if (auto state = store::StateFromName(name)) wanted.push_back(*state);
+  }
+  Feed feed;
+  feed.cursor = "notify";
+  feed.last = [&journal] { return journal.LastEventPosition(); };
+  feed.read = [&journal, wanted](uint64_t after, uint32_t limit) -> Result<std::vector<FeedItem>> {
+    store::EventFilter filter;
+    filter.after = after;
+    filter.direction = store::Direction::kOutbound;
+    filter.states = wanted;
+    filter.limit = limit;
+    auto events = journal.Events(filter);
+    if (!events) return events.error();
+    std::vector<FeedItem> out;
+    for (const auto& e : *events) {
+      out.push_back({e.position,
+                     "message." + std::string(store::StateName(e.state)),
+                     EventJson(e),
+                     {"X-Eaeu-Message-Id: " + e.message.id}});
+    }
+    return out;
+  };
+  return feed;
+}
+
 struct Notifier::Impl : std::enable_shared_from_this<Impl> {
   NotifierDependencies deps;
-  config::NotifySettings settings;
+  Feed feed;
   config::DeliverySettings backoff;
-  std::vector<MessageState> states;
 
   // On the strand.
   bool started = false;
-  bool busy = false;                      // a journal read or a post is under way
-  bool dirty = false;                     // the journal committed since the last read
-  std::deque<store::MessageEvent> queue;  // read, not yet taken by the webhook
-  uint64_t position = 0;    // every event up to here was taken (or is not of a state asked for)
-  uint64_t scanned_to = 0;  // every event up to here was read
-  uint64_t saved = 0;       // the position the journal keeps
-  uint32_t refusals = 0;    // in a row, for the back-off
+  bool busy = false;           // a journal read or a post is under way
+  bool dirty = false;          // the journal committed since the last read
+  std::deque<FeedItem> queue;  // read, not yet taken by the webhook
+  uint64_t position = 0;       // every event up to here was taken (or is not of a state asked for)
+  uint64_t scanned_to = 0;     // every event up to here was read
+  uint64_t saved = 0;          // the position the journal keeps
+  uint32_t refusals = 0;       // in a row, for the back-off
   std::optional<TimePoint> due;
 
   std::atomic<uint64_t> posted{0};
   std::atomic<uint64_t> failures{0};
   std::atomic<uint64_t> position_seen{0};
 
-  Impl(NotifierDependencies d, config::NotifySettings s, config::DeliverySettings b)
-      : deps(std::move(d)), settings(std::move(s)), backoff(std::move(b)) {
-    for (const auto& name : settings.events) {
-      if (auto state = store::StateFromName(name)) states.push_back(*state);
-    }
-  }
+  Impl(NotifierDependencies d, Feed f, config::DeliverySettings b)
+      : deps(std::move(d)), feed(std::move(f)), backoff(std::move(b)) {}
 
   TimePoint Now() const { return deps.clock->Now(); }
 
@@ -90,8 +112,8 @@ struct Notifier::Impl : std::enable_shared_from_this<Impl> {
   void Save() {
     if (position == saved) return;
     saved = position;
-    deps.journal->SaveCursorAsync(std::string(kCursor), position, [](Result<Ok> st) {
-      if (!st) spdlog::error("notify: the cursor is not saved: {}", st.error().ToString());
+    deps.journal->SaveCursorAsync(feed.cursor, position, [name = feed.cursor](Result<Ok> st) {
+      if (!st) spdlog::error("{}: the cursor is not saved: {}", name, st.error().ToString());
     });
   }
 
@@ -100,14 +122,9 @@ struct Notifier::Impl : std::enable_shared_from_this<Impl> {
     busy = true;
     deps.background([self = shared_from_this(), after = position] {
       // The latest position first: every event up to it is in the read that follows.
-      auto last = self->deps.journal->LastEventPosition();
-      store::EventFilter filter;
-      filter.after = after;
-      filter.direction = store::Direction::kOutbound;
-      filter.states = self->states;
-      filter.limit = kPage;
-      auto events = last ? self->deps.journal->Events(filter)
-                         : Result<std::vector<store::MessageEvent>>(last.error());
+      auto last = self->feed.last();
+      auto events =
+          last ? self->feed.read(after, kPage) : Result<std::vector<FeedItem>>(last.error());
       self->deps.serial([self, last = std::move(last), events = std::move(events)]() mutable {
         self->busy = false;
         if (!events) {
@@ -128,12 +145,11 @@ struct Notifier::Impl : std::enable_shared_from_this<Impl> {
 
   void Post() {
     busy = true;
-    const store::MessageEvent& e = queue.front();
-    auto request =
-        deps.webhook->Request("application/json", EventJson(e),
-                              {"X-Eaeu-Event: message." + std::string(store::StateName(e.state)),
-                               "X-Eaeu-Event-Position: " + std::to_string(e.position),
-                               "X-Eaeu-Message-Id: " + e.message.id});
+    const FeedItem& e = queue.front();
+    std::vector<std::string> headers = {"X-Eaeu-Event: " + e.event,
+                                        "X-Eaeu-Event-Position: " + std::to_string(e.position)};
+    headers.insert(headers.end(), e.headers.begin(), e.headers.end());
+    auto request = deps.webhook->Request("application/json", e.body, std::move(headers));
     deps.http->Post(std::move(request), [self = shared_from_this()](transport::PostResult r) {
       self->deps.serial([self, r = std::move(r)] {
         self->busy = false;
@@ -156,7 +172,7 @@ struct Notifier::Impl : std::enable_shared_from_this<Impl> {
     ++refusals;
     const auto wait = Backoff(backoff, refusals, deps.random);
     due = Now() + wait;
-    spdlog::warn("notify: {}; trying again in {} ms", why, wait.count());
+    spdlog::warn("{}: {}; trying again in {} ms", feed.cursor, why, wait.count());
     if (deps.wake_at) deps.wake_at(*due);
   }
 
@@ -171,29 +187,29 @@ struct Notifier::Impl : std::enable_shared_from_this<Impl> {
   }
 };
 
-Notifier::Notifier(NotifierDependencies deps, config::NotifySettings settings,
-                   config::DeliverySettings backoff)
-    : impl_(std::make_shared<Impl>(std::move(deps), std::move(settings), std::move(backoff))) {}
+Notifier::Notifier(NotifierDependencies deps, Feed feed, config::DeliverySettings backoff)
+    : impl_(std::make_shared<Impl>(std::move(deps), std::move(feed), std::move(backoff))) {}
 
 Notifier::~Notifier() {
-  impl_->deps.journal->OnCommit(nullptr);
+  impl_->deps.journal->OnCommit(impl_->feed.cursor, nullptr);
 }
 
 Status Notifier::Start() {
   store::Journal& journal = *impl_->deps.journal;
-  auto cursor = journal.Cursor(kCursor);
+  const std::string& name = impl_->feed.cursor;
+  auto cursor = journal.Cursor(name);
   if (!cursor) return cursor.error();
   uint64_t position = 0;
   if (*cursor) {
     position = **cursor;
   } else {
-    auto last = journal.LastEventPosition();
+    auto last = impl_->feed.last();
     if (!last) return last.error();
     position = *last;
-    if (auto st = journal.SaveCursor(std::string(kCursor), position); !st) return st;
+    if (auto st = journal.SaveCursor(name, position); !st) return st;
   }
   std::weak_ptr<Impl> weak = impl_;
-  journal.OnCommit([weak] {
+  journal.OnCommit(name, [weak] {
     if (auto self = weak.lock()) {
       self->deps.serial([self] {
         self->dirty = true;

@@ -1,18 +1,19 @@
 #pragma once
-// Telling the submitting systems what became of their messages ([notify]): every change of an
-// outbound message to one of the configured states (a dead letter, above all) is posted to a
-// webhook as a JSON event, in the order the journal committed the changes. The notifier follows
-// the journal from a cursor the journal keeps, so every event is posted at least once through
-// crashes and restarts: an event whose post was answered is not posted again, one whose answer a
-// crash cut off may be, with the same position, by which a receiver drops it. A webhook that
-// refuses an event is asked again after a back-off, and the events after it wait: they are never
-// posted out of order.
+// Telling the national systems what happens, through a webhook: a feed of the journal's changes
+// (those of outbound messages to the configured states, [notify]; the moves of deadlines to at
+// risk and overdue, [deadlines]) is posted as JSON events, in the order the journal committed
+// them. The notifier follows the journal from a cursor the journal keeps, so every event is posted
+// at least once through crashes and restarts: an event whose post was answered is not posted
+// again, one whose answer a crash cut off may be, with the same position, by which a receiver
+// drops it. A webhook that refuses an event is asked again after a back-off, and the events after
+// it wait: they are never posted out of order.
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "codecs/result.hpp"
 #include "gateway/config/daemon_config.hpp"
@@ -23,6 +24,25 @@
 
 namespace eaeu::route {
 
+// One event to post: its position in the journal's order, its name, its body (JSON) and the
+// headers that go with it besides X-Eaeu-Event and X-Eaeu-Event-Position.
+struct FeedItem {
+  uint64_t position = 0;
+  std::string event;  // "message.dead", "deadline.overdue"
+  std::string body;
+  std::vector<std::string> headers;
+};
+
+// What a notifier follows: changes the journal keeps in order.
+struct Feed {
+  std::string cursor;  // the name of the journal's cursor (and of the notifier, in the logs)
+  std::function<Result<uint64_t>()> last;  // the position of the latest change
+  // The events after `after` (up to `limit` changes read).
+  std::function<Result<std::vector<FeedItem>>(uint64_t after, uint32_t limit)> read;
+};
+
+// The changes of outbound messages to one of `states` (state names), cursor "notify".
+Feed MessageFeed(store::Journal& journal, const std::vector<std::string>& states);
 // The event posted for one change (its body, JSON).
 std::string EventJson(const store::MessageEvent& event);
 
@@ -39,8 +59,7 @@ struct NotifierDependencies {
 
 class Notifier {
  public:
-  Notifier(NotifierDependencies deps, config::NotifySettings settings,
-           config::DeliverySettings backoff);
+  Notifier(NotifierDependencies deps, Feed feed, config::DeliverySettings backoff);
   ~Notifier();
   Notifier(const Notifier&) = delete;
   Notifier& operator=(const Notifier&) = delete;

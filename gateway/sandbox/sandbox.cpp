@@ -41,8 +41,10 @@ using transport::HttpRequest;
 using transport::HttpResponse;
 using transport::Respond;
 
-constexpr std::array<std::string_view, 5> kMisbehaviours = {"5xx", "stall", "drop-receipt",
-                                                            "duplicate", "out-of-order"};
+constexpr std::array<std::string_view, 6> kMisbehaviours = {
+    "5xx", "stall", "drop-receipt", "duplicate", "out-of-order", "refuse"};
+// The ProcessingResultV2Code of a refusal (a processing result that is not positive).
+constexpr std::string_view kRefused = "02";
 
 std::string SegmentOf(std::string_view address) {
   constexpr std::string_view kScheme = "EAEU://";
@@ -294,6 +296,11 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
     if (!verdict.valid()) {
       signal.kind = SignalKind::kValidationError;
       signal.errors = inbound::SignalErrorsOf(verdict);
+    } else if (misbehave == "refuse" && tr->pattern == envelope::Pattern::kNotification) {
+      signal.kind = SignalKind::kValidationError;
+      signal.errors.push_back(
+          {std::string(envelope::kDataError), "песочница отклоняет это сообщение по запросу",
+           "the sandbox was asked to refuse this message", verdict.e_doc_id, ""});
     } else if (!verdict.kind || model::KindName(*verdict.kind) != tr->kind) {
       signal.kind = SignalKind::kValidationError;
       signal.errors.push_back({std::string(envelope::kUnexpectedMessage),
@@ -320,7 +327,7 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
         const auto* report = validation.document
                                  ? std::get_if<model::InspectionReport>(&*validation.document)
                                  : nullptr;
-        if (report && h.to == catalogue.commission_address) {
+        if (report && h.to == catalogue.commission_address && misbehave != "refuse") {
           if (auto line = SummaryLineOf(*report)) {
             // A report sent again (a new EDocId) replaces the one with its number and state.
             std::erase_if(reports, [&](const model::t4::ReportLine& r) {
@@ -345,7 +352,8 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
     }
     if (tr->pattern == envelope::Pattern::kRequestResponse) {
       const int copies = misbehave == "duplicate" ? 2 : 1;
-      std::string reply = ReplyTo(*tr, h, verdict.e_doc_id, validation.document);
+      std::string reply =
+          ReplyTo(*tr, h, verdict.e_doc_id, validation.document, misbehave == "refuse");
       if (misbehave == "out-of-order") {
         // The reply goes first; the receipt is answered once it was taken.
         Send(h.reply_to, std::move(reply), tr->code + " reply before its receipt", 0ms,
@@ -356,7 +364,8 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
         Send(h.reply_to, reply, tr->code + " reply", settings.reply_after, {});
       }
     }
-    if (tr->kind == model::KindName(model::DocumentKind::kInspectionReport)) {
+    if (tr->kind == model::KindName(model::DocumentKind::kInspectionReport) &&
+        misbehave != "refuse") {
       Distribute(h, m.body_xml, sender);
     }
     if (misbehave == "stall") {
@@ -372,7 +381,8 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
   // The reply to the request `h` about `e_doc_id`: the summary of the reports that answer a
   // summary request (MSG.008), or else the R.006 processing result.
   std::string ReplyTo(const envelope::Transaction& tr, const Headers& h,
-                      const std::string& e_doc_id, const std::optional<model::Document>& document) {
+                      const std::string& e_doc_id, const std::optional<model::Document>& document,
+                      bool refuse) {
     const model::DateTime now = UtcDateTime(clock->Now());
     auto header = [&](const char* structure) {
       model::EDocHeader out;
@@ -385,7 +395,7 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
     };
     std::string body;
     const auto* request = document ? std::get_if<model::SummaryRequest>(&*document) : nullptr;
-    if (request) {
+    if (request && !refuse) {
       model::SummaryReport summary;
       summary.header = header("R.HC.MM.00.004");
       summary.period = request->period;
@@ -400,9 +410,10 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
       model::ProcessingResult result;
       result.header = header("R.006");
       result.event_date_time = now;
-      result.result_code = settings.result_code;
-      result.description = request ? "За период нет отчётов, отвечающих запросу"
-                                   : "Сведения приняты песочницей интегрированной системы";
+      result.result_code = refuse ? std::string(kRefused) : settings.result_code;
+      result.description = refuse ? "Песочница отклоняет сведения по запросу"
+                           : request ? "За период нет отчётов, отвечающих запросу"
+                                     : "Сведения приняты песочницей интегрированной системы";
       body = codec::WriteXml(result, validator->catalog());
     }
     Headers back;

@@ -10,10 +10,12 @@
 //     addressed to a state with a gateway on to it;
 //   - detects duplicates by (destination, EDocId) and answers them as the first time;
 //   - misbehaves on request: HTTP 5xx, a stall past the sender's timer, a receipt dropped, its own
-//     message sent twice, the reply sent before the receipt.
+//     message sent twice, the reply sent before the receipt, a refusal (the processing result
+//     "02" for a request, a ValidationError for a notification).
 //
 // Control: GET /sandbox/state (what it took and sent, as JSON), POST /sandbox/misbehave
-// ({"what": "5xx" | "stall" | "drop-receipt" | "duplicate" | "out-of-order", "count": n}) applies
+// ({"what": "5xx" | "stall" | "drop-receipt" | "duplicate" | "out-of-order" | "refuse",
+// "count": n}) applies
 // to the next n envelopes.
 
 #include <chrono>

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -214,6 +215,7 @@ struct TrackedDeadline {
   std::string met_on;          // the day it was met; empty until then
   int days_late = 0;           // business days past the due day it was met on, or is now
   TimePoint updated_at;
+  std::string about;  // what a later document that meets it must be about (DL-05); often empty
 };
 
 // A deadline's move, recorded with its history line.
@@ -223,6 +225,8 @@ struct DeadlineChange {
   std::string met_on;
   int days_late = 0;
   std::string detail;
+  std::string due;    // a new due day (a calendar changed); empty: unchanged
+  std::string basis;  // and what it rests on now; empty: unchanged
 };
 
 struct DeadlineFilter {
@@ -230,6 +234,8 @@ struct DeadlineFilter {
   std::optional<std::string> rule;
   std::optional<std::string> country;
   std::optional<std::string> message_id;
+  std::optional<std::string> id;
+  std::optional<std::string> about;
   std::string after_id;  // paging: the last id of the previous page (ids in order)
   uint32_t limit = 100;
 };
@@ -238,6 +244,22 @@ struct DeadlineEvent {
   std::string state;
   TimePoint at;
   std::string detail;
+};
+
+// A line of a deadline's history, in the order the journal committed them (what the deadlines'
+// webhook follows), with the deadline as it is now.
+struct DeadlineMove {
+  uint64_t position = 0;
+  TrackedDeadline deadline;
+  std::string state;  // the state this line moved it to (or tracked it in)
+  TimePoint at;
+  std::string detail;
+};
+
+struct DeadlineMoveFilter {
+  uint64_t after = 0;
+  std::vector<std::string> states;  // non-empty: lines of one of these states only
+  uint32_t limit = 100;
 };
 
 // Called once, on a journal thread, when a change is durable (or refused). It must not block:
@@ -302,8 +324,9 @@ class Journal {
   virtual void SaveCursorAsync(std::string name, uint64_t position, JournalCallback<Ok> done) = 0;
   Status SaveCursor(std::string name, uint64_t position);
   // Called on a journal thread after every commit, once its callbacks ran: a reader of the
-  // changes looks for new ones then. It must not block. One listener; a new one replaces it.
-  virtual void OnCommit(std::function<void()> listener) = 0;
+  // changes looks for new ones then. It must not block. One listener per name: a new one
+  // replaces it, a null one removes it.
+  virtual void OnCommit(std::string_view name, std::function<void()> listener) = 0;
   // Deadlines. Track writes a message's deadlines once (one already tracked is left as it is);
   // Update moves one and adds its history line, in one commit; an unknown id is an error.
   virtual void TrackDeadlinesAsync(std::vector<TrackedDeadline> deadlines, TimePoint at,
@@ -315,6 +338,11 @@ class Journal {
   // In order of their ids.
   virtual Result<std::vector<TrackedDeadline>> Deadlines(const DeadlineFilter& filter) = 0;
   virtual Result<std::vector<DeadlineEvent>> DeadlineHistory(std::string_view id) = 0;
+  // Every deadline's history lines, oldest first; the position of the latest (0: none yet).
+  virtual Result<std::vector<DeadlineMove>> DeadlineMoves(const DeadlineMoveFilter& filter) = 0;
+  virtual Result<uint64_t> LastDeadlineMove() = 0;
+  // How many deadlines are in each state.
+  virtual Result<std::map<std::string, uint64_t>> DeadlineCounts() = 0;
 
   // Blocks until every change submitted is committed and its callbacks ran, those submitted by
   // the callbacks included: a shutdown waits for it before it takes down what they call.

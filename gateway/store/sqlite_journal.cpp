@@ -5,6 +5,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -136,6 +137,11 @@ CREATE TABLE deadline_events (
   detail      TEXT NOT NULL,
   PRIMARY KEY (deadline_id, seq)
 );
+)sql",
+    // 7: what a deadline is about, for a later document that meets it (DL-05: the manufacturer).
+    R"sql(
+ALTER TABLE deadlines ADD COLUMN about TEXT NOT NULL DEFAULT '';
+CREATE INDEX deadlines_about ON deadlines(rule, about);
 )sql",
 };
 
@@ -476,7 +482,8 @@ struct SqliteJournal::Impl {
   std::atomic<uint64_t> commits{0};
   std::atomic<uint64_t> changes{0};
   std::mutex listener_mutex;
-  std::shared_ptr<const std::function<void()>> listener;
+  // Copied on change, so that a commit calls them without the lock.
+  std::shared_ptr<const std::map<std::string, std::function<void()>, std::less<>>> listeners;
 
   ~Impl() {
     {
@@ -564,12 +571,14 @@ struct SqliteJournal::Impl {
       std::unique_ptr<Change> change(batch[i]);
       change->done(std::move(results[i]));
     }
-    std::shared_ptr<const std::function<void()>> told;
+    decltype(listeners) told;
     {
       std::lock_guard lock(listener_mutex);
-      told = listener;
+      told = listeners;
     }
-    if (told) (*told)();
+    if (told) {
+      for (const auto& [name, listener] : *told) listener();
+    }
   }
 };
 
@@ -880,11 +889,18 @@ void SqliteJournal::WaitIdle() {
   impl_->WaitIdle();
 }
 
-void SqliteJournal::OnCommit(std::function<void()> listener) {
-  auto shared =
-      listener ? std::make_shared<const std::function<void()>>(std::move(listener)) : nullptr;
+void SqliteJournal::OnCommit(std::string_view name, std::function<void()> listener) {
   std::lock_guard lock(impl_->listener_mutex);
-  impl_->listener = std::move(shared);
+  auto next = impl_->listeners
+                  ? std::make_shared<std::map<std::string, std::function<void()>, std::less<>>>(
+                        *impl_->listeners)
+                  : std::make_shared<std::map<std::string, std::function<void()>, std::less<>>>();
+  if (listener) {
+    (*next)[std::string(name)] = std::move(listener);
+  } else {
+    next->erase(std::string(name));
+  }
+  impl_->listeners = std::move(next);
 }
 
 Result<std::vector<MessageEvent>> SqliteJournal::Events(const EventFilter& filter) {
@@ -952,7 +968,31 @@ namespace {
 
 constexpr const char* kDeadlineColumns =
     "id, message_id, rule, subject, country, event, due, opens, basis, source, state, met_on, "
-    "days_late, updated_at";
+    "days_late, updated_at, about";
+// The same, of the table named d.
+constexpr const char* kDeadlineColumnsOfD =
+    "d.id, d.message_id, d.rule, d.subject, d.country, d.event, d.due, d.opens, d.basis, "
+    "d.source, d.state, d.met_on, d.days_late, d.updated_at, d.about";
+
+TrackedDeadline DeadlineOf(Statement& q, int at) {
+  TrackedDeadline d;
+  d.id = q.Text(at + 0);
+  d.message_id = q.Text(at + 1);
+  d.rule = q.Text(at + 2);
+  d.subject = q.Text(at + 3);
+  d.country = q.Text(at + 4);
+  d.event = q.Text(at + 5);
+  d.due = q.Text(at + 6);
+  d.opens = q.Text(at + 7);
+  d.basis = q.Text(at + 8);
+  d.source = q.Text(at + 9);
+  d.state = q.Text(at + 10);
+  d.met_on = q.Text(at + 11);
+  d.days_late = static_cast<int>(q.Int(at + 12));
+  d.updated_at = FromMicros(q.Int(at + 13));
+  d.about = q.Text(at + 14);
+  return d;
+}
 
 Status AddDeadlineEvent(sqlite3* db, const std::string& id, const std::string& state, TimePoint at,
                         const std::string& detail) {
@@ -970,9 +1010,9 @@ void SqliteJournal::TrackDeadlinesAsync(std::vector<TrackedDeadline> deadlines, 
                                         JournalCallback<Ok> done) {
   auto apply = [deadlines = std::move(deadlines), at](sqlite3* db) -> Status {
     for (const TrackedDeadline& d : deadlines) {
-      Statement insert(db,
-                       "INSERT OR IGNORE INTO deadlines VALUES "
-                       "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      Statement insert(db, (std::string("INSERT OR IGNORE INTO deadlines (") + kDeadlineColumns +
+                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                               .c_str());
       insert.Bind(1, d.id)
           .Bind(2, d.message_id)
           .Bind(3, d.rule)
@@ -986,7 +1026,8 @@ void SqliteJournal::TrackDeadlinesAsync(std::vector<TrackedDeadline> deadlines, 
           .Bind(11, d.state)
           .Bind(12, d.met_on)
           .Bind(13, static_cast<int64_t>(d.days_late))
-          .Bind(14, Micros(at));
+          .Bind(14, Micros(at))
+          .Bind(15, d.about);
       if (insert.Step() != SQLITE_DONE) return SqlError(db, "track deadline " + d.id);
       if (sqlite3_changes(db) == 0) continue;  // tracked already
       if (auto st = AddDeadlineEvent(db, d.id, d.state, at, "due " + d.due + " (" + d.basis + ")");
@@ -1003,13 +1044,15 @@ void SqliteJournal::UpdateDeadlineAsync(DeadlineChange change, TimePoint at,
                                         JournalCallback<Ok> done) {
   auto apply = [c = std::move(change), at](sqlite3* db) -> Status {
     Statement u(db,
-                "UPDATE deadlines SET state = ?, met_on = ?, days_late = ?, updated_at = ? "
-                "WHERE id = ?");
+                "UPDATE deadlines SET state = ?1, met_on = ?2, days_late = ?3, updated_at = ?4, "
+                "due = IIF(?6 = '', due, ?6), basis = IIF(?7 = '', basis, ?7) WHERE id = ?5");
     u.Bind(1, c.state)
         .Bind(2, c.met_on)
         .Bind(3, static_cast<int64_t>(c.days_late))
         .Bind(4, Micros(at))
-        .Bind(5, c.id);
+        .Bind(5, c.id)
+        .Bind(6, c.due)
+        .Bind(7, c.basis);
     if (u.Step() != SQLITE_DONE) return SqlError(db, "update deadline " + c.id);
     if (sqlite3_changes(db) != 1) {
       return MakeError("journal.unknown", c.id, "no such deadline");
@@ -1033,6 +1076,8 @@ Result<std::vector<TrackedDeadline>> SqliteJournal::Deadlines(const DeadlineFilt
   if (filter.rule) sql += " AND rule = ?2";
   if (filter.country) sql += " AND country = ?3";
   if (filter.message_id) sql += " AND message_id = ?4";
+  if (filter.id) sql += " AND id = ?6";
+  if (filter.about) sql += " AND about = ?7";
   sql += " ORDER BY id LIMIT ?5";
   Statement q(db, sql.c_str());
   if (!q.ok()) return SqlError(db, "deadlines");
@@ -1043,26 +1088,11 @@ Result<std::vector<TrackedDeadline>> SqliteJournal::Deadlines(const DeadlineFilt
   if (filter.rule) q.Bind(2, *filter.rule);
   if (filter.country) q.Bind(3, *filter.country);
   if (filter.message_id) q.Bind(4, *filter.message_id);
+  if (filter.id) q.Bind(6, *filter.id);
+  if (filter.about) q.Bind(7, *filter.about);
   std::vector<TrackedDeadline> out;
   int rc;
-  while ((rc = q.Step()) == SQLITE_ROW) {
-    TrackedDeadline d;
-    d.id = q.Text(0);
-    d.message_id = q.Text(1);
-    d.rule = q.Text(2);
-    d.subject = q.Text(3);
-    d.country = q.Text(4);
-    d.event = q.Text(5);
-    d.due = q.Text(6);
-    d.opens = q.Text(7);
-    d.basis = q.Text(8);
-    d.source = q.Text(9);
-    d.state = q.Text(10);
-    d.met_on = q.Text(11);
-    d.days_late = static_cast<int>(q.Int(12));
-    d.updated_at = FromMicros(q.Int(13));
-    out.push_back(std::move(d));
-  }
+  while ((rc = q.Step()) == SQLITE_ROW) out.push_back(DeadlineOf(q, 0));
   if (rc != SQLITE_DONE) return SqlError(db, "deadlines");
   return out;
 }
@@ -1079,6 +1109,58 @@ Result<std::vector<DeadlineEvent>> SqliteJournal::DeadlineHistory(std::string_vi
     out.push_back({q.Text(0), FromMicros(q.Int(1)), q.Text(2)});
   }
   if (rc != SQLITE_DONE) return SqlError(db, "deadline history");
+  return out;
+}
+
+Result<std::vector<DeadlineMove>> SqliteJournal::DeadlineMoves(const DeadlineMoveFilter& filter) {
+  std::lock_guard lock(impl_->read_mutex);
+  sqlite3* db = impl_->reader;
+  std::string sql = std::string("SELECT e.rowid, e.state, e.at, e.detail, ") + kDeadlineColumnsOfD +
+                    " FROM deadline_events e JOIN deadlines d ON d.id = e.deadline_id "
+                    "WHERE e.rowid > ?1";
+  if (!filter.states.empty()) {
+    sql += " AND e.state IN (";
+    for (size_t i = 0; i < filter.states.size(); ++i) {
+      sql += (i == 0 ? "?" : ", ?") + std::to_string(10 + i);
+    }
+    sql += ")";
+  }
+  sql += " ORDER BY e.rowid LIMIT ?2";
+  Statement q(db, sql.c_str());
+  if (!q.ok()) return SqlError(db, "deadline moves");
+  q.Bind(1, static_cast<int64_t>(filter.after)).Bind(2, static_cast<int64_t>(filter.limit));
+  for (size_t i = 0; i < filter.states.size(); ++i) {
+    q.Bind(10 + static_cast<int>(i), filter.states[i]);
+  }
+  std::vector<DeadlineMove> out;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) {
+    DeadlineMove m;
+    m.position = static_cast<uint64_t>(q.Int(0));
+    m.state = q.Text(1);
+    m.at = FromMicros(q.Int(2));
+    m.detail = q.Text(3);
+    m.deadline = DeadlineOf(q, 4);
+    out.push_back(std::move(m));
+  }
+  if (rc != SQLITE_DONE) return SqlError(db, "deadline moves");
+  return out;
+}
+
+Result<uint64_t> SqliteJournal::LastDeadlineMove() {
+  std::lock_guard lock(impl_->read_mutex);
+  Statement q(impl_->reader, "SELECT IFNULL(MAX(rowid), 0) FROM deadline_events");
+  if (q.Step() != SQLITE_ROW) return SqlError(impl_->reader, "deadline moves");
+  return static_cast<uint64_t>(q.Int(0));
+}
+
+Result<std::map<std::string, uint64_t>> SqliteJournal::DeadlineCounts() {
+  std::lock_guard lock(impl_->read_mutex);
+  Statement q(impl_->reader, "SELECT state, COUNT(*) FROM deadlines GROUP BY state");
+  std::map<std::string, uint64_t> out;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) out[q.Text(0)] = static_cast<uint64_t>(q.Int(1));
+  if (rc != SQLITE_DONE) return SqlError(impl_->reader, "deadline counts");
   return out;
 }
 

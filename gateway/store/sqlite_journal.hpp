@@ -39,13 +39,16 @@ class SqliteJournal final : public Journal {
   Result<uint64_t> LastEventPosition() override;
   Result<std::optional<uint64_t>> Cursor(std::string_view name) override;
   void SaveCursorAsync(std::string name, uint64_t position, JournalCallback<Ok> done) override;
-  void OnCommit(std::function<void()> listener) override;
+  void OnCommit(std::string_view name, std::function<void()> listener) override;
   void WaitIdle() override;
   void TrackDeadlinesAsync(std::vector<TrackedDeadline> deadlines, TimePoint at,
                            JournalCallback<Ok> done) override;
   void UpdateDeadlineAsync(DeadlineChange change, TimePoint at, JournalCallback<Ok> done) override;
   Result<std::vector<TrackedDeadline>> Deadlines(const DeadlineFilter& filter) override;
   Result<std::vector<DeadlineEvent>> DeadlineHistory(std::string_view id) override;
+  Result<std::vector<DeadlineMove>> DeadlineMoves(const DeadlineMoveFilter& filter) override;
+  Result<uint64_t> LastDeadlineMove() override;
+  Result<std::map<std::string, uint64_t>> DeadlineCounts() override;
 
   // How many commits and changes so far: changes / commits is the batching achieved.
   struct Stats {

@@ -363,7 +363,7 @@ TEMPLATE_TEST_CASE(
   {
     auto journal = backend.Open();
     std::atomic<int> commits{0};
-    journal->OnCommit([&commits] { ++commits; });
+    journal->OnCommit("test", [&commits] { ++commits; });
     auto none = journal->LastEventPosition();
     REQUIRE(none.ok());
     CHECK(*none == 0);
@@ -422,7 +422,7 @@ TEMPLATE_TEST_CASE(
     CHECK(!unset->has_value());
     REQUIRE(journal->SaveCursor("notify", 3).ok());
     REQUIRE(journal->SaveCursor("notify", first_dead).ok());
-    journal->OnCommit(nullptr);
+    journal->OnCommit("test", nullptr);
   }
   auto journal = backend.Open();
   auto cursor = journal->Cursor("notify");
@@ -464,12 +464,25 @@ TEMPLATE_TEST_CASE(
   CHECK((*all)[0].state == "open");
   CHECK((*all)[0].updated_at == kT0);
 
-  REQUIRE(
-      journal->UpdateDeadline({"m-1/DL-01/1", "at-risk", "", 0, "3 business days left"}, kT0 + 2s)
-          .ok());
-  REQUIRE(journal->UpdateDeadline({"m-1/DL-01/1", "met", "2026-04-03", 1, "acknowledged"}, kT0 + 3s)
+  auto change = [](std::string id, std::string state, std::string met_on, int late,
+                   std::string detail) {
+    DeadlineChange c;
+    c.id = std::move(id);
+    c.state = std::move(state);
+    c.met_on = std::move(met_on);
+    c.days_late = late;
+    c.detail = std::move(detail);
+    return c;
+  };
+  REQUIRE(journal
+              ->UpdateDeadline(change("m-1/DL-01/1", "at-risk", "", 0, "3 business days left"),
+                               kT0 + 2s)
               .ok());
-  auto unknown = journal->UpdateDeadline({"m-9/DL-01/1", "met", "", 0, ""}, kT0);
+  REQUIRE(
+      journal
+          ->UpdateDeadline(change("m-1/DL-01/1", "met", "2026-04-03", 1, "acknowledged"), kT0 + 3s)
+          .ok());
+  auto unknown = journal->UpdateDeadline(change("m-9/DL-01/1", "met", "", 0, ""), kT0);
   REQUIRE(!unknown.ok());
   CHECK(unknown.error().code == "journal.unknown");
 
@@ -506,6 +519,70 @@ TEMPLATE_TEST_CASE(
   REQUIRE(second.ok());
   REQUIRE(second->size() == 1);
   CHECK(second->front().id == "m-1/DL-03/2");
+
+  // A calendar changed: a new due day and basis go with the move; the others stay.
+  auto recounted = change("m-1/DL-03/2", "overdue", "", 2, "due 2026-04-01 (KZ 2026)");
+  recounted.due = "2026-04-01";
+  recounted.basis = "KZ 2026 (official)";
+  REQUIRE(journal->UpdateDeadline(recounted, kT0 + 4s).ok());
+  REQUIRE(journal->UpdateDeadline(change("m-1/DL-03/1", "at-risk", "", 0, "soon"), kT0 + 5s).ok());
+  filtered.id = "m-1/DL-03/2";
+  filtered.rule.reset();
+  filtered.country.reset();
+  kz = journal->Deadlines(filtered);
+  REQUIRE(kz.ok());
+  REQUIRE(kz->size() == 1);
+  CHECK(kz->front().due == "2026-04-01");
+  CHECK(kz->front().basis == "KZ 2026 (official)");
+  CHECK(kz->front().event == "2026-03-12");
+
+  // The moves in the order they were committed, from a position, of some states only.
+  DeadlineMoveFilter moves;
+  moves.states = {"at-risk", "overdue"};
+  auto risky = journal->DeadlineMoves(moves);
+  REQUIRE(risky.ok());
+  REQUIRE(risky->size() == 3);
+  CHECK((*risky)[0].deadline.id == "m-1/DL-01/1");
+  CHECK((*risky)[0].deadline.state == "met");  // as it is now
+  CHECK((*risky)[0].state == "at-risk");
+  CHECK((*risky)[1].deadline.id == "m-1/DL-03/2");
+  CHECK((*risky)[1].detail == "due 2026-04-01 (KZ 2026)");
+  CHECK((*risky)[2].at == kT0 + 5s);
+  moves.after = (*risky)[1].position;
+  auto later = journal->DeadlineMoves(moves);
+  REQUIRE(later.ok());
+  REQUIRE(later->size() == 1);
+  CHECK(later->front().deadline.id == "m-1/DL-03/1");
+  auto last = journal->LastDeadlineMove();
+  REQUIRE(last.ok());
+  CHECK(*last == later->front().position);
+
+  auto counts = journal->DeadlineCounts();
+  REQUIRE(counts.ok());
+  CHECK(*counts == std::map<std::string, uint64_t>{{"at-risk", 1}, {"met", 1}, {"overdue", 1}});
+}
+
+TEMPLATE_TEST_CASE("journal: a deadline is found by what it is about", "[journal]", SqliteBackend) {
+  TestType backend;
+  auto journal = backend.Open();
+  std::vector<TrackedDeadline> started(3);
+  for (size_t i = 0; i < started.size(); ++i) {
+    started[i].id = "DL-05-" + std::to_string(i);
+    started[i].message_id = "m-" + std::to_string(i);
+    started[i].rule = "DL-05";
+    started[i].about = i < 2 ? "RU|ооо медтех" : "KZ|тоо медтех";
+    started[i].opens = "2028-09-01";
+  }
+  REQUIRE(journal->TrackDeadlines(started, kT0).ok());
+  DeadlineFilter filter;
+  filter.rule = "DL-05";
+  filter.about = "RU|ооо медтех";
+  auto found = journal->Deadlines(filter);
+  REQUIRE(found.ok());
+  REQUIRE(found->size() == 2);
+  CHECK(found->back().id == "DL-05-1");
+  CHECK(found->back().about == "RU|ооо медтех");
+  CHECK(found->back().opens == "2028-09-01");
 }
 
 TEMPLATE_TEST_CASE("journal: concurrent writers are all committed", "[journal]", SqliteBackend) {

@@ -1,0 +1,477 @@
+#include "gateway/deadlines/tracker.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <nlohmann/json.hpp>
+
+namespace eaeu::deadlines {
+namespace {
+
+using store::MessageState;
+using store::TimePoint;
+
+constexpr std::string_view kCursor = "deadlines";
+constexpr uint32_t kPage = 100;
+constexpr uint32_t kSweepPage = 500;
+constexpr uint64_t kSaveEvery = 10'000;
+constexpr auto kRetry = std::chrono::seconds(30);
+const std::vector<std::string> kNotMet = {"open", "at-risk", "overdue"};
+
+std::optional<model::Date> DateOf(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  return model::Date::Parse(text);
+}
+
+// The first instant after `now` at which the day turns in one of the states' capitals (or UTC).
+TimePoint NextDayTurn(TimePoint now, const Calendars* calendars) {
+  std::vector<std::chrono::minutes> offsets{std::chrono::minutes(0)};
+  if (calendars != nullptr) {
+    for (const auto& [country, state] : calendars->states()) offsets.push_back(state.utc_offset);
+  }
+  std::optional<TimePoint> next;
+  for (const auto offset : offsets) {
+    const auto local_midnight = std::chrono::floor<std::chrono::days>(now + offset);
+    const TimePoint turn = local_midnight + std::chrono::days(1) - offset;
+    next = next ? std::min(*next, turn) : turn;
+  }
+  return *next;
+}
+
+std::string MovedLine(const Deadline& d, const Standing& s) {
+  switch (s.state) {
+    case DeadlineState::kAtRisk:
+      return d.opens ? "the window for the periodic inspection's application is open, until " +
+                           d.due.ToString()
+                     : "at risk: " + std::to_string(s.business_days_left) +
+                           " business days left, due " + d.due.ToString();
+    case DeadlineState::kOverdue:
+      return "overdue: due " + d.due.ToString() + ", " + std::to_string(s.days_late) +
+             (d.opens ? " days late" : " business days late");
+    case DeadlineState::kOpen:
+      return "open: due " + d.due.ToString();
+    case DeadlineState::kMet:
+      break;
+  }
+  return "met";
+}
+
+}  // namespace
+
+Deadline DeadlineOf(const store::TrackedDeadline& t) {
+  Deadline d;
+  d.rule = t.rule;
+  d.subject = t.subject;
+  d.country = t.country;
+  d.event = DateOf(t.event).value_or(model::Date{});
+  d.due = DateOf(t.due).value_or(model::Date{});
+  d.opens = DateOf(t.opens);
+  d.basis = t.basis;
+  d.source = t.source;
+  d.about = t.about;
+  return d;
+}
+
+Standing StandingOf(const store::TrackedDeadline& tracked,
+                    std::chrono::system_clock::time_point now, int at_risk_days,
+                    const Calendars* calendars) {
+  const Deadline d = DeadlineOf(tracked);
+  return Evaluate(d, DateOf(tracked.met_on), TodayIn(calendars, d.country, now), at_risk_days,
+                  calendars);
+}
+
+struct Tracker::Impl : std::enable_shared_from_this<Impl> {
+  TrackerDependencies deps;
+  TrackerSettings settings;
+
+  // On the strand.
+  bool started = false;
+  bool busy = false;   // a step is under way on a background thread
+  bool dirty = false;  // the journal committed since the last read
+  bool recount = false;
+  uint64_t position = 0;
+  uint64_t saved = 0;      // the position the journal keeps
+  TimePoint next_sweep{};  // when a day turns next: every deadline is counted again then
+  std::optional<TimePoint> retry_at;
+
+  std::atomic<uint64_t> position_seen{0};
+  std::atomic<uint64_t> sweeps{0};
+  std::atomic<uint64_t> failures{0};
+
+  Impl(TrackerDependencies d, TrackerSettings s) : deps(std::move(d)), settings(s) {}
+
+  TimePoint Now() const { return deps.clock->Now(); }
+
+  void Next() {
+    if (!started || busy || retry_at) return;
+    const TimePoint now = Now();
+    if (now >= next_sweep) recount = true;
+    if (!dirty && !recount) return;
+    const bool sweep = recount;
+    dirty = recount = false;
+    busy = true;
+    deps.background([self = shared_from_this(), after = position, saved = saved, sweep] {
+      Step step = self->Run(after, saved, sweep);
+      self->deps.serial([self, step] { self->Done(step); });
+    });
+  }
+
+  struct Step {
+    uint64_t position = 0;
+    uint64_t saved = 0;
+    bool more = false;  // a full page was read: read on
+    bool failed = false;
+    bool swept = false;
+    TimePoint next_sweep{};
+  };
+
+  void Done(const Step& step) {
+    busy = false;
+    position = std::max(position, step.position);
+    saved = std::max(saved, step.saved);
+    position_seen = position;
+    if (step.more) dirty = true;
+    if (step.swept) next_sweep = step.next_sweep;
+    if (step.failed) {
+      ++failures;
+      dirty = true;
+      if (!step.swept) recount = recount || Now() >= next_sweep;
+      retry_at = Now() + kRetry;
+      deps.wake_at(*retry_at);
+      return;
+    }
+    deps.wake_at(next_sweep);
+    Next();
+  }
+
+  // On a background thread: takes the changes after `after`, then counts again when asked.
+  Step Run(uint64_t after, uint64_t saved_before, bool sweep) {
+    Step step;
+    step.position = after;
+    step.saved = saved_before;
+    store::Journal& journal = *deps.journal;
+    const auto calendars = deps.calendars ? deps.calendars() : nullptr;
+    auto last = journal.LastEventPosition();
+    store::EventFilter filter;
+    filter.after = after;
+    filter.direction = store::Direction::kOutbound;
+    filter.states = {MessageState::kValidated, MessageState::kAcknowledged};
+    filter.limit = kPage;
+    auto events =
+        last ? journal.Events(filter) : Result<std::vector<store::MessageEvent>>(last.error());
+    if (!events) {
+      spdlog::error("deadlines: the journal cannot be read: {}", events.error().ToString());
+      step.failed = true;
+      return step;
+    }
+    bool took = false;
+    for (const auto& e : *events) {
+      if (auto st = Take(e, calendars.get()); !st) {
+        spdlog::error("deadlines: message {}: {}", e.message.id, st.error().ToString());
+        step.failed = true;
+        break;
+      }
+      step.position = e.position;
+      took = true;
+    }
+    if (!step.failed) {
+      if (events->size() == kPage) {
+        step.more = true;
+      } else {
+        step.position = std::max(step.position, *last);
+      }
+    }
+    // Changes that start nothing move the position too; kept now and then, so that a restart
+    // reads at most that many again, without a commit of its own for every commit it follows.
+    if (step.position != step.saved && (took || step.position - step.saved >= kSaveEvery)) {
+      step.saved = step.position;
+      journal.SaveCursorAsync(std::string(kCursor), step.position, [](Result<Ok> st) {
+        if (!st) spdlog::error("deadlines: the cursor is not saved: {}", st.error().ToString());
+      });
+    }
+    if (sweep && !step.failed) {
+      const TimePoint now = Now();
+      if (auto st = Sweep(now, calendars.get()); !st) {
+        spdlog::error("deadlines: {}", st.error().ToString());
+        step.failed = true;
+      } else {
+        step.swept = true;
+        step.next_sweep = NextDayTurn(now, calendars.get());
+        ++sweeps;
+      }
+    }
+    return step;
+  }
+
+  // One change of a message: its deadlines start (validated) or are met (acknowledged).
+  Status Take(const store::MessageEvent& e, const Calendars* calendars) {
+    store::Journal& journal = *deps.journal;
+    auto record = journal.Get(e.message.id);
+    if (!record) return record.error();
+    if (!*record) return Ok{};
+    const auto document = deps.read((*record)->CanonicalXml());
+    if (!document) {
+      spdlog::warn("deadlines: message {} cannot be read as a document; it starts no deadline",
+                   e.message.id);
+      return Ok{};
+    }
+    const auto deadlines = DeadlinesOf(*document, e.message.sender_country, calendars);
+    if (auto st = Track(e, deadlines, calendars); !st) return st;
+    if (e.state == MessageState::kAcknowledged) return Meet(e, *document, deadlines, calendars);
+    return Ok{};
+  }
+
+  Status Track(const store::MessageEvent& e, const std::vector<Deadline>& deadlines,
+               const Calendars* calendars) {
+    std::vector<store::TrackedDeadline> rows;
+    for (const Deadline& d : deadlines) {
+      const Standing s = Evaluate(d, std::nullopt, TodayIn(calendars, d.country, e.at),
+                                  settings.at_risk_days, calendars);
+      store::TrackedDeadline t;
+      t.id = DeadlineId(d);
+      t.message_id = e.message.id;
+      t.rule = d.rule;
+      t.subject = d.subject;
+      t.country = d.country;
+      t.event = d.event.ToString();
+      t.due = d.due.ToString();
+      t.opens = d.opens ? d.opens->ToString() : "";
+      t.basis = d.basis;
+      t.source = d.source;
+      t.state = std::string(StateName(s.state));
+      t.days_late = s.state == DeadlineState::kOverdue ? s.days_late : 0;
+      t.about = d.about;
+      rows.push_back(std::move(t));
+    }
+    if (rows.empty()) return Ok{};
+    return deps.journal->TrackDeadlines(std::move(rows), e.at);
+  }
+
+  // The day the integrated system took the message: its first receipt.
+  std::optional<TimePoint> TakenAt(const std::string& message_id) {
+    auto history = deps.journal->DeliveryHistory(message_id);
+    if (!history) return std::nullopt;
+    for (const auto& h : *history) {
+      if (h.state == MessageState::kDelivered || h.state == MessageState::kAcknowledged) {
+        return h.at;
+      }
+    }
+    return std::nullopt;
+  }
+
+  Status Meet(const store::MessageEvent& e, const model::Document& document,
+              const std::vector<Deadline>& deadlines, const Calendars* calendars) {
+    store::Journal& journal = *deps.journal;
+    const TimePoint taken = TakenAt(e.message.id).value_or(e.at);
+    for (const Deadline& d : deadlines) {
+      if (d.rule != "DL-01" && d.rule != "DL-02") continue;
+      const model::Date on = TodayIn(calendars, d.country, taken);
+      if (auto st =
+              MeetOne(DeadlineId(d), on,
+                      "met: the Commission took message " + e.message.id + " on " + on.ToString(),
+                      calendars);
+          !st) {
+        return st;
+      }
+    }
+    const auto* report = std::get_if<model::InspectionReport>(&document);
+    if (report == nullptr || !report->report) return Ok{};
+    for (const Deadline& d : deadlines) {
+      if (d.rule != "DL-05") continue;
+      store::DeadlineFilter filter;
+      filter.rule = "DL-05";
+      filter.about = d.about;
+      filter.any_state = kNotMet;
+      filter.limit = 1000;
+      auto earlier = journal.Deadlines(filter);
+      if (!earlier) return earlier.error();
+      for (const auto& t : *earlier) {
+        const auto on = MeetsPeriodic(*report, DeadlineOf(t));
+        if (!on) continue;
+        if (auto st = MeetOne(t.id, *on,
+                              "met: the periodic inspection applied for on " + on->ToString() +
+                                  " (report " + report->report->doc_id + ", message " +
+                                  e.message.id + ")",
+                              calendars);
+            !st) {
+          return st;
+        }
+      }
+    }
+    return Ok{};
+  }
+
+  Status MeetOne(const std::string& id, const model::Date& on, const std::string& line,
+                 const Calendars* calendars) {
+    store::DeadlineFilter filter;
+    filter.id = id;
+    filter.limit = 1;
+    auto found = deps.journal->Deadlines(filter);
+    if (!found) return found.error();
+    if (found->empty() || found->front().state == "met") return Ok{};
+    const store::TrackedDeadline& t = found->front();
+    const Standing s = Evaluate(DeadlineOf(t), on, on, settings.at_risk_days, calendars);
+    store::DeadlineChange change;
+    change.id = id;
+    change.state = std::string(StateName(DeadlineState::kMet));
+    change.met_on = on.ToString();
+    change.days_late = s.days_late;
+    change.detail = line;
+    if (s.days_late > 0) {
+      change.detail += ", late by " + std::to_string(s.days_late) +
+                       (t.opens.empty() ? " business days" : " days");
+    }
+    return deps.journal->UpdateDeadline(std::move(change), Now());
+  }
+
+  // Counts every deadline not met again: a calendar may have changed, a day may have come.
+  Status Sweep(TimePoint now, const Calendars* calendars) {
+    store::DeadlineFilter filter;
+    filter.any_state = kNotMet;
+    filter.limit = kSweepPage;
+    for (;;) {
+      auto page = deps.journal->Deadlines(filter);
+      if (!page) return page.error();
+      for (const auto& t : *page) {
+        Deadline d = DeadlineOf(t);
+        store::DeadlineChange change;
+        change.id = t.id;
+        if (TermOf(d.rule) > 0) {
+          auto [due, basis] = deadlines::Recount(d, calendars);
+          if (due != d.due || basis != d.basis) {
+            change.detail = "due " + due.ToString() + " (" + basis + "), was " + d.due.ToString();
+            change.due = due.ToString();
+            change.basis = basis;
+            d.due = due;
+          }
+        }
+        const Standing s = Evaluate(d, std::nullopt, TodayIn(calendars, d.country, now),
+                                    settings.at_risk_days, calendars);
+        const std::string state(StateName(s.state));
+        if (state == t.state && change.due.empty()) continue;
+        change.state = state;
+        change.days_late = s.state == DeadlineState::kOverdue ? s.days_late : 0;
+        if (state != t.state) {
+          change.detail = MovedLine(d, s) + (change.detail.empty() ? "" : "; " + change.detail);
+        }
+        if (auto st = deps.journal->UpdateDeadline(std::move(change), now); !st) return st;
+      }
+      if (page->size() < filter.limit) return Ok{};
+      filter.after_id = page->back().id;
+    }
+  }
+
+  void Tick() {
+    if (retry_at) {
+      if (*retry_at > Now()) {
+        deps.wake_at(*retry_at);
+        return;
+      }
+      retry_at.reset();
+    }
+    Next();
+  }
+};
+
+Tracker::Tracker(TrackerDependencies deps, TrackerSettings settings)
+    : impl_(std::make_shared<Impl>(std::move(deps), settings)) {}
+
+Tracker::~Tracker() {
+  impl_->deps.journal->OnCommit(kCursor, nullptr);
+}
+
+Status Tracker::Start() {
+  store::Journal& journal = *impl_->deps.journal;
+  auto cursor = journal.Cursor(kCursor);
+  if (!cursor) return cursor.error();
+  const uint64_t position = cursor->value_or(0);
+  std::weak_ptr<Impl> weak = impl_;
+  journal.OnCommit(kCursor, [weak] {
+    if (auto self = weak.lock()) {
+      self->deps.serial([self] {
+        self->dirty = true;
+        self->Next();
+      });
+    }
+  });
+  impl_->deps.serial([self = impl_, position] {
+    self->position = position;
+    self->position_seen = position;
+    self->started = true;
+    self->dirty = true;
+    self->recount = true;
+    self->Next();
+  });
+  return Ok{};
+}
+
+void Tracker::Poke() {
+  impl_->deps.serial([self = impl_] {
+    self->dirty = true;
+    self->Next();
+  });
+}
+
+void Tracker::Tick() {
+  impl_->deps.serial([self = impl_] { self->Tick(); });
+}
+
+void Tracker::Recount() {
+  impl_->deps.serial([self = impl_] {
+    self->recount = true;
+    self->Next();
+  });
+}
+
+Tracker::Stats Tracker::stats() const {
+  return {impl_->position_seen.load(), impl_->sweeps.load(), impl_->failures.load()};
+}
+
+std::string MoveJson(const store::DeadlineMove& m) {
+  const store::TrackedDeadline& d = m.deadline;
+  nlohmann::json j = {
+      {"event", "deadline." + m.state},
+      {"position", m.position},
+      {"deadline_id", d.id},
+      {"rule", d.rule},
+      {"subject", d.subject},
+      {"country", d.country},
+      {"message_id", d.message_id},
+      {"event_date", d.event},
+      {"due", d.due},
+      {"basis", d.basis},
+      {"source", d.source},
+      {"state", m.state},
+      {"state_now", d.state},
+      {"at", FormatUtc(m.at)},
+      {"detail", m.detail},
+  };
+  if (!d.opens.empty()) j["opens"] = d.opens;
+  return j.dump();
+}
+
+route::Feed DeadlineFeed(store::Journal& journal) {
+  route::Feed feed;
+  feed.cursor = "deadline-notify";
+  feed.last = [&journal] { return journal.LastDeadlineMove(); };
+  feed.read = [&journal](uint64_t after, uint32_t limit) -> Result<std::vector<route::FeedItem>> {
+    store::DeadlineMoveFilter filter;
+    filter.after = after;
+    filter.states = {"at-risk", "overdue"};
+    filter.limit = limit;
+    auto moves = journal.DeadlineMoves(filter);
+    if (!moves) return moves.error();
+    std::vector<route::FeedItem> out;
+    for (const auto& m : *moves) {
+      out.push_back({m.position,
+                     "deadline." + m.state,
+                     MoveJson(m),
+                     {"X-Eaeu-Deadline-Id: " + m.deadline.id}});
+    }
+    return out;
+  };
+  return feed;
+}
+
+}  // namespace eaeu::deadlines

@@ -1,0 +1,94 @@
+#pragma once
+// The deadline tracker: follows the journal's changes of outbound messages from a cursor the
+// journal keeps ("deadlines"), like the notifier, and keeps the deadlines they start in the
+// journal:
+//
+//   - a message validated starts its document's deadlines (deadline.hpp), each tracked in the
+//     state it is in that day (a report that comes late is overdue from its start);
+//   - a message the Commission acknowledged meets them: DL-01 and DL-02 on the day it took the
+//     message (its receipt), late by the business days past the due day; DL-05 of an earlier
+//     report of the same manufacturer when it is a periodic report. A refused or dead message
+//     meets nothing;
+//   - every day that turns in a member state's capital, and on demand (SIGHUP), every deadline
+//     not met is counted again in the calendars as they are now and moved to at risk or
+//     overdue when its day comes.
+//
+// Every move is a line of the deadline's history in the journal; the moves to at risk and to
+// overdue are what DeadlineFeed gives a notifier. On its first start the tracker reads the journal
+// from its beginning: the messages taken before it are tracked too.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "codecs/model.hpp"
+#include "codecs/result.hpp"
+#include "gateway/core/clock.hpp"
+#include "gateway/deadlines/calendar.hpp"
+#include "gateway/deadlines/deadline.hpp"
+#include "gateway/route/notifier.hpp"
+#include "gateway/store/journal.hpp"
+
+namespace eaeu::deadlines {
+
+struct TrackerDependencies {
+  store::Journal* journal = nullptr;
+  const Clock* clock = nullptr;
+  std::function<std::shared_ptr<const Calendars>()> calendars;  // the current set (or null)
+  // A message's document read from its XML; nullopt when it cannot be.
+  std::function<std::optional<model::Document>(std::string_view xml)> read;
+  std::function<void(std::function<void()>)> serial;                   // the tracker's own strand
+  std::function<void(std::function<void()>)> background;               // journal work
+  std::function<void(std::chrono::system_clock::time_point)> wake_at;  // calls Tick then
+};
+
+struct TrackerSettings {
+  int at_risk_days = 3;
+};
+
+class Tracker {
+ public:
+  Tracker(TrackerDependencies deps, TrackerSettings settings);
+  ~Tracker();
+  Tracker(const Tracker&) = delete;
+  Tracker& operator=(const Tracker&) = delete;
+
+  // Reads the cursor, takes what is waiting and counts every deadline again.
+  Status Start();
+  // The journal committed something: looks for new changes (and counts again when a day turned).
+  void Poke();
+  // The timer: a day turned somewhere, or a failed step is tried again.
+  void Tick();
+  // Counts every deadline not met again now (the calendars were reloaded).
+  void Recount();
+
+  struct Stats {
+    uint64_t position = 0;  // the journal position of the latest change taken
+    uint64_t sweeps = 0;    // counts of every open deadline
+    uint64_t failures = 0;  // steps the journal refused (tried again)
+  };
+  Stats stats() const;
+
+  struct Impl;
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+// A deadline as the journal keeps it, back in the form Evaluate counts.
+Deadline DeadlineOf(const store::TrackedDeadline& tracked);
+// Where a tracked deadline stands at `now`, counted in its state's calendar.
+Standing StandingOf(const store::TrackedDeadline& tracked,
+                    std::chrono::system_clock::time_point now, int at_risk_days,
+                    const Calendars* calendars);
+
+// The moves of deadlines to at risk and to overdue, for a notifier (cursor "deadline-notify").
+route::Feed DeadlineFeed(store::Journal& journal);
+// The event posted for one move (its body, JSON).
+std::string MoveJson(const store::DeadlineMove& move);
+
+}  // namespace eaeu::deadlines
