@@ -18,6 +18,10 @@
 //                               the national system (?state=&kind=&limit=&after=), oldest first
 //   GET  /v1/inbox/{id}         the received document (application/xml; ?format=json for JSON)
 //   POST /v1/inbox/{id}/ack     the national system has it: delivered (again: no error)
+//   GET  /v1/deadlines          the legal deadlines the caller's state owes (?state=at-risk,overdue
+//                               &kind=DL-01&country=&message=&limit=&after=), in id order, each
+//                               with its business days left or late counted today
+//   GET  /v1/deadlines/{id}     one deadline with its history
 //   GET  /healthz               the process answers
 //   GET  /readyz                the journal and the signer are ready to take documents
 //   GET  /metrics               counters in the Prometheus text format
@@ -32,6 +36,7 @@
 
 #include "gateway/api/callers.hpp"
 #include "gateway/core/clock.hpp"
+#include "gateway/deadlines/deadline.hpp"
 #include "gateway/intake/pipeline.hpp"
 #include "gateway/store/journal.hpp"
 #include "gateway/transport/http_server.hpp"
@@ -54,6 +59,8 @@ struct RestDependencies {
   std::function<Status(const std::string& id, const std::string& by)> acknowledge;
   // A received document as JSON (the inbox's ?format=json).
   std::function<Result<std::string>(std::string_view xml)> to_json;
+  // Where a deadline stands now (counted in its state's calendar); empty: as the journal has it.
+  std::function<deadlines::Standing(const store::TrackedDeadline&)> standing;
 };
 
 class RestApi {
@@ -74,6 +81,7 @@ class RestApi {
   std::optional<Caller> Admit(const transport::HttpRequest& request, const std::string& path,
                               const char* allowed, const transport::Respond& respond) const;
   void HandleInbox(transport::HttpRequest request, transport::Respond respond) const;
+  void HandleDeadlines(transport::HttpRequest request, transport::Respond respond) const;
 
   RestDependencies deps_;
 };

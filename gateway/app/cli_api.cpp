@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -164,33 +165,111 @@ std::string Query(const ApiCommands::Options& o) {
   return q;
 }
 
-int RunList(const ApiCommands::Options& o, std::ostream& out, std::ostream& err) {
+// Reads the pages of a list from `path` (to the end with --all), calling `each` for every item.
+int ReadPages(const ApiCommands::Options& o, std::string path,
+              const std::function<void(const Json&)>& each, std::ostream& err) {
   auto token = ReadToken(o);
   if (!token) return Fail(err, token.error());
-  std::string path = "/v1/messages" + Query(o);
-  Json all = Json::array();
   for (;;) {
     auto reply = Call(o, *token, "GET", path, nullptr, "");
     if (!reply) return Fail(err, reply.error());
     if (reply->status != 200) {
       err << "eaeu-gateway: " << ProblemLine(*reply) << "\n";
-      return kExitUnusable;
+      return reply->status == 400 || reply->status == 403 ? kExitInvalid : kExitUnusable;
     }
     const Json page = Json::parse(reply->body, nullptr, false);
     if (!page.is_object()) return Fail(err, MakeError("api.reply", path, "not JSON"));
-    for (const auto& item : page["items"]) {
-      if (o.format == "json") {
-        all.push_back(item);
-      } else {
-        out << item.value("id", "") << "  " << item.value("state", "") << "  "
-            << (item["kind"].is_string() ? item["kind"].get<std::string>() : "-") << "  "
-            << (item["eDocId"].is_string() ? item["eDocId"].get<std::string>() : "-") << "  "
-            << item.value("updatedAt", "") << "\n";
-      }
-    }
-    if (!o.all || !page["next"].is_string()) break;
+    for (const auto& item : page["items"]) each(item);
+    if (!o.all || !page["next"].is_string()) return kExitOk;
     path = page["next"].get<std::string>();
   }
+}
+
+std::string TextOr(const Json& j, const char* key) {
+  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "-";
+}
+
+int RunList(const ApiCommands::Options& o, std::ostream& out, std::ostream& err) {
+  Json all = Json::array();
+  const int rc = ReadPages(
+      o, "/v1/messages" + Query(o),
+      [&](const Json& item) {
+        if (o.format == "json") {
+          all.push_back(item);
+          return;
+        }
+        out << item.value("id", "") << "  " << item.value("state", "") << "  "
+            << TextOr(item, "kind") << "  " << TextOr(item, "eDocId") << "  "
+            << item.value("updatedAt", "") << "\n";
+      },
+      err);
+  if (rc == kExitOk && o.format == "json") out << all.dump(2) << "\n";
+  return rc;
+}
+
+// Where a deadline stands, in words: "3 business days left", "2 business days late".
+std::string StandingText(const Json& d) {
+  const std::string unit = d.value("daysCounted", "business") + " days";
+  if (d.value("state", "") == "met") {
+    const int late = d.value("daysLate", 0);
+    return "met " + d.value("metOn", "") +
+           (late > 0 ? ", " + std::to_string(late) + " " + unit + " late" : "");
+  }
+  if (d.value("late", false)) return std::to_string(d.value("daysLate", 0)) + " " + unit + " late";
+  return std::to_string(d.value("daysLeft", 0)) + " " + unit + " left";
+}
+
+int RunDeadlines(const ApiCommands::Options& o, std::ostream& out, std::ostream& err) {
+  if (!o.id.empty()) {
+    auto token = ReadToken(o);
+    if (!token) return Fail(err, token.error());
+    auto reply = Call(o, *token, "GET", "/v1/deadlines/" + o.id, nullptr, "");
+    if (!reply) return Fail(err, reply.error());
+    if (reply->status != 200) {
+      err << "eaeu-gateway: " << ProblemLine(*reply) << "\n";
+      return reply->status == 404 ? kExitInvalid : kExitUnusable;
+    }
+    const Json d = Json::parse(reply->body, nullptr, false);
+    if (o.format == "json" || !d.is_object()) {
+      out << (d.is_discarded() ? reply->body : d.dump(2)) << "\n";
+      return kExitOk;
+    }
+    out << "deadline  " << d.value("id", "") << " (" << d.value("kind", "") << ", "
+        << d.value("source", "") << ")\n"
+        << "subject   " << d.value("subject", "") << "\n"
+        << "owed by   " << d.value("country", "") << "\n"
+        << "from      " << d.value("event", "") << "\n"
+        << "due       " << d.value("due", "") << " (" << d.value("basis", "") << ")\n"
+        << "state     " << d.value("state", "") << ": " << StandingText(d) << "\n"
+        << "message   " << d.value("messageId", "") << "\n"
+        << "history\n";
+    for (const auto& h : d["history"]) {
+      out << "  " << h.value("at", "") << "  " << h.value("state", "") << "  "
+          << h.value("detail", "") << "\n";
+    }
+    return kExitOk;
+  }
+  std::string states;
+  for (const auto& [flag, state] : {std::pair{o.open, "open"}, std::pair{o.at_risk, "at-risk"},
+                                    std::pair{o.overdue, "overdue"}, std::pair{o.met, "met"}}) {
+    if (flag) states += (states.empty() ? "" : ",") + std::string(state);
+  }
+  std::string path = "/v1/deadlines?limit=" + std::to_string(o.limit);
+  if (!states.empty()) path += "&state=" + states;
+  if (!o.kind.empty()) path += "&kind=" + o.kind;
+  Json all = Json::array();
+  const int rc = ReadPages(
+      o, path,
+      [&](const Json& d) {
+        if (o.format == "json") {
+          all.push_back(d);
+          return;
+        }
+        out << d.value("id", "") << "  " << d.value("state", "") << "  due " << d.value("due", "")
+            << "  " << StandingText(d) << "  " << d.value("subject", "") << "\n";
+      },
+      err);
+  if (rc != kExitOk) return rc;
   if (o.format == "json") out << all.dump(2) << "\n";
   return kExitOk;
 }
@@ -337,6 +416,23 @@ ApiCommands AddApiCommands(CLI::App& app, ApiCommands::Options& o) {
       c.messages->add_subcommand("retry", "Requeue a dead message: its deliveries start again");
   c.messages_retry->add_option("ID", o.id, "The message id")->required();
   AddConnectionOptions(*c.messages_retry, o);
+
+  c.deadlines = app.add_subcommand(
+      "deadlines",
+      "The legal deadlines your state owes (rules.md DL-01 … DL-06), with the business days left "
+      "or late counted today; all states when no state flag is given");
+  c.deadlines->add_flag("--open", o.open, "Open ones");
+  c.deadlines->add_flag("--at-risk", o.at_risk, "Those at risk (few business days left)");
+  c.deadlines->add_flag("--overdue", o.overdue, "Those past their due day");
+  c.deadlines->add_flag("--met", o.met, "Those met");
+  c.deadlines->add_option("--kind", o.kind, "Only of this rule")
+      ->check(CLI::IsMember({"DL-01", "DL-02", "DL-03", "DL-04", "DL-05", "DL-06"}));
+  c.deadlines->add_option("--id", o.id, "One deadline, with its history");
+  c.deadlines->add_option("--limit", o.limit, "Deadlines a page")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  c.deadlines->add_flag("--all", o.all, "Follow the pages to the end");
+  AddConnectionOptions(*c.deadlines, o);
   return c;
 }
 
@@ -346,6 +442,7 @@ int RunApiCommand(const ApiCommands& c, std::ostream& out, std::ostream& err) {
   if (c.messages_list->parsed()) return RunList(*c.options, out, err);
   if (c.messages_show->parsed()) return RunShow(*c.options, out, err);
   if (c.messages_retry->parsed()) return RunRetry(*c.options, out, err);
+  if (c.deadlines->parsed()) return RunDeadlines(*c.options, out, err);
   return -1;
 }
 

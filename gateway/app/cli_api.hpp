@@ -5,6 +5,7 @@
 //   eaeu-gateway submit FILE...            (XML or JSON; by extension, else by content)
 //   eaeu-gateway messages list [--state S] [--kind K] [--since T] [--limit N] [--all]
 //   eaeu-gateway messages show ID
+//   eaeu-gateway deadlines [--open] [--at-risk] [--overdue] [--met] [--kind DL-01] [--id ID]
 // The daemon's address is --url (default http://127.0.0.1:8080); the token is read from
 // --token-file or the EAEU_GATEWAY_TOKEN variable, never from the command line.
 
@@ -26,6 +27,7 @@ struct ApiCommands {
   CLI::App* messages_list = nullptr;
   CLI::App* messages_show = nullptr;
   CLI::App* messages_retry = nullptr;
+  CLI::App* deadlines = nullptr;
   struct Options {
     std::string url = "http://127.0.0.1:8080";
     std::string token_file;
@@ -37,6 +39,7 @@ struct ApiCommands {
     std::string state, kind, since;
     unsigned limit = 100;
     bool all = false;
+    bool open = false, at_risk = false, overdue = false, met = false;
     std::string id;
     std::string country, participant, name, append;
   };

@@ -599,6 +599,10 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
     return true;
   };
   rd.metrics = [raw] { return raw->Metrics(); };
+  const int at_risk_days = config.deadlines ? static_cast<int>(config.deadlines->at_risk_days) : 3;
+  rd.standing = [raw, at_risk_days](const store::TrackedDeadline& d) {
+    return deadlines::StandingOf(d, raw->clock->Now(), at_risk_days, raw->Calendars().get());
+  };
   if (impl->delivery) {
     rd.requeue = [raw](std::string id, std::function<void(Status)> done) {
       raw->delivery->Requeue(std::move(id), std::move(done));

@@ -116,13 +116,16 @@ struct GatewayFiles {
   std::string ru_token;
   std::string kz_token;
 
-  GatewayFiles() {
+  // The keys are valid from `valid_from` (a day before the tests' day, unless a test runs its
+  // clock elsewhere).
+  explicit GatewayFiles(std::chrono::system_clock::time_point valid_from = TestNow() -
+                                                                           std::chrono::days(1)) {
     if (auto st = sign::InitialiseCrypto(OpenSslConfig()); !st) {
       throw std::runtime_error(st.error().ToString());
     }
     sign::DevelopmentKeyOptions options;
     options.algorithm = sign::Algorithm::kEcdsaP256Sha256;
-    options.now = std::chrono::system_clock::to_time_t(TestNow()) - 86'400;
+    options.now = std::chrono::system_clock::to_time_t(valid_from);
     auto generated = sign::GenerateDevelopmentKeys(options, dir / "keys");
     if (!generated) throw std::runtime_error(generated.error().ToString());
     keys = *generated;
@@ -172,7 +175,9 @@ inline std::string TomlOf(const config::DaemonConfig& c, const std::string& api_
 // A running gateway in this process, on an injected clock.
 class TestGateway {
  public:
-  explicit TestGateway(const config::DaemonConfig& config) : clock_(TestNow()) {
+  explicit TestGateway(const config::DaemonConfig& config,
+                       std::chrono::system_clock::time_point now = TestNow())
+      : clock_(now) {
     app::DaemonHooks hooks;
     hooks.clock = &clock_;
     auto daemon = app::Daemon::Create(config, hooks);
@@ -208,6 +213,18 @@ inline Json WaitFor(const HttpCall& get, const std::function<bool(const Json&)>&
     if (done(j)) return j;
     if (std::chrono::steady_clock::now() > deadline) FAIL("still " << j.dump(2));
     if (clock != nullptr) clock->Advance(std::chrono::milliseconds(20));
+    std::this_thread::yield();
+  }
+}
+
+// Waits until the gateway's metrics have `line`.
+inline void WaitForMetric(const TestGateway& g, const std::string& line) {
+  HttpCall metrics;
+  metrics.url = g.Url("/metrics");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  for (std::string now = Http(metrics).body; now.find(line + "\n") == std::string::npos;
+       now = Http(metrics).body) {
+    if (std::chrono::steady_clock::now() > deadline) FAIL("no " << line << " in\n" << now);
     std::this_thread::yield();
   }
 }

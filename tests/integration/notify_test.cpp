@@ -26,37 +26,6 @@ std::string BadReport() {
   return WithEDocId(ExampleText(model::DocumentKind::kInspectionReport), "not-a-uuid");
 }
 
-// Waits until the webhook has `n` events, moving the gateway's clock so that back-offs fall due.
-std::vector<Json> WaitForEvents(WebhookSink& hook, size_t n, TestGateway& g) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  for (;;) {
-    const auto posts = hook.posts();
-    if (posts.size() >= n) {
-      std::vector<Json> events;
-      for (const auto& p : posts) {
-        CHECK(p.content_type == "application/json");
-        events.push_back(Json::parse(p.body));
-      }
-      return events;
-    }
-    if (std::chrono::steady_clock::now() > deadline) FAIL("the webhook has " << posts.size());
-    g.clock().Advance(std::chrono::milliseconds(20));
-    std::this_thread::yield();
-  }
-}
-
-// Waits until the gateway's metrics have `line`.
-void WaitForMetric(const TestGateway& g, const std::string& line) {
-  HttpCall metrics;
-  metrics.url = g.Url("/metrics");
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  for (std::string now = Http(metrics).body; now.find(line + "\n") == std::string::npos;
-       now = Http(metrics).body) {
-    if (std::chrono::steady_clock::now() > deadline) FAIL("no " << line << " in\n" << now);
-    std::this_thread::yield();
-  }
-}
-
 struct Setup {
   GatewayFiles files;
   PeerLoop loop;
@@ -106,7 +75,7 @@ TEST_CASE("Notify: a dead letter and a refused submission reach the webhook, in 
   REQUIRE(refused.status == 422);
   const std::string refused_id = refused.json()["messageId"];
 
-  const auto events = WaitForEvents(hook, 2, g);
+  const auto events = hook.WaitForEvents(2, g.clock());
   REQUIRE(events.size() == 2);
   CHECK(events[0]["event"] == "message.dead");
   CHECK(events[0]["message_id"] == id);
@@ -131,7 +100,7 @@ TEST_CASE("Notify: a dead letter and a refused submission reach the webhook, in 
       get, [](const Json& m) { return m["state"] == "delivered"; }, &g.clock());
   const auto third = Submit(g, s.files.ru_token, BadReport());
   REQUIRE(third.status == 422);
-  const auto after = WaitForEvents(hook, 3, g);
+  const auto after = hook.WaitForEvents(3, g.clock());
   REQUIRE(after.size() == 3);
   CHECK(after[2]["message_id"] == third.json()["messageId"]);
 }
@@ -171,7 +140,7 @@ TEST_CASE(
   s.Notify(up);
   {
     TestGateway g(s.config);
-    const auto events = WaitForEvents(up, 1, g);
+    const auto events = up.WaitForEvents(1, g.clock());
     CHECK(events[0]["event"] == "message.dead");
     CHECK(events[0]["message_id"] == id);
     WaitForMetric(g, "eaeu_notify_total{outcome=\"posted\"} 1");  // the gateway has the answer
@@ -181,7 +150,7 @@ TEST_CASE(
     TestGateway g(s.config);
     const auto refused = Submit(g, s.files.ru_token, BadReport());
     REQUIRE(refused.status == 422);
-    const auto events = WaitForEvents(up, 2, g);
+    const auto events = up.WaitForEvents(2, g.clock());
     REQUIRE(events.size() == 2);
     CHECK(events[1]["event"] == "message.rejected");
     CHECK(events[1]["message_id"] == refused.json()["messageId"]);

@@ -13,10 +13,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "gateway/core/clock.hpp"
 #include "gateway/envelope/envelope.hpp"
 #include "gateway/envelope/reader.hpp"
 #include "gateway/envelope/signals.hpp"
@@ -80,6 +82,25 @@ class WebhookSink {
   std::vector<Post> posts() {
     std::lock_guard lock(mutex_);
     return posts_;
+  }
+  // Waits until it has taken `n` posts, moving `clock` on a little between the looks (so that the
+  // poster's back-offs fall due); their bodies, as JSON.
+  std::vector<nlohmann::json> WaitForEvents(size_t n, ManualClock& clock) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    for (;;) {
+      const auto taken = posts();
+      if (taken.size() >= n) {
+        std::vector<nlohmann::json> events;
+        for (const auto& p : taken) {
+          CHECK(p.content_type == "application/json");
+          events.push_back(nlohmann::json::parse(p.body));
+        }
+        return events;
+      }
+      if (std::chrono::steady_clock::now() > deadline) FAIL("the webhook has " << taken.size());
+      clock.Advance(std::chrono::milliseconds(20));
+      std::this_thread::yield();
+    }
   }
 
  private:

@@ -5,83 +5,21 @@
 #include <catch2/catch.hpp>
 #include <utility>  // before Asio
 
-#include "gateway/sandbox/sandbox.hpp"
-#include "integration/gateway_fixture.hpp"
-#include "integration/peer.hpp"
+#include "integration/sandbox_fixture.hpp"
 
 namespace eaeu::test {
-namespace {
-
-sandbox::SandboxSettings SandboxOn() {
-  sandbox::SandboxSettings s;
-  s.listen = {"127.0.0.1", 0};
-  s.openssl_config = OpenSslConfig();
-  s.process_catalogue = SourceDir() / "config/process.toml";
-  s.schema_catalog = SourceDir() / "schemas/catalog.toml";
-  s.code_lists = {SourceDir() / "config/codelists"};
-  s.reply_after = std::chrono::milliseconds(0);
-  return s;
-}
-
-config::DaemonConfig GatewayOf(const GatewayFiles& files, const std::string& country,
-                               uint16_t sandbox_port) {
-  auto c = files.Config();
-  c.inbound.emplace();
-  c.inbound->listen = {"127.0.0.1", 0};
-  c.inbound->country = country;
-  c.inbound->trust = files.keys.ca_certificate.parent_path();
-  c.journal.file = files.dir / (country + "-journal.sqlite");
-  config::RouteSettings route;
-  route.to = "*";
-  route.endpoint = "http://127.0.0.1:" + std::to_string(sandbox_port) + "/";
-  c.routes.push_back(route);
-  c.delivery.backoff_initial = std::chrono::milliseconds(10);
-  c.delivery.backoff_max = std::chrono::milliseconds(40);
-  return c;
-}
-
-std::string InboundUrl(TestGateway& g) {
-  return "http://127.0.0.1:" + std::to_string(g.daemon().inbound_port()) + "/";
-}
-
-Json Until(TestGateway& g, const HttpCall& get, const std::function<bool(const Json&)>& done) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  for (;;) {
-    Json j = Http(get).json();
-    if (done(j)) return j;
-    if (std::chrono::steady_clock::now() > deadline) FAIL("still " << j.dump(2));
-    g.clock().Advance(std::chrono::milliseconds(20));  // back-offs fall due
-    std::this_thread::yield();
-  }
-}
-
-}  // namespace
 
 TEST_CASE(
     "Sandbox: a report travels to the Commission, comes back acknowledged, and reaches "
     "the other state's inbox, and misbehaviour is survived",
     "[sandbox][daemon][inbound][delivery]") {
   GatewayFiles files;
-  PeerLoop loop;
-  ManualClock sandbox_clock(TestNow());
-  uint64_t n = 1;
-  auto sandbox = sandbox::Sandbox::Start(loop.io, SandboxOn(), &sandbox_clock,
-                                         [&n] { return n++ * 0x9E3779B97F4A7C15ull; });
-  REQUIRE(sandbox.ok());
-  loop.Run();
-  // The loop stops before the sandbox goes (its HTTP client must not be destroyed under it).
-  struct StopLoop {
-    PeerLoop& loop;
-    ~StopLoop() {
-      loop.io.stop();
-      if (loop.thread.joinable()) loop.thread.join();
-    }
-  } stop_loop{loop};
-  const uint16_t port = (*sandbox)->port();
+  RunningSandbox sandbox;
+  const uint16_t port = sandbox->port();
   TestGateway ru(GatewayOf(files, "RU", port));
   TestGateway kz(GatewayOf(files, "KZ", port));
-  (*sandbox)->Join({"RU", InboundUrl(ru)});
-  (*sandbox)->Join({"KZ", InboundUrl(kz)});
+  sandbox->Join({"RU", InboundUrl(ru)});
+  sandbox->Join({"KZ", InboundUrl(kz)});
 
   auto submit = [&](const std::string& xml) {
     HttpCall call;
@@ -97,14 +35,7 @@ TEST_CASE(
     get.token = files.ru_token;
     return get;
   };
-  auto misbehave = [&](const std::string& what) {
-    HttpCall call;
-    call.method = "POST";
-    call.url = "http://127.0.0.1:" + std::to_string(port) + "/sandbox/misbehave";
-    call.content_type = "application/json";
-    call.body = Json{{"what", what}, {"count", 1}}.dump();
-    REQUIRE(Http(call).status == 200);
-  };
+  auto misbehave = [&](const std::string& what) { sandbox.Misbehave(what); };
   auto acknowledged = [](const Json& j) { return j["state"] == "acknowledged"; };
 
   // End to end: receipt, then the R.006 reply through the inbound endpoint.

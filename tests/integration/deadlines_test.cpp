@@ -1,0 +1,184 @@
+// The 15-business-day clock of DL-01 end to end: a Russian gateway on an injected clock sends
+// reports to the sandbox. The inspections of the example report ended on Thursday 12 March 2026,
+// so in Russia's 2026 calendar day 15 is Thursday 2 April. A report the Commission took on day
+// 14 meets its deadline; one taken on day 16 meets it one business day late; one the Commission
+// refused meets nothing and stays overdue; and a deadline that came due while the gateway was
+// down is overdue after the restart, with each move in its history and posted to the webhook.
+#include <utility>  // before Asio
+
+#include <catch2/catch.hpp>
+#include <set>
+
+#include "integration/sandbox_fixture.hpp"
+
+namespace eaeu::test {
+namespace {
+
+std::chrono::system_clock::time_point Utc(const char* text) {
+  return FromUtc(*model::DateTime::Parse(text));
+}
+
+// The example report under another report number and EDocId.
+std::string Report(const std::string& number, int n) {
+  std::string xml = WithEDocId(ExampleText(model::DocumentKind::kInspectionReport),
+                               NumberedEDocId(static_cast<uint64_t>(n)));
+  const std::string from = ">RU-IR-2026-0417<";
+  for (auto at = xml.find(from); at != std::string::npos; at = xml.find(from, at + 1)) {
+    xml.replace(at + 1, from.size() - 2, number);
+  }
+  return xml;
+}
+
+struct Gateway {
+  GatewayFiles& files;
+  TestGateway& g;
+
+  // Submits and waits until the message is in `state`.
+  Json Send(const std::string& xml, const std::string& state) {
+    HttpCall call;
+    call.method = "POST";
+    call.url = g.Url("/v1/documents");
+    call.token = files.ru_token;
+    call.body = xml;
+    const auto reply = Http(call);
+    INFO(reply.body);
+    REQUIRE(reply.status == 202);
+    HttpCall get;
+    get.url = g.Url("/v1/messages/" + reply.json()["id"].get<std::string>());
+    get.token = files.ru_token;
+    return Until(g, get, [&state](const Json& m) { return m["state"] == state; });
+  }
+  HttpCall Get(const std::string& path) const {
+    HttpCall call;
+    call.url = g.Url(path);
+    call.token = files.ru_token;
+    return call;
+  }
+  // The DL-01 of a report number, once `done` holds for it.
+  Json Dl01(const std::string& number, const std::function<bool(const Json&)>& done) {
+    const Json list = WaitFor(Get("/v1/deadlines?kind=DL-01&limit=100"), [&](const Json& j) {
+      for (const auto& d : j["items"]) {
+        if (d["subject"] == "report " + number) return done(d);
+      }
+      return false;
+    });
+    for (const auto& d : list["items"]) {
+      if (d["subject"] == "report " + number)
+        return Http(Get("/v1/deadlines/" + d["id"].get<std::string>())).json();
+    }
+    return {};
+  }
+};
+
+std::vector<std::string> StatesOf(const Json& deadline) {
+  std::vector<std::string> out;
+  for (const auto& h : deadline["history"]) out.push_back(h["state"]);
+  return out;
+}
+
+bool In(const char* state, const Json& d) {
+  return d["state"] == state;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "Deadlines: a report taken on day 14 is met, on day 16 met late, a refused one stays "
+    "overdue, and the clock survives a restart",
+    "[deadlines][daemon][sandbox]") {
+  GatewayFiles files(Utc("2026-01-01T00:00:00"));
+  RunningSandbox sandbox;
+  PeerLoop loop;
+  WebhookSink hook(loop.io, 1);  // refuses the first post: the moves wait and come in order
+  loop.Run();
+  config::DaemonConfig config = GatewayOf(files, "RU", sandbox.port());
+  config::DeadlineSettings deadlines;
+  deadlines.calendars = SourceDir() / "config/calendars";
+  deadlines.at_risk_days = 2;
+  deadlines.webhook.emplace().url = hook.Url();
+  config.deadlines = deadlines;
+
+  std::string refused_id;
+  {
+    // Day 12, Monday 30 March, 13:00 in Moscow: the Commission refuses report 0900.
+    TestGateway ru(config, Utc("2026-03-30T10:00:00"));
+    sandbox->Join({"RU", InboundUrl(ru)});
+    Gateway gw{files, ru};
+    sandbox.Misbehave("refuse");
+    gw.Send(Report("RU-IR-2026-0900", 1), "rejected");
+    const Json d = gw.Dl01("RU-IR-2026-0900", [](const Json& j) { return In("open", j); });
+    refused_id = d["id"];
+    CHECK(d["due"] == "2026-04-02");
+    CHECK(d["event"] == "2026-03-12");
+    CHECK(d["country"] == "RU");
+    CHECK(d["daysLeft"] == 3);
+    CHECK(d["basis"].get<std::string>().starts_with("RU 2026"));
+    CHECK(d["source"] == "R106 §21, §35");
+
+    // Day 14, Wednesday 1 April, 09:00 in Moscow: report 0417 is at risk from its start, and
+    // met on the day the Commission took it; the refused one is now at risk too.
+    ru.clock().Set(Utc("2026-04-01T06:00:00"));
+    gw.Send(Report("RU-IR-2026-0417", 2), "acknowledged");
+    const Json met = gw.Dl01("RU-IR-2026-0417", [](const Json& j) { return In("met", j); });
+    CHECK(met["metOn"] == "2026-04-01");
+    CHECK(met["late"] == false);
+    CHECK(met["daysLate"] == 0);
+    CHECK(StatesOf(met) == std::vector<std::string>{"at-risk", "met"});
+    const Json risky = gw.Dl01("RU-IR-2026-0900", [](const Json& j) { return In("at-risk", j); });
+    CHECK(risky["daysLeft"] == 1);
+  }
+
+  // The gateway is down over day 15 and comes back on day 16, Friday 3 April, 10:00 in Moscow.
+  TestGateway ru(config, Utc("2026-04-03T07:00:00"));
+  sandbox->Join({"RU", InboundUrl(ru)});
+  Gateway gw{files, ru};
+  const Json overdue = gw.Dl01("RU-IR-2026-0900", [](const Json& j) { return In("overdue", j); });
+  CHECK(overdue["late"] == true);
+  CHECK(overdue["daysLate"] == 1);
+  CHECK(!overdue.contains("metOn"));
+  CHECK(StatesOf(overdue) == std::vector<std::string>{"open", "at-risk", "overdue"});
+
+  // Report 0501 on day 16: overdue from its start, still delivered, and met one day late.
+  gw.Send(Report("RU-IR-2026-0501", 3), "acknowledged");
+  const Json late = gw.Dl01("RU-IR-2026-0501", [](const Json& j) { return In("met", j); });
+  CHECK(late["metOn"] == "2026-04-03");
+  CHECK(late["late"] == true);
+  CHECK(late["daysLate"] == 1);
+  CHECK(StatesOf(late) == std::vector<std::string>{"overdue", "met"});
+  CHECK(late["history"][1]["detail"].get<std::string>().ends_with("late by 1 business days"));
+
+  // Report 0502 on day 16, refused: delivered to no one, its deadline stays overdue.
+  sandbox.Misbehave("refuse");
+  gw.Send(Report("RU-IR-2026-0502", 4), "rejected");
+  const Json refused = gw.Dl01("RU-IR-2026-0502", [](const Json& j) { return In("overdue", j); });
+  CHECK(refused["history"].size() == 1);
+
+  // The lists by state, as the command line asks for them.
+  const Json listed = Http(gw.Get("/v1/deadlines?kind=DL-01&state=overdue,at-risk")).json();
+  std::vector<std::string> ids;
+  for (const auto& d : listed["items"]) ids.push_back(d["id"]);
+  CHECK(ids.size() == 2);
+  CHECK(std::find(ids.begin(), ids.end(), refused_id) != ids.end());
+  CHECK(Http(gw.Get("/v1/deadlines?kind=DL-01&country=KZ")).status == 403);
+  CHECK(Http(gw.Get("/v1/deadlines?state=late")).status == 400);
+  WaitForMetric(ru, "eaeu_deadlines{state=\"met\"} 2");
+  WaitForMetric(ru, "eaeu_deadlines{state=\"overdue\"} 2");
+
+  // The moves to at risk and to overdue reached the webhook once each, in the journal's order.
+  const auto events = hook.WaitForEvents(5, ru.clock());
+  std::multiset<std::string> seen;
+  uint64_t position = 0;
+  for (const auto& e : events) {
+    CHECK(e["rule"] == "DL-01");
+    CHECK(e["position"].get<uint64_t>() > position);
+    position = e["position"];
+    seen.insert(e["event"].get<std::string>() + " " + e["subject"].get<std::string>());
+  }
+  CHECK(seen == std::multiset<std::string>{"deadline.at-risk report RU-IR-2026-0417",
+                                           "deadline.at-risk report RU-IR-2026-0900",
+                                           "deadline.overdue report RU-IR-2026-0900",
+                                           "deadline.overdue report RU-IR-2026-0501",
+                                           "deadline.overdue report RU-IR-2026-0502"});
+}
+
+}  // namespace eaeu::test
