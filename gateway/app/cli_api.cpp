@@ -13,6 +13,7 @@
 #include "gateway/app/cli.hpp"
 #include "gateway/app/cli_common.hpp"
 #include "gateway/core/files.hpp"
+#include "gateway/deadlines/deadline.hpp"
 
 namespace eaeu::app {
 namespace {
@@ -207,16 +208,17 @@ int RunList(const ApiCommands::Options& o, std::ostream& out, std::ostream& err)
   return rc;
 }
 
-// Where a deadline stands, in words: "3 business days left", "2 business days late".
+// Where a deadline stands, in words: "3 business days left", "1 business day late".
 std::string StandingText(const Json& d) {
-  const std::string unit = d.value("daysCounted", "business") + " days";
+  const bool business = d.value("daysCounted", "business") == "business";
   if (d.value("state", "") == "met") {
     const int late = d.value("daysLate", 0);
     return "met " + d.value("metOn", "") +
-           (late > 0 ? ", " + std::to_string(late) + " " + unit + " late" : "");
+           (late > 0 ? ", " + deadlines::DaysText(late, business) + " late" : "");
   }
-  if (d.value("late", false)) return std::to_string(d.value("daysLate", 0)) + " " + unit + " late";
-  return std::to_string(d.value("daysLeft", 0)) + " " + unit + " left";
+  if (d.value("late", false))
+    return deadlines::DaysText(d.value("daysLate", 0), business) + " late";
+  return deadlines::DaysText(d.value("daysLeft", 0), business) + " left";
 }
 
 int RunDeadlines(const ApiCommands::Options& o, std::ostream& out, std::ostream& err) {

@@ -34,7 +34,8 @@ Deadline Counted(std::string rule, std::string subject, const std::string& count
   return d;
 }
 
-// The manufacturer a DL-05 is about: its name as the report spells it, without case or spacing.
+// The manufacturer a DL-05 is about: its name as the report spells it, but for runs of spaces and
+// the case of Latin letters.
 std::string AboutOf(const std::string& country, const std::string& manufacturer) {
   std::string folded;
   bool space = false;
@@ -113,6 +114,10 @@ std::vector<Deadline> DeadlinesOf(const model::Document& document,
     OfRegisterEntry(*entry, sender_country, calendars, out);
   }
   return out;
+}
+
+std::string DaysText(int n, bool business) {
+  return std::to_string(n) + (business ? " business" : "") + (n == 1 || n == -1 ? " day" : " days");
 }
 
 std::string DeadlineId(const Deadline& deadline) {

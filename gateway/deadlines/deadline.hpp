@@ -48,6 +48,9 @@ struct Deadline {
   std::string about;  // DL-05: the state and manufacturer a later report meets it for
 };
 
+// "1 business day", "3 business days", "1 day" (calendar days: DL-05).
+std::string DaysText(int n, bool business);
+
 // The deadline's id in the journal, from its key: "DL-01-3f9a0c1d2e4b5a69".
 std::string DeadlineId(const Deadline& deadline);
 // The business days of a counted deadline's term (DL-01: 15); 0 for DL-05.

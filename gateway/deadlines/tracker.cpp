@@ -44,11 +44,10 @@ std::string MovedLine(const Deadline& d, const Standing& s) {
     case DeadlineState::kAtRisk:
       return d.opens ? "the window for the periodic inspection's application is open, until " +
                            d.due.ToString()
-                     : "at risk: " + std::to_string(s.business_days_left) +
-                           " business days left, due " + d.due.ToString();
+                     : "at risk: " + DaysText(s.business_days_left, true) + " left, due " +
+                           d.due.ToString();
     case DeadlineState::kOverdue:
-      return "overdue: due " + d.due.ToString() + ", " + std::to_string(s.days_late) +
-             (d.opens ? " days late" : " business days late");
+      return "overdue: due " + d.due.ToString() + ", " + DaysText(s.days_late, !d.opens) + " late";
     case DeadlineState::kOpen:
       return "open: due " + d.due.ToString();
     case DeadlineState::kMet:
@@ -319,8 +318,7 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
     change.days_late = s.days_late;
     change.detail = line;
     if (s.days_late > 0) {
-      change.detail += ", late by " + std::to_string(s.days_late) +
-                       (t.opens.empty() ? " business days" : " days");
+      change.detail += ", late by " + DaysText(s.days_late, t.opens.empty());
     }
     return deps.journal->UpdateDeadline(std::move(change), Now());
   }

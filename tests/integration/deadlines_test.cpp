@@ -145,7 +145,7 @@ TEST_CASE(
   CHECK(late["late"] == true);
   CHECK(late["daysLate"] == 1);
   CHECK(StatesOf(late) == std::vector<std::string>{"overdue", "met"});
-  CHECK(late["history"][1]["detail"].get<std::string>().ends_with("late by 1 business days"));
+  CHECK(late["history"][1]["detail"].get<std::string>().ends_with("late by 1 business day"));
 
   // Report 0502 on day 16, refused: delivered to no one, its deadline stays overdue.
   sandbox.Misbehave("refuse");
@@ -161,6 +161,26 @@ TEST_CASE(
   CHECK(std::find(ids.begin(), ids.end(), refused_id) != ids.end());
   CHECK(Http(gw.Get("/v1/deadlines?kind=DL-01&country=KZ")).status == 403);
   CHECK(Http(gw.Get("/v1/deadlines?state=late")).status == 400);
+  // And as the command line prints them.
+  WriteText(files.dir / "ru.token", files.ru_token + "\n");
+  const auto cli =
+      RunCommand(std::string(EAEU_CLI) + " deadlines --url " + ru.Url("") + " --token-file '" +
+                     (files.dir / "ru.token").string() + "' --overdue --kind DL-01",
+                 files.dir.path());
+  INFO(cli.err);
+  CHECK(cli.exit_code == 0);
+  CHECK(cli.out.find(refused_id + "  overdue  due 2026-04-02  1 business day late  report "
+                                  "RU-IR-2026-0900\n") != std::string::npos);
+  CHECK(cli.out.find("RU-IR-2026-0502") != std::string::npos);
+  CHECK(cli.out.find("RU-IR-2026-0417") == std::string::npos);
+  const auto one =
+      RunCommand(std::string(EAEU_CLI) + " deadlines --url " + ru.Url("") + " --token-file '" +
+                     (files.dir / "ru.token").string() + "' --id " + refused_id,
+                 files.dir.path());
+  CHECK(one.exit_code == 0);
+  CHECK(one.out.find("state     overdue: 1 business day late\n") != std::string::npos);
+  CHECK(one.out.find("  at-risk  at risk: 1 business day left, due 2026-04-02\n") !=
+        std::string::npos);
   WaitForMetric(ru, "eaeu_deadlines{state=\"met\"} 2");
   WaitForMetric(ru, "eaeu_deadlines{state=\"overdue\"} 2");
 

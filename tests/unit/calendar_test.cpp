@@ -136,6 +136,13 @@ TEST_CASE("Calendars: a mistake names the file, the line and the key", "[unit][d
   CHECK_THAT(bad.error().message, Catch::Contains("no KZ.toml"));
 
   std::filesystem::remove(dir / "KZ-2026.toml");
+  WriteText(dir / "RU.toml", state + "utc_offset = \"+3\"\n");
+  bad = deadlines::Calendars::Load(dir.path());
+  REQUIRE(!bad.ok());
+  CHECK_THAT(bad.error().message,
+             Catch::Contains("utc_offset: \"+3\" is not an offset from UTC (+HH:MM)"));
+
+  WriteText(dir / "RU.toml", state);
   auto good = deadlines::Calendars::Load(dir.path());
   REQUIRE(good.ok());
   CHECK(good->Of("RU")->weekend == std::vector<int>{6, 7});

@@ -4,6 +4,7 @@
 // overdue, at risk.
 #include <catch2/catch.hpp>
 
+#include "gateway/core/clock.hpp"
 #include "gateway/deadlines/deadline.hpp"
 #include "support.hpp"
 
@@ -124,6 +125,83 @@ TEST_CASE("Deadlines: a register change reaches the Commission within 3 business
   // Summary reports and notices start none.
   CHECK(deadlines::DeadlinesOf(Example(model::DocumentKind::kSuspensionNotice), "RU", Shipped())
             .empty());
+}
+
+TEST_CASE("Deadlines: known by what they are about, in the authority's day", "[unit][deadlines]") {
+  auto doc = Example(model::DocumentKind::kInspectionReport);
+  const auto first = deadlines::DeadlinesOf(doc, "RU", Shipped());
+  const std::string id = deadlines::DeadlineId(first[0]);
+  CHECK(id.starts_with("DL-01-"));
+  CHECK(id.size() == 6 + 16);
+  // The same report sent again, corrected, under a new EDocId: the same deadlines.
+  auto& report = std::get<model::InspectionReport>(doc);
+  report.header.e_doc_id = "5b7e2f90-0000-4a8b-b3e6-d9f0a2c5e714";
+  report.report->status_code = "02";
+  const auto again = deadlines::DeadlinesOf(doc, "RU", Shipped());
+  REQUIRE(again.size() == first.size());
+  for (size_t i = 0; i < first.size(); ++i) {
+    CHECK(deadlines::DeadlineId(again[i]) == deadlines::DeadlineId(first[i]));
+  }
+  CHECK(deadlines::DeadlineId(first[1]) != deadlines::DeadlineId(first[2]));
+  // Another report number: other deadlines.
+  report.report->doc_id = "RU-IR-2026-0418";
+  CHECK(deadlines::DeadlineId(deadlines::DeadlinesOf(doc, "RU", Shipped())[0]) != id);
+
+  // 21:30 UTC on 31 March is already 1 April in Moscow and Astana; without a calendar, UTC.
+  const auto t = FromUtc(*model::DateTime::Parse("2026-03-31T21:30:00"));
+  CHECK(deadlines::TodayIn(Shipped(), "RU", t) == Day("2026-04-01"));
+  CHECK(deadlines::TodayIn(Shipped(), "KZ", t) == Day("2026-04-01"));
+  CHECK(deadlines::TodayIn(nullptr, "RU", t) == Day("2026-03-31"));
+  const auto early = FromUtc(*model::DateTime::Parse("2026-03-31T20:30:00"));
+  CHECK(deadlines::TodayIn(Shipped(), "RU", early) == Day("2026-03-31"));
+  CHECK(deadlines::TodayIn(Shipped(), "KG", early) == Day("2026-04-01"));
+
+  CHECK(deadlines::DaysText(1, true) == "1 business day");
+  CHECK(deadlines::DaysText(3, true) == "3 business days");
+  CHECK(deadlines::DaysText(1, false) == "1 day");
+}
+
+TEST_CASE("Deadlines: counted again in the calendars as they are now", "[unit][deadlines]") {
+  auto d = deadlines::DeadlinesOf(Example(model::DocumentKind::kInspectionReport), "RU", nullptr);
+  // Counted with weekends only, then with Russia's calendar: 9 March 2026 is a day off.
+  CHECK(d[1].due == Day("2026-04-16"));
+  const auto [due, basis] = deadlines::Recount(d[1], Shipped());
+  CHECK(due == Day("2026-04-17"));
+  CHECK(basis == "RU 2026 (provisional calendar)");
+  // DL-05 counts calendar days: nothing moves.
+  CHECK(deadlines::Recount(d[3], Shipped()).first == d[3].due);
+}
+
+TEST_CASE("Deadlines: DL-05 is met by a later periodic report of the same manufacturer",
+          "[unit][deadlines]") {
+  const auto earlier =
+      deadlines::DeadlinesOf(Example(model::DocumentKind::kInspectionReport), "RU", Shipped())[3];
+  REQUIRE(earlier.rule == "DL-05");
+  auto doc = std::get<model::InspectionReport>(Example(model::DocumentKind::kInspectionReport));
+  // The example itself is not later than itself.
+  CHECK(!deadlines::MeetsPeriodic(doc, earlier));
+  // Three years on, a periodic report (kind 02) of the same manufacturer, spelt with other
+  // spacing and case: met on the day of its application.
+  doc.report->doc_id = "RU-IR-2029-0050";
+  doc.report->doc_creation_date = Day("2029-02-20");
+  doc.application.doc_creation_date = Day("2028-10-01");
+  doc.report->manufacturer.name = "  общество с ограниченной   ответственностью «Медтехника-Север»";
+  // (Cyrillic case is not folded: the names compare as the reports spell them.)
+  CHECK(!deadlines::MeetsPeriodic(doc, earlier));
+  doc.report->manufacturer.name = "Общество с ограниченной  ответственностью «Медтехника-Север» ";
+  const auto on = deadlines::MeetsPeriodic(doc, earlier);
+  REQUIRE(on);
+  CHECK(*on == Day("2028-10-01"));
+  // A primary report, or another manufacturer, meets nothing.
+  doc.report->kind_code = "01";
+  CHECK(!deadlines::MeetsPeriodic(doc, earlier));
+  doc.report->kind_code = "02";
+  doc.report->manufacturer.name = "ООО «Другой производитель»";
+  CHECK(!deadlines::MeetsPeriodic(doc, earlier));
+  // Another state's report of the same manufacturer does not meet Russia's deadline.
+  doc.report->manufacturer.name = "Общество с ограниченной ответственностью «Медтехника-Север»";
+  doc.report->country_code = "KZ";
+  CHECK(!deadlines::MeetsPeriodic(doc, earlier));
 }
 
 }  // namespace eaeu::test
