@@ -191,6 +191,7 @@ struct Daemon::Impl {
   // The legal deadlines of the messages, and their moves posted when [deadlines] has a webhook.
   std::optional<asio::strand<asio::io_context::executor_type>> tracker_strand;
   std::optional<asio::steady_timer> tracker_timer;
+  std::optional<asio::steady_timer> tracker_settle_timer;
   std::unique_ptr<deadlines::Tracker> tracker;
   std::optional<asio::strand<asio::io_context::executor_type>> deadline_notify_strand;
   std::optional<asio::steady_timer> deadline_notify_timer;
@@ -445,9 +446,12 @@ Status StartTracker(Daemon::Impl& d) {
   td.clock = d.clock;
   td.calendars = [raw] { return raw->Calendars(); };
   td.read = [raw](std::string_view xml) -> std::optional<model::Document> {
-    validate::RuleContext context;
-    context.today = UtcDate(raw->clock->Now());
-    return raw->parts.validator->Validate(xml, validate::InputFormat::kXml, context).document;
+    auto read = raw->parts.validator->Read(xml);
+    if (!read) {
+      spdlog::warn("deadlines: {}", read.error().ToString());
+      return std::nullopt;
+    }
+    return std::move(*read);
   };
   td.serial = [raw](std::function<void()> job) {
     asio::post(*raw->tracker_strand, std::move(job));
@@ -455,6 +459,13 @@ Status StartTracker(Daemon::Impl& d) {
   td.background = [raw](std::function<void()> job) { raw->Post(std::move(job)); };
   td.wake_at = [raw](std::chrono::system_clock::time_point at) {
     raw->WakeAt(*raw->tracker_timer, at, [raw] { raw->tracker->Tick(); });
+  };
+  d.tracker_settle_timer.emplace(*d.tracker_strand);
+  td.later = [raw](std::chrono::steady_clock::duration wait, std::function<void()> job) {
+    raw->tracker_settle_timer->expires_after(wait);
+    raw->tracker_settle_timer->async_wait([job = std::move(job)](boost::system::error_code ec) {
+      if (!ec) job();
+    });
   };
   deadlines::TrackerSettings ts;
   if (d.config.deadlines) ts.at_risk_days = static_cast<int>(d.config.deadlines->at_risk_days);

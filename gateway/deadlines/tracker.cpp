@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <nlohmann/json.hpp>
 
 namespace eaeu::deadlines {
@@ -93,6 +94,8 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
   uint64_t saved = 0;      // the position the journal keeps
   TimePoint next_sweep{};  // when a day turns next: every deadline is counted again then
   std::optional<TimePoint> retry_at;
+  std::chrono::steady_clock::time_point quiet_until{};  // settling after a step that took changes
+  bool settling = false;                                // a `later` is under way
 
   std::atomic<uint64_t> position_seen{0};
   std::atomic<uint64_t> sweeps{0};
@@ -103,26 +106,46 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
   TimePoint Now() const { return deps.clock->Now(); }
 
   void Next() {
-    if (!started || busy || retry_at) return;
+    if (!started || busy || retry_at || settling) return;
     const TimePoint now = Now();
     if (now >= next_sweep) recount = true;
     if (!dirty && !recount) return;
+    const auto steady = std::chrono::steady_clock::now();
+    if (steady < quiet_until && deps.later) {
+      settling = true;
+      deps.later(quiet_until - steady, [self = shared_from_this()] {
+        self->deps.serial([self] {
+          self->settling = false;
+          self->Next();
+        });
+      });
+      return;
+    }
     const bool sweep = recount;
     dirty = recount = false;
     busy = true;
     deps.background([self = shared_from_this(), after = position, saved = saved, sweep] {
-      Step step = self->Run(after, saved, sweep);
-      self->deps.serial([self, step] { self->Done(step); });
+      self->Run(after, saved, sweep);
     });
   }
 
   struct Step {
-    uint64_t position = 0;
+    uint64_t after = 0;     // the position it started from
+    uint64_t position = 0;  // the position it reached
     uint64_t saved = 0;
+    bool took = false;  // it took changes (their position is kept at once)
     bool more = false;  // a full page was read: read on
     bool failed = false;
     bool swept = false;
     TimePoint next_sweep{};
+  };
+
+  // What a step writes, in order. The writes are submitted together once the step has read all it
+  // needs, so that no thread waits for a commit; the journal keeps their order.
+  struct Writes {
+    std::vector<std::function<void(store::JournalCallback<Ok>)>> jobs;
+    std::map<std::string, store::TrackedDeadline, std::less<>> tracked;  // new rows of this step
+    std::map<std::string, store::DeadlineChange, std::less<>> changed;   // moves of this step
   };
 
   void Done(const Step& step) {
@@ -131,6 +154,7 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
     saved = std::max(saved, step.saved);
     position_seen = position;
     if (step.more) dirty = true;
+    if (step.took) quiet_until = std::chrono::steady_clock::now() + settings.settle;
     if (step.swept) next_sweep = step.next_sweep;
     if (step.failed) {
       ++failures;
@@ -144,16 +168,56 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
     Next();
   }
 
-  // On a background thread: takes the changes after `after`, then counts again when asked.
-  Step Run(uint64_t after, uint64_t saved_before, bool sweep) {
+  // On a background thread: takes the changes after `after`, counts again when asked, submits
+  // what that writes, and ends the step on the strand once the journal has it.
+  void Run(uint64_t after, uint64_t saved_before, bool sweep) {
     Step step;
-    step.position = after;
+    step.after = step.position = after;
     step.saved = saved_before;
+    Writes writes;
+    Read(step, writes, sweep);
+    if (step.failed || writes.jobs.empty()) {
+      Finish(step, false);
+      return;
+    }
+    auto remaining = std::make_shared<std::atomic<size_t>>(writes.jobs.size());
+    auto refused = std::make_shared<std::atomic<bool>>(false);
+    for (auto& job : writes.jobs) {
+      job([self = shared_from_this(), step, remaining, refused](Result<Ok> st) {
+        if (!st) {
+          spdlog::error("deadlines: {}", st.error().ToString());
+          *refused = true;
+        }
+        if (--*remaining == 0) self->Finish(step, *refused);
+      });
+    }
+  }
+
+  // The step's writes are committed (or one was refused: the step is taken again later).
+  void Finish(Step step, bool refused) {
+    if (refused) {
+      step.failed = true;
+      step.position = step.after;
+      step.more = step.swept = false;
+    }
+    // Changes that start nothing move the position too; kept now and then, so that a restart
+    // reads at most that many again, without a commit of its own for every commit it follows.
+    if (!step.failed && step.position != step.saved &&
+        (step.took || step.position - step.saved >= kSaveEvery)) {
+      step.saved = step.position;
+      deps.journal->SaveCursorAsync(std::string(kCursor), step.position, [](Result<Ok> st) {
+        if (!st) spdlog::error("deadlines: the cursor is not saved: {}", st.error().ToString());
+      });
+    }
+    deps.serial([self = shared_from_this(), step] { self->Done(step); });
+  }
+
+  void Read(Step& step, Writes& writes, bool sweep) {
     store::Journal& journal = *deps.journal;
     const auto calendars = deps.calendars ? deps.calendars() : nullptr;
     auto last = journal.LastEventPosition();
     store::EventFilter filter;
-    filter.after = after;
+    filter.after = step.after;
     filter.direction = store::Direction::kOutbound;
     filter.states = {MessageState::kValidated, MessageState::kAcknowledged};
     filter.limit = kPage;
@@ -162,51 +226,42 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
     if (!events) {
       spdlog::error("deadlines: the journal cannot be read: {}", events.error().ToString());
       step.failed = true;
-      return step;
+      return;
     }
-    bool took = false;
     for (const auto& e : *events) {
-      if (auto st = Take(e, calendars.get()); !st) {
+      if (auto st = Take(e, calendars.get(), writes); !st) {
         spdlog::error("deadlines: message {}: {}", e.message.id, st.error().ToString());
         step.failed = true;
-        break;
+        return;
       }
       step.position = e.position;
-      took = true;
+      step.took = true;
     }
-    if (!step.failed) {
-      if (events->size() == kPage) {
-        step.more = true;
-      } else {
-        step.position = std::max(step.position, *last);
-      }
+    if (events->size() == kPage) {
+      step.more = true;
+    } else {
+      step.position = std::max(step.position, *last);
     }
-    // Changes that start nothing move the position too; kept now and then, so that a restart
-    // reads at most that many again, without a commit of its own for every commit it follows.
-    if (step.position != step.saved && (took || step.position - step.saved >= kSaveEvery)) {
-      step.saved = step.position;
-      journal.SaveCursorAsync(std::string(kCursor), step.position, [](Result<Ok> st) {
-        if (!st) spdlog::error("deadlines: the cursor is not saved: {}", st.error().ToString());
-      });
+    if (!sweep) return;
+    const TimePoint now = Now();
+    if (auto st = Sweep(now, calendars.get(), writes); !st) {
+      spdlog::error("deadlines: {}", st.error().ToString());
+      step.failed = true;
+      return;
     }
-    if (sweep && !step.failed) {
-      const TimePoint now = Now();
-      if (auto st = Sweep(now, calendars.get()); !st) {
-        spdlog::error("deadlines: {}", st.error().ToString());
-        step.failed = true;
-      } else {
-        step.swept = true;
-        step.next_sweep = NextDayTurn(now, calendars.get());
-        ++sweeps;
-      }
-    }
-    return step;
+    step.swept = true;
+    step.next_sweep = NextDayTurn(now, calendars.get());
+    ++sweeps;
   }
 
   // One change of a message: its deadlines start (validated) or are met (acknowledged).
-  Status Take(const store::MessageEvent& e, const Calendars* calendars) {
-    store::Journal& journal = *deps.journal;
-    auto record = journal.Get(e.message.id);
+  Status Take(const store::MessageEvent& e, const Calendars* calendars, Writes& writes) {
+    const std::string& kind = e.message.kind;
+    if (kind != model::KindName(model::DocumentKind::kInspectionReport) &&
+        kind != model::KindName(model::DocumentKind::kRegisterEntry)) {
+      return Ok{};  // the other documents start no deadline
+    }
+    auto record = deps.journal->Get(e.message.id);
     if (!record) return record.error();
     if (!*record) return Ok{};
     const auto document = deps.read((*record)->CanonicalXml());
@@ -216,13 +271,15 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
       return Ok{};
     }
     const auto deadlines = DeadlinesOf(*document, e.message.sender_country, calendars);
-    if (auto st = Track(e, deadlines, calendars); !st) return st;
-    if (e.state == MessageState::kAcknowledged) return Meet(e, *document, deadlines, calendars);
+    Track(e, deadlines, calendars, writes);
+    if (e.state == MessageState::kAcknowledged) {
+      return Meet(e, *document, deadlines, calendars, writes);
+    }
     return Ok{};
   }
 
-  Status Track(const store::MessageEvent& e, const std::vector<Deadline>& deadlines,
-               const Calendars* calendars) {
+  void Track(const store::MessageEvent& e, const std::vector<Deadline>& deadlines,
+             const Calendars* calendars, Writes& writes) {
     std::vector<store::TrackedDeadline> rows;
     for (const Deadline& d : deadlines) {
       const Standing s = Evaluate(d, std::nullopt, TodayIn(calendars, d.country, e.at),
@@ -241,10 +298,49 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
       t.state = std::string(StateName(s.state));
       t.days_late = s.state == DeadlineState::kOverdue ? s.days_late : 0;
       t.about = d.about;
+      writes.tracked.emplace(t.id, t);  // the first of this step stays, as in the journal
       rows.push_back(std::move(t));
     }
-    if (rows.empty()) return Ok{};
-    return deps.journal->TrackDeadlines(std::move(rows), e.at);
+    if (rows.empty()) return;
+    writes.jobs.push_back([journal = deps.journal, rows = std::move(rows),
+                           at = e.at](store::JournalCallback<Ok> done) mutable {
+      journal->TrackDeadlinesAsync(std::move(rows), at, std::move(done));
+    });
+  }
+
+  void Change(store::DeadlineChange change, TimePoint at, Writes& writes) {
+    writes.changed[change.id] = change;
+    writes.jobs.push_back([journal = deps.journal, change = std::move(change),
+                           at](store::JournalCallback<Ok> done) mutable {
+      journal->UpdateDeadlineAsync(std::move(change), at, std::move(done));
+    });
+  }
+
+  // A deadline as it will be once this step's writes are committed; nullopt when unknown.
+  Result<std::optional<store::TrackedDeadline>> Find(const std::string& id, const Writes& writes) {
+    store::DeadlineFilter filter;
+    filter.id = id;
+    filter.limit = 1;
+    auto found = deps.journal->Deadlines(filter);
+    if (!found) return found.error();
+    std::optional<store::TrackedDeadline> out;
+    if (!found->empty()) {
+      out = std::move(found->front());
+    } else if (auto t = writes.tracked.find(id); t != writes.tracked.end()) {
+      out = t->second;
+    }
+    if (out) Apply(writes, *out);
+    return out;
+  }
+
+  static void Apply(const Writes& writes, store::TrackedDeadline& t) {
+    const auto c = writes.changed.find(t.id);
+    if (c == writes.changed.end()) return;
+    t.state = c->second.state;
+    t.met_on = c->second.met_on;
+    t.days_late = c->second.days_late;
+    if (!c->second.due.empty()) t.due = c->second.due;
+    if (!c->second.basis.empty()) t.basis = c->second.basis;
   }
 
   // The day the integrated system took the message: its first receipt.
@@ -260,8 +356,7 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
   }
 
   Status Meet(const store::MessageEvent& e, const model::Document& document,
-              const std::vector<Deadline>& deadlines, const Calendars* calendars) {
-    store::Journal& journal = *deps.journal;
+              const std::vector<Deadline>& deadlines, const Calendars* calendars, Writes& writes) {
     const TimePoint taken = TakenAt(e.message.id).value_or(e.at);
     for (const Deadline& d : deadlines) {
       if (d.rule != "DL-01" && d.rule != "DL-02") continue;
@@ -269,7 +364,7 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
       if (auto st =
               MeetOne(DeadlineId(d), on,
                       "met: the Commission took message " + e.message.id + " on " + on.ToString(),
-                      calendars);
+                      calendars, writes);
           !st) {
         return st;
       }
@@ -283,7 +378,7 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
       filter.about = d.about;
       filter.any_state = kNotMet;
       filter.limit = 1000;
-      auto earlier = journal.Deadlines(filter);
+      auto earlier = deps.journal->Deadlines(filter);
       if (!earlier) return earlier.error();
       for (const auto& t : *earlier) {
         const auto on = MeetsPeriodic(*report, DeadlineOf(t));
@@ -292,7 +387,7 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
                               "met: the periodic inspection applied for on " + on->ToString() +
                                   " (report " + report->report->doc_id + ", message " +
                                   e.message.id + ")",
-                              calendars);
+                              calendars, writes);
             !st) {
           return st;
         }
@@ -302,14 +397,11 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
   }
 
   Status MeetOne(const std::string& id, const model::Date& on, const std::string& line,
-                 const Calendars* calendars) {
-    store::DeadlineFilter filter;
-    filter.id = id;
-    filter.limit = 1;
-    auto found = deps.journal->Deadlines(filter);
+                 const Calendars* calendars, Writes& writes) {
+    auto found = Find(id, writes);
     if (!found) return found.error();
-    if (found->empty() || found->front().state == "met") return Ok{};
-    const store::TrackedDeadline& t = found->front();
+    if (!*found || (*found)->state == "met") return Ok{};
+    const store::TrackedDeadline& t = **found;
     const Standing s = Evaluate(DeadlineOf(t), on, on, settings.at_risk_days, calendars);
     store::DeadlineChange change;
     change.id = id;
@@ -320,18 +412,21 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
     if (s.days_late > 0) {
       change.detail += ", late by " + DaysText(s.days_late, t.opens.empty());
     }
-    return deps.journal->UpdateDeadline(std::move(change), Now());
+    Change(std::move(change), Now(), writes);
+    return Ok{};
   }
 
   // Counts every deadline not met again: a calendar may have changed, a day may have come.
-  Status Sweep(TimePoint now, const Calendars* calendars) {
+  Status Sweep(TimePoint now, const Calendars* calendars, Writes& writes) {
     store::DeadlineFilter filter;
     filter.any_state = kNotMet;
     filter.limit = kSweepPage;
     for (;;) {
       auto page = deps.journal->Deadlines(filter);
       if (!page) return page.error();
-      for (const auto& t : *page) {
+      for (auto t : *page) {
+        Apply(writes, t);  // met in this step: nothing to count
+        if (t.state == "met") continue;
         Deadline d = DeadlineOf(t);
         store::DeadlineChange change;
         change.id = t.id;
@@ -353,7 +448,7 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
         if (state != t.state) {
           change.detail = MovedLine(d, s) + (change.detail.empty() ? "" : "; " + change.detail);
         }
-        if (auto st = deps.journal->UpdateDeadline(std::move(change), now); !st) return st;
+        Change(std::move(change), now, writes);
       }
       if (page->size() < filter.limit) return Ok{};
       filter.after_id = page->back().id;

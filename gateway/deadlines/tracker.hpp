@@ -44,10 +44,15 @@ struct TrackerDependencies {
   std::function<void(std::function<void()>)> serial;                   // the tracker's own strand
   std::function<void(std::function<void()>)> background;               // journal work
   std::function<void(std::chrono::system_clock::time_point)> wake_at;  // calls Tick then
+  // Runs `job` after a real-time delay (a busy journal is followed in batches); empty: at once.
+  std::function<void(std::chrono::steady_clock::duration, std::function<void()>)> later;
 };
 
 struct TrackerSettings {
   int at_risk_days = 3;
+  // After a step that took changes, the next waits this long, so that a busy journal is followed
+  // in batches (fewer commits of the tracker's own between the submissions').
+  std::chrono::milliseconds settle{100};
 };
 
 class Tracker {

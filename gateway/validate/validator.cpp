@@ -236,6 +236,16 @@ Result<std::unique_ptr<Validator>> Validator::Create(const ValidatorSettings& se
   return std::unique_ptr<Validator>(new Validator(std::move(impl)));
 }
 
+Result<model::Document> Validator::Read(std::string_view xml) const {
+  auto lease = impl_->Acquire();
+  xml::ParseResult parsed = lease.parser->Parse(xml, /*validate=*/false);
+  if (parsed.document == nullptr) {
+    return MakeError("document.unreadable", "",
+                     parsed.issues.empty() ? "not well-formed" : parsed.issues.front().message);
+  }
+  return codec::ReadXml(parsed.document->root(), impl_->catalog());
+}
+
 Validation Validator::Validate(std::string_view bytes, InputFormat format,
                                const RuleContext& context) const {
   if (bytes.size() > impl_->settings.limits.max_document_bytes) {

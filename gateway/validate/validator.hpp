@@ -91,6 +91,9 @@ class Validator {
 
   // Decodes, parses and validates. JSON is turned into XML once and that XML is validated.
   Validation Validate(std::string_view bytes, InputFormat format, const RuleContext& context) const;
+  // Reads a document the gateway validated before (its journal's XML) without checking it again:
+  // parsed for well-formedness only, read into the model, no rules.
+  Result<model::Document> Read(std::string_view xml) const;
   // Validates a document built elsewhere (CSV import, a codec): serialised once and validated.
   Validation ValidateModel(model::Document document, const RuleContext& context) const;
 

@@ -68,6 +68,23 @@ std::vector<std::pair<std::string, std::string>> Leaves(const eaeu::xml::ParsedD
 
 }  // namespace
 
+TEST_CASE("A document validated before reads back into the same model without the schema",
+          "[codecs][roundtrip]") {
+  for (const auto kind : kAllKinds) {
+    DYNAMIC_SECTION(eaeu::model::KindName(kind)) {
+      const std::string original = ReadText(ExamplePath(kind));
+      auto validated = TestValidator().Validate(original, InputFormat::kXml, Context());
+      REQUIRE(validated.document.has_value());
+      auto read = TestValidator().Read(original);
+      REQUIRE(read.ok());
+      CHECK(*read == *validated.document);
+    }
+  }
+  auto broken = TestValidator().Read("<not-closed>");
+  REQUIRE(!broken.ok());
+  CHECK(broken.error().code == "document.unreadable");
+}
+
 TEST_CASE("XML -> model -> XML keeps every value of every example", "[codecs][roundtrip]") {
   for (const auto kind : kAllKinds) {
     DYNAMIC_SECTION(eaeu::model::KindName(kind)) {
