@@ -184,18 +184,20 @@ struct Daemon::Impl {
   std::unique_ptr<inbound::Handover> handover;
 
   // The events of submitted messages posted to the national system, when [notify] is configured.
-  std::optional<asio::strand<asio::io_context::executor_type>> notify_strand;
-  std::optional<asio::steady_timer> notify_timer;
-  std::unique_ptr<route::Notifier> notifier;
+  // A notifier of a feed of the journal, on its own strand, woken by its own timer.
+  struct NotifierPart {
+    std::optional<asio::strand<asio::io_context::executor_type>> strand;
+    std::optional<asio::steady_timer> timer;
+    std::unique_ptr<route::Notifier> notifier;
+  };
+  NotifierPart notify;
 
   // The legal deadlines of the messages, and their moves posted when [deadlines] has a webhook.
   std::optional<asio::strand<asio::io_context::executor_type>> tracker_strand;
   std::optional<asio::steady_timer> tracker_timer;
   std::optional<asio::steady_timer> tracker_settle_timer;
   std::unique_ptr<deadlines::Tracker> tracker;
-  std::optional<asio::strand<asio::io_context::executor_type>> deadline_notify_strand;
-  std::optional<asio::steady_timer> deadline_notify_timer;
-  std::unique_ptr<route::Notifier> deadline_notifier;
+  NotifierPart deadline_notify;
 
   mutable std::mutex mutex;  // guards the three below and the stop flags
   std::shared_ptr<const api::Callers> callers;
@@ -319,8 +321,8 @@ struct Daemon::Impl {
   }
 
   std::string NotifyMetrics() const {
-    if (!notifier) return {};
-    const auto n = notifier->stats();
+    if (!notify.notifier) return {};
+    const auto n = notify.notifier->stats();
     std::ostringstream out;
     out << "# HELP eaeu_notify_total Events of submitted messages posted to the webhook.\n"
         << "# TYPE eaeu_notify_total counter\n"
@@ -343,8 +345,8 @@ struct Daemon::Impl {
       out << "eaeu_deadlines{state=\"" << state << "\"} " << (it == counts->end() ? 0 : it->second)
           << "\n";
     }
-    if (deadline_notifier) {
-      const auto n = deadline_notifier->stats();
+    if (deadline_notify.notifier) {
+      const auto n = deadline_notify.notifier->stats();
       out << "# HELP eaeu_deadline_notify_total Moves of deadlines posted to the webhook.\n"
           << "# TYPE eaeu_deadline_notify_total counter\n"
           << "eaeu_deadline_notify_total{outcome=\"posted\"} " << n.posted << "\n"
@@ -413,26 +415,29 @@ void StartDelivery(Daemon::Impl& d) {
       std::make_unique<route::DeliveryEngine>(std::move(deps), d.config.delivery, d.config.routes);
 }
 
-// The notifier of the events of submitted messages, on its own strand.
-Status StartNotifier(Daemon::Impl& d) {
+// A notifier of `feed` posting to `webhook`, on its own strand; `section` names it in errors.
+Status StartNotifier(Daemon::Impl& d, Daemon::Impl::NotifierPart& part,
+                     const config::WebhookSettings& settings, route::Feed feed,
+                     const char* section) {
+  auto webhook = transport::Webhook::Load(settings);
+  if (!webhook) return Within(section, webhook.error());
+  part.strand.emplace(asio::make_strand(d.io));
+  part.timer.emplace(*part.strand);
   Daemon::Impl* raw = &d;
-  auto webhook = transport::Webhook::Load(d.config.notify->webhook);
-  if (!webhook) return Within("notify", webhook.error());
-  d.notify_strand.emplace(asio::make_strand(d.io));
-  d.notify_timer.emplace(*d.notify_strand);
+  Daemon::Impl::NotifierPart* p = &part;
   route::NotifierDependencies nd;
   nd.journal = d.journal.get();
   nd.clock = d.clock;
   nd.random = d.random;
   nd.http = &d.Http();
   nd.webhook = std::move(*webhook);
-  nd.serial = [raw](std::function<void()> job) { asio::post(*raw->notify_strand, std::move(job)); };
+  nd.serial = [p](std::function<void()> job) { asio::post(*p->strand, std::move(job)); };
   nd.background = [raw](std::function<void()> job) { raw->Post(std::move(job)); };
-  nd.wake_at = [raw](std::chrono::system_clock::time_point at) {
-    raw->WakeAt(*raw->notify_timer, at, [raw] { raw->notifier->Tick(); });
+  nd.wake_at = [raw, p](std::chrono::system_clock::time_point at) {
+    raw->WakeAt(*p->timer, at, [p] { p->notifier->Tick(); });
   };
-  d.notifier = std::make_unique<route::Notifier>(
-      std::move(nd), route::MessageFeed(*d.journal, d.config.notify->events), d.config.delivery);
+  part.notifier =
+      std::make_unique<route::Notifier>(std::move(nd), std::move(feed), d.config.delivery);
   return Ok{};
 }
 
@@ -472,26 +477,8 @@ Status StartTracker(Daemon::Impl& d) {
   d.tracker = std::make_unique<deadlines::Tracker>(std::move(td), ts);
 
   if (!d.config.deadlines || !d.config.deadlines->webhook) return Ok{};
-  auto webhook = transport::Webhook::Load(*d.config.deadlines->webhook);
-  if (!webhook) return Within("deadlines", webhook.error());
-  d.deadline_notify_strand.emplace(asio::make_strand(d.io));
-  d.deadline_notify_timer.emplace(*d.deadline_notify_strand);
-  route::NotifierDependencies nd;
-  nd.journal = d.journal.get();
-  nd.clock = d.clock;
-  nd.random = d.random;
-  nd.http = &d.Http();
-  nd.webhook = std::move(*webhook);
-  nd.serial = [raw](std::function<void()> job) {
-    asio::post(*raw->deadline_notify_strand, std::move(job));
-  };
-  nd.background = [raw](std::function<void()> job) { raw->Post(std::move(job)); };
-  nd.wake_at = [raw](std::chrono::system_clock::time_point at) {
-    raw->WakeAt(*raw->deadline_notify_timer, at, [raw] { raw->deadline_notifier->Tick(); });
-  };
-  d.deadline_notifier = std::make_unique<route::Notifier>(
-      std::move(nd), deadlines::DeadlineFeed(*d.journal), d.config.delivery);
-  return Ok{};
+  return StartNotifier(d, d.deadline_notify, *d.config.deadlines->webhook,
+                       deadlines::DeadlineFeed(*d.journal), "deadlines");
 }
 
 // The inbound endpoint, its receiver and the handover to the national system.
@@ -644,7 +631,12 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
     if (auto st = StartInbound(*impl); !st) return st.error();
   }
   if (config.notify) {
-    if (auto st = StartNotifier(*impl); !st) return st.error();
+    if (auto st =
+            StartNotifier(*impl, impl->notify, config.notify->webhook,
+                          route::MessageFeed(*impl->journal, config.notify->events), "notify");
+        !st) {
+      return st.error();
+    }
   }
   if (auto st = StartTracker(*impl); !st) return st.error();
 
@@ -681,12 +673,14 @@ Status Daemon::Start() {
     if (!waiting) return Within("inbound", waiting.error());
     if (*waiting > 0) spdlog::info("{} received documents wait for the national system", *waiting);
   }
-  if (d.notifier) {
-    if (auto st = d.notifier->Start(); !st) return Within("notify", st.error());
+  if (d.notify.notifier) {
+    if (auto st = d.notify.notifier->Start(); !st) return Within("notify", st.error());
   }
   if (auto st = d.tracker->Start(); !st) return Within("deadlines", st.error());
-  if (d.deadline_notifier) {
-    if (auto st = d.deadline_notifier->Start(); !st) return Within("deadlines", st.error());
+  if (d.deadline_notify.notifier) {
+    if (auto st = d.deadline_notify.notifier->Start(); !st) {
+      return Within("deadlines", st.error());
+    }
   }
   for (const auto& folder : d.config.drop_folders) {
     auto started = transport::DropFolder::Start(
@@ -742,9 +736,9 @@ void Daemon::Wait() {
   if (d.journal) d.journal->WaitIdle();  // its callbacks call the parts below
   d.delivery.reset();                    // what is on the wire is sent again at the next start
   d.handover.reset();                    // what waits is handed over at the next start
-  d.notifier.reset();  // the journal's cursor says which events are still to be posted
-  d.tracker.reset();   // and which changes are still to be taken
-  d.deadline_notifier.reset();
+  d.notify.notifier.reset();  // the journal's cursor says which events are still to be posted
+  d.tracker.reset();          // and which changes are still to be taken
+  d.deadline_notify.notifier.reset();
   d.http.reset();
   d.inbound_server.reset();
   d.receiver.reset();
