@@ -345,6 +345,13 @@ struct Daemon::Impl {
       out << "eaeu_deadlines{state=\"" << state << "\"} " << (it == counts->end() ? 0 : it->second)
           << "\n";
     }
+    const auto t = tracker->stats();
+    out << "# HELP eaeu_deadline_sweeps_total Counts of every deadline not met.\n"
+        << "# TYPE eaeu_deadline_sweeps_total counter\n"
+        << "eaeu_deadline_sweeps_total " << t.sweeps << "\n"
+        << "# HELP eaeu_deadline_failures_total Tracker steps the journal refused (tried again).\n"
+        << "# TYPE eaeu_deadline_failures_total counter\n"
+        << "eaeu_deadline_failures_total " << t.failures << "\n";
     if (deadline_notify.notifier) {
       const auto n = deadline_notify.notifier->stats();
       out << "# HELP eaeu_deadline_notify_total Moves of deadlines posted to the webhook.\n"

@@ -499,13 +499,6 @@ Status Tracker::Start() {
   return Ok{};
 }
 
-void Tracker::Poke() {
-  impl_->deps.serial([self = impl_] {
-    self->dirty = true;
-    self->Next();
-  });
-}
-
 void Tracker::Tick() {
   impl_->deps.serial([self = impl_] { self->Tick(); });
 }

@@ -64,8 +64,6 @@ class Tracker {
 
   // Reads the cursor, takes what is waiting and counts every deadline again.
   Status Start();
-  // The journal committed something: looks for new changes (and counts again when a day turned).
-  void Poke();
   // The timer: a day turned somewhere, or a failed step is tried again.
   void Tick();
   // Counts every deadline not met again now (the calendars were reloaded).

@@ -35,18 +35,8 @@ struct Gateway {
 
   // Submits and waits until the message is in `state`.
   Json Send(const std::string& xml, const std::string& state) {
-    HttpCall call;
-    call.method = "POST";
-    call.url = g.Url("/v1/documents");
-    call.token = files.ru_token;
-    call.body = xml;
-    const auto reply = Http(call);
-    INFO(reply.body);
-    REQUIRE(reply.status == 202);
-    HttpCall get;
-    get.url = g.Url("/v1/messages/" + reply.json()["id"].get<std::string>());
-    get.token = files.ru_token;
-    return Until(g, get, [&state](const Json& m) { return m["state"] == state; });
+    return Until(g, Submitted(g, files.ru_token, xml),
+                 [&state](const Json& m) { return m["state"] == state; });
   }
   HttpCall Get(const std::string& path) const {
     HttpCall call;

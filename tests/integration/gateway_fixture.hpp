@@ -217,6 +217,22 @@ inline Json WaitFor(const HttpCall& get, const std::function<bool(const Json&)>&
   }
 }
 
+// Submits `body` as `token`'s caller and requires it accepted; the request that reads the message.
+inline HttpCall Submitted(const TestGateway& g, const std::string& token, const std::string& body) {
+  HttpCall call;
+  call.method = "POST";
+  call.url = g.Url("/v1/documents");
+  call.token = token;
+  call.body = body;
+  const auto reply = Http(call);
+  INFO(reply.body);
+  REQUIRE(reply.status == 202);
+  HttpCall get;
+  get.url = g.Url("/v1/messages/" + reply.json()["id"].get<std::string>());
+  get.token = token;
+  return get;
+}
+
 // Waits until the gateway's metrics have `line`.
 inline void WaitForMetric(const TestGateway& g, const std::string& line) {
   HttpCall metrics;

@@ -21,20 +21,7 @@ TEST_CASE(
   sandbox->Join({"RU", InboundUrl(ru)});
   sandbox->Join({"KZ", InboundUrl(kz)});
 
-  auto submit = [&](const std::string& xml) {
-    HttpCall call;
-    call.method = "POST";
-    call.url = ru.Url("/v1/documents");
-    call.token = files.ru_token;
-    call.body = xml;
-    const auto reply = Http(call);
-    INFO(reply.body);
-    REQUIRE(reply.status == 202);
-    HttpCall get;
-    get.url = ru.Url("/v1/messages/" + reply.json()["id"].get<std::string>());
-    get.token = files.ru_token;
-    return get;
-  };
+  auto submit = [&](const std::string& xml) { return Submitted(ru, files.ru_token, xml); };
   auto misbehave = [&](const std::string& what) { sandbox.Misbehave(what); };
   auto acknowledged = [](const Json& j) { return j["state"] == "acknowledged"; };
 
