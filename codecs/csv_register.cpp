@@ -72,27 +72,27 @@ class Row {
     if (v.empty()) Fail(column, "a value is required");
     return v;
   }
-  model::Date RequiredDate(std::string_view column) {
+  Date RequiredDate(std::string_view column) {
     const std::string v = Required(column);
     if (v.empty()) return {};
-    auto d = model::Date::Parse(v);
-    if (!d) Fail(column, "\"" + v + "\" is not " + model::Date::kForm);
-    return d.value_or(model::Date{});
+    auto d = Date::Parse(v);
+    if (!d) Fail(column, "\"" + v + "\" is not " + Date::kForm);
+    return d.value_or(Date{});
   }
-  std::optional<model::Date> OptionalDate(std::string_view column) {
+  std::optional<Date> OptionalDate(std::string_view column) {
     auto v = Optional(column);
     if (!v) return std::nullopt;
-    auto d = model::Date::Parse(*v);
-    if (!d) Fail(column, "\"" + *v + "\" is not " + model::Date::kForm);
+    auto d = Date::Parse(*v);
+    if (!d) Fail(column, "\"" + *v + "\" is not " + Date::kForm);
     return d;
   }
   // A date-time, or a date meaning its midnight.
-  std::optional<model::DateTime> OptionalDateTime(std::string_view column) {
+  std::optional<DateTime> OptionalDateTime(std::string_view column) {
     auto v = Optional(column);
     if (!v) return std::nullopt;
-    if (auto dt = model::DateTime::Parse(*v)) return dt;
-    if (auto d = model::Date::Parse(*v)) return model::DateTime{*d, 0, 0, 0};
-    Fail(column, "\"" + *v + "\" is not " + model::Date::kForm + " or " + model::DateTime::kForm);
+    if (auto dt = DateTime::Parse(*v)) return dt;
+    if (auto d = Date::Parse(*v)) return DateTime{*d, 0, 0, 0};
+    Fail(column, "\"" + *v + "\" is not " + Date::kForm + " or " + DateTime::kForm);
     return std::nullopt;
   }
   void Fail(std::string_view column, std::string message) {
@@ -202,7 +202,7 @@ std::optional<model::t3::Inspector> Inspector(Row& row) {
   }
   for (const auto& item : Split(row.Get("education"), ';')) {
     auto f = SplitFields(item);
-    auto year = f.size() == 3 ? model::Year::Parse(f[1]) : std::nullopt;
+    auto year = f.size() == 3 ? Year::Parse(f[1]) : std::nullopt;
     if (!year) {
       row.Fail("education", "\"" + item + "\" is not institution|year|speciality");
       break;
@@ -214,7 +214,7 @@ std::optional<model::t3::Inspector> Inspector(Row& row) {
   }
   for (const auto& item : Split(row.Get("training"), ';')) {
     auto f = SplitFields(item);
-    auto date = f.size() == 4 ? model::Date::Parse(f[3]) : std::nullopt;
+    auto date = f.size() == 4 ? Date::Parse(f[3]) : std::nullopt;
     if (!date) {
       row.Fail("training", "\"" + item + "\" is not course|institution|certificate|date");
       break;
@@ -223,7 +223,7 @@ std::optional<model::t3::Inspector> Inspector(Row& row) {
   }
   for (const auto& item : Split(row.Get("experience"), ';')) {
     auto f = SplitFields(item);
-    auto years = f.size() >= 5 && f.size() <= 6 ? model::Decimal1::Parse(f[2]) : std::nullopt;
+    auto years = f.size() >= 5 && f.size() <= 6 ? Decimal1::Parse(f[2]) : std::nullopt;
     if (!years) {
       row.Fail("experience",
                "\"" + item + "\" is not employer|position|years|country|city[|legal form]");

@@ -11,13 +11,13 @@
 
 #include "codecs/catalog.hpp"
 #include "codecs/model.hpp"
-#include "codecs/result.hpp"
+#include "gateway/core/result.hpp"
 
 namespace eaeu::codec {
 
 struct CsvImportOptions {
   std::function<std::string()> new_document_id;  // a fresh lower-case RFC 4122 UUID per entry
-  model::DateTime now;                           // EDocDateTime of the entries
+  DateTime now;                                  // EDocDateTime of the entries
   char separator = ',';
 };
 

@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <set>
 
-#include "codecs/detail/visit.hpp"
+#include "codecs/fields.hpp"
 #include "codecs/xerces_text.hpp"
 
 namespace eaeu::codec {
@@ -68,14 +68,14 @@ class JsonReadVisitor {
   template <class T>
   void operator()(Ns, const char* name, T& field, FieldOpts opts = {}) {
     if (error_) return;
-    const std::string key = model::detail::CamelKey(name);
+    const std::string key = model::CamelKey(name);
     used_.insert(key);
     auto it = object_.find(key);
     const std::string where = Child(path_, key);
-    if constexpr (model::detail::IsOptional<T>::value) {
+    if constexpr (model::IsOptional<T>::value) {
       if (it == object_.end()) return;
       Read(*it, where, field.emplace(), opts);
-    } else if constexpr (model::detail::IsVector<T>::value) {
+    } else if constexpr (model::IsVector<T>::value) {
       if (it == object_.end()) return;
       if (!it->is_array()) {
         Fail(where, "expected an array");
@@ -142,7 +142,7 @@ class JsonReadVisitor {
   template <class T>
   requires requires { T::kForm; }
   void Read(const Json& j, const std::string& w, T& v, const FieldOpts&) { ReadParsed(j, w, v); }
-  void Read(const Json& j, const std::string& where, model::Decimal1& value, const FieldOpts&) {
+  void Read(const Json& j, const std::string& where, Decimal1& value, const FieldOpts&) {
     if (!j.is_number()) {
       Fail(where, std::string("expected a number, found ") + j.type_name());
       return;
@@ -191,7 +191,7 @@ class JsonReadVisitor {
       if (c != ' ' && c != '\t' && c != '\r' && c != '\n') value.base64 += c;
     }
   }
-  template <model::detail::Composite T>
+  template <model::Composite T>
   void Read(const Json& j, const std::string& where, T& value, const FieldOpts&) {
     if (!j.is_object()) {
       Fail(where, std::string("expected an object, found ") + j.type_name());
@@ -214,10 +214,10 @@ class JsonWriteVisitor {
 
   template <class T>
   void operator()(Ns, const char* name, const T& field, FieldOpts = {}) {
-    const std::string key = model::detail::CamelKey(name);
-    if constexpr (model::detail::IsOptional<T>::value) {
+    const std::string key = model::CamelKey(name);
+    if constexpr (model::IsOptional<T>::value) {
       if (field) object_[key] = Value(*field);
-    } else if constexpr (model::detail::IsVector<T>::value) {
+    } else if constexpr (model::IsVector<T>::value) {
       if (field.empty()) return;
       Json array = Json::array();
       for (const auto& item : field) array.push_back(Value(item));
@@ -229,11 +229,11 @@ class JsonWriteVisitor {
 
   static Json Value(const std::string& v) { return v; }
   static Json Value(bool v) { return v; }
-  static Json Value(const model::Date& v) { return v.ToString(); }
-  static Json Value(const model::DateTime& v) { return v.ToString(); }
-  static Json Value(const model::YearMonth& v) { return v.ToString(); }
-  static Json Value(const model::Year& v) { return v.ToString(); }
-  static Json Value(const model::Decimal1& v) {
+  static Json Value(const Date& v) { return v.ToString(); }
+  static Json Value(const DateTime& v) { return v.ToString(); }
+  static Json Value(const YearMonth& v) { return v.ToString(); }
+  static Json Value(const Year& v) { return v.ToString(); }
+  static Json Value(const Decimal1& v) {
     if (v.tenths % 10 == 0) return v.tenths / 10;
     return v.ToDouble();
   }
@@ -244,7 +244,7 @@ class JsonWriteVisitor {
     j["base64"] = v.base64;
     return j;
   }
-  template <model::detail::Composite T>
+  template <model::Composite T>
   static Json Value(const T& v) {
     Json j = Json::object();
     JsonWriteVisitor child(j);

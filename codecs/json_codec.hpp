@@ -9,7 +9,7 @@
 
 #include "codecs/catalog.hpp"
 #include "codecs/model.hpp"
-#include "codecs/result.hpp"
+#include "gateway/core/result.hpp"
 
 namespace eaeu::codec {
 

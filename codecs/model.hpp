@@ -13,7 +13,7 @@
 #include <variant>
 #include <vector>
 
-#include "codecs/temporal.hpp"
+#include "gateway/core/temporal.hpp"
 
 namespace eaeu::model {
 

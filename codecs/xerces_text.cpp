@@ -1,50 +1,6 @@
 #include "codecs/xerces_text.hpp"
 
 namespace eaeu::xml {
-namespace {
-
-void PutCodePoint(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
-bool IsXmlSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-}  // namespace
-
-void AppendUtf8(std::string& out, const XMLCh* text, size_t length) {
-  for (size_t i = 0; i < length; ++i) {
-    const char32_t unit = text[i];
-    if (unit < 0x80) {
-      out += static_cast<char>(unit);
-      continue;
-    }
-    if (unit >= 0xD800 && unit <= 0xDBFF && i + 1 < length && text[i + 1] >= 0xDC00 &&
-        text[i + 1] <= 0xDFFF) {
-      const char32_t low = text[++i];
-      PutCodePoint(out, 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00));
-    } else if (unit >= 0xD800 && unit <= 0xDFFF) {
-      PutCodePoint(out, 0xFFFD);
-    } else {
-      PutCodePoint(out, unit);
-    }
-  }
-}
 
 void AppendUtf8(std::string& out, const XMLCh* text) {
   if (text == nullptr) return;
@@ -59,65 +15,6 @@ std::string ToUtf8(const XMLCh* text) {
   return out;
 }
 
-char32_t NextCodePoint(std::string_view text, size_t& i) {
-  const auto lead = static_cast<unsigned char>(text[i]);
-  char32_t cp = 0;
-  size_t length = 0;
-  if (lead < 0x80) {
-    ++i;
-    return lead;
-  } else if (lead >= 0xC2 && lead <= 0xDF) {
-    cp = lead & 0x1Fu;
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    cp = lead & 0x0Fu;
-    length = 3;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    cp = lead & 0x07u;
-    length = 4;
-  } else {
-    ++i;
-    return kInvalidUtf8;
-  }
-  if (i + length > text.size()) {
-    ++i;
-    return kInvalidUtf8;
-  }
-  for (size_t k = 1; k < length; ++k) {
-    const auto next = static_cast<unsigned char>(text[i + k]);
-    if ((next & 0xC0u) != 0x80u) {
-      ++i;
-      return kInvalidUtf8;
-    }
-    cp = (cp << 6) | (next & 0x3Fu);
-  }
-  const bool overlong = (length == 3 && cp < 0x800) || (length == 4 && cp < 0x10000);
-  if (overlong || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
-    ++i;
-    return kInvalidUtf8;
-  }
-  i += length;
-  return cp;
-}
-
-std::u16string ToUtf16(std::string_view text) {
-  std::u16string out;
-  out.reserve(text.size());
-  size_t i = 0;
-  while (i < text.size()) {
-    char32_t cp = NextCodePoint(text, i);
-    if (cp == kInvalidUtf8) cp = 0xFFFD;
-    if (cp >= 0x10000) {
-      cp -= 0x10000;
-      out += static_cast<char16_t>(0xD800 + (cp >> 10));
-      out += static_cast<char16_t>(0xDC00 + (cp & 0x3FF));
-    } else {
-      out += static_cast<char16_t>(cp);
-    }
-  }
-  return out;
-}
-
 bool EqualsAscii(const XMLCh* text, std::string_view ascii) {
   if (text == nullptr) return ascii.empty();
   size_t i = 0;
@@ -125,22 +22,6 @@ bool EqualsAscii(const XMLCh* text, std::string_view ascii) {
     if (text[i] != static_cast<XMLCh>(static_cast<unsigned char>(ascii[i]))) return false;
   }
   return text[i] == 0;
-}
-
-std::string CollapseWhitespace(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  bool pending_space = false;
-  for (const char c : text) {
-    if (IsXmlSpace(c)) {
-      pending_space = !out.empty();
-      continue;
-    }
-    if (pending_space) out += ' ';
-    pending_space = false;
-    out += c;
-  }
-  return out;
 }
 
 }  // namespace eaeu::xml

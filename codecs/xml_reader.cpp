@@ -7,7 +7,7 @@
 #include <optional>
 #include <utility>
 
-#include "codecs/detail/visit.hpp"
+#include "codecs/fields.hpp"
 #include "codecs/xerces_text.hpp"
 
 namespace eaeu::codec {
@@ -53,9 +53,9 @@ class XmlReadVisitor {
   template <class T>
   void operator()(Ns ns, const char* name, T& field, FieldOpts opts = {}) {
     if (error_) return;
-    if constexpr (model::detail::IsOptional<T>::value) {
+    if constexpr (model::IsOptional<T>::value) {
       if (Matches(ns, name)) ReadNext(ns, name, field.emplace(), opts, -1);
-    } else if constexpr (model::detail::IsVector<T>::value) {
+    } else if constexpr (model::IsVector<T>::value) {
       int index = 0;
       while (!error_ && Matches(ns, name)) {
         ReadNext(ns, name, field.emplace_back(), opts, index++);
@@ -180,7 +180,7 @@ class XmlReadVisitor {
     value.media_type = std::move(*media);
     value.file_name = Attribute(e, "fileName");
   }
-  template <model::detail::Composite T>
+  template <model::Composite T>
   void Read(const DOMElement& e, const std::string& where, T& value, const FieldOpts&) {
     XmlReadVisitor child(e, where, catalog_, kind_, error_);
     T::Fields(child, value);

@@ -7,7 +7,7 @@
 
 #include "codecs/catalog.hpp"
 #include "codecs/model.hpp"
-#include "codecs/result.hpp"
+#include "gateway/core/result.hpp"
 
 XERCES_CPP_NAMESPACE_BEGIN
 class DOMElement;

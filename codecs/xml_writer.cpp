@@ -1,6 +1,6 @@
 #include "codecs/xml_writer.hpp"
 
-#include "codecs/detail/visit.hpp"
+#include "codecs/fields.hpp"
 
 namespace eaeu::codec {
 
@@ -50,9 +50,9 @@ class XmlWriteVisitor {
 
   template <class T>
   void operator()(Ns ns, const char* name, const T& field, FieldOpts opts = {}) {
-    if constexpr (model::detail::IsOptional<T>::value) {
+    if constexpr (model::IsOptional<T>::value) {
       if (field) Element(ns, name, *field, opts);
-    } else if constexpr (model::detail::IsVector<T>::value) {
+    } else if constexpr (model::IsVector<T>::value) {
       for (const auto& item : field) Element(ns, name, item, opts);
     } else {
       Element(ns, name, field, opts);
@@ -108,19 +108,19 @@ class XmlWriteVisitor {
   void Element(Ns ns, const char* name, const std::string& v, const FieldOpts& o) {
     Leaf(ns, name, v, o);
   }
-  void Element(Ns ns, const char* name, const model::Date& v, const FieldOpts& o) {
+  void Element(Ns ns, const char* name, const Date& v, const FieldOpts& o) {
     Leaf(ns, name, v.ToString(), o);
   }
-  void Element(Ns ns, const char* name, const model::DateTime& v, const FieldOpts& o) {
+  void Element(Ns ns, const char* name, const DateTime& v, const FieldOpts& o) {
     Leaf(ns, name, v.ToString(), o);
   }
-  void Element(Ns ns, const char* name, const model::YearMonth& v, const FieldOpts& o) {
+  void Element(Ns ns, const char* name, const YearMonth& v, const FieldOpts& o) {
     Leaf(ns, name, v.ToString(), o);
   }
-  void Element(Ns ns, const char* name, const model::Year& v, const FieldOpts& o) {
+  void Element(Ns ns, const char* name, const Year& v, const FieldOpts& o) {
     Leaf(ns, name, v.ToString(), o);
   }
-  void Element(Ns ns, const char* name, const model::Decimal1& v, const FieldOpts& o) {
+  void Element(Ns ns, const char* name, const Decimal1& v, const FieldOpts& o) {
     Leaf(ns, name, v.ToString(), o);
   }
   void Element(Ns ns, const char* name, bool v, const FieldOpts& o) {
@@ -140,7 +140,7 @@ class XmlWriteVisitor {
     out_ += v.base64;  // base64 needs no escaping
     Close(ns, name);
   }
-  template <model::detail::Composite T>
+  template <model::Composite T>
   void Element(Ns ns, const char* name, const T& v, const FieldOpts&) {
     Open(ns, name);
     out_ += ">\n";

@@ -62,7 +62,7 @@ inline const validate::Validator& PlainValidator() {
 
 inline validate::RuleContext Context(std::string_view today = "2026-11-24") {
   validate::RuleContext c;
-  c.today = *model::Date::Parse(today);
+  c.today = *Date::Parse(today);
   return c;
 }
 

@@ -14,7 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "codecs/result.hpp"
+#include "gateway/core/result.hpp"
 
 namespace eaeu::api {
 

@@ -335,7 +335,7 @@ bool ReadListQuery(const Target& target, store::MessageFilter& filter, const Res
       filter.kind = value;
     } else if (key == "since") {
       // UTC, with or without the "Z".
-      const auto at = model::DateTime::Parse(
+      const auto at = DateTime::Parse(
           value.ends_with('Z') ? std::string_view(value).substr(0, value.size() - 1) : value);
       if (!at) {
         respond(RestApi::Problem(

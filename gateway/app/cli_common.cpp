@@ -5,8 +5,8 @@
 #include <ostream>
 
 #include "gateway/app/cli.hpp"
+#include "gateway/calendar/calendar.hpp"
 #include "gateway/core/clock.hpp"
-#include "gateway/deadlines/calendar.hpp"
 #include "gateway/sign/crypto.hpp"
 #include "gateway/validate/rules.hpp"
 
@@ -53,10 +53,10 @@ Result<validate::RuleContext> MakeContext(const CommonOptions& o) {
   validate::RuleContext context;
   if (o.today.empty()) {
     context.today = UtcDate(SystemClock().Now());
-  } else if (auto d = model::Date::Parse(o.today)) {
+  } else if (auto d = Date::Parse(o.today)) {
     context.today = *d;
   } else {
-    return MakeError("cli.argument", "--today", "\"" + o.today + "\" is not " + model::Date::kForm);
+    return MakeError("cli.argument", "--today", "\"" + o.today + "\" is not " + Date::kForm);
   }
   if (!o.sender.empty()) {
     if (!validate::IsMemberState(o.sender)) {
@@ -66,9 +66,9 @@ Result<validate::RuleContext> MakeContext(const CommonOptions& o) {
   }
   const fs::path calendars =
       o.calendars.empty() ? DataDir() / "config/calendars" : fs::path(o.calendars);
-  auto loaded = deadlines::Calendars::Load(calendars);
+  auto loaded = calendar::Calendars::Load(calendars);
   if (!loaded) return loaded.error();
-  context.calendars = std::make_shared<const deadlines::Calendars>(std::move(*loaded));
+  context.calendars = std::make_shared<const calendar::Calendars>(std::move(*loaded));
   return context;
 }
 

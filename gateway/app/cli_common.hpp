@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "codecs/result.hpp"
+#include "gateway/core/result.hpp"
 #include "gateway/validate/validator.hpp"
 
 namespace CLI {

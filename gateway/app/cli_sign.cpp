@@ -162,10 +162,10 @@ int RunVerify(const VerifyCommand& command, std::ostream& out, std::ostream& err
   const auto& o = *command.options;
   std::optional<std::time_t> at;
   if (!o.at.empty()) {
-    const auto parsed = model::DateTime::Parse(o.at);
+    const auto parsed = DateTime::Parse(o.at);
     if (!parsed) {
-      return Fail(err, MakeError("cli.argument", "--at",
-                                 "\"" + o.at + "\" is not " + model::DateTime::kForm));
+      return Fail(err,
+                  MakeError("cli.argument", "--at", "\"" + o.at + "\" is not " + DateTime::kForm));
     }
     at = std::chrono::system_clock::to_time_t(FromUtc(*parsed));
   }

@@ -20,18 +20,18 @@
 #include "codecs/json_codec.hpp"
 #include "gateway/api/callers.hpp"
 #include "gateway/api/rest.hpp"
-#include "gateway/deadlines/calendar.hpp"
+#include "gateway/calendar/calendar.hpp"
 #include "gateway/deadlines/tracker.hpp"
 #include "gateway/envelope/process_catalogue.hpp"
 #include "gateway/envelope/reader.hpp"
 #include "gateway/inbound/handover.hpp"
 #include "gateway/inbound/receiver.hpp"
+#include "gateway/intake/drop_folder.hpp"
 #include "gateway/intake/pipeline.hpp"
+#include "gateway/notify/notifier.hpp"
 #include "gateway/route/delivery.hpp"
-#include "gateway/route/notifier.hpp"
 #include "gateway/sign/signature.hpp"
 #include "gateway/store/sqlite_journal.hpp"
-#include "gateway/transport/drop_folder.hpp"
 #include "gateway/transport/http_client.hpp"
 #include "gateway/transport/http_server.hpp"
 #include "gateway/validate/validator.hpp"
@@ -46,7 +46,7 @@ Error Within(std::string part, const Error& e) {
   return MakeError(e.code, e.where, part + ": " + e.message);
 }
 
-Result<std::shared_ptr<const sign::Signer>> LoadSigner(const config::SigningSettings& s,
+Result<std::shared_ptr<const sign::Signer>> LoadSigner(const sign::SigningSettings& s,
                                                        std::time_t now) {
   const sign::PasswordSource password{s.password_file, s.password_env};
   auto credentials = s.pkcs12.empty()
@@ -61,7 +61,7 @@ Result<std::shared_ptr<const sign::Signer>> LoadSigner(const config::SigningSett
   return std::shared_ptr<const sign::Signer>(std::move(*signer));
 }
 
-Result<std::shared_ptr<const api::Callers>> LoadCallers(const config::ApiSettings& api) {
+Result<std::shared_ptr<const api::Callers>> LoadCallers(const api::ApiSettings& api) {
   std::vector<api::CertificateBinding> bindings;
   for (const auto& c : api.certificate_clients) {
     bindings.push_back({c.certificate_sha256, {c.name, c.country, c.participant}});
@@ -87,22 +87,22 @@ struct Loaded {
   std::shared_ptr<const sign::Signer> signer;
   std::shared_ptr<const api::Callers> callers;
   std::shared_ptr<const sign::Verifier> verifier;
-  std::shared_ptr<const deadlines::Calendars> calendars;
+  std::shared_ptr<const calendar::Calendars> calendars;
 };
 
 // The member states' business-day calendars: null without [deadlines]. What is missing or
 // provisional around `now` is logged.
-Result<std::shared_ptr<const deadlines::Calendars>> LoadCalendars(const config::DaemonConfig& c,
-                                                                  std::time_t now) {
+Result<std::shared_ptr<const calendar::Calendars>> LoadCalendars(const config::DaemonConfig& c,
+                                                                 std::time_t now) {
   if (!c.deadlines) {
     spdlog::warn("no [deadlines]: business days are counted by weekends only");
-    return std::shared_ptr<const deadlines::Calendars>();
+    return std::shared_ptr<const calendar::Calendars>();
   }
-  auto calendars = deadlines::Calendars::Load(c.deadlines->calendars);
+  auto calendars = calendar::Calendars::Load(c.deadlines->calendars);
   if (!calendars) return Within("deadlines.calendars", calendars.error());
   const int year = UtcDate(std::chrono::system_clock::from_time_t(now)).year;
   for (const auto& gap : calendars->Gaps(year - 1, year + 1)) spdlog::warn("calendar: {}", gap);
-  return std::make_shared<const deadlines::Calendars>(std::move(*calendars));
+  return std::make_shared<const calendar::Calendars>(std::move(*calendars));
 }
 
 Result<Loaded> LoadParts(const config::DaemonConfig& c, std::time_t now) {
@@ -131,7 +131,7 @@ Result<Loaded> LoadParts(const config::DaemonConfig& c, std::time_t now) {
   auto calendars = LoadCalendars(c, now);
   if (!calendars) return calendars.error();
   out.calendars = std::move(*calendars);
-  if (c.inbound && c.inbound->handover.mode == config::HandoverMode::kFolder) {
+  if (c.inbound && c.inbound->handover.mode == inbound::HandoverMode::kFolder) {
     std::error_code ec;
     std::filesystem::create_directories(c.inbound->handover.folder, ec);
     if (ec) {
@@ -167,7 +167,7 @@ struct Daemon::Impl {
   std::unique_ptr<intake::Pipeline> pipeline;
   std::unique_ptr<api::RestApi> rest;
   std::unique_ptr<transport::HttpServer> server;
-  std::vector<std::unique_ptr<transport::DropFolder>> folders;
+  std::vector<std::unique_ptr<intake::DropFolder>> folders;
 
   // Delivery, when routes are configured: on its own strand, woken by a timer.
   std::optional<asio::strand<asio::io_context::executor_type>> delivery_strand;
@@ -188,7 +188,7 @@ struct Daemon::Impl {
   struct NotifierPart {
     std::optional<asio::strand<asio::io_context::executor_type>> strand;
     std::optional<asio::steady_timer> timer;
-    std::unique_ptr<route::Notifier> notifier;
+    std::unique_ptr<notify::Notifier> notifier;
   };
   NotifierPart notify;
 
@@ -202,7 +202,7 @@ struct Daemon::Impl {
   mutable std::mutex mutex;  // guards the three below and the stop flags
   std::shared_ptr<const api::Callers> callers;
   std::shared_ptr<const sign::Verifier> verifier;
-  std::shared_ptr<const deadlines::Calendars> calendars;
+  std::shared_ptr<const calendar::Calendars> calendars;
   std::condition_variable stop_cv;
   bool stop_requested = false;
   bool stopped = false;
@@ -221,7 +221,7 @@ struct Daemon::Impl {
     std::lock_guard lock(mutex);
     return verifier;
   }
-  std::shared_ptr<const deadlines::Calendars> Calendars() const {
+  std::shared_ptr<const calendar::Calendars> Calendars() const {
     std::lock_guard lock(mutex);
     return calendars;
   }
@@ -424,7 +424,7 @@ void StartDelivery(Daemon::Impl& d) {
 
 // A notifier of `feed` posting to `webhook`, on its own strand; `section` names it in errors.
 Status StartNotifier(Daemon::Impl& d, Daemon::Impl::NotifierPart& part,
-                     const config::WebhookSettings& settings, route::Feed feed,
+                     const transport::WebhookSettings& settings, notify::Feed feed,
                      const char* section) {
   auto webhook = transport::Webhook::Load(settings);
   if (!webhook) return Within(section, webhook.error());
@@ -432,7 +432,7 @@ Status StartNotifier(Daemon::Impl& d, Daemon::Impl::NotifierPart& part,
   part.timer.emplace(*part.strand);
   Daemon::Impl* raw = &d;
   Daemon::Impl::NotifierPart* p = &part;
-  route::NotifierDependencies nd;
+  notify::NotifierDependencies nd;
   nd.journal = d.journal.get();
   nd.clock = d.clock;
   nd.random = d.random;
@@ -443,8 +443,8 @@ Status StartNotifier(Daemon::Impl& d, Daemon::Impl::NotifierPart& part,
   nd.wake_at = [raw, p](std::chrono::system_clock::time_point at) {
     raw->WakeAt(*p->timer, at, [p] { p->notifier->Tick(); });
   };
-  part.notifier =
-      std::make_unique<route::Notifier>(std::move(nd), std::move(feed), d.config.delivery);
+  part.notifier = std::make_unique<notify::Notifier>(std::move(nd), std::move(feed),
+                                                     d.config.delivery.Backoff());
   return Ok{};
 }
 
@@ -490,7 +490,7 @@ Status StartTracker(Daemon::Impl& d) {
 
 // The inbound endpoint, its receiver and the handover to the national system.
 Status StartInbound(Daemon::Impl& d) {
-  const config::InboundSettings& in = *d.config.inbound;
+  const inbound::InboundSettings& in = *d.config.inbound;
   Daemon::Impl* raw = &d;
   d.handover_strand.emplace(asio::make_strand(d.io));
   d.handover_timer.emplace(*d.handover_strand);
@@ -498,7 +498,7 @@ Status StartInbound(Daemon::Impl& d) {
   hd.journal = d.journal.get();
   hd.clock = d.clock;
   hd.random = d.random;
-  if (in.handover.mode == config::HandoverMode::kWebhook) {
+  if (in.handover.mode == inbound::HandoverMode::kWebhook) {
     auto webhook = transport::Webhook::Load(in.handover.webhook);
     if (!webhook) return Within("inbound.handover", webhook.error());
     hd.webhook = std::move(*webhook);
@@ -512,7 +512,8 @@ Status StartInbound(Daemon::Impl& d) {
     raw->WakeAt(*raw->handover_timer, at, [raw] { raw->handover->Tick(); });
   };
   hd.to_json = [raw](std::string_view xml) { return raw->ToJson(xml); };
-  d.handover = std::make_unique<inbound::Handover>(std::move(hd), in.handover, d.config.delivery);
+  d.handover =
+      std::make_unique<inbound::Handover>(std::move(hd), in.handover, d.config.delivery.Backoff());
 
   inbound::ReceiverDependencies rd;
   rd.journal = d.journal.get();
@@ -640,7 +641,7 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
   if (config.notify) {
     if (auto st =
             StartNotifier(*impl, impl->notify, config.notify->webhook,
-                          route::MessageFeed(*impl->journal, config.notify->events), "notify");
+                          notify::MessageFeed(*impl->journal, config.notify->events), "notify");
         !st) {
       return st.error();
     }
@@ -690,7 +691,7 @@ Status Daemon::Start() {
     }
   }
   for (const auto& folder : d.config.drop_folders) {
-    auto started = transport::DropFolder::Start(
+    auto started = intake::DropFolder::Start(
         d.io, folder, *d.pipeline, [&d](std::function<void()> job) { d.Post(std::move(job)); });
     if (!started) return Within("drop_folder", started.error());
     d.folders.push_back(std::move(*started));

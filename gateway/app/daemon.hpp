@@ -6,10 +6,10 @@
 #include <ctime>
 #include <memory>
 
-#include "codecs/result.hpp"
 #include "gateway/config/daemon_config.hpp"
 #include "gateway/core/clock.hpp"
 #include "gateway/core/ids.hpp"
+#include "gateway/core/result.hpp"
 
 namespace eaeu::app {
 

@@ -4,13 +4,29 @@
 #include <array>
 #include <charconv>
 
-#include "gateway/config/toml_reader.hpp"
+#include "gateway/checked_toml/reader.hpp"
 
 namespace eaeu::config {
 namespace {
 
 using namespace std::chrono_literals;
+using checked_toml::ParseTomlFile;
+using checked_toml::Problems;
+using checked_toml::Section;
 using PathKind = Section::PathKind;
+using api::ApiSettings;
+using api::CertificateClient;
+using deadlines::DeadlineSettings;
+using inbound::HandoverMode;
+using inbound::HandoverSettings;
+using inbound::InboundSettings;
+using intake::DropFolderSettings;
+using notify::NotifySettings;
+using route::DeliverySettings;
+using route::RouteSettings;
+using transport::ListenAddress;
+using transport::TlsSettings;
+using transport::WebhookSettings;
 
 constexpr std::array<std::string_view, 5> kMemberStates = {"AM", "BY", "KZ", "KG", "RU"};
 
@@ -171,10 +187,6 @@ void ReadApi(Section api, const std::filesystem::path& base, ApiSettings& out) {
 
 }  // namespace
 
-bool ListenAddress::IsLoopback() const {
-  return host == "127.0.0.1" || host == "::1" || host == "localhost" || host.starts_with("127.");
-}
-
 namespace {
 
 // An https:// URL, or http:// to a loopback address; the problem is reported under `key`.
@@ -311,20 +323,6 @@ RouteSettings ReadRoute(Section& r, const std::filesystem::path& base) {
 }
 
 }  // namespace
-
-std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
-  uint64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end == text.data()) return std::nullopt;
-  const std::string_view unit(end, static_cast<size_t>(text.data() + text.size() - end));
-  uint64_t factor = 0;
-  if (unit == "ms") factor = 1;
-  if (unit == "s") factor = 1000;
-  if (unit == "m") factor = 60'000;
-  if (unit == "h") factor = 3'600'000;
-  if (factor == 0 || value > (uint64_t{1} << 40) / factor) return std::nullopt;
-  return std::chrono::milliseconds(static_cast<int64_t>(value * factor));
-}
 
 Result<DaemonConfig> LoadDaemonConfig(const std::filesystem::path& file) {
   auto parsed = ParseTomlFile(file, "config.syntax");

@@ -4,20 +4,20 @@ namespace eaeu {
 
 using namespace std::chrono;
 
-model::Date UtcDate(system_clock::time_point t) {
+Date UtcDate(system_clock::time_point t) {
   const auto days = floor<std::chrono::days>(t).time_since_epoch().count();
-  return model::Date::FromDayNumber(days);
+  return Date::FromDayNumber(days);
 }
 
-model::DateTime UtcDateTime(system_clock::time_point t) {
+DateTime UtcDateTime(system_clock::time_point t) {
   const auto day = floor<std::chrono::days>(t);
   const auto secs = duration_cast<seconds>(t - day).count();
-  return model::DateTime{model::Date::FromDayNumber(day.time_since_epoch().count()),
-                         static_cast<int>(secs / 3600), static_cast<int>(secs / 60 % 60),
-                         static_cast<int>(secs % 60)};
+  return DateTime{Date::FromDayNumber(day.time_since_epoch().count()),
+                  static_cast<int>(secs / 3600), static_cast<int>(secs / 60 % 60),
+                  static_cast<int>(secs % 60)};
 }
 
-system_clock::time_point FromUtc(const model::DateTime& t) {
+system_clock::time_point FromUtc(const DateTime& t) {
   return system_clock::time_point{} + std::chrono::days{t.date.DayNumber()} + hours{t.hour} +
          minutes{t.minute} + seconds{t.second};
 }

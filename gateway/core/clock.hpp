@@ -6,7 +6,7 @@
 #include <ctime>
 #include <string>
 
-#include "codecs/temporal.hpp"
+#include "gateway/core/temporal.hpp"
 
 namespace eaeu {
 
@@ -37,9 +37,9 @@ class ManualClock final : public Clock {
 };
 
 // The UTC calendar date and date-time of a time point.
-model::Date UtcDate(std::chrono::system_clock::time_point t);
-model::DateTime UtcDateTime(std::chrono::system_clock::time_point t);
-std::chrono::system_clock::time_point FromUtc(const model::DateTime& t);
+Date UtcDate(std::chrono::system_clock::time_point t);
+DateTime UtcDateTime(std::chrono::system_clock::time_point t);
+std::chrono::system_clock::time_point FromUtc(const DateTime& t);
 // "2026-11-24T10:00:00Z"
 std::string FormatUtc(std::chrono::system_clock::time_point t);
 std::string FormatUtc(std::time_t t);

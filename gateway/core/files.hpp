@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "codecs/result.hpp"
+#include "gateway/core/result.hpp"
 
 namespace eaeu {
 

@@ -13,15 +13,15 @@ const BusinessCalendar& CalendarOf(const Calendars* calendars, const std::string
   return state != nullptr ? static_cast<const BusinessCalendar&>(*state) : kWeekends;
 }
 
-std::string BasisOf(const Calendars* calendars, const std::string& country, const model::Date& from,
-                    const model::Date& to) {
+std::string BasisOf(const Calendars* calendars, const std::string& country, const Date& from,
+                    const Date& to) {
   const StateCalendar* state = calendars != nullptr ? calendars->Of(country) : nullptr;
   return state != nullptr ? state->Basis(from, to) : country + ": " + WeekendCalendar().Describe();
 }
 
 // A deadline of its rule's term in business days from `event` in `country`'s calendar.
 Deadline Counted(std::string rule, std::string subject, const std::string& country,
-                 const model::Date& event, std::string source, std::string key,
+                 const Date& event, std::string source, std::string key,
                  const Calendars* calendars) {
   Deadline d;
   d.rule = std::move(rule);
@@ -57,7 +57,7 @@ void OfReport(const model::InspectionReport& doc, const Calendars* calendars,
   const model::t1::Report& report = *doc.report;
   const std::string subject = "report " + report.doc_id;
   const std::string& country = report.country_code;
-  std::optional<model::Date> last_end;
+  std::optional<Date> last_end;
   int n = 0;
   for (const auto& object : report.manufacturer.objects) {
     for (const auto& s : object.inspections) {
@@ -91,7 +91,7 @@ void OfReport(const model::InspectionReport& doc, const Calendars* calendars,
 
 void OfRegisterEntry(const model::RegisterEntry& doc, const std::string& sender_country,
                      const Calendars* calendars, std::vector<Deadline>& out) {
-  model::Date change = doc.header.e_doc_date_time.date;
+  Date change = doc.header.e_doc_date_time.date;
   const auto& status = doc.organization.record_status;
   if (status && status->period.end) change = status->period.end->date;
   const bool withdrawn = status && status->period.end;
@@ -140,23 +140,20 @@ int TermOf(std::string_view rule) {
   return 0;
 }
 
-model::Date TodayIn(const Calendars* calendars, const std::string& country,
-                    std::chrono::system_clock::time_point t) {
+Date TodayIn(const Calendars* calendars, const std::string& country,
+             std::chrono::system_clock::time_point t) {
   const StateCalendar* state = calendars != nullptr ? calendars->Of(country) : nullptr;
   if (state != nullptr) return state->LocalDate(t);
-  return model::Date::FromDayNumber(
-      std::chrono::floor<std::chrono::days>(t).time_since_epoch().count());
+  return Date::FromDayNumber(std::chrono::floor<std::chrono::days>(t).time_since_epoch().count());
 }
 
-std::pair<model::Date, std::string> Recount(const Deadline& d, const Calendars* calendars) {
+std::pair<Date, std::string> Recount(const Deadline& d, const Calendars* calendars) {
   if (d.opens) return {d.due, d.basis};
-  const model::Date due =
-      AddBusinessDays(CalendarOf(calendars, d.country), d.event, TermOf(d.rule));
+  const Date due = AddBusinessDays(CalendarOf(calendars, d.country), d.event, TermOf(d.rule));
   return {due, BasisOf(calendars, d.country, d.event, due)};
 }
 
-std::optional<model::Date> MeetsPeriodic(const model::InspectionReport& report,
-                                         const Deadline& earlier) {
+std::optional<Date> MeetsPeriodic(const model::InspectionReport& report, const Deadline& earlier) {
   if (!report.report || report.report->kind_code != "02") return std::nullopt;
   const model::t1::Report& r = *report.report;
   if (AboutOf(r.country_code, r.manufacturer.name) != earlier.about) return std::nullopt;
@@ -178,8 +175,8 @@ std::string_view StateName(DeadlineState state) {
   return "open";
 }
 
-Standing Evaluate(const Deadline& d, const std::optional<model::Date>& met_on,
-                  const model::Date& today, int at_risk_days, const Calendars* calendars) {
+Standing Evaluate(const Deadline& d, const std::optional<Date>& met_on, const Date& today,
+                  int at_risk_days, const Calendars* calendars) {
   Standing s;
   if (d.opens) {  // DL-05: calendar days
     s.business_days_left = static_cast<int>(d.due.DayNumber() - today.DayNumber());

@@ -31,21 +31,29 @@
 #include <vector>
 
 #include "codecs/model.hpp"
-#include "gateway/deadlines/calendar.hpp"
+#include "gateway/calendar/calendar.hpp"
 
 namespace eaeu::deadlines {
 
+// The calendars the deadlines are counted in (a leaf component below this one).
+using calendar::AddBusinessDays;
+using calendar::BusinessCalendar;
+using calendar::BusinessDaysBetween;
+using calendar::Calendars;
+using calendar::StateCalendar;
+using calendar::WeekendCalendar;
+
 struct Deadline {
-  std::string rule;     // "DL-01"
-  std::string subject;  // what it is about: "report RU-IR-2026-0417"
-  std::string country;  // the member state whose calendar counts (and who owes the action)
-  model::Date event;    // the day it runs from
-  model::Date due;      // its last day
-  std::optional<model::Date> opens;  // DL-05: the first day of its window
-  std::string basis;                 // the calendars the count rests on
-  std::string source;                // "R106 §21, §35"
-  std::string key;                   // what it is about, the same in every message that carries it
-  std::string about;  // DL-05: the state and manufacturer a later report meets it for
+  std::string rule;           // "DL-01"
+  std::string subject;        // what it is about: "report RU-IR-2026-0417"
+  std::string country;        // the member state whose calendar counts (and who owes the action)
+  Date event;                 // the day it runs from
+  Date due;                   // its last day
+  std::optional<Date> opens;  // DL-05: the first day of its window
+  std::string basis;          // the calendars the count rests on
+  std::string source;         // "R106 §21, §35"
+  std::string key;            // what it is about, the same in every message that carries it
+  std::string about;          // DL-05: the state and manufacturer a later report meets it for
 };
 
 // "1 business day", "3 business days", "1 day" (calendar days: DL-05).
@@ -57,13 +65,12 @@ std::string DeadlineId(const Deadline& deadline);
 int TermOf(std::string_view rule);
 // The day it is at `t` for the authority of `country` (its capital's offset; UTC without a
 // calendar).
-model::Date TodayIn(const Calendars* calendars, const std::string& country,
-                    std::chrono::system_clock::time_point t);
+Date TodayIn(const Calendars* calendars, const std::string& country,
+             std::chrono::system_clock::time_point t);
 // The due day of a counted deadline, and what it rests on, in the calendars as they are now.
-std::pair<model::Date, std::string> Recount(const Deadline& deadline, const Calendars* calendars);
+std::pair<Date, std::string> Recount(const Deadline& deadline, const Calendars* calendars);
 // Whether `report` is a periodic report (kind 02) that meets `earlier`'s DL-05, and on which day.
-std::optional<model::Date> MeetsPeriodic(const model::InspectionReport& report,
-                                         const Deadline& earlier);
+std::optional<Date> MeetsPeriodic(const model::InspectionReport& report, const Deadline& earlier);
 
 // The deadlines a document starts. `sender_country` is the state that sent it (DL-02's owner);
 // `calendars` may be null (weekends only, and the basis says so).
@@ -82,7 +89,7 @@ struct Standing {
 // Where a deadline stands on `today`: met on `met_on` (late when after the due day), else overdue
 // after its due day, at risk with `at_risk_days` business days or fewer left, else open. DL-05
 // counts calendar days and is at risk once its window is open.
-Standing Evaluate(const Deadline& deadline, const std::optional<model::Date>& met_on,
-                  const model::Date& today, int at_risk_days, const Calendars* calendars);
+Standing Evaluate(const Deadline& deadline, const std::optional<Date>& met_on, const Date& today,
+                  int at_risk_days, const Calendars* calendars);
 
 }  // namespace eaeu::deadlines

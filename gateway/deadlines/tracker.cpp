@@ -20,9 +20,9 @@ constexpr uint64_t kSaveEvery = 10'000;
 constexpr auto kRetry = std::chrono::seconds(30);
 const std::vector<std::string> kNotMet = {"open", "at-risk", "overdue"};
 
-std::optional<model::Date> DateOf(const std::string& text) {
+std::optional<Date> DateOf(const std::string& text) {
   if (text.empty()) return std::nullopt;
-  return model::Date::Parse(text);
+  return Date::Parse(text);
 }
 
 // The first instant after `now` at which the day turns in one of the states' capitals (or UTC).
@@ -64,8 +64,8 @@ Deadline DeadlineOf(const store::TrackedDeadline& t) {
   d.rule = t.rule;
   d.subject = t.subject;
   d.country = t.country;
-  d.event = DateOf(t.event).value_or(model::Date{});
-  d.due = DateOf(t.due).value_or(model::Date{});
+  d.event = DateOf(t.event).value_or(Date{});
+  d.due = DateOf(t.due).value_or(Date{});
   d.opens = DateOf(t.opens);
   d.basis = t.basis;
   d.source = t.source;
@@ -360,7 +360,7 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
     const TimePoint taken = TakenAt(e.message.id).value_or(e.at);
     for (const Deadline& d : deadlines) {
       if (d.rule != "DL-01" && d.rule != "DL-02") continue;
-      const model::Date on = TodayIn(calendars, d.country, taken);
+      const Date on = TodayIn(calendars, d.country, taken);
       if (auto st =
               MeetOne(DeadlineId(d), on,
                       "met: the Commission took message " + e.message.id + " on " + on.ToString(),
@@ -396,7 +396,7 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
     return Ok{};
   }
 
-  Status MeetOne(const std::string& id, const model::Date& on, const std::string& line,
+  Status MeetOne(const std::string& id, const Date& on, const std::string& line,
                  const Calendars* calendars, Writes& writes) {
     auto found = Find(id, writes);
     if (!found) return found.error();
@@ -537,18 +537,18 @@ std::string MoveJson(const store::DeadlineMove& m) {
   return j.dump();
 }
 
-route::Feed DeadlineFeed(store::Journal& journal) {
-  route::Feed feed;
+notify::Feed DeadlineFeed(store::Journal& journal) {
+  notify::Feed feed;
   feed.cursor = "deadline-notify";
   feed.last = [&journal] { return journal.LastDeadlineMove(); };
-  feed.read = [&journal](uint64_t after, uint32_t limit) -> Result<std::vector<route::FeedItem>> {
+  feed.read = [&journal](uint64_t after, uint32_t limit) -> Result<std::vector<notify::FeedItem>> {
     store::DeadlineMoveFilter filter;
     filter.after = after;
     filter.states = {"at-risk", "overdue"};
     filter.limit = limit;
     auto moves = journal.DeadlineMoves(filter);
     if (!moves) return moves.error();
-    std::vector<route::FeedItem> out;
+    std::vector<notify::FeedItem> out;
     for (const auto& m : *moves) {
       out.push_back({m.position,
                      "deadline." + m.state,

@@ -26,11 +26,11 @@
 #include <string_view>
 
 #include "codecs/model.hpp"
-#include "codecs/result.hpp"
+#include "gateway/calendar/calendar.hpp"
 #include "gateway/core/clock.hpp"
-#include "gateway/deadlines/calendar.hpp"
+#include "gateway/core/result.hpp"
 #include "gateway/deadlines/deadline.hpp"
-#include "gateway/route/notifier.hpp"
+#include "gateway/notify/notifier.hpp"
 #include "gateway/store/journal.hpp"
 
 namespace eaeu::deadlines {
@@ -90,7 +90,7 @@ Standing StandingOf(const store::TrackedDeadline& tracked,
                     const Calendars* calendars);
 
 // The moves of deadlines to at risk and to overdue, for a notifier (cursor "deadline-notify").
-route::Feed DeadlineFeed(store::Journal& journal);
+notify::Feed DeadlineFeed(store::Journal& journal);
 // The event posted for one move (its body, JSON).
 std::string MoveJson(const store::DeadlineMove& move);
 

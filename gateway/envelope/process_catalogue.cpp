@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <charconv>
 
-#include "gateway/config/toml_reader.hpp"
+#include "gateway/checked_toml/reader.hpp"
 
 namespace eaeu::envelope {
 namespace {
 
-using config::Section;
+using checked_toml::Section;
 
 std::optional<std::chrono::milliseconds> ReadTimer(Section& t, std::string_view key) {
   auto text = t.String(key);
@@ -120,9 +120,9 @@ std::optional<IncomingMessage> ProcessCatalogue::Incoming(std::string_view actio
 }
 
 Result<ProcessCatalogue> LoadProcessCatalogue(const std::filesystem::path& file) {
-  auto parsed = config::ParseTomlFile(file, "process.syntax");
+  auto parsed = checked_toml::ParseTomlFile(file, "process.syntax");
   if (!parsed) return parsed.error();
-  config::Problems problems(file);
+  checked_toml::Problems problems(file);
   Section top(&*parsed, "", &problems);
   ProcessCatalogue out;
 

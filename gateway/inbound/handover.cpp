@@ -7,13 +7,11 @@
 #include <optional>
 
 #include "gateway/core/files.hpp"
-#include "gateway/route/delivery.hpp"
 #include "gateway/transport/http_client.hpp"
 
 namespace eaeu::inbound {
 namespace {
 
-using config::HandoverMode;
 using store::MessageState;
 using store::TimePoint;
 
@@ -26,8 +24,8 @@ std::string FileNameOf(const store::MessageSummary& s) {
 
 struct Handover::Impl : std::enable_shared_from_this<Impl> {
   HandoverDependencies deps;
-  config::HandoverSettings settings;
-  config::DeliverySettings backoff;
+  HandoverSettings settings;
+  BackoffPolicy backoff;
 
   // On the strand.
   struct Waiting {
@@ -39,7 +37,7 @@ struct Handover::Impl : std::enable_shared_from_this<Impl> {
   std::atomic<uint64_t> failures{0};
   std::atomic<size_t> waiting_count{0};
 
-  Impl(HandoverDependencies d, config::HandoverSettings s, config::DeliverySettings b)
+  Impl(HandoverDependencies d, HandoverSettings s, BackoffPolicy b)
       : deps(std::move(d)), settings(std::move(s)), backoff(std::move(b)) {}
 
   TimePoint Now() const { return deps.clock->Now(); }
@@ -156,7 +154,7 @@ struct Handover::Impl : std::enable_shared_from_this<Impl> {
       ++self->failures;
       Waiting& w = it->second;
       ++w.failures;
-      const auto wait = route::Backoff(self->backoff, w.failures, self->deps.random);
+      const auto wait = Backoff(self->backoff, w.failures, self->deps.random);
       w.due = self->Now() + wait;
       spdlog::warn("handover of {} failed ({}); trying again in {} ms", id, why, wait.count());
       self->Arm();
@@ -164,8 +162,7 @@ struct Handover::Impl : std::enable_shared_from_this<Impl> {
   }
 };
 
-Handover::Handover(HandoverDependencies deps, config::HandoverSettings settings,
-                   config::DeliverySettings backoff)
+Handover::Handover(HandoverDependencies deps, HandoverSettings settings, BackoffPolicy backoff)
     : impl_(std::make_shared<Impl>(std::move(deps), std::move(settings), std::move(backoff))) {}
 
 Handover::~Handover() = default;

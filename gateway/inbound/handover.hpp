@@ -14,10 +14,11 @@
 #include <optional>
 #include <string>
 
-#include "codecs/result.hpp"
-#include "gateway/config/daemon_config.hpp"
+#include "gateway/core/backoff.hpp"
 #include "gateway/core/clock.hpp"
 #include "gateway/core/ids.hpp"
+#include "gateway/core/result.hpp"
+#include "gateway/inbound/settings.hpp"
 #include "gateway/store/journal.hpp"
 #include "gateway/transport/webhook.hpp"
 
@@ -38,8 +39,7 @@ struct HandoverDependencies {
 
 class Handover {
  public:
-  Handover(HandoverDependencies deps, config::HandoverSettings settings,
-           config::DeliverySettings backoff);
+  Handover(HandoverDependencies deps, HandoverSettings settings, BackoffPolicy backoff);
   ~Handover();
   Handover(const Handover&) = delete;
   Handover& operator=(const Handover&) = delete;

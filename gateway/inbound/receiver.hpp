@@ -50,7 +50,7 @@ struct ReceiverDependencies {
   // configured, and a signature is recorded as not checked.
   std::function<std::shared_ptr<const sign::Verifier>()> verifier;
   // The member states' business-day calendars now (reloaded on SIGHUP); may be empty.
-  std::function<std::shared_ptr<const deadlines::Calendars>()> calendars;
+  std::function<std::shared_ptr<const calendar::Calendars>()> calendars;
   // A signal, fault or accepted reply about one of this gateway's sends; may be empty.
   std::function<void(envelope::Received)> answered;
   // A received document is journalled and waits for the national system; may be empty.

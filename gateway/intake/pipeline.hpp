@@ -17,9 +17,9 @@
 #include <memory>
 #include <string>
 
-#include "codecs/result.hpp"
 #include "gateway/core/clock.hpp"
 #include "gateway/core/ids.hpp"
+#include "gateway/core/result.hpp"
 #include "gateway/envelope/process_catalogue.hpp"
 #include "gateway/store/journal.hpp"
 #include "gateway/validate/validator.hpp"
@@ -74,7 +74,7 @@ struct PipelineDependencies {
   RandomSource random;
   PostToWorkers post;
   // The member states' business-day calendars now (reloaded on SIGHUP); may be empty.
-  std::function<std::shared_ptr<const deadlines::Calendars>()> calendars;
+  std::function<std::shared_ptr<const calendar::Calendars>()> calendars;
   // Told of each message that reached queued (delivery takes it from there); may be empty.
   std::function<void(const std::string& id)> queued;
 };

@@ -19,8 +19,8 @@ using store::MessageState;
 using TimePoint = std::chrono::system_clock::time_point;
 using std::chrono::milliseconds;
 
-const config::RouteSettings* RouteFor(const std::vector<config::RouteSettings>& routes,
-                                      std::string_view destination) {
+const RouteSettings* RouteFor(const std::vector<RouteSettings>& routes,
+                              std::string_view destination) {
   for (const auto& r : routes) {
     if (r.to.ends_with('*')
             ? destination.starts_with(std::string_view(r.to).substr(0, r.to.size() - 1))
@@ -29,17 +29,6 @@ const config::RouteSettings* RouteFor(const std::vector<config::RouteSettings>& 
     }
   }
   return nullptr;
-}
-
-milliseconds Backoff(const config::DeliverySettings& settings, uint32_t n,
-                     const RandomSource& random) {
-  milliseconds wait = settings.backoff_initial;
-  for (uint32_t i = 1; i < n && wait < settings.backoff_max; ++i) wait *= 2;
-  wait = std::min(wait, settings.backoff_max);
-  const auto spread = wait.count() / 4;
-  if (spread > 0)
-    wait -= milliseconds(static_cast<int64_t>(random() % static_cast<uint64_t>(spread)));
-  return wait;
 }
 
 namespace {
@@ -100,11 +89,11 @@ struct MessageInfo {
 
 struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
   DeliveryDependencies deps;
-  config::DeliverySettings settings;
+  DeliverySettings settings;
   // The routes in force. A reload puts new ones in place; the old ones are kept, since sends
   // under way and sends waiting for a slot still name them.
-  std::shared_ptr<const std::vector<config::RouteSettings>> routes;
-  std::vector<std::shared_ptr<const std::vector<config::RouteSettings>>> retired;
+  std::shared_ptr<const std::vector<RouteSettings>> routes;
+  std::vector<std::shared_ptr<const std::vector<RouteSettings>>> retired;
 
   // Everything below is touched on the serial executor only.
   struct Open {
@@ -117,8 +106,8 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
   std::map<Key, Open> open;
   std::map<std::string, std::shared_ptr<MessageInfo>> messages;
   std::map<std::string, Key> wires;  // wsa:MessageID of a send -> its delivery
-  std::map<const config::RouteSettings*, size_t> in_flight;
-  std::map<const config::RouteSettings*, std::deque<Key>> waiting;
+  std::map<const RouteSettings*, size_t> in_flight;
+  std::map<const RouteSettings*, std::deque<Key>> waiting;
 
   std::atomic<bool> stopped{false};  // the engine was destroyed
   std::atomic<uint64_t> sends{0}, acknowledged{0}, retries{0}, dead{0}, rejected{0};
@@ -277,7 +266,7 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
   void Send(const Key& key) {
     auto it = open.find(key);
     if (it == open.end() || it->second.busy) return;
-    const config::RouteSettings* route = RouteFor(*routes, key.second);
+    const RouteSettings* route = RouteFor(*routes, key.second);
     if (route == nullptr) {
       Delivery row = it->second.row;
       row.state = MessageState::kDead;
@@ -314,7 +303,7 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
     });
   }
 
-  void Release(const config::RouteSettings* route) {
+  void Release(const RouteSettings* route) {
     --in_flight[route];
     auto& queue = waiting[route];
     while (!queue.empty() && in_flight[route] < route->max_in_flight) {
@@ -328,7 +317,7 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
   }
 
   // Puts the journalled send on the wire.
-  void Post(const Key& key, const config::RouteSettings* route, const Delivery& row) {
+  void Post(const Key& key, const RouteSettings* route, const Delivery& row) {
     auto it = open.find(key);
     if (it == open.end()) {
       Release(route);
@@ -377,7 +366,7 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
     });
   }
 
-  void Posted(const Key& key, const config::RouteSettings* route, const std::string& wire,
+  void Posted(const Key& key, const RouteSettings* route, const std::string& wire,
               transport::PostResult result) {
     Release(route);
     auto it = open.find(key);
@@ -434,7 +423,7 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
       return;
     }
     row.state = MessageState::kRetrying;
-    row.due = Now() + Backoff(settings, row.failures, deps.random);
+    row.due = Now() + Backoff(settings.Backoff(), row.failures, deps.random);
     Write(key, row, "send failed, tried again at " + FormatUtc(*row.due) + ": " + why,
           [self = shared_from_this()](bool) { self->Arm(); });
   }
@@ -567,12 +556,12 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
   }
 };
 
-DeliveryEngine::DeliveryEngine(DeliveryDependencies deps, config::DeliverySettings settings,
-                               std::vector<config::RouteSettings> routes)
+DeliveryEngine::DeliveryEngine(DeliveryDependencies deps, DeliverySettings settings,
+                               std::vector<RouteSettings> routes)
     : impl_(std::make_shared<Impl>()) {
   impl_->deps = std::move(deps);
   impl_->settings = std::move(settings);
-  impl_->routes = std::make_shared<const std::vector<config::RouteSettings>>(std::move(routes));
+  impl_->routes = std::make_shared<const std::vector<RouteSettings>>(std::move(routes));
 }
 
 DeliveryEngine::~DeliveryEngine() {
@@ -659,9 +648,8 @@ void DeliveryEngine::Requeue(std::string message_id, std::function<void(Status)>
   });
 }
 
-void DeliveryEngine::Reconfigure(config::DeliverySettings settings,
-                                 std::vector<config::RouteSettings> routes) {
-  auto fresh = std::make_shared<const std::vector<config::RouteSettings>>(std::move(routes));
+void DeliveryEngine::Reconfigure(DeliverySettings settings, std::vector<RouteSettings> routes) {
+  auto fresh = std::make_shared<const std::vector<RouteSettings>>(std::move(routes));
   impl_->Serial([impl = impl_, settings = std::move(settings), fresh]() mutable {
     impl->retired.push_back(std::move(impl->routes));
     impl->routes = std::move(fresh);

@@ -15,12 +15,12 @@
 #include <string>
 #include <vector>
 
-#include "codecs/result.hpp"
-#include "gateway/config/daemon_config.hpp"
 #include "gateway/core/clock.hpp"
 #include "gateway/core/ids.hpp"
+#include "gateway/core/result.hpp"
 #include "gateway/envelope/process_catalogue.hpp"
 #include "gateway/envelope/reader.hpp"
+#include "gateway/route/settings.hpp"
 #include "gateway/store/journal.hpp"
 
 namespace eaeu::transport {
@@ -30,13 +30,8 @@ class HttpClient;
 namespace eaeu::route {
 
 // The route serving a logical address: the first whose `to` matches (a prefix ending in "*").
-const config::RouteSettings* RouteFor(const std::vector<config::RouteSettings>& routes,
-                                      std::string_view destination);
-
-// The wait before the n-th retry of a transport failure (n from 1): initial * 2^(n-1), at most
-// `max`, then a random part of up to a quarter taken off so that retries spread.
-std::chrono::milliseconds Backoff(const config::DeliverySettings& settings, uint32_t n,
-                                  const RandomSource& random);
+const RouteSettings* RouteFor(const std::vector<RouteSettings>& routes,
+                              std::string_view destination);
 
 struct DeliveryDependencies {
   store::Journal* journal = nullptr;
@@ -56,8 +51,8 @@ struct DeliveryDependencies {
 
 class DeliveryEngine {
  public:
-  DeliveryEngine(DeliveryDependencies deps, config::DeliverySettings settings,
-                 std::vector<config::RouteSettings> routes);
+  DeliveryEngine(DeliveryDependencies deps, DeliverySettings settings,
+                 std::vector<RouteSettings> routes);
   ~DeliveryEngine();
   DeliveryEngine(const DeliveryEngine&) = delete;
   DeliveryEngine& operator=(const DeliveryEngine&) = delete;
@@ -72,7 +67,7 @@ class DeliveryEngine {
   void Answer(envelope::Received received);
   // New routes and retry settings (SIGHUP): sends from now on use them; sends under way finish
   // on the routes they started on.
-  void Reconfigure(config::DeliverySettings settings, std::vector<config::RouteSettings> routes);
+  void Reconfigure(DeliverySettings settings, std::vector<RouteSettings> routes);
   // An operator requeues a dead message: its dead deliveries start again from nothing.
   void Requeue(std::string message_id, std::function<void(Status)> done);
 

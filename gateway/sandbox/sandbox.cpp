@@ -13,7 +13,7 @@
 #include <optional>
 
 #include "codecs/xml_writer.hpp"
-#include "gateway/config/toml_reader.hpp"
+#include "gateway/checked_toml/reader.hpp"
 #include "gateway/envelope/envelope.hpp"
 #include "gateway/envelope/process_catalogue.hpp"
 #include "gateway/envelope/reader.hpp"
@@ -71,15 +71,15 @@ HttpResponse JsonAnswer(unsigned status, const Json& body) {
 }  // namespace
 
 Result<SandboxSettings> LoadSandboxSettings(const std::filesystem::path& file) {
-  auto parsed = config::ParseTomlFile(file, "sandbox.syntax");
+  auto parsed = checked_toml::ParseTomlFile(file, "sandbox.syntax");
   if (!parsed) return parsed.error();
   const std::filesystem::path base = std::filesystem::absolute(file).parent_path();
-  config::Problems problems(file);
-  config::Section top(&*parsed, "", &problems);
-  using PathKind = config::Section::PathKind;
+  checked_toml::Problems problems(file);
+  checked_toml::Section top(&*parsed, "", &problems);
+  using PathKind = checked_toml::Section::PathKind;
   SandboxSettings out;
   out.file = file;
-  config::Section s = top.Table("sandbox");
+  checked_toml::Section s = top.Table("sandbox");
   if (!s.present()) top.Problem("sandbox", "the [sandbox] table is required");
   if (auto listen = s.String("listen")) {
     const auto colon = listen->rfind(':');
@@ -117,7 +117,7 @@ Result<SandboxSettings> LoadSandboxSettings(const std::filesystem::path& file) {
   if (out.signing_key.empty() != out.signing_certificate.empty()) {
     s.Problem("signing_key", "signing_key and signing_certificate go together");
   }
-  for (config::Section& g : s.Tables("gateway")) {
+  for (checked_toml::Section& g : s.Tables("gateway")) {
     SandboxGateway gw;
     gw.country = g.String("country", true).value_or("");
     gw.endpoint = g.String("endpoint", true).value_or("");
@@ -383,7 +383,7 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
   std::string ReplyTo(const envelope::Transaction& tr, const Headers& h,
                       const std::string& e_doc_id, const std::optional<model::Document>& document,
                       bool refuse) {
-    const model::DateTime now = UtcDateTime(clock->Now());
+    const DateTime now = UtcDateTime(clock->Now());
     auto header = [&](const char* structure) {
       model::EDocHeader out;
       out.inf_envelope_code = tr.reply_message;

@@ -25,10 +25,10 @@
 #include <string>
 #include <vector>
 
-#include "codecs/result.hpp"
-#include "gateway/config/daemon_config.hpp"
 #include "gateway/core/clock.hpp"
 #include "gateway/core/ids.hpp"
+#include "gateway/core/result.hpp"
+#include "gateway/transport/settings.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -43,7 +43,7 @@ struct SandboxGateway {
 
 struct SandboxSettings {
   std::filesystem::path file;  // where it was read from
-  config::ListenAddress listen{"127.0.0.1", 8091};
+  transport::ListenAddress listen{"127.0.0.1", 8091};
   std::filesystem::path openssl_config;
   std::filesystem::path process_catalogue;
   std::filesystem::path schema_catalog;

@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "codecs/result.hpp"
+#include "gateway/core/result.hpp"
 #include "gateway/sign/crypto.hpp"
 
 namespace eaeu::sign {

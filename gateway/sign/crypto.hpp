@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "codecs/result.hpp"
+#include "gateway/core/result.hpp"
 
 namespace eaeu::sign {
 

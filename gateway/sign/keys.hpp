@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "codecs/result.hpp"
+#include "gateway/core/result.hpp"
 #include "gateway/sign/crypto.hpp"
 
 namespace eaeu::sign {

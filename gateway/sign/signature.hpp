@@ -14,7 +14,7 @@
 #include <memory>
 #include <optional>
 
-#include "codecs/result.hpp"
+#include "gateway/core/result.hpp"
 #include "gateway/sign/credentials.hpp"
 #include "gateway/sign/crypto.hpp"
 #include "gateway/sign/trust_store.hpp"

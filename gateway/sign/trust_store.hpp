@@ -5,7 +5,7 @@
 #include <memory>
 #include <vector>
 
-#include "codecs/result.hpp"
+#include "gateway/core/result.hpp"
 
 namespace eaeu::sign {
 

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "codecs/result.hpp"
+#include "gateway/core/result.hpp"
 
 namespace eaeu::store {
 

@@ -50,7 +50,7 @@ std::string PeerCertificateSha256(SSL* ssl) {
   return out;
 }
 
-Result<std::shared_ptr<ssl::context>> MakeTlsContext(const config::TlsSettings& t) {
+Result<std::shared_ptr<ssl::context>> MakeTlsContext(const TlsSettings& t) {
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
   ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                    ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |

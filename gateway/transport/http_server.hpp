@@ -13,8 +13,8 @@
 #include <utility>
 #include <vector>
 
-#include "codecs/result.hpp"
-#include "gateway/config/daemon_config.hpp"
+#include "gateway/core/result.hpp"
+#include "gateway/transport/settings.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -47,8 +47,8 @@ using HttpHandler = std::function<void(HttpRequest, Respond)>;
 using ErrorResponder = std::function<HttpResponse(unsigned status, std::string detail)>;
 
 struct HttpServerSettings {
-  config::ListenAddress listen;
-  std::optional<config::TlsSettings> tls;
+  ListenAddress listen;
+  std::optional<TlsSettings> tls;
   uint64_t max_body_bytes = 110ull << 20;
   std::chrono::milliseconds request_timeout{30'000};
   std::chrono::milliseconds idle_timeout{60'000};

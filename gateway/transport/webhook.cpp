@@ -6,7 +6,7 @@
 
 namespace eaeu::transport {
 
-Result<Webhook> Webhook::Load(config::WebhookSettings settings) {
+Result<Webhook> Webhook::Load(WebhookSettings settings) {
   Webhook hook;
   if (!settings.token_file.empty()) {
     auto token = ReadFileLimited(settings.token_file, 4096);

@@ -6,16 +6,16 @@
 #include <string>
 #include <vector>
 
-#include "codecs/result.hpp"
-#include "gateway/config/daemon_config.hpp"
+#include "gateway/core/result.hpp"
 #include "gateway/transport/http_client.hpp"
+#include "gateway/transport/settings.hpp"
 
 namespace eaeu::transport {
 
 class Webhook {
  public:
   // Reads the token file; one that cannot be read is an error that names it.
-  static Result<Webhook> Load(config::WebhookSettings settings);
+  static Result<Webhook> Load(WebhookSettings settings);
 
   // A POST of `body` with the extra header lines `headers` ("Name: value").
   PostRequest Request(std::string content_type, std::string body,
@@ -26,7 +26,7 @@ class Webhook {
   static std::string Failure(const PostResult& result);
 
  private:
-  config::WebhookSettings settings_;
+  WebhookSettings settings_;
   std::string token_;
 };
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "codecs/catalog.hpp"
-#include "codecs/detail/visit.hpp"
+#include "codecs/fields.hpp"
 #include "codecs/model.hpp"
 #include "gateway/validate/validator.hpp"
 
@@ -103,9 +103,9 @@ class Walker {
 
   template <class V>
   void operator()(model::Ns ns, const char* name, const V& field, model::FieldOpts opts = {}) {
-    if constexpr (model::detail::IsOptional<V>::value) {
+    if constexpr (model::IsOptional<V>::value) {
       if (field) Visit(ns, name, *field, opts, -1);
-    } else if constexpr (model::detail::IsVector<V>::value) {
+    } else if constexpr (model::IsVector<V>::value) {
       for (size_t i = 0; i < field.size(); ++i)
         Visit(ns, name, field[i], opts, static_cast<int>(i));
     } else {
@@ -119,7 +119,7 @@ class Walker {
              int index) {
     std::string path = path_ + "/" + model::PathStep(ns, name, index);
     if constexpr (std::is_same_v<V, T>) f_(value, path, opts);
-    if constexpr (model::detail::Composite<V>) {
+    if constexpr (model::Composite<V>) {
       Walker child(path, f_);
       V::Fields(child, value);
     }

@@ -14,11 +14,11 @@
 
 #include "codecs/catalog.hpp"
 #include "codecs/model.hpp"
-#include "codecs/result.hpp"
+#include "gateway/core/result.hpp"
 #include "gateway/validate/code_lists.hpp"
 #include "gateway/xml/parser.hpp"
 
-namespace eaeu::deadlines {
+namespace eaeu::calendar {
 class Calendars;
 }
 
@@ -59,10 +59,10 @@ struct Verdict {
 
 // What the rules need besides the document.
 struct RuleContext {
-  model::Date today;                          // IR-08, IO-02, IO-04 (from an injected clock)
+  Date today;                                 // IR-08, IO-02, IO-04 (from an injected clock)
   std::optional<std::string> sender_country;  // SN-02: the authenticated sender's member state
   // IR-13: the member states' calendars (the reporting state's counts); none: weekends only.
-  std::shared_ptr<const deadlines::Calendars> calendars;
+  std::shared_ptr<const calendar::Calendars> calendars;
   // SN-04: has the gateway seen a suspension (02) for this certificate number?
   std::function<bool(std::string_view certificate_id)> suspension_seen;
 };

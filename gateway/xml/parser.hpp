@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "codecs/result.hpp"
+#include "gateway/core/result.hpp"
 #include "gateway/xml/schema_catalog.hpp"
 
 XERCES_CPP_NAMESPACE_BEGIN

@@ -1,13 +1,13 @@
 #include "gateway/xml/schema_catalog.hpp"
 
-#include "gateway/config/toml_reader.hpp"
+#include "gateway/checked_toml/reader.hpp"
 
 #include <set>
 
 namespace eaeu::xml {
 namespace {
 
-using config::Section;
+using checked_toml::Section;
 
 // A schema file named by the catalogue: relative to the catalogue's folder, never outside it.
 std::optional<std::filesystem::path> SchemaPath(Section& table, const std::filesystem::path& dir) {
@@ -24,9 +24,9 @@ std::optional<std::filesystem::path> SchemaPath(Section& table, const std::files
 }  // namespace
 
 Result<SchemaCatalog> LoadSchemaCatalog(const std::filesystem::path& file) {
-  auto parsed = config::ParseTomlFile(file, "catalog.invalid");
+  auto parsed = checked_toml::ParseTomlFile(file, "catalog.invalid");
   if (!parsed) return parsed.error();
-  config::Problems problems(file);
+  checked_toml::Problems problems(file);
   Section top(&*parsed, "", &problems);
   SchemaCatalog catalog;
   std::error_code ec;

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "codecs/catalog.hpp"
-#include "codecs/result.hpp"
+#include "gateway/core/result.hpp"
 
 namespace eaeu::xml {
 

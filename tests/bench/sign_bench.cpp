@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
   }
   const auto& validator = *created.value();
   validate::RuleContext context;
-  context.today = *model::Date::Parse("2026-11-24");
+  context.today = *Date::Parse("2026-11-24");
   auto catalog = xml::LoadSchemaCatalog(settings.schema_catalog);
   auto pool = xml::GrammarPool::Load(*catalog);
   xml::SecureParser parser(pool.value(), {});

@@ -124,7 +124,7 @@ int main(int argc, char** argv) {
   }
   const auto& validator = *created.value();
   eaeu::validate::RuleContext context;
-  context.today = *eaeu::model::Date::Parse("2026-11-24");
+  context.today = *eaeu::Date::Parse("2026-11-24");
 
   auto catalog = eaeu::xml::LoadSchemaCatalog(settings.schema_catalog);
   auto pool = eaeu::xml::GrammarPool::Load(*catalog);

@@ -2,6 +2,7 @@
 // mistake is an error that names the key and its line. eaeu-gatewayd --check-config end to end.
 #include <catch2/catch.hpp>
 
+#include "gateway/checked_toml/reader.hpp"
 #include "gateway/config/daemon_config.hpp"
 #include "gateway/envelope/process_catalogue.hpp"
 #include "gateway/route/delivery.hpp"
@@ -62,7 +63,7 @@ TEST_CASE("Config: the shipped file loads with its documented values", "[config]
   REQUIRE(c->inbound);
   CHECK(c->inbound->country == "RU");
   CHECK(c->inbound->listen.port == 8092);
-  CHECK(c->inbound->handover.mode == config::HandoverMode::kPull);
+  CHECK(c->inbound->handover.mode == inbound::HandoverMode::kPull);
   REQUIRE(c->deadlines);
   CHECK(c->deadlines->calendars == dir / "config/calendars");
   CHECK(c->deadlines->at_risk_days == 3);
@@ -193,14 +194,14 @@ TEST_CASE("Config: the events of submitted messages ([notify])", "[config]") {
 }
 
 TEST_CASE("Config: durations", "[config]") {
-  CHECK(config::ParseDuration("250ms") == 250ms);
-  CHECK(config::ParseDuration("30s") == 30s);
-  CHECK(config::ParseDuration("5m") == 5min);
-  CHECK(config::ParseDuration("1h") == 1h);
-  CHECK(!config::ParseDuration("1"));
-  CHECK(!config::ParseDuration("s"));
-  CHECK(!config::ParseDuration("-1s"));
-  CHECK(!config::ParseDuration("1d"));
+  CHECK(checked_toml::ParseDuration("250ms") == 250ms);
+  CHECK(checked_toml::ParseDuration("30s") == 30s);
+  CHECK(checked_toml::ParseDuration("5m") == 5min);
+  CHECK(checked_toml::ParseDuration("1h") == 1h);
+  CHECK(!checked_toml::ParseDuration("1"));
+  CHECK(!checked_toml::ParseDuration("s"));
+  CHECK(!checked_toml::ParseDuration("-1s"));
+  CHECK(!checked_toml::ParseDuration("1d"));
   CHECK(envelope::ParseIsoDuration("PT20M") == 20min);
   CHECK(envelope::ParseIsoDuration("PT1H30M") == 90min);
   CHECK(envelope::ParseIsoDuration("P1DT1S") == std::chrono::milliseconds(86'401'000));

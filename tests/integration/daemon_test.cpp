@@ -243,7 +243,7 @@ TEST_CASE("REST over TLS: a client certificate binds the caller to its state", "
   const TlsParty client = MakeTlsParty(files.dir / "tls-client");
 
   auto config = files.Config();
-  config::TlsSettings tls;
+  transport::TlsSettings tls;
   tls.certificate = server.keys.signer_certificate;
   tls.key = server.keys.signer_key;
   tls.client_ca = client.keys.ca_certificate;
@@ -324,7 +324,7 @@ TEST_CASE("Delivery in the daemon: a notice fans out over a route and each state
   loop.Run();
 
   auto config = files.Config();
-  config::RouteSettings to_peer;
+  route::RouteSettings to_peer;
   to_peer.to = "*";
   to_peer.endpoint = peer.Url();
   config.routes.push_back(to_peer);

@@ -15,7 +15,7 @@ namespace eaeu::test {
 namespace {
 
 std::chrono::system_clock::time_point Utc(const char* text) {
-  return FromUtc(*model::DateTime::Parse(text));
+  return FromUtc(*DateTime::Parse(text));
 }
 
 // The example report under another report number and EDocId.
@@ -82,7 +82,7 @@ TEST_CASE(
   WebhookSink hook(loop.io, 1);  // refuses the first post: the moves wait and come in order
   loop.Run();
   config::DaemonConfig config = GatewayOf(files, "RU", sandbox.port());
-  config::DeadlineSettings deadlines;
+  deadlines::DeadlineSettings deadlines;
   deadlines.calendars = SourceDir() / "config/calendars";
   deadlines.at_risk_days = 2;
   deadlines.webhook.emplace().url = hook.Url();

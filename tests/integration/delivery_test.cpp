@@ -52,13 +52,13 @@ struct Harness {
   std::unique_ptr<transport::HttpClient> http;
   std::unique_ptr<xml::SecureParser> parser;
   route::DeliveryDependencies deps;
-  config::DeliverySettings settings;
-  std::vector<config::RouteSettings> routes;
+  route::DeliverySettings settings;
+  std::vector<route::RouteSettings> routes;
   std::unique_ptr<route::DeliveryEngine> engine;
   std::thread thread;
   uint64_t counter = 1;
 
-  explicit Harness(config::DeliverySettings delivery_settings = {}, bool through_relay = false) {
+  explicit Harness(route::DeliverySettings delivery_settings = {}, bool through_relay = false) {
     auto j = store::SqliteJournal::Open({dir / "journal.sqlite"});
     REQUIRE(j.ok());
     journal = std::move(*j);
@@ -80,7 +80,7 @@ struct Harness {
     deps.serial = [this](std::function<void()> job) { asio::post(strand, std::move(job)); };
     deps.background = [this](std::function<void()> job) { asio::post(io, std::move(job)); };
     deps.read_envelope = [this](std::string_view bytes) { return envelope::Read(bytes, *parser); };
-    config::RouteSettings to_peer;
+    route::RouteSettings to_peer;
     to_peer.to = "*";
     to_peer.endpoint = relay ? relay->Url() : peer->Url();
     to_peer.timeout = 5s;
@@ -287,7 +287,7 @@ TEST_CASE(
 
 TEST_CASE("Delivery: transport failures back off, and a notice fans out to every other state",
           "[delivery]") {
-  config::DeliverySettings settings;
+  route::DeliverySettings settings;
   settings.backoff_initial = 2s;
   settings.backoff_max = 1min;
   settings.transport_attempts = 5;

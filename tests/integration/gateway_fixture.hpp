@@ -22,7 +22,7 @@ namespace eaeu::test {
 using Json = nlohmann::json;
 
 inline std::chrono::system_clock::time_point TestNow() {
-  return FromUtc(*model::DateTime::Parse("2026-11-24T10:00:00"));
+  return FromUtc(*DateTime::Parse("2026-11-24T10:00:00"));
 }
 
 struct HttpReply {

@@ -177,7 +177,7 @@ TEST_CASE("HTTP client: TLS with a pinned CA and a client certificate", "[transp
 
   Loop loop;
   auto settings = Plain();
-  config::TlsSettings tls;
+  transport::TlsSettings tls;
   tls.certificate = server_keys->signer_certificate;
   tls.key = server_keys->signer_key;
   tls.client_ca = client_keys->ca_certificate;

@@ -105,8 +105,8 @@ class Inbound {
   xml::SecureParser parser_;
 };
 
-config::InboundSettings InboundOn(const GatewayFiles& files) {
-  config::InboundSettings in;
+inbound::InboundSettings InboundOn(const GatewayFiles& files) {
+  inbound::InboundSettings in;
   in.listen = {"127.0.0.1", 0};
   in.country = "RU";
   in.trust = files.keys.ca_certificate.parent_path();
@@ -249,7 +249,7 @@ TEST_CASE("Inbound: over TLS, only a pinned peer gateway's client certificate ge
             ReadText(peer.keys.ca_certificate) + ReadText(stranger.keys.ca_certificate));
   auto config = files.Config();
   config.inbound = InboundOn(files);
-  config::TlsSettings tls;
+  transport::TlsSettings tls;
   tls.certificate = server.keys.signer_certificate;
   tls.key = server.keys.signer_key;
   tls.client_ca = files.dir / "client-cas.pem";
@@ -357,7 +357,7 @@ TEST_CASE("Inbound: the Commission's R.006 reply settles the delivery of a repor
   loop.Run();
   auto config = files.Config();
   config.inbound = InboundOn(files);
-  config::RouteSettings to_peer;
+  route::RouteSettings to_peer;
   to_peer.to = "*";
   to_peer.endpoint = peer.Url();
   config.routes.push_back(to_peer);
@@ -407,7 +407,7 @@ TEST_CASE("Inbound: a webhook that fails is tried again until it takes the docum
 
   auto config = files.Config();
   config.inbound = InboundOn(files);
-  config.inbound->handover.mode = config::HandoverMode::kWebhook;
+  config.inbound->handover.mode = inbound::HandoverMode::kWebhook;
   config.inbound->handover.webhook.url = hook.Url();
   config.inbound->handover.webhook_json = true;
   config.delivery.backoff_initial = std::chrono::milliseconds(10);
@@ -443,7 +443,7 @@ TEST_CASE("Inbound: the folder handover writes each document, and a restart hand
   GatewayFiles files;
   auto config = files.Config();
   config.inbound = InboundOn(files);
-  config.inbound->handover.mode = config::HandoverMode::kFolder;
+  config.inbound->handover.mode = inbound::HandoverMode::kFolder;
   config.inbound->handover.folder = files.dir / "national";
   {
     TestGateway g(config);
@@ -460,7 +460,7 @@ TEST_CASE("Inbound: the folder handover writes each document, and a restart hand
     CHECK(ReadText(file).find("2503-118") != std::string::npos);
   }
   // Received while the folder's handover was off (a pull configuration), then restarted with it.
-  config.inbound->handover.mode = config::HandoverMode::kPull;
+  config.inbound->handover.mode = inbound::HandoverMode::kPull;
   {
     TestGateway g(config);
     Inbound in(g);
@@ -471,7 +471,7 @@ TEST_CASE("Inbound: the folder handover writes each document, and a restart hand
         2));
     REQUIRE(a.read.message.signal);
   }
-  config.inbound->handover.mode = config::HandoverMode::kFolder;
+  config.inbound->handover.mode = inbound::HandoverMode::kFolder;
   TestGateway g(config);
   HttpCall inbox;
   inbox.url = g.Url("/v1/inbox?state=delivered");

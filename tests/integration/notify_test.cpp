@@ -34,7 +34,7 @@ struct Setup {
 
   Setup() {
     peer.Down(kCommission, true);  // every send answered 503: the report dies
-    config::RouteSettings to_peer;
+    route::RouteSettings to_peer;
     to_peer.to = "*";
     to_peer.endpoint = peer.Url();
     config.routes.push_back(to_peer);
@@ -44,7 +44,7 @@ struct Setup {
   }
   void Notify(const WebhookSink& hook) {
     WriteText(files.dir / "notify-token", "s3cret-notify\n");
-    config::NotifySettings n;
+    notify::NotifySettings n;
     n.webhook.url = hook.Url();
     n.webhook.token_file = files.dir / "notify-token";
     config.notify = n;

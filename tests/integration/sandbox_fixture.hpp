@@ -28,7 +28,7 @@ inline config::DaemonConfig GatewayOf(const GatewayFiles& files, const std::stri
   c.inbound->country = country;
   c.inbound->trust = files.keys.ca_certificate.parent_path();
   c.journal.file = files.dir / (country + "-journal.sqlite");
-  config::RouteSettings route;
+  route::RouteSettings route;
   route.to = "*";
   route.endpoint = "http://127.0.0.1:" + std::to_string(sandbox_port) + "/";
   c.routes.push_back(route);

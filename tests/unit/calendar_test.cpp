@@ -4,29 +4,29 @@
 // file names the file, the line and the key.
 #include <catch2/catch.hpp>
 
-#include "gateway/deadlines/calendar.hpp"
+#include "gateway/calendar/calendar.hpp"
 #include "support.hpp"
 
 namespace eaeu::test {
 namespace {
 
-using deadlines::AddBusinessDays;
-using deadlines::BusinessDaysBetween;
+using calendar::AddBusinessDays;
+using calendar::BusinessDaysBetween;
 
-model::Date Day(const char* text) {
-  return *model::Date::Parse(text);
+Date Day(const char* text) {
+  return *Date::Parse(text);
 }
 
-const deadlines::Calendars& Shipped() {
+const calendar::Calendars& Shipped() {
   static const auto calendars = [] {
-    auto loaded = deadlines::Calendars::Load(SourceDir() / "config/calendars");
+    auto loaded = calendar::Calendars::Load(SourceDir() / "config/calendars");
     if (!loaded) FAIL(loaded.error().ToString());
     return *loaded;
   }();
   return calendars;
 }
 
-const deadlines::StateCalendar& Of(const char* country) {
+const calendar::StateCalendar& Of(const char* country) {
   const auto* c = Shipped().Of(country);
   REQUIRE(c != nullptr);
   return *c;
@@ -114,7 +114,7 @@ TEST_CASE("Calendars: a mistake names the file, the line and the key", "[unit][d
   WriteText(dir / "RU-2026.toml",
             "country = \"RU\"\nyear = 2026\nstatus = \"official\"\nact = \"x\"\noff = [\n"
             "  { date = \"2026-02-30\", why = \"нет такого дня\" },\n]\n");
-  auto bad = deadlines::Calendars::Load(dir.path());
+  auto bad = calendar::Calendars::Load(dir.path());
   REQUIRE(!bad.ok());
   CHECK(bad.error().code == "calendar.invalid");
   CHECK_THAT(bad.error().message, Catch::Contains("RU-2026.toml:6: off[1].date"));
@@ -123,7 +123,7 @@ TEST_CASE("Calendars: a mistake names the file, the line and the key", "[unit][d
   WriteText(dir / "RU-2026.toml",
             "country = \"RU\"\nyear = 2026\nstatus = \"checked\"\nact = \"x\"\noff = [\n"
             "  { date = \"2025-03-09\", why = \"не тот год\" },\n]\nholidays = []\n");
-  bad = deadlines::Calendars::Load(dir.path());
+  bad = calendar::Calendars::Load(dir.path());
   REQUIRE(!bad.ok());
   CHECK_THAT(bad.error().message, Catch::Contains("status: must be \"official\" or"));
   CHECK_THAT(bad.error().message, Catch::Contains("2025-03-09 is not in 2026"));
@@ -131,23 +131,23 @@ TEST_CASE("Calendars: a mistake names the file, the line and the key", "[unit][d
 
   std::filesystem::remove(dir / "RU-2026.toml");
   WriteText(dir / "KZ-2026.toml", "country = \"KZ\"\nyear = 2026\nstatus = \"official\"\n");
-  bad = deadlines::Calendars::Load(dir.path());
+  bad = calendar::Calendars::Load(dir.path());
   REQUIRE(!bad.ok());
   CHECK_THAT(bad.error().message, Catch::Contains("no KZ.toml"));
 
   std::filesystem::remove(dir / "KZ-2026.toml");
   WriteText(dir / "RU.toml", state + "utc_offset = \"+3\"\n");
-  bad = deadlines::Calendars::Load(dir.path());
+  bad = calendar::Calendars::Load(dir.path());
   REQUIRE(!bad.ok());
   CHECK_THAT(bad.error().message,
              Catch::Contains("utc_offset: \"+3\" is not an offset from UTC (+HH:MM)"));
 
   WriteText(dir / "RU.toml", state);
-  auto good = deadlines::Calendars::Load(dir.path());
+  auto good = calendar::Calendars::Load(dir.path());
   REQUIRE(good.ok());
   CHECK(good->Of("RU")->weekend == std::vector<int>{6, 7});
   CHECK(good->Of("KZ") == nullptr);
-  CHECK(deadlines::Calendars::Load(dir / "none").error().code == "calendar.folder");
+  CHECK(calendar::Calendars::Load(dir / "none").error().code == "calendar.folder");
 }
 
 }  // namespace eaeu::test

@@ -213,7 +213,7 @@ TEST_CASE("the CSV import builds one valid register entry per organization", "[c
   options.new_document_id = [&counter] {
     return "00000000-0000-4000-8000-00000000000" + std::to_string(++counter);
   };
-  options.now = *eaeu::model::DateTime::Parse("2026-11-24T10:00:00");
+  options.now = *eaeu::DateTime::Parse("2026-11-24T10:00:00");
   const std::string csv = ReadText(Examples() / "register-import.csv");
   auto entries = eaeu::codec::ReadRegisterCsv(csv, TestValidator().catalog(), options);
   REQUIRE(entries.ok());
@@ -241,7 +241,7 @@ TEST_CASE("the CSV import builds one valid register entry per organization", "[c
 TEST_CASE("CSV errors name the line and the column", "[codecs][csv]") {
   eaeu::codec::CsvImportOptions options;
   options.new_document_id = [] { return std::string("00000000-0000-4000-8000-000000000001"); };
-  options.now = *eaeu::model::DateTime::Parse("2026-11-24T10:00:00");
+  options.now = *eaeu::DateTime::Parse("2026-11-24T10:00:00");
   const auto& catalog = TestValidator().catalog();
   std::string csv = ReadText(Examples() / "register-import.csv");
 

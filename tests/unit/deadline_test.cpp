@@ -13,13 +13,13 @@ namespace {
 
 using deadlines::DeadlineState;
 
-model::Date Day(const char* text) {
-  return *model::Date::Parse(text);
+Date Day(const char* text) {
+  return *Date::Parse(text);
 }
 
-const deadlines::Calendars* Shipped() {
+const calendar::Calendars* Shipped() {
   static const auto calendars = [] {
-    auto loaded = deadlines::Calendars::Load(SourceDir() / "config/calendars");
+    auto loaded = calendar::Calendars::Load(SourceDir() / "config/calendars");
     REQUIRE(loaded.ok());
     return std::move(*loaded);
   }();
@@ -116,8 +116,8 @@ TEST_CASE("Deadlines: a register change reaches the Commission within 3 business
   // (30 August, a Sunday) moved to Monday the 31st.
   auto& entry = std::get<model::RegisterEntry>(doc);
   model::t3::RecordStatus status;
-  status.period.start = *model::DateTime::Parse("2021-01-01T00:00:00");
-  status.period.end = *model::DateTime::Parse("2026-08-28T18:00:00");
+  status.period.start = *DateTime::Parse("2021-01-01T00:00:00");
+  status.period.end = *DateTime::Parse("2026-08-28T18:00:00");
   entry.organization.record_status = status;
   ds = deadlines::DeadlinesOf(doc, "KZ", Shipped());
   CHECK(ds[0].event == Day("2026-08-28"));
@@ -148,11 +148,11 @@ TEST_CASE("Deadlines: known by what they are about, in the authority's day", "[u
   CHECK(deadlines::DeadlineId(deadlines::DeadlinesOf(doc, "RU", Shipped())[0]) != id);
 
   // 21:30 UTC on 31 March is already 1 April in Moscow and Astana; without a calendar, UTC.
-  const auto t = FromUtc(*model::DateTime::Parse("2026-03-31T21:30:00"));
+  const auto t = FromUtc(*DateTime::Parse("2026-03-31T21:30:00"));
   CHECK(deadlines::TodayIn(Shipped(), "RU", t) == Day("2026-04-01"));
   CHECK(deadlines::TodayIn(Shipped(), "KZ", t) == Day("2026-04-01"));
   CHECK(deadlines::TodayIn(nullptr, "RU", t) == Day("2026-03-31"));
-  const auto early = FromUtc(*model::DateTime::Parse("2026-03-31T20:30:00"));
+  const auto early = FromUtc(*DateTime::Parse("2026-03-31T20:30:00"));
   CHECK(deadlines::TodayIn(Shipped(), "RU", early) == Day("2026-03-31"));
   CHECK(deadlines::TodayIn(Shipped(), "KG", early) == Day("2026-04-01"));
 

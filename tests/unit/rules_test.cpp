@@ -5,14 +5,14 @@
 #include <functional>
 #include <set>
 
-#include "gateway/deadlines/calendar.hpp"
+#include "gateway/calendar/calendar.hpp"
 #include "gateway/validate/rules.hpp"
 #include "support.hpp"
 
 namespace {
 
-using eaeu::model::Date;
-using eaeu::model::DateTime;
+using eaeu::Date;
+using eaeu::DateTime;
 using eaeu::model::Document;
 using eaeu::model::DocumentKind;
 using eaeu::validate::RuleContext;
@@ -24,11 +24,11 @@ Date D(std::string_view text) {
   return *Date::Parse(text);
 }
 // The calendars shipped in config/calendars.
-std::shared_ptr<const eaeu::deadlines::Calendars> ShippedCalendars() {
+std::shared_ptr<const eaeu::calendar::Calendars> ShippedCalendars() {
   static const auto calendars = [] {
-    auto loaded = eaeu::deadlines::Calendars::Load(SourceDir() / "config/calendars");
+    auto loaded = eaeu::calendar::Calendars::Load(SourceDir() / "config/calendars");
     REQUIRE(loaded.ok());
-    return std::make_shared<const eaeu::deadlines::Calendars>(std::move(*loaded));
+    return std::make_shared<const eaeu::calendar::Calendars>(std::move(*loaded));
   }();
   return calendars;
 }
@@ -440,18 +440,18 @@ const std::vector<RuleCase>& Cases() {
        }},
       {"IO-05", DocumentKind::kRegisterEntry, "2.9 years of experience",
        [](Document& d, RuleContext&) {
-         RE(d).inspectors[2].experience[0].service_years = m::Decimal1{29};
+         RE(d).inspectors[2].experience[0].service_years = eaeu::Decimal1{29};
        },
        "3.0 years of experience",
        [](Document& d, RuleContext&) {
-         RE(d).inspectors[2].experience[0].service_years = m::Decimal1{30};
+         RE(d).inspectors[2].experience[0].service_years = eaeu::Decimal1{30};
        }},
       {"IO-05", DocumentKind::kRegisterEntry, "no work experience at all",
        [](Document& d, RuleContext&) { RE(d).inspectors[1].experience.clear(); },
        "experience in two jobs adding up to 3 years",
        [](Document& d, RuleContext&) {
          auto& jobs = RE(d).inspectors[1].experience;
-         jobs[0].service_years = m::Decimal1{15};
+         jobs[0].service_years = eaeu::Decimal1{15};
          jobs.push_back(jobs[0]);
        }},
       {"IO-06", DocumentKind::kRegisterEntry, "a Kazakh authorisation issued by a Russian body",

@@ -17,7 +17,7 @@ model::InspectionReport ExampleReport() {
 
 model::SummaryRequest Request(const std::string& start, const std::string& end) {
   model::SummaryRequest r;
-  r.period = model::t4::Period{*model::DateTime::Parse(start), *model::DateTime::Parse(end)};
+  r.period = model::t4::Period{*DateTime::Parse(start), *DateTime::Parse(end)};
   return r;
 }
 
@@ -29,7 +29,7 @@ TEST_CASE("Sandbox summary: a report's line and the requests it answers", "[unit
   auto line = sandbox::SummaryLineOf(report);
   REQUIRE(line);
   CHECK(line->doc_id == report.report->doc_id);
-  CHECK(line->doc_creation_date == *model::Date::Parse("2026-03-27"));
+  CHECK(line->doc_creation_date == *Date::Parse("2026-03-27"));
   CHECK(line->country_code == "RU");
   CHECK(line->manufacturer_name == report.report->manufacturer.name);
   CHECK(!line->products.empty());
@@ -37,7 +37,7 @@ TEST_CASE("Sandbox summary: a report's line and the requests it answers", "[unit
 
   // No expiry in the report: its date + 3 years (T4-R3).
   report.report->validity_date.reset();
-  CHECK(sandbox::SummaryLineOf(report)->validity_date == *model::Date::Parse("2029-03-27"));
+  CHECK(sandbox::SummaryLineOf(report)->validity_date == *Date::Parse("2029-03-27"));
   // An application without its report gives no line.
   report.report.reset();
   CHECK(!sandbox::SummaryLineOf(report));

@@ -1,12 +1,12 @@
 #include <catch2/catch.hpp>
 
-#include "codecs/temporal.hpp"
+#include "gateway/calendar/calendar.hpp"
 #include "gateway/core/ids.hpp"
-#include "gateway/deadlines/calendar.hpp"
+#include "gateway/core/temporal.hpp"
 
-using eaeu::model::Date;
-using eaeu::model::DateTime;
-using eaeu::model::Decimal1;
+using eaeu::Date;
+using eaeu::DateTime;
+using eaeu::Decimal1;
 
 TEST_CASE("dates parse only real calendar days", "[temporal]") {
   CHECK(Date::Parse("2024-02-29").has_value());
@@ -44,12 +44,12 @@ TEST_CASE("date-times and one-decimal quantities", "[temporal]") {
 }
 
 TEST_CASE("business days skip weekends, and day 1 is the first business day after", "[calendar]") {
-  const eaeu::deadlines::WeekendCalendar calendar;
+  const eaeu::calendar::WeekendCalendar calendar;
   const Date friday = *Date::Parse("2026-03-06");
-  CHECK(eaeu::deadlines::AddBusinessDays(calendar, friday, 1).ToString() == "2026-03-09");
-  CHECK(eaeu::deadlines::AddBusinessDays(calendar, friday, 15).ToString() == "2026-03-27");
+  CHECK(eaeu::calendar::AddBusinessDays(calendar, friday, 1).ToString() == "2026-03-09");
+  CHECK(eaeu::calendar::AddBusinessDays(calendar, friday, 15).ToString() == "2026-03-27");
   const Date saturday = *Date::Parse("2026-03-07");
-  CHECK(eaeu::deadlines::AddBusinessDays(calendar, saturday, 1).ToString() == "2026-03-09");
+  CHECK(eaeu::calendar::AddBusinessDays(calendar, saturday, 1).ToString() == "2026-03-09");
 }
 
 TEST_CASE("generated UUIDs are lower-case RFC 4122 version 4", "[ids]") {

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "codecs/result.hpp"
+#include "gateway/core/result.hpp"
 #include "gateway/sign/crypto.hpp"
 
 namespace eaeu::sign::detail {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-#include "gateway/deadlines/calendar.hpp"
+#include "gateway/calendar/calendar.hpp"
 #include "gateway/validate/rules.hpp"
 
 namespace eaeu::validate {
@@ -174,7 +174,7 @@ void CheckInspectionDates(const InspectionReport& doc, const RuleEnv& env, Findi
 void CheckReportDate(const InspectionReport& doc, const RuleEnv& env, Findings& out) {
   if (!doc.report) return;
   const auto& date = doc.report->doc_creation_date;
-  std::optional<model::Date> last_end;
+  std::optional<Date> last_end;
   ForEachSiteInspection(doc, env, [&](const model::t1::SiteInspection& s, const std::string&) {
     if (!last_end || *last_end < s.end_date) last_end = s.end_date;
   });
@@ -256,16 +256,16 @@ void CheckPositiveWithGraveNonconformities(const InspectionReport& doc, const Ru
 
 void CheckRemediation(const InspectionReport& doc, const RuleEnv& env, Findings& out) {
   if (!doc.report) return;
-  static const deadlines::WeekendCalendar kFallback;
-  const deadlines::StateCalendar* state = env.context.calendars != nullptr
-                                              ? env.context.calendars->Of(doc.report->country_code)
-                                              : nullptr;
-  const deadlines::BusinessCalendar& calendar =
-      state != nullptr ? static_cast<const deadlines::BusinessCalendar&>(*state) : kFallback;
+  static const calendar::WeekendCalendar kFallback;
+  const calendar::StateCalendar* state = env.context.calendars != nullptr
+                                             ? env.context.calendars->Of(doc.report->country_code)
+                                             : nullptr;
+  const calendar::BusinessCalendar& calendar =
+      state != nullptr ? static_cast<const calendar::BusinessCalendar&>(*state) : kFallback;
   bool counted = false;
-  model::Date first, last;
+  Date first, last;
   ForEachSiteInspection(doc, env, [&](const model::t1::SiteInspection& s, const std::string& path) {
-    const model::Date due = deadlines::AddBusinessDays(calendar, s.end_date, 30);
+    const Date due = calendar::AddBusinessDays(calendar, s.end_date, 30);
     for (size_t i = 0; i < s.nonconformities.size(); ++i) {
       const auto& date = s.nonconformities[i].remediation_date;
       if (!date) continue;
@@ -313,7 +313,7 @@ void CheckPreviousInspections(const InspectionReport& doc, const RuleEnv& env, F
 
 void CheckNextInspection(const InspectionReport& doc, const RuleEnv& env, Findings& out) {
   if (!doc.report) return;
-  const model::Date limit = doc.report->doc_creation_date.AddYears(3);
+  const Date limit = doc.report->doc_creation_date.AddYears(3);
   ForEachSiteInspection(doc, env, [&](const model::t1::SiteInspection& s, const std::string& path) {
     if (s.next_inspection_date && limit < *s.next_inspection_date) {
       out.push_back({path + "/doc:NextInspectionDate",

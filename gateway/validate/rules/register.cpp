@@ -90,7 +90,7 @@ void CheckExperience(const RegisterEntry& doc, const RuleEnv& env, Findings& out
     for (const auto& e : doc.inspectors[i].experience) tenths += e.service_years.tenths;
     if (tenths < 30) {
       out.push_back({InspectorPath(env, i), PersonName(doc.inspectors[i].full_name) + ": " +
-                                                model::Decimal1{tenths}.ToString() +
+                                                Decimal1{tenths}.ToString() +
                                                 " years of experience"});
     }
   }

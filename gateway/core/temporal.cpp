@@ -1,9 +1,9 @@
-#include "codecs/temporal.hpp"
+#include "gateway/core/temporal.hpp"
 
 #include <charconv>
 #include <cstdio>
 
-namespace eaeu::model {
+namespace eaeu {
 namespace {
 
 // Reads exactly `width` decimal digits at `pos`.
@@ -161,4 +161,4 @@ std::string Decimal1::ToString() const {
   return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10);
 }
 
-}  // namespace eaeu::model
+}  // namespace eaeu

@@ -18,15 +18,15 @@
 #include <string_view>
 #include <vector>
 
-#include "codecs/result.hpp"
-#include "codecs/temporal.hpp"
+#include "gateway/core/result.hpp"
+#include "gateway/core/temporal.hpp"
 
-namespace eaeu::deadlines {
+namespace eaeu::calendar {
 
 class BusinessCalendar {
  public:
   virtual ~BusinessCalendar() = default;
-  virtual bool IsBusinessDay(const model::Date& day) const = 0;
+  virtual bool IsBusinessDay(const Date& day) const = 0;
   // How the calendar was made, for messages ("weekends only", "RU 2026 production calendar").
   virtual std::string Describe() const = 0;
 };
@@ -34,20 +34,19 @@ class BusinessCalendar {
 // Saturdays and Sundays off, no holidays: the fallback when no state calendar is loaded.
 class WeekendCalendar final : public BusinessCalendar {
  public:
-  bool IsBusinessDay(const model::Date& day) const override { return day.Weekday() <= 5; }
+  bool IsBusinessDay(const Date& day) const override { return day.Weekday() <= 5; }
   std::string Describe() const override { return "weekends only (no public holidays loaded)"; }
 };
 
 // The date of business day `n` after `event` (n >= 1; day 1 is the first business day after it).
-model::Date AddBusinessDays(const BusinessCalendar& calendar, const model::Date& event, int n);
+Date AddBusinessDays(const BusinessCalendar& calendar, const Date& event, int n);
 
 // Business days from the day after `from` to `to` inclusive (0 when `to` is not after `from`).
-int BusinessDaysBetween(const BusinessCalendar& calendar, const model::Date& from,
-                        const model::Date& to);
+int BusinessDaysBetween(const BusinessCalendar& calendar, const Date& from, const Date& to);
 
 // A day that differs from a state's weekly pattern, with where it comes from.
 struct CalendarDay {
-  model::Date date;
+  Date date;
   bool working = false;  // a day off made a working day (a moved Saturday)
   std::string why;
   std::string act;
@@ -64,7 +63,7 @@ struct YearCalendar {
   int year = 0;
   std::string act;           // the act that set the year's calendar (and its moves)
   bool provisional = false;  // not yet checked against the act
-  std::map<model::Date, CalendarDay> days;
+  std::map<Date, CalendarDay> days;
 };
 
 // One member state's calendar over all the years it has files for.
@@ -77,17 +76,17 @@ class StateCalendar final : public BusinessCalendar {
   std::vector<FixedHoliday> fixed;     // used for a year without its file
   std::map<int, YearCalendar> years;
 
-  bool IsBusinessDay(const model::Date& day) const override;
+  bool IsBusinessDay(const Date& day) const override;
   std::string Describe() const override;
   // What a count over [from, to] rests on: "RU 2026 (official)", "RU 2027 (provisional)",
   // "RU 2028: weekly days off and fixed holidays only, no calendar for the year".
-  std::string Basis(const model::Date& from, const model::Date& to) const;
+  std::string Basis(const Date& from, const Date& to) const;
   // Whether every year of [from, to] has an official (not provisional) calendar.
-  bool Complete(const model::Date& from, const model::Date& to) const;
+  bool Complete(const Date& from, const Date& to) const;
   // The day it is in the state's capital at `t`.
-  model::Date LocalDate(std::chrono::system_clock::time_point t) const;
+  Date LocalDate(std::chrono::system_clock::time_point t) const;
   // Why a day is not a business day ("Новый год (ТК РФ ст. 112)"), empty for a business day.
-  std::string WhyOff(const model::Date& day) const;
+  std::string WhyOff(const Date& day) const;
 };
 
 // The calendars of the member states, read from a folder.
@@ -108,4 +107,4 @@ class Calendars {
   std::map<std::string, StateCalendar, std::less<>> states_;
 };
 
-}  // namespace eaeu::deadlines
+}  // namespace eaeu::calendar

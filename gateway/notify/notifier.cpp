@@ -1,4 +1,4 @@
-#include "gateway/route/notifier.hpp"
+#include "gateway/notify/notifier.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -6,10 +6,9 @@
 #include <deque>
 #include <nlohmann/json.hpp>
 
-#include "gateway/route/delivery.hpp"
 #include "gateway/transport/http_client.hpp"
 
-namespace eaeu::route {
+namespace eaeu::notify {
 namespace {
 
 using store::MessageState;
@@ -68,7 +67,7 @@ Feed MessageFeed(store::Journal& journal, const std::vector<std::string>& states
 struct Notifier::Impl : std::enable_shared_from_this<Impl> {
   NotifierDependencies deps;
   Feed feed;
-  config::DeliverySettings backoff;
+  BackoffPolicy backoff;
 
   // On the strand.
   bool started = false;
@@ -85,7 +84,7 @@ struct Notifier::Impl : std::enable_shared_from_this<Impl> {
   std::atomic<uint64_t> failures{0};
   std::atomic<uint64_t> position_seen{0};
 
-  Impl(NotifierDependencies d, Feed f, config::DeliverySettings b)
+  Impl(NotifierDependencies d, Feed f, BackoffPolicy b)
       : deps(std::move(d)), feed(std::move(f)), backoff(std::move(b)) {}
 
   TimePoint Now() const { return deps.clock->Now(); }
@@ -187,7 +186,7 @@ struct Notifier::Impl : std::enable_shared_from_this<Impl> {
   }
 };
 
-Notifier::Notifier(NotifierDependencies deps, Feed feed, config::DeliverySettings backoff)
+Notifier::Notifier(NotifierDependencies deps, Feed feed, BackoffPolicy backoff)
     : impl_(std::make_shared<Impl>(std::move(deps), std::move(feed), std::move(backoff))) {}
 
 Notifier::~Notifier() {
@@ -242,4 +241,4 @@ Notifier::Stats Notifier::stats() const {
   return {impl_->posted.load(), impl_->failures.load(), impl_->position_seen.load()};
 }
 
-}  // namespace eaeu::route
+}  // namespace eaeu::notify

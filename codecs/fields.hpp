@@ -1,12 +1,12 @@
 #pragma once
-// Type traits shared by the codecs that walk the model's Fields lists.
+// Type traits for walking the model's Fields lists: the codecs and the rules engine use them.
 
 #include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
 
-namespace eaeu::model::detail {
+namespace eaeu::model {
 
 template <class T>
 struct IsOptional : std::false_type {};
@@ -36,4 +36,4 @@ inline std::string CamelKey(const char* name) {
   return key;
 }
 
-}  // namespace eaeu::model::detail
+}  // namespace eaeu::model

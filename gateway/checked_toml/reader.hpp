@@ -1,8 +1,9 @@
 #pragma once
-// Reading a checked TOML file: every value is taken through a Section that knows its dotted key,
-// records what was read, and reports a missing key, a wrong type, a value out of range or a key
-// nobody read (an unknown key) with the file, the line and the key. Include only from .cpp files:
-// it brings toml++.
+// Reading a checked TOML file (the daemon's configuration, the process and schema catalogues,
+// the calendars, the sandbox's settings): every value is taken through a Section that knows its
+// dotted key, records what was read, and reports a missing key, a wrong type, a value out of
+// range or a key nobody read (an unknown key) with the file, the line and the key. Include only
+// from .cpp files: it brings toml++.
 
 #include <toml++/toml.h>
 
@@ -15,9 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "codecs/result.hpp"
+#include "gateway/core/result.hpp"
 
-namespace eaeu::config {
+namespace eaeu::checked_toml {
 
 // The problems found in one file, in the order found.
 class Problems {
@@ -77,7 +78,10 @@ class Section {
   std::set<std::string, std::less<>> read_;
 };
 
+// "250ms", "30s", "5m", "1h" (a whole number and a unit).
+std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text);
+
 // Parses the file; a syntax error is returned as an error naming the line.
 Result<toml::table> ParseTomlFile(const std::filesystem::path& file, std::string_view code);
 
-}  // namespace eaeu::config
+}  // namespace eaeu::checked_toml

@@ -15,14 +15,15 @@
 #include <string>
 #include <vector>
 
-#include "codecs/result.hpp"
-#include "gateway/config/daemon_config.hpp"
+#include "gateway/core/backoff.hpp"
 #include "gateway/core/clock.hpp"
 #include "gateway/core/ids.hpp"
+#include "gateway/core/result.hpp"
+#include "gateway/notify/settings.hpp"
 #include "gateway/store/journal.hpp"
 #include "gateway/transport/webhook.hpp"
 
-namespace eaeu::route {
+namespace eaeu::notify {
 
 // One event to post: its position in the journal's order, its name, its body (JSON) and the
 // headers that go with it besides X-Eaeu-Event and X-Eaeu-Event-Position.
@@ -59,7 +60,7 @@ struct NotifierDependencies {
 
 class Notifier {
  public:
-  Notifier(NotifierDependencies deps, Feed feed, config::DeliverySettings backoff);
+  Notifier(NotifierDependencies deps, Feed feed, BackoffPolicy backoff);
   ~Notifier();
   Notifier(const Notifier&) = delete;
   Notifier& operator=(const Notifier&) = delete;
@@ -85,4 +86,4 @@ class Notifier {
   std::shared_ptr<Impl> impl_;
 };
 
-}  // namespace eaeu::route
+}  // namespace eaeu::notify

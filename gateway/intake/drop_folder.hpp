@@ -10,24 +10,23 @@
 #include <filesystem>
 #include <memory>
 
-#include "codecs/result.hpp"
-#include "gateway/config/daemon_config.hpp"
+#include "gateway/core/result.hpp"
 #include "gateway/intake/pipeline.hpp"
+#include "gateway/intake/settings.hpp"
 
 namespace boost::asio {
 class io_context;
 }
 
-namespace eaeu::transport {
+namespace eaeu::intake {
 
 class DropFolder {
  public:
   // Creates the folder's subfolders, returns claimed files to the folder, and starts scanning
   // every `settings.scan_interval` on `io`; the files are read and moved on the worker pool.
   static Result<std::unique_ptr<DropFolder>> Start(boost::asio::io_context& io,
-                                                   const config::DropFolderSettings& settings,
-                                                   intake::Pipeline& pipeline,
-                                                   intake::PostToWorkers post);
+                                                   const DropFolderSettings& settings,
+                                                   Pipeline& pipeline, PostToWorkers post);
   ~DropFolder();
   // Stops scanning; files under way finish.
   void Stop();
@@ -47,4 +46,4 @@ class DropFolder {
   std::shared_ptr<Impl> impl_;
 };
 
-}  // namespace eaeu::transport
+}  // namespace eaeu::intake

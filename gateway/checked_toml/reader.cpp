@@ -1,10 +1,23 @@
-#include "gateway/config/toml_reader.hpp"
+#include "gateway/checked_toml/reader.hpp"
 
+#include <charconv>
 #include <sstream>
 
-#include "gateway/config/daemon_config.hpp"
+namespace eaeu::checked_toml {
 
-namespace eaeu::config {
+std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
+  uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end == text.data()) return std::nullopt;
+  const std::string_view unit(end, static_cast<size_t>(text.data() + text.size() - end));
+  uint64_t factor = 0;
+  if (unit == "ms") factor = 1;
+  if (unit == "s") factor = 1000;
+  if (unit == "m") factor = 60'000;
+  if (unit == "h") factor = 3'600'000;
+  if (factor == 0 || value > (uint64_t{1} << 40) / factor) return std::nullopt;
+  return std::chrono::milliseconds(static_cast<int64_t>(value * factor));
+}
 
 void Problems::Add(const toml::source_region& where, const std::string& key,
                    const std::string& what) {
@@ -194,4 +207,4 @@ void Section::RejectUnknown() {
   }
 }
 
-}  // namespace eaeu::config
+}  // namespace eaeu::checked_toml

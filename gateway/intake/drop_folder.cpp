@@ -1,6 +1,6 @@
 #include <utility>
 // Asio after <utility> (Boost 1.74 with GCC 12 in C++20).
-#include "gateway/transport/drop_folder.hpp"
+#include "gateway/intake/drop_folder.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -14,7 +14,7 @@
 #include "gateway/core/files.hpp"
 #include "gateway/validate/verdict_json.hpp"
 
-namespace eaeu::transport {
+namespace eaeu::intake {
 namespace {
 
 namespace fs = std::filesystem;
@@ -47,13 +47,12 @@ fs::path MoveUnique(const fs::path& from, fs::path to, std::error_code& ec) {
 }  // namespace
 
 struct DropFolder::Impl : std::enable_shared_from_this<Impl> {
-  Impl(boost::asio::io_context& io, config::DropFolderSettings s, intake::Pipeline& p,
-       intake::PostToWorkers post_to)
+  Impl(boost::asio::io_context& io, DropFolderSettings s, Pipeline& p, PostToWorkers post_to)
       : settings(std::move(s)), pipeline(p), post(std::move(post_to)), timer(io) {}
 
-  config::DropFolderSettings settings;
-  intake::Pipeline& pipeline;
-  intake::PostToWorkers post;
+  DropFolderSettings settings;
+  Pipeline& pipeline;
+  PostToWorkers post;
   boost::asio::steady_timer timer;
   std::atomic<bool> stopped{false};
   std::atomic<bool> scanning{false};
@@ -103,7 +102,7 @@ struct DropFolder::Impl : std::enable_shared_from_this<Impl> {
 
   void Submit(const fs::path& claimed) {
     auto bytes = ReadFileLimited(claimed, kMaxFileBytes);
-    intake::Submission s;
+    Submission s;
     s.format = FormatOf(claimed);
     s.sender = {settings.country, settings.participant, "drop-folder " + settings.path.string()};
     s.channel = "drop-folder";
@@ -114,12 +113,12 @@ struct DropFolder::Impl : std::enable_shared_from_this<Impl> {
     } else {
       s.bytes = std::move(*bytes);
     }
-    pipeline.Submit(std::move(s), [self = shared_from_this(), claimed](intake::SubmissionResult r) {
+    pipeline.Submit(std::move(s), [self = shared_from_this(), claimed](SubmissionResult r) {
       self->post([self, claimed, r = std::move(r)] { self->Finish(claimed, r); });
     });
   }
 
-  void Finish(const fs::path& claimed, const intake::SubmissionResult& r) {
+  void Finish(const fs::path& claimed, const SubmissionResult& r) {
     std::error_code ec;
     const std::string name = claimed.filename().string();
     switch (r.outcome) {
@@ -160,9 +159,8 @@ struct DropFolder::Impl : std::enable_shared_from_this<Impl> {
 };
 
 Result<std::unique_ptr<DropFolder>> DropFolder::Start(boost::asio::io_context& io,
-                                                      const config::DropFolderSettings& settings,
-                                                      intake::Pipeline& pipeline,
-                                                      intake::PostToWorkers post) {
+                                                      const DropFolderSettings& settings,
+                                                      Pipeline& pipeline, PostToWorkers post) {
   auto impl = std::make_shared<Impl>(io, settings, pipeline, std::move(post));
   std::error_code ec;
   for (const char* sub : {".work", "accepted", "rejected"}) {
@@ -201,4 +199,4 @@ DropFolder::Stats DropFolder::stats() const {
   return {impl_->accepted.load(), impl_->rejected.load(), impl_->retried.load()};
 }
 
-}  // namespace eaeu::transport
+}  // namespace eaeu::intake

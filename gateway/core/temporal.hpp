@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace eaeu::model {
+namespace eaeu {
 
 struct Date {
   int year = 1970;
@@ -73,4 +73,4 @@ struct Decimal1 {
 bool IsLeapYear(int year);
 int DaysInMonth(int year, int month);
 
-}  // namespace eaeu::model
+}  // namespace eaeu

@@ -1,18 +1,18 @@
-#include "gateway/deadlines/calendar.hpp"
+#include "gateway/calendar/calendar.hpp"
 
 #include <algorithm>
 #include <regex>
 
-#include "gateway/config/toml_reader.hpp"
+#include "gateway/checked_toml/reader.hpp"
 
-namespace eaeu::deadlines {
+namespace eaeu::calendar {
 namespace {
 
 constexpr const char* kWeekdays[] = {"monday", "tuesday",  "wednesday", "thursday",
                                      "friday", "saturday", "sunday"};
 
 // One line of a year file's `off` or `work`.
-void ReadDays(config::Section& file, std::string_view key, bool working, int year,
+void ReadDays(checked_toml::Section& file, std::string_view key, bool working, int year,
               YearCalendar& out) {
   for (auto& entry : file.Tables(key)) {
     const auto text = entry.String("date", true);
@@ -20,7 +20,7 @@ void ReadDays(config::Section& file, std::string_view key, bool working, int yea
     const auto act = entry.String("act");
     entry.RejectUnknown();
     if (!text || !why) continue;
-    const auto date = model::Date::Parse(*text);
+    const auto date = Date::Parse(*text);
     if (!date) {
       entry.Problem("date", "\"" + *text + "\" is not a date (YYYY-MM-DD)");
       continue;
@@ -38,10 +38,10 @@ void ReadDays(config::Section& file, std::string_view key, bool working, int yea
 }
 
 Result<StateCalendar> ReadState(const std::filesystem::path& file, const std::string& country) {
-  auto parsed = config::ParseTomlFile(file, "calendar.syntax");
+  auto parsed = checked_toml::ParseTomlFile(file, "calendar.syntax");
   if (!parsed) return parsed.error();
-  config::Problems problems(file);
-  config::Section top(&*parsed, "", &problems);
+  checked_toml::Problems problems(file);
+  checked_toml::Section top(&*parsed, "", &problems);
   StateCalendar state;
   state.country = top.String("country", true).value_or("");
   if (!state.country.empty() && state.country != country) {
@@ -78,7 +78,7 @@ Result<StateCalendar> ReadState(const std::filesystem::path& file, const std::st
     std::smatch m;
     if (!text || !why) continue;
     if (!std::regex_match(*text, m, kMonthDay) ||
-        !model::Date::Parse("2024-" + *text)) {  // a leap year: 02-29 is a day
+        !Date::Parse("2024-" + *text)) {  // a leap year: 02-29 is a day
       entry.Problem("date", "\"" + *text + "\" is not a day of the year (MM-DD)");
       continue;
     }
@@ -91,10 +91,10 @@ Result<StateCalendar> ReadState(const std::filesystem::path& file, const std::st
 
 Result<YearCalendar> ReadYear(const std::filesystem::path& file, const std::string& country,
                               int year) {
-  auto parsed = config::ParseTomlFile(file, "calendar.syntax");
+  auto parsed = checked_toml::ParseTomlFile(file, "calendar.syntax");
   if (!parsed) return parsed.error();
-  config::Problems problems(file);
-  config::Section top(&*parsed, "", &problems);
+  checked_toml::Problems problems(file);
+  checked_toml::Section top(&*parsed, "", &problems);
   YearCalendar out;
   out.year = year;
   if (auto c = top.String("country", true); c && *c != country) {
@@ -119,8 +119,8 @@ Result<YearCalendar> ReadYear(const std::filesystem::path& file, const std::stri
 
 }  // namespace
 
-model::Date AddBusinessDays(const BusinessCalendar& calendar, const model::Date& event, int n) {
-  model::Date day = event;
+Date AddBusinessDays(const BusinessCalendar& calendar, const Date& event, int n) {
+  Date day = event;
   int counted = 0;
   // A calendar with no business day at all would loop forever; ten years is the bound.
   for (int guard = 0; counted < n && guard < 3660; ++guard) {
@@ -130,26 +130,25 @@ model::Date AddBusinessDays(const BusinessCalendar& calendar, const model::Date&
   return day;
 }
 
-int BusinessDaysBetween(const BusinessCalendar& calendar, const model::Date& from,
-                        const model::Date& to) {
+int BusinessDaysBetween(const BusinessCalendar& calendar, const Date& from, const Date& to) {
   int counted = 0;
-  for (model::Date day = from.AddDays(1); day <= to; day = day.AddDays(1)) {
+  for (Date day = from.AddDays(1); day <= to; day = day.AddDays(1)) {
     if (calendar.IsBusinessDay(day)) ++counted;
   }
   return counted;
 }
 
-bool StateCalendar::IsBusinessDay(const model::Date& day) const {
+bool StateCalendar::IsBusinessDay(const Date& day) const {
   return WhyOff(day).empty();
 }
 
-model::Date StateCalendar::LocalDate(std::chrono::system_clock::time_point t) const {
+Date StateCalendar::LocalDate(std::chrono::system_clock::time_point t) const {
   const auto local = t + utc_offset;
-  return model::Date::FromDayNumber(
+  return Date::FromDayNumber(
       std::chrono::floor<std::chrono::days>(local).time_since_epoch().count());
 }
 
-std::string StateCalendar::WhyOff(const model::Date& day) const {
+std::string StateCalendar::WhyOff(const Date& day) const {
   const auto year = years.find(day.year);
   if (year != years.end()) {
     const auto listed = year->second.days.find(day);
@@ -178,7 +177,7 @@ std::string StateCalendar::Describe() const {
   return country + " calendar" + (years_text.empty() ? "" : " for " + years_text);
 }
 
-std::string StateCalendar::Basis(const model::Date& from, const model::Date& to) const {
+std::string StateCalendar::Basis(const Date& from, const Date& to) const {
   std::string out;
   for (int y = from.year; y <= to.year; ++y) {
     if (!out.empty()) out += "; ";
@@ -194,7 +193,7 @@ std::string StateCalendar::Basis(const model::Date& from, const model::Date& to)
   return out;
 }
 
-bool StateCalendar::Complete(const model::Date& from, const model::Date& to) const {
+bool StateCalendar::Complete(const Date& from, const Date& to) const {
   for (int y = from.year; y <= to.year; ++y) {
     const auto it = years.find(y);
     if (it == years.end() || it->second.provisional) return false;
@@ -275,4 +274,4 @@ std::vector<std::string> Calendars::Gaps(int from_year, int to_year) const {
   return out;
 }
 
-}  // namespace eaeu::deadlines
+}  // namespace eaeu::calendar

@@ -1,0 +1,26 @@
+#pragma once
+// UTF-8 and UTF-16 text without the process locale: strict decoding of UTF-8, conversion both
+// ways, and XML whitespace collapsing.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace eaeu {
+
+// Decodes the UTF-8 code point at text[i] and moves i past it. Strict: an overlong form, a
+// surrogate, a code point above U+10FFFF or a truncated sequence gives kInvalidUtf8 and moves i
+// by one byte.
+inline constexpr char32_t kInvalidUtf8 = 0xFFFFFFFF;
+char32_t NextCodePoint(std::string_view text, size_t& i);
+
+// UTF-8 -> UTF-16; invalid sequences become U+FFFD.
+std::u16string ToUtf16(std::string_view text);
+
+// Appends the UTF-8 form of `length` UTF-16 units; unpaired surrogates become U+FFFD.
+void AppendUtf8(std::string& out, const char16_t* text, size_t length);
+
+// Collapses XML whitespace (space, tab, CR, LF): runs become one space, ends are trimmed.
+std::string CollapseWhitespace(std::string_view text);
+
+}  // namespace eaeu
