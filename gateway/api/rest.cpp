@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "gateway/envelope/envelope.hpp"
 #include "gateway/validate/verdict_json.hpp"
 
 namespace eaeu::api {
@@ -622,13 +623,24 @@ void RestApi::Handle(HttpRequest request, Respond respond) const {
       auto record = OwnMessage(*journal, id, caller, inbound, respond);
       if (!record) return;
       if (envelope) {
-        if (record->signed_envelope.empty()) {
+        if (record->signed_document.empty()) {
           respond(Problem(404, "not-found", "Not Found", "message " + id + " has no envelope yet"));
           return;
         }
+        // The envelope addressed to the first destination, as its latest send carried it (or
+        // will carry it): built from the signed document the journal keeps.
+        const auto& d = record->diagnostics;
+        envelope::Headers h{d.to,     d.reply_to,           d.message_id,     {},
+                            d.action, record->procedure_id, d.conversation_id};
+        if (auto deliveries = journal->Deliveries(id); deliveries && !deliveries->empty()) {
+          const auto& first = deliveries->front();
+          h.to = first.destination;
+          h.conversation_id = first.conversation_id;
+          if (!first.wire_id.empty()) h.message_id = first.wire_id;
+        }
         HttpResponse r;
         r.content_type = "application/soap+xml; charset=utf-8";
-        r.body = std::move(record->signed_envelope);
+        r.body = envelope::Build(h, record->signed_document);
         respond(std::move(r));
         return;
       }

@@ -242,15 +242,15 @@ struct Daemon::Impl {
     });
   }
 
-  // A received document as JSON (documents.md's JSON form).
+  // A received document as JSON (documents.md's JSON form): it was validated when it came, so
+  // it is read, not checked again.
   Result<std::string> ToJson(std::string_view xml) const {
-    validate::RuleContext context;
-    context.today = UtcDate(clock->Now());
-    auto v = parts.validator->Validate(xml, validate::InputFormat::kXml, context);
-    if (!v.document) {
-      return MakeError("handover.json", "", "the document cannot be read as a model");
+    auto document = parts.validator->Read(xml);
+    if (!document) {
+      return MakeError("handover.json", "",
+                       "the document cannot be read as a model: " + document.error().message);
     }
-    return codec::WriteJson(*v.document);
+    return codec::WriteJson(*document);
   }
 
   std::string Metrics() const {
@@ -586,7 +586,7 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
   deps.calendars = [raw] { return raw->Calendars(); };
   if (!config.routes.empty()) {
     StartDelivery(*impl);
-    deps.queued = [raw](const std::string& id) { raw->delivery->Enqueue(id); };
+    deps.queued = [raw](store::OutboundMessage m) { raw->delivery->Enqueue(std::move(m)); };
   } else {
     spdlog::warn("no [[route]] is configured: messages stay queued, nothing is delivered");
   }

@@ -209,6 +209,14 @@ ReadResult Read(std::string_view bytes, xml::SecureParser& parser) {
   if (m.body_ns == kSignalNs) {
     if (auto kind = SignalFromRoot(m.body_name)) m.signal = ReadSignal(document, *kind);
   }
+  if (m.body_name == "ProcessingResultDetails") {
+    for (const DOMElement* c : Children(document)) {
+      if (xml::EqualsAscii(c->getLocalName(), "ProcessingResultV2Code")) m.result_code = Text(*c);
+      if (xml::EqualsAscii(c->getLocalName(), "DescriptionText")) {
+        m.result_description = Text(*c);
+      }
+    }
+  }
   return out;
 }
 

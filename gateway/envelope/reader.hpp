@@ -32,6 +32,10 @@ struct Received {
   std::string body_xml;  // that element as a document of its own (its exclusive canonical form)
   std::optional<Signal> signal;
   std::optional<ReceivedFault> fault;
+  // The reply R.006 (ProcessingResultDetails): its ProcessingResultV2Code and DescriptionText,
+  // read from the parsed Body; empty for any other document.
+  std::string result_code;
+  std::string result_description;
 };
 
 // A header error: the fault to answer with, and why.

@@ -223,7 +223,7 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
     });
   }
 
-  // Signs the validated DOM, wraps it in its envelope and moves the message to signed and queued.
+  // Signs the validated DOM and hands the message off to delivery (signed + queued + planned).
   void Sign(SignJob job) {
     const auto finish = [this, &job] {
       ReleaseSigning(job.id);
@@ -251,56 +251,82 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
       detail = std::string(sign::Info(current->algorithm()).name) + " by " +
                current->certificate().subject;
     }
-    const std::string document = xml::Serialise(job.validation->dom->dom());
+    auto document = std::make_shared<const std::string>(xml::Serialise(job.validation->dom->dom()));
     job.validation.reset();  // the DOM is not needed any more
+    std::string signature;
+    std::string unsigned_detail;
+    (transaction->signed_document ? signature : unsigned_detail) = std::move(detail);
+    HandOff(job, std::move(document), std::move(signature), std::move(unsigned_detail), now);
+  }
 
-    const auto destinations = deps.catalogue->Destinations(*transaction, job.country);
-    envelope::Headers h;
-    // Each destination's delivery addresses its own copy; the journal keeps the first's.
-    h.to = destinations.empty() ? std::string() : destinations.front();
-    h.reply_to = deps.catalogue->AddressOf(job.country, job.participant);
-    h.message_id = "urn:uuid:" + NewUuid(deps.random);
-    h.action = deps.catalogue->Action(*transaction, transaction->message);
-    h.procedure_id = NewUuid(deps.random);
-    h.conversation_id = NewUuid(deps.random);
-
-    store::Diagnostics d;
+  // Everything delivery needs, committed in one change with the move to queued: the signed
+  // document, the ProcedureID every envelope carries, one delivery per destination with its
+  // ConversationID. Delivery builds each destination's envelope from them, and is handed the
+  // document in memory when the change is durable.
+  void HandOff(const SignJob& job, std::shared_ptr<const std::string> document,
+               std::string signature, std::string unsigned_detail,
+               std::chrono::system_clock::time_point now) {
+    const envelope::Transaction* transaction = deps.catalogue->ForKind(job.kind);
+    if (transaction == nullptr) {
+      spdlog::error("message={} cannot be queued: no transaction for kind {}", job.id, job.kind);
+      ++sign_failures;
+      ReleaseSigning(job.id);
+      End();
+      return;
+    }
+    store::Handoff handoff;
+    handoff.message_id = job.id;
+    handoff.signed_document = document;
+    handoff.procedure_id = NewUuid(deps.random);
+    handoff.signature = std::move(signature);
+    handoff.unsigned_detail = std::move(unsigned_detail);
+    for (const auto& to : deps.catalogue->Destinations(*transaction, job.country)) {
+      store::Delivery d;
+      d.message_id = job.id;
+      d.destination = to;
+      d.conversation_id = NewUuid(deps.random);
+      handoff.deliveries.push_back(std::move(d));
+    }
+    store::Diagnostics& d = handoff.diagnostics;
     d.process_code = deps.catalogue->process;
     d.process_version = deps.catalogue->version;
     d.procedure_code = deps.catalogue->procedure;
     d.transaction_code = transaction->code;
     d.message_code = transaction->message;
-    d.action = h.action;
-    d.to = h.to;
-    d.reply_to = h.reply_to;
-    d.message_id = h.message_id;
-    d.conversation_id = h.conversation_id;
+    d.action = deps.catalogue->Action(*transaction, transaction->message);
+    d.reply_to = deps.catalogue->AddressOf(job.country, job.participant);
+    // The first destination's envelope until its first send: a notice's other destinations
+    // have envelopes of their own, and every send a MessageID of its own.
+    d.message_id = "urn:uuid:" + NewUuid(deps.random);
+    if (!handoff.deliveries.empty()) {
+      d.to = handoff.deliveries.front().destination;
+      d.conversation_id = handoff.deliveries.front().conversation_id;
+    }
     d.message_type = "application";
     d.status = "queued";
 
-    store::TransitionData data;
-    data.signed_envelope = envelope::Build(h, document);
-    data.diagnostics = std::move(d);
-    const MessageState first =
-        transaction->signed_document ? MessageState::kSigned : MessageState::kQueued;
-    deps.journal->TransitionAsync(job.id, first, std::move(detail), now, std::move(data),
-                                  [self = shared_from_this(), id = job.id, first](Status st) {
-                                    if (st && first == MessageState::kSigned) {
-                                      self->deps.journal->TransitionAsync(
-                                          id, MessageState::kQueued, "for delivery",
-                                          self->deps.clock->Now(), {},
-                                          [self, id](Status st2) { self->Queued(id, st2); });
-                                      return;
-                                    }
-                                    self->Queued(id, st);
-                                  });
+    store::OutboundMessage outbound;
+    outbound.summary.id = job.id;
+    outbound.summary.direction = store::Direction::kOutbound;
+    outbound.summary.sender_country = job.country;
+    outbound.summary.sender_participant = job.participant;
+    outbound.summary.kind = job.kind;
+    outbound.summary.state = MessageState::kQueued;
+    outbound.document = std::move(document);
+    outbound.procedure_id = handoff.procedure_id;
+    outbound.reply_to = d.reply_to;
+    outbound.deliveries = handoff.deliveries;
+    deps.journal->HandOffAsync(std::move(handoff), now,
+                               [self = shared_from_this(), outbound = std::move(outbound)](
+                                   Status st) mutable { self->Queued(std::move(outbound), st); });
   }
 
-  void Queued(const std::string& id, const Status& st) {
+  void Queued(store::OutboundMessage message, const Status& st) {
+    const std::string id = message.summary.id;
     if (st) {
       ++queued;
       spdlog::debug("message={} queued", id);
-      if (deps.queued) deps.queued(id);
+      if (deps.queued) deps.queued(std::move(message));
     } else {
       spdlog::error("message={} could not be queued: {}", id, st.error().ToString());
     }
@@ -308,25 +334,32 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
     End();
   }
 
-  // Takes one unfinished message on from the state the journal has.
+  // Takes one unfinished message on from the state the journal has: a validated one is read
+  // back (a parse, no validation: its verdict of record is the one given at acceptance) and
+  // signed; one that a journal of an earlier version left signed is handed off with the document
+  // it kept.
   void ResumeOne(const store::MessageRecord& record) {
     const auto& s = record.summary;
-    if (s.state == MessageState::kSigned) {
-      if (!ClaimSigning(s.id)) return;
-      Begin();
-      deps.journal->TransitionAsync(
-          s.id, MessageState::kQueued, "for delivery (resumed)", deps.clock->Now(), {},
-          [self = shared_from_this(), id = s.id](Status st) { self->Queued(id, st); });
-      return;
-    }
-    if (s.state != MessageState::kValidated || !ClaimSigning(s.id)) return;
+    if (!ClaimSigning(s.id)) return;
     Begin();
     SignJob job{s.id, s.kind, s.sender_country, s.sender_participant, nullptr};
+    if (s.state == MessageState::kSigned) {
+      HandOff(job, std::make_shared<const std::string>(record.signed_document), {}, {},
+              deps.clock->Now());
+      return;
+    }
     deps.post(
         [self = shared_from_this(), job = std::move(job), xml = record.CanonicalXml()]() mutable {
-          // The verdict of record is the one given at acceptance; this parse only rebuilds the DOM.
-          job.validation = std::make_shared<validate::Validation>(self->deps.validator->Validate(
-              xml, validate::InputFormat::kXml, self->Context(job.country)));
+          auto dom = self->deps.validator->ReadDom(xml);
+          if (!dom) {
+            spdlog::error("message={} stays validated: {}", job.id, dom.error().ToString());
+            ++self->sign_failures;
+            self->ReleaseSigning(job.id);
+            self->End();
+            return;
+          }
+          job.validation = std::make_shared<validate::Validation>();
+          job.validation->dom = std::move(*dom);
           self->Sign(std::move(job));
         });
   }

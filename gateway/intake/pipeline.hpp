@@ -4,12 +4,15 @@
 // delivery (ARCHITECTURE "The way a document travels").
 //
 //   Submit ─▶ worker: decode + validate (one parse) ─▶ journal commit ─▶ answer the caller
-//                                                                    └▶ worker: sign the same DOM,
-//                                                                       envelope ─▶ signed ─▶
-//                                                                       queued
+//                                                                    └▶ worker: sign the same DOM
+//                                                                       ─▶ hand-off: signed +
+//                                                                       queued + deliveries
+//                                                                       planned, one change ─▶
+//                                                                       delivery (in memory)
 //
 // Nothing is answered before the journal has made it durable. A restart calls Resume, which
-// takes every message the journal holds as validated or signed on from there.
+// takes every message the journal holds as validated (or, from an earlier version, signed) on
+// from there.
 
 #include <chrono>
 #include <cstdint>
@@ -75,8 +78,9 @@ struct PipelineDependencies {
   PostToWorkers post;
   // The member states' business-day calendars now (reloaded on SIGHUP); may be empty.
   std::function<std::shared_ptr<const calendar::Calendars>()> calendars;
-  // Told of each message that reached queued (delivery takes it from there); may be empty.
-  std::function<void(const std::string& id)> queued;
+  // Handed each message that reached queued, with its signed document in memory (delivery
+  // takes it from there); may be empty.
+  std::function<void(store::OutboundMessage)> queued;
 };
 
 class Pipeline {

@@ -55,25 +55,6 @@ MessageState Sum(const std::vector<MessageState>& deliveries) {
   return MessageState::kDelivered;
 }
 
-// The text of the first element `local` in a canonical document ("" when absent).
-std::string ElementText(std::string_view xml, std::string_view local) {
-  for (size_t at = xml.find(local); at != std::string_view::npos; at = xml.find(local, at + 1)) {
-    if (at == 0 || (xml[at - 1] != ':' && xml[at - 1] != '<')) continue;
-    const size_t close = at + local.size();
-    if (close >= xml.size() || (xml[close] != '>' && xml[close] != ' ')) continue;
-    const size_t start = xml.find('>', close);
-    const size_t end = xml.find('<', start);
-    if (start == std::string_view::npos || end == std::string_view::npos) return {};
-    return std::string(xml.substr(start + 1, end - start - 1));
-  }
-  return {};
-}
-
-// The int:ProcedureID of an envelope this gateway built.
-std::string ProcedureIdOf(std::string_view envelope) {
-  return ElementText(envelope.substr(0, envelope.find("<soap:Body>")), "ProcedureID");
-}
-
 }  // namespace
 
 struct MessageInfo {
@@ -82,7 +63,9 @@ struct MessageInfo {
   const envelope::Transaction* transaction = nullptr;
   std::string reply_to;
   std::string procedure_id;
-  std::string document;  // the signed document, as it goes into every envelope
+  // The signed document as it goes into every envelope: shared with the pipeline that signed it
+  // (or read once from the journal after a restart), never copied.
+  std::shared_ptr<const std::string> document;
   MessageState state = MessageState::kQueued;
   std::map<std::string, MessageState> deliveries;  // destination -> state
 };
@@ -124,49 +107,48 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
     });
   }
 
-  // Loads a queued (or sending, after a restart) message and its deliveries: the journal is
-  // read on the background executor, and what was read is taken on on the serial one.
-  void Load(const std::string& id) {
-    deps.background([self = shared_from_this(), id] {
-      auto read = self->Read(id);
-      if (!read) {
-        spdlog::error("message={} cannot be delivered: {}", id, read.error().ToString());
-        return;
-      }
-      self->Serial([self, read = std::move(*read)]() mutable { self->Install(std::move(read)); });
-    });
-  }
-
   struct Loaded {
     std::shared_ptr<MessageInfo> info;
     std::vector<Delivery> deliveries;
   };
 
-  Result<Loaded> Read(const std::string& id) {
-    auto record = deps.journal->Get(id);
-    if (!record) return record.error();
-    if (!*record) return MakeError("delivery.unknown", id, "no such message");
-    const store::MessageRecord& r = **record;
-    Loaded out;
+  // Loads a queued (or sending, after a restart) message and its deliveries: the journal is
+  // read on the background executor, and what was read is taken on on the serial one.
+  void Load(const std::string& id) {
+    deps.background([self = shared_from_this(), id] {
+      auto read = self->deps.journal->Outbound(id);
+      if (!read || !*read) {
+        spdlog::error("message={} cannot be delivered: {}", id,
+                      read ? "no such message" : read.error().ToString());
+        return;
+      }
+      self->TakeOn(std::move(**read));
+    });
+  }
+
+  // Takes an outbound message on (from the pipeline's hand-off, or read back from the journal).
+  void TakeOn(store::OutboundMessage m) {
     auto info = std::make_shared<MessageInfo>();
-    info->id = id;
-    info->sender_country = r.summary.sender_country;
-    info->transaction = deps.catalogue->ForKind(r.summary.kind);
-    info->reply_to = r.diagnostics.reply_to;
-    info->procedure_id = ProcedureIdOf(r.signed_envelope);
-    info->document = std::string(envelope::BodyOf(r.signed_envelope));
-    info->state = r.summary.state;
+    info->id = m.summary.id;
+    info->sender_country = m.summary.sender_country;
+    info->transaction = deps.catalogue->ForKind(m.summary.kind);
+    info->reply_to = std::move(m.reply_to);
+    info->procedure_id = std::move(m.procedure_id);
+    info->document = std::move(m.document);
+    info->state = m.summary.state;
     if (info->transaction == nullptr) {
-      return MakeError("delivery.process", id, "no transaction carries a " + r.summary.kind);
+      spdlog::error("message={} cannot be delivered: no transaction carries a {}", info->id,
+                    m.summary.kind);
+      return;
     }
-    if (info->document.empty()) {
-      return MakeError("delivery.envelope", id, "the message has no signed envelope");
+    if (!info->document || info->document->empty()) {
+      spdlog::error("message={} cannot be delivered: the journal has no signed document", info->id);
+      return;
     }
-    auto existing = deps.journal->Deliveries(id);
-    if (!existing) return existing.error();
-    out.info = std::move(info);
-    out.deliveries = std::move(*existing);
-    return out;
+    Serial([self = shared_from_this(),
+            loaded = Loaded{std::move(info), std::move(m.deliveries)}]() mutable {
+      self->Install(std::move(loaded));
+    });
   }
 
   void Install(Loaded loaded) {
@@ -178,6 +160,8 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
       Tick();
       return;
     }
+    // A message that a journal of an earlier version queued before its deliveries were planned
+    // (the hand-off plans them in the same change now).
     std::vector<Delivery> planned;
     for (const auto& to : deps.catalogue->Destinations(*info->transaction, info->sender_country)) {
       Delivery d;
@@ -332,7 +316,7 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
     h.action = deps.catalogue->Action(*m.transaction, m.transaction->message);
     h.procedure_id = m.procedure_id;
     h.conversation_id = row.conversation_id;
-    std::string body = envelope::Build(h, m.document);
+    std::string body = envelope::Build(h, *m.document);
     if (route->folder) {
       transport::PostResult result;
       const auto dir = std::filesystem::path(route->endpoint);
@@ -495,11 +479,11 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
         }
       }
     }
-    // The reply of a request/response transaction.
-    const std::string code = ElementText(m.body_xml, "ProcessingResultV2Code");
+    // The reply of a request/response transaction (R.006), as the envelope's reader found it.
+    const std::string& code = m.result_code;
     const auto& positive = settings.positive_results;
     if (!code.empty() && std::find(positive.begin(), positive.end(), code) == positive.end()) {
-      Refused(key, "processing result " + code + ": " + ElementText(m.body_xml, "DescriptionText"));
+      Refused(key, "processing result " + code + ": " + m.result_description);
       return;
     }
     Delivery row = it->second.row;
@@ -591,8 +575,8 @@ Result<size_t> DeliveryEngine::Resume() {
   return taken;
 }
 
-void DeliveryEngine::Enqueue(std::string message_id) {
-  impl_->Load(message_id);
+void DeliveryEngine::Enqueue(store::OutboundMessage message) {
+  impl_->TakeOn(std::move(message));
 }
 
 void DeliveryEngine::Tick() {

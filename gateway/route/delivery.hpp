@@ -59,8 +59,9 @@ class DeliveryEngine {
 
   // Takes on every open delivery and every queued message of the journal (a restart).
   Result<size_t> Resume();
-  // A message just moved to queued.
-  void Enqueue(std::string message_id);
+  // A message the pipeline just handed off (queued, its deliveries planned): taken on as it is,
+  // the journal is not read again.
+  void Enqueue(store::OutboundMessage message);
   // Does what is due at the clock's now; called by the wake_at timer (and by tests).
   void Tick();
   // A signal, fault or reply that came about one of our sends (its RelatesTo names the send).

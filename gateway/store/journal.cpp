@@ -93,6 +93,11 @@ Status Journal::PlanDeliveries(std::string message_id, std::vector<Delivery> del
   });
 }
 
+Status Journal::HandOff(Handoff handoff, TimePoint at) {
+  return Await<Ok>(
+      [&](JournalCallback<Ok> done) { HandOffAsync(std::move(handoff), at, std::move(done)); });
+}
+
 Status Journal::UpdateDelivery(DeliveryChange change, TimePoint at) {
   return Await<Ok>([&](JournalCallback<Ok> done) {
     UpdateDeliveryAsync(std::move(change), at, std::move(done));

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -119,7 +120,10 @@ struct MessageRecord {
   std::string content_type;
   std::string payload;
   std::string canonical_xml;
-  std::string signed_envelope;
+  // An outbound message from queued on: the document as every envelope carries it (signed, when
+  // its transaction asks for a signature), and the int:ProcedureID all its envelopes share.
+  std::string signed_document;
+  std::string procedure_id;
   std::string violations;         // JSON
   std::string signature_verdict;  // JSON, for received messages
   std::string answer;             // received messages: the signal they were answered with
@@ -145,7 +149,6 @@ struct MessageFilter {
 
 // What a transition may carry along.
 struct TransitionData {
-  std::optional<std::string> signed_envelope;
   std::optional<std::string> signature_verdict;
   std::optional<Diagnostics> diagnostics;
 };
@@ -179,6 +182,31 @@ struct DeliveryChange {
   Delivery delivery;
   std::string detail;
   std::optional<MessageState> message_state;
+};
+
+// The outbound hand-off: a validated message, signed, becomes queued in one change, with its
+// planned deliveries and everything delivery needs to build each destination's envelope. Its
+// history reads as before (signed, then queued; or queued alone where the transaction asks for
+// no signature), and each delivery starts with its "planned" line.
+struct Handoff {
+  std::string message_id;
+  std::shared_ptr<const std::string> signed_document;  // as every envelope carries it
+  std::string procedure_id;                            // int:ProcedureID
+  // The history line of the signature ("gost2012-256 by CN=…"); empty: not signed, and the
+  // message goes from validated to queued with `unsigned_detail`.
+  std::string signature;
+  std::string unsigned_detail;
+  Diagnostics diagnostics;
+  std::vector<Delivery> deliveries;  // one per destination, each with its ConversationID
+};
+
+// What delivery needs of an outbound message, and nothing else (no payload, no verdict).
+struct OutboundMessage {
+  MessageSummary summary;
+  std::shared_ptr<const std::string> document;  // the signed document; shared, never copied
+  std::string procedure_id;
+  std::string reply_to;
+  std::vector<Delivery> deliveries;
 };
 
 // A change of state of a message, in the order the journal committed them: what a reader of the
@@ -307,6 +335,15 @@ class Journal {
                                    JournalCallback<Ok> done) = 0;
   Status PlanDeliveries(std::string message_id, std::vector<Delivery> deliveries, TimePoint at);
   Status UpdateDelivery(DeliveryChange change, TimePoint at);
+
+  // The hand-off of a validated message (or of one a journal of an earlier version left signed):
+  // signed, queued and its deliveries planned in one change. Refused when the message is in
+  // another state.
+  virtual void HandOffAsync(Handoff handoff, TimePoint at, JournalCallback<Ok> done) = 0;
+  Status HandOff(Handoff handoff, TimePoint at);
+  // An outbound message as delivery takes it on (after a restart, or a requeue); nullopt when
+  // there is no such message.
+  virtual Result<std::optional<OutboundMessage>> Outbound(std::string_view id) = 0;
 
   virtual Result<std::vector<Delivery>> Deliveries(std::string_view message_id) = 0;
   virtual Result<std::vector<DeliveryEvent>> DeliveryHistory(std::string_view message_id) = 0;

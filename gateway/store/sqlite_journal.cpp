@@ -143,6 +143,28 @@ CREATE TABLE deadline_events (
 ALTER TABLE deadlines ADD COLUMN about TEXT NOT NULL DEFAULT '';
 CREATE INDEX deadlines_about ON deadlines(rule, about);
 )sql",
+    // 8: an outbound message keeps its signed document and its int:ProcedureID, not an envelope
+    // addressed to one destination (each delivery builds its own). The envelopes that earlier
+    // versions kept were all written by envelope::Build: the document is what lies between
+    // "<soap:Body>" and the closing "</soap:Body></soap:Envelope>" (28 bytes), the ProcedureID
+    // is the text of its header element. Bytes, not characters: the document is UTF-8.
+    R"sql(
+ALTER TABLE messages ADD COLUMN signed_document BLOB NOT NULL DEFAULT '';
+ALTER TABLE messages ADD COLUMN procedure_id TEXT NOT NULL DEFAULT '';
+UPDATE messages SET
+  signed_document = substr(CAST(signed_envelope AS BLOB),
+                           instr(CAST(signed_envelope AS BLOB), CAST('<soap:Body>' AS BLOB)) + 11,
+                           length(CAST(signed_envelope AS BLOB)) -
+                             instr(CAST(signed_envelope AS BLOB), CAST('<soap:Body>' AS BLOB)) - 38),
+  procedure_id = CAST(substr(CAST(signed_envelope AS BLOB),
+                        instr(CAST(signed_envelope AS BLOB), CAST('<int:ProcedureID>' AS BLOB)) + 17,
+                        instr(CAST(signed_envelope AS BLOB), CAST('</int:ProcedureID>' AS BLOB)) -
+                          instr(CAST(signed_envelope AS BLOB), CAST('<int:ProcedureID>' AS BLOB)) -
+                          17) AS TEXT)
+WHERE instr(CAST(signed_envelope AS BLOB), CAST('<soap:Body>' AS BLOB)) > 0
+  AND instr(CAST(signed_envelope AS BLOB), CAST('<int:ProcedureID>' AS BLOB)) > 0;
+ALTER TABLE messages DROP COLUMN signed_envelope;
+)sql",
 };
 
 int64_t Micros(TimePoint t) {
@@ -227,7 +249,7 @@ Result<sqlite3*> OpenConnection(const std::filesystem::path& file) {
   return db;
 }
 
-Status Migrate(sqlite3* db, const std::filesystem::path& file) {
+Status Migrate(sqlite3* db, const std::filesystem::path& file, int target) {
   if (auto st = Exec(db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
       !st) {
     return st;
@@ -245,7 +267,8 @@ Status Migrate(sqlite3* db, const std::filesystem::path& file) {
                          ", written by a newer gateway; this one knows up to " +
                          std::to_string(current));
   }
-  for (int v = version; v < current; ++v) {
+  const int last = target > 0 && target < current ? target : current;
+  for (int v = version; v < last; ++v) {
     if (auto st = Exec(db, "BEGIN IMMEDIATE"); !st) return st;
     Status step = Exec(db, kMigrations[static_cast<size_t>(v)]);
     if (step) step = Exec(db, "DELETE FROM schema_version");
@@ -350,7 +373,6 @@ Status ApplyTransition(sqlite3* db, const std::string& id, MessageState to,
   }
   std::string sql = "UPDATE messages SET state = ?, updated_at = ?";
   if (to == MessageState::kRejected) sql += ", dedup_key = NULL";
-  if (data.signed_envelope) sql += ", signed_envelope = ?3";
   if (data.signature_verdict) sql += ", signature_verdict = ?4";
   if (data.diagnostics) {
     int index = 5;
@@ -358,13 +380,12 @@ Status ApplyTransition(sqlite3* db, const std::string& id, MessageState to,
       sql += std::string(", ") + column + " = ?" + std::to_string(index++);
     }
   }
-  // Parameters: 1 state, 2 time, 3 envelope, 4 verdict, then the diagnostics, then the id.
+  // Parameters: 1 state, 2 time, (3 unused), 4 verdict, then the diagnostics, then the id.
   const int id_index = 5 + static_cast<int>(std::size(kDiagnosticsColumns));
   sql += " WHERE id = ?" + std::to_string(id_index);
   Statement u(db, sql.c_str());
   if (!u.ok()) return SqlError(db, "update " + id);
   u.Bind(1, StateName(to)).Bind(2, Micros(at)).Bind(id_index, id);
-  if (data.signed_envelope) u.BindBlob(3, *data.signed_envelope);
   if (data.signature_verdict) u.Bind(4, *data.signature_verdict);
   if (data.diagnostics) {
     int index = 5;
@@ -603,7 +624,9 @@ Result<std::unique_ptr<SqliteJournal>> SqliteJournal::Open(const SqliteJournalOp
   auto writer = OpenConnection(options.file);
   if (!writer) return writer.error();
   impl->writer = *writer;
-  if (auto migrated = Migrate(impl->writer, options.file); !migrated) return migrated.error();
+  if (auto migrated = Migrate(impl->writer, options.file, options.migrate_to); !migrated) {
+    return migrated.error();
+  }
   auto reader = OpenConnection(options.file);
   if (!reader) return reader.error();
   impl->reader = *reader;
@@ -700,8 +723,8 @@ Result<std::optional<MessageRecord>> SqliteJournal::Get(std::string_view id) {
   sqlite3* db = impl_->reader;
   if (auto st = Exec(db, "BEGIN"); !st) return st.error();  // one snapshot for both queries
   std::string sql = std::string("SELECT ") + kSummaryColumns +
-                    ", content_type, payload, canonical_xml, signed_envelope, violations, "
-                    "signature_verdict, answer";
+                    ", content_type, payload, canonical_xml, signed_document, violations, "
+                    "signature_verdict, answer, procedure_id";
   for (const char* column : kDiagnosticsColumns) sql += std::string(", ") + column;
   sql += " FROM messages WHERE id = ?";
   std::optional<MessageRecord> record;
@@ -714,11 +737,12 @@ Result<std::optional<MessageRecord>> SqliteJournal::Get(std::string_view id) {
       r.content_type = q.Text(9);
       r.payload = q.Text(10);
       r.canonical_xml = q.Text(11);
-      r.signed_envelope = q.Text(12);
+      r.signed_document = q.Text(12);
       r.violations = q.Text(13);
       r.signature_verdict = q.Text(14);
       r.answer = q.Text(15);
-      int col = 16;
+      r.procedure_id = q.Text(16);
+      int col = 17;
       for (std::string* field : DiagnosticsFields(r.diagnostics)) *field = q.Text(col++);
       record = std::move(r);
     }
@@ -824,6 +848,77 @@ void SqliteJournal::UpdateDeliveryAsync(DeliveryChange change, TimePoint at,
     return Ok{};
   };
   impl_->Submit(std::move(apply), std::move(done));
+}
+
+void SqliteJournal::HandOffAsync(Handoff handoff, TimePoint at, JournalCallback<Ok> done) {
+  auto apply = [h = std::move(handoff), at](sqlite3* db) -> Status {
+    const std::string& id = h.message_id;
+    Statement q(db, "SELECT state FROM messages WHERE id = ?");
+    q.Bind(1, id);
+    if (q.Step() != SQLITE_ROW) return MakeError("journal.unknown", id, "no such message");
+    const auto from = StateFromName(q.Text(0)).value_or(MessageState::kReceived);
+    // A journal of an earlier version may have left a message signed, its envelope kept.
+    if (from == MessageState::kValidated && !h.signature.empty()) {
+      if (auto st = ApplyTransition(db, id, MessageState::kSigned, h.signature, at, {}); !st) {
+        return st;
+      }
+    }
+    TransitionData data;
+    data.diagnostics = h.diagnostics;
+    const bool signed_now = from == MessageState::kSigned || !h.signature.empty();
+    if (auto st = ApplyTransition(db, id, MessageState::kQueued,
+                                  signed_now ? "for delivery" : h.unsigned_detail, at, data);
+        !st) {
+      return st;
+    }
+    Statement u(db, "UPDATE messages SET signed_document = ?1, procedure_id = ?2 WHERE id = ?3");
+    u.BindBlob(1, h.signed_document ? std::string_view(*h.signed_document) : std::string_view())
+        .Bind(2, h.procedure_id)
+        .Bind(3, id);
+    if (u.Step() != SQLITE_DONE) return SqlError(db, "hand-off " + id);
+    for (Delivery d : h.deliveries) {
+      d.message_id = id;
+      d.updated_at = at;
+      if (auto st = WriteDelivery(db, d, true); !st) return st;
+      if (auto st = AddDeliveryEvent(db, d, at, "planned"); !st) return st;
+    }
+    return Ok{};
+  };
+  impl_->Submit(std::move(apply), std::move(done));
+}
+
+Result<std::optional<OutboundMessage>> SqliteJournal::Outbound(std::string_view id) {
+  std::lock_guard lock(impl_->read_mutex);
+  sqlite3* db = impl_->reader;
+  if (auto st = Exec(db, "BEGIN"); !st) return st.error();  // one snapshot for both queries
+  std::optional<OutboundMessage> out;
+  Status status = Ok{};
+  {
+    Statement q(db, (std::string("SELECT ") + kSummaryColumns +
+                     ", signed_document, procedure_id, reply_to FROM messages WHERE id = ?")
+                        .c_str());
+    q.Bind(1, id);
+    if (q.Step() == SQLITE_ROW) {
+      OutboundMessage m;
+      m.summary = ReadSummary(q);
+      m.document = std::make_shared<const std::string>(q.Text(9));
+      m.procedure_id = q.Text(10);
+      m.reply_to = q.Text(11);
+      out = std::move(m);
+    }
+  }
+  if (out) {
+    Statement q(db, (std::string("SELECT ") + kDeliveryColumns +
+                     " FROM deliveries WHERE message_id = ? ORDER BY rowid")
+                        .c_str());
+    q.Bind(1, id);
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) out->deliveries.push_back(ReadDelivery(q));
+    if (rc != SQLITE_DONE) status = SqlError(db, "deliveries");
+  }
+  (void)Exec(db, "COMMIT");
+  if (!status) return status.error();
+  return out;
 }
 
 Result<std::vector<Delivery>> SqliteJournal::Deliveries(std::string_view message_id) {

@@ -13,6 +13,7 @@ namespace eaeu::store {
 struct SqliteJournalOptions {
   std::filesystem::path file;
   size_t max_batch = 512;  // changes per commit at most
+  int migrate_to = 0;      // the schema version to bring the file to; 0: the current (tests only)
 };
 
 class SqliteJournal final : public Journal {
@@ -31,6 +32,8 @@ class SqliteJournal final : public Journal {
   void PlanDeliveriesAsync(std::string message_id, std::vector<Delivery> deliveries, TimePoint at,
                            JournalCallback<Ok> done) override;
   void UpdateDeliveryAsync(DeliveryChange change, TimePoint at, JournalCallback<Ok> done) override;
+  void HandOffAsync(Handoff handoff, TimePoint at, JournalCallback<Ok> done) override;
+  Result<std::optional<OutboundMessage>> Outbound(std::string_view id) override;
   Result<std::vector<Delivery>> Deliveries(std::string_view message_id) override;
   Result<std::vector<DeliveryEvent>> DeliveryHistory(std::string_view message_id) override;
   Result<std::optional<Delivery>> DeliveryByWireId(std::string_view wire_id) override;

@@ -246,6 +246,16 @@ Result<model::Document> Validator::Read(std::string_view xml) const {
   return codec::ReadXml(parsed.document->root(), impl_->catalog());
 }
 
+Result<std::unique_ptr<xml::ParsedDocument>> Validator::ReadDom(std::string_view xml) const {
+  auto lease = impl_->Acquire();
+  xml::ParseResult parsed = lease.parser->Parse(xml, /*validate=*/false);
+  if (parsed.document == nullptr) {
+    return MakeError("document.unreadable", "",
+                     parsed.issues.empty() ? "not well-formed" : parsed.issues.front().message);
+  }
+  return std::move(parsed.document);
+}
+
 Validation Validator::Validate(std::string_view bytes, InputFormat format,
                                const RuleContext& context) const {
   if (bytes.size() > impl_->settings.limits.max_document_bytes) {

@@ -94,6 +94,8 @@ class Validator {
   // Reads a document the gateway validated before (its journal's XML) without checking it again:
   // parsed for well-formedness only, read into the model, no rules.
   Result<model::Document> Read(std::string_view xml) const;
+  // The same parse, keeping the DOM: a document accepted before a restart, signed after it.
+  Result<std::unique_ptr<xml::ParsedDocument>> ReadDom(std::string_view xml) const;
   // Validates a document built elsewhere (CSV import, a codec): serialised once and validated.
   Validation ValidateModel(model::Document document, const RuleContext& context) const;
 

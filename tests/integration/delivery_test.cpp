@@ -115,7 +115,7 @@ struct Harness {
     http.reset();
   }
 
-  // A queued message of `kind` from `country`, with an envelope as the pipeline leaves it.
+  // A queued message of `kind` from `country`, handed off as the pipeline does it.
   std::string Queue(model::DocumentKind kind, const std::string& country,
                     const std::string& e_doc_id) {
     const std::string id = NewUuid([this] { return counter++ * 0x2545F4914F6CDD1Dull; });
@@ -131,21 +131,27 @@ struct Harness {
     m.violations = "[]";
     m.at = clock.Now();
     REQUIRE(journal->Accept(m).ok());
-    envelope::Headers h;
-    h.to = "EAEU://EEC/CP/P.MM.00/P.ACT.001";
-    h.reply_to = catalogue.AddressOf(country, "P.MM.00.ACT.001");
-    h.message_id = "urn:uuid:" + NewUuid([this] { return counter++; });
-    h.procedure_id = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
-    h.conversation_id = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
-    h.action = "int://CP/P.MM.00/1.0.0/P.MM.00.PRC.001/P.MM.00.TRN.001/P.MM.00.MSG.001";
-    store::TransitionData signed_data;
-    signed_data.signed_envelope = envelope::Build(h, xml);
-    store::Diagnostics d;
-    d.reply_to = h.reply_to;
-    signed_data.diagnostics = d;
-    REQUIRE(journal->Transition(id, MessageState::kSigned, "", clock.Now(), signed_data).ok());
-    REQUIRE(journal->Transition(id, MessageState::kQueued, "", clock.Now()).ok());
-    engine->Enqueue(id);
+    // The hand-off as the pipeline makes it: signed + queued + one delivery per destination.
+    const envelope::Transaction* tr = catalogue.ForKind(m.kind);
+    REQUIRE(tr != nullptr);
+    store::Handoff handoff;
+    handoff.message_id = id;
+    handoff.signed_document = std::make_shared<const std::string>(xml);
+    handoff.procedure_id = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+    handoff.signature = "test signature";
+    handoff.diagnostics.reply_to = catalogue.AddressOf(country, "P.MM.00.ACT.001");
+    for (const auto& to : catalogue.Destinations(*tr, country)) {
+      store::Delivery d;
+      d.destination = to;
+      d.conversation_id = NewUuid([this] { return counter++ * 0x2545F4914F6CDD1Dull; });
+      handoff.deliveries.push_back(d);
+    }
+    REQUIRE(journal->HandOff(std::move(handoff), clock.Now()).ok());
+    // Delivery is handed the message as the journal keeps it.
+    auto outbound = journal->Outbound(id);
+    REQUIRE(outbound.ok());
+    REQUIRE(outbound->has_value());
+    engine->Enqueue(std::move(**outbound));
     return id;
   }
 
@@ -201,11 +207,20 @@ struct Harness {
     std::string xml = ReadText(ExamplePath(model::DocumentKind::kProcessingResult));
     const auto at = xml.find("<csdo:ProcessingResultV2Code>") + 29;
     xml.replace(at, 2, code);
-    envelope::Received r;
-    r.headers.relates_to = relates_to;
-    r.body_name = "ProcessingResultDetails";
-    r.body_xml = xml;
-    return r;
+    envelope::Headers h;
+    h.to = "EAEU://RU/CP/P.MM.00/P.MM.00.ACT.001";
+    h.reply_to = "EAEU://EEC/CP/P.MM.00/P.ACT.001";
+    h.message_id = "urn:uuid:" + NewUuid([this] { return counter++ * 0x9E3779B97F4A7C15ull; });
+    h.relates_to = relates_to;
+    h.action = "int://CP/P.MM.00/1.0.0/P.MM.00.PRC.001/P.MM.00.TRN.001/P.MM.00.MSG.006";
+    h.procedure_id = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+    h.conversation_id = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
+    // Read with a parser of the test's own: the engine's is busy on its thread.
+    xml::SecureParser reader(Pool(), xml::ParserLimits{});
+    auto read = envelope::Read(envelope::Build(h, xml), reader);
+    REQUIRE(!read.problem);
+    REQUIRE(read.message.result_code == code);
+    return read.message;
   }
   std::string LastWireId(const std::string& id) {
     auto ds = journal->Deliveries(id);
@@ -220,6 +235,7 @@ struct Harness {
 TEST_CASE("Delivery: a report is received by the peer, then answered and acknowledged",
           "[delivery]") {
   Harness h;
+  const auto changes = h.journal->stats().changes;
   const auto id = h.Queue(model::DocumentKind::kInspectionReport, "RU", NumberedEDocId(1));
   h.WaitFor(id, MessageState::kDelivered);
   const auto headers = h.peer->headers();
@@ -232,6 +248,10 @@ TEST_CASE("Delivery: a report is received by the peer, then answered and acknowl
   auto history = h.journal->DeliveryHistory(id);
   REQUIRE(history.ok());
   CHECK(history->back().detail == "answered: ProcessingResultDetails 01");
+  // Its way out took five journal changes: taken in, handed off (signed + queued + planned),
+  // sent, received, answered.
+  h.journal->WaitIdle();
+  CHECK(h.journal->stats().changes - changes == 5);
   const auto taken = h.peer->taken();
   for (const auto& [to, docs] : taken) {
     for (const auto& [doc, n] : docs) UNSCOPED_INFO(to << " " << doc << " " << n);

@@ -139,10 +139,7 @@ TEMPLATE_TEST_CASE("journal: the state machine, its history and the diagnostics 
   TestType backend;
   auto journal = backend.Open();
   REQUIRE(journal->Accept(Message("m-1", "doc-1")).ok());
-  TransitionData signed_data;
-  signed_data.signed_envelope = "<soap:Envelope/>";
-  REQUIRE(journal->Transition("m-1", MessageState::kSigned, "gost2012-256", kT0 + 1s, signed_data)
-              .ok());
+  REQUIRE(journal->Transition("m-1", MessageState::kSigned, "gost2012-256", kT0 + 1s).ok());
   REQUIRE(journal->Transition("m-1", MessageState::kQueued, "", kT0 + 2s).ok());
   REQUIRE(journal->Transition("m-1", MessageState::kSending, "attempt 1", kT0 + 3s).ok());
   TransitionData delivered;
@@ -163,7 +160,6 @@ TEMPLATE_TEST_CASE("journal: the state machine, its history and the diagnostics 
   const auto& r = **got;
   CHECK(r.summary.state == MessageState::kAcknowledged);
   CHECK(r.summary.updated_at == kT0 + 5s);
-  CHECK(r.signed_envelope == "<soap:Envelope/>");
   CHECK(r.diagnostics.action == d.action);
   CHECK(r.diagnostics.to == d.to);
   CHECK(r.diagnostics.message_id == d.message_id);
@@ -333,6 +329,87 @@ TEMPLATE_TEST_CASE("journal: deliveries, one per destination, with their sends a
   REQUIRE(message.ok());
   CHECK((*message)->summary.state == MessageState::kSending);
   CHECK((*message)->history.back().detail == kz + ": sent");
+}
+
+// The hand-off as the pipeline makes it for a report to the Commission.
+Handoff ReportHandoff(const std::string& id) {
+  Handoff h;
+  h.message_id = id;
+  h.signed_document =
+      std::make_shared<const std::string>("<signed id=\"" + id + "\">Шприц</signed>");
+  h.procedure_id = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+  h.signature = "gost2012-256 by CN=RU authority";
+  h.diagnostics.reply_to = "EAEU://RU/CP/P.MM.00/P.MM.00.ACT.001";
+  h.diagnostics.to = "EAEU://EEC/CP/P.MM.00/P.ACT.001";
+  h.diagnostics.transaction_code = "P.MM.00.TRN.001";
+  Delivery d;
+  d.destination = "EAEU://EEC/CP/P.MM.00/P.ACT.001";
+  d.conversation_id = "c-1";
+  h.deliveries.push_back(d);
+  return h;
+}
+
+TEMPLATE_TEST_CASE("journal: the hand-off signs, queues and plans the deliveries in one change",
+                   "[journal]", SqliteBackend) {
+  TestType backend;
+  {
+    auto journal = backend.Open();
+    REQUIRE(journal->Accept(Message("m-1", "doc-1")).ok());
+    REQUIRE(journal->HandOff(ReportHandoff("m-1"), kT0 + 1s).ok());
+    // Not twice: the message is queued now.
+    auto again = journal->HandOff(ReportHandoff("m-1"), kT0 + 2s);
+    REQUIRE_FALSE(again.ok());
+    CHECK(again.error().code == "journal.transition");
+    CHECK(journal->HandOff(ReportHandoff("m-unknown"), kT0).error().code == "journal.unknown");
+
+    // Where the transaction asks for no signature, the message goes from validated to queued.
+    REQUIRE(journal->Accept(Message("m-2", "doc-2")).ok());
+    Handoff plain = ReportHandoff("m-2");
+    plain.signature.clear();
+    plain.unsigned_detail = "not signed (the transaction does not ask for it)";
+    REQUIRE(journal->HandOff(plain, kT0 + 1s).ok());
+    auto m2 = journal->Get("m-2");
+    REQUIRE(m2.ok());
+    REQUIRE((*m2)->history.size() == 2);
+    CHECK((*m2)->history[1].state == MessageState::kQueued);
+    CHECK((*m2)->history[1].detail == plain.unsigned_detail);
+  }
+  // After a reopen, what delivery needs is there, and the history reads as it always did.
+  auto journal = backend.Open();
+  auto got = journal->Get("m-1");
+  REQUIRE(got.ok());
+  REQUIRE(got->has_value());
+  const MessageRecord& r = **got;
+  CHECK(r.summary.state == MessageState::kQueued);
+  CHECK(r.signed_document == "<signed id=\"m-1\">Шприц</signed>");
+  CHECK(r.procedure_id == "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d");
+  CHECK(r.diagnostics.transaction_code == "P.MM.00.TRN.001");
+  REQUIRE(r.history.size() == 3);
+  CHECK(r.history[1].state == MessageState::kSigned);
+  CHECK(r.history[1].detail == "gost2012-256 by CN=RU authority");
+  CHECK(r.history[2].state == MessageState::kQueued);
+  CHECK(r.history[2].detail == "for delivery");
+  auto history = journal->DeliveryHistory("m-1");
+  REQUIRE(history.ok());
+  REQUIRE(history->size() == 1);
+  CHECK((*history)[0].detail == "planned");
+
+  auto outbound = journal->Outbound("m-1");
+  REQUIRE(outbound.ok());
+  REQUIRE(outbound->has_value());
+  const OutboundMessage& o = **outbound;
+  CHECK(o.summary.kind == "inspection-report");
+  CHECK(o.summary.sender_country == "RU");
+  REQUIRE(o.document);
+  CHECK(*o.document == r.signed_document);
+  CHECK(o.procedure_id == r.procedure_id);
+  CHECK(o.reply_to == "EAEU://RU/CP/P.MM.00/P.MM.00.ACT.001");
+  REQUIRE(o.deliveries.size() == 1);
+  CHECK(o.deliveries[0].state == MessageState::kQueued);
+  CHECK(o.deliveries[0].conversation_id == "c-1");
+  auto none = journal->Outbound("m-unknown");
+  REQUIRE(none.ok());
+  CHECK_FALSE(none->has_value());
 }
 
 TEMPLATE_TEST_CASE("journal: what was committed is there after a reopen", "[journal]",
@@ -644,4 +721,68 @@ TEST_CASE("sqlite journal: changes share commits, and a newer schema is refused"
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.error().code == "journal.version");
   CHECK(refused.error().message.find("newer gateway") != std::string::npos);
+}
+
+TEST_CASE("sqlite journal: the hand-off is one change", "[journal]") {
+  TempDir dir;
+  auto opened = SqliteJournal::Open({dir / "journal.db"});
+  REQUIRE(opened.ok());
+  auto& journal = **opened;
+  REQUIRE(journal.Accept(Message("m-1", "doc-1")).ok());
+  const auto before = journal.stats();
+  REQUIRE(journal.HandOff(ReportHandoff("m-1"), kT0 + 1s).ok());
+  CHECK(journal.stats().changes == before.changes + 1);
+  CHECK(journal.stats().commits == before.commits + 1);
+}
+
+TEST_CASE("sqlite journal: a journal of schema 7 keeps its envelopes' documents (migration 8)",
+          "[journal]") {
+  TempDir dir;
+  const std::string document = "<doc:Report xmlns:doc=\"urn:x\">Шприц одноразовый</doc:Report>";
+  {
+    auto v7 = SqliteJournal::Open({dir / "journal.db", 512, 7});
+    REQUIRE(v7.ok());
+    REQUIRE((*v7)->Accept(Message("m-1", "doc-1")).ok());
+    REQUIRE((*v7)->Accept(Message("m-2", "doc-2")).ok());
+  }
+  // What an earlier version kept: the envelope addressed to the first destination.
+  const std::string envelope =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<soap:Envelope><soap:Header>"
+      "<wsa:To>EAEU://EEC/CP/P.MM.00/P.ACT.001</wsa:To>"
+      "<int:ProcedureID>0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d</int:ProcedureID>"
+      "<int:ConversationID>c-1</int:ConversationID></soap:Header><soap:Body>" +
+      document + "</soap:Body></soap:Envelope>";
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open((dir / "journal.db").c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* update = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db,
+                             "UPDATE messages SET signed_envelope = ?, state = 'signed' "
+                             "WHERE id = 'm-1'",
+                             -1, &update, nullptr) == SQLITE_OK);
+  sqlite3_bind_blob(update, 1, envelope.data(), static_cast<int>(envelope.size()), SQLITE_STATIC);
+  CHECK(sqlite3_step(update) == SQLITE_DONE);
+  sqlite3_finalize(update);
+  sqlite3_close(db);
+
+  auto journal = SqliteJournal::Open({dir / "journal.db"});
+  REQUIRE(journal.ok());
+  auto m1 = (*journal)->Get("m-1");
+  REQUIRE(m1.ok());
+  REQUIRE(m1->has_value());
+  CHECK((*m1)->signed_document == document);
+  CHECK((*m1)->procedure_id == "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d");
+  auto m2 = (*journal)->Get("m-2");
+  REQUIRE(m2.ok());
+  CHECK((*m2)->signed_document.empty());
+  CHECK((*m2)->procedure_id.empty());
+  // The message left signed goes on with the hand-off: to queued, its deliveries planned.
+  Handoff resumed = ReportHandoff("m-1");
+  resumed.signature.clear();
+  resumed.signed_document = std::make_shared<const std::string>((*m1)->signed_document);
+  REQUIRE((*journal)->HandOff(resumed, kT0 + 1s).ok());
+  auto outbound = (*journal)->Outbound("m-1");
+  REQUIRE(outbound.ok());
+  CHECK((*outbound)->summary.state == MessageState::kQueued);
+  CHECK(*(*outbound)->document == document);
+  CHECK((*outbound)->deliveries.size() == 1);
 }
