@@ -520,6 +520,14 @@ HttpResponse RestApi::ServerProblem(unsigned status, std::string detail) {
 }
 
 void RestApi::Handle(HttpRequest request, Respond respond) const {
+  if (deps_.request_seconds != nullptr) {
+    respond = [respond = std::move(respond), histogram = deps_.request_seconds,
+               start = std::chrono::steady_clock::now()](HttpResponse r) {
+      histogram->Observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+      respond(std::move(r));
+    };
+  }
   const Target target = ParseTarget(request.target);
   const std::string& path = target.path;
 

@@ -35,6 +35,7 @@
 #include <string>
 
 #include "gateway/api/callers.hpp"
+#include "gateway/api/metrics.hpp"
 #include "gateway/core/clock.hpp"
 #include "gateway/deadlines/deadline.hpp"
 #include "gateway/intake/pipeline.hpp"
@@ -50,6 +51,7 @@ struct RestDependencies {
   intake::PostToWorkers post;                               // journal reads run there
   std::function<bool(std::string& why)> ready;              // for /readyz
   std::function<std::string()> metrics;                     // Prometheus text
+  Histogram* request_seconds = nullptr;  // observes every answer's latency; may be null
   // Requeues a dead message (empty when no delivery is configured).
   std::function<void(std::string id, std::function<void(Status)> done)> requeue;
   // The member state whose received documents the callers of that state see (the inbound

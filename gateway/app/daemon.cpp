@@ -14,11 +14,11 @@
 #include <condition_variable>
 #include <mutex>
 #include <optional>
-#include <sstream>
 #include <thread>
 
 #include "codecs/json_codec.hpp"
 #include "gateway/api/callers.hpp"
+#include "gateway/api/gateway_metrics.hpp"
 #include "gateway/api/rest.hpp"
 #include "gateway/calendar/calendar.hpp"
 #include "gateway/deadlines/tracker.hpp"
@@ -32,6 +32,7 @@
 #include "gateway/route/delivery.hpp"
 #include "gateway/sign/signature.hpp"
 #include "gateway/store/sqlite_journal.hpp"
+#include "gateway/transport/asio_lane.hpp"
 #include "gateway/transport/http_client.hpp"
 #include "gateway/transport/http_server.hpp"
 #include "gateway/validate/validator.hpp"
@@ -163,41 +164,29 @@ struct Daemon::Impl {
   std::optional<asio::signal_set> signals;
 
   Loaded parts;
+  api::MetricsRegistry metrics;
   std::unique_ptr<store::SqliteJournal> journal;
   std::unique_ptr<intake::Pipeline> pipeline;
   std::unique_ptr<api::RestApi> rest;
   std::unique_ptr<transport::HttpServer> server;
   std::vector<std::unique_ptr<intake::DropFolder>> folders;
 
-  // Delivery, when routes are configured: on its own strand, woken by a timer.
-  std::optional<asio::strand<asio::io_context::executor_type>> delivery_strand;
-  std::optional<asio::steady_timer> wake_timer;
+  // Delivery, when routes are configured, on a lane of its own.
   std::unique_ptr<transport::HttpClient> http;
-  std::unique_ptr<xml::SecureParser> answer_parser;  // used on the delivery strand only
+  std::unique_ptr<xml::SecureParser> answer_parser;  // used in delivery's serial order only
   std::unique_ptr<route::DeliveryEngine> delivery;
 
   // The inbound endpoint and the handover to the national system, when [inbound] is configured.
   std::unique_ptr<inbound::Receiver> receiver;
   std::unique_ptr<transport::HttpServer> inbound_server;
-  std::optional<asio::strand<asio::io_context::executor_type>> handover_strand;
-  std::optional<asio::steady_timer> handover_timer;
   std::unique_ptr<inbound::Handover> handover;
 
   // The events of submitted messages posted to the national system, when [notify] is configured.
-  // A notifier of a feed of the journal, on its own strand, woken by its own timer.
-  struct NotifierPart {
-    std::optional<asio::strand<asio::io_context::executor_type>> strand;
-    std::optional<asio::steady_timer> timer;
-    std::unique_ptr<notify::Notifier> notifier;
-  };
-  NotifierPart notify;
+  std::unique_ptr<notify::Notifier> notifier;
 
   // The legal deadlines of the messages, and their moves posted when [deadlines] has a webhook.
-  std::optional<asio::strand<asio::io_context::executor_type>> tracker_strand;
-  std::optional<asio::steady_timer> tracker_timer;
-  std::optional<asio::steady_timer> tracker_settle_timer;
   std::unique_ptr<deadlines::Tracker> tracker;
-  NotifierPart deadline_notify;
+  std::unique_ptr<notify::Notifier> deadline_notifier;
 
   mutable std::mutex mutex;  // guards the three below and the stop flags
   std::shared_ptr<const api::Callers> callers;
@@ -230,16 +219,10 @@ struct Daemon::Impl {
     return *http;
   }
 
-  // Waits on the steady clock until the injected clock's `at`, then runs `tick`.
-  void WakeAt(asio::steady_timer& timer, std::chrono::system_clock::time_point at,
-              std::function<void()> tick) {
-    const auto wait = at - clock->Now();
-    timer.expires_after(std::max<std::chrono::steady_clock::duration>(
-        std::chrono::duration_cast<std::chrono::steady_clock::duration>(wait),
-        std::chrono::steady_clock::duration::zero()));
-    timer.async_wait([tick = std::move(tick)](boost::system::error_code ec) {
-      if (!ec) tick();
-    });
+  // A lane of its own for one asynchronous component: a strand, its timers, the worker pool.
+  std::shared_ptr<Lane> NewLane() {
+    return transport::MakeAsioLane(
+        io, [this](Lane::Job job) { Post(std::move(job)); }, clock);
   }
 
   // A received document as JSON (documents.md's JSON form): it was validated when it came, so
@@ -251,115 +234,6 @@ struct Daemon::Impl {
                        "the document cannot be read as a model: " + document.error().message);
     }
     return codec::WriteJson(*document);
-  }
-
-  std::string Metrics() const {
-    std::ostringstream out;
-    const auto s = pipeline->stats();
-    const auto j = journal->stats();
-    out << "# HELP eaeu_intake_total Documents taken in, by outcome.\n"
-        << "# TYPE eaeu_intake_total counter\n"
-        << "eaeu_intake_total{outcome=\"accepted\"} " << s.accepted << "\n"
-        << "eaeu_intake_total{outcome=\"duplicate\"} " << s.duplicates << "\n"
-        << "eaeu_intake_total{outcome=\"rejected\"} " << s.rejected << "\n"
-        << "eaeu_intake_total{outcome=\"failed\"} " << s.failed << "\n"
-        << "# HELP eaeu_queued_total Messages signed and queued for delivery.\n"
-        << "# TYPE eaeu_queued_total counter\n"
-        << "eaeu_queued_total " << s.queued << "\n"
-        << "# HELP eaeu_sign_failures_total Messages that could not be signed (they wait).\n"
-        << "# TYPE eaeu_sign_failures_total counter\n"
-        << "eaeu_sign_failures_total " << s.sign_failures << "\n"
-        << "# HELP eaeu_journal_commits_total Journal commits (each one fsync).\n"
-        << "# TYPE eaeu_journal_commits_total counter\n"
-        << "eaeu_journal_commits_total " << j.commits << "\n"
-        << "# HELP eaeu_journal_changes_total Journal changes committed.\n"
-        << "# TYPE eaeu_journal_changes_total counter\n"
-        << "eaeu_journal_changes_total " << j.changes << "\n"
-        << DeliveryMetrics() << InboundMetrics() << NotifyMetrics() << DeadlineMetrics()
-        << "# HELP eaeu_api_open_connections Open API connections.\n"
-        << "# TYPE eaeu_api_open_connections gauge\n"
-        << "eaeu_api_open_connections " << (server ? server->open_connections() : 0) << "\n";
-    return out.str();
-  }
-
-  std::string DeliveryMetrics() const {
-    if (!delivery) return {};
-    const auto d = delivery->stats();
-    std::ostringstream out;
-    out << "# HELP eaeu_delivery_total Delivery steps, by kind.\n"
-        << "# TYPE eaeu_delivery_total counter\n"
-        << "eaeu_delivery_total{step=\"send\"} " << d.sends << "\n"
-        << "eaeu_delivery_total{step=\"resend\"} " << d.retries << "\n"
-        << "eaeu_delivery_total{step=\"acknowledged\"} " << d.acknowledged << "\n"
-        << "eaeu_delivery_total{step=\"rejected\"} " << d.rejected << "\n"
-        << "eaeu_delivery_total{step=\"dead\"} " << d.dead << "\n"
-        << "# HELP eaeu_deliveries_open Deliveries not yet acknowledged, rejected or dead.\n"
-        << "# TYPE eaeu_deliveries_open gauge\n"
-        << "eaeu_deliveries_open " << d.open << "\n";
-    return out.str();
-  }
-
-  std::string InboundMetrics() const {
-    if (!receiver) return {};
-    const auto r = receiver->stats();
-    const auto h = handover->stats();
-    std::ostringstream out;
-    out << "# HELP eaeu_inbound_total Messages received from the integrated system, by outcome.\n"
-        << "# TYPE eaeu_inbound_total counter\n"
-        << "eaeu_inbound_total{outcome=\"accepted\"} " << r.accepted << "\n"
-        << "eaeu_inbound_total{outcome=\"duplicate\"} " << r.duplicates << "\n"
-        << "eaeu_inbound_total{outcome=\"rejected\"} " << r.rejected << "\n"
-        << "eaeu_inbound_total{outcome=\"fault\"} " << r.faults << "\n"
-        << "eaeu_inbound_total{outcome=\"signal\"} " << r.signals << "\n"
-        << "# HELP eaeu_handover_total Received documents handed to the national system.\n"
-        << "# TYPE eaeu_handover_total counter\n"
-        << "eaeu_handover_total " << h.handed << "\n"
-        << "# HELP eaeu_handover_failures_total Failed webhook or folder attempts.\n"
-        << "# TYPE eaeu_handover_failures_total counter\n"
-        << "eaeu_handover_failures_total " << h.failures << "\n";
-    return out.str();
-  }
-
-  std::string NotifyMetrics() const {
-    if (!notify.notifier) return {};
-    const auto n = notify.notifier->stats();
-    std::ostringstream out;
-    out << "# HELP eaeu_notify_total Events of submitted messages posted to the webhook.\n"
-        << "# TYPE eaeu_notify_total counter\n"
-        << "eaeu_notify_total{outcome=\"posted\"} " << n.posted << "\n"
-        << "eaeu_notify_total{outcome=\"failed\"} " << n.failures << "\n";
-    return out.str();
-  }
-
-  std::string DeadlineMetrics() const {
-    std::ostringstream out;
-    out << "# HELP eaeu_deadlines Legal deadlines tracked, by rule state.\n"
-        << "# TYPE eaeu_deadlines gauge\n";
-    auto counts = journal->DeadlineCounts();
-    if (!counts) {
-      spdlog::error("metrics: {}", counts.error().ToString());
-      return out.str();
-    }
-    for (const char* state : {"open", "at-risk", "met", "overdue"}) {
-      const auto it = counts->find(state);
-      out << "eaeu_deadlines{state=\"" << state << "\"} " << (it == counts->end() ? 0 : it->second)
-          << "\n";
-    }
-    const auto t = tracker->stats();
-    out << "# HELP eaeu_deadline_sweeps_total Counts of every deadline not met.\n"
-        << "# TYPE eaeu_deadline_sweeps_total counter\n"
-        << "eaeu_deadline_sweeps_total " << t.sweeps << "\n"
-        << "# HELP eaeu_deadline_failures_total Tracker steps the journal refused (tried again).\n"
-        << "# TYPE eaeu_deadline_failures_total counter\n"
-        << "eaeu_deadline_failures_total " << t.failures << "\n";
-    if (deadline_notify.notifier) {
-      const auto n = deadline_notify.notifier->stats();
-      out << "# HELP eaeu_deadline_notify_total Moves of deadlines posted to the webhook.\n"
-          << "# TYPE eaeu_deadline_notify_total counter\n"
-          << "eaeu_deadline_notify_total{outcome=\"posted\"} " << n.posted << "\n"
-          << "eaeu_deadline_notify_total{outcome=\"failed\"} " << n.failures << "\n";
-    }
-    return out.str();
   }
 
   void WaitForSignals(Daemon* daemon) {
@@ -394,65 +268,46 @@ transport::HttpServerSettings ServerSettingsOf(const Listener& l) {
   return hs;
 }
 
-// The delivery engine on its own strand; its timer converts the injected clock's due times into
-// waits on the steady clock.
+// The delivery engine on a lane of its own.
 void StartDelivery(Daemon::Impl& d) {
-  d.delivery_strand.emplace(asio::make_strand(d.io));
-  d.wake_timer.emplace(*d.delivery_strand);
   d.answer_parser =
       std::make_unique<xml::SecureParser>(d.parts.validator->grammar_pool(), xml::ParserLimits{});
-  Daemon::Impl* raw = &d;
   route::DeliveryDependencies deps;
   deps.journal = d.journal.get();
   deps.catalogue = &d.parts.catalogue;
   deps.clock = d.clock;
   deps.random = d.random;
   deps.http = &d.Http();
-  deps.serial = [raw](std::function<void()> job) {
-    asio::post(*raw->delivery_strand, std::move(job));
-  };
-  deps.background = [raw](std::function<void()> job) { raw->Post(std::move(job)); };
-  deps.wake_at = [raw](std::chrono::system_clock::time_point at) {
-    raw->WakeAt(*raw->wake_timer, at, [raw] { raw->delivery->Tick(); });
-  };
-  deps.read_envelope = [raw](std::string_view bytes) {
-    return envelope::Read(bytes, *raw->answer_parser);
+  deps.lane = d.NewLane();
+  // Answers to sends are read on the delivery's serial order only: one parser serves them.
+  deps.read_envelope = [parser = d.answer_parser.get()](std::string_view bytes) {
+    return envelope::Read(bytes, *parser);
   };
   d.delivery =
       std::make_unique<route::DeliveryEngine>(std::move(deps), d.config.delivery, d.config.routes);
 }
 
-// A notifier of `feed` posting to `webhook`, on its own strand; `section` names it in errors.
-Status StartNotifier(Daemon::Impl& d, Daemon::Impl::NotifierPart& part,
+// A notifier of `feed` posting to `webhook`, on a lane of its own; `section` names it in errors.
+Status StartNotifier(Daemon::Impl& d, std::unique_ptr<notify::Notifier>& notifier,
                      const transport::WebhookSettings& settings, notify::Feed feed,
                      const char* section) {
   auto webhook = transport::Webhook::Load(settings);
   if (!webhook) return Within(section, webhook.error());
-  part.strand.emplace(asio::make_strand(d.io));
-  part.timer.emplace(*part.strand);
-  Daemon::Impl* raw = &d;
-  Daemon::Impl::NotifierPart* p = &part;
   notify::NotifierDependencies nd;
   nd.journal = d.journal.get();
   nd.clock = d.clock;
   nd.random = d.random;
   nd.http = &d.Http();
   nd.webhook = std::move(*webhook);
-  nd.serial = [p](std::function<void()> job) { asio::post(*p->strand, std::move(job)); };
-  nd.background = [raw](std::function<void()> job) { raw->Post(std::move(job)); };
-  nd.wake_at = [raw, p](std::chrono::system_clock::time_point at) {
-    raw->WakeAt(*p->timer, at, [p] { p->notifier->Tick(); });
-  };
-  part.notifier = std::make_unique<notify::Notifier>(std::move(nd), std::move(feed),
-                                                     d.config.delivery.Backoff());
+  nd.lane = d.NewLane();
+  notifier = std::make_unique<notify::Notifier>(std::move(nd), std::move(feed),
+                                                d.config.delivery.Backoff());
   return Ok{};
 }
 
-// The deadline tracker on its own strand, and the notifier of its moves when there is a webhook.
+// The deadline tracker on a lane of its own, and the notifier of its moves when there is a webhook.
 Status StartTracker(Daemon::Impl& d) {
   Daemon::Impl* raw = &d;
-  d.tracker_strand.emplace(asio::make_strand(d.io));
-  d.tracker_timer.emplace(*d.tracker_strand);
   deadlines::TrackerDependencies td;
   td.journal = d.journal.get();
   td.clock = d.clock;
@@ -465,26 +320,13 @@ Status StartTracker(Daemon::Impl& d) {
     }
     return std::move(*read);
   };
-  td.serial = [raw](std::function<void()> job) {
-    asio::post(*raw->tracker_strand, std::move(job));
-  };
-  td.background = [raw](std::function<void()> job) { raw->Post(std::move(job)); };
-  td.wake_at = [raw](std::chrono::system_clock::time_point at) {
-    raw->WakeAt(*raw->tracker_timer, at, [raw] { raw->tracker->Tick(); });
-  };
-  d.tracker_settle_timer.emplace(*d.tracker_strand);
-  td.later = [raw](std::chrono::steady_clock::duration wait, std::function<void()> job) {
-    raw->tracker_settle_timer->expires_after(wait);
-    raw->tracker_settle_timer->async_wait([job = std::move(job)](boost::system::error_code ec) {
-      if (!ec) job();
-    });
-  };
+  td.lane = d.NewLane();
   deadlines::TrackerSettings ts;
   if (d.config.deadlines) ts.at_risk_days = static_cast<int>(d.config.deadlines->at_risk_days);
   d.tracker = std::make_unique<deadlines::Tracker>(std::move(td), ts);
 
   if (!d.config.deadlines || !d.config.deadlines->webhook) return Ok{};
-  return StartNotifier(d, d.deadline_notify, *d.config.deadlines->webhook,
+  return StartNotifier(d, d.deadline_notifier, *d.config.deadlines->webhook,
                        deadlines::DeadlineFeed(*d.journal), "deadlines");
 }
 
@@ -492,8 +334,6 @@ Status StartTracker(Daemon::Impl& d) {
 Status StartInbound(Daemon::Impl& d) {
   const inbound::InboundSettings& in = *d.config.inbound;
   Daemon::Impl* raw = &d;
-  d.handover_strand.emplace(asio::make_strand(d.io));
-  d.handover_timer.emplace(*d.handover_strand);
   inbound::HandoverDependencies hd;
   hd.journal = d.journal.get();
   hd.clock = d.clock;
@@ -504,13 +344,7 @@ Status StartInbound(Daemon::Impl& d) {
     hd.webhook = std::move(*webhook);
     hd.http = &d.Http();
   }
-  hd.serial = [raw](std::function<void()> job) {
-    asio::post(*raw->handover_strand, std::move(job));
-  };
-  hd.background = [raw](std::function<void()> job) { raw->Post(std::move(job)); };
-  hd.wake_at = [raw](std::chrono::system_clock::time_point at) {
-    raw->WakeAt(*raw->handover_timer, at, [raw] { raw->handover->Tick(); });
-  };
+  hd.lane = d.NewLane();
   hd.to_json = [raw](std::string_view xml) { return raw->ToJson(xml); };
   d.handover =
       std::make_unique<inbound::Handover>(std::move(hd), in.handover, d.config.delivery.Backoff());
@@ -604,7 +438,8 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
     }
     return true;
   };
-  rd.metrics = [raw] { return raw->Metrics(); };
+  rd.metrics = [raw] { return raw->metrics.Text(); };
+  rd.request_seconds = &api::AddRequestHistogram(impl->metrics);
   const int at_risk_days = config.deadlines ? static_cast<int>(config.deadlines->at_risk_days) : 3;
   rd.standing = [raw, at_risk_days](const store::TrackedDeadline& d) {
     return deadlines::StandingOf(d, raw->clock->Now(), at_risk_days, raw->Calendars().get());
@@ -640,13 +475,25 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
   }
   if (config.notify) {
     if (auto st =
-            StartNotifier(*impl, impl->notify, config.notify->webhook,
+            StartNotifier(*impl, impl->notifier, config.notify->webhook,
                           notify::MessageFeed(*impl->journal, config.notify->events), "notify");
         !st) {
       return st.error();
     }
   }
   if (auto st = StartTracker(*impl); !st) return st.error();
+
+  api::GatewayParts measured;
+  measured.pipeline = impl->pipeline.get();
+  measured.journal = impl->journal.get();
+  measured.delivery = impl->delivery.get();
+  measured.receiver = impl->receiver.get();
+  measured.handover = impl->handover.get();
+  measured.notifier = impl->notifier.get();
+  measured.tracker = impl->tracker.get();
+  measured.deadline_notifier = impl->deadline_notifier.get();
+  measured.open_connections = [server = impl->server.get()] { return server->open_connections(); };
+  api::RegisterGatewayMetrics(impl->metrics, measured);
 
   if (hooks.handle_signals) {
     impl->signals.emplace(impl->io, SIGTERM, SIGINT, SIGHUP);
@@ -681,12 +528,12 @@ Status Daemon::Start() {
     if (!waiting) return Within("inbound", waiting.error());
     if (*waiting > 0) spdlog::info("{} received documents wait for the national system", *waiting);
   }
-  if (d.notify.notifier) {
-    if (auto st = d.notify.notifier->Start(); !st) return Within("notify", st.error());
+  if (d.notifier) {
+    if (auto st = d.notifier->Start(); !st) return Within("notify", st.error());
   }
   if (auto st = d.tracker->Start(); !st) return Within("deadlines", st.error());
-  if (d.deadline_notify.notifier) {
-    if (auto st = d.deadline_notify.notifier->Start(); !st) {
+  if (d.deadline_notifier) {
+    if (auto st = d.deadline_notifier->Start(); !st) {
       return Within("deadlines", st.error());
     }
   }
@@ -744,9 +591,9 @@ void Daemon::Wait() {
   if (d.journal) d.journal->WaitIdle();  // its callbacks call the parts below
   d.delivery.reset();                    // what is on the wire is sent again at the next start
   d.handover.reset();                    // what waits is handed over at the next start
-  d.notify.notifier.reset();  // the journal's cursor says which events are still to be posted
-  d.tracker.reset();          // and which changes are still to be taken
-  d.deadline_notify.notifier.reset();
+  d.notifier.reset();  // the journal's cursor says which events are still to be posted
+  d.tracker.reset();   // and which changes are still to be taken
+  d.deadline_notifier.reset();
   d.http.reset();
   d.inbound_server.reset();
   d.receiver.reset();

@@ -105,26 +105,33 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
 
   TimePoint Now() const { return deps.clock->Now(); }
 
+  // The lane wakes the component's Tick at `at` (held weakly: it may be gone by then).
+  void WakeAt(TimePoint at) {
+    deps.lane->WakeAt(at, [weak = weak_from_this()] {
+      if (auto self = weak.lock()) self->Tick();
+    });
+  }
+
   void Next() {
     if (!started || busy || retry_at || settling) return;
     const TimePoint now = Now();
     if (now >= next_sweep) recount = true;
     if (!dirty && !recount) return;
     const auto steady = std::chrono::steady_clock::now();
-    if (steady < quiet_until && deps.later) {
+    if (steady < quiet_until) {
       settling = true;
-      deps.later(quiet_until - steady, [self = shared_from_this()] {
-        self->deps.serial([self] {
+      deps.lane->After(quiet_until - steady, [weak = weak_from_this()] {
+        if (auto self = weak.lock()) {
           self->settling = false;
           self->Next();
-        });
+        }
       });
       return;
     }
     const bool sweep = recount;
     dirty = recount = false;
     busy = true;
-    deps.background([self = shared_from_this(), after = position, saved = saved, sweep] {
+    deps.lane->Background([self = shared_from_this(), after = position, saved = saved, sweep] {
       self->Run(after, saved, sweep);
     });
   }
@@ -161,10 +168,10 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
       dirty = true;
       if (!step.swept) recount = recount || Now() >= next_sweep;
       retry_at = Now() + kRetry;
-      deps.wake_at(*retry_at);
+      WakeAt(*retry_at);
       return;
     }
-    deps.wake_at(next_sweep);
+    WakeAt(next_sweep);
     Next();
   }
 
@@ -209,7 +216,7 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
         if (!st) spdlog::error("deadlines: the cursor is not saved: {}", st.error().ToString());
       });
     }
-    deps.serial([self = shared_from_this(), step] { self->Done(step); });
+    deps.lane->Serial([self = shared_from_this(), step] { self->Done(step); });
   }
 
   void Read(Step& step, Writes& writes, bool sweep) {
@@ -458,7 +465,7 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
   void Tick() {
     if (retry_at) {
       if (*retry_at > Now()) {
-        deps.wake_at(*retry_at);
+        WakeAt(*retry_at);
         return;
       }
       retry_at.reset();
@@ -482,13 +489,13 @@ Status Tracker::Start() {
   std::weak_ptr<Impl> weak = impl_;
   journal.OnCommit(kCursor, [weak] {
     if (auto self = weak.lock()) {
-      self->deps.serial([self] {
+      self->deps.lane->Serial([self] {
         self->dirty = true;
         self->Next();
       });
     }
   });
-  impl_->deps.serial([self = impl_, position] {
+  impl_->deps.lane->Serial([self = impl_, position] {
     self->position = position;
     self->position_seen = position;
     self->started = true;
@@ -500,11 +507,11 @@ Status Tracker::Start() {
 }
 
 void Tracker::Tick() {
-  impl_->deps.serial([self = impl_] { self->Tick(); });
+  impl_->deps.lane->Serial([self = impl_] { self->Tick(); });
 }
 
 void Tracker::Recount() {
-  impl_->deps.serial([self = impl_] {
+  impl_->deps.lane->Serial([self = impl_] {
     self->recount = true;
     self->Next();
   });

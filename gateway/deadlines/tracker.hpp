@@ -28,6 +28,7 @@
 #include "codecs/model.hpp"
 #include "gateway/calendar/calendar.hpp"
 #include "gateway/core/clock.hpp"
+#include "gateway/core/lane.hpp"
 #include "gateway/core/result.hpp"
 #include "gateway/deadlines/deadline.hpp"
 #include "gateway/notify/notifier.hpp"
@@ -41,11 +42,9 @@ struct TrackerDependencies {
   std::function<std::shared_ptr<const Calendars>()> calendars;  // the current set (or null)
   // A message's document read from its XML; nullopt when it cannot be.
   std::function<std::optional<model::Document>(std::string_view xml)> read;
-  std::function<void(std::function<void()>)> serial;                   // the tracker's own strand
-  std::function<void(std::function<void()>)> background;               // journal work
-  std::function<void(std::chrono::system_clock::time_point)> wake_at;  // calls Tick then
-  // Runs `job` after a real-time delay (a busy journal is followed in batches); empty: at once.
-  std::function<void(std::chrono::steady_clock::duration, std::function<void()>)> later;
+  // Its serial order, the worker pool for journal work, its wake-ups (Tick) and the settle
+  // timer (a busy journal is followed in batches).
+  std::shared_ptr<Lane> lane;
 };
 
 struct TrackerSettings {

@@ -42,9 +42,16 @@ struct Handover::Impl : std::enable_shared_from_this<Impl> {
 
   TimePoint Now() const { return deps.clock->Now(); }
 
+  // The lane wakes the component's Tick at `at` (held weakly: it may be gone by then).
+  void WakeAt(TimePoint at) {
+    deps.lane->WakeAt(at, [weak = weak_from_this()] {
+      if (auto self = weak.lock()) self->Tick();
+    });
+  }
+
   void Take(std::string id) {
     if (settings.mode == HandoverMode::kPull) return;  // the inbox is the handover
-    deps.serial([self = shared_from_this(), id = std::move(id)] {
+    deps.lane->Serial([self = shared_from_this(), id = std::move(id)] {
       if (self->waiting.contains(id)) return;
       self->waiting[id] = Waiting{0, self->Now()};
       self->waiting_count = self->waiting.size();
@@ -57,7 +64,7 @@ struct Handover::Impl : std::enable_shared_from_this<Impl> {
     for (auto& [id, w] : waiting) {
       if (!w.due || *w.due > now) continue;
       w.due.reset();
-      deps.background([self = shared_from_this(), id = id] { self->Attempt(id); });
+      deps.lane->Background([self = shared_from_this(), id = id] { self->Attempt(id); });
     }
     Arm();
   }
@@ -67,7 +74,7 @@ struct Handover::Impl : std::enable_shared_from_this<Impl> {
     for (const auto& [id, w] : waiting) {
       if (w.due && (!next || *w.due < *next)) next = w.due;
     }
-    if (next && deps.wake_at) deps.wake_at(*next);
+    if (next) WakeAt(*next);
   }
 
   // On the worker pool: reads the document, then writes it or posts it.
@@ -114,7 +121,7 @@ struct Handover::Impl : std::enable_shared_from_this<Impl> {
     deps.http->Post(
         std::move(post), [self = shared_from_this(), id, first](transport::PostResult result) {
           if (transport::Webhook::Took(result)) {
-            self->deps.background([self, id, status = result.status] {
+            self->deps.lane->Background([self, id, status = result.status] {
               self->Delivered(id, "taken by the webhook (HTTP " + std::to_string(status) + ")");
             });
             return;
@@ -142,7 +149,7 @@ struct Handover::Impl : std::enable_shared_from_this<Impl> {
       auto st = deps.journal->Transition(id, MessageState::kRetrying, why, Now());
       if (!st) spdlog::warn("handover of {}: {}", id, st.error().ToString());
     }
-    deps.serial([self = shared_from_this(), id, handed_over, why] {
+    deps.lane->Serial([self = shared_from_this(), id, handed_over, why] {
       auto it = self->waiting.find(id);
       if (it == self->waiting.end()) return;
       if (handed_over) {
@@ -200,7 +207,7 @@ void Handover::Take(std::string message_id) {
 }
 
 void Handover::Tick() {
-  impl_->deps.serial([self = impl_] { self->Tick(); });
+  impl_->deps.lane->Serial([self = impl_] { self->Tick(); });
 }
 
 Status Handover::Acknowledge(store::Journal& journal, const std::string& id, const std::string& by,

@@ -17,6 +17,7 @@
 #include "gateway/core/backoff.hpp"
 #include "gateway/core/clock.hpp"
 #include "gateway/core/ids.hpp"
+#include "gateway/core/lane.hpp"
 #include "gateway/core/result.hpp"
 #include "gateway/inbound/settings.hpp"
 #include "gateway/store/journal.hpp"
@@ -28,11 +29,9 @@ struct HandoverDependencies {
   store::Journal* journal = nullptr;
   const Clock* clock = nullptr;
   RandomSource random;
-  transport::HttpClient* http = nullptr;                               // the webhook mode only
-  std::optional<transport::Webhook> webhook;                           // the webhook mode only
-  std::function<void(std::function<void()>)> serial;                   // the engine's own strand
-  std::function<void(std::function<void()>)> background;               // journal reads, file writes
-  std::function<void(std::chrono::system_clock::time_point)> wake_at;  // calls Tick then
+  transport::HttpClient* http = nullptr;      // the webhook mode only
+  std::optional<transport::Webhook> webhook;  // the webhook mode only
+  std::shared_ptr<Lane> lane;  // its serial order, the worker pool, its wake-ups (Tick)
   // The document as JSON, for webhook_format = "json".
   std::function<Result<std::string>(std::string_view xml)> to_json;
 };
@@ -49,7 +48,7 @@ class Handover {
   Result<size_t> Resume();
   // A received document was queued.
   void Take(std::string message_id);
-  // Does what is due at the clock's now (the wake_at timer calls it).
+  // Does what is due at the clock's now (the lane's wake-ups call it).
   void Tick();
   // The national system has the document (POST /v1/inbox/{id}/ack): delivered. Acknowledging
   // a delivered document again is no error.

@@ -89,6 +89,13 @@ struct Notifier::Impl : std::enable_shared_from_this<Impl> {
 
   TimePoint Now() const { return deps.clock->Now(); }
 
+  // The lane wakes the component's Tick at `at` (held weakly: it may be gone by then).
+  void WakeAt(TimePoint at) {
+    deps.lane->WakeAt(at, [weak = weak_from_this()] {
+      if (auto self = weak.lock()) self->Tick();
+    });
+  }
+
   // The next step, when none is under way and no back-off runs.
   void Next() {
     if (!started || busy || due) return;
@@ -119,12 +126,12 @@ struct Notifier::Impl : std::enable_shared_from_this<Impl> {
   void Read() {
     dirty = false;
     busy = true;
-    deps.background([self = shared_from_this(), after = position] {
+    deps.lane->Background([self = shared_from_this(), after = position] {
       // The latest position first: every event up to it is in the read that follows.
       auto last = self->feed.last();
       auto events =
           last ? self->feed.read(after, kPage) : Result<std::vector<FeedItem>>(last.error());
-      self->deps.serial([self, last = std::move(last), events = std::move(events)]() mutable {
+      self->deps.lane->Serial([self, last = std::move(last), events = std::move(events)]() mutable {
         self->busy = false;
         if (!events) {
           self->dirty = true;
@@ -150,7 +157,7 @@ struct Notifier::Impl : std::enable_shared_from_this<Impl> {
     headers.insert(headers.end(), e.headers.begin(), e.headers.end());
     auto request = deps.webhook->Request("application/json", e.body, std::move(headers));
     deps.http->Post(std::move(request), [self = shared_from_this()](transport::PostResult r) {
-      self->deps.serial([self, r = std::move(r)] {
+      self->deps.lane->Serial([self, r = std::move(r)] {
         self->busy = false;
         if (!transport::Webhook::Took(r)) {
           self->Refused(transport::Webhook::Failure(r));
@@ -172,13 +179,13 @@ struct Notifier::Impl : std::enable_shared_from_this<Impl> {
     const auto wait = Backoff(backoff, refusals, deps.random);
     due = Now() + wait;
     spdlog::warn("{}: {}; trying again in {} ms", feed.cursor, why, wait.count());
-    if (deps.wake_at) deps.wake_at(*due);
+    WakeAt(*due);
   }
 
   void Tick() {
     if (!due) return;
     if (*due > Now()) {
-      if (deps.wake_at) deps.wake_at(*due);
+      WakeAt(*due);
       return;
     }
     due.reset();
@@ -210,13 +217,13 @@ Status Notifier::Start() {
   std::weak_ptr<Impl> weak = impl_;
   journal.OnCommit(name, [weak] {
     if (auto self = weak.lock()) {
-      self->deps.serial([self] {
+      self->deps.lane->Serial([self] {
         self->dirty = true;
         self->Next();
       });
     }
   });
-  impl_->deps.serial([self = impl_, position] {
+  impl_->deps.lane->Serial([self = impl_, position] {
     self->position = self->scanned_to = self->saved = position;
     self->position_seen = position;
     self->started = true;
@@ -227,14 +234,14 @@ Status Notifier::Start() {
 }
 
 void Notifier::Poke() {
-  impl_->deps.serial([self = impl_] {
+  impl_->deps.lane->Serial([self = impl_] {
     self->dirty = true;
     self->Next();
   });
 }
 
 void Notifier::Tick() {
-  impl_->deps.serial([self = impl_] { self->Tick(); });
+  impl_->deps.lane->Serial([self = impl_] { self->Tick(); });
 }
 
 Notifier::Stats Notifier::stats() const {

@@ -18,6 +18,7 @@
 #include "gateway/core/backoff.hpp"
 #include "gateway/core/clock.hpp"
 #include "gateway/core/ids.hpp"
+#include "gateway/core/lane.hpp"
 #include "gateway/core/result.hpp"
 #include "gateway/notify/settings.hpp"
 #include "gateway/store/journal.hpp"
@@ -53,9 +54,7 @@ struct NotifierDependencies {
   RandomSource random;
   transport::HttpClient* http = nullptr;
   std::optional<transport::Webhook> webhook;
-  std::function<void(std::function<void()>)> serial;                   // the notifier's own strand
-  std::function<void(std::function<void()>)> background;               // journal reads
-  std::function<void(std::chrono::system_clock::time_point)> wake_at;  // calls Tick then
+  std::shared_ptr<Lane> lane;  // its serial order, the worker pool, its wake-ups (Tick)
 };
 
 class Notifier {
@@ -70,7 +69,7 @@ class Notifier {
   Status Start();
   // The journal committed something: looks for new events.
   void Poke();
-  // A refused event's back-off ran out (the wake_at timer calls it).
+  // A refused event's back-off ran out (the lane's wake-ups call it).
   void Tick();
 
   struct Stats {

@@ -98,11 +98,18 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
 
   TimePoint Now() const { return deps.clock->Now(); }
 
+  // The lane wakes the component's Tick at `at` (held weakly: it may be gone by then).
+  void WakeAt(TimePoint at) {
+    deps.lane->WakeAt(at, [weak = weak_from_this()] {
+      if (auto self = weak.lock(); self && !self->stopped) self->Tick();
+    });
+  }
+
   // Runs `job` on the engine's strand, unless the engine was destroyed meanwhile (a journal
   // callback or an answer that comes after it must not act with what it was given).
   void Serial(std::function<void()> job) {
     if (stopped) return;  // its executor may be gone too
-    deps.serial([self = shared_from_this(), job = std::move(job)] {
+    deps.lane->Serial([self = shared_from_this(), job = std::move(job)] {
       if (!self->stopped) job();
     });
   }
@@ -115,7 +122,7 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
   // Loads a queued (or sending, after a restart) message and its deliveries: the journal is
   // read on the background executor, and what was read is taken on on the serial one.
   void Load(const std::string& id) {
-    deps.background([self = shared_from_this(), id] {
+    deps.lane->Background([self = shared_from_this(), id] {
       auto read = self->deps.journal->Outbound(id);
       if (!read || !*read) {
         spdlog::error("message={} cannot be delivered: {}", id,
@@ -536,7 +543,7 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
       Serial([self = shared_from_this()] { self->Tick(); });
       return;
     }
-    if (deps.wake_at) deps.wake_at(*next);
+    WakeAt(*next);
   }
 };
 

@@ -17,6 +17,7 @@
 
 #include "gateway/core/clock.hpp"
 #include "gateway/core/ids.hpp"
+#include "gateway/core/lane.hpp"
 #include "gateway/core/result.hpp"
 #include "gateway/envelope/process_catalogue.hpp"
 #include "gateway/envelope/reader.hpp"
@@ -39,12 +40,8 @@ struct DeliveryDependencies {
   const Clock* clock = nullptr;
   RandomSource random;
   transport::HttpClient* http = nullptr;
-  // Runs a job on the engine's own serial executor (a strand).
-  std::function<void(std::function<void()>)> serial;
-  // Runs a job that may block (journal reads) off the I/O threads: the worker pool.
-  std::function<void(std::function<void()>)> background;
-  // Asks to be woken (Tick) at this time of the injected clock; a later call replaces it.
-  std::function<void(std::chrono::system_clock::time_point)> wake_at;
+  // Its serial order, the worker pool for journal reads, and its wake-ups (Tick).
+  std::shared_ptr<Lane> lane;
   // Reads an envelope that came back in the answer to a send (a signal, a fault, a reply).
   std::function<envelope::ReadResult(std::string_view)> read_envelope;
 };
@@ -62,7 +59,7 @@ class DeliveryEngine {
   // A message the pipeline just handed off (queued, its deliveries planned): taken on as it is,
   // the journal is not read again.
   void Enqueue(store::OutboundMessage message);
-  // Does what is due at the clock's now; called by the wake_at timer (and by tests).
+  // Does what is due at the clock's now; the lane's wake-ups call it (and tests do).
   void Tick();
   // A signal, fault or reply that came about one of our sends (its RelatesTo names the send).
   void Answer(envelope::Received received);

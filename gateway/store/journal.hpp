@@ -290,6 +290,12 @@ struct DeadlineMoveFilter {
   uint32_t limit = 100;
 };
 
+// How many commits and changes so far: changes / commits is the batching achieved.
+struct JournalStats {
+  uint64_t commits = 0;
+  uint64_t changes = 0;
+};
+
 // Called once, on a journal thread, when a change is durable (or refused). It must not block:
 // hand the result to an executor of your own.
 template <class T>
@@ -380,6 +386,8 @@ class Journal {
   virtual Result<uint64_t> LastDeadlineMove() = 0;
   // How many deadlines are in each state.
   virtual Result<std::map<std::string, uint64_t>> DeadlineCounts() = 0;
+
+  virtual JournalStats stats() const = 0;
 
   // Blocks until every change submitted is committed and its callbacks ran, those submitted by
   // the callbacks included: a shutdown waits for it before it takes down what they call.

@@ -610,7 +610,7 @@ int SqliteJournal::SchemaVersion() {
   return static_cast<int>(kMigrations.size());
 }
 
-SqliteJournal::Stats SqliteJournal::stats() const {
+JournalStats SqliteJournal::stats() const {
   return {impl_->commits.load(), impl_->changes.load()};
 }
 

@@ -53,12 +53,7 @@ class SqliteJournal final : public Journal {
   Result<uint64_t> LastDeadlineMove() override;
   Result<std::map<std::string, uint64_t>> DeadlineCounts() override;
 
-  // How many commits and changes so far: changes / commits is the batching achieved.
-  struct Stats {
-    uint64_t commits = 0;
-    uint64_t changes = 0;
-  };
-  Stats stats() const;
+  JournalStats stats() const override;
   static int SchemaVersion();
 
  private:

@@ -38,6 +38,22 @@ using store::MessageState;
 const auto kStart = std::chrono::system_clock::time_point(std::chrono::seconds(1795514400));
 
 // The engine and what it runs on.
+// The engine's lane in these tests: its strand and the I/O context as the pool; no wake-ups —
+// the tests move the clock and call Tick themselves.
+class TestLane final : public Lane {
+ public:
+  TestLane(asio::strand<asio::io_context::executor_type>& strand, asio::io_context& io)
+      : strand_(strand), io_(io) {}
+  void Serial(Job job) override { asio::post(strand_, std::move(job)); }
+  void Background(Job job) override { asio::post(io_, std::move(job)); }
+  void WakeAt(std::chrono::system_clock::time_point, Job) override {}
+  void After(std::chrono::steady_clock::duration, Job) override {}
+
+ private:
+  asio::strand<asio::io_context::executor_type>& strand_;
+  asio::io_context& io_;
+};
+
 struct Harness {
   TempDir dir;
   ManualClock clock{kStart};
@@ -77,8 +93,7 @@ struct Harness {
     deps.clock = &clock;
     deps.random = [this] { return counter++ * 0x9E3779B97F4A7C15ull; };
     deps.http = http.get();
-    deps.serial = [this](std::function<void()> job) { asio::post(strand, std::move(job)); };
-    deps.background = [this](std::function<void()> job) { asio::post(io, std::move(job)); };
+    deps.lane = std::make_shared<TestLane>(strand, io);
     deps.read_envelope = [this](std::string_view bytes) { return envelope::Read(bytes, *parser); };
     route::RouteSettings to_peer;
     to_peer.to = "*";

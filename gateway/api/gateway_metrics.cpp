@@ -1,0 +1,122 @@
+#include "gateway/api/gateway_metrics.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "gateway/deadlines/tracker.hpp"
+#include "gateway/inbound/handover.hpp"
+#include "gateway/inbound/receiver.hpp"
+#include "gateway/intake/pipeline.hpp"
+#include "gateway/notify/notifier.hpp"
+#include "gateway/route/delivery.hpp"
+#include "gateway/store/journal.hpp"
+
+namespace eaeu::api {
+namespace {
+
+using Samples = std::vector<MetricSample>;
+
+double D(uint64_t v) {
+  return static_cast<double>(v);
+}
+
+MetricSample By(const char* label, const char* value, uint64_t v) {
+  return {{{label, value}}, D(v)};
+}
+
+void NotifierFamilies(MetricsRegistry& r, const char* name, const char* help,
+                      const notify::Notifier* n) {
+  r.Counter(name, help, [n] {
+    const auto s = n->stats();
+    return Samples{By("outcome", "posted", s.posted), By("outcome", "failed", s.failures)};
+  });
+}
+
+}  // namespace
+
+void RegisterGatewayMetrics(MetricsRegistry& r, const GatewayParts& parts) {
+  if (const intake::Pipeline* p = parts.pipeline) {
+    r.Counter("eaeu_intake_total", "Documents taken in, by outcome.", [p] {
+      const auto s = p->stats();
+      return Samples{By("outcome", "accepted", s.accepted),
+                     By("outcome", "duplicate", s.duplicates),
+                     By("outcome", "rejected", s.rejected), By("outcome", "failed", s.failed)};
+    });
+    r.Counter("eaeu_queued_total", "Messages signed and queued for delivery.",
+              [p] { return D(p->stats().queued); });
+    r.Counter("eaeu_sign_failures_total", "Messages that could not be signed (they wait).",
+              [p] { return D(p->stats().sign_failures); });
+  }
+  if (store::Journal* j = parts.journal) {
+    r.Counter("eaeu_journal_commits_total", "Journal commits (each one fsync).",
+              [j] { return D(j->stats().commits); });
+    r.Counter("eaeu_journal_changes_total", "Journal changes committed.",
+              [j] { return D(j->stats().changes); });
+  }
+  if (const route::DeliveryEngine* d = parts.delivery) {
+    r.Counter("eaeu_delivery_total", "Delivery steps, by kind.", [d] {
+      const auto s = d->stats();
+      return Samples{By("step", "send", s.sends), By("step", "resend", s.retries),
+                     By("step", "acknowledged", s.acknowledged), By("step", "rejected", s.rejected),
+                     By("step", "dead", s.dead)};
+    });
+    r.Gauge("eaeu_deliveries_open", "Deliveries not yet acknowledged, rejected or dead.",
+            [d] { return D(d->stats().open); });
+  }
+  if (const inbound::Receiver* in = parts.receiver) {
+    r.Counter(
+        "eaeu_inbound_total", "Messages received from the integrated system, by outcome.", [in] {
+          const auto s = in->stats();
+          return Samples{By("outcome", "accepted", s.accepted),
+                         By("outcome", "duplicate", s.duplicates),
+                         By("outcome", "rejected", s.rejected), By("outcome", "fault", s.faults),
+                         By("outcome", "signal", s.signals)};
+        });
+  }
+  if (const inbound::Handover* h = parts.handover) {
+    r.Counter("eaeu_handover_total", "Received documents handed to the national system.",
+              [h] { return D(h->stats().handed); });
+    r.Counter("eaeu_handover_failures_total", "Failed webhook or folder attempts.",
+              [h] { return D(h->stats().failures); });
+  }
+  if (parts.notifier != nullptr) {
+    NotifierFamilies(r, "eaeu_notify_total", "Events of submitted messages posted to the webhook.",
+                     parts.notifier);
+  }
+  if (store::Journal* j = parts.journal; j != nullptr && parts.tracker != nullptr) {
+    r.Gauge("eaeu_deadlines", "Legal deadlines tracked, by rule state.", [j] {
+      Samples out;
+      auto counts = j->DeadlineCounts();
+      if (!counts) {
+        spdlog::error("metrics: {}", counts.error().ToString());
+        return out;
+      }
+      for (const char* state : {"open", "at-risk", "met", "overdue"}) {
+        const auto it = counts->find(state);
+        out.push_back(By("state", state, it == counts->end() ? 0 : it->second));
+      }
+      return out;
+    });
+  }
+  if (const deadlines::Tracker* t = parts.tracker) {
+    r.Counter("eaeu_deadline_sweeps_total", "Counts of every deadline not met.",
+              [t] { return D(t->stats().sweeps); });
+    r.Counter("eaeu_deadline_failures_total", "Tracker steps the journal refused (tried again).",
+              [t] { return D(t->stats().failures); });
+  }
+  if (parts.deadline_notifier != nullptr) {
+    NotifierFamilies(r, "eaeu_deadline_notify_total", "Moves of deadlines posted to the webhook.",
+                     parts.deadline_notifier);
+  }
+  if (parts.open_connections) {
+    r.Gauge("eaeu_api_open_connections", "Open API connections.",
+            [open = parts.open_connections] { return D(open()); });
+  }
+}
+
+Histogram& AddRequestHistogram(MetricsRegistry& r) {
+  return r.AddHistogram("eaeu_api_request_duration_seconds",
+                        "Time from a REST request's arrival to its answer.",
+                        {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5});
+}
+
+}  // namespace eaeu::api

@@ -1,0 +1,22 @@
+#pragma once
+// The daemon's lanes (core/lane.hpp) on Boost.Asio: a strand of the I/O context, two steady
+// timers bound to it, and the worker pool for background work.
+
+#include <functional>
+#include <memory>
+
+#include "gateway/core/clock.hpp"
+#include "gateway/core/lane.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace eaeu::transport {
+
+// `background` runs a job on the worker pool; `clock` turns WakeAt's times into waits. The I/O
+// context must outlive the lane.
+std::shared_ptr<Lane> MakeAsioLane(boost::asio::io_context& io,
+                                   std::function<void(Lane::Job)> background, const Clock* clock);
+
+}  // namespace eaeu::transport
