@@ -1,6 +1,6 @@
 #include "gateway/store/sqlite_journal.hpp"
 
-#include <sqlite3.h>
+#include "gateway/store/detail/sqlite.hpp"
 
 #include <atomic>
 #include <condition_variable>
@@ -12,8 +12,12 @@
 namespace eaeu::store {
 namespace {
 
-using std::chrono::duration_cast;
-using std::chrono::microseconds;
+using sqlite::Connection;
+using sqlite::Exec;
+using sqlite::FromMicros;
+using sqlite::Micros;
+using sqlite::SqlError;
+using sqlite::Statement;
 
 // Versioned migrations: entry i brings the schema from version i to i + 1.
 const std::vector<const char*> kMigrations = {
@@ -167,88 +171,6 @@ ALTER TABLE messages DROP COLUMN signed_envelope;
 )sql",
 };
 
-int64_t Micros(TimePoint t) {
-  return duration_cast<microseconds>(t.time_since_epoch()).count();
-}
-
-TimePoint FromMicros(int64_t v) {
-  return TimePoint(duration_cast<TimePoint::duration>(microseconds(v)));
-}
-
-// A prepared statement, reset and finalised by its owner.
-class Statement {
- public:
-  Statement(sqlite3* db, const char* sql) {
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) stmt_ = nullptr;
-  }
-  ~Statement() { sqlite3_finalize(stmt_); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-
-  bool ok() const { return stmt_ != nullptr; }
-  Statement& Bind(int i, std::string_view text) {
-    sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Statement& BindBlob(int i, std::string_view bytes) {
-    sqlite3_bind_blob(stmt_, i, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Statement& Bind(int i, int64_t v) {
-    sqlite3_bind_int64(stmt_, i, v);
-    return *this;
-  }
-  Statement& BindNull(int i) {
-    sqlite3_bind_null(stmt_, i);
-    return *this;
-  }
-  // SQLITE_ROW, SQLITE_DONE or an error code.
-  int Step() { return sqlite3_step(stmt_); }
-  std::string Text(int col) const {
-    const auto* p = sqlite3_column_blob(stmt_, col);
-    const int n = sqlite3_column_bytes(stmt_, col);
-    return p != nullptr ? std::string(static_cast<const char*>(p), static_cast<size_t>(n))
-                        : std::string();
-  }
-  int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
-  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
-
- private:
-  sqlite3_stmt* stmt_ = nullptr;
-};
-
-Error SqlError(sqlite3* db, const std::string& what) {
-  return MakeError("journal.sqlite", what, db != nullptr ? sqlite3_errmsg(db) : "out of memory");
-}
-
-Status Exec(sqlite3* db, const char* sql) {
-  char* message = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-    std::string text = message != nullptr ? message : "unknown error";
-    sqlite3_free(message);
-    return MakeError("journal.sqlite", sql, text);
-  }
-  return Ok{};
-}
-
-Result<sqlite3*> OpenConnection(const std::filesystem::path& file) {
-  sqlite3* db = nullptr;
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  if (sqlite3_open_v2(file.c_str(), &db, flags, nullptr) != SQLITE_OK) {
-    Error e = SqlError(db, file.string());
-    sqlite3_close(db);
-    return e;
-  }
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
-                             "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000"}) {
-    if (auto st = Exec(db, pragma); !st) {
-      sqlite3_close(db);
-      return st.error();
-    }
-  }
-  return db;
-}
-
 Status Migrate(sqlite3* db, const std::filesystem::path& file, int target) {
   if (auto st = Exec(db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
       !st) {
@@ -357,7 +279,7 @@ std::vector<std::string*> DiagnosticsFields(Diagnostics& d) {
 }
 
 // Moves message `id` to `to` inside the current transaction.
-Status ApplyTransition(sqlite3* db, const std::string& id, MessageState to,
+Status ApplyTransition(Connection& db, const std::string& id, MessageState to,
                        const std::string& detail, TimePoint at, const TransitionData& data) {
   Statement q(db,
               "SELECT state, (SELECT MAX(seq) FROM message_events WHERE message_id = ?1) "
@@ -400,7 +322,7 @@ Status ApplyTransition(sqlite3* db, const std::string& id, MessageState to,
 }
 
 // What a received message brings besides its payload (NewMessage).
-Status WriteReceivedFields(sqlite3* db, const NewMessage& m) {
+Status WriteReceivedFields(Connection& db, const NewMessage& m) {
   std::string sql = "UPDATE messages SET signature_verdict = ?1, answer = ?2";
   int index = 3;
   for (const char* column : kDiagnosticsColumns) {
@@ -437,7 +359,7 @@ Delivery ReadDelivery(const Statement& q) {
 }
 
 // Writes a delivery's row (insert or replace) inside the current transaction.
-Status WriteDelivery(sqlite3* db, const Delivery& d, bool insert) {
+Status WriteDelivery(Connection& db, const Delivery& d, bool insert) {
   Statement w(db, insert ? "INSERT INTO deliveries VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
                          : "UPDATE deliveries SET state = ?3, sends = ?4, failures = ?5, due = ?6, "
                            "wire_id = ?7, conversation_id = ?8, error = ?9, updated_at = ?10 "
@@ -460,7 +382,8 @@ Status WriteDelivery(sqlite3* db, const Delivery& d, bool insert) {
   return Ok{};
 }
 
-Status AddDeliveryEvent(sqlite3* db, const Delivery& d, TimePoint at, const std::string& detail) {
+Status AddDeliveryEvent(Connection& db, const Delivery& d, TimePoint at,
+                        const std::string& detail) {
   Statement e(db,
               "INSERT INTO delivery_events VALUES (?1, (SELECT IFNULL(MAX(seq), 0) + 1 FROM "
               "delivery_events WHERE message_id = ?1), ?2, ?3, ?4, ?5, ?6)");
@@ -482,14 +405,13 @@ Status AddDeliveryEvent(sqlite3* db, const Delivery& d, TimePoint at, const std:
 
 struct SqliteJournal::Impl {
   SqliteJournalOptions options;
-  sqlite3* writer = nullptr;  // used by the writer thread only (and Open)
-  sqlite3* reader = nullptr;  // guarded by read_mutex
-  std::mutex read_mutex;
+  std::unique_ptr<Connection> writer;  // used by the writer thread only (and Open)
+  std::unique_ptr<sqlite::ReaderPool> readers;
 
   // A change waiting for the next commit. `apply` runs on the writer thread inside the
   // transaction; its status is replaced by the commit's error if the commit fails.
   struct Change {
-    std::function<Status(sqlite3*)> apply;
+    std::function<Status(Connection&)> apply;
     std::function<void(Status)> done;  // called after the commit, on the writer thread
   };
   std::mutex queue_mutex;
@@ -513,11 +435,9 @@ struct SqliteJournal::Impl {
     }
     queue_cv.notify_all();
     if (thread.joinable()) thread.join();
-    sqlite3_close(reader);
-    sqlite3_close(writer);
   }
 
-  void Submit(std::function<Status(sqlite3*)> apply, std::function<void(Status)> done) {
+  void Submit(std::function<Status(Connection&)> apply, std::function<void(Status)> done) {
     auto change = std::make_unique<Change>(Change{std::move(apply), std::move(done)});
     {
       std::lock_guard lock(queue_mutex);
@@ -561,23 +481,23 @@ struct SqliteJournal::Impl {
   void Commit(const std::vector<Change*>& batch) {
     std::vector<Status> results;
     results.reserve(batch.size());
-    Status begin = Exec(writer, "BEGIN IMMEDIATE");
+    Status begin = Exec(*writer, "BEGIN IMMEDIATE");
     if (begin) {
       for (Change* c : batch) {
         // Each change in its own savepoint: one that fails leaves the others in the commit.
-        Status sp = Exec(writer, "SAVEPOINT change");
-        Status applied = sp ? c->apply(writer) : sp;
+        Status sp = Exec(*writer, "SAVEPOINT change");
+        Status applied = sp ? c->apply(*writer) : sp;
         if (applied) {
-          (void)Exec(writer, "RELEASE change");
+          (void)Exec(*writer, "RELEASE change");
         } else if (sp) {
-          (void)Exec(writer, "ROLLBACK TO change");
-          (void)Exec(writer, "RELEASE change");
+          (void)Exec(*writer, "ROLLBACK TO change");
+          (void)Exec(*writer, "RELEASE change");
         }
         results.push_back(std::move(applied));
       }
-      Status commit = Exec(writer, "COMMIT");
+      Status commit = Exec(*writer, "COMMIT");
       if (!commit) {
-        (void)Exec(writer, "ROLLBACK");
+        (void)Exec(*writer, "ROLLBACK");
         for (auto& r : results) {
           if (r) r = commit;
         }
@@ -621,15 +541,15 @@ Result<std::unique_ptr<SqliteJournal>> SqliteJournal::Open(const SqliteJournalOp
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   if (impl->options.max_batch == 0) impl->options.max_batch = 1;
-  auto writer = OpenConnection(options.file);
+  auto writer = Connection::Open(options.file);
   if (!writer) return writer.error();
-  impl->writer = *writer;
-  if (auto migrated = Migrate(impl->writer, options.file, options.migrate_to); !migrated) {
+  impl->writer = std::move(*writer);
+  if (auto migrated = Migrate(*impl->writer, options.file, options.migrate_to); !migrated) {
     return migrated.error();
   }
-  auto reader = OpenConnection(options.file);
-  if (!reader) return reader.error();
-  impl->reader = *reader;
+  auto readers = sqlite::ReaderPool::Open(options.file, options.readers);
+  if (!readers) return readers.error();
+  impl->readers = std::move(*readers);
   Impl* raw = impl.get();
   impl->thread = std::thread([raw] { raw->Run(); });
   return std::unique_ptr<SqliteJournal>(new SqliteJournal(std::move(impl)));
@@ -648,7 +568,7 @@ void SqliteJournal::AcceptAsync(NewMessage message, JournalCallback<AcceptOutcom
   auto state = std::make_shared<State>();
   state->key = DedupKey(message);
   state->m = std::move(message);
-  auto apply = [state](sqlite3* db) -> Status {
+  auto apply = [state](Connection& db) -> Status {
     const NewMessage& m = state->m;
     const std::string& key = state->key;
     AcceptOutcome& outcome = state->outcome;
@@ -713,14 +633,16 @@ void SqliteJournal::AcceptAsync(NewMessage message, JournalCallback<AcceptOutcom
 
 void SqliteJournal::TransitionAsync(std::string id, MessageState to, std::string detail,
                                     TimePoint at, TransitionData data, JournalCallback<Ok> done) {
-  auto apply = [id = std::move(id), to, detail = std::move(detail), at, data = std::move(data)](
-                   sqlite3* db) -> Status { return ApplyTransition(db, id, to, detail, at, data); };
+  auto apply = [id = std::move(id), to, detail = std::move(detail), at,
+                data = std::move(data)](Connection& db) -> Status {
+    return ApplyTransition(db, id, to, detail, at, data);
+  };
   impl_->Submit(std::move(apply), std::move(done));
 }
 
 Result<std::optional<MessageRecord>> SqliteJournal::Get(std::string_view id) {
-  std::lock_guard lock(impl_->read_mutex);
-  sqlite3* db = impl_->reader;
+  auto reader = impl_->readers->Acquire();
+  Connection& db = *reader;
   if (auto st = Exec(db, "BEGIN"); !st) return st.error();  // one snapshot for both queries
   std::string sql = std::string("SELECT ") + kSummaryColumns +
                     ", content_type, payload, canonical_xml, signed_document, violations, "
@@ -761,8 +683,8 @@ Result<std::optional<MessageRecord>> SqliteJournal::Get(std::string_view id) {
 }
 
 Result<std::vector<MessageSummary>> SqliteJournal::List(const MessageFilter& filter) {
-  std::lock_guard lock(impl_->read_mutex);
-  sqlite3* db = impl_->reader;
+  auto reader = impl_->readers->Acquire();
+  Connection& db = *reader;
   std::string sql = std::string("SELECT ") + kSummaryColumns + " FROM messages WHERE 1";
   if (filter.direction) sql += " AND direction = ?7";
   if (filter.state) sql += " AND state = ?1";
@@ -792,8 +714,8 @@ Result<std::vector<MessageSummary>> SqliteJournal::List(const MessageFilter& fil
 }
 
 Result<std::vector<std::string>> SqliteJournal::Unfinished() {
-  std::lock_guard lock(impl_->read_mutex);
-  sqlite3* db = impl_->reader;
+  auto reader = impl_->readers->Acquire();
+  Connection& db = *reader;
   Statement q(db,
               "SELECT id FROM messages WHERE state NOT IN ('rejected', 'acknowledged', 'dead') "
               "ORDER BY created_at, rowid");
@@ -807,7 +729,7 @@ Result<std::vector<std::string>> SqliteJournal::Unfinished() {
 void SqliteJournal::PlanDeliveriesAsync(std::string message_id, std::vector<Delivery> deliveries,
                                         TimePoint at, JournalCallback<Ok> done) {
   auto apply = [message_id = std::move(message_id), deliveries = std::move(deliveries),
-                at](sqlite3* db) -> Status {
+                at](Connection& db) -> Status {
     Statement planned(db, "SELECT COUNT(*) FROM deliveries WHERE message_id = ?");
     planned.Bind(1, message_id);
     if (planned.Step() != SQLITE_ROW) return SqlError(db, "deliveries of " + message_id);
@@ -825,7 +747,7 @@ void SqliteJournal::PlanDeliveriesAsync(std::string message_id, std::vector<Deli
 
 void SqliteJournal::UpdateDeliveryAsync(DeliveryChange change, TimePoint at,
                                         JournalCallback<Ok> done) {
-  auto apply = [change = std::move(change), at](sqlite3* db) mutable -> Status {
+  auto apply = [change = std::move(change), at](Connection& db) mutable -> Status {
     Delivery& d = change.delivery;
     d.updated_at = at;
     Statement q(db, "SELECT state FROM deliveries WHERE message_id = ? AND destination = ?");
@@ -851,7 +773,7 @@ void SqliteJournal::UpdateDeliveryAsync(DeliveryChange change, TimePoint at,
 }
 
 void SqliteJournal::HandOffAsync(Handoff handoff, TimePoint at, JournalCallback<Ok> done) {
-  auto apply = [h = std::move(handoff), at](sqlite3* db) -> Status {
+  auto apply = [h = std::move(handoff), at](Connection& db) -> Status {
     const std::string& id = h.message_id;
     Statement q(db, "SELECT state FROM messages WHERE id = ?");
     q.Bind(1, id);
@@ -888,8 +810,8 @@ void SqliteJournal::HandOffAsync(Handoff handoff, TimePoint at, JournalCallback<
 }
 
 Result<std::optional<OutboundMessage>> SqliteJournal::Outbound(std::string_view id) {
-  std::lock_guard lock(impl_->read_mutex);
-  sqlite3* db = impl_->reader;
+  auto reader = impl_->readers->Acquire();
+  Connection& db = *reader;
   if (auto st = Exec(db, "BEGIN"); !st) return st.error();  // one snapshot for both queries
   std::optional<OutboundMessage> out;
   Status status = Ok{};
@@ -922,8 +844,8 @@ Result<std::optional<OutboundMessage>> SqliteJournal::Outbound(std::string_view 
 }
 
 Result<std::vector<Delivery>> SqliteJournal::Deliveries(std::string_view message_id) {
-  std::lock_guard lock(impl_->read_mutex);
-  sqlite3* db = impl_->reader;
+  auto reader = impl_->readers->Acquire();
+  Connection& db = *reader;
   Statement q(db, (std::string("SELECT ") + kDeliveryColumns +
                    " FROM deliveries WHERE message_id = ? ORDER BY rowid")
                       .c_str());
@@ -936,8 +858,8 @@ Result<std::vector<Delivery>> SqliteJournal::Deliveries(std::string_view message
 }
 
 Result<std::vector<DeliveryEvent>> SqliteJournal::DeliveryHistory(std::string_view message_id) {
-  std::lock_guard lock(impl_->read_mutex);
-  sqlite3* db = impl_->reader;
+  auto reader = impl_->readers->Acquire();
+  Connection& db = *reader;
   Statement q(db,
               "SELECT destination, state, at, wire_id, detail FROM delivery_events "
               "WHERE message_id = ? ORDER BY seq");
@@ -953,8 +875,8 @@ Result<std::vector<DeliveryEvent>> SqliteJournal::DeliveryHistory(std::string_vi
 }
 
 Result<std::optional<Delivery>> SqliteJournal::DeliveryByWireId(std::string_view wire_id) {
-  std::lock_guard lock(impl_->read_mutex);
-  sqlite3* db = impl_->reader;
+  auto reader = impl_->readers->Acquire();
+  Connection& db = *reader;
   std::string sql = std::string("SELECT ") + kDeliveryColumns +
                     " FROM deliveries WHERE (message_id, destination) = "
                     "(SELECT message_id, destination FROM delivery_sends WHERE wire_id = ?)";
@@ -967,8 +889,8 @@ Result<std::optional<Delivery>> SqliteJournal::DeliveryByWireId(std::string_view
 }
 
 Result<std::vector<Delivery>> SqliteJournal::OpenDeliveries() {
-  std::lock_guard lock(impl_->read_mutex);
-  sqlite3* db = impl_->reader;
+  auto reader = impl_->readers->Acquire();
+  Connection& db = *reader;
   std::string sql = std::string("SELECT ") + kDeliveryColumns +
                     " FROM deliveries WHERE state NOT IN ('acknowledged', 'rejected', 'dead') "
                     "ORDER BY rowid";
@@ -999,8 +921,8 @@ void SqliteJournal::OnCommit(std::string_view name, std::function<void()> listen
 }
 
 Result<std::vector<MessageEvent>> SqliteJournal::Events(const EventFilter& filter) {
-  std::lock_guard lock(impl_->read_mutex);
-  sqlite3* db = impl_->reader;
+  auto reader = impl_->readers->Acquire();
+  Connection& db = *reader;
   // The events' rowids rise with every commit (one writer; rows are never deleted).
   std::string sql =
       "SELECT m.id, m.direction, m.sender_country, m.sender_participant, m.kind, m.e_doc_id, "
@@ -1029,16 +951,16 @@ Result<std::vector<MessageEvent>> SqliteJournal::Events(const EventFilter& filte
 }
 
 Result<uint64_t> SqliteJournal::LastEventPosition() {
-  std::lock_guard lock(impl_->read_mutex);
-  sqlite3* db = impl_->reader;
+  auto reader = impl_->readers->Acquire();
+  Connection& db = *reader;
   Statement q(db, "SELECT COALESCE(MAX(rowid), 0) FROM message_events");
   if (q.Step() != SQLITE_ROW) return SqlError(db, "last event");
   return static_cast<uint64_t>(q.Int(0));
 }
 
 Result<std::optional<uint64_t>> SqliteJournal::Cursor(std::string_view name) {
-  std::lock_guard lock(impl_->read_mutex);
-  sqlite3* db = impl_->reader;
+  auto reader = impl_->readers->Acquire();
+  Connection& db = *reader;
   Statement q(db, "SELECT position FROM cursors WHERE name = ?");
   q.Bind(1, name);
   const int rc = q.Step();
@@ -1048,7 +970,7 @@ Result<std::optional<uint64_t>> SqliteJournal::Cursor(std::string_view name) {
 }
 
 void SqliteJournal::SaveCursorAsync(std::string name, uint64_t position, JournalCallback<Ok> done) {
-  auto apply = [name = std::move(name), position](sqlite3* db) -> Status {
+  auto apply = [name = std::move(name), position](Connection& db) -> Status {
     Statement q(db,
                 "INSERT INTO cursors VALUES (?1, ?2) "
                 "ON CONFLICT (name) DO UPDATE SET position = excluded.position");
@@ -1089,8 +1011,8 @@ TrackedDeadline DeadlineOf(Statement& q, int at) {
   return d;
 }
 
-Status AddDeadlineEvent(sqlite3* db, const std::string& id, const std::string& state, TimePoint at,
-                        const std::string& detail) {
+Status AddDeadlineEvent(Connection& db, const std::string& id, const std::string& state,
+                        TimePoint at, const std::string& detail) {
   Statement e(db,
               "INSERT INTO deadline_events VALUES (?1, (SELECT IFNULL(MAX(seq), 0) + 1 FROM "
               "deadline_events WHERE deadline_id = ?1), ?2, ?3, ?4)");
@@ -1103,7 +1025,7 @@ Status AddDeadlineEvent(sqlite3* db, const std::string& id, const std::string& s
 
 void SqliteJournal::TrackDeadlinesAsync(std::vector<TrackedDeadline> deadlines, TimePoint at,
                                         JournalCallback<Ok> done) {
-  auto apply = [deadlines = std::move(deadlines), at](sqlite3* db) -> Status {
+  auto apply = [deadlines = std::move(deadlines), at](Connection& db) -> Status {
     for (const TrackedDeadline& d : deadlines) {
       Statement insert(db, (std::string("INSERT OR IGNORE INTO deadlines (") + kDeadlineColumns +
                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -1137,7 +1059,7 @@ void SqliteJournal::TrackDeadlinesAsync(std::vector<TrackedDeadline> deadlines, 
 
 void SqliteJournal::UpdateDeadlineAsync(DeadlineChange change, TimePoint at,
                                         JournalCallback<Ok> done) {
-  auto apply = [c = std::move(change), at](sqlite3* db) -> Status {
+  auto apply = [c = std::move(change), at](Connection& db) -> Status {
     Statement u(db,
                 "UPDATE deadlines SET state = ?1, met_on = ?2, days_late = ?3, updated_at = ?4, "
                 "due = IIF(?6 = '', due, ?6), basis = IIF(?7 = '', basis, ?7) WHERE id = ?5");
@@ -1158,8 +1080,8 @@ void SqliteJournal::UpdateDeadlineAsync(DeadlineChange change, TimePoint at,
 }
 
 Result<std::vector<TrackedDeadline>> SqliteJournal::Deadlines(const DeadlineFilter& filter) {
-  std::lock_guard lock(impl_->read_mutex);
-  sqlite3* db = impl_->reader;
+  auto reader = impl_->readers->Acquire();
+  Connection& db = *reader;
   std::string sql = std::string("SELECT ") + kDeadlineColumns + " FROM deadlines WHERE id > ?1";
   if (!filter.any_state.empty()) {
     sql += " AND state IN (";
@@ -1193,8 +1115,8 @@ Result<std::vector<TrackedDeadline>> SqliteJournal::Deadlines(const DeadlineFilt
 }
 
 Result<std::vector<DeadlineEvent>> SqliteJournal::DeadlineHistory(std::string_view id) {
-  std::lock_guard lock(impl_->read_mutex);
-  sqlite3* db = impl_->reader;
+  auto reader = impl_->readers->Acquire();
+  Connection& db = *reader;
   Statement q(db,
               "SELECT state, at, detail FROM deadline_events WHERE deadline_id = ? ORDER BY seq");
   q.Bind(1, id);
@@ -1208,8 +1130,8 @@ Result<std::vector<DeadlineEvent>> SqliteJournal::DeadlineHistory(std::string_vi
 }
 
 Result<std::vector<DeadlineMove>> SqliteJournal::DeadlineMoves(const DeadlineMoveFilter& filter) {
-  std::lock_guard lock(impl_->read_mutex);
-  sqlite3* db = impl_->reader;
+  auto reader = impl_->readers->Acquire();
+  Connection& db = *reader;
   std::string sql = std::string("SELECT e.rowid, e.state, e.at, e.detail, ") + kDeadlineColumnsOfD +
                     " FROM deadline_events e JOIN deadlines d ON d.id = e.deadline_id "
                     "WHERE e.rowid > ?1";
@@ -1243,19 +1165,19 @@ Result<std::vector<DeadlineMove>> SqliteJournal::DeadlineMoves(const DeadlineMov
 }
 
 Result<uint64_t> SqliteJournal::LastDeadlineMove() {
-  std::lock_guard lock(impl_->read_mutex);
-  Statement q(impl_->reader, "SELECT IFNULL(MAX(rowid), 0) FROM deadline_events");
-  if (q.Step() != SQLITE_ROW) return SqlError(impl_->reader, "deadline moves");
+  auto reader = impl_->readers->Acquire();
+  Statement q(*reader, "SELECT IFNULL(MAX(rowid), 0) FROM deadline_events");
+  if (q.Step() != SQLITE_ROW) return SqlError(*reader, "deadline moves");
   return static_cast<uint64_t>(q.Int(0));
 }
 
 Result<std::map<std::string, uint64_t>> SqliteJournal::DeadlineCounts() {
-  std::lock_guard lock(impl_->read_mutex);
-  Statement q(impl_->reader, "SELECT state, COUNT(*) FROM deadlines GROUP BY state");
+  auto reader = impl_->readers->Acquire();
+  Statement q(*reader, "SELECT state, COUNT(*) FROM deadlines GROUP BY state");
   std::map<std::string, uint64_t> out;
   int rc;
   while ((rc = q.Step()) == SQLITE_ROW) out[q.Text(0)] = static_cast<uint64_t>(q.Int(1));
-  if (rc != SQLITE_DONE) return SqlError(impl_->reader, "deadline counts");
+  if (rc != SQLITE_DONE) return SqlError(*reader, "deadline counts");
   return out;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // The embedded journal: one SQLite file in WAL mode with synchronous=FULL, versioned migrations,
 // and group commit — one writer thread takes every change waiting, applies them in one
-// transaction and answers them all after that one commit.
+// transaction and answers them all after that one commit. Reads go to a few reader connections
+// side by side; every connection keeps its prepared statements.
 
 #include <filesystem>
 #include <memory>
@@ -13,6 +14,7 @@ namespace eaeu::store {
 struct SqliteJournalOptions {
   std::filesystem::path file;
   size_t max_batch = 512;  // changes per commit at most
+  size_t readers = 4;      // reader connections: reads run side by side, each on its snapshot
   int migrate_to = 0;      // the schema version to bring the file to; 0: the current (tests only)
 };
 

@@ -740,7 +740,10 @@ TEST_CASE("sqlite journal: a journal of schema 7 keeps its envelopes' documents 
   TempDir dir;
   const std::string document = "<doc:Report xmlns:doc=\"urn:x\">Шприц одноразовый</doc:Report>";
   {
-    auto v7 = SqliteJournal::Open({dir / "journal.db", 512, 7});
+    SqliteJournalOptions options;
+    options.file = dir / "journal.db";
+    options.migrate_to = 7;
+    auto v7 = SqliteJournal::Open(options);
     REQUIRE(v7.ok());
     REQUIRE((*v7)->Accept(Message("m-1", "doc-1")).ok());
     REQUIRE((*v7)->Accept(Message("m-2", "doc-2")).ok());
