@@ -31,7 +31,7 @@
 #include "gateway/notify/notifier.hpp"
 #include "gateway/route/delivery.hpp"
 #include "gateway/sign/signature.hpp"
-#include "gateway/store/sqlite_journal.hpp"
+#include "gateway/store/sqlite/journal.hpp"
 #include "gateway/transport/asio_lane.hpp"
 #include "gateway/transport/http_client.hpp"
 #include "gateway/transport/http_server.hpp"

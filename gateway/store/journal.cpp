@@ -73,50 +73,50 @@ Result<T> Await(Start start) {
 
 }  // namespace
 
-Result<AcceptOutcome> Journal::Accept(NewMessage message) {
+Result<AcceptOutcome> MessageStore::Accept(NewMessage message) {
   return Await<AcceptOutcome>([&](JournalCallback<AcceptOutcome> done) {
     AcceptAsync(std::move(message), std::move(done));
   });
 }
 
-Status Journal::Transition(std::string_view id, MessageState to, std::string detail, TimePoint at,
+Status MessageStore::Transition(std::string_view id, MessageState to, std::string detail, TimePoint at,
                            TransitionData data) {
   return Await<Ok>([&](JournalCallback<Ok> done) {
     TransitionAsync(std::string(id), to, std::move(detail), at, std::move(data), std::move(done));
   });
 }
 
-Status Journal::PlanDeliveries(std::string message_id, std::vector<Delivery> deliveries,
+Status DeliveryStore::PlanDeliveries(std::string message_id, std::vector<Delivery> deliveries,
                                TimePoint at) {
   return Await<Ok>([&](JournalCallback<Ok> done) {
     PlanDeliveriesAsync(std::move(message_id), std::move(deliveries), at, std::move(done));
   });
 }
 
-Status Journal::HandOff(Handoff handoff, TimePoint at) {
+Status MessageStore::HandOff(Handoff handoff, TimePoint at) {
   return Await<Ok>(
       [&](JournalCallback<Ok> done) { HandOffAsync(std::move(handoff), at, std::move(done)); });
 }
 
-Status Journal::UpdateDelivery(DeliveryChange change, TimePoint at) {
+Status DeliveryStore::UpdateDelivery(DeliveryChange change, TimePoint at) {
   return Await<Ok>([&](JournalCallback<Ok> done) {
     UpdateDeliveryAsync(std::move(change), at, std::move(done));
   });
 }
 
-Status Journal::TrackDeadlines(std::vector<TrackedDeadline> deadlines, TimePoint at) {
+Status DeadlineStore::TrackDeadlines(std::vector<TrackedDeadline> deadlines, TimePoint at) {
   return Await<Ok>([&](JournalCallback<Ok> done) {
     TrackDeadlinesAsync(std::move(deadlines), at, std::move(done));
   });
 }
 
-Status Journal::UpdateDeadline(DeadlineChange change, TimePoint at) {
+Status DeadlineStore::UpdateDeadline(DeadlineChange change, TimePoint at) {
   return Await<Ok>([&](JournalCallback<Ok> done) {
     UpdateDeadlineAsync(std::move(change), at, std::move(done));
   });
 }
 
-Status Journal::SaveCursor(std::string name, uint64_t position) {
+Status EventFeeds::SaveCursor(std::string name, uint64_t position) {
   return Await<Ok>([&](JournalCallback<Ok> done) {
     SaveCursorAsync(std::move(name), position, std::move(done));
   });

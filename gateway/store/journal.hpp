@@ -301,12 +301,19 @@ struct JournalStats {
 template <class T>
 using JournalCallback = std::function<void(Result<T>)>;
 
-// Threading: every method may be called from any thread. Accept and Transition block until their
-// change is durable; their Async forms return at once and call back after the commit. Many
-// changes share one commit, so a daemon keeps many in flight with the Async forms.
-class Journal {
+// The journal is four focused stores over one group-commit writer: messages (with the outbound
+// hand-off), their deliveries, the feeds of changes that readers follow from cursors, and the
+// legal deadlines. A component takes the store it needs; Journal is all four, with the writer's
+// figures and its idle wait.
+//
+// Threading: every method may be called from any thread. The blocking forms (Accept, Transition,
+// ...) wait until their change is durable; their Async forms return at once and call back after
+// the commit. Many changes share one commit, so a daemon keeps many in flight with the Async
+// forms.
+
+class MessageStore {
  public:
-  virtual ~Journal() = default;
+  virtual ~MessageStore() = default;
 
   virtual void AcceptAsync(NewMessage message, JournalCallback<AcceptOutcome> done) = 0;
   virtual void TransitionAsync(std::string id, MessageState to, std::string detail, TimePoint at,
@@ -322,19 +329,33 @@ class Journal {
   Status Transition(std::string_view id, MessageState to, std::string detail, TimePoint at,
                     TransitionData data = {});
 
+  // The hand-off of a validated message (or of one a journal of an earlier version left signed):
+  // signed, queued and its deliveries planned in one change. Refused when the message is in
+  // another state.
+  virtual void HandOffAsync(Handoff handoff, TimePoint at, JournalCallback<Ok> done) = 0;
+  Status HandOff(Handoff handoff, TimePoint at);
+
   // nullopt when there is no such message.
   virtual Result<std::optional<MessageRecord>> Get(std::string_view id) = 0;
+  // An outbound message as delivery takes it on (after a restart, or a requeue); nullopt when
+  // there is no such message.
+  virtual Result<std::optional<OutboundMessage>> Outbound(std::string_view id) = 0;
 
   // Oldest first (creation time, then id), from after the message `filter.after_id`.
   virtual Result<std::vector<MessageSummary>> List(const MessageFilter& filter) = 0;
 
   // Ids of messages with work left (IsUnfinished), oldest first: what a restart resumes.
   virtual Result<std::vector<std::string>> Unfinished() = 0;
+};
 
-  // Deliveries. Plan writes a message's deliveries once (a second call for the same message
-  // changes nothing). Update writes one delivery's new row and history line in one commit with
-  // the message's move, when there is one (refused like Transition when not allowed); a new
-  // wire_id is remembered, so that an answer to an earlier send still finds its delivery.
+class DeliveryStore {
+ public:
+  virtual ~DeliveryStore() = default;
+
+  // Plan writes a message's deliveries once (a second call for the same message changes
+  // nothing). Update writes one delivery's new row and history line in one commit with the
+  // message's move, when there is one (refused like Transition when not allowed); a new wire_id
+  // is remembered, so that an answer to an earlier send still finds its delivery.
   virtual void PlanDeliveriesAsync(std::string message_id, std::vector<Delivery> deliveries,
                                    TimePoint at, JournalCallback<Ok> done) = 0;
   virtual void UpdateDeliveryAsync(DeliveryChange change, TimePoint at,
@@ -342,25 +363,26 @@ class Journal {
   Status PlanDeliveries(std::string message_id, std::vector<Delivery> deliveries, TimePoint at);
   Status UpdateDelivery(DeliveryChange change, TimePoint at);
 
-  // The hand-off of a validated message (or of one a journal of an earlier version left signed):
-  // signed, queued and its deliveries planned in one change. Refused when the message is in
-  // another state.
-  virtual void HandOffAsync(Handoff handoff, TimePoint at, JournalCallback<Ok> done) = 0;
-  Status HandOff(Handoff handoff, TimePoint at);
-  // An outbound message as delivery takes it on (after a restart, or a requeue); nullopt when
-  // there is no such message.
-  virtual Result<std::optional<OutboundMessage>> Outbound(std::string_view id) = 0;
-
   virtual Result<std::vector<Delivery>> Deliveries(std::string_view message_id) = 0;
   virtual Result<std::vector<DeliveryEvent>> DeliveryHistory(std::string_view message_id) = 0;
   // The delivery a send of this wsa:MessageID belongs to (any send, not only the latest).
   virtual Result<std::optional<Delivery>> DeliveryByWireId(std::string_view wire_id) = 0;
   // Deliveries not yet acknowledged, rejected or dead: what a restart resumes.
   virtual Result<std::vector<Delivery>> OpenDeliveries() = 0;
+};
+
+// The changes readers follow in the order they were committed (the notifiers, the tracker), and
+// where each reader is.
+class EventFeeds {
+ public:
+  virtual ~EventFeeds() = default;
 
   // Changes of state, oldest first; and the position of the latest one (0: none yet).
   virtual Result<std::vector<MessageEvent>> Events(const EventFilter& filter) = 0;
   virtual Result<uint64_t> LastEventPosition() = 0;
+  // Every deadline's history lines, oldest first; the position of the latest (0: none yet).
+  virtual Result<std::vector<DeadlineMove>> DeadlineMoves(const DeadlineMoveFilter& filter) = 0;
+  virtual Result<uint64_t> LastDeadlineMove() = 0;
   // A reader's position in the changes, kept under its name across restarts (nullopt: never
   // saved).
   virtual Result<std::optional<uint64_t>> Cursor(std::string_view name) = 0;
@@ -370,8 +392,14 @@ class Journal {
   // changes looks for new ones then. It must not block. One listener per name: a new one
   // replaces it, a null one removes it.
   virtual void OnCommit(std::string_view name, std::function<void()> listener) = 0;
-  // Deadlines. Track writes a message's deadlines once (one already tracked is left as it is);
-  // Update moves one and adds its history line, in one commit; an unknown id is an error.
+};
+
+class DeadlineStore {
+ public:
+  virtual ~DeadlineStore() = default;
+
+  // Track writes a message's deadlines once (one already tracked is left as it is); Update moves
+  // one and adds its history line, in one commit; an unknown id is an error.
   virtual void TrackDeadlinesAsync(std::vector<TrackedDeadline> deadlines, TimePoint at,
                                    JournalCallback<Ok> done) = 0;
   virtual void UpdateDeadlineAsync(DeadlineChange change, TimePoint at,
@@ -381,11 +409,16 @@ class Journal {
   // In order of their ids.
   virtual Result<std::vector<TrackedDeadline>> Deadlines(const DeadlineFilter& filter) = 0;
   virtual Result<std::vector<DeadlineEvent>> DeadlineHistory(std::string_view id) = 0;
-  // Every deadline's history lines, oldest first; the position of the latest (0: none yet).
-  virtual Result<std::vector<DeadlineMove>> DeadlineMoves(const DeadlineMoveFilter& filter) = 0;
-  virtual Result<uint64_t> LastDeadlineMove() = 0;
   // How many deadlines are in each state.
   virtual Result<std::map<std::string, uint64_t>> DeadlineCounts() = 0;
+};
+
+class Journal : public MessageStore,
+                public DeliveryStore,
+                public EventFeeds,
+                public DeadlineStore {
+ public:
+  ~Journal() override = default;
 
   virtual JournalStats stats() const = 0;
 

@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "gateway/store/sqlite_journal.hpp"
+#include "gateway/store/sqlite/journal.hpp"
 #include "tests/bench/bench_support.hpp"
 
 int main(int argc, char** argv) {

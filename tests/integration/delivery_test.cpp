@@ -19,7 +19,7 @@
 #include "gateway/envelope/reader.hpp"
 #include "gateway/envelope/signals.hpp"
 #include "gateway/route/delivery.hpp"
-#include "gateway/store/sqlite_journal.hpp"
+#include "gateway/store/sqlite/journal.hpp"
 #include "gateway/transport/http_client.hpp"
 #include "gateway/transport/http_server.hpp"
 #include "gateway/xml/parser.hpp"

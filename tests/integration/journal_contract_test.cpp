@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "gateway/store/journal.hpp"
-#include "gateway/store/sqlite_journal.hpp"
+#include "gateway/store/sqlite/journal.hpp"
 #include "support.hpp"
 
 namespace {

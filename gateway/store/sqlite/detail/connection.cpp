@@ -1,4 +1,4 @@
-#include "gateway/store/detail/sqlite.hpp"
+#include "gateway/store/sqlite/detail/connection.hpp"
 
 namespace eaeu::store::sqlite {
 

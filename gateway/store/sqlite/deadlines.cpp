@@ -1,0 +1,133 @@
+// SQLite journal: The deadline store: tracked deadlines, their moves and counts.
+#include "gateway/store/sqlite/detail/shared.hpp"
+
+namespace eaeu::store {
+namespace {
+
+using sqlite::Connection;
+using sqlite::Exec;
+using sqlite::FromMicros;
+using sqlite::Micros;
+using sqlite::SqlError;
+using sqlite::Statement;
+using namespace sqlite;  // the shared rows and moves
+
+}  // namespace
+
+void SqliteJournal::TrackDeadlinesAsync(std::vector<TrackedDeadline> deadlines, TimePoint at,
+                                        JournalCallback<Ok> done) {
+  auto apply = [deadlines = std::move(deadlines), at](Connection& db) -> Status {
+    for (const TrackedDeadline& d : deadlines) {
+      Statement insert(db, (std::string("INSERT OR IGNORE INTO deadlines (") + kDeadlineColumns +
+                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                               .c_str());
+      insert.Bind(1, d.id)
+          .Bind(2, d.message_id)
+          .Bind(3, d.rule)
+          .Bind(4, d.subject)
+          .Bind(5, d.country)
+          .Bind(6, d.event)
+          .Bind(7, d.due)
+          .Bind(8, d.opens)
+          .Bind(9, d.basis)
+          .Bind(10, d.source)
+          .Bind(11, d.state)
+          .Bind(12, d.met_on)
+          .Bind(13, static_cast<int64_t>(d.days_late))
+          .Bind(14, Micros(at))
+          .Bind(15, d.about);
+      if (insert.Step() != SQLITE_DONE) return SqlError(db, "track deadline " + d.id);
+      if (sqlite3_changes(db) == 0) continue;  // tracked already
+      if (auto st = AddDeadlineEvent(db, d.id, d.state, at, "due " + d.due + " (" + d.basis + ")");
+          !st) {
+        return st;
+      }
+    }
+    return Ok{};
+  };
+  impl_->Submit(std::move(apply), std::move(done));
+}
+
+void SqliteJournal::UpdateDeadlineAsync(DeadlineChange change, TimePoint at,
+                                        JournalCallback<Ok> done) {
+  auto apply = [c = std::move(change), at](Connection& db) -> Status {
+    Statement u(db,
+                "UPDATE deadlines SET state = ?1, met_on = ?2, days_late = ?3, updated_at = ?4, "
+                "due = IIF(?6 = '', due, ?6), basis = IIF(?7 = '', basis, ?7) WHERE id = ?5");
+    u.Bind(1, c.state)
+        .Bind(2, c.met_on)
+        .Bind(3, static_cast<int64_t>(c.days_late))
+        .Bind(4, Micros(at))
+        .Bind(5, c.id)
+        .Bind(6, c.due)
+        .Bind(7, c.basis);
+    if (u.Step() != SQLITE_DONE) return SqlError(db, "update deadline " + c.id);
+    if (sqlite3_changes(db) != 1) {
+      return MakeError("journal.unknown", c.id, "no such deadline");
+    }
+    return AddDeadlineEvent(db, c.id, c.state, at, c.detail);
+  };
+  impl_->Submit(std::move(apply), std::move(done));
+}
+
+Result<std::vector<TrackedDeadline>> SqliteJournal::Deadlines(const DeadlineFilter& filter) {
+  auto reader = impl_->readers->Acquire();
+  Connection& db = *reader;
+  std::string sql = std::string("SELECT ") + kDeadlineColumns + " FROM deadlines WHERE id > ?1";
+  if (!filter.any_state.empty()) {
+    sql += " AND state IN (";
+    for (size_t i = 0; i < filter.any_state.size(); ++i) {
+      sql += (i == 0 ? "?" : ", ?") + std::to_string(10 + i);
+    }
+    sql += ")";
+  }
+  if (filter.rule) sql += " AND rule = ?2";
+  if (filter.country) sql += " AND country = ?3";
+  if (filter.message_id) sql += " AND message_id = ?4";
+  if (filter.id) sql += " AND id = ?6";
+  if (filter.about) sql += " AND about = ?7";
+  sql += " ORDER BY id LIMIT ?5";
+  Statement q(db, sql.c_str());
+  if (!q.ok()) return SqlError(db, "deadlines");
+  q.Bind(1, filter.after_id).Bind(5, static_cast<int64_t>(filter.limit));
+  for (size_t i = 0; i < filter.any_state.size(); ++i) {
+    q.Bind(10 + static_cast<int>(i), filter.any_state[i]);
+  }
+  if (filter.rule) q.Bind(2, *filter.rule);
+  if (filter.country) q.Bind(3, *filter.country);
+  if (filter.message_id) q.Bind(4, *filter.message_id);
+  if (filter.id) q.Bind(6, *filter.id);
+  if (filter.about) q.Bind(7, *filter.about);
+  std::vector<TrackedDeadline> out;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) out.push_back(DeadlineOf(q, 0));
+  if (rc != SQLITE_DONE) return SqlError(db, "deadlines");
+  return out;
+}
+
+Result<std::vector<DeadlineEvent>> SqliteJournal::DeadlineHistory(std::string_view id) {
+  auto reader = impl_->readers->Acquire();
+  Connection& db = *reader;
+  Statement q(db,
+              "SELECT state, at, detail FROM deadline_events WHERE deadline_id = ? ORDER BY seq");
+  q.Bind(1, id);
+  std::vector<DeadlineEvent> out;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) {
+    out.push_back({q.Text(0), FromMicros(q.Int(1)), q.Text(2)});
+  }
+  if (rc != SQLITE_DONE) return SqlError(db, "deadline history");
+  return out;
+}
+
+Result<std::map<std::string, uint64_t>> SqliteJournal::DeadlineCounts() {
+  auto reader = impl_->readers->Acquire();
+  Statement q(*reader, "SELECT state, COUNT(*) FROM deadlines GROUP BY state");
+  std::map<std::string, uint64_t> out;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) out[q.Text(0)] = static_cast<uint64_t>(q.Int(1));
+  if (rc != SQLITE_DONE) return SqlError(*reader, "deadline counts");
+  return out;
+}
+
+}  // namespace eaeu::store

@@ -1,0 +1,123 @@
+// SQLite journal: The delivery store: planned deliveries, their rows and histories, sends by wire
+// id.
+#include "gateway/store/sqlite/detail/shared.hpp"
+
+namespace eaeu::store {
+namespace {
+
+using sqlite::Connection;
+using sqlite::Exec;
+using sqlite::FromMicros;
+using sqlite::Micros;
+using sqlite::SqlError;
+using sqlite::Statement;
+using namespace sqlite;  // the shared rows and moves
+
+}  // namespace
+
+void SqliteJournal::PlanDeliveriesAsync(std::string message_id, std::vector<Delivery> deliveries,
+                                        TimePoint at, JournalCallback<Ok> done) {
+  auto apply = [message_id = std::move(message_id), deliveries = std::move(deliveries),
+                at](Connection& db) -> Status {
+    Statement planned(db, "SELECT COUNT(*) FROM deliveries WHERE message_id = ?");
+    planned.Bind(1, message_id);
+    if (planned.Step() != SQLITE_ROW) return SqlError(db, "deliveries of " + message_id);
+    if (planned.Int(0) > 0) return Ok{};
+    for (Delivery d : deliveries) {
+      d.message_id = message_id;
+      d.updated_at = at;
+      if (auto st = WriteDelivery(db, d, true); !st) return st;
+      if (auto st = AddDeliveryEvent(db, d, at, "planned"); !st) return st;
+    }
+    return Ok{};
+  };
+  impl_->Submit(std::move(apply), std::move(done));
+}
+
+void SqliteJournal::UpdateDeliveryAsync(DeliveryChange change, TimePoint at,
+                                        JournalCallback<Ok> done) {
+  auto apply = [change = std::move(change), at](Connection& db) mutable -> Status {
+    Delivery& d = change.delivery;
+    d.updated_at = at;
+    Statement q(db, "SELECT state FROM deliveries WHERE message_id = ? AND destination = ?");
+    q.Bind(1, d.message_id).Bind(2, d.destination);
+    if (q.Step() != SQLITE_ROW) {
+      return MakeError("journal.unknown", d.message_id + " " + d.destination, "no such delivery");
+    }
+    const auto from = StateFromName(q.Text(0)).value_or(MessageState::kQueued);
+    if (from != d.state && !IsAllowed(from, d.state)) {
+      return MakeError("journal.transition", d.message_id + " " + d.destination,
+                       "a delivery cannot go from " + std::string(StateName(from)) + " to " +
+                           std::string(StateName(d.state)));
+    }
+    if (auto st = WriteDelivery(db, d, false); !st) return st;
+    if (auto st = AddDeliveryEvent(db, d, at, change.detail); !st) return st;
+    if (change.message_state) {
+      return ApplyTransition(db, d.message_id, *change.message_state,
+                             d.destination + ": " + change.detail, at, {});
+    }
+    return Ok{};
+  };
+  impl_->Submit(std::move(apply), std::move(done));
+}
+
+Result<std::vector<Delivery>> SqliteJournal::Deliveries(std::string_view message_id) {
+  auto reader = impl_->readers->Acquire();
+  Connection& db = *reader;
+  Statement q(db, (std::string("SELECT ") + kDeliveryColumns +
+                   " FROM deliveries WHERE message_id = ? ORDER BY rowid")
+                      .c_str());
+  q.Bind(1, message_id);
+  std::vector<Delivery> out;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) out.push_back(ReadDelivery(q));
+  if (rc != SQLITE_DONE) return SqlError(db, "deliveries");
+  return out;
+}
+
+Result<std::vector<DeliveryEvent>> SqliteJournal::DeliveryHistory(std::string_view message_id) {
+  auto reader = impl_->readers->Acquire();
+  Connection& db = *reader;
+  Statement q(db,
+              "SELECT destination, state, at, wire_id, detail FROM delivery_events "
+              "WHERE message_id = ? ORDER BY seq");
+  q.Bind(1, message_id);
+  std::vector<DeliveryEvent> out;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) {
+    out.push_back({q.Text(0), StateFromName(q.Text(1)).value_or(MessageState::kQueued),
+                   FromMicros(q.Int(2)), q.Text(3), q.Text(4)});
+  }
+  if (rc != SQLITE_DONE) return SqlError(db, "delivery history");
+  return out;
+}
+
+Result<std::optional<Delivery>> SqliteJournal::DeliveryByWireId(std::string_view wire_id) {
+  auto reader = impl_->readers->Acquire();
+  Connection& db = *reader;
+  std::string sql = std::string("SELECT ") + kDeliveryColumns +
+                    " FROM deliveries WHERE (message_id, destination) = "
+                    "(SELECT message_id, destination FROM delivery_sends WHERE wire_id = ?)";
+  Statement q(db, sql.c_str());
+  q.Bind(1, wire_id);
+  const int rc = q.Step();
+  if (rc == SQLITE_ROW) return std::optional<Delivery>(ReadDelivery(q));
+  if (rc != SQLITE_DONE) return SqlError(db, "delivery by wire id");
+  return std::optional<Delivery>();
+}
+
+Result<std::vector<Delivery>> SqliteJournal::OpenDeliveries() {
+  auto reader = impl_->readers->Acquire();
+  Connection& db = *reader;
+  std::string sql = std::string("SELECT ") + kDeliveryColumns +
+                    " FROM deliveries WHERE state NOT IN ('acknowledged', 'rejected', 'dead') "
+                    "ORDER BY rowid";
+  Statement q(db, sql.c_str());
+  std::vector<Delivery> out;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) out.push_back(ReadDelivery(q));
+  if (rc != SQLITE_DONE) return SqlError(db, "open deliveries");
+  return out;
+}
+
+}  // namespace eaeu::store

@@ -1,0 +1,203 @@
+#include "gateway/store/sqlite/detail/shared.hpp"
+
+namespace eaeu::store::sqlite {
+namespace {
+
+// Versioned migrations: entry i brings the schema from version i to i + 1.
+const std::vector<const char*> kMigrations = {
+    R"sql(
+CREATE TABLE messages (
+  id                 TEXT PRIMARY KEY,
+  direction          TEXT NOT NULL,
+  sender_country     TEXT NOT NULL,
+  sender_participant TEXT NOT NULL,
+  kind               TEXT NOT NULL,
+  e_doc_id           TEXT NOT NULL,
+  dedup_key          TEXT UNIQUE,        -- accepted messages only: direction, sender, EDocId
+  content_type       TEXT NOT NULL,
+  payload            BLOB NOT NULL,
+  canonical_xml      BLOB NOT NULL,
+  signed_envelope    BLOB NOT NULL DEFAULT '',
+  state              TEXT NOT NULL,
+  violations         TEXT NOT NULL,
+  signature_verdict  TEXT NOT NULL DEFAULT '',
+  created_at         INTEGER NOT NULL,   -- microseconds since the epoch, UTC
+  updated_at         INTEGER NOT NULL,
+  -- exchange.md §6 (D5 appendix 4)
+  process_code TEXT NOT NULL DEFAULT '', process_version TEXT NOT NULL DEFAULT '',
+  procedure_code TEXT NOT NULL DEFAULT '', transaction_code TEXT NOT NULL DEFAULT '',
+  message_code TEXT NOT NULL DEFAULT '', action TEXT NOT NULL DEFAULT '',
+  to_address TEXT NOT NULL DEFAULT '', reply_to TEXT NOT NULL DEFAULT '',
+  from_address TEXT NOT NULL DEFAULT '', fault_to TEXT NOT NULL DEFAULT '',
+  wsa_message_id TEXT NOT NULL DEFAULT '', relates_to TEXT NOT NULL DEFAULT '',
+  conversation_id TEXT NOT NULL DEFAULT '', message_type TEXT NOT NULL DEFAULT '',
+  track_id TEXT NOT NULL DEFAULT '', accept_time TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT '', error_code TEXT NOT NULL DEFAULT '',
+  error_text TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX messages_order ON messages(created_at, id);
+CREATE INDEX messages_state ON messages(state, created_at);
+CREATE TABLE message_events (
+  message_id TEXT NOT NULL REFERENCES messages(id),
+  seq        INTEGER NOT NULL,
+  state      TEXT NOT NULL,
+  at         INTEGER NOT NULL,
+  detail     TEXT NOT NULL,
+  PRIMARY KEY (message_id, seq)
+);
+)sql",
+    // 2: messages are listed in the order they were taken in (time, then commit order).
+    R"sql(
+DROP INDEX messages_order;
+CREATE INDEX messages_taken ON messages(created_at);
+)sql",
+    // 3: deliveries, one per destination of an outbound message, every send's wsa:MessageID, and
+    // the history of each delivery.
+    R"sql(
+CREATE TABLE deliveries (
+  message_id      TEXT NOT NULL REFERENCES messages(id),
+  destination     TEXT NOT NULL,
+  state           TEXT NOT NULL,
+  sends           INTEGER NOT NULL,
+  failures        INTEGER NOT NULL,
+  due             INTEGER,             -- microseconds since the epoch; NULL when nothing is due
+  wire_id         TEXT NOT NULL,
+  conversation_id TEXT NOT NULL,
+  error           TEXT NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  PRIMARY KEY (message_id, destination)
+);
+CREATE INDEX deliveries_open ON deliveries(state)
+  WHERE state NOT IN ('acknowledged', 'rejected', 'dead');
+CREATE TABLE delivery_sends (
+  wire_id     TEXT PRIMARY KEY,
+  message_id  TEXT NOT NULL,
+  destination TEXT NOT NULL
+);
+CREATE TABLE delivery_events (
+  message_id  TEXT NOT NULL,
+  seq         INTEGER NOT NULL,
+  destination TEXT NOT NULL,
+  state       TEXT NOT NULL,
+  at          INTEGER NOT NULL,
+  wire_id     TEXT NOT NULL,
+  detail      TEXT NOT NULL,
+  PRIMARY KEY (message_id, seq)
+);
+)sql",
+    // 4: the signal a received message was answered with, kept to answer a duplicate the same.
+    R"sql(
+ALTER TABLE messages ADD COLUMN answer BLOB NOT NULL DEFAULT '';
+CREATE INDEX messages_direction ON messages(direction, state, created_at);
+)sql",
+    // 5: where the readers of the changes of state (message_events, in rowid order) are.
+    R"sql(
+CREATE TABLE cursors (
+  name     TEXT PRIMARY KEY,
+  position INTEGER NOT NULL
+);
+)sql",
+    // 6: the legal deadlines messages started, where each stands, and its history.
+    R"sql(
+CREATE TABLE deadlines (
+  id         TEXT PRIMARY KEY,
+  message_id TEXT NOT NULL,
+  rule       TEXT NOT NULL,
+  subject    TEXT NOT NULL,
+  country    TEXT NOT NULL,
+  event      TEXT NOT NULL,
+  due        TEXT NOT NULL,
+  opens      TEXT NOT NULL,
+  basis      TEXT NOT NULL,
+  source     TEXT NOT NULL,
+  state      TEXT NOT NULL,
+  met_on     TEXT NOT NULL,
+  days_late  INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX deadlines_message ON deadlines(message_id);
+CREATE INDEX deadlines_state ON deadlines(state, due);
+CREATE TABLE deadline_events (
+  deadline_id TEXT NOT NULL,
+  seq         INTEGER NOT NULL,
+  state       TEXT NOT NULL,
+  at          INTEGER NOT NULL,
+  detail      TEXT NOT NULL,
+  PRIMARY KEY (deadline_id, seq)
+);
+)sql",
+    // 7: what a deadline is about, for a later document that meets it (DL-05: the manufacturer).
+    R"sql(
+ALTER TABLE deadlines ADD COLUMN about TEXT NOT NULL DEFAULT '';
+CREATE INDEX deadlines_about ON deadlines(rule, about);
+)sql",
+    // 8: an outbound message keeps its signed document and its int:ProcedureID, not an envelope
+    // addressed to one destination (each delivery builds its own). The envelopes that earlier
+    // versions kept were all written by envelope::Build: the document is what lies between
+    // "<soap:Body>" and the closing "</soap:Body></soap:Envelope>" (28 bytes), the ProcedureID
+    // is the text of its header element. Bytes, not characters: the document is UTF-8.
+    R"sql(
+ALTER TABLE messages ADD COLUMN signed_document BLOB NOT NULL DEFAULT '';
+ALTER TABLE messages ADD COLUMN procedure_id TEXT NOT NULL DEFAULT '';
+UPDATE messages SET
+  signed_document = substr(CAST(signed_envelope AS BLOB),
+                           instr(CAST(signed_envelope AS BLOB), CAST('<soap:Body>' AS BLOB)) + 11,
+                           length(CAST(signed_envelope AS BLOB)) -
+                             instr(CAST(signed_envelope AS BLOB), CAST('<soap:Body>' AS BLOB)) - 38),
+  procedure_id = CAST(substr(CAST(signed_envelope AS BLOB),
+                        instr(CAST(signed_envelope AS BLOB), CAST('<int:ProcedureID>' AS BLOB)) + 17,
+                        instr(CAST(signed_envelope AS BLOB), CAST('</int:ProcedureID>' AS BLOB)) -
+                          instr(CAST(signed_envelope AS BLOB), CAST('<int:ProcedureID>' AS BLOB)) -
+                          17) AS TEXT)
+WHERE instr(CAST(signed_envelope AS BLOB), CAST('<soap:Body>' AS BLOB)) > 0
+  AND instr(CAST(signed_envelope AS BLOB), CAST('<int:ProcedureID>' AS BLOB)) > 0;
+ALTER TABLE messages DROP COLUMN signed_envelope;
+)sql",
+};
+
+}  // namespace
+
+Status Migrate(sqlite3* db, const std::filesystem::path& file, int target) {
+  if (auto st = Exec(db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+      !st) {
+    return st;
+  }
+  int version = 0;
+  {
+    Statement q(db, "SELECT version FROM schema_version");
+    if (!q.ok()) return SqlError(db, "schema_version");
+    if (q.Step() == SQLITE_ROW) version = static_cast<int>(q.Int(0));
+  }
+  const int current = static_cast<int>(kMigrations.size());
+  if (version > current) {
+    return MakeError("journal.version", file.string(),
+                     "the journal has schema version " + std::to_string(version) +
+                         ", written by a newer gateway; this one knows up to " +
+                         std::to_string(current));
+  }
+  const int last = target > 0 && target < current ? target : current;
+  for (int v = version; v < last; ++v) {
+    if (auto st = Exec(db, "BEGIN IMMEDIATE"); !st) return st;
+    Status step = Exec(db, kMigrations[static_cast<size_t>(v)]);
+    if (step) step = Exec(db, "DELETE FROM schema_version");
+    if (step) {
+      Statement u(db, "INSERT INTO schema_version VALUES (?)");
+      u.Bind(1, static_cast<int64_t>(v + 1));
+      if (u.Step() != SQLITE_DONE) step = SqlError(db, "schema_version");
+    }
+    if (!step) {
+      (void)Exec(db, "ROLLBACK");
+      return MakeError(
+          "journal.migration", file.string(),
+          "migration to version " + std::to_string(v + 1) + " failed: " + step.error().message);
+    }
+    if (auto st = Exec(db, "COMMIT"); !st) return st;
+  }
+  return Ok{};
+}
+
+int CurrentSchemaVersion() {
+  return static_cast<int>(kMigrations.size());
+}
+
+}  // namespace eaeu::store::sqlite

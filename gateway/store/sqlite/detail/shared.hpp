@@ -1,0 +1,190 @@
+#pragma once
+// What the SQLite stores of the journal share: the writer with its group commit (Impl), the
+// columns and rows of the tables, the moves that several stores make (a message's transition, a
+// delivery's row and history line), and the migrations. Internal to store/sqlite/.
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gateway/store/sqlite/detail/connection.hpp"
+#include "gateway/store/sqlite/journal.hpp"
+
+namespace eaeu::store {
+
+namespace sqlite {
+
+// Brings the file's schema to `target` (0: the current version); a newer one is refused.
+Status Migrate(sqlite3* db, const std::filesystem::path& file, int target);
+int CurrentSchemaVersion();
+
+inline constexpr const char* kSummaryColumns =
+    "id, direction, sender_country, sender_participant, kind, e_doc_id, state, created_at, "
+    "updated_at";
+// The diagnostics columns, in the order of the struct.
+inline constexpr const char* kDiagnosticsColumns[] = {
+    "process_code",   "process_version", "procedure_code",  "transaction_code", "message_code",
+    "action",         "to_address",      "reply_to",        "from_address",     "fault_to",
+    "wsa_message_id", "relates_to",      "conversation_id", "message_type",     "track_id",
+    "accept_time",    "status",          "error_code",      "error_text"};
+inline constexpr const char* kDeliveryColumns =
+    "message_id, destination, state, sends, failures, due, wire_id, conversation_id, error, "
+    "updated_at";
+inline constexpr const char* kDeadlineColumns =
+    "id, message_id, rule, subject, country, event, due, opens, basis, source, state, met_on, "
+    "days_late, updated_at, about";
+// The same, of the table named d.
+inline constexpr const char* kDeadlineColumnsOfD =
+    "d.id, d.message_id, d.rule, d.subject, d.country, d.event, d.due, d.opens, d.basis, "
+    "d.source, d.state, d.met_on, d.days_late, d.updated_at, d.about";
+
+// The key of idempotence of an accepted message: direction, sender and EDocId.
+std::string DedupKey(const NewMessage& m);
+// " AND <column> IN ('queued', ...)" for a list of states; empty for none.
+std::string StateIn(std::string_view column, const std::vector<MessageState>& states);
+MessageSummary ReadSummary(const Statement& q);
+std::vector<std::string*> DiagnosticsFields(Diagnostics& d);
+// Moves message `id` to `to` inside the current transaction.
+Status ApplyTransition(Connection& db, const std::string& id, MessageState to,
+                       const std::string& detail, TimePoint at, const TransitionData& data);
+// What a received message brings besides its payload.
+Status WriteReceivedFields(Connection& db, const NewMessage& m);
+Delivery ReadDelivery(const Statement& q);
+// Writes a delivery's row (insert or replace) inside the current transaction.
+Status WriteDelivery(Connection& db, const Delivery& d, bool insert);
+Status AddDeliveryEvent(Connection& db, const Delivery& d, TimePoint at, const std::string& detail);
+TrackedDeadline DeadlineOf(Statement& q, int at);
+Status AddDeadlineEvent(Connection& db, const std::string& id, const std::string& state,
+                        TimePoint at, const std::string& detail);
+
+}  // namespace sqlite
+
+struct SqliteJournal::Impl {
+  SqliteJournalOptions options;
+  std::unique_ptr<sqlite::Connection> writer;  // used by the writer thread only (and Open)
+  std::unique_ptr<sqlite::ReaderPool> readers;
+
+  // A change waiting for the next commit. `apply` runs on the writer thread inside the
+  // transaction; its status is replaced by the commit's error if the commit fails.
+  struct Change {
+    std::function<Status(sqlite::Connection&)> apply;
+    std::function<void(Status)> done;  // called after the commit, on the writer thread
+  };
+  std::mutex queue_mutex;
+  std::condition_variable queue_cv;
+  std::deque<Change*> queue;
+  bool stopping = false;
+  bool committing = false;  // a batch is being applied or its callbacks run
+  std::condition_variable idle_cv;
+  std::thread thread;
+
+  std::atomic<uint64_t> commits{0};
+  std::atomic<uint64_t> changes{0};
+  std::mutex listener_mutex;
+  // Copied on change, so that a commit calls them without the lock.
+  std::shared_ptr<const std::map<std::string, std::function<void()>, std::less<>>> listeners;
+
+  ~Impl() {
+    {
+      std::lock_guard lock(queue_mutex);
+      stopping = true;
+    }
+    queue_cv.notify_all();
+    if (thread.joinable()) thread.join();
+  }
+
+  void Submit(std::function<Status(sqlite::Connection&)> apply, std::function<void(Status)> done) {
+    auto change = std::make_unique<Change>(Change{std::move(apply), std::move(done)});
+    {
+      std::lock_guard lock(queue_mutex);
+      if (!stopping) {
+        queue.push_back(change.release());
+        queue_cv.notify_one();
+        return;
+      }
+    }
+    change->done(MakeError("journal.closed", "", "the journal is closing"));
+  }
+
+  void Run() {
+    std::vector<Change*> batch;
+    for (;;) {
+      {
+        std::unique_lock lock(queue_mutex);
+        queue_cv.wait(lock, [this] { return stopping || !queue.empty(); });
+        if (queue.empty()) return;  // stopping, and nothing left
+        while (!queue.empty() && batch.size() < options.max_batch) {
+          batch.push_back(queue.front());
+          queue.pop_front();
+        }
+        committing = true;
+      }
+      Commit(batch);  // its callbacks may submit more: they are in the queue before it ends
+      batch.clear();
+      {
+        std::lock_guard lock(queue_mutex);
+        committing = false;
+      }
+      idle_cv.notify_all();
+    }
+  }
+
+  void WaitIdle() {
+    std::unique_lock lock(queue_mutex);
+    idle_cv.wait(lock, [this] { return queue.empty() && !committing; });
+  }
+
+  void Commit(const std::vector<Change*>& batch) {
+    std::vector<Status> results;
+    results.reserve(batch.size());
+    Status begin = sqlite::Exec(*writer, "BEGIN IMMEDIATE");
+    if (begin) {
+      for (Change* c : batch) {
+        // Each change in its own savepoint: one that fails leaves the others in the commit.
+        Status sp = sqlite::Exec(*writer, "SAVEPOINT change");
+        Status applied = sp ? c->apply(*writer) : sp;
+        if (applied) {
+          (void)sqlite::Exec(*writer, "RELEASE change");
+        } else if (sp) {
+          (void)sqlite::Exec(*writer, "ROLLBACK TO change");
+          (void)sqlite::Exec(*writer, "RELEASE change");
+        }
+        results.push_back(std::move(applied));
+      }
+      Status commit = sqlite::Exec(*writer, "COMMIT");
+      if (!commit) {
+        (void)sqlite::Exec(*writer, "ROLLBACK");
+        for (auto& r : results) {
+          if (r) r = commit;
+        }
+      } else {
+        ++commits;
+        changes += batch.size();
+      }
+    } else {
+      results.assign(batch.size(), begin);
+    }
+    for (size_t i = 0; i < batch.size(); ++i) {
+      std::unique_ptr<Change> change(batch[i]);
+      change->done(std::move(results[i]));
+    }
+    decltype(listeners) told;
+    {
+      std::lock_guard lock(listener_mutex);
+      told = listeners;
+    }
+    if (told) {
+      for (const auto& [name, listener] : *told) listener();
+    }
+  }
+};
+
+}  // namespace eaeu::store

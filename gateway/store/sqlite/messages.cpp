@@ -1,0 +1,259 @@
+// SQLite journal: The message store: taking in, moving, the outbound hand-off, reading and listing.
+#include "gateway/store/sqlite/detail/shared.hpp"
+
+namespace eaeu::store {
+namespace {
+
+using sqlite::Connection;
+using sqlite::Exec;
+using sqlite::FromMicros;
+using sqlite::Micros;
+using sqlite::SqlError;
+using sqlite::Statement;
+using namespace sqlite;  // the shared rows and moves
+
+}  // namespace
+
+void SqliteJournal::AcceptAsync(NewMessage message, JournalCallback<AcceptOutcome> done) {
+  if (message.id.empty()) {
+    done(MakeError("journal.argument", "id", "a message needs an id"));
+    return;
+  }
+  struct State {
+    NewMessage m;
+    std::string key;
+    AcceptOutcome outcome;
+  };
+  auto state = std::make_shared<State>();
+  state->key = DedupKey(message);
+  state->m = std::move(message);
+  auto apply = [state](Connection& db) -> Status {
+    const NewMessage& m = state->m;
+    const std::string& key = state->key;
+    AcceptOutcome& outcome = state->outcome;
+    if (!key.empty()) {
+      Statement q(db, "SELECT id, state FROM messages WHERE dedup_key = ?");
+      q.Bind(1, key);
+      if (q.Step() == SQLITE_ROW) {
+        outcome = {q.Text(0), StateFromName(q.Text(1)).value_or(MessageState::kReceived), true};
+        return Ok{};
+      }
+    }
+    Statement insert(db,
+                     "INSERT INTO messages (id, direction, sender_country, sender_participant, "
+                     "kind, e_doc_id, dedup_key, content_type, payload, canonical_xml, state, "
+                     "violations, created_at, updated_at) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    const int64_t at = Micros(m.at);
+    insert.Bind(1, m.id)
+        .Bind(2, DirectionName(m.direction))
+        .Bind(3, m.sender_country)
+        .Bind(4, m.sender_participant)
+        .Bind(5, m.kind)
+        .Bind(6, m.e_doc_id);
+    if (key.empty()) {
+      insert.BindNull(7);
+    } else {
+      insert.Bind(7, key);
+    }
+    insert.Bind(8, m.content_type)
+        .BindBlob(9, m.payload)
+        .BindBlob(10, m.canonical_xml)
+        .Bind(11, StateName(m.state))
+        .Bind(12, m.violations)
+        .Bind(13, at)
+        .Bind(14, at);
+    if (insert.Step() != SQLITE_DONE) {
+      if (sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        return MakeError("journal.duplicate-id", m.id, "a message with this id exists");
+      }
+      return SqlError(db, "insert message " + m.id);
+    }
+    if (m.diagnostics || !m.signature_verdict.empty() || !m.answer.empty()) {
+      if (auto st = WriteReceivedFields(db, m); !st) return st;
+    }
+    Statement event(db, "INSERT INTO message_events VALUES (?, 1, ?, ?, ?)");
+    event.Bind(1, m.id)
+        .Bind(2, StateName(m.state))
+        .Bind(3, at)
+        .Bind(4, std::string_view("taken in"));
+    if (event.Step() != SQLITE_DONE) return SqlError(db, "insert event " + m.id);
+    outcome = {m.id, m.state, false};
+    return Ok{};
+  };
+  impl_->Submit(std::move(apply), [state, done = std::move(done)](Status status) {
+    if (status) {
+      done(std::move(state->outcome));
+    } else {
+      done(status.error());
+    }
+  });
+}
+
+void SqliteJournal::TransitionAsync(std::string id, MessageState to, std::string detail,
+                                    TimePoint at, TransitionData data, JournalCallback<Ok> done) {
+  auto apply = [id = std::move(id), to, detail = std::move(detail), at,
+                data = std::move(data)](Connection& db) -> Status {
+    return ApplyTransition(db, id, to, detail, at, data);
+  };
+  impl_->Submit(std::move(apply), std::move(done));
+}
+
+Result<std::optional<MessageRecord>> SqliteJournal::Get(std::string_view id) {
+  auto reader = impl_->readers->Acquire();
+  Connection& db = *reader;
+  if (auto st = Exec(db, "BEGIN"); !st) return st.error();  // one snapshot for both queries
+  std::string sql = std::string("SELECT ") + kSummaryColumns +
+                    ", content_type, payload, canonical_xml, signed_document, violations, "
+                    "signature_verdict, answer, procedure_id";
+  for (const char* column : kDiagnosticsColumns) sql += std::string(", ") + column;
+  sql += " FROM messages WHERE id = ?";
+  std::optional<MessageRecord> record;
+  {
+    Statement q(db, sql.c_str());
+    q.Bind(1, id);
+    if (q.Step() == SQLITE_ROW) {
+      MessageRecord r;
+      r.summary = ReadSummary(q);
+      r.content_type = q.Text(9);
+      r.payload = q.Text(10);
+      r.canonical_xml = q.Text(11);
+      r.signed_document = q.Text(12);
+      r.violations = q.Text(13);
+      r.signature_verdict = q.Text(14);
+      r.answer = q.Text(15);
+      r.procedure_id = q.Text(16);
+      int col = 17;
+      for (std::string* field : DiagnosticsFields(r.diagnostics)) *field = q.Text(col++);
+      record = std::move(r);
+    }
+  }
+  if (record) {
+    Statement h(db,
+                "SELECT state, at, detail FROM message_events WHERE message_id = ? ORDER BY seq");
+    h.Bind(1, id);
+    while (h.Step() == SQLITE_ROW) {
+      record->history.push_back({StateFromName(h.Text(0)).value_or(MessageState::kReceived),
+                                 FromMicros(h.Int(1)), h.Text(2)});
+    }
+  }
+  (void)Exec(db, "COMMIT");
+  return record;
+}
+
+Result<std::vector<MessageSummary>> SqliteJournal::List(const MessageFilter& filter) {
+  auto reader = impl_->readers->Acquire();
+  Connection& db = *reader;
+  std::string sql = std::string("SELECT ") + kSummaryColumns + " FROM messages WHERE 1";
+  if (filter.direction) sql += " AND direction = ?7";
+  if (filter.state) sql += " AND state = ?1";
+  sql += StateIn("state", filter.any_state);
+  if (filter.kind) sql += " AND kind = ?2";
+  if (filter.sender_country) sql += " AND sender_country = ?3";
+  if (filter.since) sql += " AND updated_at >= ?4";
+  if (!filter.after_id.empty()) {
+    sql += " AND (created_at, rowid) > (SELECT created_at, rowid FROM messages WHERE id = ?5)";
+  }
+  // Taken-in order: the time, then the order of the commits (rowid) for equal times.
+  sql += " ORDER BY created_at, rowid LIMIT ?6";
+  Statement q(db, sql.c_str());
+  if (!q.ok()) return SqlError(db, "list");
+  if (filter.state) q.Bind(1, StateName(*filter.state));
+  if (filter.kind) q.Bind(2, *filter.kind);
+  if (filter.sender_country) q.Bind(3, *filter.sender_country);
+  if (filter.since) q.Bind(4, Micros(*filter.since));
+  if (!filter.after_id.empty()) q.Bind(5, filter.after_id);
+  q.Bind(6, static_cast<int64_t>(filter.limit));
+  if (filter.direction) q.Bind(7, DirectionName(*filter.direction));
+  std::vector<MessageSummary> out;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) out.push_back(ReadSummary(q));
+  if (rc != SQLITE_DONE) return SqlError(db, "list");
+  return out;
+}
+
+Result<std::vector<std::string>> SqliteJournal::Unfinished() {
+  auto reader = impl_->readers->Acquire();
+  Connection& db = *reader;
+  Statement q(db,
+              "SELECT id FROM messages WHERE state NOT IN ('rejected', 'acknowledged', 'dead') "
+              "ORDER BY created_at, rowid");
+  std::vector<std::string> out;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) out.push_back(q.Text(0));
+  if (rc != SQLITE_DONE) return SqlError(db, "unfinished");
+  return out;
+}
+
+void SqliteJournal::HandOffAsync(Handoff handoff, TimePoint at, JournalCallback<Ok> done) {
+  auto apply = [h = std::move(handoff), at](Connection& db) -> Status {
+    const std::string& id = h.message_id;
+    Statement q(db, "SELECT state FROM messages WHERE id = ?");
+    q.Bind(1, id);
+    if (q.Step() != SQLITE_ROW) return MakeError("journal.unknown", id, "no such message");
+    const auto from = StateFromName(q.Text(0)).value_or(MessageState::kReceived);
+    // A journal of an earlier version may have left a message signed, its envelope kept.
+    if (from == MessageState::kValidated && !h.signature.empty()) {
+      if (auto st = ApplyTransition(db, id, MessageState::kSigned, h.signature, at, {}); !st) {
+        return st;
+      }
+    }
+    TransitionData data;
+    data.diagnostics = h.diagnostics;
+    const bool signed_now = from == MessageState::kSigned || !h.signature.empty();
+    if (auto st = ApplyTransition(db, id, MessageState::kQueued,
+                                  signed_now ? "for delivery" : h.unsigned_detail, at, data);
+        !st) {
+      return st;
+    }
+    Statement u(db, "UPDATE messages SET signed_document = ?1, procedure_id = ?2 WHERE id = ?3");
+    u.BindBlob(1, h.signed_document ? std::string_view(*h.signed_document) : std::string_view())
+        .Bind(2, h.procedure_id)
+        .Bind(3, id);
+    if (u.Step() != SQLITE_DONE) return SqlError(db, "hand-off " + id);
+    for (Delivery d : h.deliveries) {
+      d.message_id = id;
+      d.updated_at = at;
+      if (auto st = WriteDelivery(db, d, true); !st) return st;
+      if (auto st = AddDeliveryEvent(db, d, at, "planned"); !st) return st;
+    }
+    return Ok{};
+  };
+  impl_->Submit(std::move(apply), std::move(done));
+}
+
+Result<std::optional<OutboundMessage>> SqliteJournal::Outbound(std::string_view id) {
+  auto reader = impl_->readers->Acquire();
+  Connection& db = *reader;
+  if (auto st = Exec(db, "BEGIN"); !st) return st.error();  // one snapshot for both queries
+  std::optional<OutboundMessage> out;
+  Status status = Ok{};
+  {
+    Statement q(db, (std::string("SELECT ") + kSummaryColumns +
+                     ", signed_document, procedure_id, reply_to FROM messages WHERE id = ?")
+                        .c_str());
+    q.Bind(1, id);
+    if (q.Step() == SQLITE_ROW) {
+      OutboundMessage m;
+      m.summary = ReadSummary(q);
+      m.document = std::make_shared<const std::string>(q.Text(9));
+      m.procedure_id = q.Text(10);
+      m.reply_to = q.Text(11);
+      out = std::move(m);
+    }
+  }
+  if (out) {
+    Statement q(db, (std::string("SELECT ") + kDeliveryColumns +
+                     " FROM deliveries WHERE message_id = ? ORDER BY rowid")
+                        .c_str());
+    q.Bind(1, id);
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) out->deliveries.push_back(ReadDelivery(q));
+    if (rc != SQLITE_DONE) status = SqlError(db, "deliveries");
+  }
+  (void)Exec(db, "COMMIT");
+  if (!status) return status.error();
+  return out;
+}
+
+}  // namespace eaeu::store
