@@ -79,15 +79,15 @@ Result<AcceptOutcome> MessageStore::Accept(NewMessage message) {
   });
 }
 
-Status MessageStore::Transition(std::string_view id, MessageState to, std::string detail, TimePoint at,
-                           TransitionData data) {
+Status MessageStore::Transition(std::string_view id, MessageState to, std::string detail,
+                                TimePoint at, TransitionData data) {
   return Await<Ok>([&](JournalCallback<Ok> done) {
     TransitionAsync(std::string(id), to, std::move(detail), at, std::move(data), std::move(done));
   });
 }
 
 Status DeliveryStore::PlanDeliveries(std::string message_id, std::vector<Delivery> deliveries,
-                               TimePoint at) {
+                                     TimePoint at) {
   return Await<Ok>([&](JournalCallback<Ok> done) {
     PlanDeliveriesAsync(std::move(message_id), std::move(deliveries), at, std::move(done));
   });
