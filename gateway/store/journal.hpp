@@ -413,10 +413,7 @@ class DeadlineStore {
   virtual Result<std::map<std::string, uint64_t>> DeadlineCounts() = 0;
 };
 
-class Journal : public MessageStore,
-                public DeliveryStore,
-                public EventFeeds,
-                public DeadlineStore {
+class Journal : public MessageStore, public DeliveryStore, public EventFeeds, public DeadlineStore {
  public:
   ~Journal() override = default;
 
