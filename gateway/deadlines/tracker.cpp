@@ -7,6 +7,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "gateway/store/follower.hpp"
+
 namespace eaeu::deadlines {
 namespace {
 
@@ -84,11 +86,11 @@ Standing StandingOf(const store::TrackedDeadline& tracked,
 struct Tracker::Impl : std::enable_shared_from_this<Impl> {
   TrackerDependencies deps;
   TrackerSettings settings;
+  store::Follower follower;  // the cursor "deadlines", and a nudge after every commit
 
   // On the strand.
   bool started = false;
-  bool busy = false;   // a step is under way on a background thread
-  bool dirty = false;  // the journal committed since the last read
+  bool busy = false;  // a step is under way on a background thread
   bool recount = false;
   uint64_t position = 0;
   uint64_t saved = 0;      // the position the journal keeps
@@ -101,7 +103,8 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
   std::atomic<uint64_t> sweeps{0};
   std::atomic<uint64_t> failures{0};
 
-  Impl(TrackerDependencies d, TrackerSettings s) : deps(std::move(d)), settings(s) {}
+  Impl(TrackerDependencies d, TrackerSettings s)
+      : deps(std::move(d)), settings(s), follower(*deps.journal, std::string(kCursor), deps.lane) {}
 
   TimePoint Now() const { return deps.clock->Now(); }
 
@@ -116,7 +119,7 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
     if (!started || busy || retry_at || settling) return;
     const TimePoint now = Now();
     if (now >= next_sweep) recount = true;
-    if (!dirty && !recount) return;
+    if (!follower.changed() && !recount) return;
     const auto steady = std::chrono::steady_clock::now();
     if (steady < quiet_until) {
       settling = true;
@@ -129,7 +132,8 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
       return;
     }
     const bool sweep = recount;
-    dirty = recount = false;
+    follower.TakeChanged();
+    recount = false;
     busy = true;
     deps.lane->Background([self = shared_from_this(), after = position, saved = saved, sweep] {
       self->Run(after, saved, sweep);
@@ -160,12 +164,12 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
     position = std::max(position, step.position);
     saved = std::max(saved, step.saved);
     position_seen = position;
-    if (step.more) dirty = true;
+    if (step.more) follower.MarkChanged();
     if (step.took) quiet_until = std::chrono::steady_clock::now() + settings.settle;
     if (step.swept) next_sweep = step.next_sweep;
     if (step.failed) {
       ++failures;
-      dirty = true;
+      follower.MarkChanged();
       if (!step.swept) recount = recount || Now() >= next_sweep;
       retry_at = Now() + kRetry;
       WakeAt(*retry_at);
@@ -212,8 +216,8 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
     if (!step.failed && step.position != step.saved &&
         (step.took || step.position - step.saved >= kSaveEvery)) {
       step.saved = step.position;
-      deps.journal->SaveCursorAsync(std::string(kCursor), step.position, [](Result<Ok> st) {
-        if (!st) spdlog::error("deadlines: the cursor is not saved: {}", st.error().ToString());
+      follower.Save(step.position, [](const Error& e) {
+        spdlog::error("deadlines: the cursor is not saved: {}", e.ToString());
       });
     }
     deps.lane->Serial([self = shared_from_this(), step] { self->Done(step); });
@@ -478,28 +482,23 @@ Tracker::Tracker(TrackerDependencies deps, TrackerSettings settings)
     : impl_(std::make_shared<Impl>(std::move(deps), settings)) {}
 
 Tracker::~Tracker() {
-  impl_->deps.journal->OnCommit(kCursor, nullptr);
+  impl_->follower.Stop();
 }
 
 Status Tracker::Start() {
-  store::Journal& journal = *impl_->deps.journal;
-  auto cursor = journal.Cursor(kCursor);
-  if (!cursor) return cursor.error();
-  const uint64_t position = cursor->value_or(0);
   std::weak_ptr<Impl> weak = impl_;
-  journal.OnCommit(kCursor, [weak] {
+  auto cursor = impl_->follower.Start([weak] {
     if (auto self = weak.lock()) {
-      self->deps.lane->Serial([self] {
-        self->dirty = true;
-        self->Next();
-      });
+      self->follower.MarkChanged();
+      self->Next();
     }
   });
+  if (!cursor) return cursor.error();
+  const uint64_t position = cursor->value_or(0);
   impl_->deps.lane->Serial([self = impl_, position] {
     self->position = position;
     self->position_seen = position;
     self->started = true;
-    self->dirty = true;
     self->recount = true;
     self->Next();
   });

@@ -6,6 +6,7 @@
 #include <deque>
 #include <nlohmann/json.hpp>
 
+#include "gateway/store/follower.hpp"
 #include "gateway/transport/http_client.hpp"
 
 namespace eaeu::notify {
@@ -68,11 +69,11 @@ struct Notifier::Impl : std::enable_shared_from_this<Impl> {
   NotifierDependencies deps;
   Feed feed;
   BackoffPolicy backoff;
+  store::Follower follower;  // the cursor, and a nudge after every commit
 
   // On the strand.
   bool started = false;
   bool busy = false;           // a journal read or a post is under way
-  bool dirty = false;          // the journal committed since the last read
   std::deque<FeedItem> queue;  // read, not yet taken by the webhook
   uint64_t position = 0;       // every event up to here was taken (or is not of a state asked for)
   uint64_t scanned_to = 0;     // every event up to here was read
@@ -85,7 +86,10 @@ struct Notifier::Impl : std::enable_shared_from_this<Impl> {
   std::atomic<uint64_t> position_seen{0};
 
   Impl(NotifierDependencies d, Feed f, BackoffPolicy b)
-      : deps(std::move(d)), feed(std::move(f)), backoff(std::move(b)) {}
+      : deps(std::move(d)),
+        feed(std::move(f)),
+        backoff(std::move(b)),
+        follower(*deps.journal, feed.cursor, deps.lane) {}
 
   TimePoint Now() const { return deps.clock->Now(); }
 
@@ -105,7 +109,7 @@ struct Notifier::Impl : std::enable_shared_from_this<Impl> {
     }
     position = std::max(position, scanned_to);
     position_seen = position;
-    if (dirty) {
+    if (follower.TakeChanged()) {
       Read();
       return;
     }
@@ -118,13 +122,12 @@ struct Notifier::Impl : std::enable_shared_from_this<Impl> {
   void Save() {
     if (position == saved) return;
     saved = position;
-    deps.journal->SaveCursorAsync(feed.cursor, position, [name = feed.cursor](Result<Ok> st) {
-      if (!st) spdlog::error("{}: the cursor is not saved: {}", name, st.error().ToString());
+    follower.Save(position, [name = feed.cursor](const Error& e) {
+      spdlog::error("{}: the cursor is not saved: {}", name, e.ToString());
     });
   }
 
   void Read() {
-    dirty = false;
     busy = true;
     deps.lane->Background([self = shared_from_this(), after = position] {
       // The latest position first: every event up to it is in the read that follows.
@@ -134,13 +137,13 @@ struct Notifier::Impl : std::enable_shared_from_this<Impl> {
       self->deps.lane->Serial([self, last = std::move(last), events = std::move(events)]() mutable {
         self->busy = false;
         if (!events) {
-          self->dirty = true;
+          self->follower.MarkChanged();
           self->Refused("the journal cannot be read: " + events.error().ToString());
           return;
         }
         for (auto& e : *events) self->queue.push_back(std::move(e));
         if (events->size() == kPage) {
-          self->dirty = true;  // more wait: read again once these are posted
+          self->follower.MarkChanged();  // more wait: read again once these are posted
         } else {
           self->scanned_to = std::max(self->scanned_to, *last);
         }
@@ -197,47 +200,35 @@ Notifier::Notifier(NotifierDependencies deps, Feed feed, BackoffPolicy backoff)
     : impl_(std::make_shared<Impl>(std::move(deps), std::move(feed), std::move(backoff))) {}
 
 Notifier::~Notifier() {
-  impl_->deps.journal->OnCommit(impl_->feed.cursor, nullptr);
+  impl_->follower.Stop();
 }
 
 Status Notifier::Start() {
-  store::Journal& journal = *impl_->deps.journal;
-  const std::string& name = impl_->feed.cursor;
-  auto cursor = journal.Cursor(name);
+  std::weak_ptr<Impl> weak = impl_;
+  auto cursor = impl_->follower.Start([weak] {
+    if (auto self = weak.lock()) {
+      self->follower.MarkChanged();
+      self->Next();
+    }
+  });
   if (!cursor) return cursor.error();
   uint64_t position = 0;
   if (*cursor) {
     position = **cursor;
   } else {
+    // The first start of a journal begins at its latest change.
     auto last = impl_->feed.last();
     if (!last) return last.error();
     position = *last;
-    if (auto st = journal.SaveCursor(name, position); !st) return st;
+    if (auto st = impl_->follower.SaveNow(position); !st) return st;
   }
-  std::weak_ptr<Impl> weak = impl_;
-  journal.OnCommit(name, [weak] {
-    if (auto self = weak.lock()) {
-      self->deps.lane->Serial([self] {
-        self->dirty = true;
-        self->Next();
-      });
-    }
-  });
   impl_->deps.lane->Serial([self = impl_, position] {
     self->position = self->scanned_to = self->saved = position;
     self->position_seen = position;
     self->started = true;
-    self->dirty = true;
     self->Next();
   });
   return Ok{};
-}
-
-void Notifier::Poke() {
-  impl_->deps.lane->Serial([self = impl_] {
-    self->dirty = true;
-    self->Next();
-  });
 }
 
 void Notifier::Tick() {
