@@ -126,7 +126,10 @@ struct Handover::Impl : std::enable_shared_from_this<Impl> {
             });
             return;
           }
-          self->Done(id, false, transport::Webhook::Failure(result), first);
+          // Done may write to the journal: off the I/O thread.
+          self->deps.lane->Background([self, id, why = transport::Webhook::Failure(result), first] {
+            self->Done(id, false, why, first);
+          });
         });
   }
 

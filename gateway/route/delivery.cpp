@@ -591,23 +591,29 @@ void DeliveryEngine::Tick() {
 }
 
 void DeliveryEngine::Answer(envelope::Received received) {
-  impl_->Serial([impl = impl_, m = std::move(received)] {
+  impl_->Serial([impl = impl_, m = std::move(received)]() mutable {
     auto wire = impl->wires.find(m.headers.relates_to);
     if (wire != impl->wires.end()) {
       impl->Apply(wire->second, m);
       return;
     }
-    // An answer to an earlier send of a delivery still open.
-    auto found = impl->deps.journal->DeliveryByWireId(m.headers.relates_to);
-    if (!found || !*found) return;
-    const Impl::Key key{(*found)->message_id, (*found)->destination};
-    if (impl->open.contains(key)) impl->Apply(key, m);
+    // An answer to an earlier send of a delivery still open: looked up in the journal off the
+    // strand, then applied on it.
+    impl->deps.lane->Background([impl, m = std::move(m)]() mutable {
+      auto found = impl->deps.journal->DeliveryByWireId(m.headers.relates_to);
+      if (!found || !*found) return;
+      impl->Serial(
+          [impl, key = Impl::Key{(*found)->message_id, (*found)->destination}, m = std::move(m)] {
+            if (impl->open.contains(key)) impl->Apply(key, m);
+          });
+    });
   });
 }
 
-// An operator's action, rare: its journal writes wait for their commits on the serial executor.
+// An operator's action, rare: its journal writes wait for their commits on the worker pool (a
+// dead message has no open delivery on the strand to race with), then the strand takes it on.
 void DeliveryEngine::Requeue(std::string message_id, std::function<void(Status)> done) {
-  impl_->Serial([impl = impl_, id = std::move(message_id), done = std::move(done)] {
+  impl_->deps.lane->Background([impl = impl_, id = std::move(message_id), done = std::move(done)] {
     auto deliveries = impl->deps.journal->Deliveries(id);
     if (!deliveries) {
       done(deliveries.error());
@@ -633,8 +639,10 @@ void DeliveryEngine::Requeue(std::string message_id, std::function<void(Status)>
         return;
       }
     }
-    impl->messages.erase(id);
-    impl->Load(id);
+    impl->Serial([impl, id] {
+      impl->messages.erase(id);
+      impl->Load(id);
+    });
     done(Ok{});
   });
 }
