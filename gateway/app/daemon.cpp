@@ -21,6 +21,7 @@
 #include "gateway/api/gateway_metrics.hpp"
 #include "gateway/api/rest.hpp"
 #include "gateway/calendar/calendar.hpp"
+#include "gateway/core/current.hpp"
 #include "gateway/deadlines/tracker.hpp"
 #include "gateway/envelope/process_catalogue.hpp"
 #include "gateway/envelope/reader.hpp"
@@ -188,31 +189,32 @@ struct Daemon::Impl {
   std::unique_ptr<deadlines::Tracker> tracker;
   std::unique_ptr<notify::Notifier> deadline_notifier;
 
-  mutable std::mutex mutex;  // guards the three below and the stop flags
-  std::shared_ptr<const api::Callers> callers;
-  std::shared_ptr<const sign::Verifier> verifier;
-  std::shared_ptr<const calendar::Calendars> calendars;
+  // What SIGHUP reloads, held by whoever reads it (the lambdas below capture these, not Impl).
+  std::shared_ptr<Current<api::Callers>> callers = std::make_shared<Current<api::Callers>>();
+  std::shared_ptr<Current<sign::Verifier>> verifier = std::make_shared<Current<sign::Verifier>>();
+  std::shared_ptr<Current<calendar::Calendars>> calendars =
+      std::make_shared<Current<calendar::Calendars>>();
+
+  mutable std::mutex mutex;  // guards the stop flags
   std::condition_variable stop_cv;
   bool stop_requested = false;
   bool stopped = false;
-  std::atomic<bool> accepting{false};
+  // Whether the API takes documents: shared with its readiness check.
+  std::shared_ptr<std::atomic<bool>> accepting = std::make_shared<std::atomic<bool>>(false);
 
   Impl(const config::DaemonConfig& c, uint32_t io_count, uint32_t workers)
       : config(c), io(static_cast<int>(io_count)), pool(workers) {}
 
   void Post(std::function<void()> job) { asio::post(pool, std::move(job)); }
-
-  std::shared_ptr<const api::Callers> Callers() const {
-    std::lock_guard lock(mutex);
-    return callers;
+  // Runs a job on the worker pool; what it captures is the pool's executor.
+  std::function<void(std::function<void()>)> Workers() {
+    return [executor = pool.get_executor()](std::function<void()> job) {
+      asio::post(executor, std::move(job));
+    };
   }
-  std::shared_ptr<const sign::Verifier> Verifier() const {
-    std::lock_guard lock(mutex);
-    return verifier;
-  }
-  std::shared_ptr<const calendar::Calendars> Calendars() const {
-    std::lock_guard lock(mutex);
-    return calendars;
+  template <class T>
+  static std::function<std::shared_ptr<const T>()> Reader(std::shared_ptr<Current<T>> current) {
+    return [current = std::move(current)] { return current->Get(); };
   }
   transport::HttpClient& Http() {
     if (!http) http = std::make_unique<transport::HttpClient>(io);
@@ -227,13 +229,15 @@ struct Daemon::Impl {
 
   // A received document as JSON (documents.md's JSON form): it was validated when it came, so
   // it is read, not checked again.
-  Result<std::string> ToJson(std::string_view xml) const {
-    auto document = parts.validator->Read(xml);
-    if (!document) {
-      return MakeError("handover.json", "",
-                       "the document cannot be read as a model: " + document.error().message);
-    }
-    return codec::WriteJson(*document);
+  std::function<Result<std::string>(std::string_view)> JsonOf() const {
+    return [validator = parts.validator.get()](std::string_view xml) -> Result<std::string> {
+      auto document = validator->Read(xml);
+      if (!document) {
+        return MakeError("handover.json", "",
+                         "the document cannot be read as a model: " + document.error().message);
+      }
+      return codec::WriteJson(*document);
+    };
   }
 
   void WaitForSignals(Daemon* daemon) {
@@ -307,13 +311,13 @@ Status StartNotifier(Daemon::Impl& d, std::unique_ptr<notify::Notifier>& notifie
 
 // The deadline tracker on a lane of its own, and the notifier of its moves when there is a webhook.
 Status StartTracker(Daemon::Impl& d) {
-  Daemon::Impl* raw = &d;
   deadlines::TrackerDependencies td;
   td.journal = d.journal.get();
   td.clock = d.clock;
-  td.calendars = [raw] { return raw->Calendars(); };
-  td.read = [raw](std::string_view xml) -> std::optional<model::Document> {
-    auto read = raw->parts.validator->Read(xml);
+  td.calendars = Daemon::Impl::Reader(d.calendars);
+  td.read = [validator =
+                 d.parts.validator.get()](std::string_view xml) -> std::optional<model::Document> {
+    auto read = validator->Read(xml);
     if (!read) {
       spdlog::warn("deadlines: {}", read.error().ToString());
       return std::nullopt;
@@ -333,7 +337,6 @@ Status StartTracker(Daemon::Impl& d) {
 // The inbound endpoint, its receiver and the handover to the national system.
 Status StartInbound(Daemon::Impl& d) {
   const inbound::InboundSettings& in = *d.config.inbound;
-  Daemon::Impl* raw = &d;
   inbound::HandoverDependencies hd;
   hd.journal = d.journal.get();
   hd.clock = d.clock;
@@ -345,7 +348,7 @@ Status StartInbound(Daemon::Impl& d) {
     hd.http = &d.Http();
   }
   hd.lane = d.NewLane();
-  hd.to_json = [raw](std::string_view xml) { return raw->ToJson(xml); };
+  hd.to_json = d.JsonOf();
   d.handover =
       std::make_unique<inbound::Handover>(std::move(hd), in.handover, d.config.delivery.Backoff());
 
@@ -355,13 +358,15 @@ Status StartInbound(Daemon::Impl& d) {
   rd.catalogue = &d.parts.catalogue;
   rd.clock = d.clock;
   rd.random = d.random;
-  rd.post = [raw](std::function<void()> job) { raw->Post(std::move(job)); };
-  rd.verifier = [raw] { return raw->Verifier(); };
-  rd.calendars = [raw] { return raw->Calendars(); };
+  rd.post = d.Workers();
+  rd.verifier = Daemon::Impl::Reader(d.verifier);
+  rd.calendars = Daemon::Impl::Reader(d.calendars);
   if (d.delivery) {
-    rd.answered = [raw](envelope::Received m) { raw->delivery->Answer(std::move(m)); };
+    rd.answered = [delivery = d.delivery.get()](envelope::Received m) {
+      delivery->Answer(std::move(m));
+    };
   }
-  rd.taken = [raw](const std::string& id) { raw->handover->Take(id); };
+  rd.taken = [handover = d.handover.get()](const std::string& id) { handover->Take(id); };
   d.receiver = std::make_unique<inbound::Receiver>(
       std::move(rd), inbound::ReceiverSettings{in.country, in.peer_certificates});
 
@@ -396,9 +401,9 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
   auto parts = LoadParts(config, now);
   if (!parts) return parts.error();
   impl->parts = std::move(*parts);
-  impl->callers = impl->parts.callers;
-  impl->verifier = impl->parts.verifier;
-  impl->calendars = impl->parts.calendars;
+  impl->callers->Set(impl->parts.callers);
+  impl->verifier->Set(impl->parts.verifier);
+  impl->calendars->Set(impl->parts.calendars);
 
   std::error_code ec;
   std::filesystem::create_directories(config.journal.file.parent_path(), ec);
@@ -409,18 +414,19 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
   if (!journal) return Within("journal", journal.error());
   impl->journal = std::move(*journal);
 
-  Impl* raw = impl.get();
   intake::PipelineDependencies deps;
   deps.journal = impl->journal.get();
   deps.validator = impl->parts.validator.get();
   deps.catalogue = &impl->parts.catalogue;
   deps.clock = impl->clock;
   deps.random = impl->random;
-  deps.post = [raw](std::function<void()> job) { raw->Post(std::move(job)); };
-  deps.calendars = [raw] { return raw->Calendars(); };
+  deps.post = impl->Workers();
+  deps.calendars = Impl::Reader(impl->calendars);
   if (!config.routes.empty()) {
     StartDelivery(*impl);
-    deps.queued = [raw](store::OutboundMessage m) { raw->delivery->Enqueue(std::move(m)); };
+    deps.queued = [delivery = impl->delivery.get()](store::OutboundMessage m) {
+      delivery->Enqueue(std::move(m));
+    };
   } else {
     spdlog::warn("no [[route]] is configured: messages stay queued, nothing is delivered");
   }
@@ -429,32 +435,35 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
   api::RestDependencies rd;
   rd.pipeline = impl->pipeline.get();
   rd.journal = impl->journal.get();
-  rd.callers = [raw] { return raw->Callers(); };
-  rd.post = [raw](std::function<void()> job) { raw->Post(std::move(job)); };
-  rd.ready = [raw](std::string& why) {
-    if (!raw->accepting) {
+  rd.callers = Impl::Reader(impl->callers);
+  rd.post = impl->Workers();
+  rd.ready = [accepting = impl->accepting](std::string& why) {
+    if (!*accepting) {
       why = "the gateway is starting or stopping";
       return false;
     }
     return true;
   };
-  rd.metrics = [raw] { return raw->metrics.Text(); };
+  rd.metrics = [metrics = &impl->metrics] { return metrics->Text(); };
   rd.request_seconds = &api::AddRequestHistogram(impl->metrics);
   const int at_risk_days = config.deadlines ? static_cast<int>(config.deadlines->at_risk_days) : 3;
-  rd.standing = [raw, at_risk_days](const store::TrackedDeadline& d) {
-    return deadlines::StandingOf(d, raw->clock->Now(), at_risk_days, raw->Calendars().get());
+  rd.standing = [clock = impl->clock, calendars = impl->calendars,
+                 at_risk_days](const store::TrackedDeadline& d) {
+    return deadlines::StandingOf(d, clock->Now(), at_risk_days, calendars->Get().get());
   };
   if (impl->delivery) {
-    rd.requeue = [raw](std::string id, std::function<void(Status)> done) {
-      raw->delivery->Requeue(std::move(id), std::move(done));
+    rd.requeue = [delivery = impl->delivery.get()](std::string id,
+                                                   std::function<void(Status)> done) {
+      delivery->Requeue(std::move(id), std::move(done));
     };
   }
   if (config.inbound) {
     rd.inbound_country = config.inbound->country;
-    rd.acknowledge = [raw](const std::string& id, const std::string& by) {
-      return inbound::Handover::Acknowledge(*raw->journal, id, by, raw->clock->Now());
+    rd.acknowledge = [journal = impl->journal.get(), clock = impl->clock](const std::string& id,
+                                                                          const std::string& by) {
+      return inbound::Handover::Acknowledge(*journal, id, by, clock->Now());
     };
-    rd.to_json = [raw](std::string_view xml) { return raw->ToJson(xml); };
+    rd.to_json = impl->JsonOf();
   }
   impl->rest = std::make_unique<api::RestApi>(std::move(rd));
 
@@ -543,7 +552,7 @@ Status Daemon::Start() {
     if (!started) return Within("drop_folder", started.error());
     d.folders.push_back(std::move(*started));
   }
-  d.accepting = true;
+  *d.accepting = true;
   spdlog::info("eaeu-gatewayd listening on {}:{} ({}), journal {}", d.config.api.listen.host,
                d.server->port(), d.config.api.tls ? "TLS" : "plain HTTP, loopback",
                d.config.journal.file.string());
@@ -569,7 +578,7 @@ void Daemon::Wait() {
     if (d.stopped) return;
     d.stopped = true;
   }
-  d.accepting = false;
+  *d.accepting = false;
   if (d.server) d.server->Stop();
   if (d.inbound_server) d.inbound_server->Stop();
   for (auto& f : d.folders) f->Stop();
@@ -613,8 +622,7 @@ Status Daemon::Reload() {
     problems.push_back(signer.error().ToString());
   }
   if (auto callers = LoadCallers(d.config.api)) {
-    std::lock_guard lock(d.mutex);
-    d.callers = *callers;
+    d.callers->Set(*callers);
   } else {
     problems.push_back(callers.error().ToString());
   }
@@ -624,18 +632,14 @@ Status Daemon::Reload() {
       problems.push_back("inbound: " + tls.error().ToString());
     }
     if (auto verifier = LoadVerifier(d.config)) {
-      std::lock_guard lock(d.mutex);
-      d.verifier = *verifier;
+      d.verifier->Set(*verifier);
     } else {
       problems.push_back(verifier.error().ToString());
     }
   }
   if (auto calendars =
           LoadCalendars(d.config, std::chrono::system_clock::to_time_t(d.clock->Now()))) {
-    {
-      std::lock_guard lock(d.mutex);
-      d.calendars = *calendars;
-    }
+    d.calendars->Set(*calendars);
     d.tracker->Recount();
   } else {
     problems.push_back(calendars.error().ToString());
