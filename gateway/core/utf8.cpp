@@ -3,7 +3,13 @@
 namespace eaeu {
 namespace {
 
-void PutCodePoint(std::string& out, char32_t cp) {
+bool IsXmlSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+}  // namespace
+
+void AppendCodePoint(std::string& out, char32_t cp) {
   if (cp < 0x80) {
     out += static_cast<char>(cp);
   } else if (cp < 0x800) {
@@ -21,12 +27,6 @@ void PutCodePoint(std::string& out, char32_t cp) {
   }
 }
 
-bool IsXmlSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-}  // namespace
-
 void AppendUtf8(std::string& out, const char16_t* text, size_t length) {
   for (size_t i = 0; i < length; ++i) {
     const char32_t unit = text[i];
@@ -37,11 +37,11 @@ void AppendUtf8(std::string& out, const char16_t* text, size_t length) {
     if (unit >= 0xD800 && unit <= 0xDBFF && i + 1 < length && text[i + 1] >= 0xDC00 &&
         text[i + 1] <= 0xDFFF) {
       const char32_t low = text[++i];
-      PutCodePoint(out, 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00));
+      AppendCodePoint(out, 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00));
     } else if (unit >= 0xD800 && unit <= 0xDFFF) {
-      PutCodePoint(out, 0xFFFD);
+      AppendCodePoint(out, 0xFFFD);
     } else {
-      PutCodePoint(out, unit);
+      AppendCodePoint(out, unit);
     }
   }
 }

@@ -14,6 +14,9 @@ namespace eaeu {
 inline constexpr char32_t kInvalidUtf8 = 0xFFFFFFFF;
 char32_t NextCodePoint(std::string_view text, size_t& i);
 
+// Appends the UTF-8 form of one code point (at most U+10FFFF).
+void AppendCodePoint(std::string& out, char32_t cp);
+
 // UTF-8 -> UTF-16; invalid sequences become U+FFFD.
 std::u16string ToUtf16(std::string_view text);
 

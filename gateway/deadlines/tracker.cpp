@@ -486,13 +486,7 @@ Tracker::~Tracker() {
 }
 
 Status Tracker::Start() {
-  std::weak_ptr<Impl> weak = impl_;
-  auto cursor = impl_->follower.Start([weak] {
-    if (auto self = weak.lock()) {
-      self->follower.MarkChanged();
-      self->Next();
-    }
-  });
+  auto cursor = impl_->follower.Start(std::weak_ptr<Impl>(impl_));
   if (!cursor) return cursor.error();
   const uint64_t position = cursor->value_or(0);
   impl_->deps.lane->Serial([self = impl_, position] {

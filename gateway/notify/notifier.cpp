@@ -204,13 +204,7 @@ Notifier::~Notifier() {
 }
 
 Status Notifier::Start() {
-  std::weak_ptr<Impl> weak = impl_;
-  auto cursor = impl_->follower.Start([weak] {
-    if (auto self = weak.lock()) {
-      self->follower.MarkChanged();
-      self->Next();
-    }
-  });
+  auto cursor = impl_->follower.Start(std::weak_ptr<Impl>(impl_));
   if (!cursor) return cursor.error();
   uint64_t position = 0;
   if (*cursor) {

@@ -3,50 +3,15 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "gateway/core/utf8.hpp"
+
 namespace eaeu::sandbox {
 namespace {
 
 // One code point from UTF-8 at `i` (advanced past it); U+FFFD for a malformed sequence.
-char32_t NextCodePoint(std::string_view s, size_t& i) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char b = byte(i);
-  size_t length = b < 0x80           ? 1
-                  : (b >> 5) == 0x6  ? 2
-                  : (b >> 4) == 0xE  ? 3
-                  : (b >> 3) == 0x1E ? 4
-                                     : 0;
-  if (length == 0 || i + length > s.size()) {
-    ++i;
-    return 0xFFFD;
-  }
-  char32_t c = length == 1 ? b : b & (0xFF >> (length + 1));
-  for (size_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) {
-      ++i;
-      return 0xFFFD;
-    }
-    c = (c << 6) | (byte(i + k) & 0x3F);
-  }
-  i += length;
-  return c;
-}
-
-void AppendUtf8(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
+char32_t CodePointAt(std::string_view s, size_t& i) {
+  const char32_t c = NextCodePoint(s, i);
+  return c == kInvalidUtf8 ? 0xFFFD : c;
 }
 
 char32_t Lower(char32_t c) {
@@ -68,14 +33,14 @@ std::string FoldForMatch(std::string_view text) {
   std::string out;
   bool space = false;
   for (size_t i = 0; i < text.size();) {
-    const char32_t c = NextCodePoint(text, i);
+    const char32_t c = CodePointAt(text, i);
     if (IsSpace(c)) {
       space = !out.empty();
       continue;
     }
     if (space) out += ' ';
     space = false;
-    AppendUtf8(out, Lower(c));
+    AppendCodePoint(out, Lower(c));
   }
   return out;
 }

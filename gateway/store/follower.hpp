@@ -31,6 +31,17 @@ class Follower {
   // commit `changed` runs in the lane's serial order. Hand it something that holds the reader
   // weakly and calls MarkChanged on it.
   Result<std::optional<uint64_t>> Start(std::function<void()> changed);
+  // The same for a reader that keeps its follower as `follower` and reads on with `Next()`:
+  // after every commit it is marked changed and nudged, for as long as it lives.
+  template <class Reader>
+  Result<std::optional<uint64_t>> Start(std::weak_ptr<Reader> reader) {
+    return Start([reader = std::move(reader)] {
+      if (auto r = reader.lock()) {
+        r->follower.MarkChanged();
+        r->Next();
+      }
+    });
+  }
 
   // Stops listening to commits. The reader's owner calls it while the journal is there: the
   // reader itself may live on in work under way after the journal is gone.

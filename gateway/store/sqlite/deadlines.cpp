@@ -1,18 +1,7 @@
-// SQLite journal: The deadline store: tracked deadlines, their moves and counts.
+// SQLite journal: the deadline store: tracked deadlines, their moves and counts.
 #include "gateway/store/sqlite/detail/shared.hpp"
 
 namespace eaeu::store {
-namespace {
-
-using sqlite::Connection;
-using sqlite::Exec;
-using sqlite::FromMicros;
-using sqlite::Micros;
-using sqlite::SqlError;
-using sqlite::Statement;
-using namespace sqlite;  // the shared rows and moves
-
-}  // namespace
 
 void SqliteJournal::TrackDeadlinesAsync(std::vector<TrackedDeadline> deadlines, TimePoint at,
                                         JournalCallback<Ok> done) {

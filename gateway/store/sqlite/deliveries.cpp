@@ -1,19 +1,8 @@
-// SQLite journal: The delivery store: planned deliveries, their rows and histories, sends by wire
+// SQLite journal: the delivery store: planned deliveries, their rows and histories, sends by wire
 // id.
 #include "gateway/store/sqlite/detail/shared.hpp"
 
 namespace eaeu::store {
-namespace {
-
-using sqlite::Connection;
-using sqlite::Exec;
-using sqlite::FromMicros;
-using sqlite::Micros;
-using sqlite::SqlError;
-using sqlite::Statement;
-using namespace sqlite;  // the shared rows and moves
-
-}  // namespace
 
 void SqliteJournal::PlanDeliveriesAsync(std::string message_id, std::vector<Delivery> deliveries,
                                         TimePoint at, JournalCallback<Ok> done) {

@@ -1,18 +1,7 @@
-// SQLite journal: The feeds of changes readers follow, and their cursors.
+// SQLite journal: the feeds of changes readers follow, and their cursors.
 #include "gateway/store/sqlite/detail/shared.hpp"
 
 namespace eaeu::store {
-namespace {
-
-using sqlite::Connection;
-using sqlite::Exec;
-using sqlite::FromMicros;
-using sqlite::Micros;
-using sqlite::SqlError;
-using sqlite::Statement;
-using namespace sqlite;  // the shared rows and moves
-
-}  // namespace
 
 Result<std::vector<MessageEvent>> SqliteJournal::Events(const EventFilter& filter) {
   auto reader = impl_->readers->Acquire();

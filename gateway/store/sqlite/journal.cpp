@@ -1,19 +1,8 @@
-// SQLite journal: The writer: group commit, the listeners of commits, opening and migrating the
+// SQLite journal: the writer: group commit, the listeners of commits, opening and migrating the
 // file.
 #include "gateway/store/sqlite/detail/shared.hpp"
 
 namespace eaeu::store {
-namespace {
-
-using sqlite::Connection;
-using sqlite::Exec;
-using sqlite::FromMicros;
-using sqlite::Micros;
-using sqlite::SqlError;
-using sqlite::Statement;
-using namespace sqlite;  // the shared rows and moves
-
-}  // namespace
 
 SqliteJournal::SqliteJournal(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 SqliteJournal::~SqliteJournal() = default;

@@ -1,18 +1,7 @@
-// SQLite journal: The message store: taking in, moving, the outbound hand-off, reading and listing.
+// SQLite journal: the message store: taking in, moving, the outbound hand-off, reading and listing.
 #include "gateway/store/sqlite/detail/shared.hpp"
 
 namespace eaeu::store {
-namespace {
-
-using sqlite::Connection;
-using sqlite::Exec;
-using sqlite::FromMicros;
-using sqlite::Micros;
-using sqlite::SqlError;
-using sqlite::Statement;
-using namespace sqlite;  // the shared rows and moves
-
-}  // namespace
 
 void SqliteJournal::AcceptAsync(NewMessage message, JournalCallback<AcceptOutcome> done) {
   if (message.id.empty()) {

@@ -67,6 +67,9 @@ Status AddDeadlineEvent(Connection& db, const std::string& id, const std::string
 
 }  // namespace sqlite
 
+// The stores' files (the only ones that include this header) use the shared pieces unqualified.
+using namespace sqlite;  // NOLINT(google-build-using-namespace)
+
 struct SqliteJournal::Impl {
   SqliteJournalOptions options;
   std::unique_ptr<sqlite::Connection> writer;  // used by the writer thread only (and Open)
