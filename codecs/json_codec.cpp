@@ -8,6 +8,7 @@
 
 #include "codecs/fields.hpp"
 #include "codecs/xerces_text.hpp"
+#include "gateway/core/utf8.hpp"
 
 namespace eaeu::codec {
 
@@ -281,8 +282,9 @@ Result<model::Document> ReadJson(std::string_view text, const model::DocumentCat
   try {
     json = Json::parse(text);
   } catch (const Json::parse_error& e) {
+    // The message quotes the bytes the parser stopped at, which may not be UTF-8.
     return MakeError("json.malformed", "byte " + std::to_string(e.byte),
-                     std::string("malformed JSON: ") + e.what());
+                     ValidUtf8(std::string("malformed JSON: ") + e.what()));
   }
   if (!json.is_object()) return MakeError("json.model", "", "a document must be a JSON object");
   if (!kind) {

@@ -25,7 +25,7 @@ HttpResponse JsonResponse(unsigned status, const Json& body) {
   HttpResponse r;
   r.status = status;
   r.content_type = "application/json";
-  r.body = body.dump();
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return r;
 }
 
@@ -495,7 +495,7 @@ HttpResponse SubmissionResponse(const intake::SubmissionResult& r) {
   Json body = Json::parse(p.body);
   body["messageId"] = r.message_id;
   body["verdict"] = std::move(verdict);
-  p.body = body.dump();
+  p.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return p;
 }
 

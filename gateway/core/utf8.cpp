@@ -87,6 +87,16 @@ char32_t NextCodePoint(std::string_view text, size_t& i) {
   return cp;
 }
 
+std::string ValidUtf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    const char32_t cp = NextCodePoint(text, i);
+    AppendCodePoint(out, cp == kInvalidUtf8 ? 0xFFFD : cp);
+  }
+  return out;
+}
+
 std::u16string ToUtf16(std::string_view text) {
   std::u16string out;
   out.reserve(text.size());

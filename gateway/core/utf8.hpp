@@ -23,6 +23,10 @@ std::u16string ToUtf16(std::string_view text);
 // Appends the UTF-8 form of `length` UTF-16 units; unpaired surrogates become U+FFFD.
 void AppendUtf8(std::string& out, const char16_t* text, size_t length);
 
+// `text` with every byte that is not part of well-formed UTF-8 replaced by U+FFFD: for text that
+// came from outside (a parser's message quoting the input) on its way into JSON or a log.
+std::string ValidUtf8(std::string_view text);
+
 // Collapses XML whitespace (space, tab, CR, LF): runs become one space, ends are trimmed.
 std::string CollapseWhitespace(std::string_view text);
 

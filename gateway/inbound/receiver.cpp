@@ -330,7 +330,8 @@ struct Receiver::Impl : std::enable_shared_from_this<Impl> {
         sign::VerifyOptions options;
         options.now = std::chrono::system_clock::to_time_t(deps.clock->Now());
         const sign::SignatureVerdict sv = verifier->Verify(validation.dom->dom(), options);
-        signature = sign::SignatureVerdictToJson(sv).dump();
+        signature = sign::SignatureVerdictToJson(sv).dump(-1, ' ', false,
+                                                          nlohmann::json::error_handler_t::replace);
         if (!sv.valid && tr.signature_required && errors.empty()) {
           envelope::SignalError e;
           e.code = sv.Code();
@@ -374,7 +375,8 @@ struct Receiver::Impl : std::enable_shared_from_this<Impl> {
     record.content_type = "application/xml";
     record.payload = m.body_xml;
     record.state = accepted ? MessageState::kValidated : MessageState::kRejected;
-    record.violations = validate::VerdictToJson(verdict).dump();
+    record.violations = validate::VerdictToJson(verdict).dump(
+        -1, ' ', false, nlohmann::json::error_handler_t::replace);
     record.at = deps.clock->Now();
     record.diagnostics = DiagnosticsOf(m, status);
     if (!accepted) {

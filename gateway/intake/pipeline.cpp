@@ -176,7 +176,8 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
     // XML input is its own canonical XML: kept once, as the payload.
     if (verdict.valid() && validation->from_json) m.canonical_xml = std::move(validation->xml);
     m.payload = std::move(s.bytes);
-    m.violations = validate::VerdictToJson(verdict).dump();
+    m.violations = validate::VerdictToJson(verdict).dump(-1, ' ', false,
+                                                         nlohmann::json::error_handler_t::replace);
     m.at = deps.clock->Now();
     const std::string channel = s.channel;
 

@@ -149,6 +149,17 @@ TEST_CASE("REST: violations, duplicates, senders, limits and authentication", "[
     CHECK(reply.json()["verdict"]["violations"][0]["rule"] == "JSON");
   }
 
+  SECTION("JSON with a byte that is not UTF-8 is not a document: 400, and the daemon goes on") {
+    // The parser's message quotes the bytes it stopped at; they reach the verdict as U+FFFD.
+    const auto reply =
+        Post(g, files.ru_token, "{\"eDocHeader\": \"\xC3\x28\"}", "application/json");
+    REQUIRE(reply.status == 400);
+    CHECK(reply.json()["verdict"]["violations"][0]["rule"] == "JSON");
+    CHECK(reply.json()["verdict"]["violations"][0]["message"].get<std::string>().find(
+              "\xEF\xBF\xBD") != std::string::npos);
+    CHECK(Post(g, files.ru_token, report).status == 202);
+  }
+
   SECTION("a report on behalf of another state: 403, and the caller cannot read it") {
     const auto reply = Post(g, files.kz_token, report);
     REQUIRE(reply.status == 403);
