@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "gateway/core/ids.hpp"
 #include "gateway/envelope/envelope.hpp"
 #include "gateway/validate/verdict_json.hpp"
 
@@ -333,6 +334,13 @@ bool ReadListQuery(const Target& target, store::MessageFilter& filter, const Res
         return false;
       }
     } else if (key == "kind") {
+      if (!model::KindFromName(value)) {
+        respond(RestApi::Problem(400, "bad-query", "Bad Request",
+                                 "kind: no document kind \"" + value +
+                                     "\" (inspection-report, suspension-notice, register-entry, "
+                                     "summary-report, summary-request, processing-result)"));
+        return false;
+      }
       filter.kind = value;
     } else if (key == "since") {
       // UTC, with or without the "Z".
@@ -348,6 +356,11 @@ bool ReadListQuery(const Target& target, store::MessageFilter& filter, const Res
     } else if (key == "limit") {
       if (!ReadLimit(value, filter.limit, respond)) return false;
     } else if (key == "after") {
+      if (!IsRfc4122Uuid(value)) {
+        respond(RestApi::Problem(400, "bad-query", "Bad Request",
+                                 "after: \"" + value + "\" is not a message id (a UUID)"));
+        return false;
+      }
       filter.after_id = value;
     } else {
       respond(RestApi::Problem(
@@ -363,6 +376,10 @@ bool ReadListQuery(const Target& target, store::MessageFilter& filter, const Res
 HttpResponse ListPage(store::Journal& journal, const store::MessageFilter& filter,
                       const Target& target, const std::string& base) {
   auto page = journal.List(filter);
+  if (!page && page.error().code == "journal.unknown") {
+    return RestApi::Problem(400, "bad-query", "Bad Request",
+                            "after: no message " + filter.after_id + " to page after");
+  }
   if (!page) {
     return RestApi::Problem(503, "journal-unavailable", "Service Unavailable",
                             page.error().ToString());
@@ -375,6 +392,7 @@ HttpResponse ListPage(store::Journal& journal, const store::MessageFilter& filte
 
 constexpr std::string_view kDeadlinesPrefix = "/v1/deadlines/";
 constexpr std::string_view kDeadlineStates[] = {"open", "at-risk", "met", "overdue"};
+constexpr std::string_view kMemberStates[] = {"AM", "BY", "KG", "KZ", "RU"};
 
 // The query of the deadlines' list (state, kind, country, message, limit, after); false when the
 // problem was answered. "state" may repeat or list several states ("at-risk,overdue").
@@ -404,8 +422,20 @@ bool ReadDeadlineQuery(const Target& target, store::DeadlineFilter& filter,
       }
       filter.rule = value;
     } else if (key == "country") {
+      if (std::find(std::begin(kMemberStates), std::end(kMemberStates), value) ==
+          std::end(kMemberStates)) {
+        respond(RestApi::Problem(
+            400, "bad-query", "Bad Request",
+            "country: \"" + value + "\" is not a member state (AM, BY, KG, KZ, RU)"));
+        return false;
+      }
       filter.country = value;
     } else if (key == "message") {
+      if (!IsRfc4122Uuid(value)) {
+        respond(RestApi::Problem(400, "bad-query", "Bad Request",
+                                 "message: \"" + value + "\" is not a message id (a UUID)"));
+        return false;
+      }
       filter.message_id = value;
     } else if (key == "limit") {
       if (!ReadLimit(value, filter.limit, respond)) return false;

@@ -341,7 +341,8 @@ class MessageStore {
   // there is no such message.
   virtual Result<std::optional<OutboundMessage>> Outbound(std::string_view id) = 0;
 
-  // Oldest first (creation time, then id), from after the message `filter.after_id`.
+  // Oldest first (creation time, then id), from after the message `filter.after_id` (an id the
+  // journal does not have is an error, code "journal.unknown").
   virtual Result<std::vector<MessageSummary>> List(const MessageFilter& filter) = 0;
 
   // Ids of messages with work left (IsUnfinished), oldest first: what a restart resumes.

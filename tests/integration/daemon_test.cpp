@@ -200,6 +200,16 @@ TEST_CASE("REST: violations, duplicates, senders, limits and authentication", "[
     CHECK(Get(g, files.ru_token, "/v1/messages?state=lost").status == 400);
     CHECK(Get(g, files.ru_token, "/v1/messages?limit=0").status == 400);
     CHECK(Get(g, files.ru_token, "/v1/messages?colour=red").status == 400);
+    // A value that means nothing is an error, not an empty list that looks like "nothing there".
+    const auto kind = Get(g, files.ru_token, "/v1/messages?kind=report");
+    CHECK(kind.status == 400);
+    CHECK(kind.json()["detail"].get<std::string>().find("kind") != std::string::npos);
+    CHECK(Get(g, files.ru_token, "/v1/messages?after=last").status == 400);
+    const auto after =
+        Get(g, files.ru_token, "/v1/messages?after=0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d");
+    CHECK(after.status == 400);
+    CHECK(after.json()["detail"].get<std::string>().find("no message") != std::string::npos);
+    CHECK(Get(g, files.ru_token, "/v1/messages?kind=inspection-report").status == 200);
   }
 
   SECTION("the list pages through the caller's messages, oldest first") {

@@ -151,6 +151,8 @@ TEST_CASE(
   CHECK(std::find(ids.begin(), ids.end(), refused_id) != ids.end());
   CHECK(Http(gw.Get("/v1/deadlines?kind=DL-01&country=KZ")).status == 403);
   CHECK(Http(gw.Get("/v1/deadlines?state=late")).status == 400);
+  CHECK(Http(gw.Get("/v1/deadlines?country=XX")).status == 400);
+  CHECK(Http(gw.Get("/v1/deadlines?message=42")).status == 400);
   // And as the command line prints them.
   WriteText(files.dir / "ru.token", files.ru_token + "\n");
   const auto cli =

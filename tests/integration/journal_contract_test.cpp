@@ -412,6 +412,22 @@ TEMPLATE_TEST_CASE("journal: the hand-off signs, queues and plans the deliveries
   CHECK_FALSE(none->has_value());
 }
 
+TEMPLATE_TEST_CASE("journal: a list after a message it does not have is refused", "[journal]",
+                   SqliteBackend) {
+  TestType backend;
+  auto journal = backend.Open();
+  REQUIRE(journal->Accept(Message("m-1", "doc-1")).ok());
+  MessageFilter filter;
+  filter.after_id = "m-1";
+  auto after_known = journal->List(filter);
+  REQUIRE(after_known.ok());
+  CHECK(after_known->empty());
+  filter.after_id = "m-unknown";
+  auto after_unknown = journal->List(filter);
+  REQUIRE_FALSE(after_unknown.ok());
+  CHECK(after_unknown.error().code == "journal.unknown");
+}
+
 TEMPLATE_TEST_CASE("journal: what was committed is there after a reopen", "[journal]",
                    SqliteBackend) {
   TestType backend;

@@ -133,6 +133,13 @@ Result<std::optional<MessageRecord>> SqliteJournal::Get(std::string_view id) {
 Result<std::vector<MessageSummary>> SqliteJournal::List(const MessageFilter& filter) {
   auto reader = impl_->readers->Acquire();
   Connection& db = *reader;
+  if (!filter.after_id.empty()) {  // a page after a message that is not there is no page
+    Statement known(db, "SELECT 1 FROM messages WHERE id = ?");
+    known.Bind(1, filter.after_id);
+    if (known.Step() != SQLITE_ROW) {
+      return MakeError("journal.unknown", filter.after_id, "no such message to list after");
+    }
+  }
   std::string sql = std::string("SELECT ") + kSummaryColumns + " FROM messages WHERE 1";
   if (filter.direction) sql += " AND direction = ?7";
   if (filter.state) sql += " AND state = ?1";
