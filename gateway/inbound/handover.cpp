@@ -191,9 +191,12 @@ Result<size_t> Handover::Resume() {
       if (!page) return page.error();
       for (const auto& s : *page) {
         if (state == MessageState::kValidated) {
+          // A message the receiver moved on meanwhile (its endpoint listens while the journal is
+          // resumed) refuses this move: that is no reason to stop, the handover takes it as it is.
           auto st = journal.Transition(s.id, MessageState::kQueued,
                                        "waiting for the national system", impl_->Now());
-          if (!st) return st.error();
+          if (!st)
+            spdlog::warn("message={} handover resumed as it is: {}", s.id, st.error().ToString());
         }
         Take(s.id);
         ++taken;
