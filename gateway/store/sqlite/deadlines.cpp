@@ -87,11 +87,7 @@ Result<std::vector<TrackedDeadline>> SqliteJournal::Deadlines(const DeadlineFilt
   if (filter.message_id) q.Bind(4, *filter.message_id);
   if (filter.id) q.Bind(6, *filter.id);
   if (filter.about) q.Bind(7, *filter.about);
-  std::vector<TrackedDeadline> out;
-  int rc;
-  while ((rc = q.Step()) == SQLITE_ROW) out.push_back(DeadlineOf(q, 0));
-  if (rc != SQLITE_DONE) return SqlError(db, "deadlines");
-  return out;
+  return q.All([](Statement& row) { return DeadlineOf(row, 0); }, "deadlines");
 }
 
 Result<std::vector<DeadlineEvent>> SqliteJournal::DeadlineHistory(std::string_view id) {

@@ -57,11 +57,7 @@ Result<std::vector<Delivery>> SqliteJournal::Deliveries(std::string_view message
                    " FROM deliveries WHERE message_id = ? ORDER BY rowid")
                       .c_str());
   q.Bind(1, message_id);
-  std::vector<Delivery> out;
-  int rc;
-  while ((rc = q.Step()) == SQLITE_ROW) out.push_back(ReadDelivery(q));
-  if (rc != SQLITE_DONE) return SqlError(db, "deliveries");
-  return out;
+  return q.All(ReadDelivery, "deliveries");
 }
 
 Result<std::vector<DeliveryEvent>> SqliteJournal::DeliveryHistory(std::string_view message_id) {
@@ -102,11 +98,7 @@ Result<std::vector<Delivery>> SqliteJournal::OpenDeliveries() {
                     " FROM deliveries WHERE state NOT IN ('acknowledged', 'rejected', 'dead') "
                     "ORDER BY rowid";
   Statement q(db, sql.c_str());
-  std::vector<Delivery> out;
-  int rc;
-  while ((rc = q.Step()) == SQLITE_ROW) out.push_back(ReadDelivery(q));
-  if (rc != SQLITE_DONE) return SqlError(db, "open deliveries");
-  return out;
+  return q.All(ReadDelivery, "open deliveries");
 }
 
 }  // namespace eaeu::store

@@ -161,11 +161,7 @@ Result<std::vector<MessageSummary>> SqliteJournal::List(const MessageFilter& fil
   if (!filter.after_id.empty()) q.Bind(5, filter.after_id);
   q.Bind(6, static_cast<int64_t>(filter.limit));
   if (filter.direction) q.Bind(7, DirectionName(*filter.direction));
-  std::vector<MessageSummary> out;
-  int rc;
-  while ((rc = q.Step()) == SQLITE_ROW) out.push_back(ReadSummary(q));
-  if (rc != SQLITE_DONE) return SqlError(db, "list");
-  return out;
+  return q.All(ReadSummary, "list");
 }
 
 Result<std::vector<std::string>> SqliteJournal::Unfinished() {
@@ -174,11 +170,7 @@ Result<std::vector<std::string>> SqliteJournal::Unfinished() {
   Statement q(db,
               "SELECT id FROM messages WHERE state NOT IN ('rejected', 'acknowledged', 'dead') "
               "ORDER BY created_at, rowid");
-  std::vector<std::string> out;
-  int rc;
-  while ((rc = q.Step()) == SQLITE_ROW) out.push_back(q.Text(0));
-  if (rc != SQLITE_DONE) return SqlError(db, "unfinished");
-  return out;
+  return q.All([](Statement& row) { return row.Text(0); }, "unfinished");
 }
 
 void SqliteJournal::HandOffAsync(Handoff handoff, TimePoint at, JournalCallback<Ok> done) {

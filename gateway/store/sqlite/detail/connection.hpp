@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -24,6 +25,9 @@ using TimePoint = std::chrono::system_clock::time_point;
 
 int64_t Micros(TimePoint t);
 TimePoint FromMicros(int64_t v);
+
+Error SqlError(sqlite3* db, const std::string& what);
+Status Exec(sqlite3* db, const char* sql);
 
 // One connection, used by one thread at a time, with the statements it prepared kept for the
 // next use (prepared once, reset after each).
@@ -73,13 +77,21 @@ class Statement {
   int64_t Int(int col) const;
   bool IsNull(int col) const;
 
+  // Every row, each made by `read(statement)`; a failed step is an error naming `what`.
+  template <class Read>
+  auto All(Read read, const std::string& what)
+      -> Result<std::vector<std::decay_t<std::invoke_result_t<Read&, Statement&>>>> {
+    std::vector<std::decay_t<std::invoke_result_t<Read&, Statement&>>> out;
+    int rc;
+    while ((rc = Step()) == SQLITE_ROW) out.push_back(read(*this));
+    if (rc != SQLITE_DONE) return SqlError(sqlite3_db_handle(stmt_), what);
+    return out;
+  }
+
  private:
   Connection::Entry* cached_ = nullptr;  // set: the statement is a connection's cached one
   sqlite3_stmt* stmt_ = nullptr;
 };
-
-Error SqlError(sqlite3* db, const std::string& what);
-Status Exec(sqlite3* db, const char* sql);
 
 // Reader connections lent one at a time; a reader waits when all are lent.
 class ReaderPool {
