@@ -205,11 +205,13 @@ struct Daemon::Impl {
   Impl(const config::DaemonConfig& c, uint32_t io_count, uint32_t workers)
       : config(c), io(static_cast<int>(io_count)), pool(workers) {}
 
-  void Post(std::function<void()> job) { asio::post(pool, std::move(job)); }
-  // Runs a job on the worker pool; what it captures is the pool's executor.
+  void Post(std::function<void()> job) {
+    asio::post(pool, [job = std::move(job)] { transport::RunGuarded("worker", job); });
+  }
+  // Runs a job on the worker pool, guarded; what it captures is the pool's executor.
   std::function<void(std::function<void()>)> Workers() {
     return [executor = pool.get_executor()](std::function<void()> job) {
-      asio::post(executor, std::move(job));
+      asio::post(executor, [job = std::move(job)] { transport::RunGuarded("worker", job); });
     };
   }
   template <class T>

@@ -8,7 +8,20 @@
 #include <boost/asio/strand.hpp>
 #include <memory>
 
+#include <spdlog/spdlog.h>
+
 namespace eaeu::transport {
+
+void RunGuarded(const char* where, const Lane::Job& job) {
+  try {
+    job();
+  } catch (const std::exception& e) {
+    spdlog::error("{}: a job failed and was dropped: {}", where, e.what());
+  } catch (...) {
+    spdlog::error("{}: a job failed and was dropped (not a std::exception)", where);
+  }
+}
+
 namespace {
 
 namespace asio = boost::asio;
@@ -22,8 +35,12 @@ class AsioLane final : public Lane, public std::enable_shared_from_this<AsioLane
         background_(std::move(background)),
         clock_(clock) {}
 
-  void Serial(Job job) override { asio::post(strand_, std::move(job)); }
-  void Background(Job job) override { background_(std::move(job)); }
+  void Serial(Job job) override {
+    asio::post(strand_, [job = std::move(job)] { RunGuarded("lane", job); });
+  }
+  void Background(Job job) override {
+    background_([job = std::move(job)] { RunGuarded("worker", job); });
+  }
 
   void WakeAt(std::chrono::system_clock::time_point at, Job job) override {
     const auto wait =
@@ -44,7 +61,7 @@ class AsioLane final : public Lane, public std::enable_shared_from_this<AsioLane
   static void Arm(asio::steady_timer& timer, std::chrono::steady_clock::duration wait, Job job) {
     timer.expires_after(std::max(wait, std::chrono::steady_clock::duration::zero()));
     timer.async_wait([job = std::move(job)](boost::system::error_code ec) {
-      if (!ec) job();
+      if (!ec) RunGuarded("lane timer", job);
     });
   }
 

@@ -14,6 +14,11 @@ class io_context;
 
 namespace eaeu::transport {
 
+// Runs `job`, and logs an exception that escapes it instead of letting it end the thread (and
+// the daemon with it): one bad message or request must not stop the service. `where` names the
+// part in the log.
+void RunGuarded(const char* where, const Lane::Job& job);
+
 // `background` runs a job on the worker pool; `clock` turns WakeAt's times into waits. The I/O
 // context must outlive the lane.
 std::shared_ptr<Lane> MakeAsioLane(boost::asio::io_context& io,

@@ -805,3 +805,19 @@ TEST_CASE("sqlite journal: a journal of schema 7 keeps its envelopes' documents 
   CHECK(*(*outbound)->document == document);
   CHECK((*outbound)->deliveries.size() == 1);
 }
+
+TEST_CASE("sqlite journal: a callback that throws does not stop the writer", "[journal]") {
+  TempDir dir;
+  auto opened = SqliteJournal::Open({dir / "journal.db"});
+  REQUIRE(opened.ok());
+  auto& journal = **opened;
+  journal.AcceptAsync(Message("m-1", "doc-1"), [](eaeu::Result<AcceptOutcome>) {
+    throw std::runtime_error("a bad callback");
+  });
+  journal.OnCommit("bad listener", [] { throw std::runtime_error("a bad listener"); });
+  REQUIRE(journal.Accept(Message("m-2", "doc-2")).ok());
+  journal.OnCommit("bad listener", nullptr);
+  auto m1 = journal.Get("m-1");
+  REQUIRE(m1.ok());
+  CHECK(m1->has_value());
+}

@@ -1,6 +1,28 @@
 #include "gateway/store/sqlite/detail/shared.hpp"
 
+#include <spdlog/spdlog.h>
+
 namespace eaeu::store::sqlite {
+
+Status ApplyGuarded(const std::function<Status(Connection&)>& apply, Connection& db) {
+  try {
+    return apply(db);
+  } catch (const std::exception& e) {
+    return MakeError("journal.exception", "", std::string("the change failed: ") + e.what());
+  } catch (...) {
+    return MakeError("journal.exception", "", "the change failed");
+  }
+}
+
+void CallGuarded(std::string_view what, const std::function<void()>& call) {
+  try {
+    call();
+  } catch (const std::exception& e) {
+    spdlog::error("journal: {} failed and was dropped: {}", what, e.what());
+  } catch (...) {
+    spdlog::error("journal: {} failed and was dropped", what);
+  }
+}
 
 std::string DedupKey(const NewMessage& m) {
   if (m.state == MessageState::kRejected || m.e_doc_id.empty()) return {};

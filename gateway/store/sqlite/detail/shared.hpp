@@ -22,6 +22,11 @@ namespace eaeu::store {
 
 namespace sqlite {
 
+// An exception that escapes a change or a callback must not end the writer thread (and every
+// commit after it): a change's becomes its error, a callback's is logged and dropped.
+Status ApplyGuarded(const std::function<Status(Connection&)>& apply, Connection& db);
+void CallGuarded(std::string_view what, const std::function<void()>& call);
+
 // Brings the file's schema to `target` (0: the current version); a newer one is refused.
 Status Migrate(sqlite3* db, const std::filesystem::path& file, int target);
 int CurrentSchemaVersion();
@@ -153,7 +158,7 @@ struct SqliteJournal::Impl {
       for (Change* c : batch) {
         // Each change in its own savepoint: one that fails leaves the others in the commit.
         Status sp = sqlite::Exec(*writer, "SAVEPOINT change");
-        Status applied = sp ? c->apply(*writer) : sp;
+        Status applied = sp ? ApplyGuarded(c->apply, *writer) : sp;
         if (applied) {
           (void)sqlite::Exec(*writer, "RELEASE change");
         } else if (sp) {
@@ -177,7 +182,7 @@ struct SqliteJournal::Impl {
     }
     for (size_t i = 0; i < batch.size(); ++i) {
       std::unique_ptr<Change> change(batch[i]);
-      change->done(std::move(results[i]));
+      CallGuarded("a journal callback", [&] { change->done(std::move(results[i])); });
     }
     decltype(listeners) told;
     {
@@ -185,7 +190,7 @@ struct SqliteJournal::Impl {
       told = listeners;
     }
     if (told) {
-      for (const auto& [name, listener] : *told) listener();
+      for (const auto& [name, listener] : *told) CallGuarded(name, listener);
     }
   }
 };
