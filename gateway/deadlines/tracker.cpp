@@ -499,10 +499,6 @@ Status Tracker::Start() {
   return Ok{};
 }
 
-void Tracker::Tick() {
-  impl_->deps.lane->Serial([self = impl_] { self->Tick(); });
-}
-
 void Tracker::Recount() {
   impl_->deps.lane->Serial([self = impl_] {
     self->recount = true;

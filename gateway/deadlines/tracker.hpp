@@ -63,8 +63,6 @@ class Tracker {
 
   // Reads the cursor, takes what is waiting and counts every deadline again.
   Status Start();
-  // The timer: a day turned somewhere, or a failed step is tried again.
-  void Tick();
   // Counts every deadline not met again now (the calendars were reloaded).
   void Recount();
 

@@ -212,10 +212,6 @@ void Handover::Take(std::string message_id) {
   impl_->Take(std::move(message_id));
 }
 
-void Handover::Tick() {
-  impl_->deps.lane->Serial([self = impl_] { self->Tick(); });
-}
-
 Status Handover::Acknowledge(store::Journal& journal, const std::string& id, const std::string& by,
                              TimePoint at) {
   auto record = journal.Get(id);

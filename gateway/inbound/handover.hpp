@@ -48,8 +48,6 @@ class Handover {
   Result<size_t> Resume();
   // A received document was queued.
   void Take(std::string message_id);
-  // Does what is due at the clock's now (the lane's wake-ups call it).
-  void Tick();
   // The national system has the document (POST /v1/inbox/{id}/ack): delivered. Acknowledging
   // a delivered document again is no error.
   static Status Acknowledge(store::Journal& journal, const std::string& id, const std::string& by,

@@ -8,7 +8,6 @@
 #include <nlohmann/json.hpp>
 #include <unordered_set>
 
-#include "gateway/envelope/envelope.hpp"
 #include "gateway/sign/signature.hpp"
 #include "gateway/validate/verdict_json.hpp"
 #include "gateway/xml/serialise.hpp"
@@ -79,6 +78,22 @@ bool SentAsAnotherState(validate::Verdict& verdict, const std::optional<model::D
 }
 
 }  // namespace
+
+std::vector<store::Delivery> PlannedDeliveries(const envelope::ProcessCatalogue& catalogue,
+                                               const envelope::Transaction& transaction,
+                                               const std::string& message_id,
+                                               const std::string& country,
+                                               const RandomSource& random) {
+  std::vector<store::Delivery> out;
+  for (const auto& to : catalogue.Destinations(transaction, country)) {
+    store::Delivery d;
+    d.message_id = message_id;
+    d.destination = to;
+    d.conversation_id = NewUuid(random);
+    out.push_back(std::move(d));
+  }
+  return out;
+}
 
 std::string_view OutcomeName(Outcome outcome) {
   switch (outcome) {
@@ -281,13 +296,8 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
     handoff.procedure_id = NewUuid(deps.random);
     handoff.signature = std::move(signature);
     handoff.unsigned_detail = std::move(unsigned_detail);
-    for (const auto& to : deps.catalogue->Destinations(*transaction, job.country)) {
-      store::Delivery d;
-      d.message_id = job.id;
-      d.destination = to;
-      d.conversation_id = NewUuid(deps.random);
-      handoff.deliveries.push_back(std::move(d));
-    }
+    handoff.deliveries =
+        PlannedDeliveries(*deps.catalogue, *transaction, job.id, job.country, deps.random);
     store::Diagnostics& d = handoff.diagnostics;
     d.process_code = deps.catalogue->process;
     d.process_version = deps.catalogue->version;

@@ -122,4 +122,12 @@ class Pipeline {
 
 std::string_view OutcomeName(Outcome outcome);
 
+// The deliveries a message of `transaction` from `country` starts with: one per destination
+// (exchange.md §3, SN-05), queued, each with a ConversationID of its own.
+std::vector<store::Delivery> PlannedDeliveries(const envelope::ProcessCatalogue& catalogue,
+                                               const envelope::Transaction& transaction,
+                                               const std::string& message_id,
+                                               const std::string& country,
+                                               const RandomSource& random);
+
 }  // namespace eaeu::intake

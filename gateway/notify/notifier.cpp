@@ -225,10 +225,6 @@ Status Notifier::Start() {
   return Ok{};
 }
 
-void Notifier::Tick() {
-  impl_->deps.lane->Serial([self = impl_] { self->Tick(); });
-}
-
 Notifier::Stats Notifier::stats() const {
   return {impl_->posted.load(), impl_->failures.load(), impl_->position_seen.load()};
 }

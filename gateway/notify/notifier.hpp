@@ -67,8 +67,6 @@ class Notifier {
   // Reads the cursor and posts what is waiting. The first start of a journal begins at its
   // latest change: what happened before [notify] was configured is not posted.
   Status Start();
-  // A refused event's back-off ran out (the lane's wake-ups call it).
-  void Tick();
 
   struct Stats {
     uint64_t posted = 0;    // events the webhook took

@@ -10,6 +10,7 @@
 
 #include "gateway/core/clock.hpp"
 #include "gateway/envelope/envelope.hpp"
+#include "gateway/intake/pipeline.hpp"
 #include "gateway/transport/http_client.hpp"
 
 namespace eaeu::route {
@@ -169,14 +170,8 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
     }
     // A message that a journal of an earlier version queued before its deliveries were planned
     // (the hand-off plans them in the same change now).
-    std::vector<Delivery> planned;
-    for (const auto& to : deps.catalogue->Destinations(*info->transaction, info->sender_country)) {
-      Delivery d;
-      d.message_id = info->id;
-      d.destination = to;
-      d.conversation_id = NewUuid(deps.random);
-      planned.push_back(d);
-    }
+    const std::vector<Delivery> planned = intake::PlannedDeliveries(
+        *deps.catalogue, *info->transaction, info->id, info->sender_country, deps.random);
     deps.journal->PlanDeliveriesAsync(info->id, planned, Now(),
                                       [self = shared_from_this(), info, planned](Status st) {
                                         self->Serial([self, info, planned, st] {

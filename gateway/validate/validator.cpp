@@ -236,16 +236,6 @@ Result<std::unique_ptr<Validator>> Validator::Create(const ValidatorSettings& se
   return std::unique_ptr<Validator>(new Validator(std::move(impl)));
 }
 
-Result<model::Document> Validator::Read(std::string_view xml) const {
-  auto lease = impl_->Acquire();
-  xml::ParseResult parsed = lease.parser->Parse(xml, /*validate=*/false);
-  if (parsed.document == nullptr) {
-    return MakeError("document.unreadable", "",
-                     parsed.issues.empty() ? "not well-formed" : parsed.issues.front().message);
-  }
-  return codec::ReadXml(parsed.document->root(), impl_->catalog());
-}
-
 Result<std::unique_ptr<xml::ParsedDocument>> Validator::ReadDom(std::string_view xml) const {
   auto lease = impl_->Acquire();
   xml::ParseResult parsed = lease.parser->Parse(xml, /*validate=*/false);
@@ -254,6 +244,12 @@ Result<std::unique_ptr<xml::ParsedDocument>> Validator::ReadDom(std::string_view
                      parsed.issues.empty() ? "not well-formed" : parsed.issues.front().message);
   }
   return std::move(parsed.document);
+}
+
+Result<model::Document> Validator::Read(std::string_view xml) const {
+  auto dom = ReadDom(xml);
+  if (!dom) return dom.error();
+  return codec::ReadXml((*dom)->root(), impl_->catalog());
 }
 
 Validation Validator::Validate(std::string_view bytes, InputFormat format,

@@ -18,6 +18,7 @@
 #include "gateway/envelope/envelope.hpp"
 #include "gateway/envelope/reader.hpp"
 #include "gateway/envelope/signals.hpp"
+#include "gateway/intake/pipeline.hpp"
 #include "gateway/route/delivery.hpp"
 #include "gateway/store/sqlite/journal.hpp"
 #include "gateway/transport/http_client.hpp"
@@ -155,12 +156,8 @@ struct Harness {
     handoff.procedure_id = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
     handoff.signature = "test signature";
     handoff.diagnostics.reply_to = catalogue.AddressOf(country, "P.MM.00.ACT.001");
-    for (const auto& to : catalogue.Destinations(*tr, country)) {
-      store::Delivery d;
-      d.destination = to;
-      d.conversation_id = NewUuid([this] { return counter++ * 0x2545F4914F6CDD1Dull; });
-      handoff.deliveries.push_back(d);
-    }
+    handoff.deliveries = intake::PlannedDeliveries(
+        catalogue, *tr, id, country, [this] { return counter++ * 0x2545F4914F6CDD1Dull; });
     REQUIRE(journal->HandOff(std::move(handoff), clock.Now()).ok());
     // Delivery is handed the message as the journal keeps it.
     auto outbound = journal->Outbound(id);
