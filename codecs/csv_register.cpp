@@ -1,11 +1,14 @@
 #include "codecs/csv_register.hpp"
 
+#include <cctype>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <unordered_map>
 
 #include "codecs/json_codec.hpp"
 #include "codecs/xerces_text.hpp"
+#include "gateway/core/utf8.hpp"
 
 namespace eaeu::codec {
 namespace {
@@ -242,15 +245,6 @@ std::optional<model::t3::Inspector> Inspector(Row& row) {
   return in;
 }
 
-std::string FoldKey(std::string_view country, std::string_view name) {
-  std::string key(country);
-  key += '\x1f';
-  for (const char c : xml::CollapseWhitespace(name)) {
-    key += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-  }
-  return key;
-}
-
 }  // namespace
 
 const std::vector<std::string_view>& RegisterCsvColumns() {
@@ -314,9 +308,9 @@ Result<std::vector<std::vector<std::string>>> ParseCsv(std::string_view text, ch
   return rows;
 }
 
-Result<std::vector<model::RegisterEntry>> ReadRegisterCsv(std::string_view text,
-                                                          const model::DocumentCatalog& catalog,
-                                                          const CsvImportOptions& options) {
+Result<RegisterInput> ReadRegisterCsvRecords(std::string_view text,
+                                             const model::DocumentCatalog& catalog,
+                                             const CsvImportOptions& options) {
   if (!IsXmlText(text)) {
     return MakeError("csv.malformed", "", "the file holds control characters: not a text CSV");
   }
@@ -348,38 +342,108 @@ Result<std::vector<model::RegisterEntry>> ReadRegisterCsv(std::string_view text,
   if (rows.size() < 2) return MakeError("csv.malformed", "line 2", "no data rows");
 
   const auto& info = catalog.Info(model::DocumentKind::kRegisterEntry);
-  std::vector<model::RegisterEntry> entries;
-  std::map<std::string, size_t> by_key;
-  std::optional<Error> error;
+  RegisterInput input;
+  struct Seen {
+    size_t record = 0;                         // index in input.records, or
+    size_t problem = SIZE_MAX;                 // in input.problems once it is refused
+    std::map<std::string, size_t> inspectors;  // folded full name -> line
+  };
+  std::map<std::string, Seen> by_key;
+  const auto refuse = [&](const std::string& key, Seen* seen, Error error) {
+    if (seen != nullptr && seen->problem == SIZE_MAX) {
+      input.records[seen->record].entry.reset();
+      seen->problem = input.problems.size();
+    }
+    input.problems.push_back(RegisterProblem{key, std::move(error)});
+  };
   for (size_t r = 1; r < rows.size(); ++r) {
     const size_t line = r + 1;
+    const std::string where = "line " + std::to_string(line);
     if (rows[r].size() != rows[0].size()) {
-      return MakeError("csv.malformed", "line " + std::to_string(line),
+      refuse({}, nullptr,
+             MakeError("csv.malformed", where,
                        "has " + std::to_string(rows[r].size()) + " fields, the header has " +
-                           std::to_string(rows[0].size()));
+                           std::to_string(rows[0].size())));
+      continue;
     }
+    std::optional<Error> error;
     Row row(rows[r], index, line, error);
     model::t3::Organization org = Organization(row);
     auto inspector = Inspector(row);
-    if (error) return *error;
-    const std::string key = FoldKey(org.authorization.country_code, org.name);
-    auto [it, inserted] = by_key.emplace(key, entries.size());
-    if (inserted) {
-      model::RegisterEntry entry;
-      entry.header.inf_envelope_code = info.messages.empty() ? "" : info.messages.front();
-      entry.header.e_doc_code = info.structure_code;
-      entry.header.e_doc_id = options.new_document_id ? options.new_document_id() : "";
-      entry.header.e_doc_date_time = options.now;
-      entry.organization = std::move(org);
-      entries.push_back(std::move(entry));
-    } else if (!(entries[it->second].organization == org)) {
-      return MakeError("csv.inconsistent", "line " + std::to_string(line),
-                       "the organization \"" + org.name +
-                           "\" has different organization columns than on its first row");
+    const std::string key = org.name.empty() || org.authorization.country_code.empty()
+                                ? std::string()
+                                : RegisterKey(org.authorization.country_code, org.name);
+    Seen* seen = nullptr;
+    if (!key.empty()) {
+      auto [it, inserted] = by_key.try_emplace(key);
+      seen = &it->second;
+      if (inserted) {
+        seen->record = input.records.size();
+        RegisterRecord record;
+        record.key = key;
+        record.where = where;
+        record.first_line = line;
+        model::RegisterEntry entry;
+        entry.header.inf_envelope_code = info.messages.empty() ? "" : info.messages.front();
+        entry.header.e_doc_code = info.structure_code;
+        entry.header.e_doc_id = options.new_document_id ? options.new_document_id() : "";
+        entry.header.e_doc_date_time = options.now;
+        entry.organization = org;
+        record.entry = std::move(entry);
+        input.records.push_back(std::move(record));
+      }
     }
-    if (inspector) entries[it->second].inspectors.push_back(std::move(*inspector));
+    if (error) {
+      refuse(key, seen, *error);
+      continue;
+    }
+    RegisterRecord& record = input.records[seen->record];
+    if (seen->problem != SIZE_MAX) continue;  // refused on an earlier line
+    if (!(record.entry->organization == org)) {
+      refuse(key, seen,
+             MakeError("csv.inconsistent", where,
+                       "the organization \"" + org.name + "\" is on " + record.where +
+                           " too, with other organization columns (a duplicate record)"));
+      continue;
+    }
+    if (record.first_line != line)
+      record.where = "lines " + std::to_string(record.first_line) + "…" + std::to_string(line);
+    if (inspector) {
+      const model::FullName& n = inspector->full_name;
+      const std::string name = FoldName(n.last_name.value_or("") + " " + n.first_name.value_or("") +
+                                        " " + n.middle_name.value_or(""));
+      auto [at, fresh] = seen->inspectors.emplace(name, line);
+      if (!fresh) {
+        refuse(key, seen,
+               MakeError("csv.duplicate", where,
+                         "the inspector \"" + CollapseWhitespace(name) + "\" of \"" + org.name +
+                             "\" is on line " + std::to_string(at->second) + " too"));
+        continue;
+      }
+      record.entry->inspectors.push_back(std::move(*inspector));
+    }
   }
+  return input;
+}
+
+Result<std::vector<model::RegisterEntry>> ReadRegisterCsv(std::string_view text,
+                                                          const model::DocumentCatalog& catalog,
+                                                          const CsvImportOptions& options) {
+  auto input = ReadRegisterCsvRecords(text, catalog, options);
+  if (!input) return input.error();
+  if (!input->problems.empty()) return input->problems.front().error;
+  std::vector<model::RegisterEntry> entries;
+  entries.reserve(input->records.size());
+  for (auto& record : input->records) entries.push_back(std::move(*record.entry));
   return entries;
+}
+
+std::string RegisterKey(std::string_view country, std::string_view name) {
+  std::string key = FoldName(country);
+  for (char& c : key) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  key += '|';
+  key += FoldName(name);
+  return key;
 }
 
 }  // namespace eaeu::codec

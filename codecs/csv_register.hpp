@@ -5,6 +5,7 @@
 // No I/O: the identifier source and the clock are passed in.
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,38 @@ struct CsvImportOptions {
   char separator = ',';
 };
 
+// The key of a register record (T3-R1): the authorising country (↳ 1.8) and the full name (1.1),
+// whitespace-collapsed and case-folded: "KZ|тоо «медсерт»".
+std::string RegisterKey(std::string_view country, std::string_view name);
+
+// One organization of a register as read, where it was, and its key; `entry` is empty when the
+// organization was refused (its problem says why).
+struct RegisterRecord {
+  std::string key;
+  std::string where;  // "line 4", "lines 4…9", "record 3", a file's name
+  size_t first_line = 0;
+  std::optional<model::RegisterEntry> entry;
+};
+// Something in the input that could not be taken, with the key of the organization it belongs
+// to when that could be read (so that a refused organization is never taken for a withdrawn one).
+struct RegisterProblem {
+  std::string key;
+  Error error;  // its location names the line (or record) and column
+};
+struct RegisterInput {
+  std::vector<RegisterRecord> records;
+  std::vector<RegisterProblem> problems;
+};
+
+// Reads every organization of a register CSV. An error in a row refuses its organization and
+// names the line and column; the others are read on. Two rows of one organization with other
+// organization columns, or one inspector twice, are a duplicate that names both lines. Only a
+// file that is not a register CSV at all (no header, an unknown column) is an error.
+Result<RegisterInput> ReadRegisterCsvRecords(std::string_view text,
+                                             const model::DocumentCatalog& catalog,
+                                             const CsvImportOptions& options);
+
+// The same, all or nothing: the first problem is the error.
 Result<std::vector<model::RegisterEntry>> ReadRegisterCsv(std::string_view text,
                                                           const model::DocumentCatalog& catalog,
                                                           const CsvImportOptions& options);

@@ -131,4 +131,42 @@ std::string CollapseWhitespace(std::string_view text) {
   return out;
 }
 
+char32_t LowerCase(char32_t cp) {
+  if (cp < 0x80) return (cp >= 'A' && cp <= 'Z') ? cp + 32 : cp;
+  if ((cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)) return cp + 0x20;  // Latin-1
+  if (cp >= 0x100 && cp <= 0x137) return cp | 1;                   // Latin Extended-A, pairs
+  if (cp >= 0x139 && cp <= 0x148) return (cp & 1) ? cp + 1 : cp;
+  if (cp >= 0x14A && cp <= 0x177) return cp | 1;
+  if (cp == 0x178) return 0xFF;
+  if (cp >= 0x179 && cp <= 0x17E) return (cp & 1) ? cp + 1 : cp;
+  if (cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2) return cp + 0x20;  // Greek
+  if (cp >= 0x400 && cp <= 0x40F) return cp + 0x50;                 // Cyrillic Ѐ..Џ
+  if (cp >= 0x410 && cp <= 0x42F) return cp + 0x20;                 // А..Я
+  if ((cp >= 0x460 && cp <= 0x481) || (cp >= 0x48A && cp <= 0x4BF) ||
+      (cp >= 0x4D0 && cp <= 0x52F)) {
+    return cp | 1;  // pairs: Ѣ, Ғ, Қ, Ң, Ү, Ұ, Һ, Ә, Ө, ...
+  }
+  if (cp == 0x4C0) return 0x4CF;                                  // Ӏ
+  if (cp >= 0x4C1 && cp <= 0x4CE) return (cp & 1) ? cp + 1 : cp;  // Ӂ..Ӎ
+  if (cp >= 0x531 && cp <= 0x556) return cp + 0x30;               // Armenian
+  return cp;
+}
+
+std::string FoldName(std::string_view text) {
+  const std::string collapsed = CollapseWhitespace(text);
+  std::string out;
+  out.reserve(collapsed.size());
+  size_t i = 0;
+  while (i < collapsed.size()) {
+    const size_t start = i;
+    const char32_t cp = NextCodePoint(collapsed, i);
+    if (cp == kInvalidUtf8) {
+      out.append(collapsed, start, i - start);
+    } else {
+      AppendCodePoint(out, LowerCase(cp));
+    }
+  }
+  return out;
+}
+
 }  // namespace eaeu

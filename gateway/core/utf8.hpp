@@ -30,4 +30,13 @@ std::string ValidUtf8(std::string_view text);
 // Collapses XML whitespace (space, tab, CR, LF): runs become one space, ends are trimmed.
 std::string CollapseWhitespace(std::string_view text);
 
+// The simple lower-case form of a code point for the scripts of the member states' names: Latin
+// (with Latin-1 and Latin Extended-A), Greek, Cyrillic with its supplement (Kazakh, Kyrgyz,
+// Belarusian letters) and Armenian. Any other code point is its own lower case.
+char32_t LowerCase(char32_t cp);
+
+// `text` whitespace-collapsed and lower-cased code point by code point (invalid bytes kept as
+// they are): the form in which two names that differ only in spacing or letter case are equal.
+std::string FoldName(std::string_view text);
+
 }  // namespace eaeu

@@ -90,10 +90,12 @@ void OfReport(const model::InspectionReport& doc, const Calendars* calendars,
 }
 
 void OfRegisterEntry(const model::RegisterEntry& doc, const std::string& sender_country,
-                     const Calendars* calendars, std::vector<Deadline>& out) {
+                     const Calendars* calendars, const std::optional<Date>& journalled,
+                     std::vector<Deadline>& out) {
   Date change = doc.header.e_doc_date_time.date;
   const auto& status = doc.organization.record_status;
   if (status && status->period.end) change = status->period.end->date;
+  if (journalled) change = *journalled;
   const bool withdrawn = status && status->period.end;
   out.push_back(Counted("DL-02",
                         (withdrawn ? "withdrawal from the register of " : "register entry of ") +
@@ -106,12 +108,13 @@ void OfRegisterEntry(const model::RegisterEntry& doc, const std::string& sender_
 }  // namespace
 
 std::vector<Deadline> DeadlinesOf(const model::Document& document,
-                                  const std::string& sender_country, const Calendars* calendars) {
+                                  const std::string& sender_country, const Calendars* calendars,
+                                  const std::optional<Date>& register_change) {
   std::vector<Deadline> out;
   if (const auto* report = std::get_if<model::InspectionReport>(&document)) {
     OfReport(*report, calendars, out);
   } else if (const auto* entry = std::get_if<model::RegisterEntry>(&document)) {
-    OfRegisterEntry(*entry, sender_country, calendars, out);
+    OfRegisterEntry(*entry, sender_country, calendars, register_change, out);
   }
   return out;
 }

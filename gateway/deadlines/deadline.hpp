@@ -8,9 +8,12 @@
 //   integrated system took the report (its receipt; R106 says the report "is sent" within the
 //   term), but only once the Commission's answer is positive: a refused or dead message meets
 //   nothing, whatever its receipt.
-// - DL-02 (R106 §18): 3 business days from the change of the register; the day of the change is
-//   the record's EndDateTime when the document withdraws the organization, else the document's
-//   EDocDateTime (the day the authority formed it); owed by the sending state.
+// - DL-02 (R106 §18): 3 business days from the change of the register; owed by the sending
+//   state. A register sync knows the change and journals its day: the record's StartDateTime for
+//   an addition (the sync's day when the record has none), its EndDateTime for a withdrawal, the
+//   sync's day for a change. A register document submitted on its own has only itself to go by:
+//   its EndDateTime when it withdraws the organization, else its EDocDateTime (the day the
+//   authority formed it).
 // - DL-03 (R106 §22): 30 business days from the end of each site inspection with nonconformities;
 //   owed by the manufacturer, counted in the reporting state's calendar.
 // - DL-05 (R106 §33, §35): the report is in force until its DocValidityDate (its date + 3 years
@@ -73,9 +76,11 @@ std::pair<Date, std::string> Recount(const Deadline& deadline, const Calendars* 
 std::optional<Date> MeetsPeriodic(const model::InspectionReport& report, const Deadline& earlier);
 
 // The deadlines a document starts. `sender_country` is the state that sent it (DL-02's owner);
-// `calendars` may be null (weekends only, and the basis says so).
+// `calendars` may be null (weekends only, and the basis says so); `register_change` is the day
+// of the register's change when a sync journalled it.
 std::vector<Deadline> DeadlinesOf(const model::Document& document,
-                                  const std::string& sender_country, const Calendars* calendars);
+                                  const std::string& sender_country, const Calendars* calendars,
+                                  const std::optional<Date>& register_change = std::nullopt);
 
 enum class DeadlineState { kOpen, kAtRisk, kMet, kOverdue };
 std::string_view StateName(DeadlineState state);

@@ -281,7 +281,14 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
                    e.message.id);
       return Ok{};
     }
-    const auto deadlines = DeadlinesOf(*document, e.message.sender_country, calendars);
+    std::optional<Date> register_change;  // the day a register sync journalled for its change
+    if (kind == model::KindName(model::DocumentKind::kRegisterEntry)) {
+      auto version = deps.journal->RegisterVersionOf(e.message.id);
+      if (!version) return version.error();
+      if (*version) register_change = Date::Parse((*version)->change_day);
+    }
+    const auto deadlines =
+        DeadlinesOf(*document, e.message.sender_country, calendars, register_change);
     Track(e, deadlines, calendars, writes);
     if (e.state == MessageState::kAcknowledged) {
       return Meet(e, *document, deadlines, calendars, writes);

@@ -37,7 +37,8 @@ void RejectUnroutable(validate::Verdict& verdict, std::string_view kind,
 }
 
 // The member state a document names as its sender, where it names one: the reporting state of an
-// inspection report (T1 2.4) and the authority of a notice (T2 3, rule SN-02). A caller may
+// inspection report (T1 2.4), the authority of a notice (T2 3, rule SN-02) and the state that
+// authorised a register's organization (↳ T3 1.8). A caller may
 // submit only as its own state.
 struct ClaimedSender {
   std::string country;
@@ -56,6 +57,12 @@ std::optional<ClaimedSender> SenderNamedIn(const model::Document& document) {
                          "/MedicalProductReleaseSuspensionDetails/UnifiedAuthorityDetails/"
                          "UnifiedCountryCode"};
   }
+  if (const auto* entry = std::get_if<model::RegisterEntry>(&document)) {
+    return ClaimedSender{entry->organization.authorization.country_code,
+                         "/MedicalProductInspectingOrganizationDetails/"
+                         "InspectingOrganizationDetails/InspectionAuthorizationDocDetails/"
+                         "UnifiedCountryCode"};
+  }
   return std::nullopt;
 }
 
@@ -71,7 +78,7 @@ bool SentAsAnotherState(validate::Verdict& verdict, const std::optional<model::D
                  ", but the caller is bound to " + caller_country;
   v.message_ru = "Документ направлен от имени " + claimed->country + ", а отправитель привязан к " +
                  caller_country;
-  v.source = "T1 2.4; T2 3 (SN-02)";
+  v.source = "T1 2.4; T2 3 (SN-02); T3 1.8 (T3-R1)";
   verdict.violations.push_back(std::move(v));
   verdict.status = validate::Status::kInvalid;
   return true;
@@ -420,6 +427,19 @@ Result<size_t> Pipeline::Resume() {
     }
   }
   return taken;
+}
+
+void Pipeline::Take(const std::vector<std::string>& ids) {
+  for (const auto& id : ids) {
+    auto record = impl_->deps.journal->Get(id);
+    if (!record) {
+      spdlog::error("message={} stays validated: {}", id, record.error().ToString());
+      continue;
+    }
+    if (*record && (*record)->summary.state == MessageState::kValidated) {
+      impl_->ResumeOne(**record);
+    }
+  }
 }
 
 void Pipeline::WaitIdle() {

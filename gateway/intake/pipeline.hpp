@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "gateway/core/clock.hpp"
 #include "gateway/core/ids.hpp"
@@ -99,6 +100,10 @@ class Pipeline {
   // Takes every validated or signed message of the journal on (after a restart, or after a new
   // signer). Returns how many it took.
   Result<size_t> Resume();
+
+  // Takes these validated messages on to signing and delivery (a register sync journalled them);
+  // one that is not validated any more is left as it is.
+  void Take(const std::vector<std::string>& ids);
 
   // Blocks until no submission or signing is in flight; the second form gives up after
   // `timeout` and says whether it got there.

@@ -116,6 +116,30 @@ Status DeadlineStore::UpdateDeadline(DeadlineChange change, TimePoint at) {
   });
 }
 
+Status RegisterStore::PlanSync(RegisterSync sync) {
+  return Await<Ok>(
+      [&](JournalCallback<Ok> done) { PlanSyncAsync(std::move(sync), std::move(done)); });
+}
+
+std::string_view RegisterChangeName(RegisterChange change) {
+  switch (change) {
+    case RegisterChange::kAdded:
+      return "added";
+    case RegisterChange::kChanged:
+      return "changed";
+    case RegisterChange::kWithdrawn:
+      return "withdrawn";
+  }
+  return "changed";
+}
+
+std::optional<RegisterChange> RegisterChangeFromName(std::string_view name) {
+  for (auto c : {RegisterChange::kAdded, RegisterChange::kChanged, RegisterChange::kWithdrawn}) {
+    if (RegisterChangeName(c) == name) return c;
+  }
+  return std::nullopt;
+}
+
 Status EventFeeds::SaveCursor(std::string name, uint64_t position) {
   return Await<Ok>([&](JournalCallback<Ok> done) {
     SaveCursorAsync(std::move(name), position, std::move(done));

@@ -290,6 +290,62 @@ struct DeadlineMoveFilter {
   uint32_t limit = 100;
 };
 
+// The register of inspecting organizations (Table 3) as this gateway sent it, and as it received
+// it: every version of each record, known by its key (T3-R1: the authorising country and the
+// folded full name), each with the message that carried it. The state of a version is its
+// message's: a version whose message the Commission refused (or the validation did) is not part
+// of the register, and the record is what its latest other version says.
+enum class RegisterChange : uint8_t { kAdded, kChanged, kWithdrawn };
+std::string_view RegisterChangeName(RegisterChange change);
+std::optional<RegisterChange> RegisterChangeFromName(std::string_view name);
+
+struct RegisterVersion {
+  uint64_t id = 0;  // rises with every version (the journal gives it)
+  Direction direction = Direction::kOutbound;
+  std::string country;  // the authorising state: the key's first half
+  std::string key;      // RegisterKey(country, name)
+  std::string name;     // the full name as the latest document wrote it
+  RegisterChange change = RegisterChange::kAdded;
+  std::string change_day;  // YYYY-MM-DD: the day of the change (what DL-02 runs from)
+  std::string digest;      // of `record`: equal digests, equal records
+  std::string record;      // the record in its normal form (JSON; registry::Normalise)
+  std::string groups;      // its group codes (1.7), "|04.01|04.02|", for filters
+  std::string message_id;  // the message that carried it
+  std::string sync_id;     // the sync that planned it; empty: a document submitted on its own
+  TimePoint at;            // when the version was written
+  // Read with it: its message's state now, and when that message last moved.
+  MessageState state = MessageState::kValidated;
+  TimePoint state_at;
+};
+
+struct RegisterFilter {
+  Direction direction = Direction::kOutbound;
+  std::optional<std::string> country;
+  std::optional<std::string> group;  // a group code (1.7) the record lists
+  std::optional<bool> active;        // true: not withdrawn; false: withdrawn only
+  std::string after_key;             // paging: the last key of the previous page
+  uint32_t limit = 100;              // 0: no limit (a sync reads the whole register)
+};
+
+// One document of a sync: the new version of a record and the validated message that carries it.
+// `base` is the id of the version the change was worked out against (0: the record was not in
+// the register); the plan is refused when another version has come since.
+struct PlannedSend {
+  RegisterVersion version;
+  NewMessage message;
+  uint64_t base = 0;
+};
+
+// A sync as it is journalled before anything is sent: what it found and every document it owes.
+struct RegisterSync {
+  std::string id;
+  std::string country;
+  std::string source;  // where the register came from, for people
+  TimePoint at;
+  uint32_t added = 0, changed = 0, withdrawn = 0, unchanged = 0, invalid = 0;
+  std::vector<PlannedSend> sends;
+};
+
 // How many commits and changes so far: changes / commits is the batching achieved.
 struct JournalStats {
   uint64_t commits = 0;
@@ -301,10 +357,10 @@ struct JournalStats {
 template <class T>
 using JournalCallback = std::function<void(Result<T>)>;
 
-// The journal is four focused stores over one group-commit writer: messages (with the outbound
-// hand-off), their deliveries, the feeds of changes that readers follow from cursors, and the
-// legal deadlines. A component takes the store it needs; Journal is all four, with the writer's
-// figures and its idle wait.
+// The journal is five focused stores over one group-commit writer: messages (with the outbound
+// hand-off), their deliveries, the feeds of changes that readers follow from cursors, the legal
+// deadlines and the register as sent. A component takes the store it needs; Journal is all five,
+// with the writer's figures and its idle wait.
 //
 // Threading: every method may be called from any thread. The blocking forms (Accept, Transition,
 // ...) wait until their change is durable; their Async forms return at once and call back after
@@ -414,7 +470,33 @@ class DeadlineStore {
   virtual Result<std::map<std::string, uint64_t>> DeadlineCounts() = 0;
 };
 
-class Journal : public MessageStore, public DeliveryStore, public EventFeeds, public DeadlineStore {
+class RegisterStore {
+ public:
+  virtual ~RegisterStore() = default;
+
+  // Journals a sync in one change: its row, and for each send its message (validated, ready to
+  // be signed; a restart takes it on like any validated message) and its version. Refused, with
+  // nothing written, when a send's base is no longer its record's latest version (code
+  // "registry.conflict": another sync, or a refusal, came between; plan again).
+  virtual void PlanSyncAsync(RegisterSync sync, JournalCallback<Ok> done) = 0;
+  Status PlanSync(RegisterSync sync);
+  // Adds one version outside a sync: a register document submitted on its own, or received.
+  virtual void RecordVersionAsync(RegisterVersion version, JournalCallback<Ok> done) = 0;
+
+  // The register as it stands: each record's latest version that was not refused, by key.
+  virtual Result<std::vector<RegisterVersion>> RegisterRecords(const RegisterFilter& filter) = 0;
+  // Every version of one record, oldest first, refused ones included.
+  virtual Result<std::vector<RegisterVersion>> RegisterHistory(Direction direction,
+                                                               std::string_view key) = 0;
+  // The version a message carried; nullopt when it carried none.
+  virtual Result<std::optional<RegisterVersion>> RegisterVersionOf(std::string_view message_id) = 0;
+};
+
+class Journal : public MessageStore,
+                public DeliveryStore,
+                public EventFeeds,
+                public DeadlineStore,
+                public RegisterStore {
  public:
   ~Journal() override = default;
 

@@ -54,6 +54,12 @@ class SqliteJournal final : public Journal {
   Result<std::vector<DeadlineMove>> DeadlineMoves(const DeadlineMoveFilter& filter) override;
   Result<uint64_t> LastDeadlineMove() override;
   Result<std::map<std::string, uint64_t>> DeadlineCounts() override;
+  void PlanSyncAsync(RegisterSync sync, JournalCallback<Ok> done) override;
+  void RecordVersionAsync(RegisterVersion version, JournalCallback<Ok> done) override;
+  Result<std::vector<RegisterVersion>> RegisterRecords(const RegisterFilter& filter) override;
+  Result<std::vector<RegisterVersion>> RegisterHistory(Direction direction,
+                                                       std::string_view key) override;
+  Result<std::optional<RegisterVersion>> RegisterVersionOf(std::string_view message_id) override;
 
   JournalStats stats() const override;
   static int SchemaVersion();

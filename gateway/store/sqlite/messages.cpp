@@ -3,6 +3,60 @@
 
 namespace eaeu::store {
 
+namespace sqlite {
+
+Status InsertMessage(Connection& db, const NewMessage& m, const std::string& key,
+                     AcceptOutcome& outcome) {
+  if (!key.empty()) {
+    Statement q(db, "SELECT id, state FROM messages WHERE dedup_key = ?");
+    q.Bind(1, key);
+    if (q.Step() == SQLITE_ROW) {
+      outcome = {q.Text(0), StateFromName(q.Text(1)).value_or(MessageState::kReceived), true};
+      return Ok{};
+    }
+  }
+  Statement insert(db,
+                   "INSERT INTO messages (id, direction, sender_country, sender_participant, "
+                   "kind, e_doc_id, dedup_key, content_type, payload, canonical_xml, state, "
+                   "violations, created_at, updated_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  const int64_t at = Micros(m.at);
+  insert.Bind(1, m.id)
+      .Bind(2, DirectionName(m.direction))
+      .Bind(3, m.sender_country)
+      .Bind(4, m.sender_participant)
+      .Bind(5, m.kind)
+      .Bind(6, m.e_doc_id);
+  if (key.empty()) {
+    insert.BindNull(7);
+  } else {
+    insert.Bind(7, key);
+  }
+  insert.Bind(8, m.content_type)
+      .BindBlob(9, m.payload)
+      .BindBlob(10, m.canonical_xml)
+      .Bind(11, StateName(m.state))
+      .Bind(12, m.violations)
+      .Bind(13, at)
+      .Bind(14, at);
+  if (insert.Step() != SQLITE_DONE) {
+    if (sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_PRIMARYKEY) {
+      return MakeError("journal.duplicate-id", m.id, "a message with this id exists");
+    }
+    return SqlError(db, "insert message " + m.id);
+  }
+  if (m.diagnostics || !m.signature_verdict.empty() || !m.answer.empty()) {
+    if (auto st = WriteReceivedFields(db, m); !st) return st;
+  }
+  Statement event(db, "INSERT INTO message_events VALUES (?, 1, ?, ?, ?)");
+  event.Bind(1, m.id).Bind(2, StateName(m.state)).Bind(3, at).Bind(4, std::string_view("taken in"));
+  if (event.Step() != SQLITE_DONE) return SqlError(db, "insert event " + m.id);
+  outcome = {m.id, m.state, false};
+  return Ok{};
+}
+
+}  // namespace sqlite
+
 void SqliteJournal::AcceptAsync(NewMessage message, JournalCallback<AcceptOutcome> done) {
   if (message.id.empty()) {
     done(MakeError("journal.argument", "id", "a message needs an id"));
@@ -17,58 +71,7 @@ void SqliteJournal::AcceptAsync(NewMessage message, JournalCallback<AcceptOutcom
   state->key = DedupKey(message);
   state->m = std::move(message);
   auto apply = [state](Connection& db) -> Status {
-    const NewMessage& m = state->m;
-    const std::string& key = state->key;
-    AcceptOutcome& outcome = state->outcome;
-    if (!key.empty()) {
-      Statement q(db, "SELECT id, state FROM messages WHERE dedup_key = ?");
-      q.Bind(1, key);
-      if (q.Step() == SQLITE_ROW) {
-        outcome = {q.Text(0), StateFromName(q.Text(1)).value_or(MessageState::kReceived), true};
-        return Ok{};
-      }
-    }
-    Statement insert(db,
-                     "INSERT INTO messages (id, direction, sender_country, sender_participant, "
-                     "kind, e_doc_id, dedup_key, content_type, payload, canonical_xml, state, "
-                     "violations, created_at, updated_at) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    const int64_t at = Micros(m.at);
-    insert.Bind(1, m.id)
-        .Bind(2, DirectionName(m.direction))
-        .Bind(3, m.sender_country)
-        .Bind(4, m.sender_participant)
-        .Bind(5, m.kind)
-        .Bind(6, m.e_doc_id);
-    if (key.empty()) {
-      insert.BindNull(7);
-    } else {
-      insert.Bind(7, key);
-    }
-    insert.Bind(8, m.content_type)
-        .BindBlob(9, m.payload)
-        .BindBlob(10, m.canonical_xml)
-        .Bind(11, StateName(m.state))
-        .Bind(12, m.violations)
-        .Bind(13, at)
-        .Bind(14, at);
-    if (insert.Step() != SQLITE_DONE) {
-      if (sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_PRIMARYKEY) {
-        return MakeError("journal.duplicate-id", m.id, "a message with this id exists");
-      }
-      return SqlError(db, "insert message " + m.id);
-    }
-    if (m.diagnostics || !m.signature_verdict.empty() || !m.answer.empty()) {
-      if (auto st = WriteReceivedFields(db, m); !st) return st;
-    }
-    Statement event(db, "INSERT INTO message_events VALUES (?, 1, ?, ?, ?)");
-    event.Bind(1, m.id)
-        .Bind(2, StateName(m.state))
-        .Bind(3, at)
-        .Bind(4, std::string_view("taken in"));
-    if (event.Step() != SQLITE_DONE) return SqlError(db, "insert event " + m.id);
-    outcome = {m.id, m.state, false};
-    return Ok{};
+    return InsertMessage(db, state->m, state->key, state->outcome);
   };
   impl_->Submit(std::move(apply), [state, done = std::move(done)](Status status) {
     if (status) {

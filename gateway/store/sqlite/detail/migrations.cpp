@@ -153,6 +153,39 @@ WHERE instr(CAST(signed_envelope AS BLOB), CAST('<soap:Body>' AS BLOB)) > 0
   AND instr(CAST(signed_envelope AS BLOB), CAST('<int:ProcedureID>' AS BLOB)) > 0;
 ALTER TABLE messages DROP COLUMN signed_envelope;
 )sql",
+    // 9: the register of inspecting organizations as sent (and received): every version of each
+    // record with the message that carried it, and the syncs that planned them.
+    R"sql(
+CREATE TABLE register_versions (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  direction   TEXT NOT NULL,
+  country     TEXT NOT NULL,
+  record_key  TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  change      TEXT NOT NULL,
+  change_day  TEXT NOT NULL,
+  digest      TEXT NOT NULL,
+  record      TEXT NOT NULL,
+  groups      TEXT NOT NULL,
+  message_id  TEXT NOT NULL,
+  sync_id     TEXT NOT NULL,
+  at          INTEGER NOT NULL
+);
+CREATE INDEX register_versions_key ON register_versions(direction, record_key, id);
+CREATE UNIQUE INDEX register_versions_message ON register_versions(message_id);
+CREATE TABLE register_syncs (
+  id        TEXT PRIMARY KEY,
+  country   TEXT NOT NULL,
+  source    TEXT NOT NULL,
+  at        INTEGER NOT NULL,
+  added     INTEGER NOT NULL,
+  changed   INTEGER NOT NULL,
+  withdrawn INTEGER NOT NULL,
+  unchanged INTEGER NOT NULL,
+  invalid   INTEGER NOT NULL,
+  sends     INTEGER NOT NULL
+);
+)sql",
 };
 
 }  // namespace

@@ -57,6 +57,10 @@ std::string DedupKey(const NewMessage& m);
 std::string StateIn(std::string_view column, const std::vector<MessageState>& states);
 MessageSummary ReadSummary(const Statement& q);
 std::vector<std::string*> DiagnosticsFields(Diagnostics& d);
+// Takes a message in inside the current transaction (`key`: DedupKey, empty for none); a
+// duplicate leaves `outcome` naming the message it repeats.
+Status InsertMessage(Connection& db, const NewMessage& m, const std::string& key,
+                     AcceptOutcome& outcome);
 // Moves message `id` to `to` inside the current transaction.
 Status ApplyTransition(Connection& db, const std::string& id, MessageState to,
                        const std::string& detail, TimePoint at, const TransitionData& data);

@@ -1,0 +1,185 @@
+#include "gateway/registry/source.hpp"
+
+#include <xercesc/dom/DOM.hpp>
+
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "codecs/json_codec.hpp"
+#include "codecs/xerces_text.hpp"
+#include "codecs/xml_reader.hpp"
+#include "gateway/xml/parser.hpp"
+
+namespace eaeu::registry {
+namespace {
+
+using nlohmann::json;
+namespace xc = XERCES_CPP_NAMESPACE;
+
+constexpr std::string_view kRoot = "MedicalProductInspectingOrganizationDetails";
+
+SourceFormat Sniff(std::string_view bytes) {
+  size_t i = bytes.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+  while (i < bytes.size() &&
+         (bytes[i] == ' ' || bytes[i] == '\t' || bytes[i] == '\r' || bytes[i] == '\n')) {
+    ++i;
+  }
+  if (i < bytes.size() && bytes[i] == '<') return SourceFormat::kXml;
+  if (i < bytes.size() && (bytes[i] == '[' || bytes[i] == '{')) return SourceFormat::kJson;
+  return SourceFormat::kCsv;
+}
+
+// Takes a read organization in, or refuses a second one with the same key.
+class Collector {
+ public:
+  explicit Collector(codec::RegisterInput& input) : input_(input) {}
+
+  void Take(model::RegisterEntry entry, std::string where) {
+    const auto& org = entry.organization;
+    const std::string key = codec::RegisterKey(org.authorization.country_code, org.name);
+    auto [it, fresh] = seen_.emplace(key, where);
+    if (!fresh) {
+      input_.problems.push_back(
+          {key, MakeError("registry.duplicate", where,
+                          "the organization \"" + org.name + "\" is in " + it->second +
+                              " too (two records with one key: country and full name)")});
+      return;
+    }
+    codec::RegisterRecord record;
+    record.key = key;
+    record.where = std::move(where);
+    record.entry = std::move(entry);
+    input_.records.push_back(std::move(record));
+  }
+  void Refuse(Error error) { input_.problems.push_back({{}, std::move(error)}); }
+
+ private:
+  codec::RegisterInput& input_;
+  std::map<std::string, std::string> seen_;
+};
+
+Result<codec::RegisterInput> ReadJsonRegister(std::string_view bytes,
+                                              const model::DocumentCatalog& catalog) {
+  json list = json::parse(bytes, nullptr, false);
+  if (list.is_discarded()) return MakeError("registry.source", "", "the register is not JSON");
+  if (!list.is_array()) {
+    return MakeError("registry.source", "", "the register in JSON is an array of Table 3 entries");
+  }
+  const auto& info = catalog.Info(model::DocumentKind::kRegisterEntry);
+  codec::RegisterInput input;
+  Collector collector(input);
+  for (size_t i = 0; i < list.size(); ++i) {
+    const std::string where = "record " + std::to_string(i + 1);
+    json& item = list[i];
+    if (!item.is_object()) {
+      collector.Refuse(MakeError("registry.source", where, "a record is a JSON object"));
+      continue;
+    }
+    if (!item.contains("eDocHeader")) {  // the gateway writes the header of what it sends
+      item["eDocHeader"] = {{"infEnvelopeCode", info.messages.empty() ? "" : info.messages.front()},
+                            {"eDocCode", info.structure_code},
+                            {"eDocId", "00000000-0000-4000-8000-000000000000"},
+                            {"eDocDateTime", "2000-01-01T00:00:00"}};
+    }
+    auto document = codec::ReadJson(item.dump(), catalog, model::DocumentKind::kRegisterEntry);
+    if (!document) {
+      Error e = document.error();
+      e.where = where + (e.where.empty() ? "" : ", " + e.where);
+      collector.Refuse(std::move(e));
+      continue;
+    }
+    collector.Take(std::get<model::RegisterEntry>(std::move(*document)), where);
+  }
+  return input;
+}
+
+bool IsEntry(const xc::DOMElement& e) {
+  const XMLCh* local = e.getLocalName();
+  return local != nullptr && xml::ToUtf8(local) == kRoot;
+}
+
+Result<codec::RegisterInput> ReadXmlRegister(std::string_view bytes,
+                                             const validate::Validator& validator) {
+  xml::SecureParser parser(validator.grammar_pool(), xml::ParserLimits{});
+  auto parsed = parser.ParseAnyRoot(bytes);
+  if (!parsed.document) {
+    const xml::XmlIssue* issue = parsed.issues.empty() ? nullptr : &parsed.issues.front();
+    return MakeError(
+        "registry.source", issue ? "line " + std::to_string(issue->position.line) : std::string(),
+        "the register is not well-formed XML" + (issue ? ": " + issue->message : std::string()));
+  }
+  codec::RegisterInput input;
+  Collector collector(input);
+  const auto take = [&](const xc::DOMElement& element, const std::string& where) {
+    auto document = codec::ReadXml(element, validator.catalog());
+    if (!document) {
+      Error e = document.error();
+      e.where = where + (e.where.empty() ? "" : ", " + e.where);
+      collector.Refuse(std::move(e));
+    } else if (auto* entry = std::get_if<model::RegisterEntry>(&*document)) {
+      collector.Take(std::move(*entry), where);
+    } else {
+      collector.Refuse(MakeError("registry.source", where, "not a Table 3 document"));
+    }
+  };
+  const xc::DOMElement& root = parsed.document->root();
+  if (IsEntry(root)) {
+    take(root, "record 1");
+    return input;
+  }
+  size_t n = 0;
+  for (const xc::DOMElement* child = root.getFirstElementChild(); child != nullptr;
+       child = child->getNextElementSibling()) {
+    const std::string where = "record " + std::to_string(++n);
+    if (!IsEntry(*child)) {
+      collector.Refuse(MakeError("registry.source", where,
+                                 "<" + xml::ToUtf8(child->getTagName()) +
+                                     "> is not a Table 3 document (" + std::string(kRoot) + ")"));
+      continue;
+    }
+    take(*child, where);
+  }
+  return input;
+}
+
+}  // namespace
+
+std::optional<SourceFormat> SourceFormatFromName(std::string_view name) {
+  if (name == "auto") return SourceFormat::kAuto;
+  if (name == "csv") return SourceFormat::kCsv;
+  if (name == "json") return SourceFormat::kJson;
+  if (name == "xml") return SourceFormat::kXml;
+  return std::nullopt;
+}
+
+SourceFormat SourceFormatOf(std::string_view content_type) {
+  const std::string_view type = content_type.substr(0, content_type.find(';'));
+  if (type == "text/csv") return SourceFormat::kCsv;
+  if (type == "application/json") return SourceFormat::kJson;
+  if (type == "application/xml" || type == "text/xml") return SourceFormat::kXml;
+  return SourceFormat::kAuto;
+}
+
+Result<codec::RegisterInput> ReadRegister(std::string_view bytes, SourceFormat format,
+                                          const validate::Validator& validator) {
+  if (format == SourceFormat::kAuto) format = Sniff(bytes);
+  switch (format) {
+    case SourceFormat::kJson:
+      return ReadJsonRegister(bytes, validator.catalog());
+    case SourceFormat::kXml:
+      return ReadXmlRegister(bytes, validator);
+    case SourceFormat::kCsv:
+    case SourceFormat::kAuto:
+      break;
+  }
+  codec::CsvImportOptions options;
+  if (!bytes.empty() && bytes.find(';') < bytes.find('\n') && bytes.find(',') > bytes.find('\n')) {
+    options.separator = ';';  // a header row separated by semicolons (spreadsheets in ru locales)
+  }
+  auto input = codec::ReadRegisterCsvRecords(bytes, validator.catalog(), options);
+  if (!input) return input.error();
+  // A duplicate across the whole file is found by the reader; the keys are unique here.
+  return input;
+}
+
+}  // namespace eaeu::registry
