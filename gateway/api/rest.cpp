@@ -1,5 +1,7 @@
 #include "gateway/api/rest.hpp"
 
+#include "gateway/api/detail/rest_common.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <charconv>
@@ -11,16 +13,11 @@
 #include "gateway/validate/verdict_json.hpp"
 
 namespace eaeu::api {
-namespace {
+namespace detail {
 
-using Json = nlohmann::ordered_json;
 using transport::HttpRequest;
 using transport::HttpResponse;
 using transport::Respond;
-
-constexpr std::string_view kMessagesPrefix = "/v1/messages/";
-constexpr std::string_view kInboxPrefix = "/v1/inbox/";
-constexpr uint32_t kMaxPage = 1000;
 
 HttpResponse JsonResponse(unsigned status, const Json& body) {
   HttpResponse r;
@@ -98,11 +95,6 @@ std::string PercentEncode(std::string_view in) {
   return out;
 }
 
-struct Target {
-  std::string path;
-  std::map<std::string, std::string, std::less<>> query;
-};
-
 Target ParseTarget(std::string_view target) {
   Target out;
   const auto q = target.find('?');
@@ -130,6 +122,47 @@ std::string MediaType(std::string_view content_type) {
   }
   return out;
 }
+
+// A page of a list: its items and the link to the next page when it is full (`base` and the
+// query, with "after" the last id of this one).
+Json PageJson(Json items, bool full, const Target& target, const std::string& base,
+              const std::string& last_id) {
+  Json j;
+  j["items"] = std::move(items);
+  if (full) {
+    std::string next = base;
+    for (const auto& [key, value] : target.query) {
+      if (key != "after") next += key + "=" + PercentEncode(value) + "&";
+    }
+    next += "after=" + PercentEncode(last_id);
+    j["next"] = next;
+  } else {
+    j["next"] = nullptr;
+  }
+  return j;
+}
+
+// "limit": from 1 to kMaxPage; false when the problem was answered.
+bool ReadLimit(const std::string& value, uint32_t& limit, const Respond& respond) {
+  uint32_t n = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (ec != std::errc() || end != value.data() + value.size() || n == 0 || n > kMaxPage) {
+    respond(RestApi::Problem(400, "bad-query", "Bad Request",
+                             "limit: must be from 1 to " + std::to_string(kMaxPage)));
+    return false;
+  }
+  limit = n;
+  return true;
+}
+
+}  // namespace detail
+
+namespace {
+
+using namespace detail;  // NOLINT(google-build-using-namespace)
+
+constexpr std::string_view kMessagesPrefix = "/v1/messages/";
+constexpr std::string_view kInboxPrefix = "/v1/inbox/";
 
 std::optional<validate::InputFormat> FormatOf(const std::string& media_type) {
   if (media_type == "application/xml" || media_type == "text/xml") {
@@ -288,38 +321,6 @@ Authenticated Authenticate(const HttpRequest& request, const Callers& callers) {
     out.problem->headers.emplace_back("WWW-Authenticate", "Bearer realm=\"eaeu-gateway\"");
   }
   return out;
-}
-
-// A page of a list: its items and the link to the next page when it is full (`base` and the
-// query, with "after" the last id of this one).
-Json PageJson(Json items, bool full, const Target& target, const std::string& base,
-              const std::string& last_id) {
-  Json j;
-  j["items"] = std::move(items);
-  if (full) {
-    std::string next = base;
-    for (const auto& [key, value] : target.query) {
-      if (key != "after") next += key + "=" + PercentEncode(value) + "&";
-    }
-    next += "after=" + PercentEncode(last_id);
-    j["next"] = next;
-  } else {
-    j["next"] = nullptr;
-  }
-  return j;
-}
-
-// "limit": from 1 to kMaxPage; false when the problem was answered.
-bool ReadLimit(const std::string& value, uint32_t& limit, const Respond& respond) {
-  uint32_t n = 0;
-  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-  if (ec != std::errc() || end != value.data() + value.size() || n == 0 || n > kMaxPage) {
-    respond(RestApi::Problem(400, "bad-query", "Bad Request",
-                             "limit: must be from 1 to " + std::to_string(kMaxPage)));
-    return false;
-  }
-  limit = n;
-  return true;
 }
 
 // The query of a list (state, kind, since, limit, after) into `filter`; false when the problem
@@ -587,6 +588,10 @@ void RestApi::Handle(HttpRequest request, Respond respond) const {
   }
   if (path == "/v1/deadlines" || path.starts_with(kDeadlinesPrefix)) {
     HandleDeadlines(std::move(request), std::move(respond));
+    return;
+  }
+  if (path.starts_with("/v1/registry/")) {
+    HandleRegistry(std::move(request), std::move(respond));
     return;
   }
   const bool documents = path == "/v1/documents";

@@ -22,6 +22,16 @@
 //                               &kind=DL-01&country=&message=&limit=&after=), in id order, each
 //                               with its business days left or late counted today
 //   GET  /v1/deadlines/{id}     one deadline with its history
+//   POST /v1/registry/sync      the whole register of the caller's state (text/csv,
+//                               application/json: an array of Table 3 entries, application/xml:
+//                               Table 3 documents) compared with the register as sent; only the
+//                               difference is sent (?dryRun=true, ?allowWithdrawals=true,
+//                               ?strict=true): 200 with what was added, changed, withdrawn,
+//                               unchanged, invalid and the messages; 409 past the withdrawal
+//                               guard; 422 strict with invalid organizations; 400 no register
+//   GET  /v1/registry/organizations  the register as sent (?country=&group=&active=&limit=
+//                               &after=; ?view=received: as received), in key order
+//   GET  /v1/registry/organizations/{key}  every version of one record, with its message
 //   GET  /healthz               the process answers
 //   GET  /readyz                the journal and the signer are ready to take documents
 //   GET  /metrics               counters in the Prometheus text format
@@ -39,6 +49,7 @@
 #include "gateway/core/clock.hpp"
 #include "gateway/deadlines/deadline.hpp"
 #include "gateway/intake/pipeline.hpp"
+#include "gateway/registry/sync.hpp"
 #include "gateway/store/journal.hpp"
 #include "gateway/transport/http_server.hpp"
 
@@ -63,6 +74,8 @@ struct RestDependencies {
   std::function<Result<std::string>(std::string_view xml)> to_json;
   // Where a deadline stands now (counted in its state's calendar); empty: as the journal has it.
   std::function<deadlines::Standing(const store::TrackedDeadline&)> standing;
+  // The register sync (may be null: the routes answer 503).
+  registry::RegistrySync* registry = nullptr;
 };
 
 class RestApi {
@@ -84,6 +97,7 @@ class RestApi {
                               const char* allowed, const transport::Respond& respond) const;
   void HandleInbox(transport::HttpRequest request, transport::Respond respond) const;
   void HandleDeadlines(transport::HttpRequest request, transport::Respond respond) const;
+  void HandleRegistry(transport::HttpRequest request, transport::Respond respond) const;
 
   RestDependencies deps_;
 };

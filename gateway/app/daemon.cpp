@@ -30,6 +30,7 @@
 #include "gateway/intake/drop_folder.hpp"
 #include "gateway/intake/pipeline.hpp"
 #include "gateway/notify/notifier.hpp"
+#include "gateway/registry/sync.hpp"
 #include "gateway/route/delivery.hpp"
 #include "gateway/sign/signature.hpp"
 #include "gateway/store/sqlite/journal.hpp"
@@ -168,6 +169,7 @@ struct Daemon::Impl {
   api::MetricsRegistry metrics;
   std::unique_ptr<store::SqliteJournal> journal;
   std::unique_ptr<intake::Pipeline> pipeline;
+  std::unique_ptr<registry::RegistrySync> registry;
   std::unique_ptr<api::RestApi> rest;
   std::unique_ptr<transport::HttpServer> server;
   std::vector<std::unique_ptr<intake::DropFolder>> folders;
@@ -434,8 +436,21 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
   }
   impl->pipeline = std::make_unique<intake::Pipeline>(std::move(deps), impl->parts.signer);
 
+  registry::SyncDependencies sd;
+  sd.journal = impl->journal.get();
+  sd.validator = impl->parts.validator.get();
+  sd.clock = impl->clock;
+  sd.random = impl->random;
+  sd.post = impl->Workers();
+  sd.calendars = Impl::Reader(impl->calendars);
+  sd.take = [pipeline = impl->pipeline.get()](std::vector<std::string> ids) {
+    pipeline->Take(ids);
+  };
+  impl->registry = std::make_unique<registry::RegistrySync>(std::move(sd), config.registry);
+
   api::RestDependencies rd;
   rd.pipeline = impl->pipeline.get();
+  rd.registry = impl->registry.get();
   rd.journal = impl->journal.get();
   rd.callers = Impl::Reader(impl->callers);
   rd.post = impl->Workers();

@@ -426,6 +426,11 @@ Result<DaemonConfig> LoadDaemonConfig(const std::filesystem::path& file) {
     d.RejectUnknown();
     config.deadlines = deadlines;
   }
+  Section registry = top.Table("registry");
+  if (auto v = registry.Integer("max_withdrawal_percent", 0, 100)) {
+    config.registry.max_withdrawal_percent = static_cast<uint32_t>(*v);
+  }
+  registry.RejectUnknown();
   top.RejectUnknown();
 
   if (!problems.empty()) return problems.ToError("config.invalid");

@@ -20,6 +20,7 @@
 #include "gateway/inbound/settings.hpp"
 #include "gateway/intake/settings.hpp"
 #include "gateway/notify/settings.hpp"
+#include "gateway/registry/settings.hpp"
 #include "gateway/route/settings.hpp"
 #include "gateway/sign/settings.hpp"
 #include "gateway/store/settings.hpp"
@@ -44,6 +45,7 @@ struct DaemonConfig {
   std::optional<inbound::InboundSettings> inbound;
   std::optional<notify::NotifySettings> notify;
   std::optional<deadlines::DeadlineSettings> deadlines;  // none: business days are weekends only
+  registry::RegistrySettings registry;
 };
 
 // Reads and checks the file. Every problem found is reported, one per line, each naming the key.

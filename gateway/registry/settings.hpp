@@ -1,14 +1,14 @@
 #pragma once
 // The [registry] settings: the register sync's safety limit, and the daemon's scheduled sync.
 
-#include <string>
+#include <cstdint>
 
 namespace eaeu::registry {
 
 struct RegistrySettings {
   // A sync that would withdraw more than this share of the register (as sent) is refused unless
   // the caller confirms: a truncated export must not empty the Commission's register.
-  double max_withdrawal_share = 0.20;
+  uint32_t max_withdrawal_percent = 20;  // of the organizations in the register as sent
 };
 
 }  // namespace eaeu::registry

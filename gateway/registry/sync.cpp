@@ -281,12 +281,13 @@ struct RegistrySync::Impl : std::enable_shared_from_this<Impl> {
 
     const uint32_t withdrawing = static_cast<uint32_t>(withdrawals.size());
     if (!request.allow_withdrawals && withdrawing > 0 &&
-        withdrawing > settings.max_withdrawal_share * report.registered) {
+        uint64_t{withdrawing} * 100 >
+            uint64_t{settings.max_withdrawal_percent} * report.registered) {
       report.outcome = SyncOutcome::kWithdrawalGuard;
       report.refusal = "the sync would withdraw " + std::to_string(withdrawing) + " of the " +
                        std::to_string(report.registered) +
                        " organizations in the register, more than the " +
-                       std::to_string(static_cast<int>(settings.max_withdrawal_share * 100 + 0.5)) +
+                       std::to_string(settings.max_withdrawal_percent) +
                        "% allowed: confirm with allowWithdrawals if the register really lost them";
       return report;
     }
