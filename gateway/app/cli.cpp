@@ -13,6 +13,7 @@
 #include "gateway/app/cli_api.hpp"
 #include "gateway/app/cli_common.hpp"
 #include "gateway/app/cli_keys.hpp"
+#include "gateway/app/cli_registry.hpp"
 #include "gateway/app/cli_sandbox.hpp"
 #include "gateway/app/cli_sign.hpp"
 #include "gateway/core/clock.hpp"
@@ -229,6 +230,8 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
 
   ApiCommands::Options api_options;
   const ApiCommands api = AddApiCommands(app, api_options);
+  RegistryCommands::Options registry_options;
+  const RegistryCommands registry = AddRegistryCommands(app, registry_options, api_options, common);
 
   SandboxCommand::Options sandbox_options;
   const SandboxCommand sandbox = AddSandboxCommand(app, sandbox_options);
@@ -259,6 +262,7 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (keys.command->parsed()) return RunKeys(keys, out, err);
   if (sandbox.command->parsed()) return RunSandbox(sandbox, out, err);
   if (int code = RunApiCommand(api, out, err); code >= 0) return code;
+  if (int code = RunRegistryCommand(registry, out, err); code >= 0) return code;
   return kExitUnusable;
 }
 

@@ -16,33 +16,28 @@
 #include "gateway/deadlines/deadline.hpp"
 
 namespace eaeu::app {
-namespace {
 
 using Json = nlohmann::ordered_json;
-constexpr uint64_t kMaxDocument = 128ull << 20;
 
-struct Reply {
-  long status = 0;
-  std::string content_type;
-  std::string body;
-};
+namespace {
 
 size_t Collect(char* data, size_t size, size_t count, void* user) {
   static_cast<std::string*>(user)->append(data, size * count);
   return size * count;
 }
 
-// One request to the daemon with libcurl.
-Result<Reply> Call(const ApiCommands::Options& o, const std::string& token, const char* method,
-                   const std::string& path, const std::string* body,
-                   const std::string& content_type) {
+}  // namespace
+
+Result<ApiReply> CallApi(const ApiCommands::Options& o, const std::string& token,
+                         const char* method, const std::string& path, const std::string* body,
+                         const std::string& content_type) {
   static const CURLcode global = curl_global_init(CURL_GLOBAL_DEFAULT);
   if (global != CURLE_OK) return MakeError("api.client", "", "libcurl cannot start");
   std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
   if (!curl) return MakeError("api.client", "", "libcurl cannot start");
   CURL* c = curl.get();
   const std::string url = o.url + path;
-  Reply reply;
+  ApiReply reply;
   curl_slist* headers = nullptr;
   const std::string auth = "Authorization: Bearer " + token;
   if (!token.empty()) headers = curl_slist_append(headers, auth.c_str());
@@ -76,7 +71,7 @@ Result<Reply> Call(const ApiCommands::Options& o, const std::string& token, cons
   return reply;
 }
 
-Result<std::string> ReadToken(const ApiCommands::Options& o) {
+Result<std::string> ReadApiToken(const ApiCommands::Options& o) {
   if (!o.token_file.empty()) {
     auto text = ReadFileLimited(o.token_file, 4096);
     if (!text) return text.error();
@@ -94,8 +89,7 @@ Result<std::string> ReadToken(const ApiCommands::Options& o) {
                    "give --token-file or set EAEU_GATEWAY_TOKEN (see `eaeu-gateway tokens new`)");
 }
 
-// The problem document of a failed call, as one line.
-std::string ProblemLine(const Reply& r) {
+std::string ProblemLine(const ApiReply& r) {
   const Json j = Json::parse(r.body, nullptr, false);
   if (j.is_object() && j.contains("detail")) {
     return "HTTP " + std::to_string(r.status) + ": " + j.value("title", "") + ": " +
@@ -103,6 +97,10 @@ std::string ProblemLine(const Reply& r) {
   }
   return "HTTP " + std::to_string(r.status) + ": " + r.body.substr(0, 200);
 }
+
+namespace {
+
+constexpr uint64_t kMaxDocument = 128ull << 20;
 
 void PrintViolations(std::ostream& out, const Json& verdict) {
   if (!verdict.is_object() || !verdict.contains("violations")) return;
@@ -115,7 +113,7 @@ void PrintViolations(std::ostream& out, const Json& verdict) {
 }
 
 int RunSubmit(const ApiCommands::Options& o, std::ostream& out, std::ostream& err) {
-  auto token = ReadToken(o);
+  auto token = ReadApiToken(o);
   if (!token) return Fail(err, token.error());
   int worst = kExitOk;
   for (const auto& file : o.files) {
@@ -129,8 +127,8 @@ int RunSubmit(const ApiCommands::Options& o, std::ostream& out, std::ostream& er
         file.ends_with(".json") ||
         (!file.ends_with(".xml") && bytes->find_first_not_of(" \t\r\n") != std::string::npos &&
          (*bytes)[bytes->find_first_not_of(" \t\r\n")] == '{');
-    auto reply = Call(o, *token, "POST", "/v1/documents", &*bytes,
-                      json ? "application/json" : "application/xml");
+    auto reply = CallApi(o, *token, "POST", "/v1/documents", &*bytes,
+                         json ? "application/json" : "application/xml");
     if (!reply) {
       err << file << ": " << reply.error().ToString() << "\n";
       worst = kExitUnusable;
@@ -169,10 +167,10 @@ std::string Query(const ApiCommands::Options& o) {
 // Reads the pages of a list from `path` (to the end with --all), calling `each` for every item.
 int ReadPages(const ApiCommands::Options& o, std::string path,
               const std::function<void(const Json&)>& each, std::ostream& err) {
-  auto token = ReadToken(o);
+  auto token = ReadApiToken(o);
   if (!token) return Fail(err, token.error());
   for (;;) {
-    auto reply = Call(o, *token, "GET", path, nullptr, "");
+    auto reply = CallApi(o, *token, "GET", path, nullptr, "");
     if (!reply) return Fail(err, reply.error());
     if (reply->status != 200) {
       err << "eaeu-gateway: " << ProblemLine(*reply) << "\n";
@@ -223,9 +221,9 @@ std::string StandingText(const Json& d) {
 
 int RunDeadlines(const ApiCommands::Options& o, std::ostream& out, std::ostream& err) {
   if (!o.id.empty()) {
-    auto token = ReadToken(o);
+    auto token = ReadApiToken(o);
     if (!token) return Fail(err, token.error());
-    auto reply = Call(o, *token, "GET", "/v1/deadlines/" + o.id, nullptr, "");
+    auto reply = CallApi(o, *token, "GET", "/v1/deadlines/" + o.id, nullptr, "");
     if (!reply) return Fail(err, reply.error());
     if (reply->status != 200) {
       err << "eaeu-gateway: " << ProblemLine(*reply) << "\n";
@@ -277,9 +275,9 @@ int RunDeadlines(const ApiCommands::Options& o, std::ostream& out, std::ostream&
 }
 
 int RunShow(const ApiCommands::Options& o, std::ostream& out, std::ostream& err) {
-  auto token = ReadToken(o);
+  auto token = ReadApiToken(o);
   if (!token) return Fail(err, token.error());
-  auto reply = Call(o, *token, "GET", "/v1/messages/" + o.id, nullptr, "");
+  auto reply = CallApi(o, *token, "GET", "/v1/messages/" + o.id, nullptr, "");
   if (!reply) return Fail(err, reply.error());
   if (reply->status != 200) {
     err << "eaeu-gateway: " << ProblemLine(*reply) << "\n";
@@ -323,11 +321,11 @@ int RunShow(const ApiCommands::Options& o, std::ostream& out, std::ostream& err)
 }
 
 int RunRetry(const ApiCommands::Options& o, std::ostream& out, std::ostream& err) {
-  auto token = ReadToken(o);
+  auto token = ReadApiToken(o);
   if (!token) return Fail(err, token.error());
   const std::string empty;
   auto reply =
-      Call(o, *token, "POST", "/v1/messages/" + o.id + "/retry", &empty, "application/json");
+      CallApi(o, *token, "POST", "/v1/messages/" + o.id + "/retry", &empty, "application/json");
   if (!reply) return Fail(err, reply.error());
   if (reply->status != 202) {
     err << "eaeu-gateway: " << ProblemLine(*reply) << "\n";
@@ -360,6 +358,8 @@ int RunTokensNew(const ApiCommands::Options& o, std::ostream& out, std::ostream&
   return kExitOk;
 }
 
+}  // namespace
+
 void AddConnectionOptions(CLI::App& cmd, ApiCommands::Options& o) {
   cmd.add_option("--url", o.url, "The daemon's API")->capture_default_str();
   cmd.add_option("--token-file", o.token_file,
@@ -371,8 +371,6 @@ void AddConnectionOptions(CLI::App& cmd, ApiCommands::Options& o) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
 }
-
-}  // namespace
 
 ApiCommands AddApiCommands(CLI::App& app, ApiCommands::Options& o) {
   ApiCommands c;

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "gateway/core/result.hpp"
+
 namespace CLI {
 class App;
 }
@@ -47,6 +49,23 @@ struct ApiCommands {
 };
 
 ApiCommands AddApiCommands(CLI::App& app, ApiCommands::Options& options);
+// --url, --token-file, --cacert, --cert, --key and --format, as every API command has them.
+void AddConnectionOptions(CLI::App& cmd, ApiCommands::Options& o);
+
+// The daemon client the API commands share.
+struct ApiReply {
+  long status = 0;
+  std::string content_type;
+  std::string body;
+};
+// One request to the daemon with libcurl (`body` null: none).
+Result<ApiReply> CallApi(const ApiCommands::Options& o, const std::string& token,
+                         const char* method, const std::string& path, const std::string* body,
+                         const std::string& content_type);
+// The token from --token-file, else the EAEU_GATEWAY_TOKEN variable.
+Result<std::string> ReadApiToken(const ApiCommands::Options& o);
+// The problem document of a failed call, as one line.
+std::string ProblemLine(const ApiReply& r);
 // Runs whichever of the commands was parsed; -1 when none was.
 int RunApiCommand(const ApiCommands& commands, std::ostream& out, std::ostream& err);
 

@@ -297,4 +297,68 @@ TEST_CASE("Registry sync: a plan journalled before a stop is sent after the rest
   for (const auto& [id, times] : taken) CHECK(times == 1);
 }
 
+TEST_CASE("Registry from the command line: sync a file, a folder and a diff, as the README shows",
+          "[registry][cli][daemon]") {
+  GatewayFiles files;
+  TestGateway kz(files.Config());
+  const auto token_file = files.dir / "kz.token";
+  WriteText(token_file, files.kz_token + "\n");
+  const std::string connection =
+      " --url " + kz.Url("") + " --token-file '" + token_file.string() + "'";
+  const auto cli = [&](const std::string& arguments) {
+    return RunCommand(std::string(EAEU_CLI) + " " + arguments, files.dir.path());
+  };
+
+  RegisterCsv reg("KZ", 3, 1);
+  const auto first = files.dir / "register.csv";
+  WriteText(first, reg.Text());
+  auto dry = cli("registry sync --dry-run --source '" + first.string() + "'" + connection);
+  INFO(dry.out << dry.err);
+  CHECK(dry.exit_code == 0);
+  CHECK(dry.out.find("3 added, 0 changed, 0 withdrawn, 0 unchanged, 0 invalid") !=
+        std::string::npos);
+  CHECK(dry.out.find("dry-run") != std::string::npos);
+
+  auto sync = cli("registry sync --format json --source '" + first.string() + "'" + connection);
+  INFO(sync.out << sync.err);
+  REQUIRE(sync.exit_code == 0);
+  const Json report = Json::parse(sync.out);
+  CHECK(report["outcome"] == "planned");
+  CHECK(report["messages"].size() == 3);
+
+  // The same register as a folder of Table 3 XML documents, one changed: only that one differs.
+  reg.SetAll(1, "address_city", "Шымкент");
+  const auto changed = files.dir / "changed.csv";
+  WriteText(changed, reg.Text());
+  const auto folder = files.dir / "xml";
+  auto converted = cli("convert --from csv --to xml --out-dir '" + folder.string() + "' '" +
+                       changed.string() + "'");
+  INFO(converted.out << converted.err);
+  REQUIRE(converted.exit_code == 0);
+  auto diff = cli("registry diff '" + first.string() + "' '" + changed.string() + "'");
+  CHECK(diff.exit_code == 1);
+  CHECK(diff.out.find("changed   " + RegisterCsv::NameOf(1)) != std::string::npos);
+  CHECK(diff.out.find("Шымкент") != std::string::npos);
+  CHECK(diff.out.find("1 of 3 organizations differ") != std::string::npos);
+  auto against_sent = cli("registry diff --sent '" + changed.string() + "'" + connection);
+  CHECK(against_sent.exit_code == 1);
+  CHECK(against_sent.out.find("1 of 3 organizations differ") != std::string::npos);
+
+  auto from_folder = cli("registry sync --source '" + folder.string() + "'" + connection);
+  INFO(from_folder.out << from_folder.err);
+  CHECK(from_folder.exit_code == 0);
+  CHECK(from_folder.out.find("0 added, 1 changed, 0 withdrawn, 2 unchanged") != std::string::npos);
+
+  auto list = cli("registry list --format json" + connection);
+  REQUIRE(list.exit_code == 0);
+  CHECK(Json::parse(list.out).size() == 3);
+  // Cut to one organization: the guard refuses, exit 1, and says how to confirm.
+  RegisterCsv cut("KZ", 1, 1);
+  const auto one = files.dir / "one.csv";
+  WriteText(one, cut.Text());
+  auto guarded = cli("registry sync --source '" + one.string() + "'" + connection);
+  CHECK(guarded.exit_code == 1);
+  CHECK(guarded.out.find("refused: the sync would withdraw 2 of the 3") != std::string::npos);
+}
+
 }  // namespace eaeu::test
