@@ -6,8 +6,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 cmake --preset release -DEAEU_BUILD_BENCH=ON >/dev/null
 cmake --build --preset release -j2 --target eaeu_bench_validate eaeu_bench_sign eaeu_bench_journal \
-  eaeu_bench_rest
-for bench in eaeu_bench_validate eaeu_bench_sign eaeu_bench_journal; do
+  eaeu_bench_rest eaeu_bench_registry
+for bench in eaeu_bench_validate eaeu_bench_sign eaeu_bench_journal eaeu_bench_registry; do
   # One core, as the figures are quoted; without taskset where it is missing.
   if command -v taskset >/dev/null; then
     taskset -c 0 "build/release/tests/bench/$bench" "$root" "${1:-3}"
