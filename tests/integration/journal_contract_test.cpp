@@ -678,6 +678,113 @@ TEMPLATE_TEST_CASE("journal: a deadline is found by what it is about", "[journal
   CHECK(found->back().opens == "2028-09-01");
 }
 
+namespace {
+
+// One document of a register sync: a validated message and the record's new version.
+PlannedSend RegisterSend(const std::string& id, const std::string& key, RegisterChange change,
+                         uint64_t base, const std::string& digest) {
+  PlannedSend send;
+  send.message = Message(id, "edoc-" + id, "KZ");
+  send.message.kind = "register-entry";
+  send.version.country = "KZ";
+  send.version.key = key;
+  send.version.name = key.substr(3);
+  send.version.change = change;
+  send.version.change_day = "2026-01-01";
+  send.version.digest = digest;
+  send.version.record = "{\"digest\":\"" + digest + "\"}";
+  send.version.groups = "|04.01|";
+  send.version.message_id = id;
+  send.version.at = kT0;
+  send.base = base;
+  return send;
+}
+
+RegisterSync SyncOf(const std::string& id, std::vector<PlannedSend> sends) {
+  RegisterSync sync;
+  sync.id = id;
+  sync.country = "KZ";
+  sync.source = "test";
+  sync.at = kT0;
+  sync.sends = std::move(sends);
+  return sync;
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE(
+    "journal: a register sync's plan is one change, refused when a record moved, and a refused "
+    "version does not count",
+    "[journal]", SqliteBackend) {
+  TestType backend;
+  auto journal = backend.Open();
+  REQUIRE(
+      journal
+          ->PlanSync(SyncOf("s1", {RegisterSend("m1", "KZ|a", RegisterChange::kAdded, 0, "d1"),
+                                   RegisterSend("m2", "KZ|b", RegisterChange::kAdded, 0, "d2")}))
+          .ok());
+  RegisterFilter filter;
+  filter.country = "KZ";
+  filter.limit = 0;
+  auto records = journal->RegisterRecords(filter);
+  REQUIRE(records.ok());
+  REQUIRE(records->size() == 2);
+  const uint64_t a1 = records->front().id;
+  CHECK(records->front().key == "KZ|a");
+  CHECK(records->front().state == MessageState::kValidated);
+  CHECK(records->front().sync_id == "s1");
+
+  // A plan worked out against an older register: refused whole, nothing of it written.
+  auto stale = journal->PlanSync(
+      SyncOf("s2", {RegisterSend("m3", "KZ|c", RegisterChange::kAdded, 0, "d3"),
+                    RegisterSend("m4", "KZ|a", RegisterChange::kChanged, 0, "d4")}));
+  REQUIRE_FALSE(stale.ok());
+  CHECK(stale.error().code == "registry.conflict");
+  CHECK(stale.error().where == "KZ|a");
+  CHECK_FALSE(journal->Get("m3")->has_value());
+  CHECK(journal->RegisterRecords(filter)->size() == 2);
+
+  // A change on the right base; then the Commission refuses it: the record is its first version.
+  REQUIRE(
+      journal
+          ->PlanSync(SyncOf("s3", {RegisterSend("m5", "KZ|a", RegisterChange::kChanged, a1, "d5")}))
+          .ok());
+  CHECK(journal->RegisterRecords(filter)->front().digest == "d5");
+  REQUIRE(journal->Transition("m5", MessageState::kRejected, "refused", kT0).ok());
+  CHECK(journal->RegisterRecords(filter)->front().digest == "d1");
+  auto history = journal->RegisterHistory(Direction::kOutbound, "KZ|a");
+  REQUIRE(history.ok());
+  REQUIRE(history->size() == 2);
+  CHECK(history->back().state == MessageState::kRejected);
+  auto of = journal->RegisterVersionOf("m5");
+  REQUIRE(of.ok());
+  REQUIRE(of->has_value());
+  CHECK((*of)->change == RegisterChange::kChanged);
+  CHECK_FALSE(journal->RegisterVersionOf("m-none")->has_value());
+
+  // A withdrawal leaves the record in the register, inactive; filters and paging.
+  REQUIRE(journal
+              ->PlanSync(SyncOf("s4", {RegisterSend("m6", "KZ|b", RegisterChange::kWithdrawn,
+                                                    records->back().id, "d6")}))
+              .ok());
+  filter.active = true;
+  REQUIRE(journal->RegisterRecords(filter)->size() == 1);
+  filter.active = false;
+  REQUIRE(journal->RegisterRecords(filter)->size() == 1);
+  CHECK(journal->RegisterRecords(filter)->front().key == "KZ|b");
+  filter.active.reset();
+  filter.group = "04.01";
+  CHECK(journal->RegisterRecords(filter)->size() == 2);
+  filter.group = "04.0";
+  CHECK(journal->RegisterRecords(filter)->empty());
+  filter.group.reset();
+  filter.limit = 1;
+  filter.after_key = "KZ|a";
+  auto page = journal->RegisterRecords(filter);
+  REQUIRE(page->size() == 1);
+  CHECK(page->front().key == "KZ|b");
+}
+
 TEMPLATE_TEST_CASE("journal: concurrent writers are all committed", "[journal]", SqliteBackend) {
   TestType backend;
   auto journal = backend.Open();

@@ -85,7 +85,9 @@ void SqliteJournal::PlanSyncAsync(RegisterSync sync, JournalCallback<Ok> done) {
         return MakeError("journal.duplicate-id", send.message.e_doc_id,
                          "a message with this EDocId was accepted before");
       }
-      if (auto st = InsertVersion(db, send.version); !st) return st;
+      RegisterVersion version = send.version;
+      version.sync_id = sync.id;
+      if (auto st = InsertVersion(db, version); !st) return st;
     }
     Statement insert(db, "INSERT INTO register_syncs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert.Bind(1, sync.id)
