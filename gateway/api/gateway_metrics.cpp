@@ -7,6 +7,8 @@
 #include "gateway/inbound/receiver.hpp"
 #include "gateway/intake/pipeline.hpp"
 #include "gateway/notify/notifier.hpp"
+#include "gateway/registry/scheduled.hpp"
+#include "gateway/registry/sync.hpp"
 #include "gateway/route/delivery.hpp"
 #include "gateway/store/journal.hpp"
 
@@ -106,6 +108,41 @@ void RegisterGatewayMetrics(MetricsRegistry& r, const GatewayParts& parts) {
   if (parts.deadline_notifier != nullptr) {
     NotifierFamilies(r, "eaeu_deadline_notify_total", "Moves of deadlines posted to the webhook.",
                      parts.deadline_notifier);
+  }
+  if (const registry::RegistrySync* g = parts.registry) {
+    r.Counter("eaeu_registry_syncs_total",
+              "Register syncs journalled or refused, by outcome (planned, nothing-to-send, "
+              "withdrawal-guard, invalid, dry-run).",
+              [g] {
+                Samples out;
+                for (const auto& [outcome, n] : g->stats().syncs) {
+                  out.push_back({{{"outcome", outcome}}, D(n)});
+                }
+                return out;
+              });
+    r.Counter("eaeu_registry_changes_total", "Register changes the syncs planned, by change.", [g] {
+      const auto s = g->stats();
+      return Samples{By("change", "added", s.added), By("change", "changed", s.changed),
+                     By("change", "withdrawn", s.withdrawn)};
+    });
+    r.Counter("eaeu_registry_invalid_total", "Organizations the syncs refused.",
+              [g] { return D(g->stats().invalid); });
+    r.Gauge("eaeu_registry_last_sync_timestamp_seconds",
+            "When the latest register sync ended (Unix time; 0: none since the start).", [g] {
+              const auto at = g->stats().last_at;
+              return at ? std::chrono::duration<double>(at->time_since_epoch()).count() : 0.0;
+            });
+  }
+  if (const registry::ScheduledSync* s = parts.scheduled_sync) {
+    r.Counter("eaeu_registry_scheduled_total", "Scheduled register syncs, by outcome.", [s] {
+      const auto st = s->stats();
+      return Samples{By("outcome", "run", st.runs),
+                     By("outcome", "source-failed", st.source_failures)};
+    });
+  }
+  if (parts.sync_notifier != nullptr) {
+    NotifierFamilies(r, "eaeu_registry_notify_total", "Register syncs posted to the webhook.",
+                     parts.sync_notifier);
   }
   if (parts.open_connections) {
     r.Gauge("eaeu_api_open_connections", "Open API connections.",

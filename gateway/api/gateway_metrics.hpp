@@ -27,6 +27,10 @@ class Notifier;
 namespace eaeu::deadlines {
 class Tracker;
 }
+namespace eaeu::registry {
+class RegistrySync;
+class ScheduledSync;
+}  // namespace eaeu::registry
 
 namespace eaeu::api {
 
@@ -39,6 +43,9 @@ struct GatewayParts {
   const notify::Notifier* notifier = nullptr;
   const deadlines::Tracker* tracker = nullptr;
   const notify::Notifier* deadline_notifier = nullptr;
+  const notify::Notifier* sync_notifier = nullptr;
+  const registry::RegistrySync* registry = nullptr;
+  const registry::ScheduledSync* scheduled_sync = nullptr;
   std::function<size_t()> open_connections;  // of the REST API
 };
 

@@ -1,6 +1,5 @@
 #include "gateway/app/cli_registry.hpp"
 
-#include <curl/curl.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -20,94 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
-constexpr uint64_t kMaxRegister = 512ull << 20;
-
-size_t Collect(char* data, size_t size, size_t count, void* user) {
-  auto* out = static_cast<std::string*>(user);
-  if (out->size() + size * count > kMaxRegister) return 0;  // ends the transfer
-  out->append(data, size * count);
-  return size * count;
-}
-
-// A register published at an http(s) URL.
-Result<std::string> Fetch(const std::string& url, const ApiCommands::Options& o) {
-  static const CURLcode global = curl_global_init(CURL_GLOBAL_DEFAULT);
-  if (global != CURLE_OK) return MakeError("registry.source", url, "libcurl cannot start");
-  std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
-  CURL* c = curl.get();
-  std::string body;
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Collect);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 10'000L);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 600'000L);
-  if (!o.cacert.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, o.cacert.c_str());
-  char error[CURL_ERROR_SIZE] = {};
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
-  if (const CURLcode rc = curl_easy_perform(c); rc != CURLE_OK) {
-    return MakeError("registry.source", url, error[0] != '\0' ? error : curl_easy_strerror(rc));
-  }
-  long status = 0;
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-  if (status != 200) {
-    return MakeError("registry.source", url, "HTTP " + std::to_string(status));
-  }
-  return body;
-}
-
-struct Source {
-  std::string bytes;
-  std::string content_type;  // empty: the daemon tells by the content
-};
-
-// A file, a folder of Table 3 XML documents (sent as one list), or a URL.
-Result<Source> ReadSource(const std::string& source, const ApiCommands::Options& o) {
-  Source out;
-  const auto type_of = [](const std::string& name) -> std::string {
-    if (name.ends_with(".csv")) return "text/csv";
-    if (name.ends_with(".json")) return "application/json";
-    if (name.ends_with(".xml")) return "application/xml";
-    return {};
-  };
-  if (source.starts_with("http://") || source.starts_with("https://")) {
-    auto body = Fetch(source, o);
-    if (!body) return body.error();
-    out.bytes = std::move(*body);
-    out.content_type = type_of(source.substr(0, source.find('?')));
-    return out;
-  }
-  std::error_code ec;
-  if (fs::is_directory(source, ec)) {
-    std::vector<fs::path> files;
-    for (const auto& entry : fs::directory_iterator(source, ec)) {
-      if (entry.is_regular_file() && entry.path().extension() == ".xml") {
-        files.push_back(entry.path());
-      }
-    }
-    if (ec) return MakeError("registry.source", source, ec.message());
-    std::sort(files.begin(), files.end());
-    out.bytes = "<register>\n";
-    for (const auto& file : files) {
-      auto text = ReadFileLimited(file, kMaxRegister);
-      if (!text) return text.error();
-      std::string_view doc = *text;
-      if (doc.starts_with("\xEF\xBB\xBF")) doc.remove_prefix(3);
-      if (doc.starts_with("<?xml")) doc.remove_prefix(std::min(doc.size(), doc.find("?>") + 2));
-      out.bytes.append(doc);
-      out.bytes += "\n";
-    }
-    out.bytes += "</register>\n";
-    out.content_type = "application/xml";
-    return out;
-  }
-  auto text = ReadFileLimited(source, kMaxRegister);
-  if (!text) return text.error();
-  out.bytes = std::move(*text);
-  out.content_type = type_of(source);
-  return out;
-}
+constexpr uint64_t kMaxRegister = registry::kMaxRegisterBytes;
 
 std::string Short(const Json& value) {
   if (value.is_null()) return "(none)";
@@ -155,7 +67,7 @@ int RunSync(const RegistryCommands::Options& ro, const ApiCommands::Options& o, 
             std::ostream& err) {
   auto token = ReadApiToken(o);
   if (!token) return Fail(err, token.error());
-  auto source = ReadSource(ro.source, o);
+  auto source = registry::LoadSource(ro.source, o.cacert);
   if (!source) return Fail(err, source.error());
   std::string query;
   const auto add = [&query](const char* param) {
@@ -169,9 +81,8 @@ int RunSync(const RegistryCommands::Options& ro, const ApiCommands::Options& o, 
     err << "syncing " << source->bytes.size() / 1024 << " KiB of register from " << ro.source
         << " ...\r" << std::flush;
   }
-  auto reply =
-      CallApi(o, *token, "POST", "/v1/registry/sync" + query, &source->bytes,
-              source->content_type.empty() ? "application/octet-stream" : source->content_type);
+  auto reply = CallApi(o, *token, "POST", "/v1/registry/sync" + query, &source->bytes,
+                       registry::ContentTypeOf(source->format));
   if (terminal) err << std::string(72, ' ') << "\r" << std::flush;
   if (!reply) return Fail(err, reply.error());
   const Json j = Json::parse(reply->body, nullptr, false);

@@ -30,6 +30,7 @@
 #include "gateway/intake/drop_folder.hpp"
 #include "gateway/intake/pipeline.hpp"
 #include "gateway/notify/notifier.hpp"
+#include "gateway/registry/scheduled.hpp"
 #include "gateway/registry/sync.hpp"
 #include "gateway/route/delivery.hpp"
 #include "gateway/sign/signature.hpp"
@@ -170,6 +171,7 @@ struct Daemon::Impl {
   std::unique_ptr<store::SqliteJournal> journal;
   std::unique_ptr<intake::Pipeline> pipeline;
   std::unique_ptr<registry::RegistrySync> registry;
+  std::unique_ptr<registry::ScheduledSync> scheduled_sync;  // when [registry] has a schedule
   std::unique_ptr<api::RestApi> rest;
   std::unique_ptr<transport::HttpServer> server;
   std::vector<std::unique_ptr<intake::DropFolder>> folders;
@@ -186,6 +188,7 @@ struct Daemon::Impl {
 
   // The events of submitted messages posted to the national system, when [notify] is configured.
   std::unique_ptr<notify::Notifier> notifier;
+  std::unique_ptr<notify::Notifier> sync_notifier;  // the register syncs, to the same webhook
 
   // The legal deadlines of the messages, and their moves posted when [deadlines] has a webhook.
   std::unique_ptr<deadlines::Tracker> tracker;
@@ -447,6 +450,12 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
     pipeline->Take(ids);
   };
   impl->registry = std::make_unique<registry::RegistrySync>(std::move(sd), config.registry);
+  if (const auto& scheduled = config.registry.scheduled) {
+    auto schedule = registry::Schedule::Parse(scheduled->schedule);
+    if (!schedule) return Within("registry", schedule.error());
+    impl->scheduled_sync = std::make_unique<registry::ScheduledSync>(
+        *impl->registry, impl->clock, impl->NewLane(), std::move(*schedule), *scheduled);
+  }
 
   api::RestDependencies rd;
   rd.pipeline = impl->pipeline.get();
@@ -506,6 +515,11 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
         !st) {
       return st.error();
     }
+    if (auto st = StartNotifier(*impl, impl->sync_notifier, config.notify->webhook,
+                                notify::SyncFeed(*impl->journal), "notify");
+        !st) {
+      return st.error();
+    }
   }
   if (auto st = StartTracker(*impl); !st) return st.error();
 
@@ -516,6 +530,9 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
   measured.receiver = impl->receiver.get();
   measured.handover = impl->handover.get();
   measured.notifier = impl->notifier.get();
+  measured.sync_notifier = impl->sync_notifier.get();
+  measured.registry = impl->registry.get();
+  measured.scheduled_sync = impl->scheduled_sync.get();
   measured.tracker = impl->tracker.get();
   measured.deadline_notifier = impl->deadline_notifier.get();
   measured.open_connections = [server = impl->server.get()] { return server->open_connections(); };
@@ -557,6 +574,10 @@ Status Daemon::Start() {
   if (d.notifier) {
     if (auto st = d.notifier->Start(); !st) return Within("notify", st.error());
   }
+  if (d.sync_notifier) {
+    if (auto st = d.sync_notifier->Start(); !st) return Within("notify", st.error());
+  }
+  if (d.scheduled_sync) d.scheduled_sync->Start();
   if (auto st = d.tracker->Start(); !st) return Within("deadlines", st.error());
   if (d.deadline_notifier) {
     if (auto st = d.deadline_notifier->Start(); !st) {
@@ -617,8 +638,10 @@ void Daemon::Wait() {
   if (d.journal) d.journal->WaitIdle();  // its callbacks call the parts below
   d.delivery.reset();                    // what is on the wire is sent again at the next start
   d.handover.reset();                    // what waits is handed over at the next start
+  d.scheduled_sync.reset();              // a sync under way finished with the pool
   d.notifier.reset();  // the journal's cursor says which events are still to be posted
-  d.tracker.reset();   // and which changes are still to be taken
+  d.sync_notifier.reset();
+  d.tracker.reset();  // and which changes are still to be taken
   d.deadline_notifier.reset();
   d.http.reset();
   d.inbound_server.reset();

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "gateway/checked_toml/reader.hpp"
+#include "gateway/registry/schedule.hpp"
 
 namespace eaeu::config {
 namespace {
@@ -429,6 +430,40 @@ Result<DaemonConfig> LoadDaemonConfig(const std::filesystem::path& file) {
   Section registry = top.Table("registry");
   if (auto v = registry.Integer("max_withdrawal_percent", 0, 100)) {
     config.registry.max_withdrawal_percent = static_cast<uint32_t>(*v);
+  }
+  if (registry.Has("source") || registry.Has("schedule")) {
+    registry::ScheduleSettings& scheduled = config.registry.scheduled.emplace();
+    if (auto v = registry.String("source", true)) {
+      const bool url = v->starts_with("http://") || v->starts_with("https://");
+      scheduled.source = url ? *v : (base / *v).lexically_normal().string();
+    }
+    if (auto v = registry.String("schedule", true)) {
+      if (auto schedule = registry::Schedule::Parse(*v); schedule) {
+        scheduled.schedule = *v;
+      } else {
+        registry.Problem("schedule", schedule.error().ToString());
+      }
+    }
+    if (auto c = registry.String("country", true)) {
+      if (IsMemberState(*c)) {
+        scheduled.country = *c;
+      } else {
+        registry.Problem("country",
+                         "the state the register is synced as: a member state's code "
+                         "(AM, BY, KZ, KG, RU), not \"" +
+                             *c + "\"");
+      }
+    }
+    if (auto p = registry.String("participant")) {
+      if (IsParticipantCode(*p)) {
+        scheduled.participant = *p;
+      } else {
+        registry.Problem("participant", "must be a participant code such as \"P.MM.00.ACT.001\"");
+      }
+    }
+    if (auto p = registry.Path("ca_bundle", base, PathKind::kFile)) {
+      scheduled.ca_bundle = p->string();
+    }
   }
   registry.RejectUnknown();
   top.RejectUnknown();

@@ -65,6 +65,34 @@ Feed MessageFeed(store::Journal& journal, const std::vector<std::string>& states
   return feed;
 }
 
+std::string SyncEventJson(const store::SyncRecord& r) {
+  const store::RegisterSync& s = r.sync;
+  nlohmann::json j = {
+      {"event", "registry.sync"}, {"position", r.position}, {"sync_id", s.id},
+      {"country", s.country},     {"source", s.source},     {"outcome", s.outcome},
+      {"added", s.added},         {"changed", s.changed},   {"withdrawn", s.withdrawn},
+      {"unchanged", s.unchanged}, {"invalid", s.invalid},   {"documents", r.sends},
+      {"detail", s.detail},       {"at", FormatUtc(s.at)},
+  };
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Feed SyncFeed(store::Journal& journal) {
+  Feed feed;
+  feed.cursor = "notify-registry";
+  feed.last = [&journal] { return journal.LastSyncPosition(); };
+  feed.read = [&journal](uint64_t after, uint32_t limit) -> Result<std::vector<FeedItem>> {
+    auto syncs = journal.Syncs(after, limit);
+    if (!syncs) return syncs.error();
+    std::vector<FeedItem> out;
+    for (const auto& r : *syncs) {
+      out.push_back({r.position, "registry.sync", SyncEventJson(r), {}});
+    }
+    return out;
+  };
+  return feed;
+}
+
 struct Notifier::Impl : std::enable_shared_from_this<Impl> {
   NotifierDependencies deps;
   Feed feed;

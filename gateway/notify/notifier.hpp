@@ -48,6 +48,11 @@ Feed MessageFeed(store::Journal& journal, const std::vector<std::string>& states
 // The event posted for one change (its body, JSON).
 std::string EventJson(const store::MessageEvent& event);
 
+// Every register sync the journal keeps (planned, refused, nothing to send), cursor
+// "notify-registry", event "registry.sync".
+Feed SyncFeed(store::Journal& journal);
+std::string SyncEventJson(const store::SyncRecord& record);
+
 struct NotifierDependencies {
   store::Journal* journal = nullptr;
   const Clock* clock = nullptr;

@@ -1,6 +1,10 @@
 #include "gateway/registry/source.hpp"
 
+#include <curl/curl.h>
 #include <xercesc/dom/DOM.hpp>
+
+#include <algorithm>
+#include <filesystem>
 
 #include <map>
 #include <nlohmann/json.hpp>
@@ -8,11 +12,13 @@
 #include "codecs/json_codec.hpp"
 #include "codecs/xerces_text.hpp"
 #include "codecs/xml_reader.hpp"
+#include "gateway/core/files.hpp"
 #include "gateway/xml/parser.hpp"
 
 namespace eaeu::registry {
 namespace {
 
+namespace fs = std::filesystem;
 using nlohmann::json;
 namespace xc = XERCES_CPP_NAMESPACE;
 
@@ -142,7 +148,89 @@ Result<codec::RegisterInput> ReadXmlRegister(std::string_view bytes,
   return input;
 }
 
+size_t Collect(char* data, size_t size, size_t count, void* user) {
+  auto* out = static_cast<std::string*>(user);
+  if (out->size() + size * count > kMaxRegisterBytes) return 0;  // ends the transfer
+  out->append(data, size * count);
+  return size * count;
+}
+
+// A register published at an http(s) URL.
+Result<std::string> Fetch(const std::string& url, const std::string& ca_bundle) {
+  static const CURLcode global = curl_global_init(CURL_GLOBAL_DEFAULT);
+  if (global != CURLE_OK) return MakeError("registry.source", url, "libcurl cannot start");
+  std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
+  CURL* c = curl.get();
+  std::string body;
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Collect);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 10'000L);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 600'000L);
+  if (!ca_bundle.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, ca_bundle.c_str());
+  char error[CURL_ERROR_SIZE] = {};
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
+  if (const CURLcode rc = curl_easy_perform(c); rc != CURLE_OK) {
+    return MakeError("registry.source", url, error[0] != '\0' ? error : curl_easy_strerror(rc));
+  }
+  long status = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  if (status != 200) {
+    return MakeError("registry.source", url, "HTTP " + std::to_string(status));
+  }
+  return body;
+}
+
+// A file, a folder of Table 3 XML documents (sent as one list), or a URL.
 }  // namespace
+
+Result<LoadedSource> LoadSource(const std::string& source, const std::string& ca_bundle) {
+  LoadedSource out;
+  const auto type_of = [](const std::string& name) {
+    if (name.ends_with(".csv")) return SourceFormat::kCsv;
+    if (name.ends_with(".json")) return SourceFormat::kJson;
+    if (name.ends_with(".xml")) return SourceFormat::kXml;
+    return SourceFormat::kAuto;
+  };
+  if (source.starts_with("http://") || source.starts_with("https://")) {
+    auto body = Fetch(source, ca_bundle);
+    if (!body) return body.error();
+    out.bytes = std::move(*body);
+    out.format = type_of(source.substr(0, source.find('?')));
+    return out;
+  }
+  std::error_code ec;
+  if (fs::is_directory(source, ec)) {
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(source, ec)) {
+      if (entry.is_regular_file() && entry.path().extension() == ".xml") {
+        files.push_back(entry.path());
+      }
+    }
+    if (ec) return MakeError("registry.source", source, ec.message());
+    std::sort(files.begin(), files.end());
+    out.bytes = "<register>\n";
+    for (const auto& file : files) {
+      auto text = ReadFileLimited(file, kMaxRegisterBytes);
+      if (!text) return text.error();
+      std::string_view doc = *text;
+      if (doc.starts_with("\xEF\xBB\xBF")) doc.remove_prefix(3);
+      if (doc.starts_with("<?xml")) doc.remove_prefix(std::min(doc.size(), doc.find("?>") + 2));
+      out.bytes.append(doc);
+      out.bytes += "\n";
+    }
+    out.bytes += "</register>\n";
+    out.format = SourceFormat::kXml;
+    return out;
+  }
+  auto text = ReadFileLimited(source, kMaxRegisterBytes);
+  if (!text) return text.error();
+  out.bytes = std::move(*text);
+  out.format = type_of(source);
+  return out;
+}
 
 std::optional<SourceFormat> SourceFormatFromName(std::string_view name) {
   if (name == "auto") return SourceFormat::kAuto;
@@ -150,6 +238,20 @@ std::optional<SourceFormat> SourceFormatFromName(std::string_view name) {
   if (name == "json") return SourceFormat::kJson;
   if (name == "xml") return SourceFormat::kXml;
   return std::nullopt;
+}
+
+std::string ContentTypeOf(SourceFormat format) {
+  switch (format) {
+    case SourceFormat::kCsv:
+      return "text/csv";
+    case SourceFormat::kJson:
+      return "application/json";
+    case SourceFormat::kXml:
+      return "application/xml";
+    case SourceFormat::kAuto:
+      break;
+  }
+  return "application/octet-stream";
 }
 
 SourceFormat SourceFormatOf(std::string_view content_type) {

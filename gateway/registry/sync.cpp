@@ -92,6 +92,9 @@ struct RegistrySync::Impl : std::enable_shared_from_this<Impl> {
   bool closing = false;
   std::condition_variable idle;
 
+  mutable std::mutex stats_mutex;
+  RegistrySync::Stats stats;
+
   void Enqueue(std::function<void()> job) {
     std::lock_guard lock(mutex);
     if (running) {
@@ -186,6 +189,8 @@ struct RegistrySync::Impl : std::enable_shared_from_this<Impl> {
       report.outcome = SyncOutcome::kInvalid;
       report.refusal = std::to_string(report.invalid.size()) +
                        " organizations are invalid, and the sync is strict: nothing is sent";
+      if (auto st = Record(request, now, report); !st) return st.error();
+      Count(report);
       return Finish(report, started);
     }
 
@@ -198,8 +203,44 @@ struct RegistrySync::Impl : std::enable_shared_from_this<Impl> {
         }
         return planned.error();
       }
+      Count(*planned);
       return Finish(*planned, started);
     }
+  }
+
+  // A sync that planned nothing is journalled all the same (what a scheduled job did each
+  // night, and the [notify] event), unless it was a dry run.
+  Status Record(const SyncRequest& request, TimePoint now, const SyncReport& report) {
+    if (request.dry_run) return Ok{};
+    store::RegisterSync sync;
+    sync.id = NewUuid(deps.random);
+    sync.country = request.sender.country;
+    sync.source = request.source;
+    sync.at = now;
+    Fill(sync, report);
+    return deps.journal->PlanSync(std::move(sync));
+  }
+
+  static void Fill(store::RegisterSync& sync, const SyncReport& report) {
+    sync.added = report.added;
+    sync.changed = report.changed;
+    sync.withdrawn = report.withdrawn;
+    sync.unchanged = report.unchanged;
+    sync.invalid = static_cast<uint32_t>(report.invalid.size());
+    sync.outcome = std::string(SyncOutcomeName(report.outcome));
+    sync.detail = report.refusal;
+  }
+
+  void Count(const SyncReport& report) {
+    std::lock_guard lock(stats_mutex);
+    ++stats.syncs[std::string(SyncOutcomeName(report.outcome))];
+    if (report.outcome == SyncOutcome::kPlanned) {
+      stats.added += report.added;
+      stats.changed += report.changed;
+      stats.withdrawn += report.withdrawn;
+    }
+    stats.invalid += report.invalid.size();
+    stats.last_at = deps.clock->Now();
   }
 
   static Result<SyncReport> Finish(SyncReport report,
@@ -289,6 +330,7 @@ struct RegistrySync::Impl : std::enable_shared_from_this<Impl> {
                        " organizations in the register, more than the " +
                        std::to_string(settings.max_withdrawal_percent) +
                        "% allowed: confirm with allowWithdrawals if the register really lost them";
+      if (auto st = Record(request, now, report); !st) return st.error();
       return report;
     }
     if (request.dry_run) {
@@ -297,13 +339,11 @@ struct RegistrySync::Impl : std::enable_shared_from_this<Impl> {
     }
     if (sync.sends.empty()) {
       report.outcome = SyncOutcome::kNothingToSend;
+      if (auto st = Record(request, now, report); !st) return st.error();
       return report;
     }
-    sync.added = report.added;
-    sync.changed = report.changed;
-    sync.withdrawn = report.withdrawn;
-    sync.unchanged = report.unchanged;
-    sync.invalid = static_cast<uint32_t>(report.invalid.size());
+    report.outcome = SyncOutcome::kPlanned;
+    Fill(sync, report);
     std::map<std::string, std::string> ids;
     std::vector<std::string> message_ids;
     for (const auto& send : sync.sends) {
@@ -313,7 +353,6 @@ struct RegistrySync::Impl : std::enable_shared_from_this<Impl> {
     report.sync_id = sync.id;
     if (auto st = deps.journal->PlanSync(std::move(sync)); !st) return st.error();
     for (auto& item : report.items) item.message_id = ids[item.key];
-    report.outcome = SyncOutcome::kPlanned;
     spdlog::info(
         "registry sync={} sender={} {}: {} added, {} changed, {} withdrawn, {} unchanged, "
         "{} invalid",
@@ -410,6 +449,11 @@ void RegistrySync::Sync(SyncRequest request, std::function<void(Result<SyncRepor
     }
     done(std::move(report));
   });
+}
+
+RegistrySync::Stats RegistrySync::stats() const {
+  std::lock_guard lock(impl_->stats_mutex);
+  return impl_->stats;
 }
 
 Result<SyncReport> RegistrySync::SyncAndWait(SyncRequest request) {

@@ -18,7 +18,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,8 @@
 #include "gateway/validate/validator.hpp"
 
 namespace eaeu::registry {
+
+using store::TimePoint;
 
 struct SyncRequest {
   std::string bytes;  // the whole register
@@ -104,6 +108,14 @@ class RegistrySync {
   void Sync(SyncRequest request, std::function<void(Result<SyncReport>)> done);
   // The same, waiting for it (the command line's local use, tests).
   Result<SyncReport> SyncAndWait(SyncRequest request);
+
+  struct Stats {
+    std::map<std::string, uint64_t> syncs;           // by outcome
+    uint64_t added = 0, changed = 0, withdrawn = 0;  // changes planned
+    uint64_t invalid = 0;                            // organizations refused
+    std::optional<TimePoint> last_at;                // the latest sync's end
+  };
+  Stats stats() const;
 
  private:
   struct Impl;

@@ -343,7 +343,17 @@ struct RegisterSync {
   std::string source;  // where the register came from, for people
   TimePoint at;
   uint32_t added = 0, changed = 0, withdrawn = 0, unchanged = 0, invalid = 0;
+  std::string outcome = "planned";  // or why nothing was planned ("withdrawal-guard", ...)
+  std::string detail;               // the refusal, for people
   std::vector<PlannedSend> sends;
+};
+
+// A sync as the journal keeps it, in the order they were journalled (what the [notify] webhook
+// follows).
+struct SyncRecord {
+  uint64_t position = 0;
+  RegisterSync sync;  // without its sends
+  uint32_t sends = 0;
 };
 
 // How many commits and changes so far: changes / commits is the batching achieved.
@@ -475,11 +485,15 @@ class RegisterStore {
   virtual ~RegisterStore() = default;
 
   // Journals a sync in one change: its row, and for each send its message (validated, ready to
-  // be signed; a restart takes it on like any validated message) and its version. Refused, with
+  // be signed; a restart takes it on like any validated message) and its version. A sync that
+  // planned nothing (refused, or nothing to send) is journalled with no sends. Refused, with
   // nothing written, when a send's base is no longer its record's latest version (code
   // "registry.conflict": another sync, or a refusal, came between; plan again).
   virtual void PlanSyncAsync(RegisterSync sync, JournalCallback<Ok> done) = 0;
   Status PlanSync(RegisterSync sync);
+  // The syncs journalled after `after`, oldest first; the position of the latest (0: none).
+  virtual Result<std::vector<SyncRecord>> Syncs(uint64_t after, uint32_t limit) = 0;
+  virtual Result<uint64_t> LastSyncPosition() = 0;
   // Adds one version outside a sync: a register document submitted on its own, or received.
   virtual void RecordVersionAsync(RegisterVersion version, JournalCallback<Ok> done) = 0;
 

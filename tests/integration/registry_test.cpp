@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "integration/peer.hpp"
 #include "integration/register_fixture.hpp"
 #include "integration/sandbox_fixture.hpp"
 
@@ -359,6 +360,52 @@ TEST_CASE("Registry from the command line: sync a file, a folder and a diff, as 
   auto guarded = cli("registry sync --source '" + one.string() + "'" + connection);
   CHECK(guarded.exit_code == 1);
   CHECK(guarded.out.find("refused: the sync would withdraw 2 of the 3") != std::string::npos);
+}
+
+TEST_CASE(
+    "Registry: the daemon's scheduled sync runs at its time, is posted to the webhook and counted",
+    "[registry][daemon][notify]") {
+  GatewayFiles files;
+  PeerLoop loop;
+  WebhookSink hook(loop.io, 0);
+  loop.Run();
+  RegisterCsv reg("KZ", 4, 1);
+  WriteText(files.dir / "register.csv", reg.Text());
+  auto config = files.Config();
+  registry::ScheduleSettings scheduled;
+  scheduled.source = (files.dir / "register.csv").string();
+  scheduled.schedule = "10:30";  // the tests' clock starts at 10:00 UTC
+  scheduled.country = "KZ";
+  config.registry.scheduled = scheduled;
+  notify::NotifySettings n;
+  n.webhook.url = hook.Url();
+  config.notify = n;
+  TestGateway kz(config);
+
+  // Nothing before its time.
+  kz.clock().Advance(std::chrono::minutes(29));
+  CHECK(Http(Register(kz, files.kz_token)).json()["items"].empty());
+  kz.clock().Advance(std::chrono::minutes(2));
+  auto events = hook.WaitForEvents(1, kz.clock());
+  REQUIRE(events.size() == 1);
+  CHECK(events[0]["event"] == "registry.sync");
+  CHECK(events[0]["outcome"] == "planned");
+  CHECK(events[0]["added"] == 4);
+  CHECK(events[0]["documents"] == 4);
+  CHECK(events[0]["country"] == "KZ");
+  WaitForMetric(kz, "eaeu_registry_syncs_total{outcome=\"planned\"} 1");
+  WaitForMetric(kz, "eaeu_registry_changes_total{change=\"added\"} 4");
+  CHECK(Http(Register(kz, files.kz_token)).json()["items"].size() == 4);
+
+  // The next day, a register cut to one: the guard refuses it, and the webhook hears why.
+  RegisterCsv cut("KZ", 1, 1);
+  WriteText(files.dir / "register.csv", cut.Text());
+  kz.clock().Advance(std::chrono::hours(24));
+  events = hook.WaitForEvents(2, kz.clock());
+  CHECK(events[1]["outcome"] == "withdrawal-guard");
+  CHECK(events[1]["detail"].get<std::string>().find("withdraw 3 of the 4") != std::string::npos);
+  WaitForMetric(kz, "eaeu_registry_syncs_total{outcome=\"withdrawal-guard\"} 1");
+  CHECK(Http(Register(kz, files.kz_token, "&active=true")).json()["items"].size() == 4);
 }
 
 }  // namespace eaeu::test

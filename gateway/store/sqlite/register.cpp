@@ -89,7 +89,10 @@ void SqliteJournal::PlanSyncAsync(RegisterSync sync, JournalCallback<Ok> done) {
       version.sync_id = sync.id;
       if (auto st = InsertVersion(db, version); !st) return st;
     }
-    Statement insert(db, "INSERT INTO register_syncs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    Statement insert(db,
+                     "INSERT INTO register_syncs (id, country, source, at, added, changed, "
+                     "withdrawn, unchanged, invalid, sends, outcome, detail) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert.Bind(1, sync.id)
         .Bind(2, sync.country)
         .Bind(3, sync.source)
@@ -99,7 +102,9 @@ void SqliteJournal::PlanSyncAsync(RegisterSync sync, JournalCallback<Ok> done) {
         .Bind(7, int64_t{sync.withdrawn})
         .Bind(8, int64_t{sync.unchanged})
         .Bind(9, int64_t{sync.invalid})
-        .Bind(10, static_cast<int64_t>(sync.sends.size()));
+        .Bind(10, static_cast<int64_t>(sync.sends.size()))
+        .Bind(11, sync.outcome)
+        .Bind(12, sync.detail);
     if (insert.Step() != SQLITE_DONE) return SqlError(db, "insert sync " + sync.id);
     return Ok{};
   };
@@ -111,6 +116,43 @@ void SqliteJournal::RecordVersionAsync(RegisterVersion version, JournalCallback<
     return InsertVersion(db, version);
   };
   impl_->Submit(std::move(apply), std::move(done));
+}
+
+Result<std::vector<SyncRecord>> SqliteJournal::Syncs(uint64_t after, uint32_t limit) {
+  auto reader = impl_->readers->Acquire();
+  Connection& db = *reader;
+  Statement q(db,
+              "SELECT rowid, id, country, source, at, added, changed, withdrawn, unchanged, "
+              "invalid, sends, outcome, detail FROM register_syncs WHERE rowid > ? "
+              "ORDER BY rowid LIMIT ?");
+  q.Bind(1, static_cast<int64_t>(after)).Bind(2, int64_t{limit});
+  return q.All(
+      [](const Statement& r) {
+        SyncRecord s;
+        s.position = static_cast<uint64_t>(r.Int(0));
+        s.sync.id = r.Text(1);
+        s.sync.country = r.Text(2);
+        s.sync.source = r.Text(3);
+        s.sync.at = FromMicros(r.Int(4));
+        s.sync.added = static_cast<uint32_t>(r.Int(5));
+        s.sync.changed = static_cast<uint32_t>(r.Int(6));
+        s.sync.withdrawn = static_cast<uint32_t>(r.Int(7));
+        s.sync.unchanged = static_cast<uint32_t>(r.Int(8));
+        s.sync.invalid = static_cast<uint32_t>(r.Int(9));
+        s.sends = static_cast<uint32_t>(r.Int(10));
+        s.sync.outcome = r.Text(11);
+        s.sync.detail = r.Text(12);
+        return s;
+      },
+      "register syncs");
+}
+
+Result<uint64_t> SqliteJournal::LastSyncPosition() {
+  auto reader = impl_->readers->Acquire();
+  Connection& db = *reader;
+  Statement q(db, "SELECT coalesce(max(rowid), 0) FROM register_syncs");
+  if (q.Step() != SQLITE_ROW) return SqlError(db, "register syncs");
+  return static_cast<uint64_t>(q.Int(0));
 }
 
 Result<std::vector<RegisterVersion>> SqliteJournal::RegisterRecords(const RegisterFilter& filter) {

@@ -154,7 +154,8 @@ WHERE instr(CAST(signed_envelope AS BLOB), CAST('<soap:Body>' AS BLOB)) > 0
 ALTER TABLE messages DROP COLUMN signed_envelope;
 )sql",
     // 9: the register of inspecting organizations as sent (and received): every version of each
-    // record with the message that carried it, and the syncs that planned them.
+    // record with the message that carried it, and every sync with its outcome (a feed: rowid
+    // order).
     R"sql(
 CREATE TABLE register_versions (
   id          INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -183,7 +184,9 @@ CREATE TABLE register_syncs (
   withdrawn INTEGER NOT NULL,
   unchanged INTEGER NOT NULL,
   invalid   INTEGER NOT NULL,
-  sends     INTEGER NOT NULL
+  sends     INTEGER NOT NULL,
+  outcome   TEXT NOT NULL,
+  detail    TEXT NOT NULL
 );
 )sql",
 };
