@@ -590,6 +590,10 @@ void RestApi::Handle(HttpRequest request, Respond respond) const {
     HandleDeadlines(std::move(request), std::move(respond));
     return;
   }
+  if (path == "/v1/summary") {
+    HandleSummary(std::move(request), std::move(respond));
+    return;
+  }
   if (path.starts_with("/v1/registry/")) {
     HandleRegistry(std::move(request), std::move(respond));
     return;

@@ -32,6 +32,10 @@
 //   GET  /v1/registry/organizations  the register as sent (?country=&group=&active=&limit=
 //                               &after=; ?view=received: as received), in key order
 //   GET  /v1/registry/organizations/{key}  every version of one record, with its message
+//   GET  /v1/summary            ?from=&to=&country=&manufacturer=&format=json|xml|csv — the summary
+//                               of inspection reports for a period (Table 4) built here from the
+//                               reports the Commission took from this gateway and those it
+//                               distributed to it, without asking anybody
 //   GET  /healthz               the process answers
 //   GET  /readyz                the journal and the signer are ready to take documents
 //   GET  /metrics               counters in the Prometheus text format
@@ -47,6 +51,7 @@
 #include "gateway/api/callers.hpp"
 #include "gateway/api/metrics.hpp"
 #include "gateway/core/clock.hpp"
+#include "gateway/core/ids.hpp"
 #include "gateway/deadlines/deadline.hpp"
 #include "gateway/intake/pipeline.hpp"
 #include "gateway/registry/sync.hpp"
@@ -74,6 +79,14 @@ struct RestDependencies {
   std::function<Result<std::string>(std::string_view xml)> to_json;
   // Where a deadline stands now (counted in its state's calendar); empty: as the journal has it.
   std::function<deadlines::Standing(const store::TrackedDeadline&)> standing;
+  // A journalled document read into the model (no validation: it was validated when taken in);
+  // nullopt when it cannot be. For the local summary.
+  std::function<std::optional<model::Document>(std::string_view xml)> read;
+  // The document catalogue (the local summary's XML and JSON), the clock and the ids of what the
+  // API makes.
+  const model::DocumentCatalog* catalog = nullptr;
+  const Clock* clock = nullptr;
+  RandomSource random;
   // The register sync (may be null: the routes answer 503).
   registry::RegistrySync* registry = nullptr;
 };
@@ -98,6 +111,7 @@ class RestApi {
   void HandleInbox(transport::HttpRequest request, transport::Respond respond) const;
   void HandleDeadlines(transport::HttpRequest request, transport::Respond respond) const;
   void HandleRegistry(transport::HttpRequest request, transport::Respond respond) const;
+  void HandleSummary(transport::HttpRequest request, transport::Respond respond) const;
 
   RestDependencies deps_;
 };

@@ -16,6 +16,7 @@
 #include "gateway/app/cli_registry.hpp"
 #include "gateway/app/cli_sandbox.hpp"
 #include "gateway/app/cli_sign.hpp"
+#include "gateway/app/cli_summary.hpp"
 #include "gateway/core/clock.hpp"
 #include "gateway/core/files.hpp"
 #include "gateway/core/ids.hpp"
@@ -230,6 +231,8 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
 
   ApiCommands::Options api_options;
   const ApiCommands api = AddApiCommands(app, api_options);
+  SummaryCommand::Options summary_options;
+  const SummaryCommand summary = AddSummaryCommand(app, summary_options, api_options, common);
   RegistryCommands::Options registry_options;
   const RegistryCommands registry = AddRegistryCommands(app, registry_options, api_options, common);
 
@@ -263,6 +266,7 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (sandbox.command->parsed()) return RunSandbox(sandbox, out, err);
   if (int code = RunApiCommand(api, out, err); code >= 0) return code;
   if (int code = RunRegistryCommand(registry, out, err); code >= 0) return code;
+  if (summary.command->parsed()) return RunSummary(summary, out, err);
   return kExitUnusable;
 }
 

@@ -360,13 +360,14 @@ int RunTokensNew(const ApiCommands::Options& o, std::ostream& out, std::ostream&
 
 }  // namespace
 
-void AddConnectionOptions(CLI::App& cmd, ApiCommands::Options& o) {
+void AddConnectionOptions(CLI::App& cmd, ApiCommands::Options& o, bool with_format) {
   cmd.add_option("--url", o.url, "The daemon's API")->capture_default_str();
   cmd.add_option("--token-file", o.token_file,
                  "A file holding the API token (else the EAEU_GATEWAY_TOKEN variable)");
   cmd.add_option("--cacert", o.cacert, "CA bundle that issued the daemon's TLS certificate");
   cmd.add_option("--cert", o.certificate, "Client certificate (PEM), for a daemon that asks");
   cmd.add_option("--key", o.key, "The client certificate's key (PEM)");
+  if (!with_format) return;
   cmd.add_option("--format", o.format, "Output format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();

@@ -49,8 +49,9 @@ struct ApiCommands {
 };
 
 ApiCommands AddApiCommands(CLI::App& app, ApiCommands::Options& options);
-// --url, --token-file, --cacert, --cert, --key and --format, as every API command has them.
-void AddConnectionOptions(CLI::App& cmd, ApiCommands::Options& o);
+// --url, --token-file, --cacert, --cert, --key and (unless the command has its own) --format, as
+// every API command has them.
+void AddConnectionOptions(CLI::App& cmd, ApiCommands::Options& o, bool with_format = true);
 
 // The daemon client the API commands share.
 struct ApiReply {

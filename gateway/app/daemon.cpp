@@ -460,6 +460,15 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
   api::RestDependencies rd;
   rd.pipeline = impl->pipeline.get();
   rd.registry = impl->registry.get();
+  rd.catalog = &impl->parts.validator->catalog();
+  rd.clock = impl->clock;
+  rd.random = impl->random;
+  rd.read = [validator = impl->parts.validator.get()](
+                std::string_view xml) -> std::optional<model::Document> {
+    auto document = validator->Read(xml);
+    if (!document) return std::nullopt;
+    return std::move(*document);
+  };
   rd.journal = impl->journal.get();
   rd.callers = Impl::Reader(impl->callers);
   rd.post = impl->Workers();

@@ -19,10 +19,10 @@
 #include "gateway/envelope/reader.hpp"
 #include "gateway/envelope/signals.hpp"
 #include "gateway/inbound/receiver.hpp"
-#include "gateway/sandbox/summary.hpp"
 #include "gateway/sign/credentials.hpp"
 #include "gateway/sign/crypto.hpp"
 #include "gateway/sign/signature.hpp"
+#include "gateway/summary/summary.hpp"
 #include "gateway/transport/http_client.hpp"
 #include "gateway/transport/http_server.hpp"
 #include "gateway/validate/validator.hpp"
@@ -328,7 +328,7 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
                                  ? std::get_if<model::InspectionReport>(&*validation.document)
                                  : nullptr;
         if (report && h.to == catalogue.commission_address && misbehave != "refuse") {
-          if (auto line = SummaryLineOf(*report)) {
+          if (auto line = summary::SummaryLineOf(*report)) {
             // A report sent again (a new EDocId) replaces the one with its number and state.
             std::erase_if(reports, [&](const model::t4::ReportLine& r) {
               return r.doc_id == line->doc_id && r.country_code == line->country_code;
@@ -396,14 +396,12 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
     std::string body;
     const auto* request = document ? std::get_if<model::SummaryRequest>(&*document) : nullptr;
     if (request && !refuse) {
-      model::SummaryReport summary;
-      summary.header = header("R.HC.MM.00.004");
-      summary.period = request->period;
+      model::SummaryReport answer;
+      answer.header = header("R.HC.MM.00.004");
+      answer.period = request->period;
       std::lock_guard lock(mutex);
-      for (const auto& line : reports) {
-        if (Matches(*request, line)) summary.reports.push_back(line);
-      }
-      if (!summary.reports.empty()) body = codec::WriteXml(summary, validator->catalog());
+      answer.reports = summary::Summarise(*request, reports);
+      if (!answer.reports.empty()) body = codec::WriteXml(answer, validator->catalog());
     }
     if (body.empty()) {
       // T4-R2: a summary request that nothing answers gets R.006 too.

@@ -2,7 +2,7 @@
 // request's period, country and manufacturer name pick lines.
 #include <catch2/catch.hpp>
 
-#include "gateway/sandbox/summary.hpp"
+#include "gateway/summary/summary.hpp"
 #include "support.hpp"
 
 namespace eaeu::test {
@@ -26,7 +26,7 @@ model::SummaryRequest Request(const std::string& start, const std::string& end) 
 TEST_CASE("Sandbox summary: a report's line and the requests it answers", "[unit][sandbox]") {
   model::InspectionReport report = ExampleReport();
   REQUIRE(report.report);
-  auto line = sandbox::SummaryLineOf(report);
+  auto line = summary::SummaryLineOf(report);
   REQUIRE(line);
   CHECK(line->doc_id == report.report->doc_id);
   CHECK(line->doc_creation_date == *Date::Parse("2026-03-27"));
@@ -37,31 +37,31 @@ TEST_CASE("Sandbox summary: a report's line and the requests it answers", "[unit
 
   // No expiry in the report: its date + 3 years (T4-R3).
   report.report->validity_date.reset();
-  CHECK(sandbox::SummaryLineOf(report)->validity_date == *Date::Parse("2029-03-27"));
+  CHECK(summary::SummaryLineOf(report)->validity_date == *Date::Parse("2029-03-27"));
   // An application without its report gives no line.
   report.report.reset();
-  CHECK(!sandbox::SummaryLineOf(report));
+  CHECK(!summary::SummaryLineOf(report));
 
   // Both ends of the period count, by date only (T4-R1).
-  CHECK(sandbox::Matches(Request("2026-03-27T23:59:59", "2026-04-01T00:00:00"), *line));
-  CHECK(sandbox::Matches(Request("2026-01-01T00:00:00", "2026-03-27T00:00:00"), *line));
-  CHECK_FALSE(sandbox::Matches(Request("2026-03-28T00:00:00", "2026-12-31T00:00:00"), *line));
-  CHECK(sandbox::Matches(model::SummaryRequest{}, *line));  // no period, no filter: every report
+  CHECK(summary::Matches(Request("2026-03-27T23:59:59", "2026-04-01T00:00:00"), *line));
+  CHECK(summary::Matches(Request("2026-01-01T00:00:00", "2026-03-27T00:00:00"), *line));
+  CHECK_FALSE(summary::Matches(Request("2026-03-28T00:00:00", "2026-12-31T00:00:00"), *line));
+  CHECK(summary::Matches(model::SummaryRequest{}, *line));  // no period, no filter: every report
 
   model::SummaryRequest by_country;
   by_country.country_code = "KZ";
-  CHECK_FALSE(sandbox::Matches(by_country, *line));
+  CHECK_FALSE(summary::Matches(by_country, *line));
   by_country.country_code = "RU";
-  CHECK(sandbox::Matches(by_country, *line));
+  CHECK(summary::Matches(by_country, *line));
 
   // The manufacturer: a part of its name, whatever the case and the spaces (RQ-R2).
   line->manufacturer_name = "ООО  «Медтехника-Север»\u00a0Plus";
   model::SummaryRequest by_name;
   by_name.manufacturer_name = "медтехника-СЕВЕР» plus";
-  CHECK(sandbox::Matches(by_name, *line));
+  CHECK(summary::Matches(by_name, *line));
   by_name.manufacturer_name = "Медтехника-Юг";
-  CHECK_FALSE(sandbox::Matches(by_name, *line));
-  CHECK(sandbox::FoldForMatch("  Ёлка ԱՐՄ\tMed ") == "ёлка արմ med");
+  CHECK_FALSE(summary::Matches(by_name, *line));
+  CHECK(summary::FoldForMatch("  Ёлка ԱՐՄ\tMed ") == "ёлка արմ med");
 }
 
 }  // namespace eaeu::test
