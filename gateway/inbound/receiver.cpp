@@ -428,6 +428,10 @@ struct Receiver::Impl : std::enable_shared_from_this<Impl> {
         respond(Soap(200, envelope::SignalEnvelope(headers, *envelope::KindOfSignalXml(body), body,
                                                    self->NewMessageId())));
       });
+      // A reply that comes again goes to delivery again: what the first one was to do there may
+      // have been cut off by a crash after the journal kept it (delivery takes a reply to a
+      // delivery already settled as nothing).
+      if (reply && deps.answered) deps.answered(std::move(m));
       return;
     }
     ++(accepted ? counts.accepted : counts.rejected);

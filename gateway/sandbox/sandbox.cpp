@@ -149,6 +149,9 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
   std::mutex mutex;  // guards what follows
   std::unique_ptr<xml::SecureParser> parser;
   std::map<std::string, std::string> answers;  // "<to> <EDocId>" → the signal answered
+  // "<to> <EDocId>" → the reply document a request was answered with: a duplicate of the request
+  // (sent again because the reply did not reach its sender) gets the same reply again.
+  std::map<std::string, std::string> replies;
   std::deque<std::string> plan;                // misbehaviours for the next envelopes
   Json taken = Json::array();                  // documents taken, in order
   Json sent = Json::array();                   // messages the sandbox sent, with their outcome
@@ -347,6 +350,19 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
 
     const bool accepted = kind == SignalKind::kDeliveryReceipt && !duplicate;
     if (!accepted) {
+      // A request sent again: its reply may not have reached the sender; it is sent again, the
+      // same document (exchange.md §4: a duplicate gets the answer the first one got).
+      if (duplicate && tr->pattern == envelope::Pattern::kRequestResponse) {
+        bool replied = false;
+        {
+          std::lock_guard relock(mutex);
+          replied = replies.contains(h.to + " " + verdict.e_doc_id);
+        }
+        if (replied) {
+          Send(h.reply_to, ReplyTo(*tr, h, verdict.e_doc_id, validation.document, false),
+               tr->code + " reply again", settings.reply_after, {});
+        }
+      }
       respond(std::move(answer));
       return;
     }
@@ -393,9 +409,14 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
       out.e_doc_date_time = now;
       return out;
     };
+    const std::string key = h.to + " " + e_doc_id;
     std::string body;
+    {
+      std::lock_guard lock(mutex);
+      if (auto it = replies.find(key); it != replies.end()) body = it->second;
+    }
     const auto* request = document ? std::get_if<model::SummaryRequest>(&*document) : nullptr;
-    if (request && !refuse) {
+    if (body.empty() && request && !refuse) {
       model::SummaryReport answer;
       answer.header = header("R.HC.MM.00.004");
       answer.period = request->period;
@@ -413,6 +434,10 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
                            : request ? "За период нет отчётов, отвечающих запросу"
                                      : "Сведения приняты песочницей интегрированной системы";
       body = codec::WriteXml(result, validator->catalog());
+    }
+    {
+      std::lock_guard lock(mutex);
+      replies.emplace(key, body);
     }
     Headers back;
     back.to = h.reply_to;

@@ -209,7 +209,8 @@ TEST_CASE("convert refuses to write an invalid result", "[cli]") {
 TEST_CASE("every command has --help", "[cli]") {
   TempDir dir;
   for (const char* command :
-       {"", "validate", "convert", "rules", "sign", "verify", "keys", "keys generate"}) {
+       {"", "validate", "convert", "rules", "sign", "verify", "keys", "keys generate", "registry",
+        "registry sync", "registry list", "registry diff", "summary"}) {
     auto r = RunCommand(Cli(std::string(command) + " --help"), dir.path());
     INFO(command);
     CHECK(r.exit_code == 0);

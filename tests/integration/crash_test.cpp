@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <utility>  // before Asio
 
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -11,7 +12,8 @@
 #include <set>
 #include <thread>
 
-#include "integration/gateway_fixture.hpp"
+#include "integration/register_fixture.hpp"
+#include "integration/sandbox_fixture.hpp"
 
 namespace eaeu::test {
 namespace {
@@ -48,6 +50,18 @@ class DaemonProcess {
       if (::waitpid(pid_, &status, WNOHANG) == pid_) {
         pid_ = -1;
         return 0;
+      }
+      std::this_thread::yield();
+    }
+  }
+  // The port of the inbound endpoint of the nth start (the log says it before it listens).
+  uint16_t WaitForInboundPort(size_t nth_start) {
+    const std::regex inbound("inbound endpoint for \\S+ on 127\\.0\\.0\\.1:([0-9]+)");
+    for (;;) {
+      std::string text = ReadText(log_);
+      size_t seen = 0;
+      for (std::sregex_iterator it(text.begin(), text.end(), inbound), end; it != end; ++it) {
+        if (++seen == nth_start) return static_cast<uint16_t>(std::stoi((*it)[1]));
       }
       std::this_thread::yield();
     }
@@ -178,6 +192,101 @@ TEST_CASE("Crash: every 202 survives SIGKILL with 1,000 submissions in flight", 
   INFO("the daemon's log ends: " << text.substr(text.size() > 4000 ? text.size() - 4000 : 0));
   CHECK(exit_code == 0);
   CHECK(text.find("eaeu-gatewayd stopped") != std::string::npos);
+}
+
+TEST_CASE(
+    "Crash: a register sync killed between its sends ends with every change acknowledged once",
+    "[daemon][crash][registry][sandbox]") {
+  GatewayFiles files;
+  RunningSandbox sandbox;
+  // The process's timers short, so that a send the kill cut off is sent again soon.
+  std::string catalogue = ReadText(SourceDir() / "config/process.toml");
+  for (const auto& [from, to] :
+       {std::pair<std::string, std::string>{"\"PT20M\"", "\"PT2S\""}, {"\"PT1H\"", "\"PT4S\""}}) {
+    for (auto at = catalogue.find(from); at != std::string::npos; at = catalogue.find(from)) {
+      catalogue.replace(at, from.size(), to);
+    }
+  }
+  WriteText(files.dir / "process.toml", catalogue);
+  auto c = files.Config();
+  c.process_catalogue = files.dir / "process.toml";
+  const auto config_file = files.dir / "gateway.toml";
+  WriteText(config_file, TomlOf(c, "",
+                                "[delivery]\nbackoff_initial = \"10ms\"\nbackoff_max = \"100ms\"\n"
+                                "[[route]]\nto = \"*\"\nendpoint = \"http://127.0.0.1:" +
+                                    std::to_string(sandbox.port()) +
+                                    "/\"\n[inbound]\nlisten = \"127.0.0.1:0\"\nplain_http = true\n"
+                                    "country = \"KZ\"\ntrust = \"" +
+                                    files.keys.ca_certificate.parent_path().string() + "\"\n"));
+  const auto log = files.dir / "daemon.log";
+  constexpr size_t kOrganizations = 100;
+  RegisterCsv reg("KZ", kOrganizations, 1);
+  const auto organizations = [&](uint16_t port) {
+    HttpCall call;
+    call.url = "http://127.0.0.1:" + std::to_string(port) + "/v1/registry/organizations?limit=1000";
+    call.token = files.kz_token;
+    return call;
+  };
+  {
+    DaemonProcess daemon(config_file, log);
+    const uint16_t port = daemon.WaitForPort(1);
+    REQUIRE(port != 0);
+    sandbox->Join({"KZ", "http://127.0.0.1:" + std::to_string(daemon.WaitForInboundPort(1)) + "/"});
+    HttpCall sync;
+    sync.method = "POST";
+    sync.url = "http://127.0.0.1:" + std::to_string(port) + "/v1/registry/sync";
+    sync.token = files.kz_token;
+    sync.content_type = "text/csv";
+    sync.body = reg.Text();
+    const auto planned = Http(sync);
+    // Killed once the Commission has taken some of the documents, with the others going out.
+    HttpCall progress;
+    progress.url = "http://127.0.0.1:" + std::to_string(sandbox.port()) + "/sandbox/state";
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (planned.status == 200 && std::chrono::steady_clock::now() < give_up &&
+           Http(progress).json()["taken"].size() < kOrganizations / 4) {
+      std::this_thread::yield();
+    }
+    daemon.Kill(SIGKILL);
+    INFO(planned.body);
+    REQUIRE(planned.status == 200);
+    REQUIRE(planned.json()["added"] == kOrganizations);
+    CHECK(daemon.WaitExit() == -SIGKILL);
+  }
+  HttpCall state;
+  state.url = "http://127.0.0.1:" + std::to_string(sandbox.port()) + "/sandbox/state";
+  const size_t before_restart = Http(state).json()["taken"].size();
+  UNSCOPED_INFO("the Commission had taken " << before_restart << " of " << kOrganizations
+                                            << " when the daemon was killed");
+  DaemonProcess daemon(config_file, log);
+  const uint16_t port = daemon.WaitForPort(2);
+  REQUIRE(port != 0);
+  sandbox->Join({"KZ", "http://127.0.0.1:" + std::to_string(daemon.WaitForInboundPort(2)) + "/"});
+  WaitFor(organizations(port), [&](const Json& j) {
+    if (!j.contains("items") || j["items"].size() != kOrganizations) return false;
+    for (const auto& item : j["items"]) {
+      if (item["state"] != "acknowledged") return false;
+    }
+    return true;
+  });
+  // The Commission took each document once (a resend is the same EDocId, answered as the first).
+  const Json taken = Http(state).json();
+  std::map<std::string, int> times;
+  for (const auto& t : taken["taken"]) {
+    if (t["kind"] == "register-entry") ++times[t["eDocId"].get<std::string>()];
+  }
+  CHECK(times.size() == kOrganizations);
+  std::printf("register sync crash: %zu of %zu taken before the kill\n", before_restart,
+              kOrganizations);
+  for (const auto& [id, n] : times) CHECK(n == 1);
+  // The same register again owes nothing.
+  HttpCall again;
+  again.method = "POST";
+  again.url = "http://127.0.0.1:" + std::to_string(port) + "/v1/registry/sync";
+  again.token = files.kz_token;
+  again.content_type = "text/csv";
+  again.body = reg.Text();
+  CHECK(Http(again).json()["outcome"] == "nothing-to-send");
 }
 
 }  // namespace eaeu::test
