@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -11,6 +12,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "gateway/validate/verdict_json.hpp"
 
@@ -137,26 +139,60 @@ struct RegistrySync::Impl : std::enable_shared_from_this<Impl> {
     return context;
   }
 
-  // Validates one record as it would be sent; false (and the record is invalid) when it fails.
-  bool Check(Candidate& c, const SyncRequest& request, TimePoint now, SyncReport& report) {
+  // Validates one record as it would be sent: what makes it invalid, if anything. Safe to call
+  // from several threads at once.
+  std::optional<InvalidRecord> Verify(Candidate& c, const SyncRequest& request,
+                                      TimePoint now) const {
     InvalidRecord bad{c.where, c.normal.key, c.normal.name, {}};
     if (auto v = AnotherStates(c.entry, request.sender.country)) {
       bad.violations.push_back(std::move(*v));
-      report.invalid.push_back(std::move(bad));
-      return false;
+      return bad;
     }
     auto validation = deps.validator->ValidateModel(c.entry, Context(request.sender.country, now));
     if (!validation.verdict.valid()) {
       for (auto& v : validation.verdict.violations) {
         if (v.severity == validate::Severity::kError) bad.violations.push_back(std::move(v));
       }
-      report.invalid.push_back(std::move(bad));
-      return false;
+      return bad;
     }
     c.xml = std::move(validation.xml);
     c.verdict_json = validate::VerdictToJson(validation.verdict)
                          .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    return true;
+    return std::nullopt;
+  }
+
+  bool Check(Candidate& c, const SyncRequest& request, TimePoint now, SyncReport& report) {
+    auto bad = Verify(c, request, now);
+    if (bad) report.invalid.push_back(std::move(*bad));
+    return !bad;
+  }
+
+  // Verifies every candidate, on as many threads as the machine has (validation is most of a
+  // sync's time), and keeps the valid ones in their order.
+  std::vector<Candidate> VerifyAll(std::vector<Candidate> all, const SyncRequest& request,
+                                   TimePoint now, SyncReport& report) const {
+    std::vector<std::optional<InvalidRecord>> verdicts(all.size());
+    const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+    std::atomic<size_t> next{0};
+    const auto work = [&] {
+      for (size_t i = next++; i < all.size(); i = next++) {
+        verdicts[i] = Verify(all[i], request, now);
+      }
+    };
+    std::vector<std::thread> helpers;
+    for (size_t t = 1; t < threads && t < all.size(); ++t) helpers.emplace_back(work);
+    work();
+    for (auto& h : helpers) h.join();
+    std::vector<Candidate> valid;
+    valid.reserve(all.size());
+    for (size_t i = 0; i < all.size(); ++i) {
+      if (verdicts[i]) {
+        report.invalid.push_back(std::move(*verdicts[i]));
+      } else {
+        valid.push_back(std::move(all[i]));
+      }
+    }
+    return valid;
   }
 
   Result<SyncReport> Run(const SyncRequest& request) {
@@ -169,7 +205,7 @@ struct RegistrySync::Impl : std::enable_shared_from_this<Impl> {
 
     // Every organization read, validated as it would be sent.
     std::set<std::string> present;  // keys in the input, valid or not: never withdrawn
-    std::vector<Candidate> candidates;
+    std::vector<Candidate> read;
     for (auto& problem : input->problems) {
       if (!problem.key.empty()) present.insert(problem.key);
       report.invalid.push_back(
@@ -183,8 +219,9 @@ struct RegistrySync::Impl : std::enable_shared_from_this<Impl> {
       c.entry = std::move(*record.entry);
       c.entry.header = Header(now_dt);
       c.normal = Normalise(c.entry);
-      if (Check(c, request, now, report)) candidates.push_back(std::move(c));
+      read.push_back(std::move(c));
     }
+    std::vector<Candidate> candidates = VerifyAll(std::move(read), request, now, report);
     if (request.strict && !report.invalid.empty()) {
       report.outcome = SyncOutcome::kInvalid;
       report.refusal = std::to_string(report.invalid.size()) +
