@@ -285,6 +285,12 @@ Result<model::Document> ReadJson(std::string_view text, const model::DocumentCat
     // The message quotes the bytes the parser stopped at, which may not be UTF-8.
     return MakeError("json.malformed", "byte " + std::to_string(e.byte),
                      ValidUtf8(std::string("malformed JSON: ") + e.what()));
+  } catch (const Json::exception& e) {
+    // A number that does not fit a double (thousands of digits), and the like; the message
+    // quotes the number whole, so it is cut.
+    std::string what = e.what();
+    if (what.size() > 160) what = what.substr(0, 160) + "…";
+    return MakeError("json.malformed", "", ValidUtf8("malformed JSON: " + what));
   }
   if (!json.is_object()) return MakeError("json.model", "", "a document must be a JSON object");
   if (!kind) {

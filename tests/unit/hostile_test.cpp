@@ -199,6 +199,15 @@ TEST_CASE("JSON that is not a document gets an error naming why", "[hostile]") {
     CHECK(v.verdict.status != Status::kValid);
     CHECK(Mentions(v.verdict, "R.XX.99"));
   }
+  SECTION("a number of thousands of digits (found by fuzzing: it stopped the process)") {
+    const std::string json =
+        R"({"eDocHeader": {"eDocCode": "R.HC.MM.00.001"}, "x": 1)" + std::string(4000, '0') + "}";
+    auto v = TestValidator().Validate(json, InputFormat::kJson, Context());
+    CHECK(v.verdict.status == Status::kUnusable);
+    REQUIRE(v.verdict.Has("JSON"));
+    CHECK(Mentions(v.verdict, "number overflow"));
+    CHECK(v.verdict.violations[0].message_en.size() < 300);
+  }
   SECTION("a control character in a value") {
     auto json =
         nlohmann::json::parse(eaeu::codec::WriteJson(Example(DocumentKind::kSuspensionNotice)));
