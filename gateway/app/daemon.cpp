@@ -451,7 +451,7 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
   };
   impl->registry = std::make_unique<registry::RegistrySync>(std::move(sd), config.registry);
   if (const auto& scheduled = config.registry.scheduled) {
-    auto schedule = registry::Schedule::Parse(scheduled->schedule);
+    auto schedule = Schedule::Parse(scheduled->schedule);
     if (!schedule) return Within("registry", schedule.error());
     impl->scheduled_sync = std::make_unique<registry::ScheduledSync>(
         *impl->registry, impl->clock, impl->NewLane(), std::move(*schedule), *scheduled);

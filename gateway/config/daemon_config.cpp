@@ -5,7 +5,7 @@
 #include <charconv>
 
 #include "gateway/checked_toml/reader.hpp"
-#include "gateway/registry/schedule.hpp"
+#include "gateway/core/schedule.hpp"
 
 namespace eaeu::config {
 namespace {
@@ -438,7 +438,7 @@ Result<DaemonConfig> LoadDaemonConfig(const std::filesystem::path& file) {
       scheduled.source = url ? *v : (base / *v).lexically_normal().string();
     }
     if (auto v = registry.String("schedule", true)) {
-      if (auto schedule = registry::Schedule::Parse(*v); schedule) {
+      if (auto schedule = Schedule::Parse(*v); schedule) {
         scheduled.schedule = *v;
       } else {
         registry.Problem("schedule", schedule.error().ToString());

@@ -10,7 +10,7 @@
 
 #include "gateway/core/clock.hpp"
 #include "gateway/core/lane.hpp"
-#include "gateway/registry/schedule.hpp"
+#include "gateway/core/schedule.hpp"
 #include "gateway/registry/settings.hpp"
 #include "gateway/registry/sync.hpp"
 

@@ -2,10 +2,10 @@
 #include <catch2/catch.hpp>
 
 #include "gateway/core/clock.hpp"
+#include "gateway/core/schedule.hpp"
 #include "gateway/core/temporal.hpp"
-#include "gateway/registry/schedule.hpp"
 
-using eaeu::registry::Schedule;
+using eaeu::Schedule;
 
 namespace {
 

@@ -1,9 +1,9 @@
-#include "gateway/registry/schedule.hpp"
+#include "gateway/core/schedule.hpp"
 
 #include <charconv>
 #include <vector>
 
-namespace eaeu::registry {
+namespace eaeu {
 namespace {
 
 std::vector<std::string_view> Split(std::string_view text, char separator) {
@@ -136,4 +136,4 @@ Schedule::TimePoint Schedule::Next(TimePoint t) const {
   return TimePoint::max();
 }
 
-}  // namespace eaeu::registry
+}  // namespace eaeu

@@ -1,5 +1,6 @@
 #pragma once
-// When a scheduled register sync runs: a daily time ("02:30") or a cron line of five fields
+// When a scheduled job runs (the register sync): a daily time ("02:30") or a cron line of five
+// fields
 // ("30 2 * * 1-5": minute, hour, day of month, month, day of week; `*`, lists, ranges and steps;
 // Sunday is 0 or 7; when both days are restricted, either matches, as cron does). Times are UTC.
 
@@ -10,7 +11,7 @@
 
 #include "gateway/core/result.hpp"
 
-namespace eaeu::registry {
+namespace eaeu {
 
 class Schedule {
  public:
@@ -34,4 +35,4 @@ class Schedule {
   bool any_weekday_ = true;
 };
 
-}  // namespace eaeu::registry
+}  // namespace eaeu
