@@ -1,6 +1,7 @@
 #include "gateway/api/rest.hpp"
 
 #include "gateway/api/detail/rest_common.hpp"
+#include "gateway/core/percent.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -75,21 +76,6 @@ std::string PercentDecode(std::string_view in) {
       i += 2;
     } else {
       out += in[i] == '+' ? ' ' : in[i];
-    }
-  }
-  return out;
-}
-
-std::string PercentEncode(std::string_view in) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : in) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == ':') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kDigits[c >> 4];
-      out += kDigits[c & 0xF];
     }
   }
   return out;

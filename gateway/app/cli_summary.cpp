@@ -12,27 +12,13 @@
 #include "gateway/app/cli.hpp"
 #include "gateway/core/clock.hpp"
 #include "gateway/core/ids.hpp"
+#include "gateway/core/percent.hpp"
 #include "gateway/summary/summary.hpp"
 
 namespace eaeu::app {
 namespace {
 
 using Json = nlohmann::json;
-
-std::string Encode(const std::string& text) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
-  std::string out;
-  for (const unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kDigits[c >> 4];
-      out += kDigits[c & 0xF];
-    }
-  }
-  return out;
-}
 
 // Writes the result to --out, else to standard output.
 int Emit(const SummaryCommand::Options& o, const std::string& text, std::ostream& out,
@@ -52,7 +38,7 @@ int Local(const SummaryCommand& c, const std::string& token, std::ostream& out, 
   const auto& o = *c.options;
   std::string path = "/v1/summary?from=" + o.from + "&to=" + o.to + "&format=" + o.output;
   if (!o.country.empty()) path += "&country=" + o.country;
-  if (!o.manufacturer.empty()) path += "&manufacturer=" + Encode(o.manufacturer);
+  if (!o.manufacturer.empty()) path += "&manufacturer=" + PercentEncode(o.manufacturer);
   auto reply = CallApi(*c.api, token, "GET", path, nullptr, "");
   if (!reply) return Fail(err, reply.error());
   if (reply->status != 200) {

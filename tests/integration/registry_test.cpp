@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "gateway/core/percent.hpp"
 #include "integration/peer.hpp"
 #include "integration/register_fixture.hpp"
 #include "integration/sandbox_fixture.hpp"
@@ -50,20 +51,6 @@ std::map<std::string, int> TakenRegisterDocuments(RunningSandbox& sandbox) {
   const Json taken = Http(state).json();
   for (const auto& t : taken["taken"]) {
     if (t["kind"] == "register-entry") ++out[t["eDocId"].get<std::string>()];
-  }
-  return out;
-}
-
-std::string PercentEncodeForTest(const std::string& text) {
-  std::string out;
-  for (const unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_') {
-      out += static_cast<char>(c);
-    } else {
-      char hex[4];
-      std::snprintf(hex, sizeof hex, "%%%02X", c);
-      out += hex;
-    }
   }
   return out;
 }
@@ -170,7 +157,7 @@ TEST_CASE(
                      .contains("endDateTime"));
   HttpCall history;
   history.url = kz.Url("/v1/registry/organizations/" +
-                       PercentEncodeForTest(withdrawn["items"][0]["key"].get<std::string>()));
+                       PercentEncode(withdrawn["items"][0]["key"].get<std::string>()));
   history.token = token;
   const Json versions = Http(history).json();
   INFO(versions.dump());

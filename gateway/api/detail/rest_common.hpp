@@ -21,7 +21,6 @@ transport::HttpResponse JsonResponse(unsigned status, const Json& body);
 std::string_view ReasonOf(unsigned status);
 std::string SlugOf(unsigned status);
 std::string PercentDecode(std::string_view in);
-std::string PercentEncode(std::string_view in);
 
 struct Target {
   std::string path;
