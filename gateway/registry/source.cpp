@@ -1,5 +1,7 @@
 #include "gateway/registry/source.hpp"
 
+#include "gateway/registry/record.hpp"
+
 #include <curl/curl.h>
 #include <xercesc/dom/DOM.hpp>
 
@@ -71,7 +73,6 @@ Result<codec::RegisterInput> ReadJsonRegister(std::string_view bytes,
   if (!list.is_array()) {
     return MakeError("registry.source", "", "the register in JSON is an array of Table 3 entries");
   }
-  const auto& info = catalog.Info(model::DocumentKind::kRegisterEntry);
   codec::RegisterInput input;
   Collector collector(input);
   for (size_t i = 0; i < list.size(); ++i) {
@@ -81,20 +82,15 @@ Result<codec::RegisterInput> ReadJsonRegister(std::string_view bytes,
       collector.Refuse(MakeError("registry.source", where, "a record is a JSON object"));
       continue;
     }
-    if (!item.contains("eDocHeader")) {  // the gateway writes the header of what it sends
-      item["eDocHeader"] = {{"infEnvelopeCode", info.messages.empty() ? "" : info.messages.front()},
-                            {"eDocCode", info.structure_code},
-                            {"eDocId", "00000000-0000-4000-8000-000000000000"},
-                            {"eDocDateTime", "2000-01-01T00:00:00"}};
-    }
-    auto document = codec::ReadJson(item.dump(), catalog, model::DocumentKind::kRegisterEntry);
-    if (!document) {
-      Error e = document.error();
+    // The gateway writes the header of what it sends: one in the input is not read.
+    auto entry = EntryOf(item.dump(), catalog);
+    if (!entry) {
+      Error e = entry.error();
       e.where = where + (e.where.empty() ? "" : ", " + e.where);
       collector.Refuse(std::move(e));
       continue;
     }
-    collector.Take(std::get<model::RegisterEntry>(std::move(*document)), where);
+    collector.Take(std::move(*entry), where);
   }
   return input;
 }

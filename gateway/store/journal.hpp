@@ -290,8 +290,10 @@ struct DeadlineMoveFilter {
   uint32_t limit = 100;
 };
 
-// The register of inspecting organizations (Table 3) as this gateway sent it, and as it received
-// it: every version of each record, known by its key (T3-R1: the authorising country and the
+// The register of inspecting organizations (Table 3) as this gateway sent it (the inbound
+// direction would hold one received; no transaction of the process brings one to a member state
+// today, so nothing writes it):
+// every version of each record, known by its key (T3-R1: the authorising country and the
 // folded full name), each with the message that carried it. The state of a version is its
 // message's: a version whose message the Commission refused (or the validation did) is not part
 // of the register, and the record is what its latest other version says.
@@ -494,8 +496,6 @@ class RegisterStore {
   // The syncs journalled after `after`, oldest first; the position of the latest (0: none).
   virtual Result<std::vector<SyncRecord>> Syncs(uint64_t after, uint32_t limit) = 0;
   virtual Result<uint64_t> LastSyncPosition() = 0;
-  // Adds one version outside a sync: a register document submitted on its own, or received.
-  virtual void RecordVersionAsync(RegisterVersion version, JournalCallback<Ok> done) = 0;
 
   // The register as it stands: each record's latest version that was not refused, by key.
   virtual Result<std::vector<RegisterVersion>> RegisterRecords(const RegisterFilter& filter) = 0;

@@ -339,7 +339,17 @@ TEST_CASE("Registry from the command line: sync a file, a folder and a diff, as 
 
   auto list = cli("registry list --format json" + connection);
   REQUIRE(list.exit_code == 0);
-  CHECK(Json::parse(list.out).size() == 3);
+  const Json listed = Json::parse(list.out);
+  CHECK(listed.size() == 3);
+  // The register as a JSON array of Table 3 entries (no headers): the records as sent are the
+  // register, unchanged.
+  Json array = Json::array();
+  for (const auto& item : listed) array.push_back(item["record"]);
+  auto as_json = Sync(kz, files.kz_token, array.dump(), "?dryRun=true", "application/json");
+  INFO(as_json.body);
+  REQUIRE(as_json.status == 200);
+  CHECK(as_json.json()["unchanged"] == 3);
+  CHECK(as_json.json()["invalid"].empty());
   // Cut to one organization: the guard refuses, exit 1, and says how to confirm.
   RegisterCsv cut("KZ", 1, 1);
   const auto one = files.dir / "one.csv";

@@ -55,7 +55,6 @@ class SqliteJournal final : public Journal {
   Result<uint64_t> LastDeadlineMove() override;
   Result<std::map<std::string, uint64_t>> DeadlineCounts() override;
   void PlanSyncAsync(RegisterSync sync, JournalCallback<Ok> done) override;
-  void RecordVersionAsync(RegisterVersion version, JournalCallback<Ok> done) override;
   Result<std::vector<SyncRecord>> Syncs(uint64_t after, uint32_t limit) override;
   Result<uint64_t> LastSyncPosition() override;
   Result<std::vector<RegisterVersion>> RegisterRecords(const RegisterFilter& filter) override;

@@ -10,6 +10,10 @@ constexpr const char* kVersionColumns =
     "v.id, v.direction, v.country, v.record_key, v.name, v.change, v.change_day, v.digest, "
     "v.record, v.groups, v.message_id, v.sync_id, v.at, m.state, m.updated_at";
 
+// Every version with its message's state.
+constexpr const char* kVersionsJoined =
+    " FROM register_versions v JOIN messages m ON m.id = v.message_id ";
+
 // The latest version of a record whose message was not refused: the record as it stands.
 constexpr const char* kStandingVersion =
     "(SELECT max(w.id) FROM register_versions w JOIN messages n ON n.id = w.message_id "
@@ -111,13 +115,6 @@ void SqliteJournal::PlanSyncAsync(RegisterSync sync, JournalCallback<Ok> done) {
   impl_->Submit(std::move(apply), std::move(done));
 }
 
-void SqliteJournal::RecordVersionAsync(RegisterVersion version, JournalCallback<Ok> done) {
-  auto apply = [version = std::move(version)](Connection& db) -> Status {
-    return InsertVersion(db, version);
-  };
-  impl_->Submit(std::move(apply), std::move(done));
-}
-
 Result<std::vector<SyncRecord>> SqliteJournal::Syncs(uint64_t after, uint32_t limit) {
   auto reader = impl_->readers->Acquire();
   Connection& db = *reader;
@@ -158,10 +155,8 @@ Result<uint64_t> SqliteJournal::LastSyncPosition() {
 Result<std::vector<RegisterVersion>> SqliteJournal::RegisterRecords(const RegisterFilter& filter) {
   auto reader = impl_->readers->Acquire();
   Connection& db = *reader;
-  std::string sql = std::string("SELECT ") + kVersionColumns +
-                    " FROM register_versions v JOIN messages m ON m.id = v.message_id "
-                    "WHERE v.direction = ?1 AND v.record_key > ?2 AND v.id = " +
-                    kStandingVersion;
+  std::string sql = std::string("SELECT ") + kVersionColumns + kVersionsJoined +
+                    "WHERE v.direction = ?1 AND v.record_key > ?2 AND v.id = " + kStandingVersion;
   if (filter.country) sql += " AND v.country = ?3";
   if (filter.group) sql += " AND instr(v.groups, '|' || ?4 || '|') > 0";
   if (filter.active)
@@ -180,8 +175,7 @@ Result<std::vector<RegisterVersion>> SqliteJournal::RegisterHistory(Direction di
                                                                     std::string_view key) {
   auto reader = impl_->readers->Acquire();
   Connection& db = *reader;
-  Statement q(db, std::string("SELECT ") + kVersionColumns +
-                      " FROM register_versions v JOIN messages m ON m.id = v.message_id "
+  Statement q(db, std::string("SELECT ") + kVersionColumns + kVersionsJoined +
                       "WHERE v.direction = ? AND v.record_key = ? ORDER BY v.id");
   q.Bind(1, DirectionName(direction)).Bind(2, key);
   return q.All(ReadVersion, "register history");
@@ -191,9 +185,8 @@ Result<std::optional<RegisterVersion>> SqliteJournal::RegisterVersionOf(
     std::string_view message_id) {
   auto reader = impl_->readers->Acquire();
   Connection& db = *reader;
-  Statement q(db, std::string("SELECT ") + kVersionColumns +
-                      " FROM register_versions v JOIN messages m ON m.id = v.message_id "
-                      "WHERE v.message_id = ?");
+  Statement q(
+      db, std::string("SELECT ") + kVersionColumns + kVersionsJoined + "WHERE v.message_id = ?");
   q.Bind(1, message_id);
   const int rc = q.Step();
   if (rc == SQLITE_ROW) return std::optional<RegisterVersion>(ReadVersion(q));
