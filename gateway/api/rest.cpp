@@ -377,95 +377,6 @@ HttpResponse ListPage(store::Journal& journal, const store::MessageFilter& filte
                                     page->empty() ? "" : page->back().id));
 }
 
-constexpr std::string_view kDeadlinesPrefix = "/v1/deadlines/";
-constexpr std::string_view kDeadlineStates[] = {"open", "at-risk", "met", "overdue"};
-constexpr std::string_view kMemberStates[] = {"AM", "BY", "KG", "KZ", "RU"};
-
-// The query of the deadlines' list (state, kind, country, message, limit, after); false when the
-// problem was answered. "state" may repeat or list several states ("at-risk,overdue").
-bool ReadDeadlineQuery(const Target& target, store::DeadlineFilter& filter,
-                       const Respond& respond) {
-  for (const auto& [key, value] : target.query) {
-    if (key == "state") {
-      std::string_view rest = value;
-      while (!rest.empty()) {
-        const auto comma = rest.find(',');
-        const std::string state(rest.substr(0, comma));
-        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-        if (std::find(std::begin(kDeadlineStates), std::end(kDeadlineStates), state) ==
-            std::end(kDeadlineStates)) {
-          respond(RestApi::Problem(
-              400, "bad-query", "Bad Request",
-              "state: \"" + state + "\" is not a deadline's state (open, at-risk, met, overdue)"));
-          return false;
-        }
-        filter.any_state.push_back(state);
-      }
-    } else if (key == "kind") {
-      if (value.size() != 5 || !value.starts_with("DL-0") || value[4] < '1' || value[4] > '6') {
-        respond(RestApi::Problem(400, "bad-query", "Bad Request",
-                                 "kind: \"" + value + "\" is not a deadline rule (DL-01 … DL-06)"));
-        return false;
-      }
-      filter.rule = value;
-    } else if (key == "country") {
-      if (std::find(std::begin(kMemberStates), std::end(kMemberStates), value) ==
-          std::end(kMemberStates)) {
-        respond(RestApi::Problem(
-            400, "bad-query", "Bad Request",
-            "country: \"" + value + "\" is not a member state (AM, BY, KG, KZ, RU)"));
-        return false;
-      }
-      filter.country = value;
-    } else if (key == "message") {
-      if (!IsRfc4122Uuid(value)) {
-        respond(RestApi::Problem(400, "bad-query", "Bad Request",
-                                 "message: \"" + value + "\" is not a message id (a UUID)"));
-        return false;
-      }
-      filter.message_id = value;
-    } else if (key == "limit") {
-      if (!ReadLimit(value, filter.limit, respond)) return false;
-    } else if (key == "after") {
-      filter.after_id = value;
-    } else {
-      respond(RestApi::Problem(
-          400, "bad-query", "Bad Request",
-          "unknown query parameter \"" + key + "\" (state, kind, country, message, limit, after)"));
-      return false;
-    }
-  }
-  return true;
-}
-
-Json DeadlineJson(const store::TrackedDeadline& d, const RestDependencies& deps) {
-  Json j = {{"id", d.id},
-            {"kind", d.rule},
-            {"subject", d.subject},
-            {"country", d.country},
-            {"messageId", d.message_id},
-            {"event", d.event},
-            {"due", d.due},
-            {"basis", d.basis},
-            {"source", d.source},
-            {"state", d.state},
-            {"updatedAt", FormatUtc(d.updated_at)}};
-  if (!d.opens.empty()) j["opens"] = d.opens;
-  if (d.state == "met") {
-    j["metOn"] = d.met_on;
-    j["late"] = d.days_late > 0;
-    j["daysLate"] = d.days_late;
-    return j;
-  }
-  // Counted now: the journal has the state of the latest count, the days move every day.
-  const deadlines::Standing s = deps.standing ? deps.standing(d) : deadlines::Standing{};
-  j["daysLeft"] = s.business_days_left;
-  j["late"] = s.state == deadlines::DeadlineState::kOverdue;
-  j["daysLate"] = s.state == deadlines::DeadlineState::kOverdue ? s.days_late : d.days_late;
-  j["daysCounted"] = d.opens.empty() ? "business" : "calendar";
-  return j;
-}
-
 HttpResponse SubmissionResponse(const intake::SubmissionResult& r) {
   using intake::Outcome;
   Json verdict = validate::VerdictToJson(r.verdict);
@@ -572,7 +483,7 @@ void RestApi::Handle(HttpRequest request, Respond respond) const {
     HandleInbox(std::move(request), std::move(respond));
     return;
   }
-  if (path == "/v1/deadlines" || path.starts_with(kDeadlinesPrefix)) {
+  if (path == "/v1/deadlines" || path.starts_with("/v1/deadlines/")) {
     HandleDeadlines(std::move(request), std::move(respond));
     return;
   }
@@ -711,63 +622,6 @@ std::optional<Caller> RestApi::Admit(const HttpRequest& request, const std::stri
     return std::nullopt;
   }
   return *auth.caller;
-}
-
-void RestApi::HandleDeadlines(HttpRequest request, Respond respond) const {
-  const Target target = ParseTarget(request.target);
-  const std::string& path = target.path;
-  const auto admitted = Admit(request, path, "GET", respond);
-  if (!admitted) return;
-  const Caller caller = *admitted;
-  if (path == "/v1/deadlines") {
-    store::DeadlineFilter filter;
-    if (!ReadDeadlineQuery(target, filter, respond)) return;
-    // A caller sees the deadlines its own state owes.
-    if (filter.country && *filter.country != caller.country) {
-      respond(Problem(403, "forbidden", "Forbidden",
-                      caller.name + " acts for " + caller.country + ", not " + *filter.country));
-      return;
-    }
-    filter.country = caller.country;
-    deps_.post([deps = deps_, filter, target, respond] {
-      auto page = deps.journal->Deadlines(filter);
-      if (!page) {
-        respond(
-            Problem(503, "journal-unavailable", "Service Unavailable", page.error().ToString()));
-        return;
-      }
-      Json items = Json::array();
-      for (const auto& d : *page) items.push_back(DeadlineJson(d, deps));
-      respond(JsonResponse(200, PageJson(std::move(items), page->size() == filter.limit, target,
-                                         "/v1/deadlines?", page->empty() ? "" : page->back().id)));
-    });
-    return;
-  }
-  const std::string id = path.substr(kDeadlinesPrefix.size());
-  deps_.post([deps = deps_, id, caller, respond] {
-    store::DeadlineFilter filter;
-    filter.id = id;
-    filter.limit = 1;
-    auto found = deps.journal->Deadlines(filter);
-    auto history = found ? deps.journal->DeadlineHistory(id)
-                         : Result<std::vector<store::DeadlineEvent>>(found.error());
-    if (!history) {
-      respond(
-          Problem(503, "journal-unavailable", "Service Unavailable", history.error().ToString()));
-      return;
-    }
-    if (found->empty() || found->front().country != caller.country) {
-      respond(Problem(404, "not-found", "Not Found", "no deadline " + id));
-      return;
-    }
-    Json j = DeadlineJson(found->front(), deps);
-    Json lines = Json::array();
-    for (const auto& h : *history) {
-      lines.push_back({{"state", h.state}, {"at", FormatUtc(h.at)}, {"detail", h.detail}});
-    }
-    j["history"] = std::move(lines);
-    respond(JsonResponse(200, j));
-  });
 }
 
 void RestApi::HandleInbox(HttpRequest request, Respond respond) const {

@@ -21,7 +21,17 @@
 //   GET  /v1/deadlines          the legal deadlines the caller's state owes (?state=at-risk,overdue
 //                               &kind=DL-01&country=&message=&limit=&after=), in id order, each
 //                               with its business days left or late counted today
-//   GET  /v1/deadlines/{id}     one deadline with its history
+//   GET  /v1/deadlines/{id}     one deadline with its history (each line with who moved it)
+//   POST /v1/deadlines/events   an event that starts or meets a deadline no document carries:
+//                               {"kind": "test-protocol" | "test-results" | "claim-received" |
+//                               "claim-answered", "report": "<DocId>", "reference": "<its number>",
+//                               "date": "YYYY-MM-DD", "reportReceived": "YYYY-MM-DD" (a claim)}:
+//                               200 with the deadline; 422 a report this gateway never sent; 404
+//                               a meeting event of a deadline never started; 409 recorded
+//                               otherwise already
+//   POST /v1/deadlines/{id}/met     an operator's hand: {"on": "YYYY-MM-DD", "reason": "..."}
+//   POST /v1/deadlines/{id}/waive   {"reason": "..."}
+//   POST /v1/deadlines/{id}/reopen  {"reason": "..."} (a met or waived one; 409 otherwise)
 //   POST /v1/registry/sync      the whole register of the caller's state (text/csv,
 //                               application/json: an array of Table 3 entries, application/xml:
 //                               Table 3 documents) compared with the register as sent; only the
@@ -53,6 +63,10 @@
 #include "gateway/core/clock.hpp"
 #include "gateway/core/ids.hpp"
 #include "gateway/deadlines/deadline.hpp"
+
+namespace eaeu::deadlines {
+class Tracker;
+}
 #include "gateway/intake/pipeline.hpp"
 #include "gateway/registry/sync.hpp"
 #include "gateway/store/journal.hpp"
@@ -89,6 +103,8 @@ struct RestDependencies {
   RandomSource random;
   // The register sync (may be null: the routes answer 503).
   registry::RegistrySync* registry = nullptr;
+  // The deadline tracker, for events and operators' hands (may be null: those routes answer 503).
+  deadlines::Tracker* tracker = nullptr;
 };
 
 class RestApi {

@@ -457,9 +457,11 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
         *impl->registry, impl->clock, impl->NewLane(), std::move(*schedule), *scheduled);
   }
 
+  if (auto st = StartTracker(*impl); !st) return st.error();
   api::RestDependencies rd;
   rd.pipeline = impl->pipeline.get();
   rd.registry = impl->registry.get();
+  rd.tracker = impl->tracker.get();
   rd.catalog = &impl->parts.validator->catalog();
   rd.clock = impl->clock;
   rd.random = impl->random;
@@ -530,7 +532,6 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
       return st.error();
     }
   }
-  if (auto st = StartTracker(*impl); !st) return st.error();
 
   api::GatewayParts measured;
   measured.pipeline = impl->pipeline.get();

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <deque>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "gateway/store/follower.hpp"
@@ -21,6 +23,10 @@ constexpr uint32_t kSweepPage = 500;
 constexpr uint64_t kSaveEvery = 10'000;
 constexpr auto kRetry = std::chrono::seconds(30);
 const std::vector<std::string> kNotMet = {"open", "at-risk", "overdue"};
+
+bool Settled(const store::TrackedDeadline& t) {
+  return t.state == "met" || t.state == "waived";
+}
 
 std::optional<Date> DateOf(const std::string& text) {
   if (text.empty()) return std::nullopt;
@@ -55,6 +61,8 @@ std::string MovedLine(const Deadline& d, const Standing& s) {
       return "open: due " + d.due.ToString();
     case DeadlineState::kMet:
       break;
+    case DeadlineState::kWaived:
+      return "waived";
   }
   return "met";
 }
@@ -72,6 +80,8 @@ Deadline DeadlineOf(const store::TrackedDeadline& t) {
   d.basis = t.basis;
   d.source = t.source;
   d.about = t.about;
+  d.origin = t.origin;
+  d.planned = DateOf(t.planned);
   return d;
 }
 
@@ -79,6 +89,7 @@ Standing StandingOf(const store::TrackedDeadline& tracked,
                     std::chrono::system_clock::time_point now, int at_risk_days,
                     const Calendars* calendars) {
   const Deadline d = DeadlineOf(tracked);
+  if (tracked.state == "waived") return {DeadlineState::kWaived, 0, 0};
   return Evaluate(d, DateOf(tracked.met_on), TodayIn(calendars, d.country, now), at_risk_days,
                   calendars);
 }
@@ -116,7 +127,17 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
   }
 
   void Next() {
-    if (!started || busy || retry_at || settling) return;
+    if (!started || busy) return;
+    if (!jobs.empty()) {
+      busy = true;
+      Job job = std::move(jobs.front());
+      jobs.pop_front();
+      deps.lane->Background([self = shared_from_this(), job = std::move(job)]() mutable {
+        self->RunJob(std::move(job));
+      });
+      return;
+    }
+    if (retry_at || settling) return;
     const TimePoint now = Now();
     if (now >= next_sweep) recount = true;
     if (!follower.changed() && !recount) return;
@@ -158,6 +179,13 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
     std::map<std::string, store::TrackedDeadline, std::less<>> tracked;  // new rows of this step
     std::map<std::string, store::DeadlineChange, std::less<>> changed;   // moves of this step
   };
+
+  // Records and acts waiting for their turn (on the strand).
+  struct Job {
+    std::function<Result<std::string>(Writes&, const Calendars*)> work;  // the deadline id
+    Tracker::Done done;
+  };
+  std::deque<Job> jobs;
 
   void Done(const Step& step) {
     busy = false;
@@ -221,6 +249,209 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
       });
     }
     deps.lane->Serial([self = shared_from_this(), step] { self->Done(step); });
+  }
+
+  // On a background thread: a record's or an act's work, its writes, its answer, then the turn
+  // of whatever waits.
+  void RunJob(Job job) {
+    Writes writes;
+    const auto calendars = deps.calendars ? deps.calendars() : nullptr;
+    auto id = job.work(writes, calendars.get());
+    auto finish = [self = shared_from_this(),
+                   done = std::move(job.done)](Result<std::string> result) {
+      if (!result) {
+        done(result.error());
+      } else {
+        store::DeadlineFilter filter;
+        filter.id = *result;
+        filter.limit = 1;
+        auto found = self->deps.journal->Deadlines(filter);
+        if (!found) {
+          done(found.error());
+        } else if (found->empty()) {
+          done(MakeError("deadline.unknown", *result, "no such deadline"));
+        } else {
+          done(std::move(found->front()));
+        }
+      }
+      self->deps.lane->Serial([self] {
+        self->busy = false;
+        self->Next();
+      });
+    };
+    if (!id || writes.jobs.empty()) {
+      finish(std::move(id));
+      return;
+    }
+    auto remaining = std::make_shared<std::atomic<size_t>>(writes.jobs.size());
+    auto failure = std::make_shared<std::optional<Error>>();
+    auto mutex = std::make_shared<std::mutex>();
+    auto shared_finish = std::make_shared<decltype(finish)>(std::move(finish));
+    for (auto& write : writes.jobs) {
+      write([id = *id, remaining, failure, mutex, shared_finish](Result<Ok> st) {
+        if (!st) {
+          std::lock_guard lock(*mutex);
+          if (!*failure) *failure = st.error();
+        }
+        if (--*remaining != 0) return;
+        if (*failure) {
+          (*shared_finish)(**failure);
+        } else {
+          (*shared_finish)(id);
+        }
+      });
+    }
+  }
+
+  void Enqueue(Job job) {
+    deps.lane->Serial([self = shared_from_this(), job = std::move(job)]() mutable {
+      self->jobs.push_back(std::move(job));
+      self->Next();
+    });
+  }
+
+  // A new deadline row for `d`, tracked in the state it is in at `at`.
+  store::TrackedDeadline Row(const Deadline& d, const std::string& message_id, TimePoint at,
+                             const Calendars* calendars) const {
+    const Standing s = Evaluate(d, std::nullopt, TodayIn(calendars, d.country, at),
+                                settings.at_risk_days, calendars);
+    store::TrackedDeadline t;
+    t.id = DeadlineId(d);
+    t.message_id = message_id;
+    t.rule = d.rule;
+    t.subject = d.subject;
+    t.country = d.country;
+    t.event = d.event.ToString();
+    t.due = d.due.ToString();
+    t.opens = d.opens ? d.opens->ToString() : "";
+    t.basis = d.basis;
+    t.source = d.source;
+    t.state = std::string(StateName(s.state));
+    t.days_late = s.state == DeadlineState::kOverdue ? s.days_late : 0;
+    t.about = d.about;
+    t.planned = d.planned ? d.planned->ToString() : "";
+    t.origin = d.origin;
+    return t;
+  }
+
+  Result<std::string> RecordWork(const RecordedEvent& e, const std::string& actor, Writes& writes,
+                                 const Calendars* calendars) {
+    const EventKind* kind = FindEventKind(e.kind);
+    if (kind == nullptr) {
+      return MakeError("deadline.argument", e.kind,
+                       "not a kind of event (" + EventKindNames() + ")");
+    }
+    auto report = Find(ReportDeadlineId(e.country, e.report), writes);
+    if (!report) return report.error();
+    if (!*report) {
+      return MakeError("deadline.unknown-report", e.report,
+                       "no report " + e.report + " of " + e.country +
+                           " is known to this gateway (a report is known once it is validated)");
+    }
+    const Deadline d = DeadlineOfEvent(e, calendars);
+    const std::string id = DeadlineId(d);
+    auto found = Find(id, writes);
+    if (!found) return found.error();
+    const std::string by = " (recorded by " + actor + ")";
+    if (kind->starts) {
+      if (*found) {
+        if ((*found)->event == e.date.ToString()) return id;  // recorded already
+        return MakeError("deadline.conflict", id,
+                         std::string(kind->what) + " " + e.reference + " is recorded already, on " +
+                             (*found)->event + ", not " + e.date.ToString());
+      }
+      store::TrackedDeadline row = Row(d, (*report)->message_id, Now(), calendars);
+      writes.tracked.emplace(row.id, row);
+      writes.jobs.push_back(
+          [journal = deps.journal, row, at = Now()](store::JournalCallback<Ok> done) mutable {
+            journal->TrackDeadlinesAsync({std::move(row)}, at, std::move(done));
+          });
+      store::DeadlineChange change;
+      change.id = id;
+      change.state = row.state;
+      change.days_late = row.days_late;
+      change.detail = std::string(kind->what) + " " + e.reference + ", " + e.date.ToString() + by;
+      change.actor = actor;
+      Change(std::move(change), Now(), writes);
+      return id;
+    }
+    if (!*found) {
+      return MakeError("deadline.unknown", id,
+                       "no " + d.rule + " of " + d.subject + " was started: record its " +
+                           (d.rule == "DL-04" ? "test-protocol" : "claim-received") + " first");
+    }
+    const store::TrackedDeadline& t = **found;
+    if (t.state == "met" && t.met_on == e.date.ToString()) return id;  // recorded already
+    if (Settled(t)) {
+      return MakeError("deadline.conflict", id,
+                       id + " is " + t.state + (t.met_on.empty() ? "" : " on " + t.met_on) +
+                           " already; an operator corrects it by hand");
+    }
+    if (auto st = MeetOne(id, e.date,
+                          "met: " + std::string(kind->what) + " (" + e.reference + ") on " +
+                              e.date.ToString() + by,
+                          calendars, writes, actor);
+        !st) {
+      return st.error();
+    }
+    return id;
+  }
+
+  Result<std::string> ActWork(const Tracker::Action& a, Writes& writes,
+                              const Calendars* calendars) {
+    if (a.reason.empty()) {
+      return MakeError("deadline.argument", "reason", "an operator's hand needs a reason");
+    }
+    auto found = Find(a.id, writes);
+    if (!found) return found.error();
+    if (!*found || (*found)->country != a.country) {
+      return MakeError("deadline.unknown", a.id, "no deadline " + a.id);
+    }
+    const store::TrackedDeadline& t = **found;
+    const Deadline d = DeadlineOf(t);
+    const Date today = TodayIn(calendars, t.country, Now());
+    store::DeadlineChange change;
+    change.id = a.id;
+    change.actor = a.actor;
+    switch (a.kind) {
+      case Tracker::ActionKind::kMet: {
+        if (!a.on) return MakeError("deadline.argument", "on", "the day it was met is missing");
+        if (today < *a.on) {
+          return MakeError("deadline.argument", "on",
+                           a.on->ToString() + " is still to come (today is " + today.ToString() +
+                               " in " + t.country + ")");
+        }
+        if (t.state == "met" && t.met_on == a.on->ToString()) return a.id;
+        const Standing s = Evaluate(d, a.on, today, settings.at_risk_days, calendars);
+        change.state = "met";
+        change.met_on = a.on->ToString();
+        change.days_late = s.days_late;
+        change.detail = (t.state == "met" ? "met (corrected from " + t.met_on + ") on "
+                                          : std::string("met on ")) +
+                        a.on->ToString() + " by " + a.actor + ": " + a.reason;
+        if (s.days_late > 0) change.detail += " (late by " + DaysText(s.days_late, !d.opens) + ")";
+        break;
+      }
+      case Tracker::ActionKind::kWaive:
+        if (t.state == "waived") return a.id;
+        change.state = "waived";
+        change.detail = "waived by " + a.actor + ": " + a.reason;
+        break;
+      case Tracker::ActionKind::kReopen: {
+        if (!Settled(t)) {
+          return MakeError("deadline.conflict", a.id,
+                           a.id + " is " + t.state + ": only a met or waived deadline is reopened");
+        }
+        const Standing s = Evaluate(d, std::nullopt, today, settings.at_risk_days, calendars);
+        change.state = std::string(StateName(s.state));
+        change.days_late = s.state == DeadlineState::kOverdue ? s.days_late : 0;
+        change.planned = "";  // the document's plan is what was set aside
+        change.detail = "reopened by " + a.actor + ": " + a.reason + "; " + MovedLine(d, s);
+        break;
+      }
+    }
+    Change(std::move(change), Now(), writes);
+    return a.id;
   }
 
   void Read(Step& step, Writes& writes, bool sweep) {
@@ -290,6 +521,7 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
     const auto deadlines =
         DeadlinesOf(*document, e.message.sender_country, calendars, register_change);
     Track(e, deadlines, calendars, writes);
+    if (auto st = Planned(e, deadlines, calendars, writes); !st) return st;
     if (e.state == MessageState::kAcknowledged) {
       return Meet(e, *document, deadlines, calendars, writes);
     }
@@ -300,22 +532,7 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
              const Calendars* calendars, Writes& writes) {
     std::vector<store::TrackedDeadline> rows;
     for (const Deadline& d : deadlines) {
-      const Standing s = Evaluate(d, std::nullopt, TodayIn(calendars, d.country, e.at),
-                                  settings.at_risk_days, calendars);
-      store::TrackedDeadline t;
-      t.id = DeadlineId(d);
-      t.message_id = e.message.id;
-      t.rule = d.rule;
-      t.subject = d.subject;
-      t.country = d.country;
-      t.event = d.event.ToString();
-      t.due = d.due.ToString();
-      t.opens = d.opens ? d.opens->ToString() : "";
-      t.basis = d.basis;
-      t.source = d.source;
-      t.state = std::string(StateName(s.state));
-      t.days_late = s.state == DeadlineState::kOverdue ? s.days_late : 0;
-      t.about = d.about;
+      store::TrackedDeadline t = Row(d, e.message.id, e.at, calendars);
       writes.tracked.emplace(t.id, t);  // the first of this step stays, as in the journal
       rows.push_back(std::move(t));
     }
@@ -324,6 +541,33 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
                            at = e.at](store::JournalCallback<Ok> done) mutable {
       journal->TrackDeadlinesAsync(std::move(rows), at, std::move(done));
     });
+  }
+
+  // The days a document plans its deadlines to be met on (DL-03): a report sent again may date
+  // what the first left undated; a day that has come meets the deadline.
+  Status Planned(const store::MessageEvent& e, const std::vector<Deadline>& deadlines,
+                 const Calendars* calendars, Writes& writes) {
+    for (const Deadline& d : deadlines) {
+      if (!d.planned) continue;
+      const std::string id = DeadlineId(d);
+      auto found = Find(id, writes);
+      if (!found) return found.error();
+      if (!*found || Settled(**found)) continue;
+      const std::string line = "the report (message " + e.message.id + ") dates the remediation " +
+                               d.planned->ToString();
+      if (!(TodayIn(calendars, d.country, Now()) < *d.planned)) {
+        if (auto st = MeetOne(id, *d.planned, "met: " + line, calendars, writes); !st) return st;
+      } else if ((*found)->planned != d.planned->ToString()) {
+        store::DeadlineChange change;
+        change.id = id;
+        change.state = (*found)->state;
+        change.days_late = (*found)->days_late;
+        change.planned = d.planned->ToString();
+        change.detail = line + ": met on that day once it has come";
+        Change(std::move(change), Now(), writes);
+      }
+    }
+    return Ok{};
   }
 
   void Change(store::DeadlineChange change, TimePoint at, Writes& writes) {
@@ -357,6 +601,7 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
     t.state = c->second.state;
     t.met_on = c->second.met_on;
     t.days_late = c->second.days_late;
+    if (c->second.planned) t.planned = *c->second.planned;
     if (!c->second.due.empty()) t.due = c->second.due;
     if (!c->second.basis.empty()) t.basis = c->second.basis;
   }
@@ -415,10 +660,10 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
   }
 
   Status MeetOne(const std::string& id, const Date& on, const std::string& line,
-                 const Calendars* calendars, Writes& writes) {
+                 const Calendars* calendars, Writes& writes, const std::string& actor = {}) {
     auto found = Find(id, writes);
     if (!found) return found.error();
-    if (!*found || (*found)->state == "met") return Ok{};
+    if (!*found || Settled(**found)) return Ok{};
     const store::TrackedDeadline& t = **found;
     const Standing s = Evaluate(DeadlineOf(t), on, on, settings.at_risk_days, calendars);
     store::DeadlineChange change;
@@ -427,6 +672,7 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
     change.met_on = on.ToString();
     change.days_late = s.days_late;
     change.detail = line;
+    change.actor = actor;
     if (s.days_late > 0) {
       change.detail += ", late by " + DaysText(s.days_late, t.opens.empty());
     }
@@ -444,8 +690,17 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
       if (!page) return page.error();
       for (auto t : *page) {
         Apply(writes, t);  // met in this step: nothing to count
-        if (t.state == "met") continue;
+        if (Settled(t)) continue;
         Deadline d = DeadlineOf(t);
+        if (d.planned && !(TodayIn(calendars, d.country, now) < *d.planned)) {
+          if (auto st = MeetOne(t.id, *d.planned,
+                                "met: the remediation the report dates " + t.planned + " is due",
+                                calendars, writes);
+              !st) {
+            return st;
+          }
+          continue;
+        }
         store::DeadlineChange change;
         change.id = t.id;
         if (TermOf(d.rule) > 0) {
@@ -511,6 +766,26 @@ void Tracker::Recount() {
     self->recount = true;
     self->Next();
   });
+}
+
+void Tracker::Record(RecordedEvent event, std::string actor, Done done) {
+  Impl::Job job;
+  job.work = [impl = impl_.get(), event = std::move(event), actor = std::move(actor)](
+                 Impl::Writes& writes, const Calendars* calendars) {
+    return impl->RecordWork(event, actor, writes, calendars);
+  };
+  job.done = std::move(done);
+  impl_->Enqueue(std::move(job));
+}
+
+void Tracker::Act(Action action, Done done) {
+  Impl::Job job;
+  job.work = [impl = impl_.get(), action = std::move(action)](Impl::Writes& writes,
+                                                              const Calendars* calendars) {
+    return impl->ActWork(action, writes, calendars);
+  };
+  job.done = std::move(done);
+  impl_->Enqueue(std::move(job));
 }
 
 Tracker::Stats Tracker::stats() const {

@@ -11,7 +11,15 @@
 //     meets nothing;
 //   - every day that turns in a member state's capital, and on demand (SIGHUP), every deadline
 //     not met is counted again in the calendars as they are now and moved to at risk or
-//     overdue when its day comes.
+//     overdue when its day comes; one whose document planned the day it is met on (DL-03) is
+//     met once that day has come;
+//   - an event an operator or a national system records (Record: a test protocol, a claim)
+//     starts or meets the deadline no document carries (DL-04, DL-06);
+//   - an operator's hand (Act) marks a deadline met on a day, waives it or reopens it, always
+//     with a reason, and the history line says who.
+//
+// Records and acts take their turn with the tracker's own steps, so that none of them works on
+// what another is about to change.
 //
 // Every move is a line of the deadline's history in the journal; the moves to at risk and to
 // overdue are what DeadlineFeed gives a notifier. On its first start the tracker reads the journal
@@ -65,6 +73,27 @@ class Tracker {
   Status Start();
   // Counts every deadline not met again now (the calendars were reloaded).
   void Recount();
+
+  using Done = std::function<void(Result<store::TrackedDeadline>)>;
+  // Records an event (deadline.hpp RecordedEvent): `done` has the deadline it started or met.
+  // Errors: "deadline.unknown-report" (no report of that number and state was sent),
+  // "deadline.unknown" (a meeting event of a deadline never started), "deadline.conflict" (recorded
+  // already with another date, or met or waived already otherwise). Recording the same event again
+  // changes nothing.
+  void Record(RecordedEvent event, std::string actor, Done done);
+
+  enum class ActionKind { kMet, kWaive, kReopen };
+  struct Action {
+    ActionKind kind = ActionKind::kMet;
+    std::string id;          // the deadline
+    std::string country;     // the operator's state: a deadline of another state is not found
+    std::optional<Date> on;  // kMet: the day it was met
+    std::string reason;      // required
+    std::string actor;       // who
+  };
+  // An operator's hand on a deadline. Errors: "deadline.unknown", "deadline.argument" (no reason,
+  // no day, a day still to come), "deadline.conflict" (reopening one that is not met or waived).
+  void Act(Action action, Done done);
 
   struct Stats {
     uint64_t position = 0;  // the journal position of the latest change taken

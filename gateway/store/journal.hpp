@@ -68,6 +68,22 @@ struct Diagnostics {
 };
 
 // What is taken in.
+// The status of a registration certificate a notice of suspension or resumption declares (T2 4).
+struct CertificateStatus {
+  std::string country;      // the authority's member state that suspended or resumed
+  std::string certificate;  // the registration certificate's number
+  std::string status;       // "02" suspended, "06" resumed
+  std::string notice_date;  // the notice's date, YYYY-MM-DD
+};
+
+// Where a certificate stands in a member state, by the latest notice the journal keeps of it that
+// was not refused (sent or received).
+struct CertificateStanding {
+  CertificateStatus latest;
+  std::string message_id;
+  Direction direction = Direction::kOutbound;
+};
+
 struct NewMessage {
   std::string id;  // the gateway's message id (a UUID the caller made)
   Direction direction = Direction::kOutbound;
@@ -88,6 +104,9 @@ struct NewMessage {
   std::optional<Diagnostics> diagnostics;
   std::string signature_verdict;
   std::string answer;
+  // A notice of suspension or resumption (Table 2) brings the certificate statuses it declares,
+  // kept with it (SN-04 asks for them); empty for every other document and for a refused one.
+  std::vector<CertificateStatus> certificates;
 };
 
 struct AcceptOutcome {
@@ -244,6 +263,10 @@ struct TrackedDeadline {
   int days_late = 0;           // business days past the due day it was met on, or is now
   TimePoint updated_at;
   std::string about;  // what a later document that meets it must be about (DL-05); often empty
+  // The day the document says it is met on (DL-03: its remediation dates), met once that day
+  // has come; empty when the document gives none.
+  std::string planned;
+  std::string origin;  // what it runs from, in words ("the end of the site inspection")
 };
 
 // A deadline's move, recorded with its history line.
@@ -253,8 +276,10 @@ struct DeadlineChange {
   std::string met_on;
   int days_late = 0;
   std::string detail;
-  std::string due;    // a new due day (a calendar changed); empty: unchanged
-  std::string basis;  // and what it rests on now; empty: unchanged
+  std::string due;                     // a new due day (a calendar changed); empty: unchanged
+  std::string basis;                   // and what it rests on now; empty: unchanged
+  std::optional<std::string> planned;  // a new planned day ("" clears it); nullopt: unchanged
+  std::string actor;                   // who moved it (an operator); empty: the gateway
 };
 
 struct DeadlineFilter {
@@ -272,6 +297,7 @@ struct DeadlineEvent {
   std::string state;
   TimePoint at;
   std::string detail;
+  std::string actor;  // who moved it (an operator); empty: the gateway
 };
 
 // A line of a deadline's history, in the order the journal committed them (what the deadlines'
@@ -282,6 +308,7 @@ struct DeadlineMove {
   std::string state;  // the state this line moved it to (or tracked it in)
   TimePoint at;
   std::string detail;
+  std::string actor;
 };
 
 struct DeadlineMoveFilter {
@@ -408,6 +435,11 @@ class MessageStore {
   // An outbound message as delivery takes it on (after a restart, or a requeue); nullopt when
   // there is no such message.
   virtual Result<std::optional<OutboundMessage>> Outbound(std::string_view id) = 0;
+  // Where a registration certificate stands in a member state by the latest notice of it kept
+  // (sent or received; a message refused, by the validation or by the Commission, does not
+  // count): SN-04. nullopt when no notice of it is kept.
+  virtual Result<std::optional<CertificateStanding>> CertificateStatusOf(
+      std::string_view country, std::string_view certificate) = 0;
 
   // Oldest first (creation time, then id), from after the message `filter.after_id` (an id the
   // journal does not have is an error, code "journal.unknown").

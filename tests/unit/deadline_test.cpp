@@ -38,25 +38,36 @@ TEST_CASE("Deadlines: what an inspection report starts", "[unit][deadlines]") {
   CHECK(ds[0].country == "RU");
   CHECK(ds[0].event == Day("2026-03-12"));
   CHECK(ds[0].due == Day("2026-04-02"));
-  CHECK(ds[0].basis == "RU 2026 (provisional calendar)");
+  CHECK(ds[0].basis ==
+        "15 business days from 2026-03-12, the end of the report's last site inspection; RU 2026 "
+        "(provisional calendar)");
   // The first inspection ends on 5 March; 9 March is a day off in Russia (8 March on a Sunday).
   CHECK(ds[1].rule == "DL-03");
   CHECK(ds[1].event == Day("2026-03-05"));
   CHECK(ds[1].due == Day("2026-04-17"));
   CHECK(ds[2].rule == "DL-03");
   CHECK(ds[2].due == Day("2026-04-23"));
+  // The report dates every nonconformity of the second inspection (17 April, inside the term):
+  // that is the day it is met on. The first inspection's second nonconformity has no date.
+  REQUIRE(ds[2].planned);
+  CHECK(*ds[2].planned == Day("2026-04-17"));
+  CHECK(ds[2].basis.find("the report dates the remediation of its nonconformity, the last on "
+                         "2026-04-17") != std::string::npos);
+  CHECK_FALSE(ds[1].planned);
+  CHECK(ds[1].basis.find("1 of 2 nonconformities have no remediation date in the report") !=
+        std::string::npos);
   // DL-05: in force until 26 March 2029; the application window opens six months before.
   CHECK(ds[3].rule == "DL-05");
   CHECK(ds[3].due == Day("2029-03-26"));
   REQUIRE(ds[3].opens);
   CHECK(*ds[3].opens == Day("2028-09-26"));
-  CHECK(ds[3].basis == "calendar days");
+  CHECK(ds[3].basis == "calendar days: the 6 months before 2029-03-26, the report's validity date");
 
   // Without calendars: weekends only, and the basis says so.
   const auto plain =
       deadlines::DeadlinesOf(Example(model::DocumentKind::kInspectionReport), "RU", nullptr);
   CHECK(plain[1].due == Day("2026-04-16"));
-  CHECK(plain[0].basis == "RU: weekends only (no public holidays loaded)");
+  CHECK(plain[0].basis.ends_with("; RU: weekends only (no public holidays loaded)"));
 }
 
 TEST_CASE("Deadlines: a report met on day 14, late on day 16, overdue, at risk",
@@ -167,7 +178,8 @@ TEST_CASE("Deadlines: counted again in the calendars as they are now", "[unit][d
   CHECK(d[1].due == Day("2026-04-16"));
   const auto [due, basis] = deadlines::Recount(d[1], Shipped());
   CHECK(due == Day("2026-04-17"));
-  CHECK(basis == "RU 2026 (provisional calendar)");
+  CHECK(basis.starts_with("30 business days from 2026-03-05, the end of the site inspection; "));
+  CHECK(basis.ends_with("; RU 2026 (provisional calendar)"));
   // DL-05 counts calendar days: nothing moves.
   CHECK(deadlines::Recount(d[3], Shipped()).first == d[3].due);
 }

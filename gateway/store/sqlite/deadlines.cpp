@@ -8,7 +8,7 @@ void SqliteJournal::TrackDeadlinesAsync(std::vector<TrackedDeadline> deadlines, 
   auto apply = [deadlines = std::move(deadlines), at](Connection& db) -> Status {
     for (const TrackedDeadline& d : deadlines) {
       Statement insert(db, (std::string("INSERT OR IGNORE INTO deadlines (") + kDeadlineColumns +
-                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                                .c_str());
       insert.Bind(1, d.id)
           .Bind(2, d.message_id)
@@ -24,7 +24,9 @@ void SqliteJournal::TrackDeadlinesAsync(std::vector<TrackedDeadline> deadlines, 
           .Bind(12, d.met_on)
           .Bind(13, static_cast<int64_t>(d.days_late))
           .Bind(14, Micros(at))
-          .Bind(15, d.about);
+          .Bind(15, d.about)
+          .Bind(16, d.planned)
+          .Bind(17, d.origin);
       if (insert.Step() != SQLITE_DONE) return SqlError(db, "track deadline " + d.id);
       if (sqlite3_changes(db) == 0) continue;  // tracked already
       if (auto st = AddDeadlineEvent(db, d.id, d.state, at, "due " + d.due + " (" + d.basis + ")");
@@ -42,7 +44,8 @@ void SqliteJournal::UpdateDeadlineAsync(DeadlineChange change, TimePoint at,
   auto apply = [c = std::move(change), at](Connection& db) -> Status {
     Statement u(db,
                 "UPDATE deadlines SET state = ?1, met_on = ?2, days_late = ?3, updated_at = ?4, "
-                "due = IIF(?6 = '', due, ?6), basis = IIF(?7 = '', basis, ?7) WHERE id = ?5");
+                "due = IIF(?6 = '', due, ?6), basis = IIF(?7 = '', basis, ?7), "
+                "planned = IIF(?8 IS NULL, planned, ?8) WHERE id = ?5");
     u.Bind(1, c.state)
         .Bind(2, c.met_on)
         .Bind(3, static_cast<int64_t>(c.days_late))
@@ -50,11 +53,16 @@ void SqliteJournal::UpdateDeadlineAsync(DeadlineChange change, TimePoint at,
         .Bind(5, c.id)
         .Bind(6, c.due)
         .Bind(7, c.basis);
+    if (c.planned) {
+      u.Bind(8, *c.planned);
+    } else {
+      u.BindNull(8);
+    }
     if (u.Step() != SQLITE_DONE) return SqlError(db, "update deadline " + c.id);
     if (sqlite3_changes(db) != 1) {
       return MakeError("journal.unknown", c.id, "no such deadline");
     }
-    return AddDeadlineEvent(db, c.id, c.state, at, c.detail);
+    return AddDeadlineEvent(db, c.id, c.state, at, c.detail, c.actor);
   };
   impl_->Submit(std::move(apply), std::move(done));
 }
@@ -94,12 +102,13 @@ Result<std::vector<DeadlineEvent>> SqliteJournal::DeadlineHistory(std::string_vi
   auto reader = impl_->readers->Acquire();
   Connection& db = *reader;
   Statement q(db,
-              "SELECT state, at, detail FROM deadline_events WHERE deadline_id = ? ORDER BY seq");
+              "SELECT state, at, detail, actor FROM deadline_events WHERE deadline_id = ? ORDER BY "
+              "seq");
   q.Bind(1, id);
   std::vector<DeadlineEvent> out;
   int rc;
   while ((rc = q.Step()) == SQLITE_ROW) {
-    out.push_back({q.Text(0), FromMicros(q.Int(1)), q.Text(2)});
+    out.push_back({q.Text(0), FromMicros(q.Int(1)), q.Text(2), q.Text(3)});
   }
   if (rc != SQLITE_DONE) return SqlError(db, "deadline history");
   return out;

@@ -67,7 +67,8 @@ void SqliteJournal::SaveCursorAsync(std::string name, uint64_t position, Journal
 Result<std::vector<DeadlineMove>> SqliteJournal::DeadlineMoves(const DeadlineMoveFilter& filter) {
   auto reader = impl_->readers->Acquire();
   Connection& db = *reader;
-  std::string sql = std::string("SELECT e.rowid, e.state, e.at, e.detail, ") + kDeadlineColumnsOfD +
+  std::string sql = std::string("SELECT e.rowid, e.state, e.at, e.detail, e.actor, ") +
+                    kDeadlineColumnsOfD +
                     " FROM deadline_events e JOIN deadlines d ON d.id = e.deadline_id "
                     "WHERE e.rowid > ?1";
   if (!filter.states.empty()) {
@@ -92,7 +93,8 @@ Result<std::vector<DeadlineMove>> SqliteJournal::DeadlineMoves(const DeadlineMov
     m.state = q.Text(1);
     m.at = FromMicros(q.Int(2));
     m.detail = q.Text(3);
-    m.deadline = DeadlineOf(q, 4);
+    m.actor = q.Text(4);
+    m.deadline = DeadlineOf(q, 5);
     out.push_back(std::move(m));
   }
   if (rc != SQLITE_DONE) return SqlError(db, "deadline moves");

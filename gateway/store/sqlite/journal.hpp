@@ -36,6 +36,8 @@ class SqliteJournal final : public Journal {
   void UpdateDeliveryAsync(DeliveryChange change, TimePoint at, JournalCallback<Ok> done) override;
   void HandOffAsync(Handoff handoff, TimePoint at, JournalCallback<Ok> done) override;
   Result<std::optional<OutboundMessage>> Outbound(std::string_view id) override;
+  Result<std::optional<CertificateStanding>> CertificateStatusOf(
+      std::string_view country, std::string_view certificate) override;
   Result<std::vector<Delivery>> Deliveries(std::string_view message_id) override;
   Result<std::vector<DeliveryEvent>> DeliveryHistory(std::string_view message_id) override;
   Result<std::optional<Delivery>> DeliveryByWireId(std::string_view wire_id) override;

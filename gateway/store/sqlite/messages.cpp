@@ -48,6 +48,19 @@ Status InsertMessage(Connection& db, const NewMessage& m, const std::string& key
   if (m.diagnostics || !m.signature_verdict.empty() || !m.answer.empty()) {
     if (auto st = WriteReceivedFields(db, m); !st) return st;
   }
+  if (m.state != MessageState::kRejected) {
+    int seq = 0;
+    for (const CertificateStatus& c : m.certificates) {
+      Statement cert(db, "INSERT INTO certificate_statuses VALUES (?, ?, ?, ?, ?, ?)");
+      cert.Bind(1, m.id)
+          .Bind(2, static_cast<int64_t>(++seq))
+          .Bind(3, c.country)
+          .Bind(4, c.certificate)
+          .Bind(5, c.status)
+          .Bind(6, c.notice_date);
+      if (cert.Step() != SQLITE_DONE) return SqlError(db, "certificate status of " + m.id);
+    }
+  }
   Statement event(db, "INSERT INTO message_events VALUES (?, 1, ?, ?, ?)");
   event.Bind(1, m.id).Bind(2, StateName(m.state)).Bind(3, at).Bind(4, std::string_view("taken in"));
   if (event.Step() != SQLITE_DONE) return SqlError(db, "insert event " + m.id);
@@ -89,6 +102,26 @@ void SqliteJournal::TransitionAsync(std::string id, MessageState to, std::string
     return ApplyTransition(db, id, to, detail, at, data);
   };
   impl_->Submit(std::move(apply), std::move(done));
+}
+
+Result<std::optional<CertificateStanding>> SqliteJournal::CertificateStatusOf(
+    std::string_view country, std::string_view certificate) {
+  auto reader = impl_->readers->Acquire();
+  Connection& db = *reader;
+  // The latest notice by its date, then by the order the journal took the notices in.
+  Statement q(db,
+              "SELECT c.status, c.notice_date, c.message_id, m.direction FROM certificate_statuses "
+              "c JOIN messages m ON m.id = c.message_id WHERE c.country = ? AND c.certificate = ? "
+              "AND m.state != 'rejected' ORDER BY c.notice_date DESC, c.rowid DESC LIMIT 1");
+  q.Bind(1, country).Bind(2, certificate);
+  const int rc = q.Step();
+  if (rc == SQLITE_DONE) return std::optional<CertificateStanding>();
+  if (rc != SQLITE_ROW) return SqlError(db, "certificate status");
+  CertificateStanding out;
+  out.latest = {std::string(country), std::string(certificate), q.Text(0), q.Text(1)};
+  out.message_id = q.Text(2);
+  out.direction = q.Text(3) == "inbound" ? Direction::kInbound : Direction::kOutbound;
+  return std::optional<CertificateStanding>(std::move(out));
 }
 
 Result<std::optional<MessageRecord>> SqliteJournal::Get(std::string_view id) {

@@ -189,6 +189,23 @@ CREATE TABLE register_syncs (
   detail    TEXT NOT NULL
 );
 )sql",
+    // 10: a deadline's planned day (what the document says meets it) and what it runs from; who
+    // moved it (an operator's hand); the certificate statuses notices declare (SN-04).
+    R"sql(
+ALTER TABLE deadlines ADD COLUMN planned TEXT NOT NULL DEFAULT '';
+ALTER TABLE deadlines ADD COLUMN origin TEXT NOT NULL DEFAULT '';
+ALTER TABLE deadline_events ADD COLUMN actor TEXT NOT NULL DEFAULT '';
+CREATE TABLE certificate_statuses (
+  message_id  TEXT NOT NULL,
+  seq         INTEGER NOT NULL,
+  country     TEXT NOT NULL,
+  certificate TEXT NOT NULL,
+  status      TEXT NOT NULL,
+  notice_date TEXT NOT NULL,
+  PRIMARY KEY (message_id, seq)
+);
+CREATE INDEX certificate_statuses_of ON certificate_statuses(country, certificate);
+)sql",
 };
 
 }  // namespace

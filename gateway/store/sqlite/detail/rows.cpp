@@ -217,15 +217,19 @@ TrackedDeadline DeadlineOf(Statement& q, int at) {
   d.days_late = static_cast<int>(q.Int(at + 12));
   d.updated_at = FromMicros(q.Int(at + 13));
   d.about = q.Text(at + 14);
+  d.planned = q.Text(at + 15);
+  d.origin = q.Text(at + 16);
   return d;
 }
 
 Status AddDeadlineEvent(Connection& db, const std::string& id, const std::string& state,
-                        TimePoint at, const std::string& detail) {
-  Statement e(db,
-              "INSERT INTO deadline_events VALUES (?1, (SELECT IFNULL(MAX(seq), 0) + 1 FROM "
-              "deadline_events WHERE deadline_id = ?1), ?2, ?3, ?4)");
-  e.Bind(1, id).Bind(2, state).Bind(3, Micros(at)).Bind(4, detail);
+                        TimePoint at, const std::string& detail, const std::string& actor) {
+  Statement e(
+      db,
+      "INSERT INTO deadline_events (deadline_id, seq, state, at, detail, actor) VALUES (?1, "
+      "(SELECT IFNULL(MAX(seq), 0) + 1 FROM deadline_events WHERE deadline_id = ?1), ?2, "
+      "?3, ?4, ?5)");
+  e.Bind(1, id).Bind(2, state).Bind(3, Micros(at)).Bind(4, detail).Bind(5, actor);
   if (e.Step() != SQLITE_DONE) return SqlError(db, "deadline event " + id);
   return Ok{};
 }

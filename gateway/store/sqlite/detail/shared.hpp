@@ -45,11 +45,11 @@ inline constexpr const char* kDeliveryColumns =
     "updated_at";
 inline constexpr const char* kDeadlineColumns =
     "id, message_id, rule, subject, country, event, due, opens, basis, source, state, met_on, "
-    "days_late, updated_at, about";
+    "days_late, updated_at, about, planned, origin";
 // The same, of the table named d.
 inline constexpr const char* kDeadlineColumnsOfD =
     "d.id, d.message_id, d.rule, d.subject, d.country, d.event, d.due, d.opens, d.basis, "
-    "d.source, d.state, d.met_on, d.days_late, d.updated_at, d.about";
+    "d.source, d.state, d.met_on, d.days_late, d.updated_at, d.about, d.planned, d.origin";
 
 // The key of idempotence of an accepted message: direction, sender and EDocId.
 std::string DedupKey(const NewMessage& m);
@@ -71,8 +71,9 @@ Delivery ReadDelivery(const Statement& q);
 Status WriteDelivery(Connection& db, const Delivery& d, bool insert);
 Status AddDeliveryEvent(Connection& db, const Delivery& d, TimePoint at, const std::string& detail);
 TrackedDeadline DeadlineOf(Statement& q, int at);
+// A line of a deadline's history; `actor`: who moved it (empty: the gateway).
 Status AddDeadlineEvent(Connection& db, const std::string& id, const std::string& state,
-                        TimePoint at, const std::string& detail);
+                        TimePoint at, const std::string& detail, const std::string& actor = {});
 
 }  // namespace sqlite
 
