@@ -13,6 +13,7 @@
 #include "gateway/app/cli.hpp"
 #include "gateway/app/cli_common.hpp"
 #include "gateway/core/files.hpp"
+#include "gateway/core/percent.hpp"
 #include "gateway/deadlines/deadline.hpp"
 
 namespace eaeu::app {
@@ -219,39 +220,60 @@ std::string StandingText(const Json& d) {
   return deadlines::DaysText(d.value("daysLeft", 0), business) + " left";
 }
 
+// One deadline with its history, as the daemon answered it (GET, or a record or a hand on it).
+int PrintDeadline(const ApiCommands::Options& o, const Result<ApiReply>& reply, std::ostream& out,
+                  std::ostream& err) {
+  if (!reply) return Fail(err, reply.error());
+  if (reply->status != 200) {
+    err << "eaeu-gateway: " << ProblemLine(*reply) << "\n";
+    return reply->status >= 400 && reply->status < 500 && reply->status != 401 &&
+                   reply->status != 403
+               ? kExitInvalid
+               : kExitUnusable;
+  }
+  const Json d = Json::parse(reply->body, nullptr, false);
+  if (o.format == "json" || !d.is_object()) {
+    out << (d.is_discarded() ? reply->body : d.dump(2)) << "\n";
+    return kExitOk;
+  }
+  out << "deadline  " << d.value("id", "") << " (" << d.value("kind", "") << ", "
+      << d.value("source", "") << ")\n"
+      << "subject   " << d.value("subject", "") << "\n"
+      << "owed by   " << d.value("country", "") << "\n"
+      << "from      " << d.value("event", "") << "\n"
+      << "due       " << d.value("due", "") << " (" << d.value("basis", "") << ")\n"
+      << "state     " << d.value("state", "") << ": " << StandingText(d) << "\n"
+      << "message   " << d.value("messageId", "") << "\n"
+      << "history\n";
+  for (const auto& h : d["history"]) {
+    out << "  " << h.value("at", "") << "  " << h.value("state", "") << "  "
+        << h.value("detail", "");
+    if (h.contains("by")) out << "  [" << h.value("by", "") << "]";
+    out << "\n";
+  }
+  return kExitOk;
+}
+
+// deadlines event KIND ... and deadlines met|waive|reopen ID: a POST, then the deadline.
+int RunDeadlinePost(const ApiCommands::Options& o, const std::string& path, const Json& body,
+                    std::ostream& out, std::ostream& err) {
+  auto token = ReadApiToken(o);
+  if (!token) return Fail(err, token.error());
+  const std::string text = body.dump();
+  return PrintDeadline(o, CallApi(o, *token, "POST", path, &text, "application/json"), out, err);
+}
+
 int RunDeadlines(const ApiCommands::Options& o, std::ostream& out, std::ostream& err) {
   if (!o.id.empty()) {
     auto token = ReadApiToken(o);
     if (!token) return Fail(err, token.error());
-    auto reply = CallApi(o, *token, "GET", "/v1/deadlines/" + o.id, nullptr, "");
-    if (!reply) return Fail(err, reply.error());
-    if (reply->status != 200) {
-      err << "eaeu-gateway: " << ProblemLine(*reply) << "\n";
-      return reply->status == 404 ? kExitInvalid : kExitUnusable;
-    }
-    const Json d = Json::parse(reply->body, nullptr, false);
-    if (o.format == "json" || !d.is_object()) {
-      out << (d.is_discarded() ? reply->body : d.dump(2)) << "\n";
-      return kExitOk;
-    }
-    out << "deadline  " << d.value("id", "") << " (" << d.value("kind", "") << ", "
-        << d.value("source", "") << ")\n"
-        << "subject   " << d.value("subject", "") << "\n"
-        << "owed by   " << d.value("country", "") << "\n"
-        << "from      " << d.value("event", "") << "\n"
-        << "due       " << d.value("due", "") << " (" << d.value("basis", "") << ")\n"
-        << "state     " << d.value("state", "") << ": " << StandingText(d) << "\n"
-        << "message   " << d.value("messageId", "") << "\n"
-        << "history\n";
-    for (const auto& h : d["history"]) {
-      out << "  " << h.value("at", "") << "  " << h.value("state", "") << "  "
-          << h.value("detail", "") << "\n";
-    }
-    return kExitOk;
+    return PrintDeadline(o, CallApi(o, *token, "GET", "/v1/deadlines/" + o.id, nullptr, ""), out,
+                         err);
   }
   std::string states;
-  for (const auto& [flag, state] : {std::pair{o.open, "open"}, std::pair{o.at_risk, "at-risk"},
-                                    std::pair{o.overdue, "overdue"}, std::pair{o.met, "met"}}) {
+  for (const auto& [flag, state] :
+       {std::pair{o.open, "open"}, std::pair{o.at_risk, "at-risk"}, std::pair{o.overdue, "overdue"},
+        std::pair{o.met, "met"}, std::pair{o.waived, "waived"}}) {
     if (flag) states += (states.empty() ? "" : ",") + std::string(state);
   }
   std::string path = "/v1/deadlines?limit=" + std::to_string(o.limit);
@@ -426,6 +448,7 @@ ApiCommands AddApiCommands(CLI::App& app, ApiCommands::Options& o) {
   c.deadlines->add_flag("--at-risk", o.at_risk, "Those at risk (few business days left)");
   c.deadlines->add_flag("--overdue", o.overdue, "Those past their due day");
   c.deadlines->add_flag("--met", o.met, "Those met");
+  c.deadlines->add_flag("--waived", o.waived, "Those an operator waived");
   c.deadlines->add_option("--kind", o.kind, "Only of this rule")
       ->check(CLI::IsMember({"DL-01", "DL-02", "DL-03", "DL-04", "DL-05", "DL-06"}));
   c.deadlines->add_option("--id", o.id, "One deadline, with its history");
@@ -434,6 +457,38 @@ ApiCommands AddApiCommands(CLI::App& app, ApiCommands::Options& o) {
       ->capture_default_str();
   c.deadlines->add_flag("--all", o.all, "Follow the pages to the end");
   AddConnectionOptions(*c.deadlines, o);
+  c.deadlines->require_subcommand(0, 1);
+
+  c.deadlines_event = c.deadlines->add_subcommand(
+      "event",
+      "Record an event that starts or meets a deadline no document carries: test-protocol "
+      "starts DL-04 (R106 §38) and test-results meets it; claim-received starts DL-06 (R106 §23) "
+      "and claim-answered meets it");
+  c.deadlines_event->add_option("KIND", o.event_kind, "The kind of event")
+      ->required()
+      ->check(CLI::IsMember({"test-protocol", "test-results", "claim-received", "claim-answered"}));
+  c.deadlines_event->add_option("--report", o.report, "The report's number (its DocId)")
+      ->required();
+  c.deadlines_event->add_option("--reference", o.reference, "The protocol's or claim's number")
+      ->required();
+  c.deadlines_event->add_option("--date", o.date, "The day of the event (YYYY-MM-DD)")->required();
+  c.deadlines_event->add_option(
+      "--report-received", o.report_received,
+      "claim-received: the day the inspecting organization received the report's copy, to check "
+      "the claim against the manufacturer's 30 business days");
+  AddConnectionOptions(*c.deadlines_event, o);
+
+  const auto hand = [&](const char* name, const char* what) {
+    CLI::App* cmd = c.deadlines->add_subcommand(name, what);
+    cmd->add_option("ID", o.id, "The deadline's id")->required();
+    cmd->add_option("--reason", o.reason, "Why: kept in the deadline's history")->required();
+    AddConnectionOptions(*cmd, o);
+    return cmd;
+  };
+  c.deadlines_met = hand("met", "Mark a deadline met on a day, by hand (or correct the day)");
+  c.deadlines_met->add_option("--on", o.date, "The day it was met (YYYY-MM-DD)")->required();
+  c.deadlines_waive = hand("waive", "Waive a deadline: it no longer counts");
+  c.deadlines_reopen = hand("reopen", "Reopen a deadline met or waived by hand");
   return c;
 }
 
@@ -443,7 +498,23 @@ int RunApiCommand(const ApiCommands& c, std::ostream& out, std::ostream& err) {
   if (c.messages_list->parsed()) return RunList(*c.options, out, err);
   if (c.messages_show->parsed()) return RunShow(*c.options, out, err);
   if (c.messages_retry->parsed()) return RunRetry(*c.options, out, err);
-  if (c.deadlines->parsed()) return RunDeadlines(*c.options, out, err);
+  const ApiCommands::Options& o = *c.options;
+  if (c.deadlines_event->parsed()) {
+    Json body = {
+        {"kind", o.event_kind}, {"report", o.report}, {"reference", o.reference}, {"date", o.date}};
+    if (!o.report_received.empty()) body["reportReceived"] = o.report_received;
+    return RunDeadlinePost(o, "/v1/deadlines/events", body, out, err);
+  }
+  for (const auto& [cmd, action] :
+       {std::pair{c.deadlines_met, "met"}, std::pair{c.deadlines_waive, "waive"},
+        std::pair{c.deadlines_reopen, "reopen"}}) {
+    if (!cmd->parsed()) continue;
+    Json body = {{"reason", o.reason}};
+    if (cmd == c.deadlines_met) body["on"] = o.date;
+    return RunDeadlinePost(o, "/v1/deadlines/" + PercentEncode(o.id) + "/" + action, body, out,
+                           err);
+  }
+  if (c.deadlines->parsed()) return RunDeadlines(o, out, err);
   return -1;
 }
 

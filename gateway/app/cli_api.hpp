@@ -5,7 +5,11 @@
 //   eaeu-gateway submit FILE...            (XML or JSON; by extension, else by content)
 //   eaeu-gateway messages list [--state S] [--kind K] [--since T] [--limit N] [--all]
 //   eaeu-gateway messages show ID
-//   eaeu-gateway deadlines [--open] [--at-risk] [--overdue] [--met] [--kind DL-01] [--id ID]
+//   eaeu-gateway deadlines [--open] [--at-risk] [--overdue] [--met] [--waived] [--kind DL-01]
+//                          [--id ID]
+//   eaeu-gateway deadlines event KIND --report R --reference N --date D [--report-received D]
+//   eaeu-gateway deadlines met ID --on D --reason TEXT
+//   eaeu-gateway deadlines waive|reopen ID --reason TEXT
 // The daemon's address is --url (default http://127.0.0.1:8080); the token is read from
 // --token-file or the EAEU_GATEWAY_TOKEN variable, never from the command line.
 
@@ -30,6 +34,10 @@ struct ApiCommands {
   CLI::App* messages_show = nullptr;
   CLI::App* messages_retry = nullptr;
   CLI::App* deadlines = nullptr;
+  CLI::App* deadlines_event = nullptr;
+  CLI::App* deadlines_met = nullptr;
+  CLI::App* deadlines_waive = nullptr;
+  CLI::App* deadlines_reopen = nullptr;
   struct Options {
     std::string url = "http://127.0.0.1:8080";
     std::string token_file;
@@ -41,7 +49,8 @@ struct ApiCommands {
     std::string state, kind, since;
     unsigned limit = 100;
     bool all = false;
-    bool open = false, at_risk = false, overdue = false, met = false;
+    bool open = false, at_risk = false, overdue = false, met = false, waived = false;
+    std::string event_kind, report, reference, date, report_received, reason;
     std::string id;
     std::string country, participant, name, append;
   };

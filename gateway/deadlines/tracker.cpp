@@ -694,7 +694,8 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
         Deadline d = DeadlineOf(t);
         if (d.planned && !(TodayIn(calendars, d.country, now) < *d.planned)) {
           if (auto st = MeetOne(t.id, *d.planned,
-                                "met: the remediation the report dates " + t.planned + " is due",
+                                "met: the report (message " + t.message_id +
+                                    ") dates the remediation " + t.planned,
                                 calendars, writes);
               !st) {
             return st;

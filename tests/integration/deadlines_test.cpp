@@ -7,6 +7,7 @@
 #include <utility>  // before Asio
 
 #include <catch2/catch.hpp>
+#include <map>
 #include <set>
 
 #include "integration/sandbox_fixture.hpp"
@@ -44,6 +45,24 @@ struct Gateway {
     call.token = files.ru_token;
     return call;
   }
+  HttpCall Post(const std::string& path, const Json& body) const {
+    HttpCall call = Get(path);
+    call.method = "POST";
+    call.body = body.dump();
+    call.content_type = "application/json";
+    return call;
+  }
+  // The deadlines of a rule, by the day they run from, once there are `n`.
+  std::map<std::string, Json> Of(const std::string& rule, size_t n) {
+    std::map<std::string, Json> out;
+    const Json list = WaitFor(Get("/v1/deadlines?kind=" + rule),
+                              [n](const Json& j) { return j["items"].size() >= n; });
+    for (const auto& d : list["items"]) {
+      out[d["event"].get<std::string>()] = d;
+    }
+    return out;
+  }
+  Json One(const std::string& id) { return Http(Get("/v1/deadlines/" + id)).json(); }
   // The DL-01 of a report number, once `done` holds for it.
   Json Dl01(const std::string& number, const std::function<bool(const Json&)>& done) {
     const Json list = WaitFor(Get("/v1/deadlines?kind=DL-01&limit=100"), [&](const Json& j) {
@@ -191,6 +210,165 @@ TEST_CASE(
                                            "deadline.overdue report RU-IR-2026-0900",
                                            "deadline.overdue report RU-IR-2026-0501",
                                            "deadline.overdue report RU-IR-2026-0502"});
+}
+
+TEST_CASE(
+    "Deadlines: DL-03 met by the report's remediation dates, DL-04 and DL-06 by recorded events, "
+    "and an operator's hand with a reason",
+    "[deadlines][daemon][sandbox]") {
+  GatewayFiles files(Utc("2026-01-01T00:00:00"));
+  RunningSandbox sandbox;
+  config::DaemonConfig config = GatewayOf(files, "RU", sandbox.port());
+  deadlines::DeadlineSettings deadlines;
+  deadlines.calendars = SourceDir() / "config/calendars";
+  config.deadlines = deadlines;
+
+  // Wednesday 1 April 2026, 09:00 in Moscow: the example report goes out. Its first inspection
+  // ended 5 March with two nonconformities, one of them undated; its second ended 12 March with
+  // one, dated 17 April: inside its 30 business days (due 23 April), a plan until that day comes.
+  TestGateway ru(config, Utc("2026-04-01T06:00:00"));
+  sandbox->Join({"RU", InboundUrl(ru)});
+  Gateway gw{files, ru};
+  gw.Send(ExampleText(model::DocumentKind::kInspectionReport), "acknowledged");
+  auto dl03 = gw.Of("DL-03", 2);
+  REQUIRE(dl03.size() == 2);
+  const std::string dated = dl03["2026-03-12"]["id"];
+  const std::string undated = dl03["2026-03-05"]["id"];
+  CHECK(dl03["2026-03-12"]["state"] == "open");
+  CHECK(dl03["2026-03-12"]["due"] == "2026-04-23");
+  CHECK(dl03["2026-03-12"]["basis"].get<std::string>().starts_with(
+      "30 business days from 2026-03-12, the end of the site inspection; the report dates the "
+      "remediation of its nonconformity, the last on 2026-04-17"));
+  CHECK(dl03["2026-03-05"]["basis"].get<std::string>().find(
+            "1 of 2 nonconformities have no remediation date in the report") != std::string::npos);
+
+  // Monday 20 April: the dated one is met on 17 April, in time; the undated one is overdue (due
+  // Friday 17 April), and says why. The tracker sees the days turn on the clock as it goes.
+  ru.clock().Set(Utc("2026-04-20T06:00:00"));
+  const Json met =
+      WaitFor(gw.Get("/v1/deadlines/" + dated), [](const Json& j) { return j["state"] == "met"; });
+  CHECK(met["metOn"] == "2026-04-17");
+  CHECK(met["late"] == false);
+  CHECK(met["history"].back()["detail"] == "met: the report (message " +
+                                               met["messageId"].get<std::string>() +
+                                               ") dates the remediation 2026-04-17");
+  const Json overdue = WaitFor(gw.Get("/v1/deadlines/" + undated),
+                               [](const Json& j) { return j["state"] == "overdue"; });
+  CHECK(overdue["daysLate"] == 1);
+
+  // An operator's hand: a reason always, a day that has come, and the line says who.
+  const std::string hand = "/v1/deadlines/" + undated;
+  CHECK(Http(gw.Post(hand + "/met", {{"on", "2026-04-16"}})).status == 400);
+  CHECK(Http(gw.Post(hand + "/met", {{"on", "2026-04-16"}, {"reason", ""}})).status == 400);
+  CHECK(Http(gw.Post(hand + "/met", {{"on", "2026-05-04"}, {"reason", "planned"}})).status == 400);
+  CHECK(Http(gw.Post(hand + "/met", {{"on", "2026-04-16"}, {"reason", "a\nforged line"}})).status ==
+        400);
+  CHECK(Http(gw.Post(hand + "/reopen", {{"reason", "nothing to reopen"}})).status == 409);
+  HttpCall broken = gw.Post(hand + "/waive", Json::object());
+  broken.body = "{\"reason\": ";
+  CHECK(Http(broken).status == 400);
+  const auto by_hand = Http(gw.Post(
+      hand + "/met", {{"on", "2026-04-16"}, {"reason", "letter 12/417 of the inspecting body"}}));
+  REQUIRE(by_hand.status == 200);
+  const Json marked = by_hand.json();
+  CHECK(marked["state"] == "met");
+  CHECK(marked["metOn"] == "2026-04-16");
+  CHECK(marked["late"] == false);
+  CHECK(marked["history"].back()["by"] == "ru-job (RU)");
+  CHECK(marked["history"].back()["detail"] ==
+        "met on 2026-04-16 by ru-job (RU): letter 12/417 of the inspecting body");
+  // Another state's caller does not find it.
+  HttpCall foreign = gw.Post(hand + "/waive", {{"reason", "not ours"}});
+  foreign.token = files.kz_token;
+  CHECK(Http(foreign).status == 404);
+  // Reopened, it counts again; waived, it is listed as such and no longer counts.
+  CHECK(Http(gw.Post(hand + "/reopen", {{"reason", "the letter was about another site"}}))
+            .json()["state"] == "overdue");
+  CHECK(Http(gw.Post(hand + "/waive", {{"reason", "the site closed"}})).json()["state"] ==
+        "waived");
+  const Json waived = Http(gw.Get("/v1/deadlines?state=waived")).json();
+  REQUIRE(waived["items"].size() == 1);
+  CHECK(waived["items"][0]["id"] == undated);
+  CHECK(gw.One(undated)["history"].size() == 5);  // open, overdue, met, overdue again, waived
+
+  // DL-04: the protocol of the tests, drawn up Tuesday 14 April; the results are due within 5
+  // business days (21 April). A report the gateway never sent, or results before the protocol,
+  // are refused by name.
+  const Json protocol = {{"kind", "test-protocol"},
+                         {"report", "RU-IR-2026-0417"},
+                         {"reference", "TP-17"},
+                         {"date", "2026-04-14"}};
+  Json unknown = protocol;
+  unknown["report"] = "RU-IR-2026-9999";
+  const auto refused = Http(gw.Post("/v1/deadlines/events", unknown));
+  CHECK(refused.status == 422);
+  CHECK(refused.json()["detail"].get<std::string>().find("RU-IR-2026-9999") != std::string::npos);
+  Json results = protocol;
+  results["kind"] = "test-results";
+  results["date"] = "2026-04-20";
+  CHECK(Http(gw.Post("/v1/deadlines/events", results)).status == 404);
+  Json odd = protocol;
+  odd["kind"] = "test-protocols";
+  CHECK(Http(gw.Post("/v1/deadlines/events", odd)).status == 400);
+  odd = protocol;
+  odd["extra"] = 1;
+  CHECK(Http(gw.Post("/v1/deadlines/events", odd)).status == 400);
+  const Json dl04 = Http(gw.Post("/v1/deadlines/events", protocol)).json();
+  CHECK(dl04["kind"] == "DL-04");
+  CHECK(dl04["due"] == "2026-04-21");
+  CHECK(dl04["state"] == "at-risk");
+  CHECK(dl04["basis"].get<std::string>().starts_with(
+      "5 business days from 2026-04-14, the day the test protocol TP-17 was drawn up; "));
+  CHECK(dl04["history"].back()["by"] == "ru-job (RU)");
+  // Recorded again: nothing changes; with another day: a conflict.
+  CHECK(Http(gw.Post("/v1/deadlines/events", protocol)).json()["history"].size() ==
+        dl04["history"].size());
+  Json moved = protocol;
+  moved["date"] = "2026-04-13";
+  CHECK(Http(gw.Post("/v1/deadlines/events", moved)).status == 409);
+  const Json results_in = Http(gw.Post("/v1/deadlines/events", results)).json();
+  CHECK(results_in["state"] == "met");
+  CHECK(results_in["metOn"] == "2026-04-20");
+  CHECK(results_in["late"] == false);
+
+  // DL-06: a claim received Thursday 2 April, within the manufacturer's 30 business days from the
+  // report's copy (30 March); the answer is due within 15 business days (23 April). From the
+  // command line.
+  WriteText(files.dir / "ru.token", files.ru_token + "\n");
+  const std::string cli = std::string(EAEU_CLI) + " deadlines --url " + ru.Url("") +
+                          " --token-file '" + (files.dir / "ru.token").string() + "' ";
+  const auto claim =
+      RunCommand(cli +
+                     "event claim-received --report RU-IR-2026-0417 --reference C-7 --date "
+                     "2026-04-02 --report-received 2026-03-30 --format json",
+                 files.dir.path());
+  INFO(claim.err);
+  REQUIRE(claim.exit_code == 0);
+  const Json dl06 = Json::parse(claim.out);
+  CHECK(dl06["kind"] == "DL-06");
+  CHECK(dl06["due"] == "2026-04-23");
+  CHECK(dl06["basis"].get<std::string>().find(
+            "the day the claim C-7 was received (within the manufacturer's 30 business days, "
+            "until 2026-05-") != std::string::npos);
+  const auto answered = RunCommand(
+      cli + "event claim-answered --report RU-IR-2026-0417 --reference C-7 --date 2026-04-20",
+      files.dir.path());
+  INFO(answered.err);
+  CHECK(answered.exit_code == 0);
+  CHECK(answered.out.find("state     met: met 2026-04-20\n") != std::string::npos);
+  const auto no_reason =
+      RunCommand(cli + "waive " + dl06["id"].get<std::string>(), files.dir.path());
+  CHECK(no_reason.exit_code != 0);
+  const auto reopened =
+      RunCommand(cli + "reopen " + dl06["id"].get<std::string>() + " --reason 'answer withdrawn'",
+                 files.dir.path());
+  INFO(reopened.err);
+  CHECK(reopened.exit_code == 0);
+  CHECK(reopened.out.find("reopened by ru-job (RU): answer withdrawn; at risk: 3 business days "
+                          "left, due 2026-04-23  [ru-job (RU)]\n") != std::string::npos);
+
+  // The daemon took every one of these and serves on.
+  CHECK(Http(gw.Get("/v1/deadlines?kind=DL-04")).json()["items"].size() == 1);
 }
 
 }  // namespace eaeu::test
