@@ -429,6 +429,7 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
   deps.random = impl->random;
   deps.post = impl->Workers();
   deps.calendars = Impl::Reader(impl->calendars);
+  deps.certificate_history_complete = config.validation.suspension_history_complete;
   if (!config.routes.empty()) {
     StartDelivery(*impl);
     deps.queued = [delivery = impl->delivery.get()](store::OutboundMessage m) {

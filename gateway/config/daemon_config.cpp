@@ -391,6 +391,13 @@ Result<DaemonConfig> LoadDaemonConfig(const std::filesystem::path& file) {
     std::filesystem::path p(folder);
     config.validation.code_lists.push_back((p.is_relative() ? base / p : p).lexically_normal());
   }
+  if (auto history = validation.String("suspension_history")) {
+    if (*history != "complete" && *history != "partial") {
+      validation.Problem("suspension_history",
+                         "must be \"complete\" or \"partial\", not \"" + *history + "\"");
+    }
+    config.validation.suspension_history_complete = *history != "partial";
+  }
   validation.RejectUnknown();
 
   for (Section& folder : top.Tables("drop_folder")) {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gateway/envelope/signals.hpp"
+#include "gateway/intake/pipeline.hpp"
 #include "gateway/sign/signature.hpp"
 #include "gateway/sign/verdict_json.hpp"
 #include "gateway/validate/validator.hpp"
@@ -375,6 +376,8 @@ struct Receiver::Impl : std::enable_shared_from_this<Impl> {
     record.content_type = "application/xml";
     record.payload = m.body_xml;
     record.state = accepted ? MessageState::kValidated : MessageState::kRejected;
+    if (accepted && validation.document)
+      record.certificates = intake::CertificatesOf(*validation.document);
     record.violations = validate::VerdictToJson(verdict).dump(
         -1, ' ', false, nlohmann::json::error_handler_t::replace);
     record.at = deps.clock->Now();

@@ -171,6 +171,8 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
     context.today = UtcDate(deps.clock->Now());
     context.sender_country = country;
     if (deps.calendars) context.calendars = deps.calendars();
+    context.certificate_status = CertificateHistoryOf(*deps.journal);
+    context.certificate_history_complete = deps.certificate_history_complete;
     return context;
   }
 
@@ -195,6 +197,8 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
     m.content_type =
         s.content_type.empty() ? std::string(DefaultContentType(*validation)) : s.content_type;
     m.state = verdict.valid() ? MessageState::kValidated : MessageState::kRejected;
+    if (verdict.valid() && validation->document)
+      m.certificates = CertificatesOf(*validation->document);
     // XML input is its own canonical XML: kept once, as the payload.
     if (verdict.valid() && validation->from_json) m.canonical_xml = std::move(validation->xml);
     m.payload = std::move(s.bytes);
@@ -455,6 +459,28 @@ bool Pipeline::WaitIdle(std::chrono::milliseconds timeout) {
 Pipeline::Stats Pipeline::stats() const {
   return {impl_->accepted.load(), impl_->duplicates.load(), impl_->rejected.load(),
           impl_->failed.load(),   impl_->queued.load(),     impl_->sign_failures.load()};
+}
+
+std::vector<store::CertificateStatus> CertificatesOf(const model::Document& document) {
+  std::vector<store::CertificateStatus> out;
+  const auto* notice = std::get_if<model::SuspensionNotice>(&document);
+  if (notice == nullptr || !notice->authority.unified_country_code) return out;
+  for (const auto& product : notice->products) {
+    out.push_back({*notice->authority.unified_country_code, product.registration_certificate_id,
+                   notice->certificate_status_code, notice->doc_creation_date.ToString()});
+  }
+  return out;
+}
+
+std::function<Result<std::optional<std::string>>(std::string_view, std::string_view)>
+CertificateHistoryOf(store::Journal& journal) {
+  return [&journal](std::string_view country,
+                    std::string_view certificate) -> Result<std::optional<std::string>> {
+    auto standing = journal.CertificateStatusOf(country, certificate);
+    if (!standing) return standing.error();
+    if (!*standing) return std::optional<std::string>();
+    return std::optional<std::string>((*standing)->latest.status);
+  };
 }
 
 }  // namespace eaeu::intake

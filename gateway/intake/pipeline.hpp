@@ -66,6 +66,14 @@ struct SubmissionResult {
   Error error;                // kFailed
 };
 
+// SN-04's history, kept with the notices themselves: the certificate statuses a notice of
+// suspension or resumption declares (the authority's state, each certificate, its status and the
+// notice's date); empty for any other document.
+std::vector<store::CertificateStatus> CertificatesOf(const model::Document& document);
+// The rules' view of that history in the journal (RuleContext::certificate_status).
+std::function<Result<std::optional<std::string>>(std::string_view, std::string_view)>
+CertificateHistoryOf(store::Journal& journal);
+
 // Runs a job on the worker pool (validation and signing never run on an I/O thread).
 using PostToWorkers = std::function<void(std::function<void()>)>;
 using SubmitCallback = std::function<void(SubmissionResult)>;
@@ -82,6 +90,8 @@ struct PipelineDependencies {
   // Handed each message that reached queued, with its signed document in memory (delivery
   // takes it from there); may be empty.
   std::function<void(store::OutboundMessage)> queued;
+  // Whether the journal's notices go back to the state's first (ValidationSettings).
+  bool certificate_history_complete = true;
 };
 
 class Pipeline {

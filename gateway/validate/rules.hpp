@@ -28,8 +28,11 @@ struct RuleEnv {
 
 // One finding of a rule: where, and the values that break it (language-neutral).
 struct Finding {
+  Finding(std::string p, std::string d, std::optional<Severity> s = std::nullopt)
+      : path(std::move(p)), detail(std::move(d)), severity(s) {}
   std::string path;
   std::string detail;
+  std::optional<Severity> severity;  // the rule's own when empty
 };
 using Findings = std::vector<Finding>;
 

@@ -159,7 +159,7 @@ struct Validator::Impl {
       for (auto& f : findings) {
         Violation v;
         v.rule_id = std::string(rule.id);
-        v.severity = rule.severity;
+        v.severity = f.severity.value_or(rule.severity);
         if (dom != nullptr) v.position = dom->PositionOf(f.path, catalog());
         v.path = std::move(f.path);
         v.message_en = std::string(rule.message_en) + ": " + f.detail;

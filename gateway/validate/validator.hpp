@@ -63,8 +63,15 @@ struct RuleContext {
   std::optional<std::string> sender_country;  // SN-02: the authenticated sender's member state
   // IR-13: the member states' calendars (the reporting state's counts); none: weekends only.
   std::shared_ptr<const calendar::Calendars> calendars;
-  // SN-04: has the gateway seen a suspension (02) for this certificate number?
-  std::function<bool(std::string_view certificate_id)> suspension_seen;
+  // SN-04: where a registration certificate stands in a member state by the notices the gateway
+  // keeps: "02" suspended, "06" resumed, nullopt no notice of it. Empty: no history (SN-04 is not
+  // checked, and the verdict's notes say so).
+  std::function<Result<std::optional<std::string>>(std::string_view country,
+                                                   std::string_view certificate)>
+      certificate_status;
+  // Whether that history goes back to the state's first notice; when it does not, a resumption
+  // without a suspension in it is a warning (the suspension may predate the gateway).
+  bool certificate_history_complete = true;
 };
 
 struct ValidatorSettings {

@@ -452,3 +452,83 @@ TEST_CASE("SIGHUP: routes are read again, and a broken file keeps the routes in 
 }
 
 }  // namespace eaeu::test
+
+namespace eaeu::test {
+namespace {
+
+void ReplaceOnce(std::string& text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, from.size(), to);
+}
+
+// The example notice (a suspension of two certificates in Russia) under another EDocId, with
+// another status and date.
+std::string Notice(uint64_t n, const std::string& status, const std::string& date) {
+  std::string xml =
+      WithEDocId(ExampleText(model::DocumentKind::kSuspensionNotice), NumberedEDocId(n));
+  ReplaceOnce(xml, "<doc:RegistrationCertificateStatusCode>02<",
+              "<doc:RegistrationCertificateStatusCode>" + status + "<");
+  ReplaceOnce(xml, "<csdo:DocCreationDate>2026-11-20<", "<csdo:DocCreationDate>" + date + "<");
+  return xml;
+}
+
+// The rule ids of a 422's violations.
+std::vector<std::string> RulesOf(const HttpReply& r) {
+  std::vector<std::string> out;
+  const Json body = r.json();
+  for (const auto& v : body["verdict"]["violations"]) out.push_back(v["rule"]);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("SN-04 in production: a resumption needs the certificate's suspension in the journal",
+          "[daemon]") {
+  GatewayFiles files;
+  config::DaemonConfig config = files.Config();
+  TestGateway g(config);
+
+  // No suspension of either certificate is known: refused, each certificate named.
+  const auto early = Post(g, files.ru_token, Notice(1, "06", "2026-11-21"));
+  REQUIRE(early.status == 422);
+  CHECK(RulesOf(early) == std::vector<std::string>{"SN-04", "SN-04"});
+  const Json first = early.json()["verdict"]["violations"][0];
+  CHECK(first["severity"] == "error");
+  CHECK(first["path"].get<std::string>().ends_with(
+      "/doc:MedicalProductDetails[1]/doc:RegistrationCertificateId"));
+  CHECK(first["message"].get<std::string>().find(
+            "no suspension of certificate РЗН 2023/19504 in RU is known to this gateway") !=
+        std::string::npos);
+
+  // A refused suspension does not count; an accepted one does.
+  std::string bad = Notice(2, "02", "2026-11-20");
+  ReplaceOnce(bad, "<csdo:DocCreationDate>2026-11-20<", "<csdo:DocCreationDate>2026-11-01<");
+  REQUIRE(Post(g, files.ru_token, bad).status == 422);  // SN-03: before the report it cites
+  REQUIRE(Post(g, files.ru_token, Notice(3, "06", "2026-11-21")).status == 422);
+  REQUIRE(Post(g, files.ru_token, Notice(4, "02", "2026-11-20")).status == 202);
+  const auto resumed = Post(g, files.ru_token, Notice(5, "06", "2026-11-21"));
+  INFO(resumed.body);
+  CHECK(resumed.status == 202);
+
+  // Resumed already: the latest notice of each certificate resumed it.
+  const auto again = Post(g, files.ru_token, Notice(6, "06", "2026-11-22"));
+  REQUIRE(again.status == 422);
+  CHECK(again.json()["verdict"]["violations"][0]["message"].get<std::string>().find(
+            "certificate РЗН 2023/19504 is not suspended in RU: its latest notice resumed it") !=
+        std::string::npos);
+}
+
+TEST_CASE("SN-04 with a partial history: a resumption without a suspension is a warning",
+          "[daemon]") {
+  GatewayFiles files;
+  config::DaemonConfig config = files.Config();
+  config.validation.suspension_history_complete = false;
+  TestGateway g(config);
+  const auto taken = Post(g, files.ru_token, Notice(1, "06", "2026-11-21"));
+  REQUIRE(taken.status == 202);
+  CHECK(taken.json()["warnings"][0]["rule"] == "SN-04");
+  CHECK(taken.json()["warnings"][0]["severity"] == "warning");
+}
+
+}  // namespace eaeu::test

@@ -23,6 +23,11 @@ namespace m = eaeu::model;
 Date D(std::string_view text) {
   return *Date::Parse(text);
 }
+// SN-04's history: every certificate suspended in Russia, none elsewhere.
+eaeu::Result<std::optional<std::string>> Suspended(std::string_view country, std::string_view) {
+  if (country == "RU") return std::optional<std::string>("02");
+  return std::optional<std::string>();
+}
 // The calendars shipped in config/calendars.
 std::shared_ptr<const eaeu::calendar::Calendars> ShippedCalendars() {
   static const auto calendars = [] {
@@ -371,7 +376,7 @@ const std::vector<RuleCase>& Cases() {
        "certificate status 06 (resumed)",
        [](Document& d, RuleContext& c) {
          SN(d).certificate_status_code = "06";
-         c.suspension_seen = [](std::string_view) { return true; };
+         c.certificate_status = Suspended;
        }},
       {"SN-02", DocumentKind::kSuspensionNotice, "a Russian authority sent by Kazakhstan",
        [](Document&, RuleContext& c) { c.sender_country = "KZ"; },
@@ -384,12 +389,30 @@ const std::vector<RuleCase>& Cases() {
       {"SN-04", DocumentKind::kSuspensionNotice, "a resumption with no suspension seen",
        [](Document& d, RuleContext& c) {
          SN(d).certificate_status_code = "06";
-         c.suspension_seen = [](std::string_view id) { return id == "РЗН 2023/19504"; };
+         c.certificate_status =
+             [](std::string_view country,
+                std::string_view id) -> eaeu::Result<std::optional<std::string>> {
+           if (country == "RU" && id == "РЗН 2023/19504") return std::optional<std::string>("02");
+           return std::optional<std::string>();
+         };
        },
        "a resumption after suspensions of both certificates",
        [](Document& d, RuleContext& c) {
          SN(d).certificate_status_code = "06";
-         c.suspension_seen = [](std::string_view) { return true; };
+         c.certificate_status = Suspended;
+       }},
+      {"SN-04", DocumentKind::kSuspensionNotice, "a second resumption (the latest notice resumed)",
+       [](Document& d, RuleContext& c) {
+         SN(d).certificate_status_code = "06";
+         c.certificate_status = [](std::string_view,
+                                   std::string_view) -> eaeu::Result<std::optional<std::string>> {
+           return std::optional<std::string>("06");
+         };
+       },
+       "a resumption of certificates suspended in Russia",
+       [](Document& d, RuleContext& c) {
+         SN(d).certificate_status_code = "06";
+         c.certificate_status = Suspended;
        }},
 
       // ===== register =====

@@ -42,21 +42,36 @@ void CheckDate(const SuspensionNotice& doc, const RuleEnv& env, Findings& out) {
   }
 }
 
+// A resumption (06) needs the certificate suspended (02) in the same member state: the latest
+// notice of it that the gateway keeps, sent or received and not refused, is a suspension.
 void CheckResumption(const SuspensionNotice& doc, const RuleEnv& env, Findings& out) {
   if (doc.certificate_status_code != "06") return;
-  if (!env.context.suspension_seen) {
+  if (!env.context.certificate_status) {
     env.Note("SN-04 not checked: no history of suspensions available");
     return;
   }
+  const std::string country =
+      doc.authority.unified_country_code.value_or(env.context.sender_country.value_or(""));
+  const std::optional<Severity> severity = env.context.certificate_history_complete
+                                               ? std::nullopt
+                                               : std::optional<Severity>(Severity::kWarning);
   for (size_t i = 0; i < doc.products.size(); ++i) {
     const auto& id = doc.products[i].registration_certificate_id;
-    if (!env.context.suspension_seen(id)) {
-      out.push_back(
-          {NoticeRoot(env) + "/" +
-               model::PathStep(model::Ns::kDoc, "MedicalProductDetails", static_cast<int>(i)) +
-               "/doc:RegistrationCertificateId",
-           "no suspension of certificate " + id + " has been seen"});
+    auto status = env.context.certificate_status(country, id);
+    if (!status) {
+      env.Note("SN-04 not checked for certificate " + id + ": " + status.error().ToString());
+      continue;
     }
+    if (*status && **status == "02") continue;
+    out.push_back(
+        {NoticeRoot(env) + "/" +
+             model::PathStep(model::Ns::kDoc, "MedicalProductDetails", static_cast<int>(i)) +
+             "/doc:RegistrationCertificateId",
+         !*status
+             ? "no suspension of certificate " + id + " in " + country + " is known to this gateway"
+             : "certificate " + id + " is not suspended in " + country +
+                   ": its latest notice resumed it",
+         severity});
   }
 }
 
@@ -78,7 +93,7 @@ void AddSuspensionNoticeRules(std::vector<Rule>& rules) {
                           "The notice is dated before the inspection report it cites",
                           "Уведомление датировано ранее отчета, на который оно ссылается"},
                          CheckDate));
-  rules.push_back(For<N>({"SN-04", Severity::kWarning, "T2 4",
+  rules.push_back(For<N>({"SN-04", Severity::kError, "T2 4",
                           "A resumption for a device whose suspension this gateway has not seen",
                           "Возобновление для изделия, приостановление которого шлюзу неизвестно"},
                          CheckResumption));
