@@ -1,9 +1,13 @@
 // The deadline routes of the REST API: the deadlines the caller's state owes, the events that
 // start or meet those no document carries, and an operator's hand on one.
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 
 #include "gateway/api/detail/rest_common.hpp"
 #include "gateway/api/rest.hpp"
+#include "gateway/calendar/calendar.hpp"
+#include "gateway/core/clock.hpp"
 #include "gateway/core/ids.hpp"
 #include "gateway/core/temporal.hpp"
 #include "gateway/deadlines/tracker.hpp"
@@ -338,6 +342,61 @@ void RestApi::HandleDeadlines(HttpRequest request, Respond respond) const {
     }
     respond(JsonResponse(200, WithHistory(found->front(), deps)));
   });
+}
+
+void RestApi::HandleCalendars(HttpRequest request, Respond respond) const {
+  const Target target = ParseTarget(request.target);
+  if (!Admit(request, target.path, "GET", respond)) return;
+  if (!target.query.empty()) {
+    respond(
+        Problem(400, "bad-query", "Bad Request",
+                "unknown query parameter \"" + target.query.begin()->first + "\" (none taken)"));
+    return;
+  }
+  const auto calendars = deps_.calendars ? deps_.calendars() : nullptr;
+  Json states = Json::array();
+  if (calendars) {
+    // The years of the files, and the year before and after today's at least.
+    const int now =
+        UtcDate(deps_.clock != nullptr ? deps_.clock->Now() : std::chrono::system_clock::now())
+            .year;
+    int from = now - 1;
+    int to = now + 1;
+    for (const auto& [country, state] : calendars->states()) {
+      if (!state.years.empty()) {
+        from = std::min(from, state.years.begin()->first);
+        to = std::max(to, state.years.rbegin()->first);
+      }
+    }
+    Json* current = nullptr;
+    for (const auto& y : calendars->Years(from, to)) {
+      if (current == nullptr || (*current)["country"] != y.country) {
+        const calendar::StateCalendar* state = calendars->Of(y.country);
+        Json s = {{"country", y.country}};
+        if (state != nullptr) {
+          const auto minutes = state->utc_offset.count();
+          char offset[8];
+          std::snprintf(offset, sizeof offset, "%c%02d:%02d", minutes < 0 ? '-' : '+',
+                        static_cast<int>(std::abs(minutes) / 60),
+                        static_cast<int>(std::abs(minutes) % 60));
+          s["act"] = state->act;
+          s["utcOffset"] = offset;
+          s["weekend"] = state->weekend;
+        }
+        s["years"] = Json::array();
+        states.push_back(std::move(s));
+        current = &states.back();
+      }
+      Json year = {{"year", y.year}, {"status", y.status}};
+      if (!y.act.empty()) year["act"] = y.act;
+      if (y.status == "official" || y.status == "provisional") {
+        year["daysOff"] = y.days_off;
+        year["workingDays"] = y.working_days;
+      }
+      (*current)["years"].push_back(std::move(year));
+    }
+  }
+  respond(JsonResponse(200, Json{{"states", std::move(states)}}));
 }
 
 }  // namespace eaeu::api

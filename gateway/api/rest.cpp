@@ -487,6 +487,10 @@ void RestApi::Handle(HttpRequest request, Respond respond) const {
     HandleDeadlines(std::move(request), std::move(respond));
     return;
   }
+  if (path == "/v1/calendars") {
+    HandleCalendars(std::move(request), std::move(respond));
+    return;
+  }
   if (path == "/v1/summary") {
     HandleSummary(std::move(request), std::move(respond));
     return;

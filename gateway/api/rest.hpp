@@ -32,6 +32,9 @@
 //   POST /v1/deadlines/{id}/met     an operator's hand: {"on": "YYYY-MM-DD", "reason": "..."}
 //   POST /v1/deadlines/{id}/waive   {"reason": "..."}
 //   POST /v1/deadlines/{id}/reopen  {"reason": "..."} (a met or waived one; 409 otherwise)
+//   GET  /v1/calendars          each member state's business-day calendar, year by year: official,
+//                               provisional (not yet checked against its act), or absent, with
+//                               the act it follows
 //   POST /v1/registry/sync      the whole register of the caller's state (text/csv,
 //                               application/json: an array of Table 3 entries, application/xml:
 //                               Table 3 documents) compared with the register as sent; only the
@@ -91,6 +94,8 @@ struct RestDependencies {
   std::function<Status(const std::string& id, const std::string& by)> acknowledge;
   // A received document as JSON (the inbox's ?format=json).
   std::function<Result<std::string>(std::string_view xml)> to_json;
+  // The member states' calendars now (SIGHUP reloads them); empty or null: none loaded.
+  std::function<std::shared_ptr<const calendar::Calendars>()> calendars;
   // Where a deadline stands now (counted in its state's calendar); empty: as the journal has it.
   std::function<deadlines::Standing(const store::TrackedDeadline&)> standing;
   // A journalled document read into the model (no validation: it was validated when taken in);
@@ -126,6 +131,7 @@ class RestApi {
                               const char* allowed, const transport::Respond& respond) const;
   void HandleInbox(transport::HttpRequest request, transport::Respond respond) const;
   void HandleDeadlines(transport::HttpRequest request, transport::Respond respond) const;
+  void HandleCalendars(transport::HttpRequest request, transport::Respond respond) const;
   void HandleRegistry(transport::HttpRequest request, transport::Respond respond) const;
   void HandleSummary(transport::HttpRequest request, transport::Respond respond) const;
 

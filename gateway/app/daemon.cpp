@@ -105,7 +105,11 @@ Result<std::shared_ptr<const calendar::Calendars>> LoadCalendars(const config::D
   auto calendars = calendar::Calendars::Load(c.deadlines->calendars);
   if (!calendars) return Within("deadlines.calendars", calendars.error());
   const int year = UtcDate(std::chrono::system_clock::from_time_t(now)).year;
-  for (const auto& gap : calendars->Gaps(year - 1, year + 1)) spdlog::warn("calendar: {}", gap);
+  const auto years = calendars->Years(year - 1, year + 1);
+  const bool all_official =
+      std::all_of(years.begin(), years.end(), [](const auto& y) { return y.status == "official"; });
+  spdlog::log(all_official ? spdlog::level::info : spdlog::level::warn, "{}",
+              calendars->StatusLine(year - 1, year + 1));
   return std::make_shared<const calendar::Calendars>(std::move(*calendars));
 }
 
@@ -463,6 +467,7 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
   rd.pipeline = impl->pipeline.get();
   rd.registry = impl->registry.get();
   rd.tracker = impl->tracker.get();
+  rd.calendars = Impl::Reader(impl->calendars);
   rd.catalog = &impl->parts.validator->catalog();
   rd.clock = impl->clock;
   rd.random = impl->random;

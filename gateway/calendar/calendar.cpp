@@ -1,5 +1,7 @@
 #include "gateway/calendar/calendar.hpp"
 
+#include <map>
+
 #include <algorithm>
 #include <regex>
 
@@ -251,27 +253,61 @@ const StateCalendar* Calendars::Of(std::string_view country) const {
   return it == states_.end() ? nullptr : &it->second;
 }
 
-std::vector<std::string> Calendars::Gaps(int from_year, int to_year) const {
-  std::vector<std::string> out;
-  for (const char* country : {"AM", "BY", "KZ", "KG", "RU"}) {
+std::vector<YearStatus> Calendars::Years(int from_year, int to_year) const {
+  std::vector<YearStatus> out;
+  for (const char* country : {"AM", "BY", "KG", "KZ", "RU"}) {
     const StateCalendar* state = Of(country);
-    if (state == nullptr) {
-      out.push_back(std::string(country) + ": no calendar at all: weekends only");
-      continue;
-    }
     for (int y = from_year; y <= to_year; ++y) {
-      const auto it = state->years.find(y);
-      if (it == state->years.end()) {
-        out.push_back(std::string(country) + " " + std::to_string(y) +
-                      ": no calendar file: weekly days off and fixed holidays only");
-      } else if (it->second.provisional) {
-        out.push_back(std::string(country) + " " + std::to_string(y) +
-                      ": the calendar is provisional (not yet checked against " +
-                      (it->second.act.empty() ? std::string("its act") : it->second.act) + ")");
+      YearStatus s;
+      s.country = country;
+      s.year = y;
+      if (state == nullptr) {
+        s.status = "none";
+      } else if (const auto it = state->years.find(y); it == state->years.end()) {
+        s.status = "absent";
+        s.act = state->act;
+      } else {
+        s.status = it->second.provisional ? "provisional" : "official";
+        s.act = it->second.act;
+        for (const auto& [date, day] : it->second.days)
+          ++(day.working ? s.working_days : s.days_off);
       }
+      out.push_back(std::move(s));
     }
   }
   return out;
+}
+
+std::string Calendars::StatusLine(int from_year, int to_year) const {
+  // "AM 2025-2027" for a run of years of one state in one status.
+  std::map<std::string, std::vector<std::string>> by_status;
+  const auto years = Years(from_year, to_year);
+  for (size_t i = 0; i < years.size();) {
+    size_t j = i;
+    while (j + 1 < years.size() && years[j + 1].country == years[i].country &&
+           years[j + 1].status == years[i].status) {
+      ++j;
+    }
+    by_status[years[i].status].push_back(
+        years[i].country + " " + std::to_string(years[i].year) +
+        (j > i ? "-" + std::to_string(years[j].year) : std::string()));
+    i = j + 1;
+  }
+  std::string line = "calendars " + std::to_string(from_year) + "-" + std::to_string(to_year) + ":";
+  const std::pair<const char*, const char*> kinds[] = {
+      {"official", "official"},
+      {"provisional", "provisional (not yet checked against their acts)"},
+      {"absent", "no file (weekly days off and fixed holidays only)"},
+      {"none", "no calendar (weekends only)"}};
+  bool first = true;
+  for (const auto& [status, words] : kinds) {
+    const auto it = by_status.find(status);
+    if (it == by_status.end()) continue;
+    line += std::string(first ? " " : "; ") + words + ": ";
+    for (size_t k = 0; k < it->second.size(); ++k) line += (k == 0 ? "" : ", ") + it->second[k];
+    first = false;
+  }
+  return line;
 }
 
 }  // namespace eaeu::calendar

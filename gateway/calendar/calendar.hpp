@@ -89,6 +89,16 @@ class StateCalendar final : public BusinessCalendar {
   std::string WhyOff(const Date& day) const;
 };
 
+// Where one state's calendar for one year comes from.
+struct YearStatus {
+  std::string country;
+  int year = 0;
+  std::string status;   // "official", "provisional", "absent" (no file), "none" (no calendar)
+  std::string act;      // the year's act (its file's), or the standing rules' for an absent year
+  size_t days_off = 0;  // the year file's days off and working days (0 without a file)
+  size_t working_days = 0;  // (Saturdays made working days)
+};
+
 // The calendars of the member states, read from a folder.
 class Calendars {
  public:
@@ -98,9 +108,10 @@ class Calendars {
 
   // nullptr for a state without a calendar.
   const StateCalendar* Of(std::string_view country) const;
-  // What is missing or provisional for the years [from_year, to_year], one line each, for the
-  // log at start (a state without any calendar, a year without its file, a provisional file).
-  std::vector<std::string> Gaps(int from_year, int to_year) const;
+  // Every member state's calendar year of [from_year, to_year], and where it comes from.
+  std::vector<YearStatus> Years(int from_year, int to_year) const;
+  // The same, in one line for the log at start: which years are provisional or missing.
+  std::string StatusLine(int from_year, int to_year) const;
   const std::map<std::string, StateCalendar, std::less<>>& states() const { return states_; }
 
  private:

@@ -371,4 +371,67 @@ TEST_CASE(
   CHECK(Http(gw.Get("/v1/deadlines?kind=DL-04")).json()["items"].size() == 1);
 }
 
+TEST_CASE(
+    "Deadlines: a holiday added to a state's calendar moves the due day on SIGHUP, and a new "
+    "year's file is loaded with it",
+    "[deadlines][daemon]") {
+  GatewayFiles files(Utc("2026-01-01T00:00:00"));
+  const auto calendars = files.dir / "calendars";
+  std::filesystem::copy(SourceDir() / "config/calendars", calendars);
+  config::DaemonConfig config = files.Config();
+  deadlines::DeadlineSettings deadlines;
+  deadlines.calendars = calendars;
+  config.deadlines = deadlines;
+  WriteText(config.file,
+            TomlOf(config, "", "[deadlines]\ncalendars = \"" + calendars.string() + "\"\n"));
+
+  // Monday 16 March 2026: the example report's DL-01 is due Thursday 2 April.
+  TestGateway ru(config, Utc("2026-03-16T06:00:00"));
+  Gateway gw{files, ru};
+  gw.Send(ExampleText(model::DocumentKind::kInspectionReport), "queued");
+  const std::string id = gw.Of("DL-01", 1).begin()->second["id"];
+  CHECK(gw.One(id)["due"] == "2026-04-02");
+  const Json before = Http(gw.Get("/v1/calendars")).json();
+  REQUIRE(before["states"].size() == 5);
+  const Json& ru_calendar = before["states"][4];
+  CHECK(ru_calendar["country"] == "RU");
+  CHECK(ru_calendar["utcOffset"] == "+03:00");
+  std::map<int, Json> years;
+  for (const auto& y : ru_calendar["years"]) years[y["year"].get<int>()] = y;
+  CHECK(years.at(2025)["status"] == "official");
+  CHECK(years.at(2026)["status"] == "provisional");
+  CHECK(years.at(2026)["act"] ==
+        "Постановление Правительства РФ о переносе выходных дней в 2026 году");
+  CHECK(years.count(2028) == 0);
+
+  // The government makes Tuesday 31 March a day off, and the 2028 calendar is published.
+  std::string year = ReadText(calendars / "RU-2026.toml");
+  const std::string may = "  { date = \"2026-05-01\"";
+  year.insert(year.find(may),
+              "  { date = \"2026-03-31\", why = \"перенос\", act = \"Постановление № 1\" },\n");
+  WriteText(calendars / "RU-2026.toml", year);
+  WriteText(calendars / "RU-2028.toml",
+            "country = \"RU\"\nyear = 2028\nstatus = \"provisional\"\nact = \"Постановление "
+            "№ 2\"\noff = [ { date = \"2028-01-03\", why = \"Новогодние каникулы\", act = "
+            "\"ТК РФ\" } ]\n");
+  const Status reloaded = ru.daemon().Reload();
+  INFO((reloaded.ok() ? std::string() : reloaded.error().ToString()));
+  REQUIRE(reloaded.ok());
+  const Json moved = WaitFor(gw.Get("/v1/deadlines/" + id),
+                             [](const Json& j) { return j["due"] == "2026-04-03"; });
+  CHECK(moved["history"].back()["detail"].get<std::string>().find("was 2026-04-02") !=
+        std::string::npos);
+  const Json after = Http(gw.Get("/v1/calendars")).json();
+  bool found = false;
+  for (const auto& y : after["states"][4]["years"]) {
+    if (y["year"] == 2028) {
+      found = true;
+      CHECK(y["status"] == "provisional");
+      CHECK(y["daysOff"] == 1);
+    }
+  }
+  CHECK(found);
+  CHECK(Http(gw.Get("/v1/calendars?year=2028")).status == 400);
+}
+
 }  // namespace eaeu::test

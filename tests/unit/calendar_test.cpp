@@ -98,11 +98,17 @@ TEST_CASE("Calendars: a year without its file falls back to the standing rules, 
   CHECK(ru.Basis(Day("2027-12-20"), Day("2028-01-20")) ==
         "RU 2027 (provisional calendar); RU 2028: weekly days off and fixed holidays only, no "
         "calendar for the year");
-  const auto gaps = Shipped().Gaps(2028, 2028);
-  CHECK(gaps.size() == 5);
-  CHECK(std::find(gaps.begin(), gaps.end(),
-                  "RU 2028: no calendar file: weekly days off and fixed holidays only") !=
-        gaps.end());
+  const auto years = Shipped().Years(2027, 2028);
+  REQUIRE(years.size() == 10);
+  CHECK(years[9].country == "RU");
+  CHECK(years[9].year == 2028);
+  CHECK(years[9].status == "absent");
+  CHECK(years[8].status == "provisional");
+  CHECK(years[8].days_off > 10);
+  CHECK(Shipped().StatusLine(2025, 2028) ==
+        "calendars 2025-2028: official: RU 2025; provisional (not yet checked against their acts): "
+        "AM 2025-2027, BY 2025-2027, KG 2025-2027, KZ 2025-2027, RU 2026-2027; no file (weekly "
+        "days off and fixed holidays only): AM 2028, BY 2028, KG 2028, KZ 2028, RU 2028");
   CHECK(ru.Complete(Day("2025-01-01"), Day("2025-12-31")));
 }
 
