@@ -124,6 +124,12 @@ Result<Loaded> LoadParts(const config::DaemonConfig& c, std::time_t now) {
   auto validator = validate::Validator::Create(vs);
   if (!validator) return Within("validation", validator.error());
   out.validator = std::move(*validator);
+  spdlog::info("{}", out.validator->code_lists().StatusLine());
+  if (!c.validation.suspension_history_complete) {
+    spdlog::warn(
+        "[validation] suspension_history = \"partial\": a resumption without its "
+        "suspension in the journal is a warning (SN-04), not a refusal");
+  }
   auto catalogue = envelope::LoadProcessCatalogue(c.process_catalogue);
   if (!catalogue) return Within("daemon.process_catalogue", catalogue.error());
   out.catalogue = std::move(*catalogue);

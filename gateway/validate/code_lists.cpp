@@ -90,6 +90,33 @@ std::optional<std::string> CodeLists::CodeForName(std::string_view list_id,
   return found->second;
 }
 
+std::string CodeLists::WhatIsOff(std::string_view list_id) {
+  if (list_id == kDeviceGroupList) {
+    return "IR-01 and GN-01 check the group codes by form only, and IO-03 is off";
+  }
+  if (list_id == kCertificateStatusList) {
+    return "the summary report's certificate statuses are checked by form only";
+  }
+  return "IR-01 and GN-01 check its codes by form only";
+}
+
+std::string CodeLists::StatusLine() const {
+  std::string loaded;
+  std::string absent;
+  for (const auto id :
+       {kCountryList, kLegalFormList, kDeviceKindList, kDeviceGroupList, kCertificateStatusList}) {
+    const auto it = lists_.find(id);
+    if (it != lists_.end()) {
+      loaded += (loaded.empty() ? "" : ", ") + Describe(id) + ": " +
+                std::to_string(it->second.codes.size()) + " codes";
+    } else {
+      absent += (absent.empty() ? "" : "; ") + Describe(id) + " (" + WhatIsOff(id) + ")";
+    }
+  }
+  return "code lists: loaded " + (loaded.empty() ? std::string("none") : loaded) +
+         (absent.empty() ? std::string() : "; absent: " + absent);
+}
+
 std::string CodeLists::Describe(std::string_view list_id) {
   if (list_id == kCountryList) return "P.CLS.019 (countries, ISO 3166-1)";
   if (list_id == kLegalFormList) return "P.CLS.054 (organisational-legal forms, Decision 54)";

@@ -37,6 +37,12 @@ class CodeLists {
   std::optional<std::string> CodeForName(std::string_view list_id, std::string_view name) const;
   // A human name of a list id, for messages.
   static std::string Describe(std::string_view list_id);
+  // What is not checked while a list is absent ("IR-01 and GN-01 check its codes by form only;
+  // IO-03 is off").
+  static std::string WhatIsOff(std::string_view list_id);
+  // Which of the lists the rules know are loaded (with their sizes) and which are not, with what
+  // that turns off: one line for the log at start.
+  std::string StatusLine() const;
 
  private:
   struct List {

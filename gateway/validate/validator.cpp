@@ -171,7 +171,8 @@ struct Validator::Impl {
     for (auto list : ListsFor(kind)) {
       if (!lists.Has(list)) {
         env.Note("code list " + CodeLists::Describe(list) +
-                 " not loaded: its codes were checked by form only");
+                 " not loaded: its codes were checked by form only (" + CodeLists::WhatIsOff(list) +
+                 ")");
       }
     }
   }

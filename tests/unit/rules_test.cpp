@@ -639,9 +639,31 @@ TEST_CASE("without the external lists, codes are checked by form and the verdict
   CHECK_FALSE(v.verdict.Has("IR-01"));
   CHECK(v.verdict.valid());
   bool noted = false;
-  for (const auto& note : v.verdict.notes)
-    noted = noted || note.find("D106.A2") != std::string::npos;
+  for (const auto& note : v.verdict.notes) {
+    noted = noted || note ==
+                         "code list D106.A2 (device groups, Annex 2 to Decision 106) not loaded: "
+                         "its codes were checked by form only (IR-01 and GN-01 check the group "
+                         "codes by form only, and IO-03 is off)";
+  }
   CHECK(noted);
+}
+
+TEST_CASE("the start-up line says which code lists are loaded and what is off without the others",
+          "[rules]") {
+  auto shipped = eaeu::validate::CodeLists::LoadDirectories({SourceDir() / "config/codelists"});
+  REQUIRE(shipped.ok());
+  const std::string line = shipped->StatusLine();
+  CHECK(line.starts_with("code lists: loaded P.CLS.019 (countries, ISO 3166-1): "));
+  CHECK(line.find("; absent: P.CLS.054 (organisational-legal forms, Decision 54) (IR-01 and GN-01 "
+                  "check its codes by form only)") != std::string::npos);
+  CHECK(line.find("D106.A2 (device groups, Annex 2 to Decision 106) (IR-01 and GN-01 check the "
+                  "group codes by form only, and IO-03 is off)") != std::string::npos);
+  eaeu::validate::CodeLists all = *shipped;
+  for (const auto id : {eaeu::validate::kLegalFormList, eaeu::validate::kDeviceKindList,
+                        eaeu::validate::kDeviceGroupList, eaeu::validate::kCertificateStatusList}) {
+    all.Add(std::string(id), "01");
+  }
+  CHECK(all.StatusLine().find("absent") == std::string::npos);
 }
 
 TEST_CASE("a violation found in XML input carries its line and column", "[rules]") {
