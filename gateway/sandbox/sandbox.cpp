@@ -1,6 +1,7 @@
 #include <utility>
 // Asio after <utility> (Boost 1.74 with GCC 12 in C++20).
 #include "gateway/sandbox/sandbox.hpp"
+#include "gateway/sandbox/spool.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -22,6 +23,7 @@
 #include "gateway/sign/credentials.hpp"
 #include "gateway/sign/crypto.hpp"
 #include "gateway/sign/signature.hpp"
+#include "gateway/sign/trust_store.hpp"
 #include "gateway/summary/summary.hpp"
 #include "gateway/transport/http_client.hpp"
 #include "gateway/transport/http_server.hpp"
@@ -41,8 +43,9 @@ using transport::HttpRequest;
 using transport::HttpResponse;
 using transport::Respond;
 
-constexpr std::array<std::string_view, 6> kMisbehaviours = {
-    "5xx", "stall", "drop-receipt", "duplicate", "out-of-order", "refuse"};
+constexpr std::array<std::string_view, 8> kMisbehaviours = {
+    "5xx",          "stall",  "drop-receipt", "duplicate",
+    "out-of-order", "refuse", "fault",        "processing-receipt"};
 // The ProcessingResultV2Code of a refusal (a processing result that is not positive).
 constexpr std::string_view kRefused = "02";
 
@@ -117,6 +120,17 @@ Result<SandboxSettings> LoadSandboxSettings(const std::filesystem::path& file) {
   if (out.signing_key.empty() != out.signing_certificate.empty()) {
     s.Problem("signing_key", "signing_key and signing_certificate go together");
   }
+  if (auto p = s.Path("trust", base, PathKind::kFolder)) out.trust = *p;
+  if (auto v = s.Bool("processing_receipt")) out.processing_receipt = *v;
+  if (auto dir = s.String("state_dir")) {
+    const std::filesystem::path p(*dir);
+    out.state_dir = (p.is_relative() ? base / p : p).lexically_normal();
+  }
+  if (auto v = s.Duration("redeliver_initial", 1ms, 1h)) out.redeliver_initial = *v;
+  if (auto v = s.Duration("redeliver_max", 1ms, 24h)) out.redeliver_max = *v;
+  if (out.redeliver_max < out.redeliver_initial) {
+    s.Problem("redeliver_max", "must not be shorter than redeliver_initial");
+  }
   for (checked_toml::Section& g : s.Tables("gateway")) {
     SandboxGateway gw;
     gw.country = g.String("country", true).value_or("");
@@ -141,6 +155,7 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
   std::unique_ptr<validate::Validator> validator;
   envelope::ProcessCatalogue catalogue;
   std::unique_ptr<sign::Signer> signer;
+  std::unique_ptr<sign::Verifier> verifier;  // null: signatures are not checked
   std::unique_ptr<transport::HttpServer> server;
   std::unique_ptr<transport::HttpClient> http;
 
@@ -157,6 +172,15 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
   Json sent = Json::array();                   // messages the sandbox sent, with their outcome
   std::vector<model::t4::ReportLine> reports;  // the reports the Commission took (TRN.001)
   uint64_t envelopes = 0;
+
+  // What survives a restart (state_dir): the messages not yet taken by their gateway, the
+  // answers and replies given (a duplicate after a restart is answered as the first time), and
+  // the reports taken (for the summaries).
+  Spool outbox;
+  Spool answer_spool;
+  Spool reply_spool;
+  Spool report_spool;
+  bool stopped = false;  // guarded by mutex
 
   Impl(asio::io_context& i, SandboxSettings s, const Clock* c, RandomSource r)
       : io(i), settings(std::move(s)), clock(c), random(std::move(r)) {}
@@ -241,6 +265,12 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
       misbehave = plan.front();
       plan.pop_front();
     }
+    if (misbehave == "fault") {
+      respond(Soap(500, FaultOf(h, envelope::kInternalError,
+                                "the sandbox was asked to answer this one with a fault",
+                                "песочница отвечает на это сообщение ошибкой по запросу")));
+      return;
+    }
     if (misbehave == "5xx") {
       HttpResponse r;
       r.status = 503;
@@ -296,9 +326,15 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
     envelope::Signal signal;
     signal.signal_id = NewUuid(random);
     signal.date_time = FormatUtc(clock->Now());
+    const std::optional<envelope::SignalError> untrusted =
+        verdict.valid() ? SignatureProblem(validation, verdict, tr->signature_required)
+                        : std::nullopt;
     if (!verdict.valid()) {
       signal.kind = SignalKind::kValidationError;
       signal.errors = inbound::SignalErrorsOf(verdict);
+    } else if (untrusted) {
+      signal.kind = SignalKind::kValidationError;
+      signal.errors.push_back(*untrusted);
     } else if (misbehave == "refuse" && tr->pattern == envelope::Pattern::kNotification) {
       signal.kind = SignalKind::kValidationError;
       signal.errors.push_back(
@@ -313,7 +349,7 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
     }
     const std::string key = h.to + " " + verdict.e_doc_id;
     const auto first = answers.find(key);
-    const bool duplicate = verdict.valid() && first != answers.end();
+    const bool duplicate = verdict.valid() && !untrusted && first != answers.end();
     std::string signal_xml;
     if (duplicate) {
       signal_xml = first->second;
@@ -321,6 +357,7 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
       signal_xml = envelope::SignalXml(signal);
       if (signal.kind == SignalKind::kDeliveryReceipt) {
         answers[key] = signal_xml;
+        Keep(answer_spool, key, signal_xml);
         taken.push_back({{"to", h.to},
                          {"from", h.reply_to},
                          {"kind", tr->kind},
@@ -337,6 +374,8 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
               return r.doc_id == line->doc_id && r.country_code == line->country_code;
             });
             reports.push_back(std::move(*line));
+            Keep(report_spool, report->report->country_code + " " + report->report->doc_id,
+                 m.body_xml);
           }
         }
       }
@@ -376,8 +415,22 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
              [respond, answer]() mutable { respond(std::move(answer)); });
         return;
       }
-      for (int i = 0; i < copies; ++i) {
-        Send(h.reply_to, reply, tr->code + " reply", settings.reply_after, {});
+      auto replies_out = [self = shared_from_this(), to = h.reply_to, reply, copies,
+                          what = tr->code + " reply"] {
+        for (int i = 0; i < copies; ++i)
+          self->Send(to, reply, what, self->settings.reply_after, {});
+      };
+      if (settings.processing_receipt || misbehave == "processing-receipt") {
+        // Accepted for processing: the receipt goes first, then the reply.
+        envelope::Signal receipt;
+        receipt.kind = SignalKind::kProcessingReceipt;
+        receipt.signal_id = NewUuid(random);
+        receipt.date_time = FormatUtc(clock->Now());
+        Headers to_sender = h;
+        Send(h.reply_to, envelope::SignalEnvelope(to_sender, receipt, NewMessageId()),
+             tr->code + " ProcessingReceipt", settings.reply_after, replies_out);
+      } else {
+        replies_out();
       }
     }
     if (tr->kind == model::KindName(model::DocumentKind::kInspectionReport) &&
@@ -437,7 +490,7 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
     }
     {
       std::lock_guard lock(mutex);
-      replies.emplace(key, body);
+      if (replies.emplace(key, body).second) Keep(reply_spool, key, body);
     }
     Headers back;
     back.to = h.reply_to;
@@ -487,43 +540,165 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
-  // Sends `envelope_xml` to the gateway of `to`'s state after `after`, trying 3 times.
-  void Send(const std::string& to, std::string envelope_xml, std::string what,
-            std::chrono::milliseconds after, std::function<void()> then, int attempt = 1) {
-    const auto endpoint = GatewayOf(SegmentOf(to));
-    if (!endpoint) {
-      Record(to, what, "no gateway of " + SegmentOf(to) + " takes part in the sandbox");
-      if (then) then();
-      return;
+  // The signature of an accepted document, checked against the trust store like the Commission
+  // does: one that does not verify, or leads to no trusted certificate, is refused, and so is a
+  // document without one when the transaction requires it. The error of the ValidationError.
+  std::optional<envelope::SignalError> SignatureProblem(const validate::Validation& validation,
+                                                        const validate::Verdict& verdict,
+                                                        bool required) const {
+    if (!verifier || !validation.dom) return std::nullopt;
+    sign::VerifyOptions options;
+    options.now = std::chrono::system_clock::to_time_t(clock->Now());
+    const sign::SignatureVerdict sv = verifier->Verify(validation.dom->dom(), options);
+    if (sv.valid) return std::nullopt;
+    if (!required && sv.failed == sign::SignatureCheck::kPresence) return std::nullopt;
+    envelope::SignalError e;
+    e.code = sv.Code();
+    e.description =
+        "подпись документа не принята: " +
+        std::string(sign::CheckName(sv.failed.value_or(sign::SignatureCheck::kPresence)));
+    e.details = "the document's signature is not accepted: " + sv.reason;
+    e.e_doc_id = verdict.e_doc_id;
+    return e;
+  }
+
+  // Writes what must survive a restart; a spool that cannot be written is logged (the sandbox
+  // goes on in memory).
+  void Keep(const Spool& spool, const std::string& key, const std::string& content) const {
+    if (auto st = spool.Put(Spool::NameOf(key), key + "\n" + content); !st) {
+      spdlog::error("sandbox: {}", st.error().ToString());
     }
+  }
+
+  // Sends `envelope_xml` to the gateway of `to`'s state after `after`, and again with back-off
+  // until that gateway takes it (a 2xx answer that is not a refusal); written to the outbox
+  // first, so that a restart sends it on. `then` runs after the first attempt.
+  void Send(const std::string& to, std::string envelope_xml, std::string what,
+            std::chrono::milliseconds after, std::function<void()> then) {
+    const std::string id = NewUuid(random);
+    if (auto st = outbox.Put(id, to + "\n" + what + "\n" + envelope_xml); !st) {
+      spdlog::error("sandbox: {} to {} is kept in memory only: {}", what, to,
+                    st.error().ToString());
+    }
+    Attempt(id, to, std::make_shared<const std::string>(std::move(envelope_xml)), std::move(what),
+            after, std::move(then), 1);
+  }
+
+  void Attempt(std::string id, std::string to, std::shared_ptr<const std::string> envelope_xml,
+               std::string what, std::chrono::milliseconds after, std::function<void()> then,
+               int attempt) {
     auto timer = std::make_shared<asio::steady_timer>(io, after);
-    timer->async_wait([self = shared_from_this(), timer, url = *endpoint, to,
-                       envelope_xml = std::move(envelope_xml), what = std::move(what),
-                       then = std::move(then), attempt](boost::system::error_code ec) mutable {
+    timer->async_wait([self = shared_from_this(), timer, id = std::move(id), to = std::move(to),
+                       envelope_xml, what = std::move(what), then = std::move(then),
+                       attempt](boost::system::error_code ec) mutable {
       if (ec) return;
+      {
+        std::lock_guard lock(self->mutex);
+        if (self->stopped) return;
+      }
+      const auto endpoint = self->GatewayOf(SegmentOf(to));
+      if (!endpoint) {
+        self->Retry(std::move(id), std::move(to), envelope_xml, std::move(what), std::move(then),
+                    attempt, "no gateway of " + SegmentOf(to) + " takes part in the sandbox");
+        return;
+      }
       transport::PostRequest post;
-      post.url = url;
+      post.url = *endpoint;
       post.content_type = "application/soap+xml; charset=utf-8";
-      post.body = envelope_xml;
-      self->http->Post(std::move(post), [self, to, envelope_xml, what, then,
+      post.body = *envelope_xml;
+      self->http->Post(std::move(post), [self, id = std::move(id), to = std::move(to), envelope_xml,
+                                         what = std::move(what), then = std::move(then),
                                          attempt](transport::PostResult r) mutable {
-        const bool ok = r.status >= 200 && r.status < 300;
-        if (!ok && attempt < 3) {
-          self->Send(to, std::move(envelope_xml), std::move(what),
-                     std::chrono::milliseconds(1000 * attempt), std::move(then), attempt + 1);
-          return;
+        const std::string refusal = r.answered() ? self->RefusalIn(r.body) : std::string();
+        if (r.status >= 200 && r.status < 300 && refusal.empty()) {
+          self->outbox.Remove(id);
+          self->Record(to, what, "HTTP " + std::to_string(r.status), attempt);
+        } else if (!refusal.empty()) {
+          // The gateway took it and refused it: sending it again would be refused again.
+          self->outbox.Remove(id);
+          self->Record(to, what, "refused: " + refusal, attempt);
+        } else {
+          self->Retry(std::move(id), std::move(to), envelope_xml, std::move(what), {}, attempt,
+                      r.answered() ? "HTTP " + std::to_string(r.status) : "no answer: " + r.error);
         }
-        self->Record(to, what,
-                     r.answered() ? "HTTP " + std::to_string(r.status) : "no answer: " + r.error);
         if (then) then();
       });
     });
   }
 
-  void Record(const std::string& to, const std::string& what, const std::string& outcome) {
+  void Retry(std::string id, std::string to, std::shared_ptr<const std::string> envelope_xml,
+             std::string what, std::function<void()> then, int attempt, const std::string& why) {
+    const auto wait = std::min<std::chrono::milliseconds>(
+        settings.redeliver_max, settings.redeliver_initial * (1ll << std::min(attempt - 1, 20)));
+    spdlog::warn("sandbox: {} to {} not taken ({}); sent again in {} ms", what, to, why,
+                 wait.count());
+    if (then) then();
+    Attempt(std::move(id), std::move(to), std::move(envelope_xml), std::move(what), wait, {},
+            attempt + 1);
+  }
+
+  // What a gateway's answer refuses: its Fault or ValidationError, in words; empty otherwise.
+  std::string RefusalIn(const std::string& body) {
+    if (body.empty()) return {};
+    std::lock_guard lock(mutex);
+    const envelope::ReadResult read = envelope::Read(body, *parser);
+    if (read.message.fault) {
+      return "fault " + read.message.fault->subcode + ": " + read.message.fault->reason;
+    }
+    if (read.message.signal && read.message.signal->kind == SignalKind::kValidationError) {
+      std::string why = "ValidationError";
+      for (const auto& e : read.message.signal->errors) why += " " + e.code;
+      return why;
+    }
+    return {};
+  }
+
+  // Takes back what the spools kept: the answers, the replies and the reports, and every message
+  // not yet taken, sent on now.
+  Status Restore() {
+    auto keyed = [](const std::string& content) {
+      const auto nl = content.find('\n');
+      return nl == std::string::npos ? std::pair<std::string, std::string>{}
+                                     : std::pair<std::string, std::string>{content.substr(0, nl),
+                                                                           content.substr(nl + 1)};
+    };
+    auto answers_kept = answer_spool.All();
+    if (!answers_kept) return answers_kept.error();
+    for (const auto& [name, content] : *answers_kept) answers.insert(keyed(content));
+    auto replies_kept = reply_spool.All();
+    if (!replies_kept) return replies_kept.error();
+    for (const auto& [name, content] : *replies_kept) replies.insert(keyed(content));
+    auto reports_kept = report_spool.All();
+    if (!reports_kept) return reports_kept.error();
+    for (const auto& [name, content] : *reports_kept) {
+      auto document = validator->Read(keyed(content).second);
+      const auto* report = document ? std::get_if<model::InspectionReport>(&*document) : nullptr;
+      if (report == nullptr) continue;
+      if (auto line = summary::SummaryLineOf(*report)) reports.push_back(std::move(*line));
+    }
+    auto pending = outbox.All();
+    if (!pending) return pending.error();
+    for (auto& [id, content] : *pending) {
+      const auto first = content.find('\n');
+      const auto second = first == std::string::npos ? first : content.find('\n', first + 1);
+      if (second == std::string::npos) {
+        outbox.Remove(id);
+        continue;
+      }
+      spdlog::info("sandbox: {} to {} was not taken before the restart: sent on",
+                   content.substr(first + 1, second - first - 1), content.substr(0, first));
+      Attempt(id, content.substr(0, first),
+              std::make_shared<const std::string>(content.substr(second + 1)),
+              content.substr(first + 1, second - first - 1), 0ms, {}, 1);
+    }
+    return Ok{};
+  }
+
+  void Record(const std::string& to, const std::string& what, const std::string& outcome,
+              int attempts) {
     spdlog::info("sandbox: sent {} to {}: {}", what, to, outcome);
     std::lock_guard lock(mutex);
-    sent.push_back({{"to", to}, {"what", what}, {"outcome", outcome}});
+    sent.push_back({{"to", to}, {"what", what}, {"outcome", outcome}, {"attempts", attempts}});
   }
 };
 
@@ -551,9 +726,24 @@ Result<std::unique_ptr<Sandbox>> Sandbox::Start(asio::io_context& io,
     if (!signer) return signer.error();
     impl->signer = std::move(*signer);
   }
+  if (!settings.trust.empty()) {
+    auto trust = sign::TrustStore::Load(settings.trust);
+    if (!trust) return trust.error();
+    impl->verifier = sign::MakeSantuarioVerifier(*trust);
+  }
   impl->parser =
       std::make_unique<xml::SecureParser>(impl->validator->grammar_pool(), xml::ParserLimits{});
   impl->http = std::make_unique<transport::HttpClient>(io);
+  if (!settings.state_dir.empty()) {
+    for (auto [spool, folder] :
+         {std::pair{&impl->outbox, "outbox"}, std::pair{&impl->answer_spool, "answers"},
+          std::pair{&impl->reply_spool, "replies"}, std::pair{&impl->report_spool, "reports"}}) {
+      auto opened = Spool::Open(settings.state_dir / folder);
+      if (!opened) return opened.error();
+      *spool = std::move(*opened);
+    }
+  }
+  if (auto st = impl->Restore(); !st) return st.error();
   transport::HttpServerSettings hs;
   hs.listen = settings.listen;
   std::weak_ptr<Impl> weak = impl;
@@ -590,6 +780,10 @@ void Sandbox::Join(SandboxGateway gateway) {
 }
 
 void Sandbox::Stop() {
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->stopped = true;
+  }
   if (impl_->server) impl_->server->Stop();
 }
 

@@ -8,15 +8,23 @@
 //     the R.006 processing result, sent to the requesting state's gateway;
 //   - distributes an accepted report to the other states' gateways (TRN.002), and passes a notice
 //     addressed to a state with a gateway on to it;
-//   - detects duplicates by (destination, EDocId) and answers them as the first time;
+//   - verifies the signature of each document against its trust store (`trust`), like the
+//     Commission, and answers one it does not trust with a ValidationError;
+//   - sends a ProcessingReceipt before each reply when asked to (`processing_receipt`, or on
+//     demand);
+//   - delivers its own replies and distributed documents reliably: each is written to its spool
+//     (`state_dir`) before it is sent, and sent again with back-off until the gateway's inbound
+//     endpoint takes it, across the sandbox's own restarts;
+//   - detects duplicates by (destination, EDocId) and answers them as the first time: the same
+//     signal, and a request's reply sent again;
 //   - misbehaves on request: HTTP 5xx, a stall past the sender's timer, a receipt dropped, its own
 //     message sent twice, the reply sent before the receipt, a refusal (the processing result
 //     "02" for a request, a ValidationError for a notification).
 //
 // Control: GET /sandbox/state (what it took and sent, as JSON), POST /sandbox/misbehave
-// ({"what": "5xx" | "stall" | "drop-receipt" | "duplicate" | "out-of-order" | "refuse",
-// "count": n}) applies
-// to the next n envelopes.
+// ({"what": "5xx" | "stall" | "drop-receipt" | "duplicate" | "out-of-order" | "refuse" | "fault" |
+// "processing-receipt", "count": n}) applies to the next n envelopes ("fault": a SOAP Fault of
+// the Receiver; "processing-receipt": a ProcessingReceipt before the reply).
 
 #include <chrono>
 #include <cstdint>
@@ -54,6 +62,15 @@ struct SandboxSettings {
   std::chrono::milliseconds stall{30'000};       // how long a stalled answer is held
   std::filesystem::path signing_key;             // signs its own documents when set
   std::filesystem::path signing_certificate;
+  // The certificates it trusts the gateways' signatures to (a folder of PEM files); empty: the
+  // signatures are not checked.
+  std::filesystem::path trust;
+  bool processing_receipt = false;  // a ProcessingReceipt precedes every reply
+  // Where it keeps what it must not forget across a restart; empty: in memory only.
+  std::filesystem::path state_dir;
+  // Its own messages are sent again after this, doubled each time up to redeliver_max.
+  std::chrono::milliseconds redeliver_initial{1'000};
+  std::chrono::milliseconds redeliver_max{60'000};
 };
 
 // Reads and checks the file; every problem names its key and line.

@@ -51,7 +51,9 @@ inline Json Until(TestGateway& g, const HttpCall& get,
 // (its HTTP client must not be destroyed under it).
 class RunningSandbox {
  public:
-  explicit RunningSandbox(sandbox::SandboxSettings settings = SandboxOn()) : clock_(TestNow()) {
+  // `seed` starts its ids: a sandbox started again on the same state takes another.
+  explicit RunningSandbox(sandbox::SandboxSettings settings = SandboxOn(), uint64_t seed = 1)
+      : clock_(TestNow()), next_(seed) {
     auto started = sandbox::Sandbox::Start(loop_.io, std::move(settings), &clock_,
                                            [this] { return next_++ * 0x9E3779B97F4A7C15ull; });
     if (!started) throw std::runtime_error(started.error().ToString());
@@ -64,6 +66,12 @@ class RunningSandbox {
   }
   sandbox::Sandbox* operator->() { return sandbox_.get(); }
   uint16_t port() const { return sandbox_->port(); }
+  // What it took and sent (GET /sandbox/state).
+  Json State() const {
+    HttpCall call;
+    call.url = "http://127.0.0.1:" + std::to_string(port()) + "/sandbox/state";
+    return Http(call).json();
+  }
 
   // Asks the sandbox to misbehave on its next `count` envelopes ("refuse", "5xx", ...).
   void Misbehave(const std::string& what, int count = 1) {
@@ -78,7 +86,7 @@ class RunningSandbox {
  private:
   PeerLoop loop_;
   ManualClock clock_;
-  uint64_t next_ = 1;
+  uint64_t next_;
   std::unique_ptr<sandbox::Sandbox> sandbox_;
 };
 

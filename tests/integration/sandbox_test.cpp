@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 #include <utility>  // before Asio
 
+#include <boost/asio/ip/tcp.hpp>
+
 #include "integration/sandbox_fixture.hpp"
 
 namespace eaeu::test {
@@ -88,6 +90,159 @@ TEST_CASE(
   empty.replace(empty.find("2026-06-30T23:59:59"), 19, "2025-06-30T23:59:59");
   Until(ru, submit(empty), acknowledged);
   Until(ru, ru_inbox, [](const Json& j) { return j["items"].size() == 5; });
+}
+
+namespace {
+
+// A port on loopback that nothing listens on (bound, then closed).
+uint16_t ClosedPort() {
+  PeerLoop loop;
+  boost::asio::ip::tcp::acceptor acceptor(
+      loop.io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+  return acceptor.local_endpoint().port();
+}
+
+// The delivery history lines of a message, in one text.
+std::string HistoryOf(const Json& m) {
+  std::string out;
+  for (const auto& step : m["deliveries"][0]["history"]) {
+    out += step["state"].get<std::string>() + ": " + step["detail"].get<std::string>() + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "Sandbox: a ProcessingReceipt before the reply, a Receiver fault sent again, and a "
+    "signature the Commission does not trust refused",
+    "[sandbox][daemon][delivery]") {
+  GatewayFiles files;
+  sandbox::SandboxSettings settings = SandboxOn();
+  settings.trust = files.keys.ca_certificate.parent_path();
+  RunningSandbox sandbox(settings);
+  TestGateway ru(GatewayOf(files, "RU", sandbox.port()));
+  sandbox->Join({"RU", InboundUrl(ru)});
+  auto acknowledged = [](const Json& j) { return j["state"] == "acknowledged"; };
+
+  // On demand: the receipt, the ProcessingReceipt, then the R.006 reply.
+  sandbox.Misbehave("processing-receipt");
+  const Json processed =
+      Until(ru, Submitted(ru, files.ru_token, ExampleText(model::DocumentKind::kInspectionReport)),
+            acknowledged);
+  const std::string steps = HistoryOf(processed);
+  INFO(steps);
+  CHECK(steps.find("delivered: DeliveryReceipt") != std::string::npos);
+  CHECK(steps.find("delivered: ProcessingReceipt") != std::string::npos);
+  CHECK(steps.find("acknowledged: answered: ProcessingResultDetails 01") != std::string::npos);
+  CHECK(steps.find("ProcessingReceipt") < steps.find("acknowledged"));
+
+  // A fault of the Receiver (int:InternalError): the gateway sends again and is answered.
+  sandbox.Misbehave("fault");
+  const Json faulted = Until(
+      ru,
+      Submitted(ru, files.ru_token,
+                WithEDocId(ExampleText(model::DocumentKind::kInspectionReport), NumberedEDocId(1))),
+      acknowledged);
+  CHECK(faulted["deliveries"][0]["sends"] == 2);
+  CHECK(HistoryOf(faulted).find("the peer answered with a fault: int:InternalError") !=
+        std::string::npos);
+
+  // The Commission checked the signatures it accepted.
+  const Json state = sandbox.State();
+  CHECK(state["taken"].size() == 2);
+}
+
+TEST_CASE("Sandbox: a document signed by a key the Commission does not trust is refused",
+          "[sandbox][daemon][delivery]") {
+  GatewayFiles files;
+  // The sandbox trusts another CA only.
+  const auto trust = files.dir / "strangers";
+  std::filesystem::create_directories(trust);
+  const auto made = RunCommand(
+      Openssl("req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout '" +
+              (files.dir / "strangers.key").string() + "' -out '" + (trust / "ca.pem").string() +
+              "' -subj /CN=strangers -days 3650 -addext basicConstraints=critical,CA:TRUE "
+              "-addext keyUsage=critical,keyCertSign,cRLSign"),
+      files.dir.path());
+  INFO(made.err);
+  REQUIRE(made.exit_code == 0);
+  sandbox::SandboxSettings settings = SandboxOn();
+  settings.trust = trust;
+  RunningSandbox sandbox(settings);
+  TestGateway ru(GatewayOf(files, "RU", sandbox.port()));
+  sandbox->Join({"RU", InboundUrl(ru)});
+  const Json refused =
+      Until(ru, Submitted(ru, files.ru_token, ExampleText(model::DocumentKind::kInspectionReport)),
+            [](const Json& j) { return j["state"] == "rejected"; });
+  INFO(refused.dump(2));
+  CHECK(refused["deliveries"][0]["error"].get<std::string>().starts_with(
+      "ValidationError signature."));
+  CHECK(sandbox.State()["taken"].empty());
+}
+
+TEST_CASE(
+    "Sandbox: a reply that could not reach the gateway while it was down reaches it when it is "
+    "back, and survives the sandbox's own restart",
+    "[sandbox][daemon][delivery][inbound]") {
+  GatewayFiles files;
+  sandbox::SandboxSettings settings = SandboxOn();
+  settings.state_dir = files.dir / "sandbox";
+  settings.redeliver_initial = std::chrono::milliseconds(20);
+  settings.redeliver_max = std::chrono::milliseconds(100);
+  const config::DaemonConfig config = [&] {
+    RunningSandbox probe(SandboxOn());  // a port for the sandbox, the same across its restart
+    settings.listen = {"127.0.0.1", probe.port()};
+    return GatewayOf(files, "RU", probe.port());
+  }();
+  auto delivered = [](const Json& j) { return j["state"] == "delivered"; };
+  auto acknowledged = [](const Json& j) { return j["state"] == "acknowledged"; };
+  const std::string dead_end = "http://127.0.0.1:" + std::to_string(ClosedPort()) + "/";
+
+  std::string first;
+  {
+    RunningSandbox sandbox(settings);
+    {
+      // The gateway sends the report and goes down before its reply can reach it.
+      TestGateway ru(config);
+      sandbox->Join({"RU", dead_end});
+      const HttpCall report =
+          Submitted(ru, files.ru_token, ExampleText(model::DocumentKind::kInspectionReport));
+      first = Until(ru, report, delivered)["id"];
+    }
+    // Back, on another inbound port: the reply the sandbox kept trying reaches it.
+    TestGateway ru(config);
+    sandbox->Join({"RU", InboundUrl(ru)});
+    HttpCall get;
+    get.url = ru.Url("/v1/messages/" + first);
+    get.token = files.ru_token;
+    Until(ru, get, acknowledged);
+    // The reply sent while the gateway was down is taken after a few attempts.
+    HttpCall state;
+    state.url = "http://127.0.0.1:" + std::to_string(sandbox.port()) + "/sandbox/state";
+    WaitFor(state, [](const Json& j) {
+      for (const auto& s : j["sent"]) {
+        if (s["outcome"] == "HTTP 200" && s["attempts"].get<int>() > 1) return true;
+      }
+      return false;
+    });
+
+    // The next reply cannot reach the gateway, and the sandbox stops before it can.
+    sandbox->Join({"RU", dead_end});
+    const HttpCall second = Submitted(
+        ru, files.ru_token,
+        WithEDocId(ExampleText(model::DocumentKind::kInspectionReport), NumberedEDocId(1)));
+    first = Until(ru, second, delivered)["id"];
+  }
+  // The sandbox is started again on its state: the reply goes out to the gateway.
+  RunningSandbox sandbox(settings, 1'000'000);
+  TestGateway ru(config);
+  sandbox->Join({"RU", InboundUrl(ru)});
+  HttpCall get;
+  get.url = ru.Url("/v1/messages/" + first);
+  get.token = files.ru_token;
+  Until(ru, get, acknowledged);
+  CHECK(std::filesystem::is_empty(files.dir / "sandbox/outbox"));
 }
 
 }  // namespace eaeu::test
