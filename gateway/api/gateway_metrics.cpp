@@ -92,7 +92,7 @@ void RegisterGatewayMetrics(MetricsRegistry& r, const GatewayParts& parts) {
         spdlog::error("metrics: {}", counts.error().ToString());
         return out;
       }
-      for (const char* state : {"open", "at-risk", "met", "overdue"}) {
+      for (const char* state : {"open", "at-risk", "met", "overdue", "waived"}) {
         const auto it = counts->find(state);
         out.push_back(By("state", state, it == counts->end() ? 0 : it->second));
       }

@@ -157,3 +157,33 @@ TEST_CASE("Calendars: a mistake names the file, the line and the key", "[unit][d
 }
 
 }  // namespace eaeu::test
+
+namespace eaeu::test {
+
+TEST_CASE("Calendars: the README's table of shipped years says what the files say",
+          "[unit][deadlines]") {
+  const std::string readme = ReadText(SourceDir() / "README.md");
+  const auto years = Shipped().Years(2025, 2027);
+  for (const char* country : {"AM", "BY", "KG", "KZ", "RU"}) {
+    const std::string start = std::string("| ") + country + " | ";
+    const auto at = readme.find(start);
+    REQUIRE(at != std::string::npos);
+    const std::string row = readme.substr(at, readme.find('\n', at) - at);
+    std::vector<std::string> cells;
+    for (size_t from = 2; from < row.size();) {
+      const auto bar = row.find(" | ", from);
+      cells.push_back(row.substr(from, bar == std::string::npos ? std::string::npos : bar - from));
+      if (bar == std::string::npos) break;
+      from = bar + 3;
+    }
+    REQUIRE(cells.size() >= 4);
+    for (const auto& y : years) {
+      if (y.country != country) continue;
+      INFO(country << " " << y.year);
+      CHECK(cells[static_cast<size_t>(y.year - 2025 + 1)] == y.status);
+      CHECK(row.find(y.act) != std::string::npos);
+    }
+  }
+}
+
+}  // namespace eaeu::test

@@ -217,3 +217,77 @@ TEST_CASE("Deadlines: DL-05 is met by a later periodic report of the same manufa
 }
 
 }  // namespace eaeu::test
+
+namespace eaeu::test {
+
+TEST_CASE("Deadlines: DL-03 is met on the remediation dates the report gives, in time",
+          "[unit][deadlines]") {
+  const auto* cal = Shipped();
+  const auto ds =
+      deadlines::DeadlinesOf(Example(model::DocumentKind::kInspectionReport), "RU", cal);
+  // The second inspection ended Thursday 12 March; in Russia's calendar business day 30 is
+  // Thursday 23 April. Its one nonconformity is dated 17 April: met then, 4 business days early,
+  // and never overdue on the way.
+  const auto& dated = ds[2];
+  REQUIRE(dated.planned);
+  for (const char* day : {"2026-04-17", "2026-04-23", "2026-04-24", "2026-09-01"}) {
+    const auto s = deadlines::Evaluate(dated, dated.planned, Day(day), 3, cal);
+    CHECK(s.state == DeadlineState::kMet);
+    CHECK(s.days_late == 0);
+  }
+  // A date after the term meets it late, by the business days past the due day.
+  auto late = dated;
+  late.planned = Day("2026-04-28");
+  CHECK(deadlines::Evaluate(late, late.planned, Day("2026-05-04"), 3, cal).days_late == 3);
+  // The first inspection has an undated nonconformity: it runs like any deadline (due 17 April).
+  const auto& undated = ds[1];
+  CHECK_FALSE(undated.planned);
+  CHECK(deadlines::Evaluate(undated, std::nullopt, Day("2026-04-20"), 3, cal).state ==
+        DeadlineState::kOverdue);
+}
+
+TEST_CASE("Deadlines: DL-04 and DL-06 start from recorded events and are met by the next",
+          "[unit][deadlines]") {
+  const auto* cal = Shipped();
+  deadlines::RecordedEvent protocol;
+  protocol.kind = "test-protocol";
+  protocol.country = "RU";
+  protocol.report = "RU-IR-2026-0417";
+  protocol.reference = "TP-17";
+  protocol.date = Day("2026-04-28");  // a Tuesday
+  const auto dl04 = deadlines::DeadlineOfEvent(protocol, cal);
+  CHECK(dl04.rule == "DL-04");
+  CHECK(dl04.source == "R106 §38");
+  // Five business days in Russia: 29 and 30 April, then 1 May is a holiday: 4, 5 and 6 May.
+  CHECK(dl04.due == Day("2026-05-06"));
+  // The results arriving on 6 May meet it in time; on 7 May, one business day late.
+  CHECK(deadlines::Evaluate(dl04, Day("2026-05-06"), Day("2026-05-06"), 3, cal).days_late == 0);
+  CHECK(deadlines::Evaluate(dl04, Day("2026-05-07"), Day("2026-05-07"), 3, cal).days_late == 1);
+  // Known by the report and the protocol: the results' event finds the same deadline.
+  deadlines::RecordedEvent results = protocol;
+  results.kind = "test-results";
+  results.date = Day("2026-05-06");
+  CHECK(deadlines::DeadlineId(deadlines::DeadlineOfEvent(results, cal)) ==
+        deadlines::DeadlineId(dl04));
+
+  deadlines::RecordedEvent claim = protocol;
+  claim.kind = "claim-received";
+  claim.reference = "C-7";
+  claim.date = Day("2026-04-02");
+  claim.report_received = Day("2026-03-30");
+  const auto dl06 = deadlines::DeadlineOfEvent(claim, cal);
+  CHECK(dl06.rule == "DL-06");
+  CHECK(dl06.source == "R106 §23");
+  CHECK(dl06.due == Day("2026-04-23"));  // 15 business days
+  CHECK(dl06.basis.find("within the manufacturer's 30 business days") != std::string::npos);
+  // A claim that came after the window: the deadline still runs (the claim has to be answered),
+  // and its basis says the claim was late.
+  claim.date = Day("2026-06-01");
+  CHECK(deadlines::DeadlineOfEvent(claim, cal)
+            .basis.find("after the manufacturer's 30 business days, closed 2026-05-") !=
+        std::string::npos);
+  CHECK(deadlines::FindEventKind("claim-answered")->rule == "DL-06");
+  CHECK(deadlines::FindEventKind("claim") == nullptr);
+}
+
+}  // namespace eaeu::test
