@@ -602,6 +602,7 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
     t.met_on = c->second.met_on;
     t.days_late = c->second.days_late;
     if (c->second.planned) t.planned = *c->second.planned;
+    if (c->second.origin) t.origin = *c->second.origin;
     if (!c->second.due.empty()) t.due = c->second.due;
     if (!c->second.basis.empty()) t.basis = c->second.basis;
   }
@@ -680,6 +681,33 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
     return Ok{};
   }
 
+  // A DL-03 tracked before the gateway read remediation dates (a journal of an earlier version):
+  // its document is read again for them, once.
+  Status Reread(store::TrackedDeadline& t, const Calendars* calendars, Writes& writes) {
+    auto record = deps.journal->Get(t.message_id);
+    if (!record) return record.error();
+    if (!*record) return Ok{};
+    const auto document = deps.read((*record)->CanonicalXml());
+    if (!document) return Ok{};
+    for (const Deadline& d : DeadlinesOf(*document, (*record)->summary.sender_country, calendars)) {
+      if (DeadlineId(d) != t.id) continue;
+      store::DeadlineChange change;
+      change.id = t.id;
+      change.state = t.state;
+      change.days_late = t.days_late;
+      change.planned = d.planned ? d.planned->ToString() : "";
+      change.origin = d.origin;
+      change.basis = d.basis;
+      change.detail = "read again for its remediation dates: " + d.basis;
+      t.planned = *change.planned;
+      t.origin = d.origin;
+      t.basis = d.basis;
+      Change(std::move(change), Now(), writes);
+      return Ok{};
+    }
+    return Ok{};
+  }
+
   // Counts every deadline not met again: a calendar may have changed, a day may have come.
   Status Sweep(TimePoint now, const Calendars* calendars, Writes& writes) {
     store::DeadlineFilter filter;
@@ -691,6 +719,9 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
       for (auto t : *page) {
         Apply(writes, t);  // met in this step: nothing to count
         if (Settled(t)) continue;
+        if (t.origin.empty() && t.rule == "DL-03") {
+          if (auto st = Reread(t, calendars, writes); !st) return st;
+        }
         Deadline d = DeadlineOf(t);
         if (d.planned && !(TodayIn(calendars, d.country, now) < *d.planned)) {
           if (auto st = MeetOne(t.id, *d.planned,

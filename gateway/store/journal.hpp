@@ -279,6 +279,7 @@ struct DeadlineChange {
   std::string due;                     // a new due day (a calendar changed); empty: unchanged
   std::string basis;                   // and what it rests on now; empty: unchanged
   std::optional<std::string> planned;  // a new planned day ("" clears it); nullopt: unchanged
+  std::optional<std::string> origin;   // what it runs from, in words; nullopt: unchanged
   std::string actor;                   // who moved it (an operator); empty: the gateway
 };
 

@@ -10,6 +10,8 @@
 #include <map>
 #include <set>
 
+#include <sqlite3.h>
+
 #include "integration/sandbox_fixture.hpp"
 
 namespace eaeu::test {
@@ -432,6 +434,42 @@ TEST_CASE(
   }
   CHECK(found);
   CHECK(Http(gw.Get("/v1/calendars?year=2028")).status == 400);
+}
+
+TEST_CASE(
+    "Deadlines: a DL-03 an earlier version tracked without its remediation dates is read again "
+    "and met, not left overdue",
+    "[deadlines][daemon]") {
+  GatewayFiles files(Utc("2026-01-01T00:00:00"));
+  config::DaemonConfig config = files.Config();
+  deadlines::DeadlineSettings deadlines;
+  deadlines.calendars = SourceDir() / "config/calendars";
+  config.deadlines = deadlines;
+  std::string dated;
+  {
+    TestGateway ru(config, Utc("2026-04-01T06:00:00"));
+    Gateway gw{files, ru};
+    gw.Send(ExampleText(model::DocumentKind::kInspectionReport), "queued");
+    dated = gw.Of("DL-03", 2)["2026-03-12"]["id"];
+  }
+  // What a journal of the earlier version holds: no planned day, no origin, and the deadline
+  // overdue since 23 April.
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(config.journal.file.c_str(), &db) == SQLITE_OK);
+  CHECK(sqlite3_exec(db,
+                     "UPDATE deadlines SET planned = '', origin = '', state = 'overdue', "
+                     "basis = 'RU 2026 (provisional calendar)' WHERE rule = 'DL-03'",
+                     nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+
+  // The gateway of this version starts on 4 May: the dated one is met on 17 April, in time.
+  TestGateway ru(config, Utc("2026-05-04T06:00:00"));
+  Gateway gw{files, ru};
+  const Json met =
+      WaitFor(gw.Get("/v1/deadlines/" + dated), [](const Json& j) { return j["state"] == "met"; });
+  CHECK(met["metOn"] == "2026-04-17");
+  CHECK(met["late"] == false);
+  CHECK(met["basis"].get<std::string>().find("the last on 2026-04-17") != std::string::npos);
 }
 
 }  // namespace eaeu::test

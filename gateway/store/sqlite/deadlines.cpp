@@ -45,7 +45,8 @@ void SqliteJournal::UpdateDeadlineAsync(DeadlineChange change, TimePoint at,
     Statement u(db,
                 "UPDATE deadlines SET state = ?1, met_on = ?2, days_late = ?3, updated_at = ?4, "
                 "due = IIF(?6 = '', due, ?6), basis = IIF(?7 = '', basis, ?7), "
-                "planned = IIF(?8 IS NULL, planned, ?8) WHERE id = ?5");
+                "planned = IIF(?8 IS NULL, planned, ?8), origin = IIF(?9 IS NULL, origin, ?9) "
+                "WHERE id = ?5");
     u.Bind(1, c.state)
         .Bind(2, c.met_on)
         .Bind(3, static_cast<int64_t>(c.days_late))
@@ -57,6 +58,11 @@ void SqliteJournal::UpdateDeadlineAsync(DeadlineChange change, TimePoint at,
       u.Bind(8, *c.planned);
     } else {
       u.BindNull(8);
+    }
+    if (c.origin) {
+      u.Bind(9, *c.origin);
+    } else {
+      u.BindNull(9);
     }
     if (u.Step() != SQLITE_DONE) return SqlError(db, "update deadline " + c.id);
     if (sqlite3_changes(db) != 1) {
