@@ -1,11 +1,21 @@
 #!/usr/bin/env bash
 # The test command of the README: installs what is missing, checks the formatting, builds the
 # AddressSanitizer + UndefinedBehaviorSanitizer preset and runs the whole suite with ctest.
+# With --tsan: the ThreadSanitizer preset instead, and the suite without the fuzz corpora and the
+# crash loop (their processes are single-threaded or killed on purpose).
 #
-# Usage: deploy/test.sh [ctest arguments...]
+# Usage: deploy/test.sh [--tsan] [ctest arguments...]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+
+preset=asan
+extra=()
+if [[ "${1:-}" == "--tsan" ]]; then
+  shift
+  preset=tsan
+  extra=(-E "Fuzz corpus|Crash loop")
+fi
 
 deploy/install-deps.sh --tests
 
@@ -13,16 +23,17 @@ echo "== formatting (clang-format)"
 mapfile -t sources < <(git ls-files '*.cpp' '*.hpp' 2>/dev/null || find codecs gateway tests -name '*.[ch]pp')
 clang-format --dry-run --Werror "${sources[@]}"
 
-echo "== build (asan preset)"
-cmake --preset asan
-cmake --build --preset asan -j2
+echo "== build ($preset preset)"
+cmake --preset "$preset"
+cmake --build --preset "$preset" -j2
 
 echo "== tests"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
-log="build/asan/ctest.log"
+export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:suppressions=$root/tests/tsan.supp}"
+log="build/$preset/ctest.log"
 set +e
-ctest --preset asan -j2 "$@" 2>&1 | tee "$log"
+ctest --preset "$preset" -j2 "${extra[@]}" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 # ctest's summary, "100% tests passed, 0 tests failed out of 73", as the closing line.

@@ -86,6 +86,31 @@ struct ConnectionBase {
   virtual void CloseIfIdle() = 0;
 };
 
+// The answer to one request, owed once: the first call answers, a later one is ignored, and an
+// answer never given (the handler threw, or every copy of its Respond was dropped) is a 500.
+class Owed {
+ public:
+  Owed(std::function<void(HttpResponse)> complete, std::function<HttpResponse()> fallback,
+       std::string what)
+      : complete_(std::move(complete)), fallback_(std::move(fallback)), what_(std::move(what)) {}
+  Owed(const Owed&) = delete;
+  Owed& operator=(const Owed&) = delete;
+  ~Owed() {
+    if (done_.exchange(true)) return;
+    spdlog::error("api {}: the request was left without an answer; answered 500", what_);
+    complete_(fallback_());
+  }
+  void Answer(HttpResponse r) {
+    if (!done_.exchange(true)) complete_(std::move(r));
+  }
+
+ private:
+  std::function<void(HttpResponse)> complete_;
+  std::function<HttpResponse()> fallback_;
+  std::string what_;
+  std::atomic<bool> done_{false};
+};
+
 }  // namespace
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
@@ -224,11 +249,27 @@ class Connection final : public ConnectionBase,
           co_await asio::async_initiate<const asio::use_awaitable_t<>, void(HttpResponse)>(
               [this, &request](auto completion) {
                 auto shared = std::make_shared<decltype(completion)>(std::move(completion));
-                server_->handler(std::move(request), [shared](HttpResponse r) {
-                  auto executor = asio::get_associated_executor(*shared);
-                  asio::post(executor,
-                             [shared, r = std::move(r)]() mutable { (*shared)(std::move(r)); });
-                });
+                const std::string what = request.method + " " + request.target.substr(0, 200);
+                auto owed = std::make_shared<Owed>(
+                    [shared](HttpResponse r) {
+                      auto executor = asio::get_associated_executor(*shared);
+                      asio::post(executor,
+                                 [shared, r = std::move(r)]() mutable { (*shared)(std::move(r)); });
+                    },
+                    [server = server_] {
+                      return server->errors(500,
+                                            "the gateway failed on this request; it is "
+                                            "logged, and the gateway serves on");
+                    },
+                    what);
+                try {
+                  server_->handler(std::move(request),
+                                   [owed](HttpResponse r) { owed->Answer(std::move(r)); });
+                } catch (const std::exception& e) {
+                  spdlog::error("api {}: the handler failed: {}", what, e.what());
+                } catch (...) {
+                  spdlog::error("api {}: the handler failed", what);
+                }
               },
               asio::use_awaitable);
       keep_alive = keep_alive && !server_->stopping && !response.close;

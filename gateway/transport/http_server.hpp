@@ -40,7 +40,9 @@ struct HttpResponse {
   bool close = false;  // end the connection after this answer ("Connection: close")
 };
 
-// Called once per request; `respond` may be called from any thread, exactly once.
+// Called once per request; `respond` may be called from any thread, once (a second call is
+// ignored). A handler that throws, or that drops every copy of `respond` without calling it (a job
+// that failed on a worker), is answered 500 by the server, which logs it and serves on.
 using Respond = std::function<void(HttpResponse)>;
 using HttpHandler = std::function<void(HttpRequest, Respond)>;
 // The body of the errors the server answers by itself (413, 400, 503): a problem document.

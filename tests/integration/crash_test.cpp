@@ -6,8 +6,13 @@
 #include <unistd.h>
 #include <utility>  // before Asio
 
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <fstream>
+#include <map>
+#include <mutex>
+#include <random>
 #include <regex>
 #include <set>
 #include <thread>
@@ -287,6 +292,187 @@ TEST_CASE(
   again.content_type = "text/csv";
   again.body = reg.Text();
   CHECK(Http(again).json()["outcome"] == "nothing-to-send");
+}
+
+namespace {
+
+// The example report under another report number and EDocId.
+std::string NumberedReport(uint64_t n) {
+  std::string xml =
+      WithEDocId(ReadText(ExamplePath(model::DocumentKind::kInspectionReport)), NumberedEDocId(n));
+  const std::string from = ">RU-IR-2026-0417<";
+  const std::string to = ">RU-IR-9" + std::to_string(100000 + n) + "<";
+  for (auto at = xml.find(from); at != std::string::npos; at = xml.find(from, at + 1)) {
+    xml.replace(at, from.size(), to);
+  }
+  return xml;
+}
+
+// Every item of a paged list of the API (following its "next" links).
+std::vector<Json> AllItems(uint16_t port, const std::string& token, std::string path) {
+  std::vector<Json> out;
+  while (!path.empty()) {
+    HttpCall call;
+    call.url = "http://127.0.0.1:" + std::to_string(port) + path;
+    call.token = token;
+    const Json page = Http(call).json();
+    if (!page.contains("items")) break;
+    for (const auto& item : page["items"]) out.push_back(item);
+    path = page["next"].is_string() ? page["next"].get<std::string>() : "";
+  }
+  return out;
+}
+
+int KillsWanted() {
+  const char* text = std::getenv("EAEU_CRASH_KILLS");
+  const int n = text != nullptr ? std::atoi(text) : 20;
+  return n > 0 ? n : 20;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "Crash loop: killed with SIGKILL at random moments under load, restarted each time, nothing "
+    "is lost or doubled",
+    "[daemon][crash][crash-loop][sandbox]") {
+  const int kills = KillsWanted();
+  GatewayFiles files;
+  sandbox::SandboxSettings sandbox_settings = SandboxOn();
+  sandbox_settings.state_dir = files.dir / "sandbox";
+  sandbox_settings.redeliver_initial = std::chrono::milliseconds(20);
+  sandbox_settings.redeliver_max = std::chrono::milliseconds(200);
+  RunningSandbox sandbox(sandbox_settings);
+  std::string catalogue = ReadText(SourceDir() / "config/process.toml");
+  for (const auto& [from, to] :
+       {std::pair<std::string, std::string>{"\"PT20M\"", "\"PT2S\""}, {"\"PT1H\"", "\"PT4S\""}}) {
+    for (auto at = catalogue.find(from); at != std::string::npos; at = catalogue.find(from)) {
+      catalogue.replace(at, from.size(), to);
+    }
+  }
+  WriteText(files.dir / "process.toml", catalogue);
+  auto c = files.Config();
+  c.process_catalogue = files.dir / "process.toml";
+  const auto config_file = files.dir / "gateway.toml";
+  WriteText(config_file, TomlOf(c, "max_connections = 2048\n",
+                                "[delivery]\nbackoff_initial = \"10ms\"\nbackoff_max = \"100ms\"\n"
+                                "[[route]]\nto = \"*\"\nendpoint = \"http://127.0.0.1:" +
+                                    std::to_string(sandbox.port()) +
+                                    "/\"\n[inbound]\nlisten = \"127.0.0.1:0\"\nplain_http = true\n"
+                                    "country = \"RU\"\ntrust = \"" +
+                                    files.keys.ca_certificate.parent_path().string() +
+                                    "\"\n[deadlines]\ncalendars = \"" +
+                                    (SourceDir() / "config/calendars").string() + "\"\n"));
+  const auto log = files.dir / "daemon.log";
+  std::mt19937 random(20261205);  // the moments are random, and the same in every run
+  std::mutex mutex;
+  std::vector<std::string> accepted;  // the message ids answered 202
+  std::atomic<uint64_t> next{1};
+
+  std::unique_ptr<DaemonProcess> survivor;  // the run after the last kill, checked at the end
+  for (int round = 1; round <= kills + 1; ++round) {
+    auto process = std::make_unique<DaemonProcess>(config_file, log);
+    DaemonProcess& daemon = *process;
+    const uint16_t port = daemon.WaitForPort(static_cast<size_t>(round));
+    INFO("start " << round << "\n" << ReadText(log).substr(0, 4000));
+    REQUIRE(port != 0);
+    sandbox->Join({"RU", "http://127.0.0.1:" +
+                             std::to_string(daemon.WaitForInboundPort(static_cast<size_t>(round))) +
+                             "/"});
+    if (round > kills) {
+      survivor = std::move(process);
+      break;
+    }
+    // Clients submit while deliveries, receipts and replies are under way; the kill comes after a
+    // random number of 202s of this run, with more submissions in flight.
+    const size_t wanted = std::uniform_int_distribution<size_t>(1, 25)(random);
+    std::atomic<size_t> this_run{0};
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> clients;
+    for (int t = 0; t < 2; ++t) {
+      clients.emplace_back([&] {
+        while (!stop) {
+          HttpCall call;
+          call.method = "POST";
+          call.url = "http://127.0.0.1:" + std::to_string(port) + "/v1/documents";
+          call.token = files.ru_token;
+          call.body = NumberedReport(next++);
+          const auto reply = Http(call);
+          if (reply.status != 202) continue;  // cut off by the kill: maybe taken, maybe not
+          std::lock_guard lock(mutex);
+          accepted.push_back(reply.json()["id"]);
+          ++this_run;
+        }
+      });
+    }
+    while (this_run < wanted) std::this_thread::yield();
+    daemon.Kill(SIGKILL);
+    stop = true;
+    for (auto& t : clients) t.join();
+    CHECK(daemon.WaitExit() == -SIGKILL);
+  }
+
+  // The last run: every 202 ends acknowledged.
+  const uint16_t port = [&] {
+    const std::regex listening("listening on 127\\.0\\.0\\.1:([0-9]+)");
+    const std::string text = ReadText(log);
+    uint16_t last = 0;
+    for (std::sregex_iterator it(text.begin(), text.end(), listening), end; it != end; ++it) {
+      last = static_cast<uint16_t>(std::stoi((*it)[1]));
+    }
+    return last;
+  }();
+  std::set<std::string> ids(accepted.begin(), accepted.end());
+  REQUIRE(ids.size() == accepted.size());
+  UNSCOPED_INFO(kills << " kills, " << accepted.size() << " reports accepted");
+  // Every message the journal holds (those answered 202, and those a kill cut off after their
+  // commit) ends acknowledged.
+  std::vector<Json> messages;
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+  for (;;) {
+    messages = AllItems(port, files.ru_token, "/v1/messages?limit=1000");
+    const bool done = std::all_of(messages.begin(), messages.end(),
+                                  [](const Json& m) { return m["state"] == "acknowledged"; });
+    if (done && messages.size() >= ids.size()) break;
+    if (std::chrono::steady_clock::now() > give_up) {
+      std::map<std::string, int> states;
+      for (const auto& m : messages) ++states[m["state"].get<std::string>()];
+      for (const auto& [state, n] : states) UNSCOPED_INFO(state << ": " << n);
+      FAIL("not every message ended acknowledged");
+    }
+    std::this_thread::yield();
+  }
+  std::set<std::string> journalled;
+  for (const auto& m : messages) journalled.insert(m["id"].get<std::string>());
+  for (const auto& id : ids) {
+    INFO("answered 202: " << id);
+    CHECK(journalled.count(id) == 1);
+  }
+  // The Commission took each EDocId once, and every one the journal has.
+  HttpCall state;
+  state.url = "http://127.0.0.1:" + std::to_string(sandbox.port()) + "/sandbox/state";
+  std::map<std::string, int> taken;
+  const Json sandbox_state = Http(state).json();
+  for (const auto& t : sandbox_state["taken"]) ++taken[t["eDocId"].get<std::string>()];
+  for (const auto& [id, n] : taken) {
+    INFO(id);
+    CHECK(n == 1);
+  }
+  CHECK(taken.size() == messages.size());
+  // One DL-01 per report in the journal: none lost, none doubled.
+  std::vector<Json> deadlines;
+  for (;;) {
+    deadlines = AllItems(port, files.ru_token, "/v1/deadlines?kind=DL-01&limit=1000");
+    if (deadlines.size() >= messages.size() || std::chrono::steady_clock::now() > give_up) break;
+    std::this_thread::yield();
+  }
+  std::set<std::string> subjects;
+  for (const auto& d : deadlines) subjects.insert(d["subject"].get<std::string>());
+  CHECK(subjects.size() == deadlines.size());
+  CHECK(deadlines.size() == messages.size());
+  std::printf(
+      "crash loop: %d kills, %zu reports answered 202, %zu in the journal, %zu taken by "
+      "the Commission once each, 0 lost\n",
+      kills, ids.size(), messages.size(), taken.size());
 }
 
 }  // namespace eaeu::test
