@@ -24,6 +24,11 @@ constexpr uint64_t kSaveEvery = 10'000;
 constexpr auto kRetry = std::chrono::seconds(30);
 const std::vector<std::string> kNotMet = {"open", "at-risk", "overdue"};
 
+// The order of the states a deadline moves through as its days pass.
+int RankOf(std::string_view state) {
+  return state == "overdue" ? 2 : state == "at-risk" ? 1 : 0;
+}
+
 bool Settled(const store::TrackedDeadline& t) {
   return t.state == "met" || t.state == "waived";
 }
@@ -748,6 +753,10 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
                                     settings.at_risk_days, calendars);
         const std::string state(StateName(s.state));
         if (state == t.state && change.due.empty()) continue;
+        // Time runs one way for a deadline: a clock set back (a wrong time corrected, a test) does
+        // not move one back from overdue or at risk, so that a move is never made, and posted,
+        // twice. Only a new due day (a calendar changed) does.
+        if (change.due.empty() && RankOf(state) < RankOf(t.state)) continue;
         change.state = state;
         change.days_late = s.state == DeadlineState::kOverdue ? s.days_late : 0;
         if (state != t.state) {

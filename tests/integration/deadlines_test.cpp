@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 #include <map>
 #include <set>
+#include <thread>
 
 #include <sqlite3.h>
 
@@ -470,6 +471,54 @@ TEST_CASE(
   CHECK(met["metOn"] == "2026-04-17");
   CHECK(met["late"] == false);
   CHECK(met["basis"].get<std::string>().find("the last on 2026-04-17") != std::string::npos);
+}
+
+TEST_CASE("Deadlines: a clock set back and forth moves no deadline back, and none twice",
+          "[deadlines][daemon]") {
+  GatewayFiles files(Utc("2026-01-01T00:00:00"));
+  config::DaemonConfig config = files.Config();
+  deadlines::DeadlineSettings deadlines;
+  deadlines.calendars = SourceDir() / "config/calendars";
+  config.deadlines = deadlines;
+  WriteText(
+      config.file,
+      TomlOf(config, "", "[deadlines]\ncalendars = \"" + deadlines.calendars.string() + "\"\n"));
+  // Monday 30 March: the example report's DL-01 is due Thursday 2 April.
+  TestGateway ru(config, Utc("2026-03-30T06:00:00"));
+  Gateway gw{files, ru};
+  gw.Send(ExampleText(model::DocumentKind::kInspectionReport), "queued");
+  const std::string id = gw.Of("DL-01", 1).begin()->second["id"];
+  // Friday 3 April: overdue.
+  ru.clock().Set(Utc("2026-04-03T06:00:00"));
+  const Json overdue =
+      WaitFor(gw.Get("/v1/deadlines/" + id), [](const Json& j) { return j["state"] == "overdue"; });
+  const size_t lines = overdue["history"].size();
+  // The count of every deadline, as the metrics say (each Reload asks for one more).
+  auto sweeps = [&] {
+    HttpCall metrics;
+    metrics.url = ru.Url("/metrics");
+    const std::string text = Http(metrics).body;
+    const std::string name = "eaeu_deadline_sweeps_total ";
+    const auto at = text.find("\n" + name);
+    return at == std::string::npos ? 0.0 : std::stod(text.substr(at + 1 + name.size()));
+  };
+  auto counted_again = [&] {
+    const double before = sweeps();
+    REQUIRE(ru.daemon().Reload().ok());
+    while (sweeps() <= before) std::this_thread::yield();
+  };
+  // The clock is set back to Tuesday 31 March, and counted again: still overdue.
+  ru.clock().Set(Utc("2026-03-31T06:00:00"));
+  counted_again();
+  // And forward again: no second move to overdue.
+  ru.clock().Set(Utc("2026-04-06T06:00:00"));
+  counted_again();
+  const Json again = Http(gw.Get("/v1/deadlines/" + id)).json();
+  CHECK(again["state"] == "overdue");
+  CHECK(again["history"].size() == lines);
+  size_t moves = 0;
+  for (const auto& h : again["history"]) moves += h["state"] == "overdue" ? 1 : 0;
+  CHECK(moves == 1);
 }
 
 }  // namespace eaeu::test
