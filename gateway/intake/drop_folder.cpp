@@ -26,6 +26,16 @@ bool IsUnfinished(const fs::path& name) {
   return n.empty() || n.front() == '.' || n.ends_with(".part") || n.ends_with(".tmp");
 }
 
+// A file name as the logs show it: control characters (a newline that would forge a log line)
+// as '?', and at most 200 bytes.
+std::string Printable(const fs::path& path) {
+  std::string out = path.filename().string().substr(0, 200);
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return out;
+}
+
 validate::InputFormat FormatOf(const fs::path& file) {
   const auto ext = file.extension().string();
   if (ext == ".xml" || ext == ".XML") return validate::InputFormat::kXml;
@@ -85,7 +95,19 @@ struct DropFolder::Impl : std::enable_shared_from_this<Impl> {
     for (fs::directory_iterator it(settings.path, ec), end; !ec && it != end; it.increment(ec)) {
       if (files.size() >= kMaxFilesPerScan) break;
       std::error_code type_ec;
-      if (!it->is_regular_file(type_ec) || IsUnfinished(it->path())) continue;
+      const fs::file_status status = it->symlink_status(type_ec);
+      if (type_ec || IsUnfinished(it->path())) continue;
+      if (fs::is_symlink(status)) {
+        // A link could make the gateway read, journal and show any file its user may read: it
+        // is set aside, not followed.
+        std::error_code move_ec;
+        const auto to =
+            MoveUnique(it->path(), settings.path / "rejected" / it->path().filename(), move_ec);
+        spdlog::warn("drop-folder file={} is a symbolic link: not followed, moved to {}",
+                     Printable(it->path()), Printable(to));
+        continue;
+      }
+      if (!fs::is_regular_file(status)) continue;
       files.push_back(it->path());
     }
     if (ec)
@@ -108,7 +130,7 @@ struct DropFolder::Impl : std::enable_shared_from_this<Impl> {
     s.channel = "drop-folder";
     if (!bytes) {
       // Too large or unreadable: submitted empty, so the rejection is journalled with the reason.
-      spdlog::warn("drop-folder file={} cannot be read: {}", claimed.string(),
+      spdlog::warn("drop-folder file={} cannot be read: {}", Printable(claimed),
                    bytes.error().ToString());
     } else {
       s.bytes = std::move(*bytes);
@@ -121,19 +143,21 @@ struct DropFolder::Impl : std::enable_shared_from_this<Impl> {
   void Finish(const fs::path& claimed, const SubmissionResult& r) {
     std::error_code ec;
     const std::string name = claimed.filename().string();
+    const std::string shown = Printable(claimed);
     switch (r.outcome) {
       case intake::Outcome::kAccepted:
       case intake::Outcome::kDuplicate: {
         const auto to =
             MoveUnique(claimed, settings.path / "accepted" / (r.message_id + "-" + name), ec);
         ++accepted;
-        spdlog::info("message={} drop-folder file={} -> {}", r.message_id, name, to.string());
+        spdlog::info("message={} drop-folder file={} -> accepted/{}", r.message_id, shown,
+                     Printable(to));
         break;
       }
       case intake::Outcome::kFailed:
         ++retried;
         fs::rename(claimed, settings.path / name, ec);
-        spdlog::warn("drop-folder file={} not taken, will be tried again: {}", name,
+        spdlog::warn("drop-folder file={} not taken, will be tried again: {}", shown,
                      r.error.ToString());
         break;
       default: {
@@ -149,12 +173,12 @@ struct DropFolder::Impl : std::enable_shared_from_this<Impl> {
                         st.error().ToString());
         }
         ++rejected;
-        spdlog::info("message={} drop-folder file={} rejected -> {}", r.message_id, name,
-                     to.string());
+        spdlog::info("message={} drop-folder file={} rejected -> rejected/{}", r.message_id, shown,
+                     Printable(to));
         break;
       }
     }
-    if (ec) spdlog::error("drop-folder cannot move {}: {}", claimed.string(), ec.message());
+    if (ec) spdlog::error("drop-folder cannot move {}: {}", shown, ec.message());
   }
 };
 

@@ -532,3 +532,46 @@ TEST_CASE("SN-04 with a partial history: a resumption without a suspension is a 
 }
 
 }  // namespace eaeu::test
+
+namespace eaeu::test {
+
+TEST_CASE("Drop folder: a symbolic link is set aside unread, and an odd name is taken safely",
+          "[daemon][hostile]") {
+  GatewayFiles files;
+  auto config = files.Config();
+  const auto folder = files.dir / "drop";
+  config.drop_folders.push_back({folder, "RU", "P.MM.00.ACT.001", std::chrono::milliseconds(20)});
+  TestGateway g(config);
+  // A secret the daemon's user may read, linked into the folder.
+  WriteText(files.dir / "secret.xml", "<secret>the signing key's password</secret>");
+  std::filesystem::create_symlink(files.dir / "secret.xml", folder / "secret.xml");
+  // A name with a line break (that would forge a log line) and shell characters.
+  const std::string odd = "a\nforged $(line) ;x.xml";
+  WriteText(folder / ".odd.part", ExampleText(model::DocumentKind::kSuspensionNotice));
+  std::filesystem::rename(folder / ".odd.part", folder / odd);
+
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  auto has = [](const std::filesystem::path& dir, const std::string& suffix) {
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+      if (entry.path().filename().string().ends_with(suffix)) return true;
+    }
+    return false;
+  };
+  while (std::chrono::steady_clock::now() < deadline &&
+         (!has(folder / "accepted", odd) ||
+          !std::filesystem::is_symlink(folder / "rejected/secret.xml"))) {
+    std::this_thread::yield();
+  }
+  CHECK(has(folder / "accepted", odd));
+  // The link was moved aside as a link, never read: no message holds the secret.
+  CHECK(std::filesystem::is_symlink(folder / "rejected/secret.xml"));
+  CHECK(ReadText(files.dir / "secret.xml").find("password") != std::string::npos);
+  const Json messages = Get(g, files.ru_token, "/v1/messages?limit=100").json();
+  CHECK(messages["items"].size() == 1);
+  for (const auto& m : messages["items"]) {
+    const auto one = Get(g, files.ru_token, "/v1/messages/" + m["id"].get<std::string>());
+    CHECK(one.body.find("password") == std::string::npos);
+  }
+}
+
+}  // namespace eaeu::test
