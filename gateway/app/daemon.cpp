@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -12,6 +13,8 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <condition_variable>
+#include <ctime>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -33,6 +36,7 @@
 #include "gateway/registry/scheduled.hpp"
 #include "gateway/registry/sync.hpp"
 #include "gateway/route/delivery.hpp"
+#include "gateway/sign/credentials.hpp"
 #include "gateway/sign/signature.hpp"
 #include "gateway/store/sqlite/journal.hpp"
 #include "gateway/transport/asio_lane.hpp"
@@ -81,6 +85,45 @@ Result<std::shared_ptr<const sign::Verifier>> LoadVerifier(const config::DaemonC
   auto trust = sign::TrustStore::Load(c.inbound->trust);
   if (!trust) return Within("inbound.trust", trust.error());
   return std::shared_ptr<const sign::Verifier>(sign::MakeSantuarioVerifier(*trust));
+}
+
+// The certificates the configuration names, by a name for the metric and the log: the signer's,
+// the API's and the inbound endpoint's TLS certificates, and each route's client certificate.
+std::vector<std::pair<std::string, std::filesystem::path>> ConfiguredCertificates(
+    const config::DaemonConfig& c) {
+  std::vector<std::pair<std::string, std::filesystem::path>> out;
+  if (!c.signing.certificate.empty()) out.emplace_back("signing", c.signing.certificate);
+  if (c.api.tls) out.emplace_back("api", c.api.tls->certificate);
+  if (c.inbound && c.inbound->tls) out.emplace_back("inbound", c.inbound->tls->certificate);
+  for (const auto& r : c.routes) {
+    if (!r.client_certificate.empty()) out.emplace_back("route " + r.to, r.client_certificate);
+  }
+  return out;
+}
+
+// When each configured certificate expires; a warning for one that does within 30 days, an error
+// for one that has.
+std::map<std::string, std::time_t> CheckCertificates(const config::DaemonConfig& c,
+                                                     std::time_t now) {
+  constexpr std::time_t kWarnAhead = 30 * 24 * 3600;
+  std::map<std::string, std::time_t> out;
+  for (const auto& [name, file] : ConfiguredCertificates(c)) {
+    auto facts = sign::ReadCertificateFacts(file);
+    if (!facts) {
+      spdlog::warn("certificate {}: {}", name, facts.error().ToString());
+      continue;
+    }
+    out[name] = facts->not_after;
+    const std::time_t left = facts->not_after - now;
+    if (left < 0) {
+      spdlog::error("certificate {} ({}) expired on {}", name, facts->subject,
+                    FormatUtc(facts->not_after));
+    } else if (left < kWarnAhead) {
+      spdlog::warn("certificate {} ({}) expires on {}, in {} days: renew it and send SIGHUP", name,
+                   facts->subject, FormatUtc(facts->not_after), left / (24 * 3600));
+    }
+  }
+  return out;
 }
 
 // What the daemon loads from files before it opens anything: shared by start-up and
@@ -209,6 +252,9 @@ struct Daemon::Impl {
   std::shared_ptr<Current<sign::Verifier>> verifier = std::make_shared<Current<sign::Verifier>>();
   std::shared_ptr<Current<calendar::Calendars>> calendars =
       std::make_shared<Current<calendar::Calendars>>();
+  // When each configured certificate expires (read at start and on SIGHUP).
+  std::shared_ptr<Current<std::map<std::string, std::time_t>>> expiries =
+      std::make_shared<Current<std::map<std::string, std::time_t>>>();
 
   mutable std::mutex mutex;  // guards the stop flags
   std::condition_variable stop_cv;
@@ -559,6 +605,22 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
   measured.deadline_notifier = impl->deadline_notifier.get();
   measured.open_connections = [server = impl->server.get()] { return server->open_connections(); };
   api::RegisterGatewayMetrics(impl->metrics, measured);
+  impl->expiries->Set(std::make_shared<const std::map<std::string, std::time_t>>(
+      CheckCertificates(config, std::chrono::system_clock::to_time_t(impl->clock->Now()))));
+  impl->metrics.Gauge(
+      "eaeu_certificate_expiry_seconds",
+      "Seconds until each configured certificate expires (negative: expired); a warning is logged "
+      "30 days before.",
+      [expiries = impl->expiries, clock = impl->clock] {
+        std::vector<api::MetricSample> out;
+        const auto all = expiries->Get();
+        if (!all) return out;
+        const std::time_t at = std::chrono::system_clock::to_time_t(clock->Now());
+        for (const auto& [name, not_after] : *all) {
+          out.push_back({{{"certificate", name}}, static_cast<double>(not_after - at)});
+        }
+        return out;
+      });
 
   if (hooks.handle_signals) {
     impl->signals.emplace(impl->io, SIGTERM, SIGINT, SIGHUP);
@@ -689,6 +751,8 @@ Status Daemon::Reload() {
     problems.push_back(callers.error().ToString());
   }
   if (auto tls = d.server->ReloadTls(); !tls) problems.push_back(tls.error().ToString());
+  d.expiries->Set(std::make_shared<const std::map<std::string, std::time_t>>(
+      CheckCertificates(d.config, std::chrono::system_clock::to_time_t(d.clock->Now()))));
   if (d.inbound_server) {
     if (auto tls = d.inbound_server->ReloadTls(); !tls) {
       problems.push_back("inbound: " + tls.error().ToString());

@@ -157,6 +157,19 @@ Result<std::shared_ptr<const SigningCredentials>> SigningCredentials::FromPem(
   return Finish(key_file.string(), std::move(impl));
 }
 
+Result<CertificateFacts> ReadCertificateFacts(const std::filesystem::path& pem_file) {
+  auto pem = ReadFileLimited(pem_file, 1u << 20);
+  if (!pem) return pem.error();
+  detail::Bio bio = detail::MemoryBio(*pem);
+  detail::Cert cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+  ERR_clear_error();
+  if (!cert) {
+    return MakeError("credentials.certificate", pem_file.string(),
+                     "cannot read a certificate (PEM)");
+  }
+  return detail::FactsOf(cert.get());
+}
+
 Result<std::shared_ptr<const SigningCredentials>> SigningCredentials::FromPkcs12(
     const std::filesystem::path& file, const PasswordSource& password_source) {
   auto password = ReadPassword(password_source);

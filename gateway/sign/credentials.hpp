@@ -34,6 +34,9 @@ struct CertificateFacts {
   std::time_t not_after = 0;
 };
 
+// The facts of the first certificate of a PEM file (a TLS or client certificate, for its expiry).
+Result<CertificateFacts> ReadCertificateFacts(const std::filesystem::path& pem_file);
+
 // A private key with its certificate (and the intermediate certificates that came with it).
 // Immutable once loaded; shared by any number of threads.
 class SigningCredentials {

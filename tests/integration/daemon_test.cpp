@@ -575,3 +575,26 @@ TEST_CASE("Drop folder: a symbolic link is set aside unread, and an odd name is 
 }
 
 }  // namespace eaeu::test
+
+namespace eaeu::test {
+
+TEST_CASE("Certificates: each configured one's expiry is a metric, and warned of 30 days ahead",
+          "[daemon]") {
+  GatewayFiles files;
+  auto facts = sign::ReadCertificateFacts(files.keys.signer_certificate);
+  REQUIRE(facts.ok());
+  // 20 days before the signing certificate expires.
+  const auto at = std::chrono::system_clock::from_time_t(facts->not_after - 20 * 24 * 3600);
+  TestGateway g(files.Config(), at);
+  HttpCall metrics;
+  metrics.url = g.Url("/metrics");
+  const std::string text = Http(metrics).body;
+  CHECK(text.find("eaeu_certificate_expiry_seconds{certificate=\"signing\"} 1728000\n") !=
+        std::string::npos);
+  // One that cannot be read is named.
+  const auto missing = sign::ReadCertificateFacts(files.dir / "none.pem");
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().code == "file.open");
+}
+
+}  // namespace eaeu::test
