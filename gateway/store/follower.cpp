@@ -18,9 +18,10 @@ void Follower::Stop() {
 Result<std::optional<uint64_t>> Follower::Start(std::function<void()> changed) {
   auto saved = feeds_.Cursor(cursor_);
   if (!saved) return saved.error();
-  feeds_.OnCommit(cursor_, [lane = lane_, changed = std::move(changed)] { lane->Serial(changed); });
+  // Set before the listener is: from then on a commit may mark it changed on the lane.
   listening_ = true;
   changed_ = true;
+  feeds_.OnCommit(cursor_, [lane = lane_, changed = std::move(changed)] { lane->Serial(changed); });
   return saved;
 }
 

@@ -3,6 +3,7 @@
 // receipts and replies, timers that resend, transport failures that back off, dead letters and
 // requeue, and a notice fanned out to every other member state with one of them down. A TCP relay
 // in front of the peer resets the connections it is told to.
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <utility>  // before Asio
 
@@ -73,7 +74,7 @@ struct Harness {
   std::vector<route::RouteSettings> routes;
   std::unique_ptr<route::DeliveryEngine> engine;
   std::thread thread;
-  uint64_t counter = 1;
+  std::atomic<uint64_t> counter{1};  // the random source: read from several threads
 
   explicit Harness(route::DeliverySettings delivery_settings = {}, bool through_relay = false) {
     auto j = store::SqliteJournal::Open({dir / "journal.sqlite"});
