@@ -84,6 +84,20 @@ class DaemonProcess {
   pid_t pid_ = -1;
 };
 
+// The process catalogue with its timers short, so that a send a kill cut off is sent again soon;
+// written into `dir`, its path returned.
+std::filesystem::path ShortTimers(const std::filesystem::path& dir) {
+  std::string catalogue = ReadText(SourceDir() / "config/process.toml");
+  for (const auto& [from, to] :
+       {std::pair<std::string, std::string>{"\"PT20M\"", "\"PT2S\""}, {"\"PT1H\"", "\"PT4S\""}}) {
+    for (auto at = catalogue.find(from); at != std::string::npos; at = catalogue.find(from)) {
+      catalogue.replace(at, from.size(), to);
+    }
+  }
+  WriteText(dir / "process.toml", catalogue);
+  return dir / "process.toml";
+}
+
 }  // namespace
 
 TEST_CASE("Crash: every 202 survives SIGKILL with 1,000 submissions in flight", "[daemon][crash]") {
@@ -204,17 +218,8 @@ TEST_CASE(
     "[daemon][crash][registry][sandbox]") {
   GatewayFiles files;
   RunningSandbox sandbox;
-  // The process's timers short, so that a send the kill cut off is sent again soon.
-  std::string catalogue = ReadText(SourceDir() / "config/process.toml");
-  for (const auto& [from, to] :
-       {std::pair<std::string, std::string>{"\"PT20M\"", "\"PT2S\""}, {"\"PT1H\"", "\"PT4S\""}}) {
-    for (auto at = catalogue.find(from); at != std::string::npos; at = catalogue.find(from)) {
-      catalogue.replace(at, from.size(), to);
-    }
-  }
-  WriteText(files.dir / "process.toml", catalogue);
   auto c = files.Config();
-  c.process_catalogue = files.dir / "process.toml";
+  c.process_catalogue = ShortTimers(files.dir.path());
   const auto config_file = files.dir / "gateway.toml";
   WriteText(config_file, TomlOf(c, "",
                                 "[delivery]\nbackoff_initial = \"10ms\"\nbackoff_max = \"100ms\"\n"
@@ -342,16 +347,8 @@ TEST_CASE(
   sandbox_settings.redeliver_initial = std::chrono::milliseconds(20);
   sandbox_settings.redeliver_max = std::chrono::milliseconds(200);
   RunningSandbox sandbox(sandbox_settings);
-  std::string catalogue = ReadText(SourceDir() / "config/process.toml");
-  for (const auto& [from, to] :
-       {std::pair<std::string, std::string>{"\"PT20M\"", "\"PT2S\""}, {"\"PT1H\"", "\"PT4S\""}}) {
-    for (auto at = catalogue.find(from); at != std::string::npos; at = catalogue.find(from)) {
-      catalogue.replace(at, from.size(), to);
-    }
-  }
-  WriteText(files.dir / "process.toml", catalogue);
   auto c = files.Config();
-  c.process_catalogue = files.dir / "process.toml";
+  c.process_catalogue = ShortTimers(files.dir.path());
   const auto config_file = files.dir / "gateway.toml";
   WriteText(config_file, TomlOf(c, "max_connections = 2048\n",
                                 "[delivery]\nbackoff_initial = \"10ms\"\nbackoff_max = \"100ms\"\n"

@@ -82,6 +82,15 @@ struct Gateway {
   }
 };
 
+// `config` counting its deadlines in the calendars of `folder`.
+config::DaemonConfig WithCalendars(config::DaemonConfig config,
+                                   const std::filesystem::path& folder) {
+  deadlines::DeadlineSettings deadlines;
+  deadlines.calendars = folder;
+  config.deadlines = deadlines;
+  return config;
+}
+
 std::vector<std::string> StatesOf(const Json& deadline) {
   std::vector<std::string> out;
   for (const auto& h : deadline["history"]) out.push_back(h["state"]);
@@ -442,10 +451,7 @@ TEST_CASE(
     "and met, not left overdue",
     "[deadlines][daemon]") {
   GatewayFiles files(Utc("2026-01-01T00:00:00"));
-  config::DaemonConfig config = files.Config();
-  deadlines::DeadlineSettings deadlines;
-  deadlines.calendars = SourceDir() / "config/calendars";
-  config.deadlines = deadlines;
+  config::DaemonConfig config = WithCalendars(files.Config(), SourceDir() / "config/calendars");
   std::string dated;
   {
     TestGateway ru(config, Utc("2026-04-01T06:00:00"));
@@ -476,13 +482,10 @@ TEST_CASE(
 TEST_CASE("Deadlines: a clock set back and forth moves no deadline back, and none twice",
           "[deadlines][daemon]") {
   GatewayFiles files(Utc("2026-01-01T00:00:00"));
-  config::DaemonConfig config = files.Config();
-  deadlines::DeadlineSettings deadlines;
-  deadlines.calendars = SourceDir() / "config/calendars";
-  config.deadlines = deadlines;
-  WriteText(
-      config.file,
-      TomlOf(config, "", "[deadlines]\ncalendars = \"" + deadlines.calendars.string() + "\"\n"));
+  config::DaemonConfig config = WithCalendars(files.Config(), SourceDir() / "config/calendars");
+  WriteText(config.file,
+            TomlOf(config, "",
+                   "[deadlines]\ncalendars = \"" + config.deadlines->calendars.string() + "\"\n"));
   // Monday 30 March: the example report's DL-01 is due Thursday 2 April.
   TestGateway ru(config, Utc("2026-03-30T06:00:00"));
   Gateway gw{files, ru};
