@@ -766,6 +766,9 @@ Sandbox::Sandbox(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Sandbox::~Sandbox() {
   Stop();
+  // Its event loop has stopped: the client goes with the sends still in it, whose callbacks hold
+  // the sandbox (a send to a gateway that was down is always in flight or due).
+  impl_->http.reset();
 }
 
 uint16_t Sandbox::port() const {

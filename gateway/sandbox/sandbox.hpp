@@ -82,6 +82,7 @@ class Sandbox {
   static Result<std::unique_ptr<Sandbox>> Start(boost::asio::io_context& io,
                                                 const SandboxSettings& settings, const Clock* clock,
                                                 RandomSource random);
+  // After its io_context has stopped: the sends still under way go with it.
   ~Sandbox();
   uint16_t port() const;
   // A gateway takes part (or moves to another endpoint) from now on.
