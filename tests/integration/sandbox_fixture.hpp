@@ -66,12 +66,13 @@ class RunningSandbox {
   }
   sandbox::Sandbox* operator->() { return sandbox_.get(); }
   uint16_t port() const { return sandbox_->port(); }
-  // What it took and sent (GET /sandbox/state).
-  Json State() const {
+  // What it took and sent (GET /sandbox/state), and the request that asks it.
+  HttpCall StateCall() const {
     HttpCall call;
     call.url = "http://127.0.0.1:" + std::to_string(port()) + "/sandbox/state";
-    return Http(call).json();
+    return call;
   }
+  Json State() const { return Http(StateCall()).json(); }
 
   // Asks the sandbox to misbehave on its next `count` envelopes ("refuse", "5xx", ...).
   void Misbehave(const std::string& what, int count = 1) {

@@ -198,6 +198,13 @@ TEST_CASE(
   auto delivered = [](const Json& j) { return j["state"] == "delivered"; };
   auto acknowledged = [](const Json& j) { return j["state"] == "acknowledged"; };
   const std::string dead_end = "http://127.0.0.1:" + std::to_string(ClosedPort()) + "/";
+  // The message `id` of the gateway `g` ends acknowledged.
+  auto ends_acknowledged = [&](TestGateway& g, const std::string& id) {
+    HttpCall get;
+    get.url = g.Url("/v1/messages/" + id);
+    get.token = files.ru_token;
+    Until(g, get, acknowledged);
+  };
 
   std::string first;
   {
@@ -213,14 +220,9 @@ TEST_CASE(
     // Back, on another inbound port: the reply the sandbox kept trying reaches it.
     TestGateway ru(config);
     sandbox->Join({"RU", InboundUrl(ru)});
-    HttpCall get;
-    get.url = ru.Url("/v1/messages/" + first);
-    get.token = files.ru_token;
-    Until(ru, get, acknowledged);
+    ends_acknowledged(ru, first);
     // The reply sent while the gateway was down is taken after a few attempts.
-    HttpCall state;
-    state.url = "http://127.0.0.1:" + std::to_string(sandbox.port()) + "/sandbox/state";
-    WaitFor(state, [](const Json& j) {
+    WaitFor(sandbox.StateCall(), [](const Json& j) {
       for (const auto& s : j["sent"]) {
         if (s["outcome"] == "HTTP 200" && s["attempts"].get<int>() > 1) return true;
       }
@@ -238,10 +240,7 @@ TEST_CASE(
   RunningSandbox sandbox(settings, 1'000'000);
   TestGateway ru(config);
   sandbox->Join({"RU", InboundUrl(ru)});
-  HttpCall get;
-  get.url = ru.Url("/v1/messages/" + first);
-  get.token = files.ru_token;
-  Until(ru, get, acknowledged);
+  ends_acknowledged(ru, first);
   CHECK(std::filesystem::is_empty(files.dir / "sandbox/outbox"));
 }
 
