@@ -6,7 +6,9 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <charconv>
 #include <csignal>
+#include <functional>
 #include <ostream>
 
 #include "gateway/app/cli.hpp"
@@ -39,9 +41,16 @@ int RunSandbox(const SandboxCommand& command, std::ostream& out, std::ostream& e
   }
   if (!o.listen.empty()) {
     const auto colon = o.listen.rfind(':');
+    uint16_t port = 0;
+    const char* end = o.listen.data() + o.listen.size();
+    if (colon == std::string::npos || colon == 0 ||
+        std::from_chars(o.listen.data() + colon + 1, end, port).ptr != end) {
+      err << "sandbox: --listen must be host:port, such as 127.0.0.1:8091, not \"" << o.listen
+          << "\"\n";
+      return kExitUnusable;
+    }
     settings->listen.host = o.listen.substr(0, colon);
-    settings->listen.port = static_cast<uint16_t>(
-        std::stoi(colon == std::string::npos ? "0" : o.listen.substr(colon + 1)));
+    settings->listen.port = port;
   }
   boost::asio::io_context io;
   SystemClock clock;
@@ -50,10 +59,23 @@ int RunSandbox(const SandboxCommand& command, std::ostream& out, std::ostream& e
     err << "sandbox: " << sandbox.error().ToString() << "\n";
     return kExitUnusable;
   }
-  out << "sandbox listening on http://" << settings->listen.host << ":" << (*sandbox)->port()
-      << "/ (Ctrl-C stops it)" << std::endl;
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&io](const boost::system::error_code&, int) { io.stop(); });
+  out << "sandbox listening on " << (settings->tls ? "https://" : "http://")
+      << settings->listen.host << ":" << (*sandbox)->port()
+      << "/ (Ctrl-C stops it; SIGHUP reads its TLS certificate again)" << std::endl;
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
+  std::function<void(const boost::system::error_code&, int)> on_signal =
+      [&](const boost::system::error_code& ec, int number) {
+        if (ec) return;
+        if (number != SIGHUP) {
+          io.stop();
+          return;
+        }
+        if (auto st = (*sandbox)->ReloadTls(); !st) {
+          err << "sandbox: SIGHUP: " << st.error().ToString() << std::endl;
+        }
+        signals.async_wait(on_signal);
+      };
+  signals.async_wait(on_signal);
   io.run();
   (*sandbox)->Stop();
   sandbox->reset();  // after the loop stopped: its HTTP client goes with it

@@ -6,6 +6,7 @@
 
 #include "gateway/checked_toml/reader.hpp"
 #include "gateway/core/schedule.hpp"
+#include "gateway/transport/tls_table.hpp"
 
 namespace eaeu::config {
 namespace {
@@ -107,15 +108,7 @@ std::optional<TlsSettings> ReadTls(Section& s, const std::filesystem::path& base
   const bool plain = s.Bool("plain_http").value_or(false);
   Section tls = s.Table("tls");
   if (tls.present()) {
-    TlsSettings t;
-    if (auto p = tls.Path("certificate", base, PathKind::kFile, true)) t.certificate = *p;
-    if (auto p = tls.Path("key", base, PathKind::kFile, true)) t.key = *p;
-    if (auto p = tls.Path("client_ca", base, PathKind::kFile)) t.client_ca = *p;
-    t.require_client_certificate = tls.Bool("require_client_certificate").value_or(false);
-    if (t.require_client_certificate && t.client_ca.empty()) {
-      tls.Problem("require_client_certificate", "needs client_ca");
-    }
-    tls.RejectUnknown();
+    TlsSettings t = transport::ReadServerTls(tls, base);
     if (plain) s.Problem("plain_http", "cannot be true together with a tls table");
     return t;
   }
@@ -315,6 +308,8 @@ RouteSettings ReadRoute(Section& r, const std::filesystem::path& base) {
   if (route.client_certificate.empty() != route.client_key.empty()) {
     r.Problem("client_key", "client_certificate and client_key go together");
   }
+  if (auto p = r.Path("crl_file", base, Section::PathKind::kFile)) route.crl_file = *p;
+  route.ciphers = transport::ReadTlsCiphers(r);
   if (auto v = r.Duration("connect_timeout", 10ms, 10min)) route.connect_timeout = *v;
   if (auto v = r.Duration("timeout", 10ms, 1h)) route.timeout = *v;
   if (auto v = r.Integer("max_in_flight", 1, 10'000))

@@ -341,7 +341,8 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
     request.url = route->endpoint;
     request.content_type = "application/soap+xml; charset=utf-8; action=\"" + h.action + "\"";
     request.body = std::move(body);
-    request.tls = {route->ca_bundle, route->client_certificate, route->client_key};
+    request.tls = {route->ca_bundle, route->client_certificate, route->client_key, route->crl_file,
+                   route->ciphers};
     request.connect_timeout = route->connect_timeout;
     request.total_timeout = route->timeout;
     deps.http->Post(std::move(request), [self = shared_from_this(), key, route,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gateway/core/backoff.hpp"
+#include "gateway/transport/settings.hpp"
 
 namespace eaeu::route {
 
@@ -20,6 +21,8 @@ struct RouteSettings {
   std::filesystem::path ca_bundle;  // the only CAs trusted for this endpoint; empty: the system's
   std::filesystem::path client_certificate;
   std::filesystem::path client_key;
+  std::filesystem::path crl_file;  // PEM CRLs of the endpoint's CAs; set: revocation is checked
+  transport::TlsCiphers ciphers;   // TLS 1.2 ciphers and TLS 1.3 suites offered
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds timeout{60'000};
   uint32_t max_in_flight = 8;  // sends under way at once to this endpoint

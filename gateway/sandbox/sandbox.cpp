@@ -27,6 +27,7 @@
 #include "gateway/summary/summary.hpp"
 #include "gateway/transport/http_client.hpp"
 #include "gateway/transport/http_server.hpp"
+#include "gateway/transport/tls_table.hpp"
 #include "gateway/validate/validator.hpp"
 #include "gateway/xml/parser.hpp"
 #include "gateway/xml/serialise.hpp"
@@ -100,6 +101,9 @@ Result<SandboxSettings> LoadSandboxSettings(const std::filesystem::path& file) {
       out.listen = {listen->substr(0, colon), static_cast<uint16_t>(port)};
       if (!out.listen.IsLoopback()) s.Problem("listen", "the sandbox listens on loopback only");
     }
+  }
+  if (checked_toml::Section tls = s.Table("tls"); tls.present()) {
+    out.tls = transport::ReadServerTls(tls, base);
   }
   if (auto p = s.Path("openssl_config", base, PathKind::kFile)) out.openssl_config = *p;
   if (auto p = s.Path("process_catalogue", base, PathKind::kFile, true)) {
@@ -746,6 +750,7 @@ Result<std::unique_ptr<Sandbox>> Sandbox::Start(asio::io_context& io,
   if (auto st = impl->Restore(); !st) return st.error();
   transport::HttpServerSettings hs;
   hs.listen = settings.listen;
+  hs.tls = settings.tls;
   std::weak_ptr<Impl> weak = impl;
   auto server = transport::HttpServer::Start(
       io, hs,
@@ -757,8 +762,9 @@ Result<std::unique_ptr<Sandbox>> Sandbox::Start(asio::io_context& io,
       });
   if (!server) return server.error();
   impl->server = std::move(*server);
-  spdlog::info("sandbox: the integrated system on {}:{}; gateways taking part: {}",
-               settings.listen.host, impl->server->port(), settings.gateways.size());
+  spdlog::info("sandbox: the integrated system on {}://{}:{}; gateways taking part: {}",
+               settings.tls ? "https" : "http", settings.listen.host, impl->server->port(),
+               settings.gateways.size());
   return std::unique_ptr<Sandbox>(new Sandbox(std::move(impl)));
 }
 
@@ -773,6 +779,10 @@ Sandbox::~Sandbox() {
 
 uint16_t Sandbox::port() const {
   return impl_->server->port();
+}
+
+Status Sandbox::ReloadTls() {
+  return impl_->server->ReloadTls();
 }
 
 void Sandbox::Join(SandboxGateway gateway) {

@@ -30,6 +30,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,9 @@ struct SandboxGateway {
 struct SandboxSettings {
   std::filesystem::path file;  // where it was read from
   transport::ListenAddress listen{"127.0.0.1", 8091};
+  // [sandbox.tls]: it answers over HTTPS with this certificate (a peer's TLS, to try a gateway's
+  // pinned CA, CRL and ciphers against); none: plain HTTP.
+  std::optional<transport::TlsSettings> tls;
   std::filesystem::path openssl_config;
   std::filesystem::path process_catalogue;
   std::filesystem::path schema_catalog;
@@ -85,6 +89,8 @@ class Sandbox {
   // After its io_context has stopped: the sends still under way go with it.
   ~Sandbox();
   uint16_t port() const;
+  // Reads its TLS certificate and key again, for the connections from now on (SIGHUP).
+  Status ReloadTls();
   // A gateway takes part (or moves to another endpoint) from now on.
   void Join(SandboxGateway gateway);
   void Stop();

@@ -121,11 +121,16 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
       curl_easy_setopt(easy, CURLOPT_CAINFO, r.tls.ca_bundle.c_str());
       curl_easy_setopt(easy, CURLOPT_CAPATH, nullptr);
     }
+    // The trust store is read anew for each connection: a replaced bundle needs no restart.
+    curl_easy_setopt(easy, CURLOPT_CA_CACHE_TIMEOUT, 0L);
+    if (!r.tls.crl.empty()) curl_easy_setopt(easy, CURLOPT_CRLFILE, r.tls.crl.c_str());
     if (!r.tls.certificate.empty()) {
       curl_easy_setopt(easy, CURLOPT_SSLCERT, r.tls.certificate.c_str());
       curl_easy_setopt(easy, CURLOPT_SSLKEY, r.tls.key.c_str());
     }
     curl_easy_setopt(easy, CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2);
+    curl_easy_setopt(easy, CURLOPT_SSL_CIPHER_LIST, r.tls.ciphers.tls12.c_str());
+    curl_easy_setopt(easy, CURLOPT_TLS13_CIPHERS, r.tls.ciphers.tls13.c_str());
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Collect);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, &t->result.body);
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, t->error);

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "gateway/transport/settings.hpp"
+
 namespace boost::asio {
 class io_context;
 }
@@ -19,11 +21,15 @@ class io_context;
 namespace eaeu::transport {
 
 // TLS of one peer: the CA bundle that alone is trusted for it (pinned: the system's store is not
-// used), and the client certificate the peer asks for.
+// used), the CRLs its certificate is checked against, and the client certificate the peer asks
+// for. The files are read again for every new connection, so a replaced bundle or CRL is in
+// force at once.
 struct ClientTls {
   std::filesystem::path ca_bundle;  // empty: the system's trust store
   std::filesystem::path certificate;
   std::filesystem::path key;
+  std::filesystem::path crl;  // PEM CRLs of the peer's CAs; empty: revocation is not checked
+  TlsCiphers ciphers;
 };
 
 struct PostRequest {

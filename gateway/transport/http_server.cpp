@@ -2,6 +2,7 @@
 // Asio after <utility> (Boost 1.74 with GCC 12 in C++20).
 #include "gateway/transport/http_server.hpp"
 
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <spdlog/spdlog.h>
@@ -50,11 +51,33 @@ std::string PeerCertificateSha256(SSL* ssl) {
   return out;
 }
 
+// Adds every CRL of a PEM file to the store and has each client certificate checked against the
+// CRLs of its chain.
+Status UseClientCrls(SSL_CTX* ctx, const std::filesystem::path& file) {
+  X509_STORE* store = SSL_CTX_get_cert_store(ctx);
+  X509_LOOKUP* lookup = X509_STORE_add_lookup(store, X509_LOOKUP_file());
+  const int loaded =
+      lookup == nullptr ? 0 : X509_load_crl_file(lookup, file.c_str(), X509_FILETYPE_PEM);
+  ERR_clear_error();
+  if (loaded <= 0) {
+    return MakeError("api.tls", "api.tls.client_crl",
+                     "cannot use " + file.string() + ": it holds no PEM CRL");
+  }
+  X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
+  return Ok{};
+}
+
 Result<std::shared_ptr<ssl::context>> MakeTlsContext(const TlsSettings& t) {
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
-  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                   ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
-                   ssl::context::single_dh_use);
+  SSL_CTX* native = ctx->native_handle();
+  SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
+  ctx->set_options(ssl::context::default_workarounds | ssl::context::single_dh_use);
+  SSL_CTX_set_options(native, SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_RENEGOTIATION);
+  if (SSL_CTX_set_cipher_list(native, t.ciphers.tls12.c_str()) != 1 ||
+      SSL_CTX_set_ciphersuites(native, t.ciphers.tls13.c_str()) != 1) {
+    ERR_clear_error();
+    return MakeError("api.tls", "api.tls.ciphers", CipherListProblem(t.ciphers));
+  }
   error_code ec;
   ctx->use_certificate_chain_file(t.certificate.string(), ec);
   if (ec) {
@@ -72,7 +95,10 @@ Result<std::shared_ptr<ssl::context>> MakeTlsContext(const TlsSettings& t) {
                        "cannot use " + t.client_ca.string() + ": " + ec.message());
     }
     if (STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(t.client_ca.c_str())) {
-      SSL_CTX_set_client_CA_list(ctx->native_handle(), names);
+      SSL_CTX_set_client_CA_list(native, names);
+    }
+    if (!t.client_crl.empty()) {
+      if (auto st = UseClientCrls(native, t.client_crl); !st) return st.error();
     }
     ctx->set_verify_mode(
         ssl::verify_peer |
@@ -190,7 +216,15 @@ class Connection final : public ConnectionBase,
       co_await stream_.async_handshake(ssl::stream_base::server,
                                        asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
-        spdlog::debug("api peer={} TLS handshake failed: {}", remote_, ec.message());
+        // A client certificate refused (unknown CA, expired, revoked) is worth an operator's
+        // look; a scanner's broken handshake is not.
+        if (const long verify = SSL_get_verify_result(stream_.native_handle());
+            verify != X509_V_OK) {
+          spdlog::warn("api peer={} client certificate refused: {}", remote_,
+                       X509_verify_cert_error_string(verify));
+        } else {
+          spdlog::debug("api peer={} TLS handshake failed: {}", remote_, ec.message());
+        }
         co_return;
       }
       certificate = PeerCertificateSha256(stream_.native_handle());

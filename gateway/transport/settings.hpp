@@ -18,12 +18,34 @@ struct ListenAddress {
   }
 };
 
+// TLS 1.2 and 1.3 only, and of TLS 1.2 only the ciphers with forward secrecy and an AEAD
+// (ECDHE with AES-GCM or ChaCha20-Poly1305); TLS 1.3's three suites of RFC 8446 §9.1. Both are
+// OpenSSL's names; a gate that speaks GOST TLS names its suites in `ciphers`.
+inline constexpr const char* kDefaultTls12Ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+inline constexpr const char* kDefaultTls13Suites =
+    "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256";
+
+// The protocol choices both ends share.
+struct TlsCiphers {
+  std::string tls12 = kDefaultTls12Ciphers;  // OpenSSL cipher list for TLS 1.2
+  std::string tls13 = kDefaultTls13Suites;   // OpenSSL ciphersuites for TLS 1.3
+};
+
 struct TlsSettings {
   std::filesystem::path certificate;  // PEM, the server's certificate (and its chain)
   std::filesystem::path key;          // PEM
   std::filesystem::path client_ca;    // PEM bundle; set: client certificates are asked for
+  // PEM CRLs of the client CAs; set: a client certificate they revoke is refused, and so is
+  // every client certificate once a CRL is past its nextUpdate.
+  std::filesystem::path client_crl;
   bool require_client_certificate = false;
+  TlsCiphers ciphers;
 };
+
+// Why OpenSSL takes none of `ciphers` (each list is checked alone); empty: both are usable.
+std::string CipherListProblem(const TlsCiphers& ciphers);
 
 // An HTTP endpoint of the national system that the gateway posts to.
 struct WebhookSettings {

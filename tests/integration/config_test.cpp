@@ -112,6 +112,16 @@ TEST_CASE("Config: mistakes name the key and the line", "[config]") {
        "notify.events: names no state"},
       {"# [notify]", "[notify]\nwebhook = \"http://national.example/e\"",
        "notify.webhook: plain http:// is allowed to a loopback address only"},
+      {"# [[route]]",
+       "[[route]]\nto = \"*\"\nendpoint = \"https://gate.example/soap\"\nciphers = \"RC4-MD5x\"",
+       "route[1].ciphers: OpenSSL knows no cipher of \"RC4-MD5x\""},
+      {"# [[route]]",
+       "[[route]]\nto = \"*\"\nendpoint = \"https://gate.example/soap\"\n"
+       "ciphersuites = \"ECDHE-RSA-AES128-GCM-SHA256\"",
+       "route[1].ciphersuites: is not a list of TLS 1.3 suites"},
+      {"# [[route]]",
+       "[[route]]\nto = \"*\"\nendpoint = \"https://gate.example/soap\"\ncrl_file = \"gate.crl\"",
+       "route[1].crl_file: no such file"},
   };
   for (const auto& c : cases) {
     INFO(c.to);
@@ -165,6 +175,42 @@ TEST_CASE("Config: routes and delivery", "[config]") {
   REQUIRE(kz != nullptr);
   CHECK(kz->endpoint == "http://127.0.0.1:9443/soap");
   CHECK(route::RouteFor({}, "EAEU://KZ/CP/P.MM.00/P.MM.00.ACT.001") == nullptr);
+  // TLS: the modern lists unless a route names its own.
+  CHECK(eec->ciphers.tls12 == transport::kDefaultTls12Ciphers);
+  CHECK(eec->ciphers.tls13 == transport::kDefaultTls13Suites);
+  CHECK(eec->crl_file.empty());
+}
+
+TEST_CASE("Config: a listener's TLS table, with its CRL and cipher lists", "[config]") {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "config");
+  for (const char* f : {"server.pem", "server.key", "clients-ca.pem", "clients.crl"}) {
+    WriteText(dir / "config" / f, "");
+  }
+  auto edit = [&](const std::string& tls) {
+    return LoadEdited(dir, [&](std::string& text) {
+      Replace(text, "plain_http = true\ntokens", "tokens");
+      Replace(text, "[journal]", "[api.tls]\n" + tls + "\n[journal]");
+    });
+  };
+  auto loaded = edit(
+      "certificate = \"server.pem\"\nkey = \"server.key\"\nclient_ca = \"clients-ca.pem\"\n"
+      "client_crl = \"clients.crl\"\nciphers = \"ECDHE-RSA-AES256-GCM-SHA384\"\n"
+      "ciphersuites = \"TLS_AES_256_GCM_SHA384\"");
+  INFO((loaded.ok() ? std::string() : loaded.error().ToString()));
+  REQUIRE(loaded.ok());
+  REQUIRE(loaded->api.tls);
+  CHECK(loaded->api.tls->client_crl == dir / "config/clients.crl");
+  CHECK(loaded->api.tls->ciphers.tls12 == "ECDHE-RSA-AES256-GCM-SHA384");
+  CHECK(loaded->api.tls->ciphers.tls13 == "TLS_AES_256_GCM_SHA384");
+
+  auto no_ca =
+      edit("certificate = \"server.pem\"\nkey = \"server.key\"\nclient_crl = \"clients.crl\"");
+  REQUIRE_FALSE(no_ca.ok());
+  CHECK_THAT(no_ca.error().message, Catch::Contains("api.tls.client_crl: needs client_ca"));
+  auto unknown = edit("certificate = \"server.pem\"\nkey = \"server.key\"\nciphers = \"NOPE\"");
+  REQUIRE_FALSE(unknown.ok());
+  CHECK_THAT(unknown.error().message, Catch::Contains("api.tls.ciphers: OpenSSL knows no cipher"));
 }
 
 TEST_CASE("Config: the events of submitted messages ([notify])", "[config]") {

@@ -41,6 +41,8 @@ struct HttpCall {
   std::string cacert;
   std::string certificate;
   std::string key;
+  long tls_versions = 0;      // CURLOPT_SSLVERSION (a minimum | a maximum); 0: libcurl's default
+  std::string tls12_ciphers;  // CURLOPT_SSL_CIPHER_LIST; empty: libcurl's default
 };
 
 inline size_t CollectInto(char* data, size_t size, size_t count, void* user) {
@@ -77,6 +79,10 @@ inline HttpReply Http(const HttpCall& call) {
   }
   if (!call.certificate.empty()) curl_easy_setopt(c, CURLOPT_SSLCERT, call.certificate.c_str());
   if (!call.key.empty()) curl_easy_setopt(c, CURLOPT_SSLKEY, call.key.c_str());
+  if (call.tls_versions != 0) curl_easy_setopt(c, CURLOPT_SSLVERSION, call.tls_versions);
+  if (!call.tls12_ciphers.empty()) {
+    curl_easy_setopt(c, CURLOPT_SSL_CIPHER_LIST, call.tls12_ciphers.c_str());
+  }
   const CURLcode rc = curl_easy_perform(c);
   curl_slist_free_all(headers);
   if (rc != CURLE_OK) {

@@ -4,94 +4,17 @@
 #include <catch2/catch.hpp>
 #include <utility>  // before Asio
 
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <condition_variable>
-#include <mutex>
-#include <optional>
 #include <set>
 #include <thread>
 
 #include "gateway/sign/keys.hpp"
-#include "gateway/transport/http_client.hpp"
-#include "gateway/transport/http_server.hpp"
 #include "integration/gateway_fixture.hpp"
+#include "integration/transport_fixture.hpp"
 
 namespace eaeu::test {
-namespace {
 
-namespace asio = boost::asio;
 using transport::HttpClient;
-using transport::PostRequest;
-using transport::PostResult;
-
-// An io_context run by one thread for the duration of a test; the client and servers built on
-// it are destroyed after it stopped.
-struct Loop {
-  asio::io_context io;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard{
-      asio::make_work_guard(io)};
-  std::thread thread{[this] { io.run(); }};
-  void Stop() {
-    guard.reset();
-    io.stop();
-    if (thread.joinable()) thread.join();
-  }
-  ~Loop() { Stop(); }
-};
-
-// Collects results until `n` have come.
-struct Results {
-  std::mutex mutex;
-  std::condition_variable cv;
-  std::vector<PostResult> got;
-  transport::PostCallback Callback() {
-    return [this](PostResult r) {
-      std::lock_guard lock(mutex);
-      got.push_back(std::move(r));
-      cv.notify_all();
-    };
-  }
-  std::vector<PostResult> Wait(size_t n) {
-    std::unique_lock lock(mutex);
-    cv.wait(lock, [&] { return got.size() >= n; });
-    return got;
-  }
-};
-
-transport::HttpServerSettings Plain() {
-  transport::HttpServerSettings s;
-  s.listen = {"127.0.0.1", 0};
-  return s;
-}
-
-transport::ErrorResponder NoErrors() {
-  return [](unsigned status, std::string detail) {
-    transport::HttpResponse r;
-    r.status = status;
-    r.body = detail;
-    return r;
-  };
-}
-
-// A server that answers every POST with its body reversed, 200, or `status` for "/fail".
-std::unique_ptr<transport::HttpServer> EchoServer(asio::io_context& io,
-                                                  const transport::HttpServerSettings& settings) {
-  auto server = transport::HttpServer::Start(
-      io, settings,
-      [](transport::HttpRequest request, transport::Respond respond) {
-        transport::HttpResponse r;
-        r.status = request.target == "/fail" ? 503 : 200;
-        r.content_type = "application/soap+xml";
-        r.body = std::string(request.body.rbegin(), request.body.rend());
-        respond(std::move(r));
-      },
-      NoErrors());
-  REQUIRE(server.ok());
-  return std::move(*server);
-}
-
-}  // namespace
 
 TEST_CASE("HTTP client: answers, and many requests on one thread", "[transport]") {
   Loop loop;
