@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A fuzzing session of one target with libFuzzer (clang), AddressSanitizer and
+# A fuzzing session of one target with libFuzzer (clang 16), AddressSanitizer and
 # UndefinedBehaviorSanitizer, from its seed corpus; what it learns stays in
 # build/fuzz/corpus/<target>/ for the next session, and a crash is written to
 # build/fuzz/crashes/<target>/ (fix it, then keep the input in tests/fuzz/crashes/<target>/).
@@ -23,10 +23,13 @@ seconds=$2
 shift 2
 
 deploy/install-deps.sh --tests
-if ! command -v clang++ >/dev/null; then
-  apt-get update -qq && apt-get install -y -qq clang >/dev/null
+if ! command -v clang++-16 >/dev/null; then
+  apt-get update -qq && apt-get install -y -qq clang-16 >/dev/null
 fi
-
+# A build folder configured by another compiler is configured anew (what was learnt stays).
+if [[ -f build/fuzz/CMakeCache.txt ]] && ! grep -q '^CMAKE_CXX_COMPILER:.*clang++-16' build/fuzz/CMakeCache.txt; then
+  rm -rf build/fuzz/CMakeCache.txt build/fuzz/CMakeFiles
+fi
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j2 --target "eaeu_fuzz_$target"
 

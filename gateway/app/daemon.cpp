@@ -791,6 +791,10 @@ Status Daemon::Reload() {
   return Ok{};
 }
 
+void Daemon::HandleApi(transport::HttpRequest request, transport::Respond respond) const {
+  impl_->rest->Handle(std::move(request), std::move(respond));
+}
+
 uint16_t Daemon::api_port() const {
   return impl_->server ? impl_->server->port() : 0;
 }

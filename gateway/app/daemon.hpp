@@ -10,6 +10,7 @@
 #include "gateway/core/clock.hpp"
 #include "gateway/core/ids.hpp"
 #include "gateway/core/result.hpp"
+#include "gateway/transport/http_server.hpp"
 
 namespace eaeu::app {
 
@@ -43,6 +44,9 @@ class Daemon {
   Status Reload();
 
   uint16_t api_port() const;
+  // The REST API in this process, past its socket: what the listener hands each parsed request
+  // to (the router's fuzz target calls it). `respond` is called once, from any thread.
+  void HandleApi(transport::HttpRequest request, transport::Respond respond) const;
   uint16_t inbound_port() const;  // 0 without an [inbound] endpoint
 
   struct Impl;
