@@ -1,6 +1,31 @@
 #include "gateway/store/sqlite/detail/connection.hpp"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 namespace eaeu::store::sqlite {
+namespace {
+
+// The journal writes its file and, beside it, the write-ahead log: both need a writable folder
+// (SQLite's own word for either is "unable to open database file").
+Status Writable(const std::filesystem::path& file) {
+  std::error_code ec;
+  const auto folder = std::filesystem::absolute(file, ec).parent_path();
+  for (const auto& p : {folder, file}) {
+    if (p == file && !std::filesystem::exists(file, ec)) continue;
+    if (::access(p.c_str(), W_OK) != 0) {
+      const int error = errno;
+      return MakeError("journal.unwritable", p.string(),
+                       std::string("the journal cannot write here: ") + std::strerror(error) +
+                           (error == EROFS ? " (remount it read-write, or move the journal)" : ""));
+    }
+  }
+  return Ok{};
+}
+
+}  // namespace
 
 using std::chrono::duration_cast;
 using std::chrono::microseconds;
@@ -28,6 +53,7 @@ Status Exec(sqlite3* db, const char* sql) {
 }
 
 Result<std::unique_ptr<Connection>> Connection::Open(const std::filesystem::path& file) {
+  if (auto st = Writable(file); !st) return st.error();
   sqlite3* db = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(file.c_str(), &db, flags, nullptr) != SQLITE_OK) {
@@ -38,7 +64,9 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::filesystem::path
   std::unique_ptr<Connection> c(new Connection(db));
   for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
                              "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000"}) {
-    if (auto st = Exec(db, pragma); !st) return st.error();
+    if (auto st = Exec(db, pragma); !st) {
+      return MakeError(st.error().code, file.string(), st.error().message + " (" + pragma + ")");
+    }
   }
   return c;
 }
