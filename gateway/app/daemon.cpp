@@ -221,7 +221,7 @@ struct Daemon::Impl {
 
   Loaded parts;
   api::MetricsRegistry metrics;
-  std::unique_ptr<store::SqliteJournal> journal;
+  std::unique_ptr<store::Journal> journal;
   std::unique_ptr<intake::Pipeline> pipeline;
   std::unique_ptr<registry::RegistrySync> registry;
   std::unique_ptr<registry::ScheduledSync> scheduled_sync;  // when [registry] has a schedule

@@ -59,7 +59,7 @@ class TestLane final : public Lane {
 struct Harness {
   TempDir dir;
   ManualClock clock{kStart};
-  std::unique_ptr<store::SqliteJournal> journal;
+  std::unique_ptr<store::Journal> journal;
   envelope::ProcessCatalogue catalogue;
   asio::io_context io;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard{

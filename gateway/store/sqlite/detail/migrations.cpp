@@ -1,4 +1,6 @@
-#include "gateway/store/sqlite/detail/shared.hpp"
+#include "gateway/store/sqlite/detail/migrations.hpp"
+
+#include <vector>
 
 namespace eaeu::store::sqlite {
 namespace {
@@ -210,16 +212,16 @@ CREATE INDEX certificate_statuses_of ON certificate_statuses(country, certificat
 
 }  // namespace
 
-Status Migrate(sqlite3* db, const std::filesystem::path& file, int target) {
-  if (auto st = Exec(db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+Status Migrate(Connection& db, const std::filesystem::path& file, int target) {
+  if (auto st = db.Exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
       !st) {
     return st;
   }
   int version = 0;
   {
-    Statement q(db, "SELECT version FROM schema_version");
-    if (!q.ok()) return SqlError(db, "schema_version");
-    if (q.Step() == SQLITE_ROW) version = static_cast<int>(q.Int(0));
+    sql::Statement q(db, "SELECT version FROM schema_version");
+    if (!q.ok()) return db.LastError("schema_version");
+    if (q.Step() == sql::kRow) version = static_cast<int>(q.Int(0));
   }
   const int current = static_cast<int>(kMigrations.size());
   if (version > current) {
@@ -230,21 +232,21 @@ Status Migrate(sqlite3* db, const std::filesystem::path& file, int target) {
   }
   const int last = target > 0 && target < current ? target : current;
   for (int v = version; v < last; ++v) {
-    if (auto st = Exec(db, "BEGIN IMMEDIATE"); !st) return st;
-    Status step = Exec(db, kMigrations[static_cast<size_t>(v)]);
-    if (step) step = Exec(db, "DELETE FROM schema_version");
+    if (auto st = db.BeginWrite(); !st) return st;
+    Status step = db.Exec(kMigrations[static_cast<size_t>(v)]);
+    if (step) step = db.Exec("DELETE FROM schema_version");
     if (step) {
-      Statement u(db, "INSERT INTO schema_version VALUES (?)");
+      sql::Statement u(db, "INSERT INTO schema_version VALUES (?)");
       u.Bind(1, static_cast<int64_t>(v + 1));
-      if (u.Step() != SQLITE_DONE) step = SqlError(db, "schema_version");
+      if (u.Step() != sql::kDone) step = db.LastError("schema_version");
     }
     if (!step) {
-      (void)Exec(db, "ROLLBACK");
+      (void)db.Exec("ROLLBACK");
       return MakeError(
           "journal.migration", file.string(),
           "migration to version " + std::to_string(v + 1) + " failed: " + step.error().message);
     }
-    if (auto st = Exec(db, "COMMIT"); !st) return st;
+    if (auto st = db.Exec("COMMIT"); !st) return st;
   }
   return Ok{};
 }

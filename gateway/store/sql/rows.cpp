@@ -1,8 +1,16 @@
-#include "gateway/store/sqlite/detail/shared.hpp"
+#include "gateway/store/sql/detail/shared.hpp"
 
 #include <spdlog/spdlog.h>
 
-namespace eaeu::store::sqlite {
+namespace eaeu::store::sql {
+
+int64_t Micros(TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+}
+
+TimePoint FromMicros(int64_t v) {
+  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::microseconds(v)));
+}
 
 Status ApplyGuarded(const std::function<Status(Connection&)>& apply, Connection& db) {
   try {
@@ -88,7 +96,7 @@ Status ApplyTransition(Connection& db, const std::string& id, MessageState to,
               "SELECT state, (SELECT MAX(seq) FROM message_events WHERE message_id = ?1) "
               "FROM messages WHERE id = ?1");
   q.Bind(1, id);
-  if (q.Step() != SQLITE_ROW) return MakeError("journal.unknown", id, "no such message");
+  if (q.Step() != kRow) return MakeError("journal.unknown", id, "no such message");
   const auto from = StateFromName(q.Text(0)).value_or(MessageState::kReceived);
   const int64_t seq = q.Int(1) + 1;
   if (!IsAllowed(from, to)) {
@@ -117,10 +125,10 @@ Status ApplyTransition(Connection& db, const std::string& id, MessageState to,
     Diagnostics d = *data.diagnostics;
     for (const std::string* field : DiagnosticsFields(d)) u.Bind(index++, *field);
   }
-  if (u.Step() != SQLITE_DONE) return SqlError(db, "update " + id);
+  if (u.Step() != kDone) return SqlError(db, "update " + id);
   Statement event(db, "INSERT INTO message_events VALUES (?, ?, ?, ?, ?)");
   event.Bind(1, id).Bind(2, seq).Bind(3, StateName(to)).Bind(4, Micros(at)).Bind(5, detail);
-  if (event.Step() != SQLITE_DONE) return SqlError(db, "insert event " + id);
+  if (event.Step() != kDone) return SqlError(db, "insert event " + id);
   return Ok{};
 }
 
@@ -138,7 +146,7 @@ Status WriteReceivedFields(Connection& db, const NewMessage& m) {
   Diagnostics d = m.diagnostics.value_or(Diagnostics{});
   int column = 3;
   for (const std::string* field : DiagnosticsFields(d)) u.Bind(column++, *field);
-  if (u.Step() != SQLITE_DONE) return SqlError(db, "update " + m.id);
+  if (u.Step() != kDone) return SqlError(db, "update " + m.id);
   return Ok{};
 }
 
@@ -174,8 +182,8 @@ Status WriteDelivery(Connection& db, const Delivery& d, bool insert) {
     w.BindNull(6);
   }
   w.Bind(7, d.wire_id).Bind(8, d.conversation_id).Bind(9, d.error).Bind(10, Micros(d.updated_at));
-  if (w.Step() != SQLITE_DONE) return SqlError(db, "write delivery " + d.message_id);
-  if (!insert && sqlite3_changes(db) != 1) {
+  if (w.Step() != kDone) return SqlError(db, "write delivery " + d.message_id);
+  if (!insert && db.Changes() != 1) {
     return MakeError("journal.unknown", d.message_id + " " + d.destination, "no such delivery");
   }
   return Ok{};
@@ -184,7 +192,7 @@ Status WriteDelivery(Connection& db, const Delivery& d, bool insert) {
 Status AddDeliveryEvent(Connection& db, const Delivery& d, TimePoint at,
                         const std::string& detail) {
   Statement e(db,
-              "INSERT INTO delivery_events VALUES (?1, (SELECT IFNULL(MAX(seq), 0) + 1 FROM "
+              "INSERT INTO delivery_events VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM "
               "delivery_events WHERE message_id = ?1), ?2, ?3, ?4, ?5, ?6)");
   e.Bind(1, d.message_id)
       .Bind(2, d.destination)
@@ -192,11 +200,11 @@ Status AddDeliveryEvent(Connection& db, const Delivery& d, TimePoint at,
       .Bind(4, Micros(at))
       .Bind(5, d.wire_id)
       .Bind(6, detail);
-  if (e.Step() != SQLITE_DONE) return SqlError(db, "delivery event " + d.message_id);
+  if (e.Step() != kDone) return SqlError(db, "delivery event " + d.message_id);
   if (d.wire_id.empty()) return Ok{};
-  Statement send(db, "INSERT OR IGNORE INTO delivery_sends VALUES (?, ?, ?)");
+  Statement send(db, "INSERT INTO delivery_sends VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
   send.Bind(1, d.wire_id).Bind(2, d.message_id).Bind(3, d.destination);
-  if (send.Step() != SQLITE_DONE) return SqlError(db, "delivery send " + d.message_id);
+  if (send.Step() != kDone) return SqlError(db, "delivery send " + d.message_id);
   return Ok{};
 }
 
@@ -227,11 +235,11 @@ Status AddDeadlineEvent(Connection& db, const std::string& id, const std::string
   Statement e(
       db,
       "INSERT INTO deadline_events (deadline_id, seq, state, at, detail, actor) VALUES (?1, "
-      "(SELECT IFNULL(MAX(seq), 0) + 1 FROM deadline_events WHERE deadline_id = ?1), ?2, "
+      "(SELECT COALESCE(MAX(seq), 0) + 1 FROM deadline_events WHERE deadline_id = ?1), ?2, "
       "?3, ?4, ?5)");
   e.Bind(1, id).Bind(2, state).Bind(3, Micros(at)).Bind(4, detail).Bind(5, actor);
-  if (e.Step() != SQLITE_DONE) return SqlError(db, "deadline event " + id);
+  if (e.Step() != kDone) return SqlError(db, "deadline event " + id);
   return Ok{};
 }
 
-}  // namespace eaeu::store::sqlite
+}  // namespace eaeu::store::sql

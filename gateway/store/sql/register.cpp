@@ -1,6 +1,6 @@
-// SQLite journal: the register store: the versions of the register's records, and the syncs that
+// The journal's register store: the versions of the register's records, and the syncs that
 // planned them.
-#include "gateway/store/sqlite/detail/shared.hpp"
+#include "gateway/store/sql/detail/shared.hpp"
 
 namespace eaeu::store {
 
@@ -56,7 +56,7 @@ Status InsertVersion(Connection& db, const RegisterVersion& v) {
       .Bind(10, v.message_id)
       .Bind(11, v.sync_id)
       .Bind(12, Micros(v.at));
-  if (insert.Step() != SQLITE_DONE) return SqlError(db, "insert register version of " + v.key);
+  if (insert.Step() != kDone) return SqlError(db, "insert register version of " + v.key);
   return Ok{};
 }
 
@@ -66,13 +66,13 @@ Result<uint64_t> StandingVersion(Connection& db, Direction direction, const std:
               "SELECT max(w.id) FROM register_versions w JOIN messages n ON n.id = w.message_id "
               "WHERE w.direction = ? AND w.record_key = ? AND n.state != 'rejected'");
   q.Bind(1, DirectionName(direction)).Bind(2, key);
-  if (q.Step() != SQLITE_ROW) return SqlError(db, "register version of " + key);
+  if (q.Step() != kRow) return SqlError(db, "register version of " + key);
   return q.IsNull(0) ? 0 : static_cast<uint64_t>(q.Int(0));
 }
 
 }  // namespace
 
-void SqliteJournal::PlanSyncAsync(RegisterSync sync, JournalCallback<Ok> done) {
+void SqlJournal::PlanSyncAsync(RegisterSync sync, JournalCallback<Ok> done) {
   auto apply = [sync = std::move(sync)](Connection& db) -> Status {
     for (const PlannedSend& send : sync.sends) {
       auto standing = StandingVersion(db, send.version.direction, send.version.key);
@@ -109,13 +109,13 @@ void SqliteJournal::PlanSyncAsync(RegisterSync sync, JournalCallback<Ok> done) {
         .Bind(10, static_cast<int64_t>(sync.sends.size()))
         .Bind(11, sync.outcome)
         .Bind(12, sync.detail);
-    if (insert.Step() != SQLITE_DONE) return SqlError(db, "insert sync " + sync.id);
+    if (insert.Step() != kDone) return SqlError(db, "insert sync " + sync.id);
     return Ok{};
   };
   impl_->Submit(std::move(apply), std::move(done));
 }
 
-Result<std::vector<SyncRecord>> SqliteJournal::Syncs(uint64_t after, uint32_t limit) {
+Result<std::vector<SyncRecord>> SqlJournal::Syncs(uint64_t after, uint32_t limit) {
   auto reader = impl_->readers->Acquire();
   Connection& db = *reader;
   Statement q(db,
@@ -144,15 +144,15 @@ Result<std::vector<SyncRecord>> SqliteJournal::Syncs(uint64_t after, uint32_t li
       "register syncs");
 }
 
-Result<uint64_t> SqliteJournal::LastSyncPosition() {
+Result<uint64_t> SqlJournal::LastSyncPosition() {
   auto reader = impl_->readers->Acquire();
   Connection& db = *reader;
   Statement q(db, "SELECT coalesce(max(rowid), 0) FROM register_syncs");
-  if (q.Step() != SQLITE_ROW) return SqlError(db, "register syncs");
+  if (q.Step() != kRow) return SqlError(db, "register syncs");
   return static_cast<uint64_t>(q.Int(0));
 }
 
-Result<std::vector<RegisterVersion>> SqliteJournal::RegisterRecords(const RegisterFilter& filter) {
+Result<std::vector<RegisterVersion>> SqlJournal::RegisterRecords(const RegisterFilter& filter) {
   auto reader = impl_->readers->Acquire();
   Connection& db = *reader;
   std::string sql = std::string("SELECT ") + kVersionColumns + kVersionsJoined +
@@ -171,8 +171,8 @@ Result<std::vector<RegisterVersion>> SqliteJournal::RegisterRecords(const Regist
   return q.All(ReadVersion, "register records");
 }
 
-Result<std::vector<RegisterVersion>> SqliteJournal::RegisterHistory(Direction direction,
-                                                                    std::string_view key) {
+Result<std::vector<RegisterVersion>> SqlJournal::RegisterHistory(Direction direction,
+                                                                 std::string_view key) {
   auto reader = impl_->readers->Acquire();
   Connection& db = *reader;
   Statement q(db, std::string("SELECT ") + kVersionColumns + kVersionsJoined +
@@ -181,16 +181,15 @@ Result<std::vector<RegisterVersion>> SqliteJournal::RegisterHistory(Direction di
   return q.All(ReadVersion, "register history");
 }
 
-Result<std::optional<RegisterVersion>> SqliteJournal::RegisterVersionOf(
-    std::string_view message_id) {
+Result<std::optional<RegisterVersion>> SqlJournal::RegisterVersionOf(std::string_view message_id) {
   auto reader = impl_->readers->Acquire();
   Connection& db = *reader;
   Statement q(
       db, std::string("SELECT ") + kVersionColumns + kVersionsJoined + "WHERE v.message_id = ?");
   q.Bind(1, message_id);
-  const int rc = q.Step();
-  if (rc == SQLITE_ROW) return std::optional<RegisterVersion>(ReadVersion(q));
-  if (rc != SQLITE_DONE) return SqlError(db, "register version of message");
+  const Stepped rc = q.Step();
+  if (rc == kRow) return std::optional<RegisterVersion>(ReadVersion(q));
+  if (rc != kDone) return SqlError(db, "register version of message");
   return std::optional<RegisterVersion>();
 }
 

@@ -1,9 +1,9 @@
-// SQLite journal: the feeds of changes readers follow, and their cursors.
-#include "gateway/store/sqlite/detail/shared.hpp"
+// The journal's feeds of changes readers follow, and their cursors.
+#include "gateway/store/sql/detail/shared.hpp"
 
 namespace eaeu::store {
 
-Result<std::vector<MessageEvent>> SqliteJournal::Events(const EventFilter& filter) {
+Result<std::vector<MessageEvent>> SqlJournal::Events(const EventFilter& filter) {
   auto reader = impl_->readers->Acquire();
   Connection& db = *reader;
   // The events' rowids rise with every commit (one writer; rows are never deleted).
@@ -19,8 +19,8 @@ Result<std::vector<MessageEvent>> SqliteJournal::Events(const EventFilter& filte
   q.Bind(1, static_cast<int64_t>(filter.after)).Bind(3, static_cast<int64_t>(filter.limit));
   if (filter.direction) q.Bind(2, DirectionName(*filter.direction));
   std::vector<MessageEvent> out;
-  int rc;
-  while ((rc = q.Step()) == SQLITE_ROW) {
+  Stepped rc;
+  while ((rc = q.Step()) == kRow) {
     MessageEvent e;
     e.message = ReadSummary(q);
     e.position = static_cast<uint64_t>(q.Int(9));
@@ -29,42 +29,42 @@ Result<std::vector<MessageEvent>> SqliteJournal::Events(const EventFilter& filte
     e.detail = q.Text(12);
     out.push_back(std::move(e));
   }
-  if (rc != SQLITE_DONE) return SqlError(db, "events");
+  if (rc != kDone) return SqlError(db, "events");
   return out;
 }
 
-Result<uint64_t> SqliteJournal::LastEventPosition() {
+Result<uint64_t> SqlJournal::LastEventPosition() {
   auto reader = impl_->readers->Acquire();
   Connection& db = *reader;
   Statement q(db, "SELECT COALESCE(MAX(rowid), 0) FROM message_events");
-  if (q.Step() != SQLITE_ROW) return SqlError(db, "last event");
+  if (q.Step() != kRow) return SqlError(db, "last event");
   return static_cast<uint64_t>(q.Int(0));
 }
 
-Result<std::optional<uint64_t>> SqliteJournal::Cursor(std::string_view name) {
+Result<std::optional<uint64_t>> SqlJournal::Cursor(std::string_view name) {
   auto reader = impl_->readers->Acquire();
   Connection& db = *reader;
   Statement q(db, "SELECT position FROM cursors WHERE name = ?");
   q.Bind(1, name);
-  const int rc = q.Step();
-  if (rc == SQLITE_ROW) return std::optional<uint64_t>(static_cast<uint64_t>(q.Int(0)));
-  if (rc != SQLITE_DONE) return SqlError(db, "cursor " + std::string(name));
+  const Stepped rc = q.Step();
+  if (rc == kRow) return std::optional<uint64_t>(static_cast<uint64_t>(q.Int(0)));
+  if (rc != kDone) return SqlError(db, "cursor " + std::string(name));
   return std::optional<uint64_t>();
 }
 
-void SqliteJournal::SaveCursorAsync(std::string name, uint64_t position, JournalCallback<Ok> done) {
+void SqlJournal::SaveCursorAsync(std::string name, uint64_t position, JournalCallback<Ok> done) {
   auto apply = [name = std::move(name), position](Connection& db) -> Status {
     Statement q(db,
                 "INSERT INTO cursors VALUES (?1, ?2) "
                 "ON CONFLICT (name) DO UPDATE SET position = excluded.position");
     q.Bind(1, name).Bind(2, static_cast<int64_t>(position));
-    if (q.Step() != SQLITE_DONE) return SqlError(db, "cursor " + name);
+    if (q.Step() != kDone) return SqlError(db, "cursor " + name);
     return Ok{};
   };
   impl_->Submit(std::move(apply), std::move(done));
 }
 
-Result<std::vector<DeadlineMove>> SqliteJournal::DeadlineMoves(const DeadlineMoveFilter& filter) {
+Result<std::vector<DeadlineMove>> SqlJournal::DeadlineMoves(const DeadlineMoveFilter& filter) {
   auto reader = impl_->readers->Acquire();
   Connection& db = *reader;
   std::string sql = std::string("SELECT e.rowid, e.state, e.at, e.detail, e.actor, ") +
@@ -86,8 +86,8 @@ Result<std::vector<DeadlineMove>> SqliteJournal::DeadlineMoves(const DeadlineMov
     q.Bind(10 + static_cast<int>(i), filter.states[i]);
   }
   std::vector<DeadlineMove> out;
-  int rc;
-  while ((rc = q.Step()) == SQLITE_ROW) {
+  Stepped rc;
+  while ((rc = q.Step()) == kRow) {
     DeadlineMove m;
     m.position = static_cast<uint64_t>(q.Int(0));
     m.state = q.Text(1);
@@ -97,14 +97,14 @@ Result<std::vector<DeadlineMove>> SqliteJournal::DeadlineMoves(const DeadlineMov
     m.deadline = DeadlineOf(q, 5);
     out.push_back(std::move(m));
   }
-  if (rc != SQLITE_DONE) return SqlError(db, "deadline moves");
+  if (rc != kDone) return SqlError(db, "deadline moves");
   return out;
 }
 
-Result<uint64_t> SqliteJournal::LastDeadlineMove() {
+Result<uint64_t> SqlJournal::LastDeadlineMove() {
   auto reader = impl_->readers->Acquire();
-  Statement q(*reader, "SELECT IFNULL(MAX(rowid), 0) FROM deadline_events");
-  if (q.Step() != SQLITE_ROW) return SqlError(*reader, "deadline moves");
+  Statement q(*reader, "SELECT COALESCE(MAX(rowid), 0) FROM deadline_events");
+  if (q.Step() != kRow) return SqlError(*reader, "deadline moves");
   return static_cast<uint64_t>(q.Int(0));
 }
 

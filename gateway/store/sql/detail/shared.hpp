@@ -1,7 +1,7 @@
 #pragma once
-// What the SQLite stores of the journal share: the writer with its group commit (Impl), the
-// columns and rows of the tables, the moves that several stores make (a message's transition, a
-// delivery's row and history line), and the migrations. Internal to store/sqlite/.
+// What the journal's stores share, whichever database holds them: the writer with its group
+// commit (Impl), the columns and rows of the tables, and the moves that several stores make (a
+// message's transition, a delivery's row and history line). Internal to store/sql/.
 
 #include <atomic>
 #include <condition_variable>
@@ -15,21 +15,17 @@
 #include <thread>
 #include <vector>
 
-#include "gateway/store/sqlite/detail/connection.hpp"
-#include "gateway/store/sqlite/journal.hpp"
+#include "gateway/store/sql/driver.hpp"
+#include "gateway/store/sql/journal.hpp"
 
 namespace eaeu::store {
 
-namespace sqlite {
+namespace sql {
 
 // An exception that escapes a change or a callback must not end the writer thread (and every
 // commit after it): a change's becomes its error, a callback's is logged and dropped.
 Status ApplyGuarded(const std::function<Status(Connection&)>& apply, Connection& db);
 void CallGuarded(std::string_view what, const std::function<void()>& call);
-
-// Brings the file's schema to `target` (0: the current version); a newer one is refused.
-Status Migrate(sqlite3* db, const std::filesystem::path& file, int target);
-int CurrentSchemaVersion();
 
 inline constexpr const char* kSummaryColumns =
     "id, direction, sender_country, sender_participant, kind, e_doc_id, state, created_at, "
@@ -75,20 +71,20 @@ TrackedDeadline DeadlineOf(Statement& q, int at);
 Status AddDeadlineEvent(Connection& db, const std::string& id, const std::string& state,
                         TimePoint at, const std::string& detail, const std::string& actor = {});
 
-}  // namespace sqlite
+}  // namespace sql
 
 // The stores' files (the only ones that include this header) use the shared pieces unqualified.
-using namespace sqlite;  // NOLINT(google-build-using-namespace)
+using namespace sql;  // NOLINT(google-build-using-namespace)
 
-struct SqliteJournal::Impl {
-  SqliteJournalOptions options;
-  std::unique_ptr<sqlite::Connection> writer;  // used by the writer thread only (and Open)
-  std::unique_ptr<sqlite::ReaderPool> readers;
+struct SqlJournal::Impl {
+  size_t max_batch = 512;
+  std::unique_ptr<sql::Connection> writer;  // used by the writer thread only (and Open)
+  std::unique_ptr<sql::ReaderPool> readers;
 
   // A change waiting for the next commit. `apply` runs on the writer thread inside the
   // transaction; its status is replaced by the commit's error if the commit fails.
   struct Change {
-    std::function<Status(sqlite::Connection&)> apply;
+    std::function<Status(sql::Connection&)> apply;
     std::function<void(Status)> done;  // called after the commit, on the writer thread
   };
   std::mutex queue_mutex;
@@ -114,7 +110,7 @@ struct SqliteJournal::Impl {
     if (thread.joinable()) thread.join();
   }
 
-  void Submit(std::function<Status(sqlite::Connection&)> apply, std::function<void(Status)> done) {
+  void Submit(std::function<Status(sql::Connection&)> apply, std::function<void(Status)> done) {
     auto change = std::make_unique<Change>(Change{std::move(apply), std::move(done)});
     {
       std::lock_guard lock(queue_mutex);
@@ -134,7 +130,7 @@ struct SqliteJournal::Impl {
         std::unique_lock lock(queue_mutex);
         queue_cv.wait(lock, [this] { return stopping || !queue.empty(); });
         if (queue.empty()) return;  // stopping, and nothing left
-        while (!queue.empty() && batch.size() < options.max_batch) {
+        while (!queue.empty() && batch.size() < max_batch) {
           batch.push_back(queue.front());
           queue.pop_front();
         }
@@ -158,23 +154,23 @@ struct SqliteJournal::Impl {
   void Commit(const std::vector<Change*>& batch) {
     std::vector<Status> results;
     results.reserve(batch.size());
-    Status begin = sqlite::Exec(*writer, "BEGIN IMMEDIATE");
+    Status begin = writer->BeginWrite();
     if (begin) {
       for (Change* c : batch) {
         // Each change in its own savepoint: one that fails leaves the others in the commit.
-        Status sp = sqlite::Exec(*writer, "SAVEPOINT change");
+        Status sp = writer->Exec("SAVEPOINT change");
         Status applied = sp ? ApplyGuarded(c->apply, *writer) : sp;
         if (applied) {
-          (void)sqlite::Exec(*writer, "RELEASE change");
+          (void)writer->Exec("RELEASE change");
         } else if (sp) {
-          (void)sqlite::Exec(*writer, "ROLLBACK TO change");
-          (void)sqlite::Exec(*writer, "RELEASE change");
+          (void)writer->Exec("ROLLBACK TO change");
+          (void)writer->Exec("RELEASE change");
         }
         results.push_back(std::move(applied));
       }
-      Status commit = sqlite::Exec(*writer, "COMMIT");
+      Status commit = writer->Exec("COMMIT");
       if (!commit) {
-        (void)sqlite::Exec(*writer, "ROLLBACK");
+        (void)writer->Exec("ROLLBACK");
         for (auto& r : results) {
           if (r) r = commit;
         }

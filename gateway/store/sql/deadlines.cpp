@@ -1,15 +1,15 @@
-// SQLite journal: the deadline store: tracked deadlines, their moves and counts.
-#include "gateway/store/sqlite/detail/shared.hpp"
+// The journal's deadline store: tracked deadlines, their moves and counts.
+#include "gateway/store/sql/detail/shared.hpp"
 
 namespace eaeu::store {
 
-void SqliteJournal::TrackDeadlinesAsync(std::vector<TrackedDeadline> deadlines, TimePoint at,
-                                        JournalCallback<Ok> done) {
+void SqlJournal::TrackDeadlinesAsync(std::vector<TrackedDeadline> deadlines, TimePoint at,
+                                     JournalCallback<Ok> done) {
   auto apply = [deadlines = std::move(deadlines), at](Connection& db) -> Status {
     for (const TrackedDeadline& d : deadlines) {
-      Statement insert(db, (std::string("INSERT OR IGNORE INTO deadlines (") + kDeadlineColumns +
-                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                               .c_str());
+      Statement insert(db, std::string("INSERT INTO deadlines (") + kDeadlineColumns +
+                               ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                               "ON CONFLICT DO NOTHING");
       insert.Bind(1, d.id)
           .Bind(2, d.message_id)
           .Bind(3, d.rule)
@@ -27,8 +27,8 @@ void SqliteJournal::TrackDeadlinesAsync(std::vector<TrackedDeadline> deadlines, 
           .Bind(15, d.about)
           .Bind(16, d.planned)
           .Bind(17, d.origin);
-      if (insert.Step() != SQLITE_DONE) return SqlError(db, "track deadline " + d.id);
-      if (sqlite3_changes(db) == 0) continue;  // tracked already
+      if (insert.Step() != kDone) return SqlError(db, "track deadline " + d.id);
+      if (db.Changes() == 0) continue;  // tracked already
       if (auto st = AddDeadlineEvent(db, d.id, d.state, at, "due " + d.due + " (" + d.basis + ")");
           !st) {
         return st;
@@ -39,8 +39,8 @@ void SqliteJournal::TrackDeadlinesAsync(std::vector<TrackedDeadline> deadlines, 
   impl_->Submit(std::move(apply), std::move(done));
 }
 
-void SqliteJournal::UpdateDeadlineAsync(DeadlineChange change, TimePoint at,
-                                        JournalCallback<Ok> done) {
+void SqlJournal::UpdateDeadlineAsync(DeadlineChange change, TimePoint at,
+                                     JournalCallback<Ok> done) {
   auto apply = [c = std::move(change), at](Connection& db) -> Status {
     Statement u(db,
                 "UPDATE deadlines SET state = ?1, met_on = ?2, days_late = ?3, updated_at = ?4, "
@@ -64,8 +64,8 @@ void SqliteJournal::UpdateDeadlineAsync(DeadlineChange change, TimePoint at,
     } else {
       u.BindNull(9);
     }
-    if (u.Step() != SQLITE_DONE) return SqlError(db, "update deadline " + c.id);
-    if (sqlite3_changes(db) != 1) {
+    if (u.Step() != kDone) return SqlError(db, "update deadline " + c.id);
+    if (db.Changes() != 1) {
       return MakeError("journal.unknown", c.id, "no such deadline");
     }
     return AddDeadlineEvent(db, c.id, c.state, at, c.detail, c.actor);
@@ -73,7 +73,7 @@ void SqliteJournal::UpdateDeadlineAsync(DeadlineChange change, TimePoint at,
   impl_->Submit(std::move(apply), std::move(done));
 }
 
-Result<std::vector<TrackedDeadline>> SqliteJournal::Deadlines(const DeadlineFilter& filter) {
+Result<std::vector<TrackedDeadline>> SqlJournal::Deadlines(const DeadlineFilter& filter) {
   auto reader = impl_->readers->Acquire();
   Connection& db = *reader;
   std::string sql = std::string("SELECT ") + kDeadlineColumns + " FROM deadlines WHERE id > ?1";
@@ -104,7 +104,7 @@ Result<std::vector<TrackedDeadline>> SqliteJournal::Deadlines(const DeadlineFilt
   return q.All([](Statement& row) { return DeadlineOf(row, 0); }, "deadlines");
 }
 
-Result<std::vector<DeadlineEvent>> SqliteJournal::DeadlineHistory(std::string_view id) {
+Result<std::vector<DeadlineEvent>> SqlJournal::DeadlineHistory(std::string_view id) {
   auto reader = impl_->readers->Acquire();
   Connection& db = *reader;
   Statement q(db,
@@ -112,21 +112,21 @@ Result<std::vector<DeadlineEvent>> SqliteJournal::DeadlineHistory(std::string_vi
               "seq");
   q.Bind(1, id);
   std::vector<DeadlineEvent> out;
-  int rc;
-  while ((rc = q.Step()) == SQLITE_ROW) {
+  Stepped rc;
+  while ((rc = q.Step()) == kRow) {
     out.push_back({q.Text(0), FromMicros(q.Int(1)), q.Text(2), q.Text(3)});
   }
-  if (rc != SQLITE_DONE) return SqlError(db, "deadline history");
+  if (rc != kDone) return SqlError(db, "deadline history");
   return out;
 }
 
-Result<std::map<std::string, uint64_t>> SqliteJournal::DeadlineCounts() {
+Result<std::map<std::string, uint64_t>> SqlJournal::DeadlineCounts() {
   auto reader = impl_->readers->Acquire();
   Statement q(*reader, "SELECT state, COUNT(*) FROM deadlines GROUP BY state");
   std::map<std::string, uint64_t> out;
-  int rc;
-  while ((rc = q.Step()) == SQLITE_ROW) out[q.Text(0)] = static_cast<uint64_t>(q.Int(1));
-  if (rc != SQLITE_DONE) return SqlError(*reader, "deadline counts");
+  Stepped rc;
+  while ((rc = q.Step()) == kRow) out[q.Text(0)] = static_cast<uint64_t>(q.Int(1));
+  if (rc != kDone) return SqlError(*reader, "deadline counts");
   return out;
 }
 

@@ -1,16 +1,16 @@
-// SQLite journal: the delivery store: planned deliveries, their rows and histories, sends by wire
+// The journal's delivery store: planned deliveries, their rows and histories, sends by wire
 // id.
-#include "gateway/store/sqlite/detail/shared.hpp"
+#include "gateway/store/sql/detail/shared.hpp"
 
 namespace eaeu::store {
 
-void SqliteJournal::PlanDeliveriesAsync(std::string message_id, std::vector<Delivery> deliveries,
-                                        TimePoint at, JournalCallback<Ok> done) {
+void SqlJournal::PlanDeliveriesAsync(std::string message_id, std::vector<Delivery> deliveries,
+                                     TimePoint at, JournalCallback<Ok> done) {
   auto apply = [message_id = std::move(message_id), deliveries = std::move(deliveries),
                 at](Connection& db) -> Status {
     Statement planned(db, "SELECT COUNT(*) FROM deliveries WHERE message_id = ?");
     planned.Bind(1, message_id);
-    if (planned.Step() != SQLITE_ROW) return SqlError(db, "deliveries of " + message_id);
+    if (planned.Step() != kRow) return SqlError(db, "deliveries of " + message_id);
     if (planned.Int(0) > 0) return Ok{};
     for (Delivery d : deliveries) {
       d.message_id = message_id;
@@ -23,14 +23,14 @@ void SqliteJournal::PlanDeliveriesAsync(std::string message_id, std::vector<Deli
   impl_->Submit(std::move(apply), std::move(done));
 }
 
-void SqliteJournal::UpdateDeliveryAsync(DeliveryChange change, TimePoint at,
-                                        JournalCallback<Ok> done) {
+void SqlJournal::UpdateDeliveryAsync(DeliveryChange change, TimePoint at,
+                                     JournalCallback<Ok> done) {
   auto apply = [change = std::move(change), at](Connection& db) mutable -> Status {
     Delivery& d = change.delivery;
     d.updated_at = at;
     Statement q(db, "SELECT state FROM deliveries WHERE message_id = ? AND destination = ?");
     q.Bind(1, d.message_id).Bind(2, d.destination);
-    if (q.Step() != SQLITE_ROW) {
+    if (q.Step() != kRow) {
       return MakeError("journal.unknown", d.message_id + " " + d.destination, "no such delivery");
     }
     const auto from = StateFromName(q.Text(0)).value_or(MessageState::kQueued);
@@ -50,7 +50,7 @@ void SqliteJournal::UpdateDeliveryAsync(DeliveryChange change, TimePoint at,
   impl_->Submit(std::move(apply), std::move(done));
 }
 
-Result<std::vector<Delivery>> SqliteJournal::Deliveries(std::string_view message_id) {
+Result<std::vector<Delivery>> SqlJournal::Deliveries(std::string_view message_id) {
   auto reader = impl_->readers->Acquire();
   Connection& db = *reader;
   Statement q(db, (std::string("SELECT ") + kDeliveryColumns +
@@ -60,7 +60,7 @@ Result<std::vector<Delivery>> SqliteJournal::Deliveries(std::string_view message
   return q.All(ReadDelivery, "deliveries");
 }
 
-Result<std::vector<DeliveryEvent>> SqliteJournal::DeliveryHistory(std::string_view message_id) {
+Result<std::vector<DeliveryEvent>> SqlJournal::DeliveryHistory(std::string_view message_id) {
   auto reader = impl_->readers->Acquire();
   Connection& db = *reader;
   Statement q(db,
@@ -68,16 +68,16 @@ Result<std::vector<DeliveryEvent>> SqliteJournal::DeliveryHistory(std::string_vi
               "WHERE message_id = ? ORDER BY seq");
   q.Bind(1, message_id);
   std::vector<DeliveryEvent> out;
-  int rc;
-  while ((rc = q.Step()) == SQLITE_ROW) {
+  Stepped rc;
+  while ((rc = q.Step()) == kRow) {
     out.push_back({q.Text(0), StateFromName(q.Text(1)).value_or(MessageState::kQueued),
                    FromMicros(q.Int(2)), q.Text(3), q.Text(4)});
   }
-  if (rc != SQLITE_DONE) return SqlError(db, "delivery history");
+  if (rc != kDone) return SqlError(db, "delivery history");
   return out;
 }
 
-Result<std::optional<Delivery>> SqliteJournal::DeliveryByWireId(std::string_view wire_id) {
+Result<std::optional<Delivery>> SqlJournal::DeliveryByWireId(std::string_view wire_id) {
   auto reader = impl_->readers->Acquire();
   Connection& db = *reader;
   std::string sql = std::string("SELECT ") + kDeliveryColumns +
@@ -85,13 +85,13 @@ Result<std::optional<Delivery>> SqliteJournal::DeliveryByWireId(std::string_view
                     "(SELECT message_id, destination FROM delivery_sends WHERE wire_id = ?)";
   Statement q(db, sql.c_str());
   q.Bind(1, wire_id);
-  const int rc = q.Step();
-  if (rc == SQLITE_ROW) return std::optional<Delivery>(ReadDelivery(q));
-  if (rc != SQLITE_DONE) return SqlError(db, "delivery by wire id");
+  const Stepped rc = q.Step();
+  if (rc == kRow) return std::optional<Delivery>(ReadDelivery(q));
+  if (rc != kDone) return SqlError(db, "delivery by wire id");
   return std::optional<Delivery>();
 }
 
-Result<std::vector<Delivery>> SqliteJournal::OpenDeliveries() {
+Result<std::vector<Delivery>> SqlJournal::OpenDeliveries() {
   auto reader = impl_->readers->Acquire();
   Connection& db = *reader;
   std::string sql = std::string("SELECT ") + kDeliveryColumns +

@@ -1,16 +1,16 @@
-// SQLite journal: the message store: taking in, moving, the outbound hand-off, reading and listing.
-#include "gateway/store/sqlite/detail/shared.hpp"
+// The journal's message store: taking in, moving, the outbound hand-off, reading and listing.
+#include "gateway/store/sql/detail/shared.hpp"
 
 namespace eaeu::store {
 
-namespace sqlite {
+namespace sql {
 
 Status InsertMessage(Connection& db, const NewMessage& m, const std::string& key,
                      AcceptOutcome& outcome) {
   if (!key.empty()) {
     Statement q(db, "SELECT id, state FROM messages WHERE dedup_key = ?");
     q.Bind(1, key);
-    if (q.Step() == SQLITE_ROW) {
+    if (q.Step() == kRow) {
       outcome = {q.Text(0), StateFromName(q.Text(1)).value_or(MessageState::kReceived), true};
       return Ok{};
     }
@@ -39,8 +39,8 @@ Status InsertMessage(Connection& db, const NewMessage& m, const std::string& key
       .Bind(12, m.violations)
       .Bind(13, at)
       .Bind(14, at);
-  if (insert.Step() != SQLITE_DONE) {
-    if (sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_PRIMARYKEY) {
+  if (insert.Step() != kDone) {
+    if (db.LastWasUniqueViolation()) {
       return MakeError("journal.duplicate-id", m.id, "a message with this id exists");
     }
     return SqlError(db, "insert message " + m.id);
@@ -58,19 +58,19 @@ Status InsertMessage(Connection& db, const NewMessage& m, const std::string& key
           .Bind(4, c.certificate)
           .Bind(5, c.status)
           .Bind(6, c.notice_date);
-      if (cert.Step() != SQLITE_DONE) return SqlError(db, "certificate status of " + m.id);
+      if (cert.Step() != kDone) return SqlError(db, "certificate status of " + m.id);
     }
   }
   Statement event(db, "INSERT INTO message_events VALUES (?, 1, ?, ?, ?)");
   event.Bind(1, m.id).Bind(2, StateName(m.state)).Bind(3, at).Bind(4, std::string_view("taken in"));
-  if (event.Step() != SQLITE_DONE) return SqlError(db, "insert event " + m.id);
+  if (event.Step() != kDone) return SqlError(db, "insert event " + m.id);
   outcome = {m.id, m.state, false};
   return Ok{};
 }
 
-}  // namespace sqlite
+}  // namespace sql
 
-void SqliteJournal::AcceptAsync(NewMessage message, JournalCallback<AcceptOutcome> done) {
+void SqlJournal::AcceptAsync(NewMessage message, JournalCallback<AcceptOutcome> done) {
   if (message.id.empty()) {
     done(MakeError("journal.argument", "id", "a message needs an id"));
     return;
@@ -95,8 +95,8 @@ void SqliteJournal::AcceptAsync(NewMessage message, JournalCallback<AcceptOutcom
   });
 }
 
-void SqliteJournal::TransitionAsync(std::string id, MessageState to, std::string detail,
-                                    TimePoint at, TransitionData data, JournalCallback<Ok> done) {
+void SqlJournal::TransitionAsync(std::string id, MessageState to, std::string detail, TimePoint at,
+                                 TransitionData data, JournalCallback<Ok> done) {
   auto apply = [id = std::move(id), to, detail = std::move(detail), at,
                 data = std::move(data)](Connection& db) -> Status {
     return ApplyTransition(db, id, to, detail, at, data);
@@ -104,7 +104,7 @@ void SqliteJournal::TransitionAsync(std::string id, MessageState to, std::string
   impl_->Submit(std::move(apply), std::move(done));
 }
 
-Result<std::optional<CertificateStanding>> SqliteJournal::CertificateStatusOf(
+Result<std::optional<CertificateStanding>> SqlJournal::CertificateStatusOf(
     std::string_view country, std::string_view certificate) {
   auto reader = impl_->readers->Acquire();
   Connection& db = *reader;
@@ -114,9 +114,9 @@ Result<std::optional<CertificateStanding>> SqliteJournal::CertificateStatusOf(
               "c JOIN messages m ON m.id = c.message_id WHERE c.country = ? AND c.certificate = ? "
               "AND m.state != 'rejected' ORDER BY c.notice_date DESC, c.rowid DESC LIMIT 1");
   q.Bind(1, country).Bind(2, certificate);
-  const int rc = q.Step();
-  if (rc == SQLITE_DONE) return std::optional<CertificateStanding>();
-  if (rc != SQLITE_ROW) return SqlError(db, "certificate status");
+  const Stepped rc = q.Step();
+  if (rc == kDone) return std::optional<CertificateStanding>();
+  if (rc != kRow) return SqlError(db, "certificate status");
   CertificateStanding out;
   out.latest = {std::string(country), std::string(certificate), q.Text(0), q.Text(1)};
   out.message_id = q.Text(2);
@@ -124,10 +124,10 @@ Result<std::optional<CertificateStanding>> SqliteJournal::CertificateStatusOf(
   return std::optional<CertificateStanding>(std::move(out));
 }
 
-Result<std::optional<MessageRecord>> SqliteJournal::Get(std::string_view id) {
+Result<std::optional<MessageRecord>> SqlJournal::Get(std::string_view id) {
   auto reader = impl_->readers->Acquire();
   Connection& db = *reader;
-  if (auto st = Exec(db, "BEGIN"); !st) return st.error();  // one snapshot for both queries
+  if (auto st = db.BeginSnapshot(); !st) return st.error();  // one snapshot for both queries
   std::string sql = std::string("SELECT ") + kSummaryColumns +
                     ", content_type, payload, canonical_xml, signed_document, violations, "
                     "signature_verdict, answer, procedure_id";
@@ -137,7 +137,7 @@ Result<std::optional<MessageRecord>> SqliteJournal::Get(std::string_view id) {
   {
     Statement q(db, sql.c_str());
     q.Bind(1, id);
-    if (q.Step() == SQLITE_ROW) {
+    if (q.Step() == kRow) {
       MessageRecord r;
       r.summary = ReadSummary(q);
       r.content_type = q.Text(9);
@@ -157,7 +157,7 @@ Result<std::optional<MessageRecord>> SqliteJournal::Get(std::string_view id) {
     Statement h(db,
                 "SELECT state, at, detail FROM message_events WHERE message_id = ? ORDER BY seq");
     h.Bind(1, id);
-    while (h.Step() == SQLITE_ROW) {
+    while (h.Step() == kRow) {
       record->history.push_back({StateFromName(h.Text(0)).value_or(MessageState::kReceived),
                                  FromMicros(h.Int(1)), h.Text(2)});
     }
@@ -166,17 +166,17 @@ Result<std::optional<MessageRecord>> SqliteJournal::Get(std::string_view id) {
   return record;
 }
 
-Result<std::vector<MessageSummary>> SqliteJournal::List(const MessageFilter& filter) {
+Result<std::vector<MessageSummary>> SqlJournal::List(const MessageFilter& filter) {
   auto reader = impl_->readers->Acquire();
   Connection& db = *reader;
   if (!filter.after_id.empty()) {  // a page after a message that is not there is no page
     Statement known(db, "SELECT 1 FROM messages WHERE id = ?");
     known.Bind(1, filter.after_id);
-    if (known.Step() != SQLITE_ROW) {
+    if (known.Step() != kRow) {
       return MakeError("journal.unknown", filter.after_id, "no such message to list after");
     }
   }
-  std::string sql = std::string("SELECT ") + kSummaryColumns + " FROM messages WHERE 1";
+  std::string sql = std::string("SELECT ") + kSummaryColumns + " FROM messages WHERE 1 = 1";
   if (filter.direction) sql += " AND direction = ?7";
   if (filter.state) sql += " AND state = ?1";
   sql += StateIn("state", filter.any_state);
@@ -200,7 +200,7 @@ Result<std::vector<MessageSummary>> SqliteJournal::List(const MessageFilter& fil
   return q.All(ReadSummary, "list");
 }
 
-Result<std::vector<std::string>> SqliteJournal::Unfinished() {
+Result<std::vector<std::string>> SqlJournal::Unfinished() {
   auto reader = impl_->readers->Acquire();
   Connection& db = *reader;
   Statement q(db,
@@ -209,12 +209,12 @@ Result<std::vector<std::string>> SqliteJournal::Unfinished() {
   return q.All([](Statement& row) { return row.Text(0); }, "unfinished");
 }
 
-void SqliteJournal::HandOffAsync(Handoff handoff, TimePoint at, JournalCallback<Ok> done) {
+void SqlJournal::HandOffAsync(Handoff handoff, TimePoint at, JournalCallback<Ok> done) {
   auto apply = [h = std::move(handoff), at](Connection& db) -> Status {
     const std::string& id = h.message_id;
     Statement q(db, "SELECT state FROM messages WHERE id = ?");
     q.Bind(1, id);
-    if (q.Step() != SQLITE_ROW) return MakeError("journal.unknown", id, "no such message");
+    if (q.Step() != kRow) return MakeError("journal.unknown", id, "no such message");
     const auto from = StateFromName(q.Text(0)).value_or(MessageState::kReceived);
     // A journal of an earlier version may have left a message signed, its envelope kept.
     if (from == MessageState::kValidated && !h.signature.empty()) {
@@ -234,7 +234,7 @@ void SqliteJournal::HandOffAsync(Handoff handoff, TimePoint at, JournalCallback<
     u.BindBlob(1, h.signed_document ? std::string_view(*h.signed_document) : std::string_view())
         .Bind(2, h.procedure_id)
         .Bind(3, id);
-    if (u.Step() != SQLITE_DONE) return SqlError(db, "hand-off " + id);
+    if (u.Step() != kDone) return SqlError(db, "hand-off " + id);
     for (Delivery d : h.deliveries) {
       d.message_id = id;
       d.updated_at = at;
@@ -246,10 +246,10 @@ void SqliteJournal::HandOffAsync(Handoff handoff, TimePoint at, JournalCallback<
   impl_->Submit(std::move(apply), std::move(done));
 }
 
-Result<std::optional<OutboundMessage>> SqliteJournal::Outbound(std::string_view id) {
+Result<std::optional<OutboundMessage>> SqlJournal::Outbound(std::string_view id) {
   auto reader = impl_->readers->Acquire();
   Connection& db = *reader;
-  if (auto st = Exec(db, "BEGIN"); !st) return st.error();  // one snapshot for both queries
+  if (auto st = db.BeginSnapshot(); !st) return st.error();  // one snapshot for both queries
   std::optional<OutboundMessage> out;
   Status status = Ok{};
   {
@@ -257,7 +257,7 @@ Result<std::optional<OutboundMessage>> SqliteJournal::Outbound(std::string_view 
                      ", signed_document, procedure_id, reply_to FROM messages WHERE id = ?")
                         .c_str());
     q.Bind(1, id);
-    if (q.Step() == SQLITE_ROW) {
+    if (q.Step() == kRow) {
       OutboundMessage m;
       m.summary = ReadSummary(q);
       m.document = std::make_shared<const std::string>(q.Text(9));
@@ -271,9 +271,9 @@ Result<std::optional<OutboundMessage>> SqliteJournal::Outbound(std::string_view 
                      " FROM deliveries WHERE message_id = ? ORDER BY rowid")
                         .c_str());
     q.Bind(1, id);
-    int rc;
-    while ((rc = q.Step()) == SQLITE_ROW) out->deliveries.push_back(ReadDelivery(q));
-    if (rc != SQLITE_DONE) status = SqlError(db, "deliveries");
+    Stepped rc;
+    while ((rc = q.Step()) == kRow) out->deliveries.push_back(ReadDelivery(q));
+    if (rc != kDone) status = SqlError(db, "deliveries");
   }
   (void)Exec(db, "COMMIT");
   if (!status) return status.error();
