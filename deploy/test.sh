@@ -27,6 +27,13 @@ echo "== build ($preset preset)"
 cmake --preset "$preset"
 cmake --build --preset "$preset" -j2
 
+echo "== PostgreSQL 15 on loopback (the journal's suite runs on it too)"
+pg_dir="$(mktemp -d /tmp/eaeu-postgres.XXXXXX)"
+trap 'deploy/postgres-test-server.sh stop "$pg_dir"' EXIT
+EAEU_TEST_POSTGRES_URL="$(deploy/postgres-test-server.sh start "$pg_dir")"
+export EAEU_TEST_POSTGRES_URL
+echo "$EAEU_TEST_POSTGRES_URL"
+
 echo "== tests"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"

@@ -1,6 +1,9 @@
 // The register routes of the REST API: the sync, and the register as sent (or received).
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cctype>
+
 #include "gateway/api/detail/rest_common.hpp"
 #include "gateway/api/rest.hpp"
 #include "gateway/core/temporal.hpp"
@@ -135,9 +138,13 @@ bool ReadOrganizationsQuery(const Target& target, store::RegisterFilter& filter,
       }
       filter.country = value;
     } else if (key == "group") {
-      if (value.empty() || value.size() > 20) {
+      const bool code_like = std::all_of(value.begin(), value.end(), [](unsigned char c) {
+        return std::isalnum(c) != 0 || c == '.' || c == '-';
+      });
+      if (value.empty() || value.size() > 20 || !code_like) {
         respond(RestApi::Problem(400, "bad-query", "Bad Request",
-                                 "group: a group code has 1 to 20 characters"));
+                                 "group: a group code has 1 to 20 letters, digits, dots or "
+                                 "hyphens"));
         return false;
       }
       filter.group = value;

@@ -13,7 +13,9 @@
 #include <thread>
 
 #include "gateway/store/journal.hpp"
+#include "gateway/store/postgres/journal.hpp"
 #include "gateway/store/sqlite/journal.hpp"
+#include "integration/postgres_fixture.hpp"
 #include "support.hpp"
 
 namespace {
@@ -29,6 +31,19 @@ struct SqliteBackend {
   TempDir dir;
   std::unique_ptr<Journal> Open() {
     auto journal = SqliteJournal::Open({dir / "journal.db"});
+    REQUIRE(journal.ok());
+    return std::move(journal.value());
+  }
+};
+
+// A database of its own on a real PostgreSQL 15 server on loopback.
+struct PostgresBackend {
+  PostgresDatabase database;
+  std::unique_ptr<Journal> Open() {
+    PostgresJournalOptions options;
+    options.url = database.url();
+    auto journal = PostgresJournal::Open(options);
+    INFO((journal.ok() ? "" : journal.error().ToString()));
     REQUIRE(journal.ok());
     return std::move(journal.value());
   }
@@ -54,7 +69,8 @@ NewMessage Message(const std::string& id, const std::string& e_doc_id,
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("journal: a message taken in is read back whole", "[journal]", SqliteBackend) {
+TEMPLATE_TEST_CASE("journal: a message taken in is read back whole", "[journal]", SqliteBackend,
+                   PostgresBackend) {
   TestType backend;
   auto journal = backend.Open();
   auto m = Message("m-1", "doc-1");
@@ -89,7 +105,7 @@ TEMPLATE_TEST_CASE("journal: a message taken in is read back whole", "[journal]"
 }
 
 TEMPLATE_TEST_CASE("journal: an XML payload is kept once and read as the canonical XML",
-                   "[journal]", SqliteBackend) {
+                   "[journal]", SqliteBackend, PostgresBackend) {
   TestType backend;
   auto journal = backend.Open();
   auto m = Message("m-1", "doc-1");
@@ -103,7 +119,7 @@ TEMPLATE_TEST_CASE("journal: an XML payload is kept once and read as the canonic
 }
 
 TEMPLATE_TEST_CASE("journal: an EDocId accepted from the same sender gets the first answer",
-                   "[journal]", SqliteBackend) {
+                   "[journal]", SqliteBackend, PostgresBackend) {
   TestType backend;
   auto journal = backend.Open();
   REQUIRE(journal->Accept(Message("m-1", "doc-1")).ok());
@@ -135,7 +151,7 @@ TEMPLATE_TEST_CASE("journal: an EDocId accepted from the same sender gets the fi
 }
 
 TEMPLATE_TEST_CASE("journal: the state machine, its history and the diagnostics fields",
-                   "[journal]", SqliteBackend) {
+                   "[journal]", SqliteBackend, PostgresBackend) {
   TestType backend;
   auto journal = backend.Open();
   REQUIRE(journal->Accept(Message("m-1", "doc-1")).ok());
@@ -185,7 +201,7 @@ TEMPLATE_TEST_CASE("journal: the state machine, its history and the diagnostics 
 }
 
 TEMPLATE_TEST_CASE("journal: lists filter, page in order of arrival, and name unfinished work",
-                   "[journal]", SqliteBackend) {
+                   "[journal]", SqliteBackend, PostgresBackend) {
   TestType backend;
   auto journal = backend.Open();
   for (int i = 0; i < 25; ++i) {
@@ -240,7 +256,7 @@ TEMPLATE_TEST_CASE("journal: lists filter, page in order of arrival, and name un
 }
 
 TEMPLATE_TEST_CASE("journal: deliveries, one per destination, with their sends and history",
-                   "[journal]", SqliteBackend) {
+                   "[journal]", SqliteBackend, PostgresBackend) {
   TestType backend;
   const std::string kz = "EAEU://KZ/CP/P.MM.00/P.MM.00.ACT.001";
   const std::string by = "EAEU://BY/CP/P.MM.00/P.MM.00.ACT.001";
@@ -350,7 +366,7 @@ Handoff ReportHandoff(const std::string& id) {
 }
 
 TEMPLATE_TEST_CASE("journal: the hand-off signs, queues and plans the deliveries in one change",
-                   "[journal]", SqliteBackend) {
+                   "[journal]", SqliteBackend, PostgresBackend) {
   TestType backend;
   {
     auto journal = backend.Open();
@@ -413,7 +429,7 @@ TEMPLATE_TEST_CASE("journal: the hand-off signs, queues and plans the deliveries
 }
 
 TEMPLATE_TEST_CASE("journal: a list after a message it does not have is refused", "[journal]",
-                   SqliteBackend) {
+                   SqliteBackend, PostgresBackend) {
   TestType backend;
   auto journal = backend.Open();
   REQUIRE(journal->Accept(Message("m-1", "doc-1")).ok());
@@ -429,7 +445,7 @@ TEMPLATE_TEST_CASE("journal: a list after a message it does not have is refused"
 }
 
 TEMPLATE_TEST_CASE("journal: what was committed is there after a reopen", "[journal]",
-                   SqliteBackend) {
+                   SqliteBackend, PostgresBackend) {
   TestType backend;
   {
     auto journal = backend.Open();
@@ -450,7 +466,7 @@ TEMPLATE_TEST_CASE("journal: what was committed is there after a reopen", "[jour
 TEMPLATE_TEST_CASE(
     "journal: changes of state are read in commit order after a position, and a reader's cursor "
     "is kept across a reopen",
-    "[journal]", SqliteBackend) {
+    "[journal]", SqliteBackend, PostgresBackend) {
   TestType backend;
   uint64_t first_dead = 0;
   {
@@ -526,7 +542,7 @@ TEMPLATE_TEST_CASE(
 
 TEMPLATE_TEST_CASE(
     "journal: deadlines are tracked once, move with their history, and filter and page",
-    "[journal]", SqliteBackend) {
+    "[journal]", SqliteBackend, PostgresBackend) {
   TestType backend;
   auto journal = backend.Open();
   REQUIRE(journal->Accept(Message("m-1", "doc-1")).ok());
@@ -655,7 +671,8 @@ TEMPLATE_TEST_CASE(
   CHECK(*counts == std::map<std::string, uint64_t>{{"at-risk", 1}, {"met", 1}, {"overdue", 1}});
 }
 
-TEMPLATE_TEST_CASE("journal: a deadline is found by what it is about", "[journal]", SqliteBackend) {
+TEMPLATE_TEST_CASE("journal: a deadline is found by what it is about", "[journal]", SqliteBackend,
+                   PostgresBackend) {
   TestType backend;
   auto journal = backend.Open();
   std::vector<TrackedDeadline> started(3);
@@ -715,7 +732,7 @@ RegisterSync SyncOf(const std::string& id, std::vector<PlannedSend> sends) {
 TEMPLATE_TEST_CASE(
     "journal: a register sync's plan is one change, refused when a record moved, and a refused "
     "version does not count",
-    "[journal]", SqliteBackend) {
+    "[journal]", SqliteBackend, PostgresBackend) {
   TestType backend;
   auto journal = backend.Open();
   REQUIRE(
@@ -785,7 +802,8 @@ TEMPLATE_TEST_CASE(
   CHECK(page->front().key == "KZ|b");
 }
 
-TEMPLATE_TEST_CASE("journal: concurrent writers are all committed", "[journal]", SqliteBackend) {
+TEMPLATE_TEST_CASE("journal: concurrent writers are all committed", "[journal]", SqliteBackend,
+                   PostgresBackend) {
   TestType backend;
   auto journal = backend.Open();
   constexpr int kThreads = 8;

@@ -44,8 +44,8 @@ void SqlJournal::UpdateDeadlineAsync(DeadlineChange change, TimePoint at,
   auto apply = [c = std::move(change), at](Connection& db) -> Status {
     Statement u(db,
                 "UPDATE deadlines SET state = ?1, met_on = ?2, days_late = ?3, updated_at = ?4, "
-                "due = IIF(?6 = '', due, ?6), basis = IIF(?7 = '', basis, ?7), "
-                "planned = IIF(?8 IS NULL, planned, ?8), origin = IIF(?9 IS NULL, origin, ?9) "
+                "due = COALESCE(NULLIF(?6, ''), due), basis = COALESCE(NULLIF(?7, ''), basis), "
+                "planned = COALESCE(?8, planned), origin = COALESCE(?9, origin) "
                 "WHERE id = ?5");
     u.Bind(1, c.state)
         .Bind(2, c.met_on)

@@ -2,6 +2,8 @@
 // planned them.
 #include "gateway/store/sql/detail/shared.hpp"
 
+#include <cstdint>
+
 namespace eaeu::store {
 
 namespace {
@@ -158,7 +160,7 @@ Result<std::vector<RegisterVersion>> SqlJournal::RegisterRecords(const RegisterF
   std::string sql = std::string("SELECT ") + kVersionColumns + kVersionsJoined +
                     "WHERE v.direction = ?1 AND v.record_key > ?2 AND v.id = " + kStandingVersion;
   if (filter.country) sql += " AND v.country = ?3";
-  if (filter.group) sql += " AND instr(v.groups, '|' || ?4 || '|') > 0";
+  if (filter.group) sql += " AND v.groups LIKE '%|' || ?4 || '|%'";
   if (filter.active)
     sql += *filter.active ? " AND v.change != 'withdrawn'" : " AND v.change = 'withdrawn'";
   sql += " ORDER BY v.record_key LIMIT ?5";
@@ -167,7 +169,8 @@ Result<std::vector<RegisterVersion>> SqlJournal::RegisterRecords(const RegisterF
   q.Bind(1, DirectionName(filter.direction)).Bind(2, filter.after_key);
   if (filter.country) q.Bind(3, *filter.country);
   if (filter.group) q.Bind(4, *filter.group);
-  q.Bind(5, filter.limit == 0 ? int64_t{-1} : int64_t{filter.limit});
+  // No limit: as many as a signed 64-bit count holds (both databases take that; not all take -1).
+  q.Bind(5, filter.limit == 0 ? INT64_MAX : int64_t{filter.limit});
   return q.All(ReadVersion, "register records");
 }
 

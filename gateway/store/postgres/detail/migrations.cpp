@@ -1,0 +1,227 @@
+#include "gateway/store/postgres/detail/migrations.hpp"
+
+#include <vector>
+
+namespace eaeu::store::postgres {
+namespace {
+
+// Versioned migrations: entry i brings the schema from version i to i + 1. Version 1 is the
+// schema of the SQLite journal's version 10 (the stores' SQL reads both alike): the same tables,
+// columns in the same order, bytea for blobs, and an ordering column `rowid` (last, so that the
+// stores' inserts without a column list fill it by default) where SQLite has its own.
+const std::vector<const char*> kMigrations = {
+    R"sql(
+CREATE TABLE messages (
+  id                 TEXT PRIMARY KEY,
+  direction          TEXT NOT NULL,
+  sender_country     TEXT NOT NULL,
+  sender_participant TEXT NOT NULL,
+  kind               TEXT NOT NULL,
+  e_doc_id           TEXT NOT NULL,
+  dedup_key          TEXT UNIQUE,        -- accepted messages only: direction, sender, EDocId
+  content_type       TEXT NOT NULL,
+  payload            BYTEA NOT NULL,
+  canonical_xml      BYTEA NOT NULL,
+  state              TEXT NOT NULL,
+  violations         TEXT NOT NULL,
+  signature_verdict  TEXT NOT NULL DEFAULT '',
+  created_at         BIGINT NOT NULL,    -- microseconds since the epoch, UTC
+  updated_at         BIGINT NOT NULL,
+  process_code TEXT NOT NULL DEFAULT '', process_version TEXT NOT NULL DEFAULT '',
+  procedure_code TEXT NOT NULL DEFAULT '', transaction_code TEXT NOT NULL DEFAULT '',
+  message_code TEXT NOT NULL DEFAULT '', action TEXT NOT NULL DEFAULT '',
+  to_address TEXT NOT NULL DEFAULT '', reply_to TEXT NOT NULL DEFAULT '',
+  from_address TEXT NOT NULL DEFAULT '', fault_to TEXT NOT NULL DEFAULT '',
+  wsa_message_id TEXT NOT NULL DEFAULT '', relates_to TEXT NOT NULL DEFAULT '',
+  conversation_id TEXT NOT NULL DEFAULT '', message_type TEXT NOT NULL DEFAULT '',
+  track_id TEXT NOT NULL DEFAULT '', accept_time TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT '', error_code TEXT NOT NULL DEFAULT '',
+  error_text TEXT NOT NULL DEFAULT '',
+  answer             BYTEA NOT NULL DEFAULT '',
+  signed_document    BYTEA NOT NULL DEFAULT '',
+  procedure_id       TEXT NOT NULL DEFAULT '',
+  rowid              BIGSERIAL NOT NULL UNIQUE
+);
+CREATE INDEX messages_taken ON messages(created_at, rowid);
+CREATE INDEX messages_state ON messages(state, created_at);
+CREATE INDEX messages_direction ON messages(direction, state, created_at);
+CREATE TABLE message_events (
+  message_id TEXT NOT NULL REFERENCES messages(id),
+  seq        BIGINT NOT NULL,
+  state      TEXT NOT NULL,
+  at         BIGINT NOT NULL,
+  detail     TEXT NOT NULL,
+  rowid      BIGSERIAL NOT NULL UNIQUE,
+  PRIMARY KEY (message_id, seq)
+);
+CREATE TABLE deliveries (
+  message_id      TEXT NOT NULL REFERENCES messages(id),
+  destination     TEXT NOT NULL,
+  state           TEXT NOT NULL,
+  sends           BIGINT NOT NULL,
+  failures        BIGINT NOT NULL,
+  due             BIGINT,
+  wire_id         TEXT NOT NULL,
+  conversation_id TEXT NOT NULL,
+  error           TEXT NOT NULL,
+  updated_at      BIGINT NOT NULL,
+  rowid           BIGSERIAL NOT NULL UNIQUE,
+  PRIMARY KEY (message_id, destination)
+);
+CREATE INDEX deliveries_open ON deliveries(state)
+  WHERE state NOT IN ('acknowledged', 'rejected', 'dead');
+CREATE TABLE delivery_sends (
+  wire_id     TEXT PRIMARY KEY,
+  message_id  TEXT NOT NULL,
+  destination TEXT NOT NULL
+);
+CREATE TABLE delivery_events (
+  message_id  TEXT NOT NULL,
+  seq         BIGINT NOT NULL,
+  destination TEXT NOT NULL,
+  state       TEXT NOT NULL,
+  at          BIGINT NOT NULL,
+  wire_id     TEXT NOT NULL,
+  detail      TEXT NOT NULL,
+  rowid       BIGSERIAL NOT NULL UNIQUE,
+  PRIMARY KEY (message_id, seq)
+);
+CREATE TABLE cursors (
+  name     TEXT PRIMARY KEY,
+  position BIGINT NOT NULL
+);
+CREATE TABLE deadlines (
+  id         TEXT PRIMARY KEY,
+  message_id TEXT NOT NULL,
+  rule       TEXT NOT NULL,
+  subject    TEXT NOT NULL,
+  country    TEXT NOT NULL,
+  event      TEXT NOT NULL,
+  due        TEXT NOT NULL,
+  opens      TEXT NOT NULL,
+  basis      TEXT NOT NULL,
+  source     TEXT NOT NULL,
+  state      TEXT NOT NULL,
+  met_on     TEXT NOT NULL,
+  days_late  BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  about      TEXT NOT NULL DEFAULT '',
+  planned    TEXT NOT NULL DEFAULT '',
+  origin     TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX deadlines_message ON deadlines(message_id);
+CREATE INDEX deadlines_state ON deadlines(state, due);
+CREATE INDEX deadlines_about ON deadlines(rule, about);
+CREATE TABLE deadline_events (
+  deadline_id TEXT NOT NULL,
+  seq         BIGINT NOT NULL,
+  state       TEXT NOT NULL,
+  at          BIGINT NOT NULL,
+  detail      TEXT NOT NULL,
+  actor       TEXT NOT NULL DEFAULT '',
+  rowid       BIGSERIAL NOT NULL UNIQUE,
+  PRIMARY KEY (deadline_id, seq)
+);
+CREATE TABLE register_versions (
+  id          BIGSERIAL PRIMARY KEY,
+  direction   TEXT NOT NULL,
+  country     TEXT NOT NULL,
+  record_key  TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  change      TEXT NOT NULL,
+  change_day  TEXT NOT NULL,
+  digest      TEXT NOT NULL,
+  record      TEXT NOT NULL,
+  groups      TEXT NOT NULL,
+  message_id  TEXT NOT NULL,
+  sync_id     TEXT NOT NULL,
+  at          BIGINT NOT NULL
+);
+CREATE INDEX register_versions_key ON register_versions(direction, record_key, id);
+CREATE UNIQUE INDEX register_versions_message ON register_versions(message_id);
+CREATE TABLE register_syncs (
+  id        TEXT PRIMARY KEY,
+  country   TEXT NOT NULL,
+  source    TEXT NOT NULL,
+  at        BIGINT NOT NULL,
+  added     BIGINT NOT NULL,
+  changed   BIGINT NOT NULL,
+  withdrawn BIGINT NOT NULL,
+  unchanged BIGINT NOT NULL,
+  invalid   BIGINT NOT NULL,
+  sends     BIGINT NOT NULL,
+  outcome   TEXT NOT NULL,
+  detail    TEXT NOT NULL,
+  rowid     BIGSERIAL NOT NULL UNIQUE
+);
+CREATE TABLE certificate_statuses (
+  message_id  TEXT NOT NULL,
+  seq         BIGINT NOT NULL,
+  country     TEXT NOT NULL,
+  certificate TEXT NOT NULL,
+  status      TEXT NOT NULL,
+  notice_date TEXT NOT NULL,
+  rowid       BIGSERIAL NOT NULL UNIQUE,
+  PRIMARY KEY (message_id, seq)
+);
+CREATE INDEX certificate_statuses_of ON certificate_statuses(country, certificate);
+)sql",
+};
+
+// The key of the advisory lock under which one instance migrates while the others wait.
+constexpr const char* kLock = "SELECT pg_advisory_lock(7403127011)";
+constexpr const char* kUnlock = "SELECT pg_advisory_unlock(7403127011)";
+
+Status Apply(Connection& db, int target) {
+  if (auto st = db.Exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+      !st) {
+    return st;
+  }
+  int version = 0;
+  {
+    sql::Statement q(db, "SELECT version FROM schema_version");
+    if (!q.ok()) return db.LastError("schema_version");
+    if (q.Step() == sql::kRow) version = static_cast<int>(q.Int(0));
+  }
+  const int current = static_cast<int>(kMigrations.size());
+  if (version > current) {
+    return MakeError("journal.version", "postgresql",
+                     "the journal has schema version " + std::to_string(version) +
+                         ", written by a newer gateway; this one knows up to " +
+                         std::to_string(current));
+  }
+  const int last = target > 0 && target < current ? target : current;
+  for (int v = version; v < last; ++v) {
+    if (auto st = db.BeginWrite(); !st) return st;
+    Status step = db.Exec(kMigrations[static_cast<size_t>(v)]);
+    if (step) step = db.Exec("DELETE FROM schema_version");
+    if (step) {
+      sql::Statement u(db, "INSERT INTO schema_version VALUES (?)");
+      u.Bind(1, static_cast<int64_t>(v + 1));
+      if (u.Step() != sql::kDone) step = db.LastError("schema_version");
+    }
+    if (!step) {
+      (void)db.Exec("ROLLBACK");
+      return MakeError(
+          "journal.migration", "postgresql",
+          "migration to version " + std::to_string(v + 1) + " failed: " + step.error().message);
+    }
+    if (auto st = db.Exec("COMMIT"); !st) return st;
+  }
+  return Ok{};
+}
+
+}  // namespace
+
+Status Migrate(Connection& db, int target) {
+  if (auto st = db.Exec(kLock); !st) return st;
+  Status applied = Apply(db, target);
+  (void)db.Exec(kUnlock);
+  return applied;
+}
+
+int CurrentSchemaVersion() {
+  return static_cast<int>(kMigrations.size());
+}
+
+}  // namespace eaeu::store::postgres

@@ -1,0 +1,27 @@
+#pragma once
+// The journal in PostgreSQL: the stores of sql/journal.hpp (group commit on one writer
+// connection; reads on a pool of reader connections, each read on one snapshot) over a database
+// that an operator runs and backs up. Versioned migrations, applied at start under an advisory
+// lock; a database of a newer schema is refused.
+
+#include <memory>
+#include <string>
+
+#include "gateway/store/sql/journal.hpp"
+
+namespace eaeu::store {
+
+struct PostgresJournalOptions {
+  std::string url;         // libpq's connection string or URL, password and TLS included
+  size_t max_batch = 512;  // changes per commit at most
+  size_t readers = 4;      // reader connections
+  int migrate_to = 0;      // the schema version to bring the database to; 0: the current
+};
+
+class PostgresJournal {
+ public:
+  static Result<std::unique_ptr<SqlJournal>> Open(const PostgresJournalOptions& options);
+  static int SchemaVersion();
+};
+
+}  // namespace eaeu::store
