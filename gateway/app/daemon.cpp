@@ -38,6 +38,7 @@
 #include "gateway/route/delivery.hpp"
 #include "gateway/sign/credentials.hpp"
 #include "gateway/sign/signature.hpp"
+#include "gateway/store/postgres/journal.hpp"
 #include "gateway/store/sqlite/journal.hpp"
 #include "gateway/transport/asio_lane.hpp"
 #include "gateway/transport/http_client.hpp"
@@ -454,6 +455,38 @@ Status StartInbound(Daemon::Impl& d) {
 
 }  // namespace
 
+namespace {
+
+// The journal the configuration names: a SQLite file (its folder made), or a PostgreSQL database
+// with its password read from where the configuration says.
+Result<std::unique_ptr<store::Journal>> OpenJournal(const store::JournalSettings& s) {
+  if (s.backend == "postgresql") {
+    store::PostgresJournalOptions o;
+    o.url = s.url;
+    o.readers = s.readers;
+    o.max_batch = s.max_batch;
+    if (!s.password_file.empty() || !s.password_env.empty()) {
+      auto password = sign::ReadPassword({s.password_file, s.password_env});
+      if (!password) return password.error();
+      o.password = password->value_or("");
+    }
+    auto journal = store::PostgresJournal::Open(o);
+    if (!journal) return journal.error();
+    return std::unique_ptr<store::Journal>(std::move(*journal));
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(s.file.parent_path(), ec);
+  store::SqliteJournalOptions o;
+  o.file = s.file;
+  o.readers = s.readers;
+  o.max_batch = s.max_batch;
+  auto journal = store::SqliteJournal::Open(o);
+  if (!journal) return journal.error();
+  return std::unique_ptr<store::Journal>(std::move(*journal));
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& config,
                                                DaemonHooks hooks) {
   auto impl = std::make_unique<Impl>(config, config.io_threads, config.worker_threads);
@@ -468,12 +501,7 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
   impl->verifier->Set(impl->parts.verifier);
   impl->calendars->Set(impl->parts.calendars);
 
-  std::error_code ec;
-  std::filesystem::create_directories(config.journal.file.parent_path(), ec);
-  store::SqliteJournalOptions jo;
-  jo.file = config.journal.file;
-  jo.max_batch = config.journal.max_batch;
-  auto journal = store::SqliteJournal::Open(jo);
+  auto journal = OpenJournal(config.journal);
   if (!journal) return Within("journal", journal.error());
   impl->journal = std::move(*journal);
 

@@ -347,13 +347,35 @@ Result<DaemonConfig> LoadDaemonConfig(const std::filesystem::path& file) {
 
   Section journal = top.Table("journal");
   if (auto b = journal.String("backend")) {
-    if (*b == "sqlite") {
+    if (*b == "sqlite" || *b == "postgresql") {
       config.journal.backend = *b;
     } else {
-      journal.Problem("backend", "must be \"sqlite\", not \"" + *b + "\"");
+      journal.Problem("backend", "must be \"sqlite\" or \"postgresql\", not \"" + *b + "\"");
     }
   }
-  if (auto p = journal.Path("file", base, PathKind::kAny, true)) config.journal.file = *p;
+  if (config.journal.backend == "sqlite") {
+    if (auto p = journal.Path("file", base, PathKind::kAny, true)) config.journal.file = *p;
+  } else {
+    if (auto url = journal.String("url", true)) {
+      config.journal.url = *url;
+      if (!url->starts_with("postgresql://") && !url->starts_with("postgres://")) {
+        journal.Problem("url", "must be a postgresql:// URL");
+      } else if (url->find(':', url->find("://") + 3) != std::string::npos &&
+                 url->find('@') != std::string::npos &&
+                 url->find(':', url->find("://") + 3) < url->find('@')) {
+        journal.Problem("url", "keeps no password: give password_file or password_env");
+      }
+    }
+    if (auto p = journal.Path("password_file", base, PathKind::kFile)) {
+      config.journal.password_file = *p;
+    }
+    config.journal.password_env = journal.String("password_env").value_or("");
+    if (!config.journal.password_file.empty() && !config.journal.password_env.empty()) {
+      journal.Problem("password_env", "give either password_file or password_env, not both");
+    }
+  }
+  if (auto v = journal.Integer("readers", 1, 64))
+    config.journal.readers = static_cast<uint32_t>(*v);
   if (auto v = journal.Integer("max_batch", 1, 100'000)) {
     config.journal.max_batch = static_cast<uint32_t>(*v);
   }

@@ -8,8 +8,14 @@
 namespace eaeu::store {
 
 struct JournalSettings {
-  std::string backend = "sqlite";
-  std::filesystem::path file;  // sqlite
+  std::string backend = "sqlite";  // or "postgresql"
+  std::filesystem::path file;      // sqlite: the journal's file
+  // postgresql: libpq's URL (postgresql://user@host:port/db?sslmode=verify-full&sslrootcert=…),
+  // and its password from a file or an environment variable rather than in the URL.
+  std::string url;
+  std::filesystem::path password_file;
+  std::string password_env;
+  uint32_t readers = 4;  // reader connections
   uint32_t max_batch = 512;
 };
 

@@ -84,7 +84,16 @@ TEST_CASE("Config: mistakes name the key and the line", "[config]") {
       {"plain_http = true", "plain_http = false", "api.tls: is required"},
       {"drop/RU\"\ncountry = \"RU\"", "drop/RU\"\ncountry = \"XX\"",
        "drop_folder[1].country: must be a member state"},
-      {"backend = \"sqlite\"", "backend = \"oracle\"", "journal.backend: must be \"sqlite\""},
+      {"backend = \"sqlite\"", "backend = \"oracle\"",
+       "journal.backend: must be \"sqlite\" or \"postgresql\""},
+      {"backend = \"sqlite\"\nfile = \"../var/journal.sqlite\"", "backend = \"postgresql\"",
+       "journal.url: is required"},
+      {"backend = \"sqlite\"\nfile = \"../var/journal.sqlite\"",
+       "backend = \"postgresql\"\nurl = \"postgresql://gw:secret@db.example/eaeu\"",
+       "journal.url: keeps no password"},
+      {"backend = \"sqlite\"\nfile = \"../var/journal.sqlite\"",
+       "backend = \"postgresql\"\nurl = \"mysql://db.example/eaeu\"",
+       "journal.url: must be a postgresql:// URL"},
       {"process_catalogue = \"process.toml\"", "process_catalogue = \"nowhere.toml\"",
        "daemon.process_catalogue: no such file"},
       {"[signing]", "[signing]\npassword_file = \"x\"\npassword_env = \"Y\"",
@@ -152,6 +161,22 @@ TEST_CASE("Config: mistakes name the key and the line", "[config]") {
   auto syntax = LoadEdited(dir, [](std::string& text) { text += "\n[journal\n"; });
   REQUIRE(!syntax.ok());
   CHECK(syntax.error().code == "config.syntax");
+}
+
+TEST_CASE("Config: a journal on PostgreSQL", "[config]") {
+  TempDir dir;
+  auto loaded = LoadEdited(dir, [&](std::string& text) {
+    Replace(text, "backend = \"sqlite\"\nfile = \"../var/journal.sqlite\"",
+            "backend = \"postgresql\"\nurl = \"postgresql://gateway@db.example:5432/eaeu?"
+            "sslmode=verify-full\"\npassword_env = \"EAEU_DB_PASSWORD\"");
+    Replace(text, "readers = 4", "readers = 8");
+  });
+  INFO((loaded.ok() ? std::string() : loaded.error().ToString()));
+  REQUIRE(loaded.ok());
+  CHECK(loaded->journal.backend == "postgresql");
+  CHECK(loaded->journal.url == "postgresql://gateway@db.example:5432/eaeu?sslmode=verify-full");
+  CHECK(loaded->journal.password_env == "EAEU_DB_PASSWORD");
+  CHECK(loaded->journal.readers == 8);
 }
 
 TEST_CASE("Config: routes and delivery", "[config]") {

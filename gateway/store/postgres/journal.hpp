@@ -12,7 +12,8 @@
 namespace eaeu::store {
 
 struct PostgresJournalOptions {
-  std::string url;         // libpq's connection string or URL, password and TLS included
+  std::string url;         // libpq's connection string or URL, TLS options included
+  std::string password;    // empty: none, or libpq's own sources (~/.pgpass, PGPASSWORD)
   size_t max_batch = 512;  // changes per commit at most
   size_t readers = 4;      // reader connections
   int migrate_to = 0;      // the schema version to bring the database to; 0: the current

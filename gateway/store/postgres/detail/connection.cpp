@@ -169,8 +169,18 @@ std::string Numbered(std::string_view sql, std::vector<int>& slots) {
   return out;
 }
 
-Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url) {
-  pg_conn* conn = PQconnectdb(url.c_str());
+Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url,
+                                                     const std::string& password) {
+  // The URL expanded as libpq reads it, and the password beside it (never in the URL).
+  std::vector<const char*> keywords{"dbname", "application_name"};
+  std::vector<const char*> values{url.c_str(), "eaeu-gatewayd"};
+  if (!password.empty()) {
+    keywords.push_back("password");
+    values.push_back(password.c_str());
+  }
+  keywords.push_back(nullptr);
+  values.push_back(nullptr);
+  pg_conn* conn = PQconnectdbParams(keywords.data(), values.data(), 1);
   if (conn == nullptr) return MakeError("journal.unavailable", "", "libpq is out of memory");
   if (PQstatus(conn) != CONNECTION_OK) {
     std::string message = PQerrorMessage(conn);
@@ -178,6 +188,8 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url) {
     PQfinish(conn);
     return MakeError("journal.unavailable", "postgresql", "cannot connect: " + message);
   }
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);  // "already exists, skipping"
   std::unique_ptr<Connection> c(new Connection(conn));
   // Times are numbers and text is UTF-8, whatever the server's defaults.
   if (auto st = c->Exec("SET client_encoding = 'UTF8'"); !st) return st.error();

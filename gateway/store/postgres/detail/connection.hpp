@@ -21,8 +21,10 @@ std::string Numbered(std::string_view sql, std::vector<int>& slots);
 
 class Connection final : public sql::Connection {
  public:
-  // Connects with a libpq connection string or URL ("postgresql://user@host:port/db?...").
-  static Result<std::unique_ptr<Connection>> Open(const std::string& url);
+  // Connects with a libpq connection string or URL ("postgresql://user@host:port/db?..."), and
+  // the password when there is one.
+  static Result<std::unique_ptr<Connection>> Open(const std::string& url,
+                                                  const std::string& password = {});
   ~Connection() override;
 
   std::unique_ptr<sql::Cursor> Prepare(const std::string& sql) override;

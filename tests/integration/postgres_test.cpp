@@ -1,0 +1,82 @@
+// The gateway on PostgreSQL ([journal] backend = "postgresql"): a whole daemon against a real
+// PostgreSQL 15 server on loopback, and what the backend refuses. The stores themselves run the
+// journal's contract suite on both backends (journal_contract_test.cpp).
+#include <catch2/catch.hpp>
+#include <utility>  // before Asio
+
+#include "gateway/store/postgres/journal.hpp"
+#include "integration/postgres_fixture.hpp"
+#include "integration/sandbox_fixture.hpp"
+
+namespace eaeu::test {
+
+TEST_CASE(
+    "PostgreSQL: a gateway on it takes a report through to acknowledged and has it after a "
+    "restart",
+    "[postgres][daemon][delivery]") {
+  PostgresDatabase database;
+  GatewayFiles files;
+  RunningSandbox sandbox;
+  auto config = GatewayOf(files, "RU", sandbox->port());
+  config.journal.backend = "postgresql";
+  config.journal.url = database.url();
+  HttpCall report;
+  {
+    TestGateway ru(config);
+    sandbox->Join({"RU", InboundUrl(ru)});
+    report = Submitted(ru, files.ru_token, ExampleText(model::DocumentKind::kInspectionReport));
+    const Json done = Until(ru, report, [](const Json& j) { return j["state"] == "acknowledged"; });
+    CHECK(done["deliveries"][0]["sends"] == 1);
+    // Its deadline is tracked in the same database.
+    HttpCall deadlines;
+    deadlines.url = ru.Url("/v1/deadlines");
+    deadlines.token = files.ru_token;
+    CHECK_FALSE(Http(deadlines).json()["items"].empty());
+  }
+  TestGateway again(config);
+  report.url = again.Url(report.url.substr(report.url.find("/v1/")));
+  const Json kept = Http(report).json();
+  CHECK(kept["state"] == "acknowledged");
+  CHECK(kept["history"].size() >= 5);
+  // The same document again is the same message.
+  HttpCall resubmit;
+  resubmit.method = "POST";
+  resubmit.url = again.Url("/v1/documents");
+  resubmit.token = files.ru_token;
+  resubmit.body = ExampleText(model::DocumentKind::kInspectionReport);
+  const auto duplicate = Http(resubmit);
+  CHECK(duplicate.json()["duplicate"] == true);
+  CHECK(duplicate.json()["id"] == kept["id"]);
+}
+
+TEST_CASE(
+    "PostgreSQL: a second gateway on a database and a database of a newer schema are refused "
+    "and the errors say why",
+    "[postgres]") {
+  PostgresDatabase database;
+  store::PostgresJournalOptions options;
+  options.url = database.url();
+  {
+    auto first = store::PostgresJournal::Open(options);
+    REQUIRE(first.ok());
+    // A second gateway on the same database is refused while the first one runs.
+    auto second = store::PostgresJournal::Open(options);
+    REQUIRE_FALSE(second.ok());
+    CHECK(second.error().code == "journal.busy");
+  }
+  PGconn* c = PQconnectdb(database.url().c_str());
+  std::unique_ptr<PGconn, void (*)(PGconn*)> conn(c, PQfinish);
+  PQclear(PQexec(c, "UPDATE schema_version SET version = 99"));
+  auto refused = store::PostgresJournal::Open(options);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == "journal.version");
+  CHECK_THAT(refused.error().message, Catch::Contains("schema version 99"));
+
+  options.url = database.url() + "_missing";
+  auto absent = store::PostgresJournal::Open(options);
+  REQUIRE_FALSE(absent.ok());
+  CHECK(absent.error().code == "journal.unavailable");
+  CHECK_THAT(absent.error().message, Catch::Contains("does not exist"));
+}
+
+}  // namespace eaeu::test
