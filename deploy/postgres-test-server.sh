@@ -4,7 +4,9 @@
 # connections, with no data kept after it stops. The test command starts one and runs the journal's
 # suite against it; a developer can start one the same way.
 #
-# Usage: deploy/postgres-test-server.sh start DIR   prints the URL to connect with
+# Usage: deploy/postgres-test-server.sh start DIR   prints the URL to connect with (a server
+#                                                   halted before starts again on its port)
+#        deploy/postgres-test-server.sh halt DIR    stops it, keeping its data (a crash test)
 #        deploy/postgres-test-server.sh stop DIR    stops it and removes DIR
 set -euo pipefail
 
@@ -12,7 +14,7 @@ bin=/usr/lib/postgresql/15/bin
 command=${1:-}
 dir=${2:-}
 if [[ -z "$command" || -z "$dir" ]]; then
-  echo "usage: deploy/postgres-test-server.sh start|stop DIR" >&2
+  echo "usage: deploy/postgres-test-server.sh start|halt|stop DIR" >&2
   exit 2
 fi
 
@@ -30,6 +32,14 @@ case "$command" in
     if [[ ! -x "$bin/initdb" ]]; then
       echo "postgres-test-server: $bin/initdb is missing (deploy/install-deps.sh --tests installs it)" >&2
       exit 1
+    fi
+    if [[ -f "$dir/port" ]]; then  # halted: the same cluster on the same port
+      port=$(cat "$dir/port")
+      as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200" >/dev/null ||
+        { cat "$dir/server.log" >&2; exit 1; }
+      echo "postgresql://postgres@127.0.0.1:$port/postgres"
+      exit 0
     fi
     mkdir -p "$dir"
     [[ "$(id -u)" -eq 0 ]] && chown postgres: "$dir"
@@ -60,7 +70,11 @@ case "$command" in
       echo "postgres-test-server: no free port from 55432 to 55632" >&2
       exit 1
     fi
+    echo "$port" >"$dir/port"
     echo "postgresql://postgres@127.0.0.1:$port/postgres"
+    ;;
+  halt)
+    as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
     ;;
   stop)
     if [[ -d "$dir/data" ]]; then
@@ -69,7 +83,7 @@ case "$command" in
     rm -rf "$dir"
     ;;
   *)
-    echo "usage: deploy/postgres-test-server.sh start|stop DIR" >&2
+    echo "usage: deploy/postgres-test-server.sh start|halt|stop DIR" >&2
     exit 2
     ;;
 esac

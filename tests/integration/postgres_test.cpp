@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 #include <utility>  // before Asio
 
+#include <set>
+
 #include "gateway/store/postgres/journal.hpp"
 #include "integration/postgres_fixture.hpp"
 #include "integration/sandbox_fixture.hpp"
@@ -77,6 +79,57 @@ TEST_CASE(
   REQUIRE_FALSE(absent.ok());
   CHECK(absent.error().code == "journal.unavailable");
   CHECK_THAT(absent.error().message, Catch::Contains("does not exist"));
+}
+
+TEST_CASE(
+    "PostgreSQL: while the database is down submissions get 503 and no 202 is lost and the "
+    "gateway takes documents again by itself once it is back",
+    "[postgres][daemon][faults]") {
+  OwnPostgresServer server;
+  PostgresDatabase database(server.url());
+  GatewayFiles files;
+  auto config = files.Config();
+  config.journal.backend = "postgresql";
+  config.journal.url = database.url();
+  auto submit = [&](TestGateway& g, int n) {
+    HttpCall call;
+    call.method = "POST";
+    call.url = g.Url("/v1/documents");
+    call.token = files.ru_token;
+    call.body = WithEDocId(ExampleText(model::DocumentKind::kInspectionReport), NumberedEDocId(n));
+    return Http(call);
+  };
+  std::set<std::string> accepted;
+  {
+    TestGateway g(config);
+    for (int n = 1; n <= 3; ++n) {
+      const auto r = submit(g, n);
+      REQUIRE(r.status == 202);
+      accepted.insert(r.json()["id"].get<std::string>());
+    }
+    server.Halt();
+    for (int n = 4; n <= 6; ++n) {
+      const auto r = submit(g, n);
+      INFO(r.body);
+      CHECK(r.status == 503);
+      CHECK_THAT(r.headers, Catch::Contains("Retry-After"));
+      if (r.status == 202) accepted.insert(r.json()["id"].get<std::string>());
+    }
+    server.Resume();
+    const auto back = submit(g, 7);
+    INFO(back.body);
+    REQUIRE(back.status == 202);
+    accepted.insert(back.json()["id"].get<std::string>());
+  }
+  TestGateway restarted(config);
+  HttpCall list;
+  list.url = restarted.Url("/v1/messages?limit=100");
+  list.token = files.ru_token;
+  const Json page = Http(list).json();
+  INFO(page.dump());
+  std::set<std::string> listed;
+  for (const auto& m : page["items"]) listed.insert(m["id"].get<std::string>());
+  CHECK(listed == accepted);
 }
 
 }  // namespace eaeu::test
