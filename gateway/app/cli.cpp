@@ -12,6 +12,7 @@
 #include "codecs/xml_writer.hpp"
 #include "gateway/app/cli_api.hpp"
 #include "gateway/app/cli_common.hpp"
+#include "gateway/app/cli_journal.hpp"
 #include "gateway/app/cli_keys.hpp"
 #include "gateway/app/cli_registry.hpp"
 #include "gateway/app/cli_sandbox.hpp"
@@ -228,6 +229,8 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
 
   KeysCommand::Options keys_options;
   const KeysCommand keys = AddKeysCommand(app, keys_options);
+  JournalCommand::Options journal_options;
+  const JournalCommand journal = AddJournalCommand(app, journal_options);
 
   ApiCommands::Options api_options;
   const ApiCommands api = AddApiCommands(app, api_options);
@@ -263,6 +266,7 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (sign.command->parsed()) return RunSign(sign, out, err);
   if (verify.command->parsed()) return RunVerify(verify, out, err);
   if (keys.command->parsed()) return RunKeys(keys, out, err);
+  if (journal.command->parsed()) return RunJournal(journal, out, err);
   if (sandbox.command->parsed()) return RunSandbox(sandbox, out, err);
   if (int code = RunApiCommand(api, out, err); code >= 0) return code;
   if (int code = RunRegistryCommand(registry, out, err); code >= 0) return code;

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "gateway/store/postgres/journal.hpp"
+#include "gateway/store/sqlite/journal.hpp"
 #include "integration/postgres_fixture.hpp"
 #include "integration/sandbox_fixture.hpp"
 
@@ -130,6 +131,64 @@ TEST_CASE(
   std::set<std::string> listed;
   for (const auto& m : page["items"]) listed.insert(m["id"].get<std::string>());
   CHECK(listed == accepted);
+}
+
+TEST_CASE(
+    "PostgreSQL: journal migrate moves a SQLite journal in checked and the gateway goes on from "
+    "it with its messages deadlines and feed positions",
+    "[postgres][daemon][cli]") {
+  PostgresDatabase database;
+  GatewayFiles files;
+  RunningSandbox sandbox;
+  auto config = GatewayOf(files, "RU", sandbox->port());
+  Json before;
+  HttpCall report;
+  {
+    TestGateway ru(config);
+    sandbox->Join({"RU", InboundUrl(ru)});
+    report = Submitted(ru, files.ru_token, ExampleText(model::DocumentKind::kInspectionReport));
+    before = Until(ru, report, [](const Json& j) { return j["state"] == "acknowledged"; });
+    // A refused one too, kept for the record.
+    HttpCall bad;
+    bad.method = "POST";
+    bad.url = ru.Url("/v1/documents");
+    bad.token = files.ru_token;
+    bad.body = WithEDocId(ExampleText(model::DocumentKind::kInspectionReport), "not-a-uuid");
+    CHECK(Http(bad).status == 422);
+  }
+  const std::string command = std::string(EAEU_CLI) + " journal migrate --from '" +
+                              config.journal.file.string() + "' --to '" + database.url() + "'";
+  const auto moved = RunCommand(command, files.dir.path());
+  INFO(moved.out << moved.err);
+  REQUIRE(moved.exit_code == 0);
+  CHECK_THAT(moved.out, Catch::Contains("every table checked"));
+  CHECK_THAT(moved.out, Catch::Contains("messages"));
+  // Once is all: a database that holds messages is not copied into.
+  const auto again = RunCommand(command, files.dir.path());
+  CHECK(again.exit_code != 0);
+  CHECK_THAT(again.err, Catch::Contains("copy into an empty one"));
+
+  // The feeds' positions are the same in both, so the readers' cursors still mean what they said.
+  {
+    auto sqlite = store::SqliteJournal::Open({config.journal.file});
+    store::PostgresJournalOptions options;
+    options.url = database.url();
+    auto postgres = store::PostgresJournal::Open(options);
+    REQUIRE(sqlite.ok());
+    REQUIRE(postgres.ok());
+    CHECK((*sqlite)->LastEventPosition().value() == (*postgres)->LastEventPosition().value());
+    CHECK((*sqlite)->LastDeadlineMove().value() == (*postgres)->LastDeadlineMove().value());
+    CHECK((*sqlite)->DeadlineCounts().value() == (*postgres)->DeadlineCounts().value());
+  }
+
+  config.journal.backend = "postgresql";
+  config.journal.url = database.url();
+  TestGateway on_postgres(config);
+  report.url = on_postgres.Url(report.url.substr(report.url.find("/v1/")));
+  const Json after = Http(report).json();
+  CHECK(after["state"] == "acknowledged");
+  CHECK(after["history"] == before["history"]);
+  CHECK(after["deliveries"] == before["deliveries"]);
 }
 
 }  // namespace eaeu::test

@@ -220,6 +220,16 @@ Status Migrate(Connection& db, int target) {
   return applied;
 }
 
+Status LockInstance(Connection& db) {
+  sql::Statement lock(db, "SELECT pg_try_advisory_lock(7403127012)");
+  if (lock.Step() != sql::kRow) return db.LastError("the instance lock");
+  if (lock.Text(0) != "t") {
+    return MakeError("journal.busy", "postgresql",
+                     "another gateway writes this database; run one gateway per database");
+  }
+  return Ok{};
+}
+
 int CurrentSchemaVersion() {
   return static_cast<int>(kMigrations.size());
 }

@@ -10,4 +10,8 @@ namespace eaeu::store::postgres {
 Status Migrate(Connection& db, int target);
 int CurrentSchemaVersion();
 
+// One gateway writes a database at a time: this connection's session takes a lock that a second
+// instance (or a copy into the database) finds taken, and keeps it while it lives.
+Status LockInstance(Connection& db);
+
 }  // namespace eaeu::store::postgres
