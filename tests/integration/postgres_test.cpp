@@ -121,6 +121,12 @@ TEST_CASE(
     INFO(back.body);
     REQUIRE(back.status == 202);
     accepted.insert(back.json()["id"].get<std::string>());
+    // Its writer took its lock again with its new session: a second gateway is still refused.
+    store::PostgresJournalOptions second;
+    second.url = database.url();
+    auto refused = store::PostgresJournal::Open(second);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == "journal.busy");
   }
   TestGateway restarted(config);
   HttpCall list;

@@ -19,6 +19,9 @@ Result<std::unique_ptr<SqlJournal>> PostgresJournal::Open(const PostgresJournalO
     return migrated.error();
   }
   if (auto locked = postgres::LockInstance(**writer); !locked) return locked.error();
+  // A session the server dropped lost its lock: taken again before the writer writes again (and
+  // refused, journal.busy, while another gateway holds it).
+  (*writer)->OnReconnect([](postgres::Connection& db) { return postgres::LockInstance(db); });
   std::vector<std::unique_ptr<sql::Connection>> readers;
   for (size_t i = 0; i < std::max<size_t>(options.readers, 1); ++i) {
     auto reader = postgres::Connection::Open(options.url, options.password);

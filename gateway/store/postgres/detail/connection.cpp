@@ -9,7 +9,8 @@
 namespace eaeu::store::postgres {
 namespace {
 
-constexpr Oid kByteaOid = 17;  // pg_type.h: BYTEAOID
+constexpr Oid kByteaOid = 17;                       // pg_type.h: BYTEAOID
+constexpr const char* kLockNotAvailable = "55P03";  // SQLSTATE lock_not_available
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -201,17 +202,34 @@ Connection::~Connection() {
 }
 
 bool Connection::Usable() {
-  if (PQstatus(conn_) == CONNECTION_OK) return true;
-  PQreset(conn_);
-  prepared_.clear();
-  return PQstatus(conn_) == CONNECTION_OK;
+  if (hooking_) return PQstatus(conn_) == CONNECTION_OK;  // the hook's own statements
+  if (PQstatus(conn_) == CONNECTION_OK && !hook_pending_) return true;
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    PQreset(conn_);
+    prepared_.clear();
+    if (PQstatus(conn_) != CONNECTION_OK) return false;
+    hook_pending_ = static_cast<bool>(on_reconnect_);
+  }
+  if (!hook_pending_) return true;
+  hooking_ = true;
+  Status hooked = on_reconnect_(*this);
+  hooking_ = false;
+  if (!hooked) {
+    Failed(hooked.error().message, kLockNotAvailable);  // tried again at the next use
+    return false;
+  }
+  hook_pending_ = false;
+  return true;
 }
 
 std::unique_ptr<sql::Cursor> Connection::Prepare(const std::string& sql) {
   auto it = prepared_.find(sql);
   if (it == prepared_.end()) {
     if (!Usable()) {
-      Failed("the connection to the database is lost: " + ErrorMessageOf(nullptr, conn_), "08006");
+      if (sqlstate_ != kLockNotAvailable) {
+        Failed("the connection to the database is lost: " + ErrorMessageOf(nullptr, conn_),
+               "08006");
+      }
       return nullptr;
     }
     Prepared p;
@@ -229,7 +247,9 @@ std::unique_ptr<sql::Cursor> Connection::Prepare(const std::string& sql) {
 
 Status Connection::Exec(const char* sql) {
   if (!Usable()) {
-    Failed("the connection to the database is lost: " + ErrorMessageOf(nullptr, conn_), "08006");
+    if (sqlstate_ != kLockNotAvailable) {
+      Failed("the connection to the database is lost: " + ErrorMessageOf(nullptr, conn_), "08006");
+    }
     return LastError(sql);
   }
   PGresult* r = PQexec(conn_, sql);

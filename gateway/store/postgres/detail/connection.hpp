@@ -4,6 +4,7 @@
 // documents, as bytes, results read as text (bytea decoded). A connection the server dropped is
 // connected again at its next use. Internal to store/.
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -46,6 +47,9 @@ class Connection final : public sql::Connection {
     sqlstate_ = std::move(sqlstate);
   }
   pg_conn* handle() const { return conn_; }
+  // Run after every reconnection (a session lock taken again); a failure leaves the connection
+  // unusable until the next try.
+  void OnReconnect(std::function<Status(Connection&)> hook) { on_reconnect_ = std::move(hook); }
 
  private:
   explicit Connection(pg_conn* conn) : conn_(conn) {}
@@ -53,6 +57,9 @@ class Connection final : public sql::Connection {
   bool Usable();
 
   pg_conn* conn_;
+  std::function<Status(Connection&)> on_reconnect_;
+  bool hook_pending_ = false;  // reconnected, the hook not yet run through
+  bool hooking_ = false;
   struct Prepared {
     std::string name;
     std::vector<int> slots;
