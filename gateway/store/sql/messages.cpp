@@ -5,21 +5,26 @@ namespace eaeu::store {
 
 namespace sql {
 
+// The message of an accepted EDocId (its dedup key), as a duplicate's outcome; false: none.
+bool FindByKey(Connection& db, const std::string& key, AcceptOutcome& outcome) {
+  Statement q(db, "SELECT id, state FROM messages WHERE dedup_key = ?");
+  q.Bind(1, key);
+  if (q.Step() != kRow) return false;
+  outcome = {q.Text(0), StateFromName(q.Text(1)).value_or(MessageState::kReceived), true};
+  return true;
+}
+
 Status InsertMessage(Connection& db, const NewMessage& m, const std::string& key,
                      AcceptOutcome& outcome) {
-  if (!key.empty()) {
-    Statement q(db, "SELECT id, state FROM messages WHERE dedup_key = ?");
-    q.Bind(1, key);
-    if (q.Step() == kRow) {
-      outcome = {q.Text(0), StateFromName(q.Text(1)).value_or(MessageState::kReceived), true};
-      return Ok{};
-    }
-  }
+  if (!key.empty() && FindByKey(db, key, outcome)) return Ok{};
+  // The unique key decides, not the look above: a writer of another gateway on the same database
+  // may take the same EDocId between the two (PostgreSQL waits for it, then does nothing).
   Statement insert(db,
                    "INSERT INTO messages (id, direction, sender_country, sender_participant, "
                    "kind, e_doc_id, dedup_key, content_type, payload, canonical_xml, state, "
                    "violations, created_at, updated_at) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                   "ON CONFLICT (dedup_key) DO NOTHING");
   const int64_t at = Micros(m.at);
   insert.Bind(1, m.id)
       .Bind(2, DirectionName(m.direction))
@@ -44,6 +49,10 @@ Status InsertMessage(Connection& db, const NewMessage& m, const std::string& key
       return MakeError("journal.duplicate-id", m.id, "a message with this id exists");
     }
     return SqlError(db, "insert message " + m.id);
+  }
+  if (db.Changes() == 0) {  // the key was taken meanwhile: that message answers
+    if (FindByKey(db, key, outcome)) return Ok{};
+    return MakeError("journal.conflict", m.id, "the message that took this EDocId is gone");
   }
   if (m.diagnostics || !m.signature_verdict.empty() || !m.answer.empty()) {
     if (auto st = WriteReceivedFields(db, m); !st) return st;
