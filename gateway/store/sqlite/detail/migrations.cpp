@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "gateway/store/sql/migrate.hpp"
+
 namespace eaeu::store::sqlite {
 namespace {
 
@@ -213,42 +215,7 @@ CREATE INDEX certificate_statuses_of ON certificate_statuses(country, certificat
 }  // namespace
 
 Status Migrate(Connection& db, const std::filesystem::path& file, int target) {
-  if (auto st = db.Exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
-      !st) {
-    return st;
-  }
-  int version = 0;
-  {
-    sql::Statement q(db, "SELECT version FROM schema_version");
-    if (!q.ok()) return db.LastError("schema_version");
-    if (q.Step() == sql::kRow) version = static_cast<int>(q.Int(0));
-  }
-  const int current = static_cast<int>(kMigrations.size());
-  if (version > current) {
-    return MakeError("journal.version", file.string(),
-                     "the journal has schema version " + std::to_string(version) +
-                         ", written by a newer gateway; this one knows up to " +
-                         std::to_string(current));
-  }
-  const int last = target > 0 && target < current ? target : current;
-  for (int v = version; v < last; ++v) {
-    if (auto st = db.BeginWrite(); !st) return st;
-    Status step = db.Exec(kMigrations[static_cast<size_t>(v)]);
-    if (step) step = db.Exec("DELETE FROM schema_version");
-    if (step) {
-      sql::Statement u(db, "INSERT INTO schema_version VALUES (?)");
-      u.Bind(1, static_cast<int64_t>(v + 1));
-      if (u.Step() != sql::kDone) step = db.LastError("schema_version");
-    }
-    if (!step) {
-      (void)db.Exec("ROLLBACK");
-      return MakeError(
-          "journal.migration", file.string(),
-          "migration to version " + std::to_string(v + 1) + " failed: " + step.error().message);
-    }
-    if (auto st = db.Exec("COMMIT"); !st) return st;
-  }
-  return Ok{};
+  return sql::Migrate(db, kMigrations, target, file.string());
 }
 
 int CurrentSchemaVersion() {
