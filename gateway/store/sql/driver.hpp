@@ -103,9 +103,10 @@ class Statement {
     return *this;
   }
   Stepped Step() { return cursor_ ? cursor_->Next() : Stepped::kError; }
-  std::string Text(int col) const { return cursor_->Text(col); }
-  int64_t Int(int col) const { return cursor_->Int(col); }
-  bool IsNull(int col) const { return cursor_->IsNull(col); }
+  // A statement that did not prepare reads as empty (its Step said kError already).
+  std::string Text(int col) const { return cursor_ ? cursor_->Text(col) : std::string(); }
+  int64_t Int(int col) const { return cursor_ ? cursor_->Int(col) : 0; }
+  bool IsNull(int col) const { return cursor_ ? cursor_->IsNull(col) : true; }
 
   // Every row, each made by `read(statement)`; a failed step is an error naming `what`.
   template <class Read>
