@@ -111,10 +111,11 @@ Result<CopiedTable> CopyTable(sql::Connection& from, sql::Connection& to,
   TableDigest source;
   sql::Statement read(from, "SELECT " + list + " FROM " + table + " ORDER BY rowid");
   if (!read.ok()) return from.LastError("read " + table);
+  const std::string insert =
+      "INSERT INTO " + table + " (" + list + ") VALUES (" + placeholders + ")";
   sql::Stepped step;
   while ((step = read.Step()) == sql::kRow) {
-    sql::Statement write(to,
-                         "INSERT INTO " + table + " (" + list + ") VALUES (" + placeholders + ")");
+    sql::Statement write(to, insert);  // prepared once: the connection keeps it
     for (size_t c = 0; c < names.size(); ++c) {
       const int col = static_cast<int>(c);
       const int param = col + 1;

@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <set>
 
 #include "integration/gateway_fixture.hpp"
@@ -100,6 +101,19 @@ std::string IntegrityOf(const std::filesystem::path& file) {
   return out;
 }
 
+// A gateway's configuration with its journal on `fs`; none (and the test says why) when no tmpfs
+// could be mounted.
+std::optional<config::DaemonConfig> JournalOn(const SmallFileSystem& fs,
+                                              const GatewayFiles& files) {
+  if (!fs.mounted()) {
+    WARN("no tmpfs could be mounted (" << fs.why_not() << "): the test needs root");
+    return std::nullopt;
+  }
+  auto config = files.Config();
+  config.journal.file = fs.path() / "journal.sqlite";
+  return config;
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -107,13 +121,10 @@ TEST_CASE(
     "when space returns",
     "[faults][daemon]") {
   SmallFileSystem fs(8 * 1024 * 1024);
-  if (!fs.mounted()) {
-    WARN("no tmpfs could be mounted (" << fs.why_not() << "): the test needs root");
-    return;
-  }
   GatewayFiles files;
-  auto config = files.Config();
-  config.journal.file = fs.path() / "journal.sqlite";
+  auto journalled = JournalOn(fs, files);
+  if (!journalled) return;
+  const config::DaemonConfig config = *journalled;
   std::set<std::string> accepted;
   int n = 0;
   {
@@ -157,13 +168,10 @@ TEST_CASE(
     "with every message once it is writable",
     "[faults][daemon]") {
   SmallFileSystem fs(16 * 1024 * 1024);
-  if (!fs.mounted()) {
-    WARN("no tmpfs could be mounted (" << fs.why_not() << "): the test needs root");
-    return;
-  }
   GatewayFiles files;
-  auto config = files.Config();
-  config.journal.file = fs.path() / "journal.sqlite";
+  auto journalled = JournalOn(fs, files);
+  if (!journalled) return;
+  const config::DaemonConfig config = *journalled;
   std::set<std::string> accepted;
   {
     TestGateway g(config);
