@@ -19,10 +19,13 @@
 #include <optional>
 #include <thread>
 
+#include <unistd.h>
+
 #include "codecs/json_codec.hpp"
 #include "gateway/api/callers.hpp"
 #include "gateway/api/gateway_metrics.hpp"
 #include "gateway/api/rest.hpp"
+#include "gateway/app/membership.hpp"
 #include "gateway/calendar/calendar.hpp"
 #include "gateway/core/current.hpp"
 #include "gateway/deadlines/tracker.hpp"
@@ -248,6 +251,11 @@ struct Daemon::Impl {
   std::unique_ptr<deadlines::Tracker> tracker;
   std::unique_ptr<notify::Notifier> deadline_notifier;
 
+  // A gateway of a cluster (a PostgreSQL journal shared by several): its lease, the work of the
+  // gateways that are gone, the cluster-wide jobs when it leads.
+  std::unique_ptr<Membership> membership;
+  std::atomic<int> exit_code{0};
+
   // What SIGHUP reloads, held by whoever reads it (the lambdas below capture these, not Impl).
   std::shared_ptr<Current<api::Callers>> callers = std::make_shared<Current<api::Callers>>();
   std::shared_ptr<Current<sign::Verifier>> verifier = std::make_shared<Current<sign::Verifier>>();
@@ -459,10 +467,29 @@ namespace {
 
 // The journal the configuration names: a SQLite file (its folder made), or a PostgreSQL database
 // with its password read from where the configuration says.
-Result<std::unique_ptr<store::Journal>> OpenJournal(const store::JournalSettings& s) {
+// The name of this process among the gateways of a cluster: the configured one (or the host's)
+// and a suffix of its own, so that a gateway started again never takes itself for the one that
+// stopped (whose work it claims like any other's once that lease has run out).
+std::string InstanceName(const std::string& configured, RandomSource& random) {
+  std::string base = configured;
+  if (base.empty()) {
+    char host[256] = {};
+    base = ::gethostname(host, sizeof host - 1) == 0 && host[0] != '\0' ? host : "gateway";
+  }
+  const uint64_t r = random();
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string suffix;
+  for (int i = 0; i < 6; ++i) suffix += kHex[(r >> (4 * i)) & 0xF];
+  return base + "-" + suffix;
+}
+
+Result<std::unique_ptr<store::Journal>> OpenJournal(const store::JournalSettings& s,
+                                                    RandomSource& random) {
   if (s.backend == "postgresql") {
     store::PostgresJournalOptions o;
     o.url = s.url;
+    o.instance = InstanceName(s.instance, random);
+    o.lease = s.lease;
     o.readers = s.readers;
     o.max_batch = s.max_batch;
     if (!s.password_file.empty() || !s.password_env.empty()) {
@@ -501,7 +528,7 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
   impl->verifier->Set(impl->parts.verifier);
   impl->calendars->Set(impl->parts.calendars);
 
-  auto journal = OpenJournal(config.journal);
+  auto journal = OpenJournal(config.journal, impl->random);
   if (!journal) return Within("journal", journal.error());
   impl->journal = std::move(*journal);
 
@@ -663,26 +690,11 @@ Daemon::~Daemon() {
   Wait();
 }
 
-Status Daemon::Start() {
-  Impl& d = *impl_;
-  d.guard.emplace(asio::make_work_guard(d.io));
-  if (d.signals) d.WaitForSignals(this);
-  for (uint32_t i = 0; i < d.config.io_threads; ++i) {
-    d.io_threads.emplace_back([&d] { d.io.run(); });
-  }
-  auto resumed = d.pipeline->Resume();
-  if (!resumed) return Within("journal", resumed.error());
-  if (*resumed > 0) spdlog::info("resumed {} messages from the journal", *resumed);
-  if (d.delivery) {
-    auto delivering = d.delivery->Resume();
-    if (!delivering) return Within("delivery", delivering.error());
-    if (*delivering > 0) spdlog::info("took on the delivery of {} messages", *delivering);
-  }
-  if (d.handover) {
-    auto waiting = d.handover->Resume();
-    if (!waiting) return Within("inbound", waiting.error());
-    if (*waiting > 0) spdlog::info("{} received documents wait for the national system", *waiting);
-  }
+namespace {
+
+// The jobs a cluster runs once (a lone gateway runs them itself): the notifiers, the scheduled
+// register sync and the deadline tracker's following and counting.
+Status StartJobs(Daemon::Impl& d) {
   if (d.notifier) {
     if (auto st = d.notifier->Start(); !st) return Within("notify", st.error());
   }
@@ -695,6 +707,72 @@ Status Daemon::Start() {
     if (auto st = d.deadline_notifier->Start(); !st) {
       return Within("deadlines", st.error());
     }
+  }
+  return Ok{};
+}
+
+// Unfinished messages claimed from gateways of the cluster that are gone, each to the part that
+// does what is left of it.
+void Adopt(Daemon::Impl& d, std::vector<store::ClaimedMessage> claimed) {
+  std::vector<std::string> to_sign;
+  for (auto& m : claimed) {
+    if (m.direction == store::Direction::kInbound) {
+      if (d.handover) d.handover->Adopt(std::move(m.id), m.state);
+    } else if (m.state == store::MessageState::kValidated ||
+               m.state == store::MessageState::kSigned) {
+      to_sign.push_back(std::move(m.id));
+    } else if (d.delivery) {
+      d.delivery->Adopt(std::move(m.id));
+    }
+  }
+  if (!to_sign.empty()) d.pipeline->Take(to_sign);
+}
+
+}  // namespace
+
+Status Daemon::Start() {
+  Impl& d = *impl_;
+  d.guard.emplace(asio::make_work_guard(d.io));
+  if (d.signals) d.WaitForSignals(this);
+  for (uint32_t i = 0; i < d.config.io_threads; ++i) {
+    d.io_threads.emplace_back([&d] { d.io.run(); });
+  }
+  d.tracker->Serve();
+  if (d.journal->instance().empty()) {
+    auto resumed = d.pipeline->Resume();
+    if (!resumed) return Within("journal", resumed.error());
+    if (*resumed > 0) spdlog::info("resumed {} messages from the journal", *resumed);
+    if (d.delivery) {
+      auto delivering = d.delivery->Resume();
+      if (!delivering) return Within("delivery", delivering.error());
+      if (*delivering > 0) spdlog::info("took on the delivery of {} messages", *delivering);
+    }
+    if (d.handover) {
+      auto waiting = d.handover->Resume();
+      if (!waiting) return Within("inbound", waiting.error());
+      if (*waiting > 0) {
+        spdlog::info("{} received documents wait for the national system", *waiting);
+      }
+    }
+    if (auto st = StartJobs(d); !st) return st;
+  } else {
+    MembershipParts mp;
+    mp.journal = d.journal.get();
+    mp.lease = d.config.journal.lease;
+    mp.adopt = [&d](std::vector<store::ClaimedMessage> claimed) { Adopt(d, std::move(claimed)); };
+    mp.lead = [&d] {
+      if (auto st = StartJobs(d); !st) spdlog::error("cluster: {}", st.error().ToString());
+    };
+    mp.lost = [this] {
+      impl_->exit_code = 75;  // EX_TEMPFAIL: its supervisor starts it again
+      Shutdown();
+    };
+    d.membership = std::make_unique<Membership>(std::move(mp));
+    d.journal->OnReleased([membership = d.membership.get()] { membership->BeatSoon(); });
+    if (auto st = d.membership->Start(); !st) return Within("cluster", st.error());
+    spdlog::info("cluster: {} joined ({}), lease {} ms", d.journal->instance(),
+                 d.membership->leading() ? "leading the cluster-wide jobs" : "a member",
+                 d.config.journal.lease.count());
   }
   for (const auto& folder : d.config.drop_folders) {
     auto started = intake::DropFolder::Start(
@@ -729,6 +807,7 @@ void Daemon::Wait() {
     d.stopped = true;
   }
   *d.accepting = false;
+  d.membership.reset();  // no more claims or jobs taken on
   if (d.server) d.server->Stop();
   if (d.inbound_server) d.inbound_server->Stop();
   for (auto& f : d.folders) f->Stop();
@@ -760,6 +839,15 @@ void Daemon::Wait() {
   d.receiver.reset();
   d.folders.clear();
   d.server.reset();
+  if (d.journal) {
+    // What this gateway of a cluster still holds is released for the others to take at once.
+    if (auto left = d.journal->Leave(); !left) {
+      spdlog::warn(
+          "cluster: {} did not leave cleanly ({}); the others take its work when its "
+          "lease runs out",
+          d.journal->instance(), left.error().ToString());
+    }
+  }
   d.journal.reset();  // finishes the changes in flight, then closes the file
   spdlog::info("eaeu-gatewayd stopped");
 }
@@ -794,7 +882,7 @@ Status Daemon::Reload() {
   if (auto calendars =
           LoadCalendars(d.config, std::chrono::system_clock::to_time_t(d.clock->Now()))) {
     d.calendars->Set(*calendars);
-    d.tracker->Recount();
+    if (!d.membership || d.membership->leading()) d.tracker->Recount();
   } else {
     problems.push_back(calendars.error().ToString());
   }
@@ -821,6 +909,10 @@ Status Daemon::Reload() {
 
 void Daemon::HandleApi(transport::HttpRequest request, transport::Respond respond) const {
   impl_->rest->Handle(std::move(request), std::move(respond));
+}
+
+int Daemon::exit_code() const {
+  return impl_->exit_code;
 }
 
 uint16_t Daemon::api_port() const {

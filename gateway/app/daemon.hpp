@@ -43,6 +43,9 @@ class Daemon {
   // that fails to load keeps its previous version and the error is returned.
   Status Reload();
 
+  // What the process exits with once Wait returned: 0, or 75 when a gateway of a cluster stopped
+  // because another had taken its jobs over (its supervisor starts it afresh).
+  int exit_code() const;
   uint16_t api_port() const;
   // The REST API in this process, past its socket: what the listener hands each parsed request
   // to (the router's fuzz target calls it). `respond` is called once, from any thread.

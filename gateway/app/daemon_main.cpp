@@ -59,5 +59,5 @@ int main(int argc, char** argv) {
     return 1;
   }
   (*daemon)->Wait();
-  return 0;
+  return (*daemon)->exit_code();
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 
 #include "gateway/checked_toml/reader.hpp"
@@ -373,6 +374,19 @@ Result<DaemonConfig> LoadDaemonConfig(const std::filesystem::path& file) {
     if (!config.journal.password_file.empty() && !config.journal.password_env.empty()) {
       journal.Problem("password_env", "give either password_file or password_env, not both");
     }
+    if (auto name = journal.String("instance")) {
+      const bool plain = !name->empty() && name->size() <= 48 &&
+                         std::all_of(name->begin(), name->end(), [](char ch) {
+                           return std::isalnum(static_cast<unsigned char>(ch)) != 0 || ch == '-' ||
+                                  ch == '_' || ch == '.';
+                         });
+      if (plain) {
+        config.journal.instance = *name;
+      } else {
+        journal.Problem("instance", "must be 1 to 48 letters, digits, '-', '_' or '.'");
+      }
+    }
+    if (auto v = journal.Duration("lease", 1s, 10min)) config.journal.lease = *v;
   }
   if (auto v = journal.Integer("readers", 1, 64))
     config.journal.readers = static_cast<uint32_t>(*v);

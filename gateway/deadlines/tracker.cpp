@@ -105,8 +105,9 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
   store::Follower follower;  // the cursor "deadlines", and a nudge after every commit
 
   // On the strand.
-  bool started = false;
-  bool busy = false;  // a step is under way on a background thread
+  bool started = false;  // follows the journal and counts the deadlines
+  bool serving = false;  // takes records and acts (every gateway of a cluster; Start implies it)
+  bool busy = false;     // a step is under way on a background thread
   bool recount = false;
   uint64_t position = 0;
   uint64_t saved = 0;      // the position the journal keeps
@@ -132,7 +133,7 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
   }
 
   void Next() {
-    if (!started || busy) return;
+    if (busy || (!started && !serving)) return;
     if (!jobs.empty()) {
       busy = true;
       Job job = std::move(jobs.front());
@@ -142,7 +143,7 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
       });
       return;
     }
-    if (retry_at || settling) return;
+    if (!started || retry_at || settling) return;
     const TimePoint now = Now();
     if (now >= next_sweep) recount = true;
     if (!follower.changed() && !recount) return;
@@ -800,6 +801,13 @@ Status Tracker::Start() {
     self->Next();
   });
   return Ok{};
+}
+
+void Tracker::Serve() {
+  impl_->deps.lane->Serial([self = impl_] {
+    self->serving = true;
+    self->Next();
+  });
 }
 
 void Tracker::Recount() {

@@ -71,6 +71,9 @@ class Tracker {
 
   // Reads the cursor, takes what is waiting and counts every deadline again.
   Status Start();
+  // Takes records and acts without following the journal: a gateway of a cluster that does not
+  // lead it (the leader follows and counts for all).
+  void Serve();
   // Counts every deadline not met again now (the calendars were reloaded).
   void Recount();
 

@@ -190,15 +190,7 @@ Result<size_t> Handover::Resume() {
       auto page = journal.List(filter);
       if (!page) return page.error();
       for (const auto& s : *page) {
-        if (state == MessageState::kValidated) {
-          // A message the receiver moved on meanwhile (its endpoint listens while the journal is
-          // resumed) refuses this move: that is no reason to stop, the handover takes it as it is.
-          auto st = journal.Transition(s.id, MessageState::kQueued,
-                                       "waiting for the national system", impl_->Now());
-          if (!st)
-            spdlog::warn("message={} handover resumed as it is: {}", s.id, st.error().ToString());
-        }
-        Take(s.id);
+        Adopt(s.id, state);
         ++taken;
       }
       if (page->size() < filter.limit) break;
@@ -206,6 +198,19 @@ Result<size_t> Handover::Resume() {
     }
   }
   return taken;
+}
+
+void Handover::Adopt(std::string message_id, MessageState state) {
+  if (state == MessageState::kValidated) {
+    // A message the receiver moved on meanwhile (its endpoint listens while the journal is
+    // resumed) refuses this move: that is no reason to stop, the handover takes it as it is.
+    auto st = impl_->deps.journal->Transition(message_id, MessageState::kQueued,
+                                              "waiting for the national system", impl_->Now());
+    if (!st) {
+      spdlog::warn("message={} handover resumed as it is: {}", message_id, st.error().ToString());
+    }
+  }
+  Take(std::move(message_id));
 }
 
 void Handover::Take(std::string message_id) {
@@ -226,6 +231,8 @@ Status Handover::Acknowledge(store::Journal& journal, const std::string& id, con
                      "message " + id + " is " + std::string(store::StateName(state)) +
                          ": only a received document that waits is acknowledged");
   }
+  // Whichever gateway of a cluster holds it, the one that is told acts on it.
+  if (auto claimed = journal.Claim(id); !claimed) return claimed.error();
   auto st = journal.Transition(id, MessageState::kDelivered, "acknowledged by " + by, at);
   if (!st) {
     auto again = journal.Get(id);  // a webhook may have delivered it meanwhile

@@ -48,6 +48,9 @@ class Handover {
   Result<size_t> Resume();
   // A received document was queued.
   void Take(std::string message_id);
+  // A received document in `state` (validated or waiting) taken on: from the journal at a
+  // restart, or from a gateway of the cluster that is gone. A validated one is queued first.
+  void Adopt(std::string message_id, store::MessageState state);
   // The national system has the document (POST /v1/inbox/{id}/ack): delivered. Acknowledging
   // a delivered document again is no error.
   static Status Acknowledge(store::Journal& journal, const std::string& id, const std::string& by,

@@ -440,7 +440,8 @@ void Pipeline::Take(const std::vector<std::string>& ids) {
       spdlog::error("message={} stays validated: {}", id, record.error().ToString());
       continue;
     }
-    if (*record && (*record)->summary.state == MessageState::kValidated) {
+    if (*record && ((*record)->summary.state == MessageState::kValidated ||
+                    (*record)->summary.state == MessageState::kSigned)) {
       impl_->ResumeOne(**record);
     }
   }

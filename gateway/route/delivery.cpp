@@ -122,20 +122,24 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
 
   // Loads a queued (or sending, after a restart) message and its deliveries: the journal is
   // read on the background executor, and what was read is taken on on the serial one.
-  void Load(const std::string& id) {
-    deps.lane->Background([self = shared_from_this(), id] {
-      auto read = self->deps.journal->Outbound(id);
-      if (!read || !*read) {
-        spdlog::error("message={} cannot be delivered: {}", id,
-                      read ? "no such message" : read.error().ToString());
-        return;
-      }
-      self->TakeOn(std::move(**read));
+  // `then` runs on the serial executor once the message is taken on.
+  void Load(const std::string& id, std::function<void()> then = {}) {
+    deps.lane->Background([self = shared_from_this(), id, then = std::move(then)]() mutable {
+      self->LoadNow(id, std::move(then));
     });
+  }
+  void LoadNow(const std::string& id, std::function<void()> then) {
+    auto read = deps.journal->Outbound(id);
+    if (!read || !*read) {
+      spdlog::error("message={} cannot be delivered: {}", id,
+                    read ? "no such message" : read.error().ToString());
+      return;
+    }
+    TakeOn(std::move(**read), std::move(then));
   }
 
   // Takes an outbound message on (from the pipeline's hand-off, or read back from the journal).
-  void TakeOn(store::OutboundMessage m) {
+  void TakeOn(store::OutboundMessage m, std::function<void()> then = {}) {
     auto info = std::make_shared<MessageInfo>();
     info->id = m.summary.id;
     info->sender_country = m.summary.sender_country;
@@ -153,9 +157,10 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
       spdlog::error("message={} cannot be delivered: the journal has no signed document", info->id);
       return;
     }
-    Serial([self = shared_from_this(),
-            loaded = Loaded{std::move(info), std::move(m.deliveries)}]() mutable {
+    Serial([self = shared_from_this(), loaded = Loaded{std::move(info), std::move(m.deliveries)},
+            then = std::move(then)]() mutable {
       self->Install(std::move(loaded));
+      if (then) then();
     });
   }
 
@@ -223,13 +228,32 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
     deps.journal->UpdateDeliveryAsync(
         {row, detail, message_state}, Now(),
         [self = shared_from_this(), key, then = std::move(then)](Status st) {
-          if (!st)
+          const bool fenced = !st && st.error().code == "journal.fenced";
+          if (fenced) {
+            spdlog::warn("message={} is delivered by another gateway of the cluster now: {}",
+                         key.first, st.error().message);
+          } else if (!st) {
             spdlog::error("delivery {} {}: {}", key.first, key.second, st.error().ToString());
-          self->Serial([self, key, then, ok = st.ok()] {
+          }
+          self->Serial([self, key, then, ok = st.ok(), fenced] {
             self->Settled(key);
+            if (fenced) self->Forget(key.first);
             then(ok);
           });
         });
+  }
+
+  // A message this engine no longer holds (another gateway of the cluster took it over): what it
+  // knew of it goes; a send of it still on the wire finds nothing when it is answered.
+  void Forget(const std::string& id) {
+    for (auto it = open.begin(); it != open.end();) {
+      it = it->first.first == id ? open.erase(it) : std::next(it);
+    }
+    for (auto w = wires.begin(); w != wires.end();) {
+      w = w->second.first == id ? wires.erase(w) : std::next(w);
+    }
+    messages.erase(id);
+    open_count = open.size();
   }
 
   // After a write: a final delivery leaves the open set.
@@ -578,6 +602,10 @@ Result<size_t> DeliveryEngine::Resume() {
   return taken;
 }
 
+void DeliveryEngine::Adopt(std::string message_id) {
+  impl_->Load(message_id);
+}
+
 void DeliveryEngine::Enqueue(store::OutboundMessage message) {
   impl_->TakeOn(std::move(message));
 }
@@ -598,10 +626,27 @@ void DeliveryEngine::Answer(envelope::Received received) {
     impl->deps.lane->Background([impl, m = std::move(m)]() mutable {
       auto found = impl->deps.journal->DeliveryByWireId(m.headers.relates_to);
       if (!found || !*found) return;
-      impl->Serial(
-          [impl, key = Impl::Key{(*found)->message_id, (*found)->destination}, m = std::move(m)] {
+      const bool open = !IsFinal((*found)->state);
+      impl->Serial([impl, key = Impl::Key{(*found)->message_id, (*found)->destination},
+                    m = std::move(m), open]() mutable {
+        if (impl->open.contains(key)) {
+          impl->Apply(key, m);
+          return;
+        }
+        // A delivery still open that another gateway of the cluster holds: taken over here,
+        // read back, then answered.
+        if (!open || impl->deps.journal->instance().empty()) return;
+        impl->deps.lane->Background([impl, key, m = std::move(m)]() mutable {
+          if (auto st = impl->deps.journal->Claim(key.first); !st) {
+            spdlog::warn("message={}: an answer came, the message cannot be taken over: {}",
+                         key.first, st.error().ToString());
+            return;
+          }
+          impl->LoadNow(key.first, [impl, key, m = std::move(m)] {
             if (impl->open.contains(key)) impl->Apply(key, m);
           });
+        });
+      });
     });
   });
 }
@@ -610,6 +655,11 @@ void DeliveryEngine::Answer(envelope::Received received) {
 // dead message has no open delivery on the strand to race with), then the strand takes it on.
 void DeliveryEngine::Requeue(std::string message_id, std::function<void(Status)> done) {
   impl_->deps.lane->Background([impl = impl_, id = std::move(message_id), done = std::move(done)] {
+    // Whichever gateway of a cluster held it, the one the operator asks takes it on.
+    if (auto claimed = impl->deps.journal->Claim(id); !claimed) {
+      done(claimed);
+      return;
+    }
     auto deliveries = impl->deps.journal->Deliveries(id);
     if (!deliveries) {
       done(deliveries.error());

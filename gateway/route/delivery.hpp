@@ -56,6 +56,9 @@ class DeliveryEngine {
 
   // Takes on every open delivery and every queued message of the journal (a restart).
   Result<size_t> Resume();
+  // A queued (or sending) message taken on from the journal by its id: one a gateway of the
+  // cluster that is gone left unfinished.
+  void Adopt(std::string message_id);
   // A message the pipeline just handed off (queued, its deliveries planned): taken on as it is,
   // the journal is not read again.
   void Enqueue(store::OutboundMessage message);

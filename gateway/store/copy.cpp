@@ -168,7 +168,7 @@ Result<std::vector<CopiedTable>> CopySqliteToPostgres(const SqliteJournalOptions
   auto target = postgres::Connection::Open(to.url, to.password);
   if (!target) return target.error();
   if (auto st = postgres::Migrate(**target, 0); !st) return st.error();
-  if (auto st = postgres::LockInstance(**target); !st) return st.error();
+  if (auto st = postgres::LockInstance(**target, false); !st) return st.error();
   {
     sql::Statement any(**target, "SELECT COUNT(*) FROM messages");
     if (any.Step() != sql::kRow) return (*target)->LastError("the target's messages");

@@ -121,6 +121,24 @@ Status RegisterStore::PlanSync(RegisterSync sync) {
       [&](JournalCallback<Ok> done) { PlanSyncAsync(std::move(sync), std::move(done)); });
 }
 
+void ClusterStore::BeatAsync(uint32_t /*claim*/, JournalCallback<Beat> done) {
+  Beat beat;
+  beat.leader = true;  // the only gateway of its journal
+  done(std::move(beat));
+}
+
+Result<Beat> ClusterStore::RunBeat(uint32_t claim) {
+  return Await<Beat>([&](JournalCallback<Beat> done) { BeatAsync(claim, std::move(done)); });
+}
+
+void ClusterStore::ClaimAsync(std::string /*id*/, JournalCallback<Ok> done) {
+  done(Ok{});  // it holds every message already
+}
+
+Status ClusterStore::Claim(std::string id) {
+  return Await<Ok>([&](JournalCallback<Ok> done) { ClaimAsync(std::move(id), std::move(done)); });
+}
+
 std::string_view RegisterChangeName(RegisterChange change) {
   switch (change) {
     case RegisterChange::kAdded:

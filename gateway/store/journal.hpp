@@ -539,11 +539,65 @@ class RegisterStore {
   virtual Result<std::optional<RegisterVersion>> RegisterVersionOf(std::string_view message_id) = 0;
 };
 
+// An unfinished message an instance took on because the one that held it is gone.
+struct ClaimedMessage {
+  std::string id;
+  Direction direction = Direction::kOutbound;
+  MessageState state = MessageState::kValidated;
+};
+
+// What one renewal of an instance's lease found.
+struct Beat {
+  bool leader = false;  // it runs the cluster-wide jobs (the tracker, the notifiers, the schedule)
+  // It was the leader and another instance has taken the jobs over meanwhile (its lease ran out
+  // while it was paused or cut off): what it still does of them is stale.
+  bool leadership_lost = false;
+  std::vector<ClaimedMessage> claimed;
+};
+
+// A gateway of the cluster, as the database knows it.
+struct ClusterMember {
+  std::string instance;
+  TimePoint started_at;
+  TimePoint lease_until;  // by the database's clock
+  bool leader = false;
+  bool self = false;
+};
+
+// Several gateways on one database (PostgreSQL). Each unfinished message is held by one live
+// instance under a fencing token: a write about it from an instance that no longer holds it (its
+// lease ran out and another took the message over) is refused with "journal.fenced", so a gateway
+// that stalled cannot finish work another has taken on. The cluster-wide jobs are held by one
+// instance, the leader, under a lease of their own. A journal of one gateway (SQLite) is a
+// cluster of one: it leads, holds everything and is never fenced.
+class ClusterStore {
+ public:
+  virtual ~ClusterStore() = default;
+
+  // This instance's name in the database; empty for a journal of one gateway.
+  virtual std::string instance() const { return {}; }
+  // Renews this instance's lease and the leader's (taking the jobs when their leader is gone),
+  // and claims up to `claim` unfinished messages whose instance is gone.
+  virtual void BeatAsync(uint32_t claim, JournalCallback<Beat> done);
+  Result<Beat> RunBeat(uint32_t claim);
+  // Takes message `id` over from whichever instance holds it (an answer about it came here, or
+  // an operator acts on it); the holder's next write about it is fenced.
+  virtual void ClaimAsync(std::string id, JournalCallback<Ok> done);
+  Status Claim(std::string id);
+  // A clean stop: this instance's messages and jobs are released for the others to take at once.
+  virtual Status Leave() { return Ok{}; }
+  // The instances the database knows of, live or not yet forgotten.
+  virtual Result<std::vector<ClusterMember>> Members() { return std::vector<ClusterMember>{}; }
+  // Called, on a journal thread, when another instance has released work (it left).
+  virtual void OnReleased(std::function<void()> listener) { (void)listener; }
+};
+
 class Journal : public MessageStore,
                 public DeliveryStore,
                 public EventFeeds,
                 public DeadlineStore,
-                public RegisterStore {
+                public RegisterStore,
+                public ClusterStore {
  public:
   ~Journal() override = default;
 

@@ -1,6 +1,7 @@
 #pragma once
 // The journal's settings: its backend and where it lives.
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -15,6 +16,11 @@ struct JournalSettings {
   std::string url;
   std::filesystem::path password_file;
   std::string password_env;
+  // postgresql: this gateway's name in the cluster of gateways sharing the database (each
+  // process adds a suffix of its own; empty: the host's name), and how long an instance that
+  // stops renewing its lease holds on to its work before another takes it.
+  std::string instance;
+  std::chrono::milliseconds lease{15'000};
   uint32_t readers = 4;  // reader connections
   uint32_t max_batch = 512;
 };

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "gateway/store/postgres/detail/cluster.hpp"
 #include "gateway/store/postgres/detail/connection.hpp"
 #include "gateway/store/postgres/detail/migrations.hpp"
 
@@ -18,17 +19,25 @@ Result<std::unique_ptr<SqlJournal>> PostgresJournal::Open(const PostgresJournalO
   if (auto migrated = postgres::Migrate(**writer, options.migrate_to); !migrated) {
     return migrated.error();
   }
-  if (auto locked = postgres::LockInstance(**writer); !locked) return locked.error();
-  // A session the server dropped lost its lock: taken again before the writer writes again (and
-  // refused, journal.busy, while another gateway holds it).
-  (*writer)->OnReconnect([](postgres::Connection& db) { return postgres::LockInstance(db); });
+  const bool shared = !options.instance.empty();
+  if (auto locked = postgres::LockInstance(**writer, shared); !locked) return locked.error();
+  // A session the server dropped lost its lock: taken again before the writer writes again.
+  (*writer)->OnReconnect(
+      [shared](postgres::Connection& db) { return postgres::LockInstance(db, shared); });
+  std::unique_ptr<sql::Cluster> cluster;
+  if (shared) {
+    (*writer)->SetBeginWrite(postgres::ClusteredBegin());
+    cluster =
+        postgres::MakeCluster({options.instance, options.lease, options.url, options.password});
+  }
   std::vector<std::unique_ptr<sql::Connection>> readers;
   for (size_t i = 0; i < std::max<size_t>(options.readers, 1); ++i) {
     auto reader = postgres::Connection::Open(options.url, options.password);
     if (!reader) return reader.error();
     readers.push_back(std::move(*reader));
   }
-  return SqlJournal::Start(std::move(*writer), std::move(readers), options.max_batch);
+  return SqlJournal::Start(std::move(*writer), std::move(readers), options.max_batch,
+                           std::move(cluster));
 }
 
 }  // namespace eaeu::store

@@ -47,9 +47,15 @@ class Cursor {
   virtual bool IsNull(int col) const = 0;
 };
 
+class Cluster;
+
 // One connection, used by one thread at a time.
 class Connection {
  public:
+  // The writer's connection of a clustered journal: the instance whose writes it fences
+  // (sql/cluster.hpp); null otherwise.
+  Cluster* cluster = nullptr;
+
   virtual ~Connection() = default;
   // A cursor of `sql` (prepared once per connection and kept); null when it does not prepare
   // (LastError says why).

@@ -54,6 +54,10 @@ Result<std::optional<uint64_t>> SqlJournal::Cursor(std::string_view name) {
 
 void SqlJournal::SaveCursorAsync(std::string name, uint64_t position, JournalCallback<Ok> done) {
   auto apply = [name = std::move(name), position](Connection& db) -> Status {
+    // The readers that keep cursors run on the cluster's leader only.
+    if (db.cluster != nullptr) {
+      if (auto leads = db.cluster->CheckLeader(db); !leads) return leads;
+    }
     Statement q(db,
                 "INSERT INTO cursors VALUES (?1, ?2) "
                 "ON CONFLICT (name) DO UPDATE SET position = excluded.position");

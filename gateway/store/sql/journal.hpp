@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "gateway/store/journal.hpp"
+#include "gateway/store/sql/cluster.hpp"
 
 namespace eaeu::store {
 
@@ -20,9 +21,12 @@ class SqlJournal final : public Journal {
  public:
   // The journal over a writer connection (its schema current) and the readers, with its writer
   // thread started; `max_batch` changes share one commit at most.
+  // With `cluster`, the database is shared with other gateways and the writer fences this
+  // instance's writes (sql/cluster.hpp).
   static std::unique_ptr<SqlJournal> Start(std::unique_ptr<sql::Connection> writer,
                                            std::vector<std::unique_ptr<sql::Connection>> readers,
-                                           size_t max_batch);
+                                           size_t max_batch,
+                                           std::unique_ptr<sql::Cluster> cluster = nullptr);
   ~SqlJournal() override;  // finishes the changes in flight, then closes
 
   void AcceptAsync(NewMessage message, JournalCallback<AcceptOutcome> done) override;
@@ -63,6 +67,13 @@ class SqlJournal final : public Journal {
   Result<std::vector<RegisterVersion>> RegisterHistory(Direction direction,
                                                        std::string_view key) override;
   Result<std::optional<RegisterVersion>> RegisterVersionOf(std::string_view message_id) override;
+
+  std::string instance() const override;
+  void BeatAsync(uint32_t claim, JournalCallback<Beat> done) override;
+  void ClaimAsync(std::string id, JournalCallback<Ok> done) override;
+  Status Leave() override;
+  Result<std::vector<ClusterMember>> Members() override;
+  void OnReleased(std::function<void()> listener) override;
 
   JournalStats stats() const override;
 

@@ -73,6 +73,9 @@ Status InsertMessage(Connection& db, const NewMessage& m, const std::string& key
   Statement event(db, "INSERT INTO message_events VALUES (?, 1, ?, ?, ?)");
   event.Bind(1, m.id).Bind(2, StateName(m.state)).Bind(3, at).Bind(4, std::string_view("taken in"));
   if (event.Step() != kDone) return SqlError(db, "insert event " + m.id);
+  if (db.cluster != nullptr && IsUnfinished(m.state)) {
+    if (auto held = db.cluster->Own(db, m.id); !held) return held;
+  }
   outcome = {m.id, m.state, false};
   return Ok{};
 }

@@ -92,13 +92,19 @@ std::vector<std::string*> DiagnosticsFields(Diagnostics& d) {
 // Moves message `id` to `to` inside the current transaction.
 Status ApplyTransition(Connection& db, const std::string& id, MessageState to,
                        const std::string& detail, TimePoint at, const TransitionData& data) {
+  if (db.cluster != nullptr) {
+    if (auto held = db.cluster->Check(db, id); !held) return held;
+  }
   Statement q(db,
-              "SELECT state, (SELECT MAX(seq) FROM message_events WHERE message_id = ?1) "
-              "FROM messages WHERE id = ?1");
+              "SELECT state, (SELECT MAX(seq) FROM message_events WHERE message_id = ?1), "
+              "direction FROM messages WHERE id = ?1");
   q.Bind(1, id);
   if (q.Step() != kRow) return MakeError("journal.unknown", id, "no such message");
   const auto from = StateFromName(q.Text(0)).value_or(MessageState::kReceived);
   const int64_t seq = q.Int(1) + 1;
+  // A received document handed over has no work left either.
+  const bool finished = !IsUnfinished(to) || (q.Text(2) == DirectionName(Direction::kInbound) &&
+                                              to == MessageState::kDelivered);
   if (!IsAllowed(from, to)) {
     return MakeError("journal.transition", id,
                      "a message cannot go from " + std::string(StateName(from)) + " to " +
@@ -129,6 +135,7 @@ Status ApplyTransition(Connection& db, const std::string& id, MessageState to,
   Statement event(db, "INSERT INTO message_events VALUES (?, ?, ?, ?, ?)");
   event.Bind(1, id).Bind(2, seq).Bind(3, StateName(to)).Bind(4, Micros(at)).Bind(5, detail);
   if (event.Step() != kDone) return SqlError(db, "insert event " + id);
+  if (db.cluster != nullptr && finished) db.cluster->Finished(id);
   return Ok{};
 }
 
@@ -167,6 +174,9 @@ Delivery ReadDelivery(const Statement& q) {
 
 // Writes a delivery's row (insert or replace) inside the current transaction.
 Status WriteDelivery(Connection& db, const Delivery& d, bool insert) {
+  if (db.cluster != nullptr) {
+    if (auto held = db.cluster->Check(db, d.message_id); !held) return held;
+  }
   Statement w(db, insert ? "INSERT INTO deliveries VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
                          : "UPDATE deliveries SET state = ?3, sends = ?4, failures = ?5, due = ?6, "
                            "wire_id = ?7, conversation_id = ?8, error = ?9, updated_at = ?10 "

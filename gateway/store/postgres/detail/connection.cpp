@@ -277,7 +277,7 @@ Error Connection::LastError(const std::string& what) const {
 }
 
 Status Connection::BeginWrite() {
-  return Exec("BEGIN");
+  return Exec(begin_write_.c_str());
 }
 
 Status Connection::BeginSnapshot() {

@@ -47,6 +47,8 @@ class Connection final : public sql::Connection {
     sqlstate_ = std::move(sqlstate);
   }
   pg_conn* handle() const { return conn_; }
+  // What opens a writing transaction ("BEGIN" unless told otherwise).
+  void SetBeginWrite(std::string sql) { begin_write_ = std::move(sql); }
   // Run after every reconnection (a session lock taken again); a failure leaves the connection
   // unusable until the next try.
   void OnReconnect(std::function<Status(Connection&)> hook) { on_reconnect_ = std::move(hook); }
@@ -58,6 +60,7 @@ class Connection final : public sql::Connection {
 
   pg_conn* conn_;
   std::function<Status(Connection&)> on_reconnect_;
+  std::string begin_write_ = "BEGIN";
   bool hook_pending_ = false;  // reconnected, the hook not yet run through
   bool hooking_ = false;
   struct Prepared {

@@ -168,6 +168,26 @@ CREATE TABLE certificate_statuses (
 );
 CREATE INDEX certificate_statuses_of ON certificate_statuses(country, certificate);
 )sql",
+    // Version 2: several gateways on the database. Each unfinished message names the instance
+    // that holds it and its fencing token; the instances' leases, and the leader's.
+    R"sql(
+ALTER TABLE messages ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE messages ADD COLUMN fence BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX messages_held ON messages(owner, created_at)
+  WHERE state NOT IN ('rejected', 'acknowledged', 'dead');
+CREATE SEQUENCE fences;
+CREATE TABLE instances (
+  name        TEXT PRIMARY KEY,
+  started_at  BIGINT NOT NULL,     -- microseconds since the epoch, by the database's clock
+  lease_until BIGINT NOT NULL
+);
+CREATE TABLE leases (
+  name        TEXT PRIMARY KEY,    -- 'leader': the cluster-wide jobs
+  owner       TEXT NOT NULL,
+  fence       BIGINT NOT NULL,
+  lease_until BIGINT NOT NULL
+);
+)sql",
 };
 
 // The key of the advisory lock under which one instance migrates while the others wait.
@@ -183,12 +203,16 @@ Status Migrate(Connection& db, int target) {
   return applied;
 }
 
-Status LockInstance(Connection& db) {
-  sql::Statement lock(db, "SELECT pg_try_advisory_lock(7403127012)");
+Status LockInstance(Connection& db, bool shared) {
+  sql::Statement lock(db, shared ? "SELECT pg_try_advisory_lock_shared(7403127012)"
+                                 : "SELECT pg_try_advisory_lock(7403127012)");
   if (lock.Step() != sql::kRow) return db.LastError("the instance lock");
   if (lock.Text(0) != "t") {
     return MakeError("journal.busy", "postgresql",
-                     "another gateway writes this database; run one gateway per database");
+                     shared ? "a writer of its own (a journal migrate, say) holds this database; "
+                              "the gateways join it when it is done"
+                            : "gateways or another writer use this database; a writer of its own "
+                              "(a copy, a lone gateway without an instance name) needs it alone");
   }
   return Ok{};
 }

@@ -10,8 +10,9 @@ namespace eaeu::store::postgres {
 Status Migrate(Connection& db, int target);
 int CurrentSchemaVersion();
 
-// One gateway writes a database at a time: this connection's session takes a lock that a second
-// instance (or a copy into the database) finds taken, and keeps it while it lives.
-Status LockInstance(Connection& db);
+// Who writes the database: the gateways of a cluster side by side (`shared`), or one writer
+// alone (a copy into the database, a gateway without an instance name). This connection's
+// session takes the lock and keeps it while it lives; the other kind finds it taken.
+Status LockInstance(Connection& db, bool shared);
 
 }  // namespace eaeu::store::postgres

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "gateway/store/sql/cluster.hpp"
 #include "gateway/store/sql/driver.hpp"
 #include "gateway/store/sql/journal.hpp"
 
@@ -79,6 +80,7 @@ using namespace sql;  // NOLINT(google-build-using-namespace)
 struct SqlJournal::Impl {
   size_t max_batch = 512;
   std::unique_ptr<sql::Connection> writer;  // used by the writer thread only (and Open)
+  std::unique_ptr<sql::Cluster> cluster;    // a journal several gateways share; null otherwise
   std::unique_ptr<sql::ReaderPool> readers;
 
   // A change waiting for the next commit. `apply` runs on the writer thread inside the
@@ -185,6 +187,11 @@ struct SqlJournal::Impl {
       std::unique_ptr<Change> change(batch[i]);
       CallGuarded("a journal callback", [&] { change->done(std::move(results[i])); });
     }
+    TellListeners();
+  }
+
+  // The readers of the changes look for new ones (after a commit here, or another instance's).
+  void TellListeners() {
     decltype(listeners) told;
     {
       std::lock_guard lock(listener_mutex);
@@ -194,6 +201,7 @@ struct SqlJournal::Impl {
       for (const auto& [name, listener] : *told) CallGuarded(name, listener);
     }
   }
+  std::function<void()> released;  // guarded by listener_mutex
 };
 
 }  // namespace eaeu::store
