@@ -89,7 +89,8 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
   using Key = std::pair<std::string, std::string>;  // message id, destination
   std::map<Key, Open> open;
   std::map<std::string, std::shared_ptr<MessageInfo>> messages;
-  std::map<std::string, Key> wires;  // wsa:MessageID of a send -> its delivery
+  std::map<std::string, Key> wires;             // wsa:MessageID of a send -> its delivery
+  std::map<Key, envelope::Received> answering;  // answers whose writes are not yet committed
   std::map<const RouteSettings*, size_t> in_flight;
   std::map<const RouteSettings*, std::deque<Key>> waiting;
 
@@ -237,10 +238,40 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
           }
           self->Serial([self, key, then, ok = st.ok(), fenced] {
             self->Settled(key);
-            if (fenced) self->Forget(key.first);
+            auto answer = self->answering.extract(key);
+            if (fenced) {
+              self->Forget(key.first);
+              // The answer it was applying is not lost: the message is taken over to apply it.
+              if (!answer.empty()) self->TakeOver(key, std::move(answer.mapped()));
+            }
             then(ok);
           });
         });
+  }
+
+  // An answer about an open delivery: applied, and kept until its write is committed (a gateway
+  // of a cluster that finds the message taken over takes it back to apply the answer).
+  void Answered(const Key& key, envelope::Received m) {
+    Apply(key, m);
+    auto it = open.find(key);
+    if (it != open.end() && it->second.busy && !deps.journal->instance().empty()) {
+      answering[key] = std::move(m);
+    }
+  }
+
+  // An answer about a delivery that another gateway of the cluster holds: the message is taken
+  // over here, read back, then answered.
+  void TakeOver(const Key& key, envelope::Received m) {
+    deps.lane->Background([self = shared_from_this(), key, m = std::move(m)]() mutable {
+      if (auto st = self->deps.journal->Claim(key.first); !st) {
+        spdlog::warn("message={}: an answer came, the message cannot be taken over: {}", key.first,
+                     st.error().ToString());
+        return;
+      }
+      self->LoadNow(key.first, [self, key, m = std::move(m)]() mutable {
+        if (self->open.contains(key)) self->Answered(key, std::move(m));
+      });
+    });
   }
 
   // A message this engine no longer holds (another gateway of the cluster took it over): what it
@@ -618,7 +649,7 @@ void DeliveryEngine::Answer(envelope::Received received) {
   impl_->Serial([impl = impl_, m = std::move(received)]() mutable {
     auto wire = impl->wires.find(m.headers.relates_to);
     if (wire != impl->wires.end()) {
-      impl->Apply(wire->second, m);
+      impl->Answered(wire->second, std::move(m));
       return;
     }
     // An answer to an earlier send of a delivery still open: looked up in the journal off the
@@ -630,22 +661,11 @@ void DeliveryEngine::Answer(envelope::Received received) {
       impl->Serial([impl, key = Impl::Key{(*found)->message_id, (*found)->destination},
                     m = std::move(m), open]() mutable {
         if (impl->open.contains(key)) {
-          impl->Apply(key, m);
+          impl->Answered(key, std::move(m));
           return;
         }
-        // A delivery still open that another gateway of the cluster holds: taken over here,
-        // read back, then answered.
-        if (!open || impl->deps.journal->instance().empty()) return;
-        impl->deps.lane->Background([impl, key, m = std::move(m)]() mutable {
-          if (auto st = impl->deps.journal->Claim(key.first); !st) {
-            spdlog::warn("message={}: an answer came, the message cannot be taken over: {}",
-                         key.first, st.error().ToString());
-            return;
-          }
-          impl->LoadNow(key.first, [impl, key, m = std::move(m)] {
-            if (impl->open.contains(key)) impl->Apply(key, m);
-          });
-        });
+        // A delivery still open that another gateway of the cluster holds.
+        if (open && !impl->deps.journal->instance().empty()) impl->TakeOver(key, std::move(m));
       });
     });
   });

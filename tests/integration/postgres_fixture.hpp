@@ -9,6 +9,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "support.hpp"
 
@@ -72,6 +73,24 @@ inline void PostgresAdmin(const std::string& statement,
   if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
     throw std::runtime_error(statement + ": " + PQerrorMessage(c));
   }
+}
+
+// The rows of one query on a database, each a row of its columns as text.
+inline std::vector<std::vector<std::string>> PostgresRows(const std::string& url,
+                                                          const std::string& query) {
+  PGconn* c = PQconnectdb(url.c_str());
+  std::unique_ptr<PGconn, void (*)(PGconn*)> conn(c, PQfinish);
+  if (PQstatus(c) != CONNECTION_OK) throw std::runtime_error(PQerrorMessage(c));
+  std::unique_ptr<PGresult, void (*)(PGresult*)> r(PQexec(c, query.c_str()), PQclear);
+  if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) {
+    throw std::runtime_error(query + ": " + PQerrorMessage(c));
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (int i = 0; i < PQntuples(r.get()); ++i) {
+    auto& row = rows.emplace_back();
+    for (int j = 0; j < PQnfields(r.get()); ++j) row.emplace_back(PQgetvalue(r.get(), i, j));
+  }
+  return rows;
 }
 
 // An empty database, dropped when this ends.

@@ -28,6 +28,10 @@ void SqlJournal::UpdateDeliveryAsync(DeliveryChange change, TimePoint at,
   auto apply = [change = std::move(change), at](Connection& db) mutable -> Status {
     Delivery& d = change.delivery;
     d.updated_at = at;
+    // Fenced before anything else: a stale holder is told so, not that its move is not allowed.
+    if (db.cluster != nullptr) {
+      if (auto held = db.cluster->Check(db, d.message_id); !held) return held;
+    }
     Statement q(db, "SELECT state FROM deliveries WHERE message_id = ? AND destination = ?");
     q.Bind(1, d.message_id).Bind(2, d.destination);
     if (q.Step() != kRow) {

@@ -1,0 +1,349 @@
+// Whole gateways in a cluster on one PostgreSQL database, as processes: 5,000 reports across
+// three with one killed half-way and never restarted; a gateway paused past its lease (SIGSTOP)
+// whose work another takes over and who, resumed, is fenced; the same document at two gateways at
+// once; and the database stopped and started under a load of submissions.
+#include <curl/curl.h>
+#include <utility>  // before Asio
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <map>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "integration/daemon_process.hpp"
+#include "integration/postgres_fixture.hpp"
+#include "integration/sandbox_fixture.hpp"
+
+namespace eaeu::test {
+namespace {
+
+// The configuration of gateway `instance` of a cluster on `database`, delivering to the sandbox
+// and receiving on an inbound endpoint of its own.
+std::filesystem::path ClusterConfig(const GatewayFiles& files, const std::string& instance,
+                                    const std::string& database, uint16_t sandbox_port,
+                                    const std::string& lease = "2s") {
+  auto c = files.Config();
+  // Timers short enough that the sends a kill or a pause cut off go again soon, long enough that a
+  // loaded machine answers within them.
+  c.process_catalogue = ShortTimers(files.dir.path(), "PT5S", "PT60S");
+  std::string toml = TomlOf(
+      c, "max_connections = 2048\n",
+      "[delivery]\nbackoff_initial = \"10ms\"\nbackoff_max = \"200ms\"\n[[route]]\nto = \"*\"\n"
+      "endpoint = \"http://127.0.0.1:" +
+          std::to_string(sandbox_port) +
+          "/\"\n[inbound]\nlisten = \"127.0.0.1:0\"\nplain_http = true\ncountry = \"RU\"\n"
+          "trust = \"" +
+          files.keys.ca_certificate.parent_path().string() + "\"\n");
+  const std::string file_line = "[journal]\nfile = \"" + c.journal.file.string() + "\"\n";
+  const auto at = toml.find(file_line);
+  REQUIRE(at != std::string::npos);
+  toml.replace(at, file_line.size(),
+               "[journal]\nbackend = \"postgresql\"\nurl = \"" + database + "\"\ninstance = \"" +
+                   instance + "\"\nlease = \"" + lease + "\"\n");
+  const auto path = files.dir / (instance + ".toml");
+  WriteText(path, toml);
+  return path;
+}
+
+std::string ApiUrl(uint16_t port, const std::string& path) {
+  return "http://127.0.0.1:" + std::to_string(port) + path;
+}
+
+// Submits every body with many requests in flight, each to the API of `ports[i % n]`; `progress`
+// is told of every answer (the index, the HTTP status, the body) as it comes.
+void SubmitAll(const std::vector<uint16_t>& ports, const std::string& token,
+               const std::vector<std::string>& bodies,
+               const std::function<void(size_t, long, const std::string&)>& progress) {
+  struct Request {
+    CURL* easy = nullptr;
+    std::string url;
+    std::string reply;
+    curl_slist* headers = nullptr;
+    size_t index = 0;
+  };
+  CURLM* multi = curl_multi_init();
+  curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, 96L);
+  std::vector<Request> requests(bodies.size());
+  const std::string auth = "Authorization: Bearer " + token;
+  for (size_t i = 0; i < bodies.size(); ++i) {
+    Request& r = requests[i];
+    r.index = i;
+    r.url = ApiUrl(ports[i % ports.size()], "/v1/documents");
+    r.easy = curl_easy_init();
+    r.headers = curl_slist_append(r.headers, auth.c_str());
+    r.headers = curl_slist_append(r.headers, "Content-Type: application/xml");
+    curl_easy_setopt(r.easy, CURLOPT_URL, r.url.c_str());
+    curl_easy_setopt(r.easy, CURLOPT_HTTPHEADER, r.headers);
+    curl_easy_setopt(r.easy, CURLOPT_POSTFIELDS, bodies[i].data());
+    curl_easy_setopt(r.easy, CURLOPT_POSTFIELDSIZE, static_cast<long>(bodies[i].size()));
+    curl_easy_setopt(r.easy, CURLOPT_WRITEFUNCTION, CollectInto);
+    curl_easy_setopt(r.easy, CURLOPT_WRITEDATA, &r.reply);
+    curl_easy_setopt(r.easy, CURLOPT_PRIVATE, &r);
+    curl_multi_add_handle(multi, r.easy);
+  }
+  int running = 1;
+  while (running > 0) {
+    curl_multi_perform(multi, &running);
+    int left = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi, &left)) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      long status = 0;
+      curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &status);
+      Request* r = nullptr;
+      curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &r);
+      progress(r->index, msg->data.result == CURLE_OK ? status : 0, r->reply);
+    }
+    if (running > 0) curl_multi_poll(multi, nullptr, 0, 100, nullptr);
+  }
+  for (auto& r : requests) {
+    curl_multi_remove_handle(multi, r.easy);
+    curl_easy_cleanup(r.easy);
+    curl_slist_free_all(r.headers);
+  }
+  curl_multi_cleanup(multi);
+}
+
+// Asks the database until `count_sql` counts `expected`, for up to `limit`.
+// On a failure, the rows of `explain` say what is left.
+void UntilCount(const std::string& database, const std::string& count_sql, size_t expected,
+                std::chrono::seconds limit = std::chrono::seconds(300),
+                const std::string& explain = "", const std::function<std::string()>& more = {}) {
+  const auto give_up = std::chrono::steady_clock::now() + limit;
+  std::string now;
+  while (std::chrono::steady_clock::now() < give_up) {
+    now = PostgresRows(database, count_sql).at(0).at(0);
+    if (now == std::to_string(expected)) return;
+    std::this_thread::yield();
+  }
+  std::string rows;
+  if (!explain.empty()) {
+    for (const auto& row : PostgresRows(database, explain)) {
+      for (const auto& column : row) rows += column + " | ";
+      rows += "\n";
+    }
+  }
+  if (more) rows += more();
+  FAIL(count_sql << " is " << now << ", not " << expected << "\n" << rows);
+}
+
+}  // namespace
+
+TEST_CASE(
+    "Cluster: three gateways take 5,000 reports, one is killed half-way and not restarted, and "
+    "every accepted report is acknowledged by the sandbox once with its deadline tracked once",
+    "[postgres][cluster][daemon][crash]") {
+  PostgresDatabase database;
+  GatewayFiles files;
+  auto settings = SandboxOn();
+  settings.redeliver_max = std::chrono::milliseconds(2'000);
+  RunningSandbox sandbox(settings);
+  std::vector<std::unique_ptr<DaemonProcess>> gateways;
+  std::vector<uint16_t> ports;
+  for (int i = 1; i <= 3; ++i) {
+    const std::string name = "gw" + std::to_string(i);
+    gateways.push_back(std::make_unique<DaemonProcess>(
+        ClusterConfig(files, name, database.url(), sandbox.port()), files.dir / (name + ".log")));
+    ports.push_back(gateways.back()->WaitForPort(1));
+    REQUIRE(ports.back() != 0);
+  }
+  // The Commission answers the first gateway's endpoint: answers about the others' sends reach
+  // it, and it takes those messages over.
+  sandbox->Join(
+      {"RU", "http://127.0.0.1:" + std::to_string(gateways[0]->WaitForInboundPort(1)) + "/"});
+
+  constexpr size_t kReports = 5000;
+  std::vector<std::string> bodies;
+  for (size_t i = 0; i < kReports; ++i) bodies.push_back(NumberedReport(i));
+  std::map<std::string, std::string> accepted;  // EDocId -> message id
+  size_t answered = 0;
+  bool killed = false;
+  SubmitAll(ports, files.ru_token, bodies, [&](size_t i, long status, const std::string& reply) {
+    ++answered;
+    if (status == 202) accepted[NumberedEDocId(i)] = Json::parse(reply)["id"].get<std::string>();
+    if (!killed && answered >= kReports / 2) {
+      gateways[2]->Kill(SIGKILL);  // with its share of the rest in flight, never restarted
+      killed = true;
+    }
+  });
+  REQUIRE(killed);
+  CHECK(gateways[2]->WaitExit() == -SIGKILL);
+  INFO(accepted.size() << " of " << kReports << " reports were accepted");
+  REQUIRE(accepted.size() >= kReports * 2 / 3);
+
+  // Every report the journal took reaches acknowledged, its gateway gone or not: the accepted
+  // ones, and those the killed gateway committed without its 202 reaching the caller.
+  const std::string outbound = "SELECT COUNT(*) FROM messages WHERE direction = 'outbound'";
+  // What the gateways' logs say of a message left behind.
+  const auto stuck_lines = [&] {
+    std::string out;
+    for (const auto& row : PostgresRows(database.url(),
+                                        "SELECT id FROM messages WHERE direction = 'outbound' "
+                                        "AND state <> 'acknowledged' LIMIT 2")) {
+      for (int i = 1; i <= 3; ++i) {
+        std::istringstream lines(ReadText(files.dir / ("gw" + std::to_string(i) + ".log")));
+        for (std::string line; std::getline(lines, line);) {
+          if (line.find(row[0]) != std::string::npos) {
+            out += "gw" + std::to_string(i) + ": " + line + "\n";
+          }
+        }
+      }
+    }
+    return out;
+  };
+  UntilCount(database.url(), outbound + " AND state <> 'acknowledged'", 0,
+             std::chrono::seconds(300),
+             "SELECT m.id, m.state, m.owner, d.state, d.sends, d.failures, d.error, (SELECT "
+             "string_agg(e.state || ' ' || e.detail, '; ' ORDER BY e.seq) FROM delivery_events e "
+             "WHERE e.message_id = m.id) FROM messages m LEFT JOIN deliveries d ON d.message_id "
+             "= m.id WHERE m.direction = 'outbound' AND m.state <> 'acknowledged' LIMIT 10",
+             stuck_lines);
+  const size_t kept = std::stoul(PostgresRows(database.url(), outbound).at(0).at(0));
+  CHECK(kept >= accepted.size());
+  CHECK(kept <= accepted.size() + 96);            // at most the requests in flight at the kill
+  std::map<std::string, std::string> journalled;  // EDocId -> message id
+  for (const auto& row : PostgresRows(
+           database.url(), "SELECT e_doc_id, id FROM messages WHERE direction = 'outbound'")) {
+    journalled[row[0]] = row[1];
+  }
+  for (const auto& [e_doc_id, id] : accepted) {
+    INFO(e_doc_id);
+    CHECK(journalled[e_doc_id] == id);
+  }
+
+  // The Commission took each report once, and nothing else.
+  const Json state = sandbox.State();
+  std::map<std::string, int> taken;
+  for (const auto& t : state["taken"]) {
+    if (t["kind"] == "inspection-report") ++taken[t["eDocId"].get<std::string>()];
+  }
+  CHECK(taken.size() == kept);
+  size_t twice = 0;
+  for (const auto& [e_doc_id, times] : taken) {
+    twice += times != 1 ? 1 : 0;
+    CHECK(journalled.contains(e_doc_id));
+  }
+  CHECK(twice == 0);
+  // Every report's deadline (DL-01) is tracked once, by the leader.
+  UntilCount(database.url(),
+             "SELECT COUNT(DISTINCT message_id) FROM deadlines WHERE rule = 'DL-01'", kept);
+  CHECK(PostgresRows(database.url(), "SELECT COUNT(*) FROM deadlines WHERE rule = 'DL-01'")
+            .at(0)
+            .at(0) == std::to_string(kept));
+  const auto envelopes = state["envelopes"].is_number() ? state["envelopes"].get<int64_t>() : -1;
+  std::printf(
+      "cluster: %zu of %zu reports accepted across 3 gateways (one killed at %zu), %lld "
+      "envelopes taken by the sandbox\n",
+      accepted.size(), kReports, kReports / 2, static_cast<long long>(envelopes));
+
+  for (size_t i = 0; i < 2; ++i) {
+    gateways[i]->Kill(SIGTERM);
+    CHECK(gateways[i]->WaitExit() == 0);
+  }
+}
+
+TEST_CASE(
+    "Cluster: a gateway paused past its lease loses its work to another and resumed it is fenced "
+    "and sends nothing a second time",
+    "[postgres][cluster][daemon]") {
+  PostgresDatabase database;
+  GatewayFiles files;
+  auto settings = SandboxOn();
+  settings.stall = std::chrono::milliseconds(4'000);
+  RunningSandbox sandbox(settings);
+  DaemonProcess first(ClusterConfig(files, "first", database.url(), sandbox.port()),
+                      files.dir / "first.log");
+  const uint16_t first_port = first.WaitForPort(1);
+  REQUIRE(first_port != 0);
+  sandbox->Join({"RU", "http://127.0.0.1:" + std::to_string(first.WaitForInboundPort(1)) + "/"});
+  const auto second_log = files.dir / "second.log";
+  DaemonProcess second(ClusterConfig(files, "second", database.url(), sandbox.port()), second_log);
+  const uint16_t second_port = second.WaitForPort(1);
+  REQUIRE(second_port != 0);
+
+  // The same document at both gateways at the same moment: one message, one id.
+  {
+    const std::string body = NumberedReport(900);
+    std::vector<std::pair<long, std::string>> answers(2);
+    std::vector<std::thread> both;
+    for (size_t i = 0; i < 2; ++i) {
+      both.emplace_back([&, i] {
+        HttpCall call;
+        call.method = "POST";
+        call.url = ApiUrl(i == 0 ? first_port : second_port, "/v1/documents");
+        call.token = files.ru_token;
+        call.body = body;
+        const auto r = Http(call);
+        answers[i] = {r.status, r.body};
+      });
+    }
+    for (auto& t : both) t.join();
+    INFO(answers[0].second << "\n" << answers[1].second);
+    CHECK(answers[0].first == 202);
+    CHECK(answers[1].first == 202);
+    CHECK(Json::parse(answers[0].second)["id"] == Json::parse(answers[1].second)["id"]);
+    CHECK(PostgresRows(database.url(), "SELECT COUNT(*) FROM messages").at(0).at(0) == "1");
+  }
+
+  // The second gateway sends a report the Commission stalls on; paused with it on the wire.
+  sandbox.Misbehave("stall", 1);
+  HttpCall submit;
+  submit.method = "POST";
+  submit.url = ApiUrl(second_port, "/v1/documents");
+  submit.token = files.ru_token;
+  submit.body = NumberedReport(901);
+  const auto taken_in = Http(submit);
+  REQUIRE(taken_in.status == 202);
+  const std::string id = taken_in.json()["id"].get<std::string>();
+  UntilCount(database.url(),
+             "SELECT COUNT(*) FROM deliveries WHERE message_id = '" + id + "' AND sends = 1", 1);
+  second.Kill(SIGSTOP);
+
+  // Its lease runs out: the first gateway claims the report, sends it again and it is answered.
+  UntilCount(database.url(),
+             "SELECT COUNT(*) FROM messages WHERE id = '" + id + "' AND owner LIKE 'first-%'", 1,
+             std::chrono::seconds(60));
+  UntilCount(database.url(),
+             "SELECT COUNT(*) FROM messages WHERE id = '" + id + "' AND state = 'acknowledged'", 1,
+             std::chrono::seconds(60));
+  const std::string events_before =
+      PostgresRows(database.url(),
+                   "SELECT COUNT(*) FROM delivery_events WHERE message_id = '" + id + "'")
+          .at(0)
+          .at(0);
+
+  // Resumed, the second gateway acts on what it still holds in memory: its write is refused.
+  second.Kill(SIGCONT);
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (ReadText(second_log).find("is delivered by another gateway of the cluster now") ==
+             std::string::npos &&
+         std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::yield();
+  }
+  const std::string log = ReadText(second_log);
+  INFO(log.substr(log.size() > 3000 ? log.size() - 3000 : 0));
+  CHECK(log.find("is delivered by another gateway of the cluster now") != std::string::npos);
+  // Nothing it did after its pause reached the journal, and the Commission has the report once.
+  CHECK(PostgresRows(database.url(),
+                     "SELECT COUNT(*) FROM delivery_events WHERE message_id = '" + id + "'")
+            .at(0)
+            .at(0) == events_before);
+  CHECK(PostgresRows(database.url(), "SELECT state FROM messages WHERE id = '" + id + "'")
+            .at(0)
+            .at(0) == "acknowledged");
+  const Json sandbox_state = sandbox.State();
+  INFO(sandbox_state["taken"].dump());
+  int times = 0;
+  for (const auto& t : sandbox_state["taken"]) {
+    times += t["eDocId"] == NumberedEDocId(901) ? 1 : 0;
+  }
+  CHECK(times == 1);
+
+  second.Kill(SIGTERM);
+  CHECK(second.WaitExit() == 0);
+  first.Kill(SIGTERM);
+  CHECK(first.WaitExit() == 0);
+}
+
+}  // namespace eaeu::test
