@@ -347,3 +347,89 @@ TEST_CASE(
 }
 
 }  // namespace eaeu::test
+
+namespace eaeu::test {
+
+TEST_CASE(
+    "Cluster: PostgreSQL stopped and started under a load of submissions to two gateways loses "
+    "no 202 and both take documents again by themselves",
+    "[postgres][cluster][daemon][faults]") {
+  OwnPostgresServer server;
+  PostgresDatabase database(server.url());
+  GatewayFiles files;
+  auto config = files.Config();
+  config.journal.backend = "postgresql";
+  config.journal.url = database.url();
+  config.journal.lease = std::chrono::milliseconds(2'000);
+  config.journal.instance = "a";
+  TestGateway a(config);
+  config.journal.instance = "b";
+  TestGateway b(config);
+
+  // Four submitters, two on each gateway, until told to stop; the database goes away and comes
+  // back meanwhile.
+  std::mutex mutex;
+  std::set<std::string> accepted;
+  std::map<long, int> statuses;
+  std::atomic<bool> stop{false};
+  std::atomic<int> next{0};
+  std::atomic<int> after_return{0};
+  std::atomic<bool> returned{false};
+  std::vector<std::thread> submitters;
+  for (int s = 0; s < 4; ++s) {
+    submitters.emplace_back([&, s] {
+      TestGateway& g = s % 2 == 0 ? a : b;
+      while (!stop) {
+        HttpCall call;
+        call.method = "POST";
+        call.url = g.Url("/v1/documents");
+        call.token = files.ru_token;
+        call.body = WithEDocId(ExampleText(model::DocumentKind::kInspectionReport),
+                               NumberedEDocId(static_cast<uint64_t>(++next)));
+        const auto r = Http(call);
+        std::lock_guard lock(mutex);
+        ++statuses[r.status];
+        if (r.status == 202) {
+          accepted.insert(r.json()["id"].get<std::string>());
+          if (returned) ++after_return;
+        } else if (r.status == 503) {
+          CHECK_THAT(r.headers, Catch::Contains("Retry-After"));
+        } else {
+          FAIL_CHECK(r.status << " " << r.body);
+        }
+      }
+    });
+  }
+  const auto until = [&](const std::function<bool()>& done) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (!done() && std::chrono::steady_clock::now() < give_up) std::this_thread::yield();
+    REQUIRE(done());
+  };
+  const auto count = [&](long status) {
+    std::lock_guard lock(mutex);
+    return statuses[status];
+  };
+  until([&] { return count(202) >= 50; });
+  server.Halt();
+  until([&] { return count(503) >= 20; });
+  server.Resume();
+  returned = true;
+  until([&] { return after_return >= 50; });
+  stop = true;
+  for (auto& t : submitters) t.join();
+
+  // Every 202 is in the journal, whichever gateway gave it.
+  std::set<std::string> kept;
+  for (const auto& row : PostgresRows(database.url(), "SELECT id FROM messages")) {
+    kept.insert(row[0]);
+  }
+  INFO(statuses[202] << " accepted, " << statuses[503] << " answered 503");
+  for (const auto& id : accepted) {
+    INFO(id);
+    CHECK(kept.contains(id));
+  }
+  std::printf("cluster: the database stopped under load: %d accepted, %d answered 503\n",
+              statuses[202], statuses[503]);
+}
+
+}  // namespace eaeu::test
