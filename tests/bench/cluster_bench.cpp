@@ -196,7 +196,8 @@ int main(int argc, char** argv) {
       "signed (GOST-256), delivered to the sandbox and acknowledged by its reply; reports/s "
       "from the first POST to the last acknowledgement, whole machine\n\n",
       reports);
-  std::printf("| journal | gateways | acknowledged/s | accepted | seconds |\n|---|---:|---:|---:|---:|\n");
+  std::printf(
+      "| journal | gateways | acknowledged/s | accepted | seconds |\n|---|---:|---:|---:|---:|\n");
   uint64_t next = 0;
   struct Case {
     bool postgres;
@@ -211,8 +212,8 @@ int main(int argc, char** argv) {
   int round = 0;
   for (const Case& k : cases) {
     ++round;
-    const std::string database = "eaeu_cluster_bench_" + std::to_string(::getpid()) + "_" +
-                                 std::to_string(round);
+    const std::string database =
+        "eaeu_cluster_bench_" + std::to_string(::getpid()) + "_" + std::to_string(round);
     std::string url;
     auto config = GatewayConfig(s, (*sandbox)->port());
     config.journal.file = s.dir / ("journal-" + std::to_string(round) + ".sqlite");
@@ -232,8 +233,7 @@ int main(int argc, char** argv) {
                      daemon ? "" : (": " + daemon.error().ToString()).c_str());
         return 2;
       }
-      urls.push_back("http://127.0.0.1:" + std::to_string((*daemon)->api_port()) +
-                     "/v1/documents");
+      urls.push_back("http://127.0.0.1:" + std::to_string((*daemon)->api_port()) + "/v1/documents");
       gateways.push_back(std::move(*daemon));
     }
     (*sandbox)->Join(
