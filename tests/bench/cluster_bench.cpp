@@ -238,7 +238,7 @@ int main(int argc, char** argv) {
     }
     (*sandbox)->Join(
         {"RU", "http://127.0.0.1:" + std::to_string(gateways[0]->inbound_port()) + "/"});
-    const auto begin = Clock::now();
+    const auto begin = bench::Clock::now();
     Row row;
     row.accepted = Submit(urls, s.token, report, reports, 32, next);
     const auto acknowledged = [&]() -> long {
@@ -250,11 +250,11 @@ int main(int argc, char** argv) {
       }
       return SqliteAcknowledged(config.journal.file);
     };
-    const auto give_up = Clock::now() + std::chrono::minutes(10);
-    while (acknowledged() < static_cast<long>(row.accepted) && Clock::now() < give_up) {
+    const auto give_up = bench::Clock::now() + std::chrono::minutes(10);
+    while (acknowledged() < static_cast<long>(row.accepted) && bench::Clock::now() < give_up) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    row.seconds = std::chrono::duration<double>(Clock::now() - begin).count();
+    row.seconds = std::chrono::duration<double>(bench::Clock::now() - begin).count();
     row.per_second = static_cast<double>(row.accepted) / row.seconds;
     std::printf("| %s | %d | %.0f | %zu | %.1f |\n", k.postgres ? "PostgreSQL" : "SQLite",
                 k.gateways, row.per_second, row.accepted, row.seconds);
