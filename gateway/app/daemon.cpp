@@ -253,7 +253,7 @@ struct Daemon::Impl {
 
   // A gateway of a cluster (a PostgreSQL journal shared by several): its lease, the work of the
   // gateways that are gone, the cluster-wide jobs when it leads.
-  std::unique_ptr<Membership> membership;
+  std::shared_ptr<Membership> membership;
   std::atomic<int> exit_code{0};
 
   // What SIGHUP reloads, held by whoever reads it (the lambdas below capture these, not Impl).
@@ -767,8 +767,11 @@ Status Daemon::Start() {
       impl_->exit_code = 75;  // EX_TEMPFAIL: its supervisor starts it again
       Shutdown();
     };
-    d.membership = std::make_unique<Membership>(std::move(mp));
-    d.journal->OnReleased([membership = d.membership.get()] { membership->BeatSoon(); });
+    d.membership = std::make_shared<Membership>(std::move(mp));
+    // Held weakly: the journal's listener may call after the membership has stopped.
+    d.journal->OnReleased([weak = std::weak_ptr<Membership>(d.membership)] {
+      if (auto membership = weak.lock()) membership->BeatSoon();
+    });
     if (auto st = d.membership->Start(); !st) return Within("cluster", st.error());
     spdlog::info("cluster: {} joined ({}), lease {} ms", d.journal->instance(),
                  d.membership->leading() ? "leading the cluster-wide jobs" : "a member",
@@ -807,6 +810,7 @@ void Daemon::Wait() {
     d.stopped = true;
   }
   *d.accepting = false;
+  if (d.journal) d.journal->OnReleased(nullptr);
   d.membership.reset();  // no more claims or jobs taken on
   if (d.server) d.server->Stop();
   if (d.inbound_server) d.inbound_server->Stop();
