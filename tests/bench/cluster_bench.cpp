@@ -25,16 +25,13 @@
 #include "gateway/sandbox/sandbox.hpp"
 #include "gateway/sign/keys.hpp"
 #include "tests/bench/bench_support.hpp"
+#include "tests/submit_many.hpp"
 #include "tests/support.hpp"
 
 namespace {
 
 using namespace eaeu;
 using namespace eaeu::bench;
-
-size_t Discard(char*, size_t size, size_t count, void*) {
-  return size * count;
-}
 
 // One statement on a PostgreSQL database; its first value ("" for none).
 std::string Pg(const std::string& url, const std::string& sql) {
@@ -69,43 +66,13 @@ long SqliteAcknowledged(const fs::path& file) {
 // Posts `count` reports round the gateways with `connections` in flight; the 202s.
 size_t Submit(const std::vector<std::string>& urls, const std::string& token,
               const std::string& report, size_t count, int connections, uint64_t& next) {
-  CURLM* multi = curl_multi_init();
-  curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, static_cast<long>(connections));
-  curl_slist* headers = nullptr;
-  const std::string auth = "Authorization: Bearer " + token;
-  headers = curl_slist_append(headers, auth.c_str());
-  headers = curl_slist_append(headers, "Content-Type: application/xml");
-  std::vector<std::string> bodies(count);
-  std::vector<CURL*> easies(count);
+  std::vector<std::string> bodies;
   for (size_t i = 0; i < count; ++i) {
-    bodies[i] = test::WithEDocId(report, test::NumberedEDocId(next++));
-    easies[i] = curl_easy_init();
-    curl_easy_setopt(easies[i], CURLOPT_URL, urls[i % urls.size()].c_str());
-    curl_easy_setopt(easies[i], CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(easies[i], CURLOPT_POSTFIELDS, bodies[i].data());
-    curl_easy_setopt(easies[i], CURLOPT_POSTFIELDSIZE, static_cast<long>(bodies[i].size()));
-    curl_easy_setopt(easies[i], CURLOPT_WRITEFUNCTION, Discard);
-    curl_multi_add_handle(multi, easies[i]);
+    bodies.push_back(test::WithEDocId(report, test::NumberedEDocId(next++)));
   }
   size_t accepted = 0;
-  int running = 1;
-  while (running > 0) {
-    curl_multi_perform(multi, &running);
-    int left = 0;
-    while (CURLMsg* msg = curl_multi_info_read(multi, &left)) {
-      if (msg->msg != CURLMSG_DONE) continue;
-      long status = 0;
-      curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &status);
-      if (msg->data.result == CURLE_OK && status == 202) ++accepted;
-    }
-    if (running > 0) curl_multi_poll(multi, nullptr, 0, 50, nullptr);
-  }
-  for (CURL* e : easies) {
-    curl_multi_remove_handle(multi, e);
-    curl_easy_cleanup(e);
-  }
-  curl_slist_free_all(headers);
-  curl_multi_cleanup(multi);
+  test::SubmitMany(urls, token, bodies, connections,
+                   [&](size_t, long status, const std::string&) { accepted += status == 202; });
   return accepted;
 }
 

@@ -2,7 +2,6 @@
 // three with one killed half-way and never restarted; a gateway paused past its lease (SIGSTOP)
 // whose work another takes over and who, resumed, is fenced; the same document at two gateways at
 // once; and the database stopped and started under a load of submissions.
-#include <curl/curl.h>
 #include <utility>  // before Asio
 
 #include <atomic>
@@ -15,6 +14,7 @@
 #include "integration/daemon_process.hpp"
 #include "integration/postgres_fixture.hpp"
 #include "integration/sandbox_fixture.hpp"
+#include "submit_many.hpp"
 
 namespace eaeu::test {
 namespace {
@@ -49,60 +49,6 @@ std::filesystem::path ClusterConfig(const GatewayFiles& files, const std::string
 
 std::string ApiUrl(uint16_t port, const std::string& path) {
   return "http://127.0.0.1:" + std::to_string(port) + path;
-}
-
-// Submits every body with many requests in flight, each to the API of `ports[i % n]`; `progress`
-// is told of every answer (the index, the HTTP status, the body) as it comes.
-void SubmitAll(const std::vector<uint16_t>& ports, const std::string& token,
-               const std::vector<std::string>& bodies,
-               const std::function<void(size_t, long, const std::string&)>& progress) {
-  struct Request {
-    CURL* easy = nullptr;
-    std::string url;
-    std::string reply;
-    curl_slist* headers = nullptr;
-    size_t index = 0;
-  };
-  CURLM* multi = curl_multi_init();
-  curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, 96L);
-  std::vector<Request> requests(bodies.size());
-  const std::string auth = "Authorization: Bearer " + token;
-  for (size_t i = 0; i < bodies.size(); ++i) {
-    Request& r = requests[i];
-    r.index = i;
-    r.url = ApiUrl(ports[i % ports.size()], "/v1/documents");
-    r.easy = curl_easy_init();
-    r.headers = curl_slist_append(r.headers, auth.c_str());
-    r.headers = curl_slist_append(r.headers, "Content-Type: application/xml");
-    curl_easy_setopt(r.easy, CURLOPT_URL, r.url.c_str());
-    curl_easy_setopt(r.easy, CURLOPT_HTTPHEADER, r.headers);
-    curl_easy_setopt(r.easy, CURLOPT_POSTFIELDS, bodies[i].data());
-    curl_easy_setopt(r.easy, CURLOPT_POSTFIELDSIZE, static_cast<long>(bodies[i].size()));
-    curl_easy_setopt(r.easy, CURLOPT_WRITEFUNCTION, CollectInto);
-    curl_easy_setopt(r.easy, CURLOPT_WRITEDATA, &r.reply);
-    curl_easy_setopt(r.easy, CURLOPT_PRIVATE, &r);
-    curl_multi_add_handle(multi, r.easy);
-  }
-  int running = 1;
-  while (running > 0) {
-    curl_multi_perform(multi, &running);
-    int left = 0;
-    while (CURLMsg* msg = curl_multi_info_read(multi, &left)) {
-      if (msg->msg != CURLMSG_DONE) continue;
-      long status = 0;
-      curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &status);
-      Request* r = nullptr;
-      curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &r);
-      progress(r->index, msg->data.result == CURLE_OK ? status : 0, r->reply);
-    }
-    if (running > 0) curl_multi_poll(multi, nullptr, 0, 100, nullptr);
-  }
-  for (auto& r : requests) {
-    curl_multi_remove_handle(multi, r.easy);
-    curl_easy_cleanup(r.easy);
-    curl_slist_free_all(r.headers);
-  }
-  curl_multi_cleanup(multi);
 }
 
 // Asks the database until `count_sql` counts `expected`, for up to `limit`.
@@ -156,17 +102,21 @@ TEST_CASE(
   constexpr size_t kReports = 5000;
   std::vector<std::string> bodies;
   for (size_t i = 0; i < kReports; ++i) bodies.push_back(NumberedReport(i));
+  std::vector<std::string> urls;
+  for (const uint16_t port : ports) urls.push_back(ApiUrl(port, "/v1/documents"));
   std::map<std::string, std::string> accepted;  // EDocId -> message id
   size_t answered = 0;
   bool killed = false;
-  SubmitAll(ports, files.ru_token, bodies, [&](size_t i, long status, const std::string& reply) {
-    ++answered;
-    if (status == 202) accepted[NumberedEDocId(i)] = Json::parse(reply)["id"].get<std::string>();
-    if (!killed && answered >= kReports / 2) {
-      gateways[2]->Kill(SIGKILL);  // with its share of the rest in flight, never restarted
-      killed = true;
-    }
-  });
+  SubmitMany(
+      urls, files.ru_token, bodies, 96, [&](size_t i, long status, const std::string& reply) {
+        ++answered;
+        if (status == 202)
+          accepted[NumberedEDocId(i)] = Json::parse(reply)["id"].get<std::string>();
+        if (!killed && answered >= kReports / 2) {
+          gateways[2]->Kill(SIGKILL);  // with its share of the rest in flight, never restarted
+          killed = true;
+        }
+      });
   REQUIRE(killed);
   CHECK(gateways[2]->WaitExit() == -SIGKILL);
   INFO(accepted.size() << " of " << kReports << " reports were accepted");

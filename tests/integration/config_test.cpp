@@ -94,6 +94,12 @@ TEST_CASE("Config: mistakes name the key and the line", "[config]") {
       {"backend = \"sqlite\"\nfile = \"../var/journal.sqlite\"",
        "backend = \"postgresql\"\nurl = \"mysql://db.example/eaeu\"",
        "journal.url: must be a postgresql:// URL"},
+      {"backend = \"sqlite\"\nfile = \"../var/journal.sqlite\"",
+       "backend = \"postgresql\"\nurl = \"postgresql://db.example/eaeu\"\ninstance = \"gw a\"",
+       "journal.instance: must be 1 to 48 letters"},
+      {"backend = \"sqlite\"\nfile = \"../var/journal.sqlite\"",
+       "backend = \"postgresql\"\nurl = \"postgresql://db.example/eaeu\"\nlease = \"100ms\"",
+       "journal.lease:"},
       {"process_catalogue = \"process.toml\"", "process_catalogue = \"nowhere.toml\"",
        "daemon.process_catalogue: no such file"},
       {"[signing]", "[signing]\npassword_file = \"x\"\npassword_env = \"Y\"",
@@ -168,7 +174,8 @@ TEST_CASE("Config: a journal on PostgreSQL", "[config]") {
   auto loaded = LoadEdited(dir, [&](std::string& text) {
     Replace(text, "backend = \"sqlite\"\nfile = \"../var/journal.sqlite\"",
             "backend = \"postgresql\"\nurl = \"postgresql://gateway@db.example:5432/eaeu?"
-            "sslmode=verify-full\"\npassword_env = \"EAEU_DB_PASSWORD\"");
+            "sslmode=verify-full\"\npassword_env = \"EAEU_DB_PASSWORD\"\ninstance = \"gw-a\"\n"
+            "lease = \"30s\"");
     Replace(text, "readers = 4", "readers = 8");
   });
   INFO((loaded.ok() ? std::string() : loaded.error().ToString()));
@@ -177,6 +184,8 @@ TEST_CASE("Config: a journal on PostgreSQL", "[config]") {
   CHECK(loaded->journal.url == "postgresql://gateway@db.example:5432/eaeu?sslmode=verify-full");
   CHECK(loaded->journal.password_env == "EAEU_DB_PASSWORD");
   CHECK(loaded->journal.readers == 8);
+  CHECK(loaded->journal.instance == "gw-a");
+  CHECK(loaded->journal.lease == std::chrono::seconds(30));
 }
 
 TEST_CASE("Config: routes and delivery", "[config]") {

@@ -20,6 +20,7 @@
 #include "integration/daemon_process.hpp"
 #include "integration/register_fixture.hpp"
 #include "integration/sandbox_fixture.hpp"
+#include "submit_many.hpp"
 
 namespace eaeu::test {
 
@@ -40,57 +41,20 @@ TEST_CASE("Crash: every 202 survives SIGKILL with 1,000 submissions in flight", 
     REQUIRE(port != 0);
     const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/v1/documents";
 
-    CURLM* multi = curl_multi_init();
-    struct Request {
-      CURL* easy = nullptr;
-      std::string body;
-      std::string reply;
-      curl_slist* headers = nullptr;
-    };
-    std::vector<Request> requests(kSubmissions);
-    const std::string auth = "Authorization: Bearer " + files.ru_token;
+    std::vector<std::string> bodies;
     for (int i = 0; i < kSubmissions; ++i) {
-      Request& r = requests[static_cast<size_t>(i)];
-      r.body = WithEDocId(report, NumberedEDocId(static_cast<uint64_t>(i)));
-      r.easy = curl_easy_init();
-      r.headers = curl_slist_append(r.headers, auth.c_str());
-      r.headers = curl_slist_append(r.headers, "Content-Type: application/xml");
-      curl_easy_setopt(r.easy, CURLOPT_URL, url.c_str());
-      curl_easy_setopt(r.easy, CURLOPT_HTTPHEADER, r.headers);
-      curl_easy_setopt(r.easy, CURLOPT_POSTFIELDS, r.body.data());
-      curl_easy_setopt(r.easy, CURLOPT_POSTFIELDSIZE, static_cast<long>(r.body.size()));
-      curl_easy_setopt(r.easy, CURLOPT_WRITEFUNCTION, CollectInto);
-      curl_easy_setopt(r.easy, CURLOPT_WRITEDATA, &r.reply);
-      curl_easy_setopt(r.easy, CURLOPT_PRIVATE, &r);
-      curl_multi_add_handle(multi, r.easy);
+      bodies.push_back(WithEDocId(report, NumberedEDocId(static_cast<uint64_t>(i))));
     }
     bool killed = false;
-    int running = 1;
-    while (running > 0) {
-      curl_multi_perform(multi, &running);
-      int left = 0;
-      while (CURLMsg* msg = curl_multi_info_read(multi, &left)) {
-        if (msg->msg != CURLMSG_DONE) continue;
-        long status = 0;
-        curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &status);
-        Request* r = nullptr;
-        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &r);
-        if (msg->data.result == CURLE_OK && status == 202) {
-          acknowledged.insert(Json::parse(r->reply)["id"].get<std::string>());
-        }
-      }
-      if (!killed && acknowledged.size() >= kKillAfter) {
-        daemon.Kill(SIGKILL);  // with most of the 1,000 still in flight
-        killed = true;
-      }
-      if (running > 0) curl_multi_poll(multi, nullptr, 0, 100, nullptr);
-    }
-    for (auto& r : requests) {
-      curl_multi_remove_handle(multi, r.easy);
-      curl_easy_cleanup(r.easy);
-      curl_slist_free_all(r.headers);
-    }
-    curl_multi_cleanup(multi);
+    SubmitMany({url}, files.ru_token, bodies, 0,
+               [&](size_t, long status, const std::string& reply) {
+                 if (status == 202)
+                   acknowledged.insert(Json::parse(reply)["id"].get<std::string>());
+                 if (!killed && acknowledged.size() >= kKillAfter) {
+                   daemon.Kill(SIGKILL);  // with most of the 1,000 still in flight
+                   killed = true;
+                 }
+               });
     REQUIRE(killed);
     CHECK(daemon.WaitExit() == -SIGKILL);
   }

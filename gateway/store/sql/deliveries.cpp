@@ -8,6 +8,7 @@ void SqlJournal::PlanDeliveriesAsync(std::string message_id, std::vector<Deliver
                                      TimePoint at, JournalCallback<Ok> done) {
   auto apply = [message_id = std::move(message_id), deliveries = std::move(deliveries),
                 at](Connection& db) -> Status {
+    if (auto held = Held(db, message_id); !held) return held;
     Statement planned(db, "SELECT COUNT(*) FROM deliveries WHERE message_id = ?");
     planned.Bind(1, message_id);
     if (planned.Step() != kRow) return SqlError(db, "deliveries of " + message_id);
@@ -29,9 +30,7 @@ void SqlJournal::UpdateDeliveryAsync(DeliveryChange change, TimePoint at,
     Delivery& d = change.delivery;
     d.updated_at = at;
     // Fenced before anything else: a stale holder is told so, not that its move is not allowed.
-    if (db.cluster != nullptr) {
-      if (auto held = db.cluster->Check(db, d.message_id); !held) return held;
-    }
+    if (auto held = Held(db, d.message_id); !held) return held;
     Statement q(db, "SELECT state FROM deliveries WHERE message_id = ? AND destination = ?");
     q.Bind(1, d.message_id).Bind(2, d.destination);
     if (q.Step() != kRow) {

@@ -111,6 +111,7 @@ void SqlJournal::TransitionAsync(std::string id, MessageState to, std::string de
                                  TransitionData data, JournalCallback<Ok> done) {
   auto apply = [id = std::move(id), to, detail = std::move(detail), at,
                 data = std::move(data)](Connection& db) -> Status {
+    if (auto held = Held(db, id); !held) return held;
     return ApplyTransition(db, id, to, detail, at, data);
   };
   impl_->Submit(std::move(apply), std::move(done));
@@ -224,6 +225,7 @@ Result<std::vector<std::string>> SqlJournal::Unfinished() {
 void SqlJournal::HandOffAsync(Handoff handoff, TimePoint at, JournalCallback<Ok> done) {
   auto apply = [h = std::move(handoff), at](Connection& db) -> Status {
     const std::string& id = h.message_id;
+    if (auto held = Held(db, id); !held) return held;
     Statement q(db, "SELECT state FROM messages WHERE id = ?");
     q.Bind(1, id);
     if (q.Step() != kRow) return MakeError("journal.unknown", id, "no such message");

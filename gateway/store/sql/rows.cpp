@@ -89,12 +89,13 @@ std::vector<std::string*> DiagnosticsFields(Diagnostics& d) {
           &d.error_text};
 }
 
+Status Held(Connection& db, const std::string& id) {
+  return db.cluster != nullptr ? db.cluster->Check(db, id) : Status(Ok{});
+}
+
 // Moves message `id` to `to` inside the current transaction.
 Status ApplyTransition(Connection& db, const std::string& id, MessageState to,
                        const std::string& detail, TimePoint at, const TransitionData& data) {
-  if (db.cluster != nullptr) {
-    if (auto held = db.cluster->Check(db, id); !held) return held;
-  }
   Statement q(db,
               "SELECT state, (SELECT MAX(seq) FROM message_events WHERE message_id = ?1), "
               "direction FROM messages WHERE id = ?1");
@@ -174,9 +175,6 @@ Delivery ReadDelivery(const Statement& q) {
 
 // Writes a delivery's row (insert or replace) inside the current transaction.
 Status WriteDelivery(Connection& db, const Delivery& d, bool insert) {
-  if (db.cluster != nullptr) {
-    if (auto held = db.cluster->Check(db, d.message_id); !held) return held;
-  }
   Statement w(db, insert ? "INSERT INTO deliveries VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
                          : "UPDATE deliveries SET state = ?3, sends = ?4, failures = ?5, due = ?6, "
                            "wire_id = ?7, conversation_id = ?8, error = ?9, updated_at = ?10 "

@@ -11,6 +11,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "gateway/store/postgres/detail/connection.hpp"
 #include "gateway/store/sql/driver.hpp"
 
 namespace eaeu::store::postgres {
@@ -225,15 +226,7 @@ class PgCluster final : public sql::Cluster {
 
   // A connection that listens on both channels; null when the database cannot be reached.
   PGconn* ConnectListener() {
-    std::vector<const char*> keywords{"dbname", "application_name"};
-    std::vector<const char*> values{options_.url.c_str(), "eaeu-gatewayd listener"};
-    if (!options_.password.empty()) {
-      keywords.push_back("password");
-      values.push_back(options_.password.c_str());
-    }
-    keywords.push_back(nullptr);
-    values.push_back(nullptr);
-    PGconn* c = PQconnectdbParams(keywords.data(), values.data(), 1);
+    PGconn* c = Connect(options_.url, options_.password, "eaeu-gatewayd listener");
     const std::string listen =
         std::string("LISTEN ") + kCommittedChannel + "; LISTEN " + kReleasedChannel;
     if (c != nullptr && PQstatus(c) == CONNECTION_OK) {

@@ -170,18 +170,23 @@ std::string Numbered(std::string_view sql, std::vector<int>& slots) {
   return out;
 }
 
-Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url,
-                                                     const std::string& password) {
+pg_conn* Connect(const std::string& url, const std::string& password,
+                 const char* application_name) {
   // The URL expanded as libpq reads it, and the password beside it (never in the URL).
   std::vector<const char*> keywords{"dbname", "application_name"};
-  std::vector<const char*> values{url.c_str(), "eaeu-gatewayd"};
+  std::vector<const char*> values{url.c_str(), application_name};
   if (!password.empty()) {
     keywords.push_back("password");
     values.push_back(password.c_str());
   }
   keywords.push_back(nullptr);
   values.push_back(nullptr);
-  pg_conn* conn = PQconnectdbParams(keywords.data(), values.data(), 1);
+  return PQconnectdbParams(keywords.data(), values.data(), 1);
+}
+
+Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url,
+                                                     const std::string& password) {
+  pg_conn* conn = Connect(url, password, "eaeu-gatewayd");
   if (conn == nullptr) return MakeError("journal.unavailable", "", "libpq is out of memory");
   if (PQstatus(conn) != CONNECTION_OK) {
     std::string message = PQerrorMessage(conn);

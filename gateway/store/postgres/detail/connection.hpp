@@ -20,6 +20,11 @@ namespace eaeu::store::postgres {
 // of the numbers used; `slots[N]` is k (0 for a number it does not use).
 std::string Numbered(std::string_view sql, std::vector<int>& slots);
 
+// A libpq connection to `url` with `password` (none: libpq's own sources), named
+// `application_name` in the server's views; its status says whether it is up. Null only when libpq
+// is out of memory.
+pg_conn* Connect(const std::string& url, const std::string& password, const char* application_name);
+
 class Connection final : public sql::Connection {
  public:
   // Connects with a libpq connection string or URL ("postgresql://user@host:port/db?..."), and

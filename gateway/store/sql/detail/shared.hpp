@@ -58,6 +58,10 @@ std::vector<std::string*> DiagnosticsFields(Diagnostics& d);
 // duplicate leaves `outcome` naming the message it repeats.
 Status InsertMessage(Connection& db, const NewMessage& m, const std::string& key,
                      AcceptOutcome& outcome);
+// A change about message `id` may be written by this instance (a journal several gateways share
+// fences the others' writes, sql/cluster.hpp). Every change that writes a message's rows asks once,
+// first.
+Status Held(Connection& db, const std::string& id);
 // Moves message `id` to `to` inside the current transaction.
 Status ApplyTransition(Connection& db, const std::string& id, MessageState to,
                        const std::string& detail, TimePoint at, const TransitionData& data);
