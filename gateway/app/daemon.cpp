@@ -465,8 +465,6 @@ Status StartInbound(Daemon::Impl& d) {
 
 namespace {
 
-// The journal the configuration names: a SQLite file (its folder made), or a PostgreSQL database
-// with its password read from where the configuration says.
 // The name of this process among the gateways of a cluster: the configured one (or the host's)
 // and a suffix of its own, so that a gateway started again never takes itself for the one that
 // stopped (whose work it claims like any other's once that lease has run out).
@@ -483,6 +481,8 @@ std::string InstanceName(const std::string& configured, RandomSource& random) {
   return base + "-" + suffix;
 }
 
+// The journal the configuration names: a SQLite file (its folder made), or a PostgreSQL database
+// with its password read from where the configuration says, joined under this process's name.
 Result<std::unique_ptr<store::Journal>> OpenJournal(const store::JournalSettings& s,
                                                     RandomSource& random) {
   if (s.backend == "postgresql") {
