@@ -43,6 +43,19 @@ set +e
 ctest --preset "$preset" -j2 "${extra[@]}" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
+# The output of each failed test again, its last lines, so that it stands next to the summary
+# however long the run was.
+if [[ $status -ne 0 ]]; then
+  awk '
+    / Test +#[0-9]+: .*\*\*\*/ { name = $0; n = 0; grab = 1; next }
+    grab && (/^ +Start +[0-9]+: / || /^[0-9]+\/[0-9]+ Test +#/ || /tests passed, /) {
+      print "== failed: " name; s = n > 120 ? n - 120 : 0
+      for (i = s; i < n; ++i) print buf[i]
+      grab = 0
+    }
+    grab { buf[n++] = $0 }
+  ' "$log"
+fi
 # ctest's summary, "100% tests passed, 0 tests failed out of 73", as the closing line.
 if [[ "$(grep -E 'tests passed, [0-9]+ tests? failed out of' "$log" | tail -1)" =~ ([0-9]+)\ tests?\ failed\ out\ of\ ([0-9]+) ]]; then
   echo "$((BASH_REMATCH[2] - BASH_REMATCH[1])) passed, ${BASH_REMATCH[1]} failed"

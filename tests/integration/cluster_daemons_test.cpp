@@ -125,17 +125,35 @@ TEST_CASE(
   // Every report the journal took reaches acknowledged, its gateway gone or not: the accepted
   // ones, and those the killed gateway committed without its 202 reaching the caller.
   const std::string outbound = "SELECT COUNT(*) FROM messages WHERE direction = 'outbound'";
-  // What the gateways' logs say of a message left behind.
+  // What the journal and the gateways' logs say of a message left behind: the lines that name it,
+  // its EDocId or one of its sends, and the answers received about it.
   const auto stuck_lines = [&] {
     std::string out;
     for (const auto& row : PostgresRows(database.url(),
-                                        "SELECT id FROM messages WHERE direction = 'outbound' "
-                                        "AND state <> 'acknowledged' LIMIT 2")) {
+                                        "SELECT id, e_doc_id FROM messages WHERE direction = "
+                                        "'outbound' AND state <> 'acknowledged' LIMIT 2")) {
+      std::vector<std::string> needles = {row[0], row[1]};
+      for (const auto& send :
+           PostgresRows(database.url(),
+                        "SELECT wire_id FROM delivery_sends WHERE message_id = '" + row[0] + "'")) {
+        needles.push_back(send[0].substr(send[0].rfind(':') + 1));
+      }
+      for (const auto& answer :
+           PostgresRows(database.url(),
+                        "SELECT id, kind, state, owner FROM messages WHERE direction = 'inbound' "
+                        "AND convert_from(payload, 'UTF8') LIKE '%" +
+                            row[1] + "%'")) {
+        out += "answer " + answer[0] + " " + answer[1] + " " + answer[2] + " " + answer[3] + "\n";
+        needles.push_back(answer[0]);
+      }
       for (int i = 1; i <= 3; ++i) {
         std::istringstream lines(ReadText(files.dir / ("gw" + std::to_string(i) + ".log")));
         for (std::string line; std::getline(lines, line);) {
-          if (line.find(row[0]) != std::string::npos) {
-            out += "gw" + std::to_string(i) + ": " + line + "\n";
+          for (const auto& needle : needles) {
+            if (line.find(needle) != std::string::npos) {
+              out += "gw" + std::to_string(i) + ": " + line + "\n";
+              break;
+            }
           }
         }
       }

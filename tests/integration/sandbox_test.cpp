@@ -245,3 +245,45 @@ TEST_CASE(
 }
 
 }  // namespace eaeu::test
+
+namespace eaeu::test {
+
+TEST_CASE(
+    "Metrics: after reports travel to the Commission and back, /metrics is what Prometheus "
+    "reads, by promtool check metrics",
+    "[sandbox][daemon][metrics]") {
+  GatewayFiles files;
+  RunningSandbox sandbox;
+  TestGateway ru(GatewayOf(files, "RU", sandbox->port()));
+  sandbox->Join({"RU", InboundUrl(ru)});
+  for (uint64_t i = 0; i < 3; ++i) {
+    Until(ru,
+          Submitted(
+              ru, files.ru_token,
+              WithEDocId(ExampleText(model::DocumentKind::kInspectionReport), NumberedEDocId(i))),
+          [](const Json& j) { return j["state"] == "acknowledged"; });
+  }
+  // One that is not a document of the process, refused, so that the refusals are counted too.
+  HttpCall bad;
+  bad.method = "POST";
+  bad.url = ru.Url("/v1/documents");
+  bad.token = files.ru_token;
+  bad.body = "<not-a-report/>";
+  CHECK(Http(bad).status == 400);
+
+  HttpCall metrics;
+  metrics.url = ru.Url("/metrics");
+  const auto scraped = Http(metrics);
+  REQUIRE(scraped.status == 200);
+  CHECK_THAT(scraped.headers, Catch::Contains("text/plain; version=0.0.4"));
+  TempDir dir;
+  WriteText(dir / "metrics.txt", scraped.body);
+  const auto check =
+      RunCommand("promtool check metrics < '" + (dir / "metrics.txt").string() + "'", dir.path());
+  INFO(check.out << check.err);
+  CHECK(check.exit_code == 0);
+  // What an operator's dashboard reads is there with the values of the run.
+  CHECK_THAT(scraped.body, Catch::Contains("eaeu_api_request_duration_seconds_bucket{"));
+}
+
+}  // namespace eaeu::test
