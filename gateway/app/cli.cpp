@@ -11,6 +11,7 @@
 #include "codecs/json_codec.hpp"
 #include "codecs/xml_writer.hpp"
 #include "gateway/app/cli_api.hpp"
+#include "gateway/app/cli_audit.hpp"
 #include "gateway/app/cli_common.hpp"
 #include "gateway/app/cli_journal.hpp"
 #include "gateway/app/cli_keys.hpp"
@@ -231,6 +232,8 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   const KeysCommand keys = AddKeysCommand(app, keys_options);
   JournalCommand::Options journal_options;
   const JournalCommand journal = AddJournalCommand(app, journal_options);
+  AuditCommand::Options audit_options;
+  const AuditCommand audit = AddAuditCommand(app, audit_options);
 
   ApiCommands::Options api_options;
   const ApiCommands api = AddApiCommands(app, api_options);
@@ -267,6 +270,7 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (verify.command->parsed()) return RunVerify(verify, out, err);
   if (keys.command->parsed()) return RunKeys(keys, out, err);
   if (journal.command->parsed()) return RunJournal(journal, out, err);
+  if (audit.command->parsed()) return RunAudit(audit, out, err);
   if (sandbox.command->parsed()) return RunSandbox(sandbox, out, err);
   if (int code = RunApiCommand(api, out, err); code >= 0) return code;
   if (int code = RunRegistryCommand(registry, out, err); code >= 0) return code;

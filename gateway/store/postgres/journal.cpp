@@ -19,6 +19,8 @@ Result<std::unique_ptr<SqlJournal>> PostgresJournal::Open(const PostgresJournalO
   if (auto migrated = postgres::Migrate(**writer, options.migrate_to); !migrated) {
     return migrated.error();
   }
+  // The audit chain came with schema 3.
+  (*writer)->audit = options.migrate_to == 0 || options.migrate_to >= 3;
   const bool shared = !options.instance.empty();
   if (auto locked = postgres::LockInstance(**writer, shared); !locked) return locked.error();
   // A session the server dropped lost its lock: taken again before the writer writes again.

@@ -55,6 +55,16 @@ class Connection {
   // The writer's connection of a clustered journal: the instance whose writes it fences
   // (sql/cluster.hpp); null otherwise.
   Cluster* cluster = nullptr;
+  // The audit chain's last entry as the writer's transaction sees it (store/audit.hpp): read once
+  // a batch, carried from change to change, taken back with a change that rolls back.
+  struct AuditHead {
+    bool known = false;
+    uint64_t seq = 0;
+    std::string hash;
+  };
+  AuditHead audit_head;
+  // False for a journal kept at a schema from before the chain (a test's migrate_to).
+  bool audit = true;
 
   virtual ~Connection() = default;
   // A cursor of `sql` (prepared once per connection and kept); null when it does not prepare

@@ -73,6 +73,24 @@ Status InsertMessage(Connection& db, const NewMessage& m, const std::string& key
   Statement event(db, "INSERT INTO message_events VALUES (?, 1, ?, ?, ?)");
   event.Bind(1, m.id).Bind(2, StateName(m.state)).Bind(3, at).Bind(4, std::string_view("taken in"));
   if (event.Step() != kDone) return SqlError(db, "insert event " + m.id);
+  AuditRecord audit;
+  audit.Add("direction", DirectionName(m.direction))
+      .Add("kind", m.kind)
+      .Add("e_doc_id", m.e_doc_id)
+      .Add("sender",
+           m.sender_country + (m.sender_participant.empty() ? "" : "/") + m.sender_participant)
+      .Add("state", StateName(m.state))
+      .Add("detail", "taken in");
+  if (m.diagnostics) audit.Add(*m.diagnostics);
+  const bool header_error = m.diagnostics && m.diagnostics->status == "header-error";
+  if (auto st = AppendAudit(db, m.at,
+                            header_error                         ? "header error"
+                            : m.direction == Direction::kInbound ? "received"
+                                                                 : "taken in",
+                            m.id, audit);
+      !st) {
+    return st;
+  }
   if (db.cluster != nullptr && IsUnfinished(m.state)) {
     if (auto held = db.cluster->Own(db, m.id); !held) return held;
   }

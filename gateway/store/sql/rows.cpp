@@ -136,6 +136,11 @@ Status ApplyTransition(Connection& db, const std::string& id, MessageState to,
   Statement event(db, "INSERT INTO message_events VALUES (?, ?, ?, ?, ?)");
   event.Bind(1, id).Bind(2, seq).Bind(3, StateName(to)).Bind(4, Micros(at)).Bind(5, detail);
   if (event.Step() != kDone) return SqlError(db, "insert event " + id);
+  AuditRecord audit;
+  audit.Add("from", StateName(from)).Add("state", StateName(to)).Add("detail", detail);
+  if (data.signature_verdict) audit.Add("signature_verdict", *data.signature_verdict);
+  if (data.diagnostics) audit.Add(*data.diagnostics);
+  if (auto st = AppendAudit(db, at, StateName(to), id, audit); !st) return st;
   if (db.cluster != nullptr && finished) db.cluster->Finished(id);
   return Ok{};
 }
@@ -209,6 +214,18 @@ Status AddDeliveryEvent(Connection& db, const Delivery& d, TimePoint at,
       .Bind(5, d.wire_id)
       .Bind(6, detail);
   if (e.Step() != kDone) return SqlError(db, "delivery event " + d.message_id);
+  AuditRecord audit;
+  audit.Add("to_address", d.destination)
+      .Add("state", StateName(d.state))
+      .Add("detail", detail)
+      .Add("wsa_message_id", d.wire_id)
+      .Add("conversation_id", d.conversation_id)
+      .Add("sends", static_cast<int64_t>(d.sends));
+  if (auto st =
+          AppendAudit(db, at, "delivery " + std::string(StateName(d.state)), d.message_id, audit);
+      !st) {
+    return st;
+  }
   if (d.wire_id.empty()) return Ok{};
   Statement send(db, "INSERT INTO delivery_sends VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
   send.Bind(1, d.wire_id).Bind(2, d.message_id).Bind(3, d.destination);
@@ -247,7 +264,10 @@ Status AddDeadlineEvent(Connection& db, const std::string& id, const std::string
       "?3, ?4, ?5)");
   e.Bind(1, id).Bind(2, state).Bind(3, Micros(at)).Bind(4, detail).Bind(5, actor);
   if (e.Step() != kDone) return SqlError(db, "deadline event " + id);
-  return Ok{};
+  AuditRecord audit;
+  audit.Add("state", state).Add("detail", detail);
+  if (!actor.empty()) audit.Add("actor", actor);
+  return AppendAudit(db, at, "deadline " + state, id, audit);
 }
 
 }  // namespace eaeu::store::sql

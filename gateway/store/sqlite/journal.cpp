@@ -19,6 +19,8 @@ Result<std::unique_ptr<SqlJournal>> SqliteJournal::Open(const SqliteJournalOptio
   if (auto migrated = sqlite::Migrate(**writer, options.file, options.migrate_to); !migrated) {
     return migrated.error();
   }
+  // The audit chain came with schema 11.
+  (*writer)->audit = options.migrate_to == 0 || options.migrate_to >= 11;
   std::vector<std::unique_ptr<sql::Connection>> readers;
   for (size_t i = 0; i < std::max<size_t>(options.readers, 1); ++i) {
     auto reader = sqlite::Connection::Open(options.file);

@@ -188,6 +188,20 @@ CREATE TABLE leases (
   lease_until BIGINT NOT NULL
 );
 )sql",
+    // Version 3: the audit chain (store/audit.hpp): every history line, each entry carrying the
+    // hash of the one before. Gateways of a cluster append under the writers' lock, one at a time.
+    R"sql(
+CREATE TABLE audit (
+  seq     BIGINT PRIMARY KEY,
+  at      BIGINT NOT NULL,
+  event   TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  record  TEXT NOT NULL,
+  prev    TEXT NOT NULL,
+  hash    TEXT NOT NULL
+);
+CREATE INDEX audit_at ON audit(at);
+)sql",
 };
 
 // The key of the advisory lock under which one instance migrates while the others wait.

@@ -76,6 +76,23 @@ TrackedDeadline DeadlineOf(Statement& q, int at);
 Status AddDeadlineEvent(Connection& db, const std::string& id, const std::string& state,
                         TimePoint at, const std::string& detail, const std::string& actor = {});
 
+// An audit entry's record (store/audit.hpp): a JSON object, its members in the order added.
+class AuditRecord {
+ public:
+  AuditRecord& Add(std::string_view key, std::string_view value);
+  AuditRecord& Add(std::string_view key, int64_t value);
+  // Each non-empty diagnostics field, under its column's name.
+  AuditRecord& Add(const Diagnostics& d);
+  std::string json() const { return body_ + "}"; }
+
+ private:
+  std::string body_ = "{";
+};
+// Appends an entry to the audit chain inside the current transaction: `event` is what happened,
+// `subject` the message (or deadline) it happened to.
+Status AppendAudit(Connection& db, TimePoint at, std::string_view event, std::string_view subject,
+                   const AuditRecord& record);
+
 }  // namespace sql
 
 // The stores' files (the only ones that include this header) use the shared pieces unqualified.
@@ -161,16 +178,19 @@ struct SqlJournal::Impl {
     std::vector<Status> results;
     results.reserve(batch.size());
     Status begin = writer->BeginWrite();
+    writer->audit_head = {};  // another gateway of a cluster may have appended since
     if (begin) {
       for (Change* c : batch) {
         // Each change in its own savepoint: one that fails leaves the others in the commit.
         Status sp = writer->Exec("SAVEPOINT change");
+        const sql::Connection::AuditHead head = writer->audit_head;
         Status applied = sp ? ApplyGuarded(c->apply, *writer) : sp;
         if (applied) {
           (void)writer->Exec("RELEASE change");
         } else if (sp) {
           (void)writer->Exec("ROLLBACK TO change");
           (void)writer->Exec("RELEASE change");
+          writer->audit_head = head;
         }
         results.push_back(std::move(applied));
       }

@@ -210,6 +210,20 @@ CREATE TABLE certificate_statuses (
 );
 CREATE INDEX certificate_statuses_of ON certificate_statuses(country, certificate);
 )sql",
+    // 11: the audit chain (store/audit.hpp): every history line, each entry carrying the hash of
+    // the one before.
+    R"sql(
+CREATE TABLE audit (
+  seq     INTEGER PRIMARY KEY,
+  at      INTEGER NOT NULL,
+  event   TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  record  TEXT NOT NULL,
+  prev    TEXT NOT NULL,
+  hash    TEXT NOT NULL
+);
+CREATE INDEX audit_at ON audit(at);
+)sql",
 };
 
 }  // namespace

@@ -1,0 +1,120 @@
+#include "gateway/app/cli_audit.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <fstream>
+#include <ostream>
+
+#include "gateway/app/cli.hpp"
+#include "gateway/app/cli_common.hpp"
+#include "gateway/config/daemon_config.hpp"
+#include "gateway/core/clock.hpp"
+#include "gateway/core/temporal.hpp"
+#include "gateway/sign/credentials.hpp"
+#include "gateway/store/audit.hpp"
+
+namespace eaeu::app {
+
+AuditCommand AddAuditCommand(CLI::App& app, AuditCommand::Options& options) {
+  AuditCommand a;
+  a.options = &options;
+  a.command = app.add_subcommand(
+      "audit",
+      "The journal's audit chain: every history line, each entry hashed with the one before");
+  a.command->require_subcommand(1);
+  a.verify = a.command->add_subcommand(
+      "verify",
+      "Check every link of the chain of the journal the daemon's configuration names; the first "
+      "entry edited, deleted or moved is named and the exit status is 1");
+  a.export_ = a.command->add_subcommand(
+      "export", "Write the chain's entries with the fields of D5 appendix 4 (exchange.md §6)");
+  for (CLI::App* cmd : {a.verify, a.export_}) {
+    cmd->add_option("--config", options.config, "The daemon's configuration file")
+        ->required()
+        ->check(CLI::ExistingFile);
+  }
+  a.export_->add_option("--from", options.from,
+                        "Entries at or after this UTC time (YYYY-MM-DD or YYYY-MM-DDThh:mm:ss)");
+  a.export_->add_option("--to", options.to, "Entries before this UTC time");
+  a.export_->add_option("--format", options.format, "csv, json or xml")
+      ->check(CLI::IsMember({"csv", "json", "xml"}));
+  a.export_->add_option("--output", options.output,
+                        "Write to this file (default: standard output)");
+  return a;
+}
+
+namespace {
+
+// A UTC time of --from or --to, in microseconds since the epoch.
+Result<int64_t> MicrosOf(const std::string& option, const std::string& text) {
+  std::optional<DateTime> t = DateTime::Parse(text);
+  if (!t) {
+    if (const auto d = Date::Parse(text)) t = DateTime{*d, 0, 0, 0};
+  }
+  if (!t) {
+    return MakeError("cli.usage", option,
+                     "\"" + text +
+                         "\" is not a UTC date (YYYY-MM-DD) or date and time "
+                         "(YYYY-MM-DDThh:mm:ss)");
+  }
+  return std::chrono::duration_cast<std::chrono::microseconds>(FromUtc(*t).time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+int RunAudit(const AuditCommand& audit, std::ostream& out, std::ostream& err) {
+  const auto& o = *audit.options;
+  auto config = config::LoadDaemonConfig(o.config);
+  if (!config) return Fail(err, config.error());
+  const store::JournalSettings& journal = config->journal;
+  std::string password;
+  if (journal.backend == "postgresql" &&
+      (!journal.password_file.empty() || !journal.password_env.empty())) {
+    auto read = sign::ReadPassword({journal.password_file, journal.password_env});
+    if (!read) return Fail(err, read.error());
+    password = read->value_or("");
+  }
+
+  if (audit.verify->parsed()) {
+    auto check = store::VerifyAudit(journal, password);
+    if (!check) return Fail(err, check.error());
+    if (check->broken_at) {
+      out << "audit chain broken at entry " << *check->broken_at << ": " << check->reason << "\n"
+          << check->entries << " entries before it are whole\n";
+      return kExitInvalid;
+    }
+    out << "audit chain whole: " << check->entries << " entries, head " << check->head << "\n";
+    return kExitOk;
+  }
+
+  store::AuditExport what;
+  if (!o.from.empty()) {
+    auto from = MicrosOf("--from", o.from);
+    if (!from) return Fail(err, from.error());
+    what.from_micros = *from;
+  }
+  if (!o.to.empty()) {
+    auto to = MicrosOf("--to", o.to);
+    if (!to) return Fail(err, to.error());
+    what.to_micros = *to;
+  }
+  what.format = o.format == "json"  ? store::AuditFormat::kJson
+                : o.format == "xml" ? store::AuditFormat::kXml
+                                    : store::AuditFormat::kCsv;
+  std::ofstream file;
+  if (!o.output.empty()) {
+    file.open(o.output, std::ios::binary | std::ios::trunc);
+    if (!file) return Fail(err, MakeError("file.write", o.output, "cannot be written"));
+  }
+  auto written = store::ExportAudit(journal, password, what, o.output.empty() ? out : file);
+  if (!written) return Fail(err, written.error());
+  if (!o.output.empty()) {
+    file.close();
+    if (!file) return Fail(err, MakeError("file.write", o.output, "could not be written whole"));
+    out << *written << " entries written to " << o.output << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace eaeu::app

@@ -1,0 +1,32 @@
+#pragma once
+// `eaeu-gateway audit verify` and `audit export`: the journal's audit chain (store/audit.hpp) of
+// the daemon a configuration file describes, checked link by link or written out in the field
+// form of D5 appendix 4.
+
+#include <iosfwd>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace eaeu::app {
+
+struct AuditCommand {
+  CLI::App* command = nullptr;
+  CLI::App* verify = nullptr;
+  CLI::App* export_ = nullptr;
+  struct Options {
+    std::string config;  // the daemon's configuration file
+    std::string from;    // export: YYYY-MM-DD or YYYY-MM-DDThh:mm:ss, UTC, inclusive
+    std::string to;      // exclusive
+    std::string format = "csv";
+    std::string output;  // a file; empty: standard output
+  };
+  Options* options = nullptr;  // owned by the caller of AddAuditCommand
+};
+
+AuditCommand AddAuditCommand(CLI::App& app, AuditCommand::Options& options);
+int RunAudit(const AuditCommand& audit, std::ostream& out, std::ostream& err);
+
+}  // namespace eaeu::app

@@ -1,0 +1,447 @@
+// The audit chain (store/audit.hpp): appending inside the writer's transaction, and reading the
+// chain back to check it or export it.
+#include "gateway/store/audit.hpp"
+
+#include <openssl/evp.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "gateway/core/clock.hpp"
+#include "gateway/core/hex.hpp"
+#include "gateway/store/postgres/detail/connection.hpp"
+#include "gateway/store/sql/detail/shared.hpp"
+#include "gateway/store/sqlite/detail/connection.hpp"
+
+namespace eaeu::store {
+
+namespace {
+
+void Field(EVP_MD_CTX* ctx, std::string_view bytes) {
+  const std::string length = std::to_string(bytes.size()) + ":";
+  EVP_DigestUpdate(ctx, length.data(), length.size());
+  EVP_DigestUpdate(ctx, bytes.data(), bytes.size());
+}
+
+void JsonString(std::string& out, std::string_view s) {
+  out += '"';
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (u < 0x20) {
+          static constexpr char kDigits[] = "0123456789abcdef";
+          out += "\\u00";
+          out += kDigits[u >> 4];
+          out += kDigits[u & 0xF];
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+}  // namespace
+
+std::string AuditHash(std::string_view prev, uint64_t seq, int64_t at_micros,
+                      std::string_view event, std::string_view subject, std::string_view record) {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  Field(ctx, "eaeu-audit-1");
+  Field(ctx, prev);
+  Field(ctx, std::to_string(seq));
+  Field(ctx, std::to_string(at_micros));
+  Field(ctx, event);
+  Field(ctx, subject);
+  Field(ctx, record);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_DigestFinal_ex(ctx, digest, &size);
+  EVP_MD_CTX_free(ctx);
+  return HexLower(std::string_view(reinterpret_cast<const char*>(digest), size));
+}
+
+namespace sql {
+
+AuditRecord& AuditRecord::Add(std::string_view key, std::string_view value) {
+  if (body_.size() > 1) body_ += ',';
+  JsonString(body_, key);
+  body_ += ':';
+  JsonString(body_, value);
+  return *this;
+}
+
+AuditRecord& AuditRecord::Add(std::string_view key, int64_t value) {
+  if (body_.size() > 1) body_ += ',';
+  JsonString(body_, key);
+  body_ += ':' + std::to_string(value);
+  return *this;
+}
+
+AuditRecord& AuditRecord::Add(const Diagnostics& d) {
+  Diagnostics copy = d;
+  size_t i = 0;
+  for (const std::string* field : DiagnosticsFields(copy)) {
+    if (!field->empty()) Add(kDiagnosticsColumns[i], *field);
+    ++i;
+  }
+  return *this;
+}
+
+Status AppendAudit(Connection& db, TimePoint at, std::string_view event, std::string_view subject,
+                   const AuditRecord& record) {
+  if (!db.audit) return Ok{};
+  auto& head = db.audit_head;
+  if (!head.known) {
+    Statement last(db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
+    switch (last.Step()) {
+      case kRow:
+        head = {true, static_cast<uint64_t>(last.Int(0)), last.Text(1)};
+        break;
+      case kDone:
+        head = {true, 0, std::string(kAuditGenesis)};
+        break;
+      default:
+        return SqlError(db, "the audit chain's last entry");
+    }
+  }
+  const uint64_t seq = head.seq + 1;
+  const int64_t micros = Micros(at);
+  const std::string json = record.json();
+  std::string hash = AuditHash(head.hash, seq, micros, event, subject, json);
+  Statement insert(db, "INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?)");
+  insert.Bind(1, static_cast<int64_t>(seq))
+      .Bind(2, micros)
+      .Bind(3, event)
+      .Bind(4, subject)
+      .Bind(5, json)
+      .Bind(6, head.hash)
+      .Bind(7, hash);
+  if (insert.Step() != kDone) return SqlError(db, "audit entry " + std::to_string(seq));
+  head.seq = seq;
+  head.hash = std::move(hash);
+  return Ok{};
+}
+
+}  // namespace sql
+
+namespace {
+
+// A reading connection to the journal `s` names; nothing is created.
+Result<std::unique_ptr<sql::Connection>> OpenForReading(const JournalSettings& s,
+                                                        const std::string& password) {
+  if (s.backend == "postgresql") {
+    auto c = postgres::Connection::Open(s.url, password);
+    if (!c) return c.error();
+    return std::unique_ptr<sql::Connection>(std::move(*c));
+  }
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(s.file, ec)) {
+    return MakeError("file.open", s.file.string(), "no journal file here");
+  }
+  auto c = sqlite::Connection::Open(s.file);
+  if (!c) return c.error();
+  return std::unique_ptr<sql::Connection>(std::move(*c));
+}
+
+struct Entry {
+  uint64_t seq = 0;
+  int64_t at = 0;
+  std::string event, subject, record, prev, hash;
+};
+
+// Every entry from `after` on, a page at a time, to `take` (false: stop).
+template <class Take>
+Status EachEntry(sql::Connection& db, const std::string& where, Take take) {
+  uint64_t after = 0;
+  for (;;) {
+    sql::Statement page(db,
+                        "SELECT seq, at, event, subject, record, prev, hash FROM audit WHERE seq > "
+                        "?" +
+                            where + " ORDER BY seq LIMIT 2000");
+    page.Bind(1, static_cast<int64_t>(after));
+    size_t rows = 0;
+    for (sql::Stepped s = page.Step();; s = page.Step()) {
+      if (s == sql::kDone) break;
+      if (s != sql::kRow) return db.LastError("the audit chain");
+      Entry e{static_cast<uint64_t>(page.Int(0)),
+              page.Int(1),
+              page.Text(2),
+              page.Text(3),
+              page.Text(4),
+              page.Text(5),
+              page.Text(6)};
+      after = e.seq;
+      ++rows;
+      if (!take(e)) return Ok{};
+    }
+    if (rows < 2000) return Ok{};
+  }
+}
+
+Status HasChain(sql::Connection& db) {
+  sql::Statement q(db, "SELECT COUNT(*) FROM audit WHERE seq = 0");
+  if (q.Step() != sql::kRow) {
+    return MakeError("journal.schema", "audit",
+                     "this journal has no audit chain yet: start the daemon of this version once "
+                     "to bring its schema up to date");
+  }
+  return Ok{};
+}
+
+std::string When(int64_t micros) {
+  return FormatUtc(sql::FromMicros(micros));
+}
+
+}  // namespace
+
+Result<AuditCheck> VerifyAudit(const JournalSettings& settings, const std::string& password) {
+  auto db = OpenForReading(settings, password);
+  if (!db) return db.error();
+  if (auto st = HasChain(**db); !st) return st.error();
+  if (auto st = (*db)->BeginSnapshot(); !st) return st.error();
+  AuditCheck check;
+  std::string prev(kAuditGenesis);
+  uint64_t expected = 1;
+  auto st = EachEntry(**db, "", [&](const Entry& e) {
+    const std::string where = "entry " + std::to_string(e.seq) + " (" + When(e.at) + ", " +
+                              e.event + " of " + e.subject + ")";
+    if (e.seq != expected) {
+      check.broken_at = e.seq;
+      check.reason = e.seq > expected
+                         ? "entries " + std::to_string(expected) +
+                               (e.seq - 1 > expected ? " to " + std::to_string(e.seq - 1) : "") +
+                               " before " + where + " are missing: deleted"
+                         : where + " comes again: inserted";
+      return false;
+    }
+    if (e.prev != prev) {
+      check.broken_at = e.seq;
+      check.reason = where +
+                     " does not follow the entry before it (its link is not that entry's hash): "
+                     "an entry was replaced, moved or deleted";
+      return false;
+    }
+    if (AuditHash(e.prev, e.seq, e.at, e.event, e.subject, e.record) != e.hash) {
+      check.broken_at = e.seq;
+      check.reason = where +
+                     " is not what was written (its hash does not match its content): "
+                     "edited";
+      return false;
+    }
+    prev = e.hash;
+    ++expected;
+    ++check.entries;
+    return true;
+  });
+  (void)(*db)->Exec("ROLLBACK");
+  if (!st) return st.error();
+  check.head = prev;
+  return check;
+}
+
+namespace {
+
+// The D5 appendix 4 fields of an export, in order: the entry's own, then the message's.
+constexpr const char* kExportFields[] = {"seq",
+                                         "time",
+                                         "event",
+                                         "subject",
+                                         "state",
+                                         "detail",
+                                         "process_code",
+                                         "process_version",
+                                         "procedure_code",
+                                         "transaction_code",
+                                         "message_code",
+                                         "action",
+                                         "to_address",
+                                         "reply_to",
+                                         "from_address",
+                                         "fault_to",
+                                         "wsa_message_id",
+                                         "relates_to",
+                                         "conversation_id",
+                                         "message_type",
+                                         "track_id",
+                                         "accept_time",
+                                         "signature_verdict",
+                                         "status",
+                                         "error_code",
+                                         "error_text",
+                                         "actor",
+                                         "hash"};
+
+std::string CsvCell(const std::string& v) {
+  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+  std::string out = "\"";
+  for (const char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string XmlText(const std::string& v) {
+  std::string out;
+  for (const char c : v) {
+    switch (c) {
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        // Control characters other than tab and line ends are not XML 1.0 characters.
+        if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n' || c == '\r') {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<uint64_t> ExportAudit(const JournalSettings& settings, const std::string& password,
+                             const AuditExport& what, std::ostream& out) {
+  auto db = OpenForReading(settings, password);
+  if (!db) return db.error();
+  if (auto st = HasChain(**db); !st) return st.error();
+  if (auto st = (*db)->BeginSnapshot(); !st) return st.error();
+  std::string where;
+  if (what.from_micros) where += " AND at >= " + std::to_string(*what.from_micros);
+  if (what.to_micros) where += " AND at < " + std::to_string(*what.to_micros);
+
+  // The envelope fields of a message as the journal keeps them, read once per message.
+  std::string diagnostics_sql = "SELECT signature_verdict";
+  for (const char* column : sql::kDiagnosticsColumns) diagnostics_sql += std::string(", ") + column;
+  diagnostics_sql += " FROM messages WHERE id = ?";
+  std::string cached_id;
+  nlohmann::ordered_json cached;
+
+  switch (what.format) {
+    case AuditFormat::kCsv:
+      for (const char* f : kExportFields) out << (f == kExportFields[0] ? "" : ",") << f;
+      out << "\r\n";
+      break;
+    case AuditFormat::kJson:
+      out << "[";
+      break;
+    case AuditFormat::kXml:
+      out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<auditJournal>\n";
+      break;
+  }
+  uint64_t written = 0;
+  Status failed = Ok{};
+  auto st = EachEntry(**db, where, [&](const Entry& e) {
+    nlohmann::ordered_json row;
+    const auto record = nlohmann::json::parse(e.record, nullptr, false);
+    const auto field = [&](const char* name) -> std::string {
+      if (record.is_object() && record.contains(name) && record[name].is_string()) {
+        return record[name].get<std::string>();
+      }
+      return {};
+    };
+    if (e.subject != cached_id) {
+      cached_id = e.subject;
+      cached = nlohmann::ordered_json::object();
+      sql::Statement q(**db, diagnostics_sql);
+      q.Bind(1, e.subject);
+      if (q.Step() == sql::kRow) {
+        cached["signature_verdict"] = q.Text(0);
+        int i = 1;
+        for (const char* column : sql::kDiagnosticsColumns) cached[column] = q.Text(i++);
+      }
+    }
+    for (const char* f : kExportFields) {
+      const std::string name = f;
+      std::string v;
+      if (name == "seq") {
+        v = std::to_string(e.seq);
+      } else if (name == "time") {
+        v = When(e.at);
+      } else if (name == "event") {
+        v = e.event;
+      } else if (name == "subject") {
+        v = e.subject;
+      } else if (name == "hash") {
+        v = e.hash;
+      } else {
+        // What the entry itself recorded wins over what the message holds now.
+        v = field(f);
+        if (v.empty() && cached.contains(name)) v = cached[name].get<std::string>();
+      }
+      row[name] = v;
+    }
+    switch (what.format) {
+      case AuditFormat::kCsv: {
+        bool first = true;
+        for (const auto& [k, v] : row.items()) {
+          out << (first ? "" : ",") << CsvCell(v.get<std::string>());
+          first = false;
+        }
+        out << "\r\n";
+        break;
+      }
+      case AuditFormat::kJson:
+        out << (written == 0 ? "\n" : ",\n")
+            << row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        break;
+      case AuditFormat::kXml:
+        out << "  <entry>";
+        for (const auto& [k, v] : row.items()) {
+          const std::string text = v.get<std::string>();
+          if (!text.empty()) out << "<" << k << ">" << XmlText(text) << "</" << k << ">";
+        }
+        out << "</entry>\n";
+        break;
+    }
+    ++written;
+    if (!out) {
+      failed = MakeError("file.write", "audit export", "the output could not be written");
+      return false;
+    }
+    return true;
+  });
+  (void)(*db)->Exec("ROLLBACK");
+  if (!st) return st.error();
+  if (!failed) return failed.error();
+  switch (what.format) {
+    case AuditFormat::kCsv:
+      break;
+    case AuditFormat::kJson:
+      out << "\n]\n";
+      break;
+    case AuditFormat::kXml:
+      out << "</auditJournal>\n";
+      break;
+  }
+  return written;
+}
+
+}  // namespace eaeu::store

@@ -1,0 +1,199 @@
+// The audit chain of a gateway's journal after reports travelled to the Commission and back:
+// `eaeu-gateway audit verify` finds it whole and names the first entry of a copy where an entry was
+// edited, deleted, moved, or edited with its own hash made again; `audit export` writes every
+// entry with the fields of D5 appendix 4 in CSV, JSON and XML.
+#include <sqlite3.h>
+
+#include <catch2/catch.hpp>
+#include <utility>  // before Asio
+
+#include "gateway/store/audit.hpp"
+#include "integration/sandbox_fixture.hpp"
+
+namespace eaeu::test {
+namespace {
+
+std::string Cli(const std::string& arguments) {
+  return std::string(EAEU_CLI) + " " + arguments;
+}
+
+// Runs `sql` on the SQLite file; the first column of its first row, if any.
+std::string Sql(const std::filesystem::path& file, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* q = nullptr;
+  INFO(sql);
+  REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &q, nullptr) == SQLITE_OK);
+  std::string first;
+  if (const int step = sqlite3_step(q); step == SQLITE_ROW) {
+    const auto* text = sqlite3_column_text(q, 0);
+    first = text ? reinterpret_cast<const char*>(text) : "";
+  } else {
+    CHECK(step == SQLITE_DONE);
+  }
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+  return first;
+}
+
+// Runs the statements of `sql` on the SQLite file.
+void Exec(const std::filesystem::path& file, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK);
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+  INFO(sql << ": " << (error ? error : ""));
+  sqlite3_free(error);
+  sqlite3_close(db);
+  REQUIRE(rc == SQLITE_OK);
+}
+
+}  // namespace
+
+TEST_CASE(
+    "Audit: every history line of a journey is chained, audit verify finds the chain whole and "
+    "names the entry where a copy was edited, cut or reordered, and audit export writes D5's "
+    "fields",
+    "[audit][daemon][sandbox][cli]") {
+  GatewayFiles files;
+  RunningSandbox sandbox;
+  const auto config = GatewayOf(files, "RU", sandbox->port());
+  {
+    TestGateway ru(config);
+    sandbox->Join({"RU", InboundUrl(ru)});
+    for (uint64_t i = 0; i < 3; ++i) {
+      Until(ru,
+            Submitted(
+                ru, files.ru_token,
+                WithEDocId(ExampleText(model::DocumentKind::kInspectionReport), NumberedEDocId(i))),
+            [](const Json& j) { return j["state"] == "acknowledged"; });
+    }
+  }
+  const std::filesystem::path journal = config.journal.file;
+  // A configuration of the daemon that names `file` as its journal.
+  const auto config_for = [&](const std::filesystem::path& file) {
+    auto c = files.Config();
+    c.journal.file = file;
+    const auto path = file.string() + ".toml";
+    WriteText(path, TomlOf(c));
+    return path;
+  };
+  const auto verify = [&](const std::filesystem::path& file) {
+    return RunCommand(Cli("audit verify --config '" + config_for(file) + "'"), files.dir.path());
+  };
+
+  // Whole: one entry for each line of every history the journal keeps.
+  const auto whole = verify(journal);
+  INFO(whole.out << whole.err);
+  REQUIRE(whole.exit_code == 0);
+  const std::string lines =
+      Sql(journal,
+          "SELECT (SELECT COUNT(*) FROM message_events) + (SELECT COUNT(*) FROM delivery_events) + "
+          "(SELECT COUNT(*) FROM deadline_events)");
+  CHECK_THAT(whole.out,
+             Catch::StartsWith("audit chain whole: " + lines + " entries, head " +
+                               Sql(journal, "SELECT hash FROM audit ORDER BY seq DESC")));
+  REQUIRE(std::stoi(lines) > 20);
+
+  struct Tamper {
+    std::string name;
+    std::string sql;
+    std::string says;  // the first line of the verdict
+  };
+  const std::string rehashed = store::AuditHash(
+      Sql(journal, "SELECT prev FROM audit WHERE seq = 7"), 7,
+      std::stoll(Sql(journal, "SELECT at FROM audit WHERE seq = 7")),
+      Sql(journal, "SELECT event FROM audit WHERE seq = 7"),
+      Sql(journal, "SELECT subject FROM audit WHERE seq = 7"), "{\"state\":\"dead\"}");
+  const std::vector<Tamper> tampered = {
+      {"edited", "UPDATE audit SET record = replace(record, 'taken in', 'not taken') WHERE seq = 1",
+       "audit chain broken at entry 1: entry 1 ("},
+      {"deleted", "DELETE FROM audit WHERE seq IN (5, 6)",
+       "audit chain broken at entry 7: entries 5 to 6 before entry 7 ("},
+      {"reordered",
+       "UPDATE audit SET seq = -9 WHERE seq = 9; UPDATE audit SET seq = 9 WHERE seq = 10; "
+       "UPDATE audit SET seq = 10 WHERE seq = -9",
+       "audit chain broken at entry 9: entry 9 ("},
+      // An edit whose author made the entry's own hash again is caught at the next entry.
+      {"rehashed",
+       "UPDATE audit SET record = '{\"state\":\"dead\"}', hash = '" + rehashed + "' WHERE seq = 7",
+       "audit chain broken at entry 8: entry 8 ("},
+  };
+  for (const Tamper& t : tampered) {
+    INFO(t.name);
+    const auto copy = files.dir / (t.name + ".sqlite");
+    std::filesystem::copy_file(journal, copy);
+    Exec(copy, t.sql);
+    const auto r = verify(copy);
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.out, Catch::StartsWith(t.says));
+  }
+  CHECK_THAT(verify(files.dir / "edited.sqlite").out, Catch::Contains("edited"));
+  CHECK_THAT(verify(files.dir / "deleted.sqlite").out, Catch::Contains("are missing: deleted"));
+  CHECK_THAT(verify(files.dir / "reordered.sqlite").out,
+             Catch::Contains("an entry was replaced, moved or deleted"));
+  // The untouched journal is still whole.
+  CHECK(verify(journal).exit_code == 0);
+
+  // Exported: every entry, in each format.
+  const std::string export_cmd = "audit export --config '" + config_for(journal) + "'";
+  const auto json = RunCommand(Cli(export_cmd + " --format json"), files.dir.path());
+  REQUIRE(json.exit_code == 0);
+  const Json entries = Json::parse(json.out);
+  REQUIRE(entries.size() == std::stoul(lines));
+  // An answered delivery: the Commission's address, the send's MessageID and the message's Action.
+  size_t answered = 0;
+  for (const auto& e : entries) {
+    if (e["event"] != "delivery acknowledged") continue;
+    ++answered;
+    CHECK(e["to_address"] == "EAEU://EEC/CP/P.MM.00/P.ACT.001");
+    CHECK_THAT(e["wsa_message_id"].get<std::string>(), Catch::StartsWith("urn:uuid:"));
+    CHECK_FALSE(e["action"].get<std::string>().empty());
+    CHECK_FALSE(e["conversation_id"].get<std::string>().empty());
+  }
+  CHECK(answered == 3);
+  // A received reply carries its envelope's fields.
+  size_t received = 0;
+  for (const auto& e : entries) {
+    if (e["event"] != "received") continue;
+    ++received;
+    CHECK_FALSE(e["relates_to"].get<std::string>().empty());
+    CHECK_FALSE(e["action"].get<std::string>().empty());
+    CHECK_FALSE(e["reply_to"].get<std::string>().empty());
+  }
+  CHECK(received >= 3);
+
+  const auto xml_file = files.dir / "audit.xml";
+  const auto xml = RunCommand(
+      Cli(export_cmd + " --format xml --output '" + xml_file.string() + "'"), files.dir.path());
+  REQUIRE(xml.exit_code == 0);
+  CHECK_THAT(xml.out, Catch::StartsWith(lines + " entries written to " + xml_file.string()));
+  const auto lint = RunCommand("xmllint --noout '" + xml_file.string() + "'", files.dir.path());
+  INFO(lint.err);
+  CHECK(lint.exit_code == 0);
+  const std::string xml_text = ReadText(xml_file);
+  size_t xml_entries = 0;
+  for (auto at = xml_text.find("<entry>"); at != std::string::npos;
+       at = xml_text.find("<entry>", at + 1)) {
+    ++xml_entries;
+  }
+  CHECK(xml_entries == entries.size());
+
+  const auto csv = RunCommand(Cli(export_cmd), files.dir.path());
+  REQUIRE(csv.exit_code == 0);
+  CHECK_THAT(csv.out, Catch::StartsWith("seq,time,event,subject,state,detail,process_code,"));
+  size_t rows = 0;
+  for (const char c : csv.out) rows += c == '\n' ? 1 : 0;
+  CHECK(rows == entries.size() + 1);
+
+  // A period: nothing after the journey, and a time that is not one is refused with its option.
+  const auto later =
+      RunCommand(Cli(export_cmd + " --format json --from 2099-01-01"), files.dir.path());
+  CHECK(Json::parse(later.out).empty());
+  const auto bad = RunCommand(Cli(export_cmd + " --from yesterday"), files.dir.path());
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("--from"));
+}
+
+}  // namespace eaeu::test
