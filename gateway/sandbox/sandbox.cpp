@@ -403,7 +403,7 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
         }
         if (replied) {
           Send(h.reply_to, ReplyTo(*tr, h, verdict.e_doc_id, validation.document, false),
-               tr->code + " reply again", settings.reply_after, {});
+               tr->code + " reply again about " + verdict.e_doc_id, settings.reply_after, {});
         }
       }
       respond(std::move(answer));
@@ -415,12 +415,13 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
           ReplyTo(*tr, h, verdict.e_doc_id, validation.document, misbehave == "refuse");
       if (misbehave == "out-of-order") {
         // The reply goes first; the receipt is answered once it was taken.
-        Send(h.reply_to, std::move(reply), tr->code + " reply before its receipt", 0ms,
+        Send(h.reply_to, std::move(reply),
+             tr->code + " reply about " + verdict.e_doc_id + " before its receipt", 0ms,
              [respond, answer]() mutable { respond(std::move(answer)); });
         return;
       }
       auto replies_out = [self = shared_from_this(), to = h.reply_to, reply, copies,
-                          what = tr->code + " reply"] {
+                          what = tr->code + " reply about " + verdict.e_doc_id] {
         for (int i = 0; i < copies; ++i)
           self->Send(to, reply, what, self->settings.reply_after, {});
       };
