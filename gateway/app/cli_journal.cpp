@@ -7,7 +7,9 @@
 
 #include "gateway/app/cli.hpp"
 #include "gateway/app/cli_common.hpp"
+#include "gateway/config/daemon_config.hpp"
 #include "gateway/sign/credentials.hpp"
+#include "gateway/store/backup.hpp"
 #include "gateway/store/copy.hpp"
 
 namespace eaeu::app {
@@ -34,11 +36,42 @@ JournalCommand AddJournalCommand(CLI::App& app, JournalCommand::Options& options
       ->add_option("--password-env", options.password_env,
                    "The database password: this environment variable")
       ->excludes(file);
+  j.backup = j.command->add_subcommand(
+      "backup",
+      "Copy the SQLite journal the daemon's configuration names, while the daemon runs (one read "
+      "snapshot; the daemon is not held up), then check the copy: SQLite's integrity check, its "
+      "messages counted, its audit chain verified");
+  j.backup->add_option("--config", options.config, "The daemon's configuration file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  j.backup->add_option("--to", options.backup_to, "The copy's file (must not exist)")->required();
   return j;
 }
 
+namespace {
+
+int RunBackup(const JournalCommand::Options& o, std::ostream& out, std::ostream& err) {
+  auto config = config::LoadDaemonConfig(o.config);
+  if (!config) return Fail(err, config.error());
+  if (config->journal.backend != "sqlite") {
+    return Fail(err, MakeError("journal.backup", "[journal] backend",
+                               "a PostgreSQL journal is backed up with the database's own tools "
+                               "(pg_dump --format=custom, or a base backup with WAL archiving); "
+                               "see the README's Operations"));
+  }
+  auto done = store::BackupSqlite(config->journal.file, o.backup_to);
+  if (!done) return Fail(err, done.error());
+  out << "journal backed up to " << o.backup_to << " (" << done->bytes
+      << " bytes): " << done->messages << " messages, audit chain whole: " << done->audit_entries
+      << " entries, head " << done->audit_head << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
 int RunJournal(const JournalCommand& journal, std::ostream& out, std::ostream& err) {
   const auto& o = *journal.options;
+  if (journal.backup->parsed()) return RunBackup(o, out, err);
   store::SqliteJournalOptions from;
   from.file = o.from;
   store::PostgresJournalOptions to;

@@ -1,11 +1,15 @@
 // The audit chain of a gateway's journal after reports travelled to the Commission and back:
 // `eaeu-gateway audit verify` finds it whole and names the first entry of a copy where an entry was
 // edited, deleted, moved, or edited with its own hash made again; `audit export` writes every
-// entry with the fields of D5 appendix 4 in CSV, JSON and XML.
+// entry with the fields of D5 appendix 4 in CSV, JSON and XML. `journal backup` copies a journal
+// its daemon is writing, and the copy checks.
 #include <sqlite3.h>
 
-#include <catch2/catch.hpp>
 #include <utility>  // before Asio
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <thread>
 
 #include "gateway/store/audit.hpp"
 #include "integration/sandbox_fixture.hpp"
@@ -194,6 +198,78 @@ TEST_CASE(
   const auto bad = RunCommand(Cli(export_cmd + " --from yesterday"), files.dir.path());
   CHECK(bad.exit_code == 2);
   CHECK_THAT(bad.err, Catch::Contains("--from"));
+}
+
+}  // namespace eaeu::test
+
+namespace eaeu::test {
+
+TEST_CASE(
+    "Journal backup: a copy taken while the daemon takes reports passes its checks and holds what "
+    "it says, an existing file is not written over, and a PostgreSQL journal is sent to pg_dump",
+    "[audit][daemon][cli]") {
+  GatewayFiles files;
+  const auto config = files.Config();
+  TestGateway g(config);
+  WriteText(files.dir / "gateway.toml", TomlOf(config));
+  const std::string backup_cmd =
+      "journal backup --config '" + (files.dir / "gateway.toml").string() + "' --to ";
+
+  // Reports keep coming while the copy is taken.
+  std::atomic<bool> stop{false};
+  std::atomic<int> accepted{0};
+  std::thread submitter([&] {
+    for (uint64_t i = 0; !stop; ++i) {
+      HttpCall call;
+      call.method = "POST";
+      call.url = g.Url("/v1/documents");
+      call.token = files.ru_token;
+      call.body =
+          WithEDocId(ExampleText(model::DocumentKind::kInspectionReport), NumberedEDocId(i));
+      if (Http(call).status == 202) ++accepted;
+    }
+  });
+  while (accepted < 10) std::this_thread::yield();
+  const auto copy = files.dir / "backup.sqlite";
+  const auto r = RunCommand(Cli(backup_cmd + "'" + copy.string() + "'"), files.dir.path());
+  stop = true;
+  submitter.join();
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  // What it says is what the copy holds, and the copy's chain verifies on its own.
+  const std::string messages = Sql(copy, "SELECT COUNT(*) FROM messages");
+  CHECK(std::stoi(messages) >= 10);
+  CHECK_THAT(r.out, Catch::Contains(": " + messages + " messages, audit chain whole: " +
+                                    Sql(copy, "SELECT COUNT(*) FROM audit") + " entries, head " +
+                                    Sql(copy, "SELECT hash FROM audit ORDER BY seq DESC")));
+  auto copy_config = config;
+  copy_config.journal.file = copy;
+  WriteText(files.dir / "copy.toml", TomlOf(copy_config));
+  const auto verified = RunCommand(
+      Cli("audit verify --config '" + (files.dir / "copy.toml").string() + "'"), files.dir.path());
+  CHECK(verified.exit_code == 0);
+  CHECK(Sql(copy, "PRAGMA integrity_check") == "ok");
+
+  // A backup is never written over.
+  const auto again = RunCommand(Cli(backup_cmd + "'" + copy.string() + "'"), files.dir.path());
+  CHECK(again.exit_code == 2);
+  CHECK_THAT(again.err, Catch::Contains("exists already"));
+  CHECK(Sql(copy, "SELECT COUNT(*) FROM messages") == messages);
+
+  // PostgreSQL has tools of its own.
+  auto pg = config;
+  pg.journal.backend = "postgresql";
+  pg.journal.url = "postgresql://eaeu@127.0.0.1:1/eaeu";
+  std::string toml = TomlOf(pg);
+  const std::string file_line = "[journal]\nfile = \"" + pg.journal.file.string() + "\"\n";
+  toml.replace(toml.find(file_line), file_line.size(),
+               "[journal]\nbackend = \"postgresql\"\nurl = \"" + pg.journal.url + "\"\n");
+  WriteText(files.dir / "pg.toml", toml);
+  const auto refused = RunCommand(
+      Cli("journal backup --config '" + (files.dir / "pg.toml").string() + "' --to x.dump"),
+      files.dir.path());
+  CHECK(refused.exit_code == 2);
+  CHECK_THAT(refused.err, Catch::Contains("pg_dump"));
 }
 
 }  // namespace eaeu::test

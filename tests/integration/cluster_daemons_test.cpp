@@ -209,6 +209,23 @@ TEST_CASE(
     gateways[i]->Kill(SIGTERM);
     CHECK(gateways[i]->WaitExit() == 0);
   }
+
+  // The three appended to one audit chain in turn, the killed one too: whole, one entry per
+  // history line.
+  const auto audit = RunCommand(
+      std::string(EAEU_CLI) + " audit verify --config '" + (files.dir / "gw1.toml").string() + "'",
+      files.dir.path());
+  INFO(audit.out << audit.err);
+  CHECK(audit.exit_code == 0);
+  CHECK_THAT(audit.out,
+             Catch::StartsWith(
+                 "audit chain whole: " +
+                 PostgresRows(database.url(),
+                              "SELECT (SELECT COUNT(*) FROM message_events) + (SELECT COUNT(*) "
+                              "FROM delivery_events) + (SELECT COUNT(*) FROM deadline_events)")
+                     .at(0)
+                     .at(0) +
+                 " entries"));
 }
 
 TEST_CASE(
