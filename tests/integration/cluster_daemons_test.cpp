@@ -146,6 +146,12 @@ TEST_CASE(
         out += "answer " + answer[0] + " " + answer[1] + " " + answer[2] + " " + answer[3] + "\n";
         needles.push_back(answer[0]);
       }
+      // What the sandbox sent about it and how that ended (taken, refused); nothing: still trying.
+      for (const auto& sent : sandbox.State()["sent"]) {
+        if (sent["what"].get<std::string>().find(row[1]) != std::string::npos) {
+          out += "sandbox sent: " + sent.dump() + "\n";
+        }
+      }
       for (int i = 1; i <= 3; ++i) {
         std::istringstream lines(ReadText(files.dir / ("gw" + std::to_string(i) + ".log")));
         for (std::string line; std::getline(lines, line);) {

@@ -6,6 +6,7 @@
 #include <utility>  // before Asio
 
 #include <boost/asio/ip/tcp.hpp>
+#include <regex>
 
 #include "integration/sandbox_fixture.hpp"
 
@@ -284,6 +285,40 @@ TEST_CASE(
   CHECK(check.exit_code == 0);
   // What an operator's dashboard reads is there with the values of the run.
   CHECK_THAT(scraped.body, Catch::Contains("eaeu_api_request_duration_seconds_bucket{"));
+
+  // The shipped Grafana dashboard: each panel's query is PromQL (promtool checks it as a recording
+  // rule), and each metric it names is one the gateway exports: in this scrape, or registered by
+  // a part this gateway was not configured with.
+  const Json dashboard = Json::parse(ReadText(SourceDir() / "deploy/grafana/eaeu-gateway.json"));
+  std::string rules = "groups:\n- name: dashboard\n  rules:\n";
+  std::string sources;
+  for (const char* file : {"gateway/api/gateway_metrics.cpp", "gateway/app/daemon.cpp"}) {
+    sources += ReadText(SourceDir() / file);
+  }
+  size_t queries = 0;
+  const std::regex metric("eaeu_[a-z_]+");
+  for (const auto& panel : dashboard["panels"]) {
+    for (const auto& target : panel["targets"]) {
+      const std::string expr = target["expr"].get<std::string>();
+      rules += "  - record: dashboard:query_" + std::to_string(++queries) + "\n    expr: '" + expr +
+               "'\n";
+      for (std::sregex_iterator it(expr.begin(), expr.end(), metric), end; it != end; ++it) {
+        std::string name = it->str();
+        for (const char* suffix : {"_bucket", "_sum", "_count"}) {
+          if (name.ends_with(suffix)) name.resize(name.size() - std::string_view(suffix).size());
+        }
+        INFO(panel["title"] << ": " << name);
+        CHECK((scraped.body.find("# TYPE " + name + " ") != std::string::npos ||
+               sources.find("\"" + name + "\"") != std::string::npos));
+      }
+    }
+  }
+  CHECK(queries >= 15);
+  WriteText(dir / "dashboard-rules.yml", rules);
+  const auto promql = RunCommand(
+      "promtool check rules '" + (dir / "dashboard-rules.yml").string() + "'", dir.path());
+  INFO(rules << promql.out << promql.err);
+  CHECK(promql.exit_code == 0);
 }
 
 }  // namespace eaeu::test
