@@ -1,6 +1,7 @@
 #include <utility>
 // Asio after <utility> (Boost 1.74 with GCC 12 in C++20).
 #include "gateway/app/daemon.hpp"
+#include "gateway/app/log.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -892,7 +893,12 @@ Status Daemon::Reload() {
   }
   // Routes and retry settings come from the configuration file, read again; the rest of it
   // (addresses, threads, the journal) takes a restart.
-  if (auto fresh = config::LoadDaemonConfig(d.config.file); !fresh) {
+  auto fresh = config::LoadDaemonConfig(d.config.file);
+  if (fresh && fresh->log.level) {
+    spdlog::warn("log level {} from [log] level", *fresh->log.level);
+    SetLogLevel(*fresh->log.level);
+  }
+  if (!fresh) {
     problems.push_back(fresh.error().ToString());
   } else if (d.delivery) {
     d.delivery->Reconfigure(fresh->delivery, fresh->routes);

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "gateway/app/daemon.hpp"
+#include "gateway/app/log.hpp"
 #include "gateway/config/daemon_config.hpp"
 
 #ifndef EAEU_DATA_DIR
@@ -21,13 +22,14 @@ int main(int argc, char** argv) {
   app.add_option("--check-config", check_file,
                  "Check this configuration (and the files it names) and exit 0 when it is "
                  "usable, 1 when not; opens no socket and no journal");
-  app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
-      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
-      ->capture_default_str();
+  auto* level_option =
+      app.add_option("--log-level", log_level,
+                     "trace, debug, info, warn, error (default: [log] level, or info)")
+          ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   CLI11_PARSE(app, argc, argv);
 
-  spdlog::set_level(spdlog::level::from_str(log_level));
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
+  eaeu::app::SetLogLevel(log_level);
+  eaeu::app::SetLogFormat("text");
 
   const bool check_only = !check_file.empty();
   const std::string file = check_only ? check_file : config_file;
@@ -37,6 +39,8 @@ int main(int argc, char** argv) {
               << config.error().message << "\n";
     return 1;
   }
+  eaeu::app::SetLogFormat(config->log.format);
+  if (level_option->count() == 0 && config->log.level) eaeu::app::SetLogLevel(*config->log.level);
   const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   if (check_only) {
     if (auto st = eaeu::app::CheckDeployment(*config, now); !st) {

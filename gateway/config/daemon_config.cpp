@@ -346,6 +346,24 @@ Result<DaemonConfig> LoadDaemonConfig(const std::filesystem::path& file) {
 
   ReadApi(top.Table("api"), base, config.api);
 
+  Section log = top.Table("log");
+  if (auto level = log.String("level")) {
+    if (*level == "trace" || *level == "debug" || *level == "info" || *level == "warn" ||
+        *level == "error") {
+      config.log.level = *level;
+    } else {
+      log.Problem("level", "must be trace, debug, info, warn or error, not \"" + *level + "\"");
+    }
+  }
+  if (auto format = log.String("format")) {
+    if (*format == "text" || *format == "json") {
+      config.log.format = *format;
+    } else {
+      log.Problem("format", "must be \"text\" or \"json\", not \"" + *format + "\"");
+    }
+  }
+  log.RejectUnknown();
+
   Section journal = top.Table("journal");
   if (auto b = journal.String("backend")) {
     if (*b == "sqlite" || *b == "postgresql") {

@@ -28,6 +28,13 @@
 
 namespace eaeu::config {
 
+// How the daemon logs: `level` (trace, debug, info, warn, error; none: info, or --log-level) is
+// read again on SIGHUP; `format` "text" or "json" (one JSON object a line, for a log shipper).
+struct LogSettings {
+  std::optional<std::string> level;
+  std::string format = "text";
+};
+
 struct DaemonConfig {
   std::filesystem::path file;  // where it was read from
   uint32_t io_threads = 1;
@@ -46,6 +53,7 @@ struct DaemonConfig {
   std::optional<notify::NotifySettings> notify;
   std::optional<deadlines::DeadlineSettings> deadlines;  // none: business days are weekends only
   registry::RegistrySettings registry;
+  LogSettings log;
 };
 
 // Reads and checks the file. Every problem found is reported, one per line, each naming the key.

@@ -236,8 +236,9 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
         ++self->accepted;
         result.outcome = Outcome::kAccepted;
       }
-      spdlog::info("message={} intake channel={} sender={} {} kind={} outcome={}", r->id, channel,
-                   sender.name, sender.country, kind.empty() ? "-" : kind,
+      spdlog::info("message={} intake channel={} sender={} {} kind={} e_doc_id={} outcome={}",
+                   r->id, channel, sender.name, sender.country, kind.empty() ? "-" : kind,
+                   result.verdict.e_doc_id.empty() ? "-" : result.verdict.e_doc_id,
                    OutcomeName(result.outcome));
       const bool sign = result.outcome == Outcome::kAccepted;
       done(std::move(result));

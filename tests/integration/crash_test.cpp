@@ -1,5 +1,6 @@
 // Durability of eaeu-gatewayd as a process: SIGKILL while 1,000 submissions are in flight, then a
-// restart finds every message that got a 202 in the journal and takes it on; SIGTERM exits 0.
+// restart finds every message that got a 202 in the journal and takes it on; SIGTERM exits 0. Its
+// JSON log and the level SIGHUP takes.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -15,6 +16,7 @@
 #include <random>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "integration/daemon_process.hpp"
@@ -345,6 +347,89 @@ TEST_CASE(
       "crash loop: %d kills, %zu reports answered 202, %zu in the journal, %zu taken by "
       "the Commission once each, 0 lost\n",
       kills, ids.size(), messages.size(), taken.size());
+}
+
+}  // namespace eaeu::test
+
+namespace eaeu::test {
+
+TEST_CASE(
+    "Log: as JSON every line is an object with the message's fields, and SIGHUP takes a new level "
+    "from [log]",
+    "[daemon][log]") {
+  GatewayFiles files;
+  const auto c = files.Config();
+  const auto config_file = files.dir / "gateway.toml";
+  const auto with_level = [&](const std::string& level) {
+    WriteText(config_file, TomlOf(c, "", "[log]\nformat = \"json\"\nlevel = \"" + level + "\"\n"));
+  };
+  with_level("info");
+  const auto log = files.dir / "daemon.log";
+  DaemonProcess daemon(config_file, log);
+  const uint16_t port = daemon.WaitForPort(1);
+  REQUIRE(port != 0);
+
+  // Every line so far, each parsed (a line that is not a JSON object fails the test).
+  const auto lines = [&] {
+    std::vector<Json> out;
+    std::istringstream text(ReadText(log));
+    for (std::string line; std::getline(text, line);) {
+      INFO(line);
+      const Json j = Json::parse(line, nullptr, false);
+      REQUIRE(j.is_object());
+      out.push_back(j);
+    }
+    return out;
+  };
+  const auto wait_for = [&](const std::function<bool(const Json&)>& match) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < give_up) {
+      for (const Json& j : lines()) {
+        if (match(j)) return j;
+      }
+      std::this_thread::yield();
+    }
+    FAIL("no such line in\n" << ReadText(log));
+    return Json();
+  };
+  const auto submit = [&](uint64_t n) {
+    HttpCall call;
+    call.method = "POST";
+    call.url = "http://127.0.0.1:" + std::to_string(port) + "/v1/documents";
+    call.token = files.ru_token;
+    call.body = WithEDocId(ExampleText(model::DocumentKind::kInspectionReport), NumberedEDocId(n));
+    const auto r = Http(call);
+    REQUIRE(r.status == 202);
+    return r.json()["id"].get<std::string>();
+  };
+
+  // The intake line of a report: its id, EDocId, kind and outcome as fields.
+  const std::string first = submit(1);
+  const Json intake = wait_for(
+      [&](const Json& j) { return j.value("message_id", "") == first && j.contains("outcome"); });
+  CHECK(intake["level"] == "info");
+  CHECK(intake["e_doc_id"] == NumberedEDocId(1));
+  CHECK(intake["kind"] == "inspection-report");
+  CHECK(intake["outcome"] == "accepted");
+  CHECK_THAT(intake["time"].get<std::string>(),
+             Catch::Matches(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)"));
+  for (const Json& j : lines()) CHECK(j["level"] != "debug");
+
+  // The level from [log], read again on SIGHUP: the next report's debug line is there.
+  with_level("debug");
+  daemon.Kill(SIGHUP);
+  wait_for([](const Json& j) {
+    return j["msg"].get<std::string>().find("log level debug from [log] level") !=
+           std::string::npos;
+  });
+  const std::string second = submit(2);
+  const Json queued = wait_for(
+      [&](const Json& j) { return j.value("message_id", "") == second && j["level"] == "debug"; });
+  CHECK(queued["msg"] == "message=" + second + " queued");
+
+  daemon.Kill(SIGTERM);
+  CHECK(daemon.WaitExit() == 0);
+  CHECK(lines().size() > 5);
 }
 
 }  // namespace eaeu::test
