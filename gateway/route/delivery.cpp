@@ -269,7 +269,12 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
         return;
       }
       self->LoadNow(key.first, [self, key, m = std::move(m)]() mutable {
-        if (self->open.contains(key)) self->Answered(key, std::move(m));
+        if (self->open.contains(key)) {
+          self->Answered(key, std::move(m));
+        } else {
+          spdlog::warn("message={}: an answer to {} came; taken over, its delivery is not open",
+                       key.first, m.headers.relates_to);
+        }
       });
     });
   }
@@ -656,7 +661,11 @@ void DeliveryEngine::Answer(envelope::Received received) {
     // strand, then applied on it.
     impl->deps.lane->Background([impl, m = std::move(m)]() mutable {
       auto found = impl->deps.journal->DeliveryByWireId(m.headers.relates_to);
-      if (!found || !*found) return;
+      if (!found || !*found) {
+        spdlog::warn("an answer relates to {}, {}", m.headers.relates_to,
+                     found ? "a send the journal does not know" : found.error().ToString());
+        return;
+      }
       const bool open = !IsFinal((*found)->state);
       impl->Serial([impl, key = Impl::Key{(*found)->message_id, (*found)->destination},
                     m = std::move(m), open]() mutable {
@@ -665,7 +674,12 @@ void DeliveryEngine::Answer(envelope::Received received) {
           return;
         }
         // A delivery still open that another gateway of the cluster holds.
-        if (open && !impl->deps.journal->instance().empty()) impl->TakeOver(key, std::move(m));
+        if (open && !impl->deps.journal->instance().empty()) {
+          impl->TakeOver(key, std::move(m));
+        } else {
+          spdlog::info("message={}: an answer to {} came after its delivery ended", key.first,
+                       m.headers.relates_to);
+        }
       });
     });
   });

@@ -26,8 +26,9 @@ std::filesystem::path ClusterConfig(const GatewayFiles& files, const std::string
                                     const std::string& lease = "2s") {
   auto c = files.Config();
   // Timers short enough that the sends a kill or a pause cut off go again soon, long enough that a
-  // loaded machine answers within them.
-  c.process_catalogue = ShortTimers(files.dir.path(), "PT5S", "PT60S");
+  // loaded machine answers within them: the Commission's reply, sent back to the first gateway
+  // through a queue of thousands, may take tens of seconds after its receipt.
+  c.process_catalogue = ShortTimers(files.dir.path(), "PT5S", "PT60S", "PT60S");
   std::string toml = TomlOf(
       c, "max_connections = 2048\n",
       "[delivery]\nbackoff_initial = \"10ms\"\nbackoff_max = \"200ms\"\n[[route]]\nto = \"*\"\n"
@@ -175,6 +176,12 @@ TEST_CASE(
                             row[1] + "%'")) {
         out += "answer " + answer[0] + " " + answer[1] + " " + answer[2] + " " + answer[3] + "\n";
         needles.push_back(answer[0]);
+      }
+      // Its audit trail, with the gateway that wrote each line.
+      for (const auto& entry :
+           PostgresRows(database.url(), "SELECT seq, event, record FROM audit WHERE subject = '" +
+                                            row[0] + "' ORDER BY seq")) {
+        out += "audit " + entry[0] + " " + entry[1] + " " + entry[2] + "\n";
       }
       // What the sandbox sent about it and how that ended (taken, refused); nothing: still trying.
       for (const auto& sent : sandbox.State()["sent"]) {

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -77,17 +78,23 @@ class DaemonProcess {
 };
 
 // The process catalogue with its timers short, so that a send a kill cut off is sent again soon
-// (`receive` for the receipt, `reply` for the answer); written into `dir`, its path returned.
+// (`receive` for the receipt, `processing` after the receipt, by default the same, and `reply` for
+// the answer); written into `dir`, its path returned.
 inline std::filesystem::path ShortTimers(const std::filesystem::path& dir,
                                          const std::string& receive = "PT2S",
-                                         const std::string& reply = "PT4S") {
-  std::string catalogue = ReadText(SourceDir() / "config/process.toml");
-  for (const auto& [from, to] :
-       {std::pair<std::string, std::string>{"\"PT20M\"", "\"" + receive + "\""},
-        {"\"PT1H\"", "\"" + reply + "\""}}) {
-    for (auto at = catalogue.find(from); at != std::string::npos; at = catalogue.find(from)) {
-      catalogue.replace(at, from.size(), to);
+                                         const std::string& reply = "PT4S",
+                                         const std::string& processing = "") {
+  std::istringstream lines(ReadText(SourceDir() / "config/process.toml"));
+  std::string catalogue;
+  for (std::string line; std::getline(lines, line);) {
+    // The report's and the notices' long timers; the shorter ones stay as they are.
+    for (const auto& [from, value] :
+         {std::pair<std::string, std::string>{"receive_timer = \"PT20M\"", receive},
+          {"processing_timer = \"PT20M\"", processing.empty() ? receive : processing},
+          {"response_timer = \"PT1H\"", reply}}) {
+      if (line.starts_with(from)) line = from.substr(0, from.find('"')) + "\"" + value + "\"";
     }
+    catalogue += line + "\n";
   }
   WriteText(dir / "process.toml", catalogue);
   return dir / "process.toml";

@@ -11,6 +11,7 @@
 #include "gateway/core/clock.hpp"
 #include "gateway/core/hex.hpp"
 #include "gateway/store/postgres/detail/connection.hpp"
+#include "gateway/store/sql/cluster.hpp"
 #include "gateway/store/sql/detail/shared.hpp"
 #include "gateway/store/sqlite/detail/connection.hpp"
 
@@ -124,7 +125,10 @@ Status AppendAudit(Connection& db, TimePoint at, std::string_view event, std::st
   }
   const uint64_t seq = head.seq + 1;
   const int64_t micros = Micros(at);
-  const std::string json = record.json();
+  // The gateway of a cluster that wrote it.
+  AuditRecord with_gateway = record;
+  if (db.cluster != nullptr) with_gateway.Add("gateway", db.cluster->instance());
+  const std::string json = with_gateway.json();
   std::string hash = AuditHash(head.hash, seq, micros, event, subject, json);
   Statement insert(db, "INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?)");
   insert.Bind(1, static_cast<int64_t>(seq))
