@@ -18,9 +18,9 @@ namespace eaeu::store {
 namespace {
 
 // Every table of the schema, in an order that keeps references valid.
-constexpr std::array kTables = {"messages",       "message_events",      "deliveries",
-                                "delivery_sends", "delivery_events",     "cursors",
-                                "deadlines",      "deadline_events",     "register_versions",
+constexpr std::array kTables = {"messages",       "message_events",       "deliveries",
+                                "delivery_sends", "delivery_events",      "cursors",
+                                "deadlines",      "deadline_events",      "register_versions",
                                 "register_syncs", "certificate_statuses", "audit"};
 
 std::string Sha256(std::string_view bytes) {
