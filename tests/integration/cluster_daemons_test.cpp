@@ -90,8 +90,11 @@ TEST_CASE(
   std::vector<uint16_t> ports;
   for (int i = 1; i <= 3; ++i) {
     const std::string name = "gw" + std::to_string(i);
+    // A lease long enough that a gateway starved of CPU by the load (and a sanitizer) keeps it;
+    // the killed gateway's work waits that long before the others take it.
     gateways.push_back(std::make_unique<DaemonProcess>(
-        ClusterConfig(files, name, database.url(), sandbox.port()), files.dir / (name + ".log")));
+        ClusterConfig(files, name, database.url(), sandbox.port(), "10s"),
+        files.dir / (name + ".log")));
     ports.push_back(gateways.back()->WaitForPort(1));
     REQUIRE(ports.back() != 0);
   }
