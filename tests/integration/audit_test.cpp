@@ -65,13 +65,7 @@ TEST_CASE(
   {
     TestGateway ru(config);
     sandbox->Join({"RU", InboundUrl(ru)});
-    for (uint64_t i = 0; i < 3; ++i) {
-      Until(ru,
-            Submitted(
-                ru, files.ru_token,
-                WithEDocId(ExampleText(model::DocumentKind::kInspectionReport), NumberedEDocId(i))),
-            [](const Json& j) { return j["state"] == "acknowledged"; });
-    }
+    SubmitAcknowledged(ru, files.ru_token, 3);
   }
   const std::filesystem::path journal = config.journal.file;
   // A configuration of the daemon that names `file` as its journal.

@@ -47,6 +47,18 @@ inline Json Until(TestGateway& g, const HttpCall& get,
   return WaitFor(get, done, &g.clock());
 }
 
+// Submits `count` example reports (EDocIds numbered from 0) as `token`'s caller and waits until
+// each is acknowledged.
+inline void SubmitAcknowledged(TestGateway& g, const std::string& token, uint64_t count) {
+  for (uint64_t i = 0; i < count; ++i) {
+    Until(g,
+          Submitted(
+              g, token,
+              WithEDocId(ExampleText(model::DocumentKind::kInspectionReport), NumberedEDocId(i))),
+          [](const Json& j) { return j["state"] == "acknowledged"; });
+  }
+}
+
 // A sandbox on loopback with its own event loop and clock; the loop stops before the sandbox goes
 // (its HTTP client must not be destroyed under it).
 class RunningSandbox {

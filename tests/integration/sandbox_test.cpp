@@ -257,13 +257,7 @@ TEST_CASE(
   RunningSandbox sandbox;
   TestGateway ru(GatewayOf(files, "RU", sandbox->port()));
   sandbox->Join({"RU", InboundUrl(ru)});
-  for (uint64_t i = 0; i < 3; ++i) {
-    Until(ru,
-          Submitted(
-              ru, files.ru_token,
-              WithEDocId(ExampleText(model::DocumentKind::kInspectionReport), NumberedEDocId(i))),
-          [](const Json& j) { return j["state"] == "acknowledged"; });
-  }
+  SubmitAcknowledged(ru, files.ru_token, 3);
   // One that is not a document of the process, refused, so that the refusals are counted too.
   HttpCall bad;
   bad.method = "POST";
