@@ -168,7 +168,7 @@ inline std::string WithEDocId(std::string xml, std::string_view id) {
 
 // A distinct valid EDocId (a UUID) for submission number `n`.
 inline std::string NumberedEDocId(uint64_t n) {
-  char id[40];
+  char id[48];  // room for any 64-bit n, though a UUID has 12 digits there
   std::snprintf(id, sizeof id, "3f2b8c1e-7d4a-4e9b-9c61-%012llu",
                 static_cast<unsigned long long>(n));
   return id;
