@@ -34,6 +34,23 @@ std::string Base64Url(const unsigned char* data, size_t size) {
 
 }  // namespace
 
+std::string_view RoleName(Role role) {
+  switch (role) {
+    case Role::kOperator:
+      return "operator";
+    case Role::kAuditor:
+      return "auditor";
+    default:
+      return "national";
+  }
+}
+
+std::optional<Role> RoleFromName(std::string_view name) {
+  if (name == "operator") return Role::kOperator;
+  if (name == "auditor") return Role::kAuditor;
+  return std::nullopt;
+}
+
 std::string Sha256Hex(std::string_view data) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int size = 0;
@@ -48,8 +65,10 @@ NewToken MakeToken(const Caller& caller) {
   }
   NewToken out;
   out.token = "eaeu_" + Base64Url(random.data(), random.size());
-  out.line = Sha256Hex(out.token) + " " + caller.country + " " + caller.participant + " " +
-             (caller.name.empty() ? "caller" : caller.name);
+  const std::string bound = caller.SeesAll() ? std::string(RoleName(caller.role))
+                                             : caller.country + " " + caller.participant;
+  out.line =
+      Sha256Hex(out.token) + " " + bound + " " + (caller.name.empty() ? "caller" : caller.name);
   return out;
 }
 
@@ -68,18 +87,30 @@ Result<std::shared_ptr<const Callers>> Callers::Load(const std::filesystem::path
       std::string digest;
       Caller caller;
       if (!(fields >> digest)) continue;  // blank
-      if (!(fields >> caller.country >> caller.participant)) {
-        return MakeError("tokens.format", where,
-                         "a line is \"<sha256 hex> <state> <participant> <name>\"");
+      constexpr const char* kForm =
+          "a line is \"<sha256 hex> <state> <participant> <name>\", or \"<sha256 hex> operator "
+          "<name>\" or \"<sha256 hex> auditor <name>\"";
+      std::string bound;
+      if (!(fields >> bound)) return MakeError("tokens.format", where, kForm);
+      if (const auto role = RoleFromName(bound)) {
+        caller.role = *role;
+        std::getline(fields >> std::ws, caller.name);
+        if (caller.name.empty()) {
+          return MakeError("tokens.format", where,
+                           "an " + bound + "'s line names the person: " + kForm);
+        }
+      } else {
+        caller.country = bound;
+        if (!(fields >> caller.participant)) return MakeError("tokens.format", where, kForm);
+        std::getline(fields >> std::ws, caller.name);
+        if (caller.name.empty()) caller.name = caller.country + "/" + caller.participant;
       }
-      std::getline(fields >> std::ws, caller.name);
-      if (caller.name.empty()) caller.name = caller.country + "/" + caller.participant;
       if (digest.size() != 64 ||
           digest.find_first_not_of("0123456789abcdef") != std::string::npos) {
         return MakeError("tokens.format", where,
                          "the first field must be the token's SHA-256 in lower-case hex");
       }
-      if (caller.country.size() != 2) {
+      if (caller.role == Role::kNational && caller.country.size() != 2) {
         return MakeError("tokens.format", where, "the state must be a two-letter code");
       }
       if (!callers->by_token_hash_.emplace(digest, std::move(caller)).second) {

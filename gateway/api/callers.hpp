@@ -1,11 +1,16 @@
 #pragma once
-// Who may call the API: each caller is bound to one member state and one participant of the
-// process, and authenticates with a bearer token (only its SHA-256 is kept, in a tokens file) or
+// Who may call the API. A national caller is bound to one member state and one participant of the
+// process and sees only that state's messages; an operator sees every state this gateway serves
+// and acts on it (requeue, cancel, reload); an auditor sees what an operator sees and acts on
+// nothing. Each authenticates with a bearer token (only its SHA-256 is kept, in a tokens file) or
 // a client certificate (its SHA-256 fingerprint is bound in the configuration).
 //
-// The tokens file: one caller a line, "<sha256 of the token, hex> <state> <participant> <name>";
-// blank lines and lines from '#' are ignored. `eaeu-gateway tokens new` makes a token and its line.
+// The tokens file: one caller a line, "<sha256 of the token, hex> <state> <participant> <name>"
+// for a national caller, "<sha256> operator <name>" or "<sha256> auditor <name>" for the
+// gateway's own people; blank lines and lines from '#' are ignored. `eaeu-gateway tokens new`
+// makes a token and its line.
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -18,10 +23,22 @@
 
 namespace eaeu::api {
 
+enum class Role : uint8_t {
+  kNational,  // a member state's system: its own state only
+  kOperator,  // every state; acts
+  kAuditor,   // every state; reads only
+};
+std::string_view RoleName(Role role);
+std::optional<Role> RoleFromName(std::string_view name);  // "operator", "auditor"
+
 struct Caller {
   std::string name;
-  std::string country;      // "RU"
-  std::string participant;  // "P.MM.00.ACT.001"
+  std::string country;      // "RU"; empty for an operator or an auditor
+  std::string participant;  // "P.MM.00.ACT.001"; empty for an operator or an auditor
+  Role role = Role::kNational;
+
+  // Sees every state's messages, deadlines and register.
+  bool SeesAll() const { return role != Role::kNational; }
 };
 
 struct CertificateBinding {

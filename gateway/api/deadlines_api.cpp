@@ -27,10 +27,16 @@ constexpr std::string_view kMemberStates[] = {"AM", "BY", "KG", "KZ", "RU"};
 
 // The query of the deadlines' list (state, kind, country, message, limit, after); false when the
 // problem was answered. "state" may repeat or list several states ("at-risk,overdue").
-bool ReadDeadlineQuery(const Target& target, store::DeadlineFilter& filter,
+bool ReadDeadlineQuery(const Target& target, store::DeadlineFilter& filter, bool& days,
                        const Respond& respond) {
   for (const auto& [key, value] : target.query) {
-    if (key == "state") {
+    if (key == "days") {
+      if (value != "true" && value != "false") {
+        respond(RestApi::Problem(400, "bad-query", "Bad Request", "days: true or false"));
+        return false;
+      }
+      days = value == "true";
+    } else if (key == "state") {
       std::string_view rest = value;
       while (!rest.empty()) {
         const auto comma = rest.find(',');
@@ -74,16 +80,35 @@ bool ReadDeadlineQuery(const Target& target, store::DeadlineFilter& filter,
     } else if (key == "after") {
       filter.after_id = value;
     } else {
-      respond(RestApi::Problem(
-          400, "bad-query", "Bad Request",
-          "unknown query parameter \"" + key + "\" (state, kind, country, message, limit, after)"));
+      respond(RestApi::Problem(400, "bad-query", "Bad Request",
+                               "unknown query parameter \"" + key +
+                                   "\" (state, kind, country, message, limit, after, days)"));
       return false;
     }
   }
   return true;
 }
 
-Json DeadlineJson(const store::TrackedDeadline& d, const RestDependencies& deps) {
+// Each day from the day after the event to the due day, in the calendar of the state that owes
+// the deadline: 'b' a business day, 'o' a day off ("" past 400 days or without both dates).
+std::string DayMap(const store::TrackedDeadline& d, const RestDependencies& deps) {
+  const auto from = Date::Parse(d.event);
+  const auto to = Date::Parse(d.due);
+  if (!from || !to || *to <= *from || to->DayNumber() - from->DayNumber() > 400) return {};
+  const auto calendars = deps.calendars ? deps.calendars() : nullptr;
+  const calendar::BusinessCalendar* state =
+      calendars != nullptr ? calendars->Of(d.country) : nullptr;
+  const calendar::WeekendCalendar weekends;
+  const calendar::BusinessCalendar& in = state != nullptr ? *state : weekends;
+  std::string out;
+  for (Date day = from->AddDays(1); day <= *to; day = day.AddDays(1)) {
+    out += in.IsBusinessDay(day) ? 'b' : 'o';
+  }
+  return out;
+}
+
+Json DeadlineJson(const store::TrackedDeadline& d, const RestDependencies& deps,
+                  bool days = false) {
   Json j = {{"id", d.id},
             {"kind", d.rule},
             {"subject", d.subject},
@@ -108,6 +133,7 @@ Json DeadlineJson(const store::TrackedDeadline& d, const RestDependencies& deps)
   j["late"] = s.state == deadlines::DeadlineState::kOverdue;
   j["daysLate"] = s.state == deadlines::DeadlineState::kOverdue ? s.days_late : d.days_late;
   j["daysCounted"] = d.opens.empty() ? "business" : "calendar";
+  if (days) j["days"] = DayMap(d, deps);
   return j;
 }
 
@@ -209,7 +235,8 @@ void RestApi::HandleDeadlines(HttpRequest request, Respond respond) const {
     if (path.ends_with(a) && path.size() > kDeadlinesPrefix.size() + a.size()) action = a;
   }
   const bool post = events || !action.empty();
-  const auto admitted = Admit(request, path, post ? "POST" : "GET", respond);
+  const auto admitted =
+      Admit(request, path, post ? "POST" : "GET", respond, post ? Access::kState : Access::kAnyone);
   if (!admitted) return;
   const Caller caller = *admitted;
   if (post && deps_.tracker == nullptr) {
@@ -304,15 +331,18 @@ void RestApi::HandleDeadlines(HttpRequest request, Respond respond) const {
   }
   if (path == "/v1/deadlines") {
     store::DeadlineFilter filter;
-    if (!ReadDeadlineQuery(target, filter, respond)) return;
-    // A caller sees the deadlines its own state owes.
-    if (filter.country && *filter.country != caller.country) {
-      respond(Problem(403, "forbidden", "Forbidden",
-                      caller.name + " acts for " + caller.country + ", not " + *filter.country));
-      return;
+    bool days = false;
+    if (!ReadDeadlineQuery(target, filter, days, respond)) return;
+    // A caller sees the deadlines its own state owes; the gateway's people see every state's.
+    if (!caller.SeesAll()) {
+      if (filter.country && *filter.country != caller.country) {
+        respond(Problem(403, "forbidden", "Forbidden",
+                        caller.name + " acts for " + caller.country + ", not " + *filter.country));
+        return;
+      }
+      filter.country = caller.country;
     }
-    filter.country = caller.country;
-    deps_.post([deps = deps_, filter, target, respond] {
+    deps_.post([deps = deps_, filter, target, days, respond] {
       auto page = deps.journal->Deadlines(filter);
       if (!page) {
         respond(
@@ -320,7 +350,7 @@ void RestApi::HandleDeadlines(HttpRequest request, Respond respond) const {
         return;
       }
       Json items = Json::array();
-      for (const auto& d : *page) items.push_back(DeadlineJson(d, deps));
+      for (const auto& d : *page) items.push_back(DeadlineJson(d, deps, days));
       respond(JsonResponse(200, PageJson(std::move(items), page->size() == filter.limit, target,
                                          "/v1/deadlines?", page->empty() ? "" : page->back().id)));
     });
@@ -336,7 +366,7 @@ void RestApi::HandleDeadlines(HttpRequest request, Respond respond) const {
       respond(Problem(503, "journal-unavailable", "Service Unavailable", found.error().ToString()));
       return;
     }
-    if (found->empty() || found->front().country != caller.country) {
+    if (found->empty() || (!caller.SeesAll() && found->front().country != caller.country)) {
       respond(Problem(404, "not-found", "Not Found", "no deadline " + id));
       return;
     }

@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -252,6 +253,7 @@ Json RecordJson(const store::MessageRecord& r) {
 // messages received for it.
 bool Visible(const store::MessageSummary& s, const Caller& caller,
              const std::string& inbound_country) {
+  if (caller.SeesAll()) return true;
   if (s.direction == store::Direction::kOutbound) return s.sender_country == caller.country;
   return !inbound_country.empty() && caller.country == inbound_country;
 }
@@ -309,10 +311,65 @@ Authenticated Authenticate(const HttpRequest& request, const Callers& callers) {
   return out;
 }
 
-// The query of a list (state, kind, since, limit, after) into `filter`; false when the problem
-// was answered.
-bool ReadListQuery(const Target& target, store::MessageFilter& filter, const Respond& respond) {
+// A UTC date-time query value, with or without the "Z"; nullopt when the problem was answered.
+std::optional<std::chrono::system_clock::time_point> ReadTime(const std::string& key,
+                                                              const std::string& value,
+                                                              const Respond& respond) {
+  const auto at = DateTime::Parse(
+      value.ends_with('Z') ? std::string_view(value).substr(0, value.size() - 1) : value);
+  if (!at) {
+    respond(RestApi::Problem(
+        400, "bad-query", "Bad Request",
+        key + ": \"" + value + "\" is not a date-time such as 2026-11-24T10:00:00Z"));
+    return std::nullopt;
+  }
+  return FromUtc(*at);
+}
+
+// The query of a list (state, kind, since, until, q, limit, after; for the gateway's people also
+// country and direction) into `filter`; false when the problem was answered.
+bool ReadListQuery(const Target& target, store::MessageFilter& filter, const Respond& respond,
+                   bool staff = false) {
+  const char* known = staff ? "state, kind, since, until, q, country, direction, limit, after"
+                            : "state, kind, since, until, q, limit, after";
   for (const auto& [key, value] : target.query) {
+    if (staff && key == "country") {
+      if (value.size() != 2) {
+        respond(RestApi::Problem(400, "bad-query", "Bad Request",
+                                 "country: \"" + value + "\" is not a member state's code"));
+        return false;
+      }
+      filter.sender_country = value;
+      continue;
+    }
+    if (staff && key == "direction") {
+      if (value == "outbound") {
+        filter.direction = store::Direction::kOutbound;
+      } else if (value == "inbound") {
+        filter.direction = store::Direction::kInbound;
+      } else {
+        respond(RestApi::Problem(400, "bad-query", "Bad Request",
+                                 "direction: \"outbound\" or \"inbound\", not \"" + value + "\""));
+        return false;
+      }
+      continue;
+    }
+    if (key == "q") {
+      if (value.empty() || value.size() > 200) {
+        respond(RestApi::Problem(400, "bad-query", "Bad Request",
+                                 "q: from 1 to 200 characters of an id, an EDocId or the "
+                                 "document's text"));
+        return false;
+      }
+      filter.text = value;
+      continue;
+    }
+    if (key == "until") {
+      const auto at = ReadTime(key, value, respond);
+      if (!at) return false;
+      filter.until = *at;
+      continue;
+    }
     if (key == "state") {
       filter.state = store::StateFromName(value);
       if (!filter.state) {
@@ -330,16 +387,9 @@ bool ReadListQuery(const Target& target, store::MessageFilter& filter, const Res
       }
       filter.kind = value;
     } else if (key == "since") {
-      // UTC, with or without the "Z".
-      const auto at = DateTime::Parse(
-          value.ends_with('Z') ? std::string_view(value).substr(0, value.size() - 1) : value);
-      if (!at) {
-        respond(RestApi::Problem(
-            400, "bad-query", "Bad Request",
-            "since: \"" + value + "\" is not a date-time such as 2026-11-24T10:00:00Z"));
-        return false;
-      }
-      filter.since = FromUtc(*at);
+      const auto at = ReadTime(key, value, respond);
+      if (!at) return false;
+      filter.since = *at;
     } else if (key == "limit") {
       if (!ReadLimit(value, filter.limit, respond)) return false;
     } else if (key == "after") {
@@ -350,9 +400,8 @@ bool ReadListQuery(const Target& target, store::MessageFilter& filter, const Res
       }
       filter.after_id = value;
     } else {
-      respond(RestApi::Problem(
-          400, "bad-query", "Bad Request",
-          "unknown query parameter \"" + key + "\" (state, kind, since, limit, after)"));
+      respond(RestApi::Problem(400, "bad-query", "Bad Request",
+                               "unknown query parameter \"" + key + "\" (" + known + ")"));
       return false;
     }
   }
@@ -471,12 +520,32 @@ void RestApi::Handle(HttpRequest request, Respond respond) const {
     return;
   }
   if (path == "/metrics") {  // on a worker: some are counted in the journal
+    if (!deps_.open_metrics && !Admit(request, path, "GET", respond, Access::kStaff)) return;
     deps_.post([metrics = deps_.metrics, respond] {
       HttpResponse r;
       r.content_type = "text/plain; version=0.0.4";
       r.body = metrics ? metrics() : std::string();
       respond(std::move(r));
     });
+    return;
+  }
+  if (path == "/console" || path.starts_with("/console/") || path == "/") {
+    HandleConsole(request, respond);
+    return;
+  }
+  if (path == "/v1/whoami") {
+    const auto admitted = Admit(request, path, "GET", respond);
+    if (!admitted) return;
+    Json j = {{"name", admitted->name}, {"role", RoleName(admitted->role)}};
+    if (!admitted->SeesAll()) {
+      j["country"] = admitted->country;
+      j["participant"] = admitted->participant;
+    }
+    respond(JsonResponse(200, j));
+    return;
+  }
+  if (path.starts_with("/v1/admin/")) {
+    HandleAdmin(std::move(request), std::move(respond));
     return;
   }
   if (path == "/v1/inbox" || path.starts_with(kInboxPrefix)) {
@@ -503,12 +572,16 @@ void RestApi::Handle(HttpRequest request, Respond respond) const {
   const bool list = path == "/v1/messages";
   const bool one = path.starts_with(kMessagesPrefix) && path.size() > kMessagesPrefix.size();
   constexpr std::string_view kRetry = "/retry";
+  constexpr std::string_view kCancel = "/cancel";
   const bool retry = one && path.ends_with(kRetry);
+  const bool cancel = one && path.ends_with(kCancel);
   if (!documents && !list && !one) {
     respond(Problem(404, "not-found", "Not Found", "no resource at " + path));
     return;
   }
-  const auto admitted = Admit(request, path, documents || retry ? "POST" : "GET", respond);
+  const auto admitted = Admit(
+      request, path, documents || retry || cancel ? "POST" : "GET", respond,
+      documents ? Access::kState : (retry || cancel ? Access::kStateOrOperator : Access::kAnyone));
   if (!admitted) return;
   const Caller caller = *admitted;
 
@@ -550,13 +623,62 @@ void RestApi::Handle(HttpRequest request, Respond respond) const {
                             ": only a dead message is requeued"));
         return;
       }
-      deps.requeue(id, [id, respond](Status st) {
-        if (!st) {
-          respond(Problem(409, "not-requeued", "Conflict", st.error().ToString()));
-          return;
-        }
-        respond(JsonResponse(202, Json{{"id", id}, {"state", "queued"}}));
-      });
+      deps.requeue(id, caller.name + " (" + std::string(RoleName(caller.role)) + ")",
+                   [id, respond](Status st) {
+                     if (!st) {
+                       respond(Problem(409, "not-requeued", "Conflict", st.error().ToString()));
+                       return;
+                     }
+                     respond(JsonResponse(202, Json{{"id", id}, {"state", "queued"}}));
+                   });
+    });
+    return;
+  }
+
+  if (cancel) {
+    std::string id = path.substr(kMessagesPrefix.size());
+    id.resize(id.size() - kCancel.size());
+    if (!deps_.cancel) {
+      respond(Problem(503, "delivery-not-configured", "Service Unavailable",
+                      "this gateway delivers nothing: no [[route]] is configured"));
+      return;
+    }
+    auto body = Json::parse(request.body, nullptr, false);
+    std::string reason, to;
+    if (body.is_object() && body.contains("reason") && body["reason"].is_string()) {
+      reason = body["reason"].get<std::string>();
+    }
+    if (body.is_object() && body.contains("to") && body["to"].is_string()) {
+      to = body["to"].get<std::string>();
+    }
+    const bool known = body.is_object() &&
+                       std::all_of(body.items().begin(), body.items().end(), [](const auto& item) {
+                         return item.key() == "reason" || item.key() == "to";
+                       });
+    if (!known || reason.empty() || reason.size() > 1000 ||
+        reason.find_first_of("\r\n") != std::string::npos) {
+      respond(Problem(400, "bad-body", "Bad Request",
+                      "send {\"reason\": \"why, one line of at most 1000 characters\"} and, to "
+                      "stop one destination only, \"to\": its logical address"));
+      return;
+    }
+    deps_.post([deps = deps_, id = std::move(id), caller, respond, reason = std::move(reason),
+                to = std::move(to)] {
+      auto record = OwnMessage(*deps.journal, id, caller, deps.inbound_country, respond);
+      if (!record) return;
+      if (record->summary.direction != store::Direction::kOutbound) {
+        respond(Problem(409, "not-delivered", "Conflict",
+                        "message " + id + " was received: the gateway delivers it to nobody"));
+        return;
+      }
+      deps.cancel(id, to, caller.name + " (" + std::string(RoleName(caller.role)) + ")", reason,
+                  [id, respond](Status st) {
+                    if (!st) {
+                      respond(Problem(409, "not-cancelled", "Conflict", st.error().ToString()));
+                      return;
+                    }
+                    respond(JsonResponse(200, Json{{"id", id}, {"state", "dead"}}));
+                  });
     });
     return;
   }
@@ -602,16 +724,19 @@ void RestApi::Handle(HttpRequest request, Respond respond) const {
   }
 
   store::MessageFilter filter;
-  filter.direction = store::Direction::kOutbound;
-  filter.sender_country = caller.country;
-  if (!ReadListQuery(target, filter, respond)) return;
+  if (!caller.SeesAll()) {
+    filter.direction = store::Direction::kOutbound;
+    filter.sender_country = caller.country;
+  }
+  if (!ReadListQuery(target, filter, respond, caller.SeesAll())) return;
   deps_.post([journal = deps_.journal, filter, target, respond] {
     respond(ListPage(*journal, filter, target, "/v1/messages?"));
   });
 }
 
 std::optional<Caller> RestApi::Admit(const HttpRequest& request, const std::string& path,
-                                     const char* allowed, const Respond& respond) const {
+                                     const char* allowed, const Respond& respond,
+                                     Access access) const {
   if (request.method != allowed) {
     auto p = Problem(405, "method-not-allowed", "Method Not Allowed",
                      path + " takes " + allowed + ", not " + request.method);
@@ -625,7 +750,32 @@ std::optional<Caller> RestApi::Admit(const HttpRequest& request, const std::stri
     respond(*auth.problem);
     return std::nullopt;
   }
-  return *auth.caller;
+  const Caller& c = *auth.caller;
+  std::string refused;
+  switch (access) {
+    case Access::kState:
+      if (c.SeesAll()) {
+        refused = "an " + std::string(RoleName(c.role)) +
+                  " acts for no member state: this is done with a member state's caller";
+      }
+      break;
+    case Access::kStateOrOperator:
+      if (c.role == Role::kAuditor) refused = "an auditor reads and acts on nothing";
+      break;
+    case Access::kStaff:
+      if (!c.SeesAll()) refused = "this is open to the gateway's operators and auditors only";
+      break;
+    case Access::kOperator:
+      if (c.role != Role::kOperator) refused = "this is open to the gateway's operators only";
+      break;
+    case Access::kAnyone:
+      break;
+  }
+  if (!refused.empty()) {
+    respond(Problem(403, "forbidden", "Forbidden", c.name + ": " + refused));
+    return std::nullopt;
+  }
+  return c;
 }
 
 void RestApi::HandleInbox(HttpRequest request, Respond respond) const {
@@ -634,7 +784,8 @@ void RestApi::HandleInbox(HttpRequest request, Respond respond) const {
   constexpr std::string_view kAck = "/ack";
   const bool list = path == "/v1/inbox";
   const bool ack = !list && path.ends_with(kAck);
-  const auto admitted = Admit(request, path, ack ? "POST" : "GET", respond);
+  const auto admitted =
+      Admit(request, path, ack ? "POST" : "GET", respond, ack ? Access::kState : Access::kAnyone);
   if (!admitted) return;
   const Caller caller = *admitted;
   if (deps_.inbound_country.empty()) {
@@ -642,7 +793,7 @@ void RestApi::HandleInbox(HttpRequest request, Respond respond) const {
                     "this gateway receives nothing: no [inbound] endpoint is configured"));
     return;
   }
-  if (caller.country != deps_.inbound_country) {
+  if (!caller.SeesAll() && caller.country != deps_.inbound_country) {
     respond(Problem(403, "forbidden", "Forbidden",
                     "the inbox holds documents for " + deps_.inbound_country + ", and " +
                         caller.name + " acts for " + caller.country));

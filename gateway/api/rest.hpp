@@ -56,7 +56,9 @@
 // Callers authenticate with "Authorization: Bearer <token>" or a client certificate, and are
 // bound to one member state and participant (api/callers.hpp).
 
+#include <ctime>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -72,6 +74,7 @@ class Tracker;
 }
 #include "gateway/intake/pipeline.hpp"
 #include "gateway/registry/sync.hpp"
+#include "gateway/route/delivery.hpp"
 #include "gateway/store/journal.hpp"
 #include "gateway/transport/http_server.hpp"
 
@@ -85,8 +88,23 @@ struct RestDependencies {
   std::function<bool(std::string& why)> ready;              // for /readyz
   std::function<std::string()> metrics;                     // Prometheus text
   Histogram* request_seconds = nullptr;  // observes every answer's latency; may be null
-  // Requeues a dead message (empty when no delivery is configured).
-  std::function<void(std::string id, std::function<void(Status)> done)> requeue;
+  // Requeues a dead message for `by` (empty when no delivery is configured).
+  std::function<void(std::string id, std::string by, std::function<void(Status)> done)> requeue;
+  // Stops delivering a message (to one destination, or all when empty) for `by`, with a reason
+  // (empty when no delivery is configured).
+  std::function<void(std::string id, std::string destination, std::string by, std::string reason,
+                     std::function<void(Status)> done)>
+      cancel;
+  // Reads the configuration's files again, as SIGHUP does (blocking: on a worker).
+  std::function<Status()> reload;
+  // Each route's health (empty when no delivery is configured).
+  std::function<void(std::function<void(std::vector<route::DeliveryEngine::RouteHealth>)>)> routes;
+  // When each configured certificate expires (name -> time), read at start and on reload.
+  std::function<std::shared_ptr<const std::map<std::string, std::time_t>>()> certificates;
+  // The web console's files by their path under /console/ (empty: no console).
+  const std::map<std::string, std::string, std::less<>>* console = nullptr;
+  // /metrics answers anybody (otherwise the gateway's people only).
+  bool open_metrics = false;
   // The member state whose received documents the callers of that state see (the inbound
   // endpoint's country); empty: nothing is received.
   std::string inbound_country;
@@ -125,10 +143,18 @@ class RestApi {
   static transport::HttpResponse ServerProblem(unsigned status, std::string detail);
 
  private:
-  // The authenticated caller of a request to `path`, which takes the method `allowed`;
-  // otherwise the problem is answered.
+  // Who may make a request: anyone authenticated; a member state's caller only (it acts as its
+  // state); a state's caller or an operator; the gateway's people (operator, auditor); an
+  // operator only.
+  enum class Access : uint8_t { kAnyone, kState, kStateOrOperator, kStaff, kOperator };
+  // The authenticated caller of a request to `path`, which takes the method `allowed` and is open
+  // to `access`; otherwise the problem is answered.
   std::optional<Caller> Admit(const transport::HttpRequest& request, const std::string& path,
-                              const char* allowed, const transport::Respond& respond) const;
+                              const char* allowed, const transport::Respond& respond,
+                              Access access = Access::kAnyone) const;
+  void HandleAdmin(transport::HttpRequest request, transport::Respond respond) const;
+  void HandleConsole(const transport::HttpRequest& request,
+                     const transport::Respond& respond) const;
   void HandleInbox(transport::HttpRequest request, transport::Respond respond) const;
   void HandleDeadlines(transport::HttpRequest request, transport::Respond respond) const;
   void HandleCalendars(transport::HttpRequest request, transport::Respond respond) const;

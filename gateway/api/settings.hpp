@@ -15,12 +15,14 @@ namespace eaeu::api {
 using transport::ListenAddress;
 using transport::TlsSettings;
 
-// A caller authenticated by its client certificate (the SHA-256 of its DER, hex).
+// A caller authenticated by its client certificate (the SHA-256 of its DER, hex): a national
+// caller (its country and participant), or an operator or an auditor (`role`).
 struct CertificateClient {
   std::string certificate_sha256;
   std::string country;
   std::string participant;
   std::string name;
+  std::string role;  // "operator", "auditor"; empty: a national caller
 };
 
 struct ApiSettings {
@@ -32,6 +34,9 @@ struct ApiSettings {
   std::chrono::milliseconds request_timeout{30'000};  // to read a whole request
   std::chrono::milliseconds idle_timeout{60'000};     // a kept-alive connection with no request
   uint32_t max_connections = 1024;
+  // /metrics answers anybody; otherwise an operator or an auditor only (a Prometheus scrape sends
+  // its token).
+  bool open_metrics = false;
 };
 
 }  // namespace eaeu::api

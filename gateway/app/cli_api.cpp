@@ -358,7 +358,19 @@ int RunRetry(const ApiCommands::Options& o, std::ostream& out, std::ostream& err
 }
 
 int RunTokensNew(const ApiCommands::Options& o, std::ostream& out, std::ostream& err) {
-  const api::NewToken t = api::MakeToken({o.name, o.country, o.participant});
+  if (o.role.empty() && o.country.empty()) {
+    err << "eaeu-gateway tokens new: give --country (a national caller) or --role (operator, "
+           "auditor)\n";
+    return kExitUnusable;
+  }
+  if (!o.role.empty() && !o.country.empty()) {
+    err << "eaeu-gateway tokens new: --country binds a national caller, --role one of the "
+           "gateway's people: give one of them\n";
+    return kExitUnusable;
+  }
+  const api::NewToken t =
+      api::MakeToken({o.name, o.country, o.role.empty() ? o.participant : std::string(),
+                      api::RoleFromName(o.role).value_or(api::Role::kNational)});
   if (!o.append.empty()) {
     std::string existing;
     std::error_code ec;
@@ -402,11 +414,13 @@ ApiCommands AddApiCommands(CLI::App& app, ApiCommands::Options& o) {
   c.tokens->require_subcommand(1);
   c.tokens_new = c.tokens->add_subcommand(
       "new",
-      "Make a token for a caller bound to a member state and participant; prints the "
-      "token, and the line for the tokens file (or appends it with --append)");
+      "Make a token for a caller bound to a member state and participant, or for an operator "
+      "or an auditor (--role); prints the token, and the line for the tokens file (or appends "
+      "it with --append)");
   c.tokens_new->add_option("--country", o.country, "The caller's member state")
-      ->required()
       ->check(CLI::IsMember({"AM", "BY", "KZ", "KG", "RU"}));
+  c.tokens_new->add_option("--role", o.role, "operator (sees every state, acts) or auditor (reads)")
+      ->check(CLI::IsMember({"operator", "auditor"}));
   c.tokens_new->add_option("--participant", o.participant, "Its participant code")
       ->default_val("P.MM.00.ACT.001");
   c.tokens_new->add_option("--name", o.name, "A name for logs")->required();

@@ -52,7 +52,7 @@ struct ApiCommands {
     bool open = false, at_risk = false, overdue = false, met = false, waived = false;
     std::string event_kind, report, reference, date, report_received, reason;
     std::string id;
-    std::string country, participant, name, append;
+    std::string country, participant, name, append, role;
   };
   Options* options = nullptr;  // owned by the caller of AddApiCommands
 };

@@ -24,6 +24,7 @@
 
 #include "codecs/json_codec.hpp"
 #include "gateway/api/callers.hpp"
+#include "gateway/api/console_files.hpp"
 #include "gateway/api/gateway_metrics.hpp"
 #include "gateway/api/rest.hpp"
 #include "gateway/app/membership.hpp"
@@ -77,7 +78,9 @@ Result<std::shared_ptr<const sign::Signer>> LoadSigner(const sign::SigningSettin
 Result<std::shared_ptr<const api::Callers>> LoadCallers(const api::ApiSettings& api) {
   std::vector<api::CertificateBinding> bindings;
   for (const auto& c : api.certificate_clients) {
-    bindings.push_back({c.certificate_sha256, {c.name, c.country, c.participant}});
+    bindings.push_back({c.certificate_sha256,
+                        {c.name, c.country, c.participant,
+                         api::RoleFromName(c.role).value_or(api::Role::kNational)}});
   }
   auto callers = api::Callers::Load(api.tokens, std::move(bindings));
   if (!callers) return Within("api.tokens", callers.error());
@@ -256,6 +259,9 @@ struct Daemon::Impl {
   // gateways that are gone, the cluster-wide jobs when it leads.
   std::shared_ptr<Membership> membership;
   std::atomic<int> exit_code{0};
+
+  // Daemon::Reload, for the operators' API (set once the daemon is made).
+  std::function<Status()> reload;
 
   // What SIGHUP reloads, held by whoever reads it (the lambdas below capture these, not Impl).
   std::shared_ptr<Current<api::Callers>> callers = std::make_shared<Current<api::Callers>>();
@@ -603,11 +609,28 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
     return deadlines::StandingOf(d, clock->Now(), at_risk_days, calendars->Get().get());
   };
   if (impl->delivery) {
-    rd.requeue = [delivery = impl->delivery.get()](std::string id,
+    rd.requeue = [delivery = impl->delivery.get()](std::string id, std::string by,
                                                    std::function<void(Status)> done) {
-      delivery->Requeue(std::move(id), std::move(done));
+      delivery->Requeue(std::move(id), std::move(by), std::move(done));
+    };
+    rd.cancel = [delivery = impl->delivery.get()](std::string id, std::string to, std::string by,
+                                                  std::string reason,
+                                                  std::function<void(Status)> done) {
+      delivery->Cancel(std::move(id), std::move(to), std::move(by), std::move(reason),
+                       std::move(done));
+    };
+    rd.routes = [delivery = impl->delivery.get()](
+                    std::function<void(std::vector<route::DeliveryEngine::RouteHealth>)> done) {
+      delivery->Health(std::move(done));
     };
   }
+  rd.reload = [d = impl.get()]() -> Status {
+    if (!d->reload) return MakeError("daemon.reload", "", "the gateway is not started");
+    return d->reload();
+  };
+  rd.certificates = Impl::Reader(impl->expiries);
+  rd.console = &api::ConsoleFiles();
+  rd.open_metrics = config.api.open_metrics;
   if (config.inbound) {
     rd.inbound_country = config.inbound->country;
     rd.acknowledge = [journal = impl->journal.get(), clock = impl->clock](const std::string& id,
@@ -684,7 +707,9 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
   return std::unique_ptr<Daemon>(new Daemon(std::move(impl)));
 }
 
-Daemon::Daemon(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Daemon::Daemon(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
+  impl_->reload = [this] { return Reload(); };
+}
 
 Daemon::~Daemon() {
   Shutdown();

@@ -156,6 +156,7 @@ void ReadApi(Section api, const std::filesystem::path& base, ApiSettings& out) {
   ReadConnectionLimits(api, out.max_body_bytes, out.request_timeout, out.idle_timeout,
                        out.max_connections);
   out.tls = ReadTls(api, base, out.listen);
+  if (auto open = api.Bool("open_metrics")) out.open_metrics = *open;
 
   for (Section& client : api.Tables("client")) {
     CertificateClient c;
@@ -166,8 +167,17 @@ void ReadApi(Section api, const std::filesystem::path& base, ApiSettings& out) {
                        "must be the SHA-256 of the certificate, 64 hex digits");
       }
     }
-    ReadBinding(client, c.country, c.participant);
-    c.name = client.String("name").value_or(c.country + "/" + c.participant);
+    if (auto role = client.String("role")) {
+      if (*role == "operator" || *role == "auditor") {
+        c.role = *role;
+      } else {
+        client.Problem("role", "must be \"operator\" or \"auditor\", not \"" + *role + "\"");
+      }
+      if (auto name = client.String("name", true)) c.name = *name;
+    } else {
+      ReadBinding(client, c.country, c.participant);
+      c.name = client.String("name").value_or(c.country + "/" + c.participant);
+    }
     client.RejectUnknown();
     out.certificate_clients.push_back(std::move(c));
   }

@@ -93,6 +93,13 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
   std::map<Key, envelope::Received> answering;  // answers whose writes are not yet committed
   std::map<const RouteSettings*, size_t> in_flight;
   std::map<const RouteSettings*, std::deque<Key>> waiting;
+  // Each route's figures, by its `to` (a reload keeps them for a route it keeps).
+  struct Fared {
+    std::optional<TimePoint> last_success, last_failure;
+    std::string last_error;
+    uint64_t sends = 0, failures = 0;
+  };
+  std::map<std::string, Fared> fared;
 
   std::atomic<bool> stopped{false};  // the engine was destroyed
   std::atomic<uint64_t> sends{0}, acknowledged{0}, retries{0}, dead{0}, rejected{0};
@@ -416,6 +423,17 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
   void Posted(const Key& key, const RouteSettings* route, const std::string& wire,
               transport::PostResult result) {
     Release(route);
+    Fared& f = fared[route->to];
+    ++f.sends;
+    if (result.answered() && result.status >= 200 && result.status < 300) {
+      f.last_success = Now();
+    } else {
+      ++f.failures;
+      f.last_failure = Now();
+      f.last_error = result.answered() ? "HTTP " + std::to_string(result.status) + ": " +
+                                             result.body.substr(0, 200)
+                                       : result.error;
+    }
     auto it = open.find(key);
     if (it == open.end() || it->second.row.wire_id != wire) return;  // answered or resent
     it->second.posting = false;
@@ -687,8 +705,10 @@ void DeliveryEngine::Answer(envelope::Received received) {
 
 // An operator's action, rare: its journal writes wait for their commits on the worker pool (a
 // dead message has no open delivery on the strand to race with), then the strand takes it on.
-void DeliveryEngine::Requeue(std::string message_id, std::function<void(Status)> done) {
-  impl_->deps.lane->Background([impl = impl_, id = std::move(message_id), done = std::move(done)] {
+void DeliveryEngine::Requeue(std::string message_id, std::string by,
+                             std::function<void(Status)> done) {
+  impl_->deps.lane->Background([impl = impl_, id = std::move(message_id),
+                                detail = "requeued by " + by, done = std::move(done)] {
     // Whichever gateway of a cluster held it, the one the operator asks takes it on.
     if (auto claimed = impl->deps.journal->Claim(id); !claimed) {
       done(claimed);
@@ -699,8 +719,7 @@ void DeliveryEngine::Requeue(std::string message_id, std::function<void(Status)>
       done(deliveries.error());
       return;
     }
-    auto st = impl->deps.journal->Transition(id, MessageState::kQueued, "requeued by an operator",
-                                             impl->Now());
+    auto st = impl->deps.journal->Transition(id, MessageState::kQueued, detail, impl->Now());
     if (!st) {
       done(st);
       return;
@@ -712,8 +731,7 @@ void DeliveryEngine::Requeue(std::string message_id, std::function<void(Status)>
       d.failures = 0;
       d.due.reset();
       d.error.clear();
-      if (auto up = impl->deps.journal->UpdateDelivery({d, "requeued by an operator", std::nullopt},
-                                                       impl->Now());
+      if (auto up = impl->deps.journal->UpdateDelivery({d, detail, std::nullopt}, impl->Now());
           !up) {
         done(up);
         return;
@@ -724,6 +742,85 @@ void DeliveryEngine::Requeue(std::string message_id, std::function<void(Status)>
       impl->Load(id);
     });
     done(Ok{});
+  });
+}
+
+void DeliveryEngine::Cancel(std::string message_id, std::string destination, std::string by,
+                            std::string reason, std::function<void(Status)> done) {
+  impl_->Serial([impl = impl_, id = std::move(message_id), to = std::move(destination),
+                 why = "cancelled by " + by + ": " + reason, done = std::move(done)] {
+    std::vector<Impl::Key> keys;
+    for (const auto& [key, o] : impl->open) {
+      if (key.first != id || (!to.empty() && key.second != to)) continue;
+      if (o.busy && !o.posting) {
+        // Waiting for a free slot of its route is not a step under way: it leaves the queue.
+        bool queued = false;
+        for (auto& [route, queue] : impl->waiting) {
+          const auto at = std::find(queue.begin(), queue.end(), key);
+          if (at != queue.end()) {
+            queue.erase(at);
+            queued = true;
+          }
+        }
+        if (queued) impl->open.at(key).busy = false;
+      }
+      const auto& now = impl->open.at(key);
+      if (now.busy || now.posting) {
+        done(MakeError("delivery.busy", id,
+                       "a send to " + key.second + " is under way: cancel again in a moment"));
+        return;
+      }
+      keys.push_back(key);
+    }
+    if (keys.empty()) {
+      done(MakeError("delivery.not-open", id,
+                     to.empty() ? "no delivery of it is open on this gateway"
+                                : "its delivery to " + to + " is not open on this gateway"));
+      return;
+    }
+    auto left = std::make_shared<size_t>(keys.size());
+    auto failed = std::make_shared<std::optional<Error>>();
+    for (const auto& key : keys) {
+      Delivery row = impl->open.at(key).row;
+      row.state = MessageState::kDead;
+      row.due.reset();
+      row.error = why;
+      ++impl->dead;
+      impl->Write(key, row, why, [impl, id, left, failed, done](bool ok) {
+        if (!ok && !*failed)
+          *failed = Error{"delivery.cancel", id, "the journal refused the change"};
+        if (--*left == 0) done(*failed ? Status(**failed) : Status(Ok{}));
+      });
+    }
+  });
+}
+
+void DeliveryEngine::Health(std::function<void(std::vector<RouteHealth>)> done) {
+  impl_->Serial([impl = impl_, done = std::move(done)] {
+    std::vector<RouteHealth> out;
+    for (const auto& r : *impl->routes) {
+      RouteHealth h;
+      h.to = r.to;
+      h.endpoint = r.endpoint;
+      if (const auto f = impl->fared.find(r.to); f != impl->fared.end()) {
+        h.last_success = f->second.last_success;
+        h.last_failure = f->second.last_failure;
+        h.last_error = f->second.last_error;
+        h.sends = f->second.sends;
+        h.failures = f->second.failures;
+      }
+      for (const auto& [key, o] : impl->open) {
+        if (RouteFor(*impl->routes, key.second) == &r) ++h.open;
+      }
+      if (const auto n = impl->in_flight.find(&r); n != impl->in_flight.end()) {
+        h.in_flight = n->second;
+      }
+      if (const auto w = impl->waiting.find(&r); w != impl->waiting.end()) {
+        h.waiting = w->second.size();
+      }
+      out.push_back(std::move(h));
+    }
+    done(std::move(out));
   });
 }
 

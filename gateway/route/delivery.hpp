@@ -69,8 +69,30 @@ class DeliveryEngine {
   // New routes and retry settings (SIGHUP): sends from now on use them; sends under way finish
   // on the routes they started on.
   void Reconfigure(DeliverySettings settings, std::vector<RouteSettings> routes);
-  // An operator requeues a dead message: its dead deliveries start again from nothing.
-  void Requeue(std::string message_id, std::function<void(Status)> done);
+  // An operator (`by`) requeues a dead message: its dead deliveries start again from nothing.
+  void Requeue(std::string message_id, std::string by, std::function<void(Status)> done);
+  // An operator (`by`) stops delivering a message, to one destination or (empty) to all: each
+  // open delivery is dead with the reason, so nothing more is sent (a requeue starts it again).
+  // Refused (code "delivery.busy") while a send of it is on the wire or being journalled;
+  // "delivery.not-open" when none of its deliveries is open here.
+  void Cancel(std::string message_id, std::string destination, std::string by, std::string reason,
+              std::function<void(Status)> done);
+
+  // How a route has fared since the start: for the operators' view.
+  struct RouteHealth {
+    std::string to;        // the route's logical address (or prefix)
+    std::string endpoint;  // where it sends
+    std::optional<std::chrono::system_clock::time_point> last_success;
+    std::optional<std::chrono::system_clock::time_point> last_failure;
+    std::string last_error;
+    uint64_t sends = 0;     // envelopes put on the wire
+    uint64_t failures = 0;  // sends that failed or were refused
+    size_t open = 0;        // deliveries it serves that are not finished
+    size_t in_flight = 0;   // sends on the wire now
+    size_t waiting = 0;     // sends waiting for a free slot
+  };
+  // The routes in force, each with its figures; `done` runs on the engine's strand.
+  void Health(std::function<void(std::vector<RouteHealth>)> done);
 
   struct Stats {
     uint64_t sends = 0;

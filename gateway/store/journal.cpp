@@ -86,6 +86,11 @@ Status MessageStore::Transition(std::string_view id, MessageState to, std::strin
   });
 }
 
+Status MessageStore::RecordAction(OperatorAction action, TimePoint at) {
+  return Await<Ok>(
+      [&](JournalCallback<Ok> done) { RecordActionAsync(std::move(action), at, std::move(done)); });
+}
+
 Status DeliveryStore::PlanDeliveries(std::string message_id, std::vector<Delivery> deliveries,
                                      TimePoint at) {
   return Await<Ok>([&](JournalCallback<Ok> done) {

@@ -162,8 +162,31 @@ struct MessageFilter {
   std::optional<std::string> kind;
   std::optional<std::string> sender_country;  // a caller sees only its own state's messages
   std::optional<TimePoint> since;             // updated at or after
-  std::string after_id;                       // paging: the last id of the previous page
+  std::optional<TimePoint> until;             // taken in before
+  // An operator's search: the message id or EDocId itself, or text the document holds (a report
+  // number, a manufacturer, a registration certificate number), as written.
+  std::string text;
+  std::string after_id;  // paging: the last id of the previous page
   uint32_t limit = 100;
+};
+
+// Messages taken in during one hour, by direction and the state they are in now (the console's
+// chart of the last day).
+struct ActivityCount {
+  TimePoint hour;  // its start, UTC
+  Direction direction = Direction::kOutbound;
+  MessageState state = MessageState::kReceived;
+  uint64_t count = 0;
+};
+
+// Something an operator did that no message, delivery or deadline line records by itself (a
+// reload, a bulk requeue): appended to the audit chain with who did it.
+struct OperatorAction {
+  std::string action;   // "reload", "requeue", ...
+  std::string subject;  // what it was done to: a message id, a filter, the configuration
+  std::string who;      // the operator's name
+  std::string role;     // "operator", "auditor"
+  std::string detail;   // the reason given, or what came of it
 };
 
 // What a transition may carry along.
@@ -448,6 +471,13 @@ class MessageStore {
 
   // Ids of messages with work left (IsUnfinished), oldest first: what a restart resumes.
   virtual Result<std::vector<std::string>> Unfinished() = 0;
+
+  // Messages taken in from `since` on, counted by hour, direction and state.
+  virtual Result<std::vector<ActivityCount>> Activity(TimePoint since) = 0;
+
+  // Journals an operator's action in the audit chain.
+  virtual void RecordActionAsync(OperatorAction action, TimePoint at, JournalCallback<Ok> done) = 0;
+  Status RecordAction(OperatorAction action, TimePoint at);
 };
 
 class DeliveryStore {

@@ -269,7 +269,7 @@ TEST_CASE("REST over TLS: a client certificate binds the caller to its state", "
   tls.key = server.keys.signer_key;
   tls.client_ca = client.keys.ca_certificate;
   config.api.tls = tls;
-  config.api.certificate_clients.push_back({client.sha256, "RU", "P.MM.00.ACT.001", "ru-mtls"});
+  config.api.certificate_clients.push_back({client.sha256, "RU", "P.MM.00.ACT.001", "ru-mtls", ""});
   TestGateway g(config);
 
   HttpCall call;
@@ -588,6 +588,12 @@ TEST_CASE("Certificates: each configured one's expiry is a metric, and warned of
   TestGateway g(files.Config(), at);
   HttpCall metrics;
   metrics.url = g.Url("/metrics");
+  // The metrics are the gateway's people's: a member state's caller is refused them.
+  metrics.token = files.ru_token;
+  CHECK(Http(metrics).status == 403);
+  metrics.token.clear();
+  CHECK(Http(metrics).status == 401);
+  metrics.token = files.auditor_token;
   const std::string text = Http(metrics).body;
   CHECK(text.find("eaeu_certificate_expiry_seconds{certificate=\"signing\"} 1728000\n") !=
         std::string::npos);

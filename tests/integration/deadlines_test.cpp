@@ -204,8 +204,8 @@ TEST_CASE(
   CHECK(one.out.find("state     overdue: 1 business day late\n") != std::string::npos);
   CHECK(one.out.find("  at-risk  at risk: 1 business day left, due 2026-04-02\n") !=
         std::string::npos);
-  WaitForMetric(ru, "eaeu_deadlines{state=\"met\"} 2");
-  WaitForMetric(ru, "eaeu_deadlines{state=\"overdue\"} 2");
+  WaitForMetric(ru, files.operator_token, "eaeu_deadlines{state=\"met\"} 2");
+  WaitForMetric(ru, files.operator_token, "eaeu_deadlines{state=\"overdue\"} 2");
 
   // The moves to at risk and to overdue reached the webhook once each, in the journal's order.
   const auto events = hook.WaitForEvents(5, ru.clock());
@@ -500,6 +500,7 @@ TEST_CASE("Deadlines: a clock set back and forth moves no deadline back, and non
   auto sweeps = [&] {
     HttpCall metrics;
     metrics.url = ru.Url("/metrics");
+    metrics.token = files.operator_token;
     const std::string text = Http(metrics).body;
     const std::string name = "eaeu_deadline_sweeps_total ";
     const auto at = text.find("\n" + name);

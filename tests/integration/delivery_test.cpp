@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <utility>  // before Asio
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
@@ -312,10 +313,18 @@ TEST_CASE(
 
   // An operator requeues it; the peer answers now.
   std::promise<Status> requeued;
-  h.engine->Requeue(id, [&requeued](Status st) { requeued.set_value(st); });
+  h.engine->Requeue(id, "ops (operator)", [&requeued](Status st) { requeued.set_value(st); });
   REQUIRE(requeued.get_future().get().ok());
   h.WaitFor(id, MessageState::kDelivered);
   CHECK(h.peer->seen() == 5);
+  // Who requeued it is in the message's history.
+  const auto record = h.journal->Get(id);
+  REQUIRE(record.ok());
+  REQUIRE(record->has_value());
+  const auto& history = (*record)->history;
+  CHECK(std::any_of(history.begin(), history.end(), [](const store::StateChange& c) {
+    return c.state == MessageState::kQueued && c.detail == "requeued by ops (operator)";
+  }));
 }
 
 TEST_CASE("Delivery: transport failures back off, and a notice fans out to every other state",
@@ -353,6 +362,62 @@ TEST_CASE("Delivery: transport failures back off, and a notice fans out to every
     CHECK(docs.at(NumberedEDocId(4)) == 1);  // exactly once each
   }
   CHECK(taken.count("EAEU://RU/CP/P.MM.00/P.MM.00.ACT.001") == 0);
+}
+
+TEST_CASE(
+    "Delivery: an operator cancels the delivery to a state that is down: it is dead with the "
+    "reason, nothing more is sent, and the route's health shows the failures",
+    "[delivery]") {
+  route::DeliverySettings settings;
+  settings.backoff_initial = 2s;
+  settings.transport_attempts = 50;
+  Harness h(settings);
+  const std::string kz = "EAEU://KZ/CP/P.MM.00/P.MM.00.ACT.001";
+  h.peer->Down(kz, true);
+  const auto id = h.Queue(model::DocumentKind::kSuspensionNotice, "RU", NumberedEDocId(5));
+  h.WaitForDeliveries(id, MessageState::kAcknowledged, 3);
+  h.WaitForDeliveries(id, MessageState::kRetrying, 1);
+
+  auto cancel = [&](const std::string& to) {
+    std::promise<Status> done;
+    h.engine->Cancel(id, to, "ops (operator)", "KZ is closed for maintenance",
+                     [&done](Status st) { done.set_value(st); });
+    return done.get_future().get();
+  };
+  // A destination that is not open is refused by name.
+  const Status acknowledged = cancel("EAEU://AM/CP/P.MM.00/P.MM.00.ACT.001");
+  REQUIRE(!acknowledged.ok());
+  CHECK(acknowledged.error().code == "delivery.not-open");
+  const Status cancelled = cancel(kz);
+  INFO((cancelled.ok() ? std::string() : cancelled.error().ToString()));
+  REQUIRE(cancelled.ok());
+  h.WaitFor(id, MessageState::kDead);
+  const auto ds = h.journal->Deliveries(id);
+  REQUIRE(ds.ok());
+  for (const auto& d : *ds) {
+    INFO(d.destination);
+    CHECK(d.state == (d.destination == kz ? MessageState::kDead : MessageState::kAcknowledged));
+    if (d.destination == kz) {
+      CHECK(d.error == "cancelled by ops (operator): KZ is closed for maintenance");
+    }
+  }
+  // Time passes: the back-off falls due many times over, and nothing is sent to KZ again.
+  const auto seen = h.peer->seen();
+  for (int i = 0; i < 5; ++i) h.Pass(1min);
+  CHECK(h.peer->seen() == seen);
+
+  std::promise<std::vector<route::DeliveryEngine::RouteHealth>> health;
+  h.engine->Health([&health](auto all) { health.set_value(std::move(all)); });
+  const auto routes = health.get_future().get();
+  REQUIRE(routes.size() == h.routes.size());
+  const auto& r = routes.front();
+  CHECK(r.sends >= 5);
+  CHECK(r.failures >= 1);
+  CHECK(r.last_success.has_value());
+  CHECK(r.last_failure.has_value());
+  CHECK(!r.last_error.empty());
+  CHECK(r.open == 0);
+  CHECK(r.in_flight == 0);
 }
 
 TEST_CASE(

@@ -121,6 +121,8 @@ struct GatewayFiles {
   sign::DevelopmentKeys keys;
   std::string ru_token;
   std::string kz_token;
+  std::string operator_token;  // the gateway's people: see every state
+  std::string auditor_token;
 
   // The keys are valid from `valid_from` (a day before the tests' day, unless a test runs its
   // clock elsewhere).
@@ -137,9 +139,14 @@ struct GatewayFiles {
     keys = *generated;
     const auto ru = api::MakeToken({"ru-job", "RU", "P.MM.00.ACT.001"});
     const auto kz = api::MakeToken({"kz-job", "KZ", "P.MM.00.ACT.001"});
+    const auto ops = api::MakeToken({"ops", "", "", api::Role::kOperator});
+    const auto audit = api::MakeToken({"audit", "", "", api::Role::kAuditor});
     ru_token = ru.token;
     kz_token = kz.token;
-    WriteText(dir / "tokens", "# test callers\n" + ru.line + "\n" + kz.line + "\n");
+    operator_token = ops.token;
+    auditor_token = audit.token;
+    WriteText(dir / "tokens", "# test callers\n" + ru.line + "\n" + kz.line + "\n" + ops.line +
+                                  "\n" + audit.line + "\n");
   }
 
   config::DaemonConfig Config() const {
@@ -239,10 +246,11 @@ inline HttpCall Submitted(const TestGateway& g, const std::string& token, const 
   return get;
 }
 
-// Waits until the gateway's metrics have `line`.
-inline void WaitForMetric(const TestGateway& g, const std::string& line) {
+// Waits until the gateway's metrics (read with an operator's `token`) have `line`.
+inline void WaitForMetric(const TestGateway& g, const std::string& token, const std::string& line) {
   HttpCall metrics;
   metrics.url = g.Url("/metrics");
+  metrics.token = token;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   for (std::string now = Http(metrics).body; now.find(line + "\n") == std::string::npos;
        now = Http(metrics).body) {

@@ -255,6 +255,73 @@ TEMPLATE_TEST_CASE("journal: lists filter, page in order of arrival, and name un
   CHECK(std::find(unfinished->begin(), unfinished->end(), "id-99") == unfinished->end());
 }
 
+TEMPLATE_TEST_CASE(
+    "journal: an operator's search finds a message by its id, its EDocId or its document's text, "
+    "the hours count what came, and an operator's action joins the audit chain",
+    "[journal]", SqliteBackend, PostgresBackend) {
+  TestType backend;
+  auto journal = backend.Open();
+  auto first = Message("id-1", "doc-1", "RU", kT0 + 10min);
+  first.canonical_xml =
+      "<report><number>RU-IR-2026-0417</number><maker>ООО «Медтехника» 100%_sure!</maker></report>";
+  REQUIRE(journal->Accept(first).ok());
+  auto second = Message("id-2", "doc-2", "BY", kT0 + 70min);
+  second.canonical_xml = "<report><number>BY-IR-2026-0001</number></report>";
+  REQUIRE(journal->Accept(second).ok());
+  REQUIRE(journal->Accept(Message("id-3", "doc-3", "RU", kT0 + 75min)).ok());
+
+  auto found = [&](const std::string& text) {
+    MessageFilter f;
+    f.text = text;
+    auto page = journal->List(f);
+    REQUIRE(page.ok());
+    std::vector<std::string> ids;
+    for (const auto& m : *page) ids.push_back(m.id);
+    return ids;
+  };
+  CHECK(found("id-2") == std::vector<std::string>{"id-2"});
+  CHECK(found("doc-3") == std::vector<std::string>{"id-3"});
+  CHECK(found("RU-IR-2026-0417") == std::vector<std::string>{"id-1"});
+  CHECK(found("«Медтехника»") == std::vector<std::string>{"id-1"});
+  CHECK(found("IR-2026") == std::vector<std::string>{"id-1", "id-2"});
+  // What would be a wildcard elsewhere is a character like any other.
+  CHECK(found("100%_sure!") == std::vector<std::string>{"id-1"});
+  CHECK(found("%") == std::vector<std::string>{"id-1"});
+  CHECK(found("_") == std::vector<std::string>{"id-1"});
+  CHECK(found("100_").empty());
+  CHECK(found("nothing like it").empty());
+
+  MessageFilter before;
+  before.until = kT0 + 70min;
+  auto early = journal->List(before);
+  REQUIRE(early.ok());
+  REQUIRE(early->size() == 1);
+  CHECK(early->front().id == "id-1");
+
+  REQUIRE(journal->Transition("id-3", MessageState::kRejected, "", kT0 + 80min).ok());
+  auto hours = journal->Activity(kT0);
+  REQUIRE(hours.ok());
+  // Hour 0: one validated; hour 1: one rejected, one validated (by state, in name order).
+  REQUIRE(hours->size() == 3);
+  CHECK(hours->at(0).hour == kT0);
+  CHECK(hours->at(0).state == MessageState::kValidated);
+  CHECK(hours->at(0).count == 1);
+  CHECK(hours->at(1).hour == kT0 + 1h);
+  CHECK(hours->at(1).state == MessageState::kRejected);
+  CHECK(hours->at(2).hour == kT0 + 1h);
+  CHECK(hours->at(2).state == MessageState::kValidated);
+  CHECK(hours->at(1).count + hours->at(2).count == 2);
+  auto later = journal->Activity(kT0 + 1h);
+  REQUIRE(later.ok());
+  uint64_t in_second_hour = 0;
+  for (const auto& c : *later) in_second_hour += c.count;
+  CHECK(in_second_hour == 2);
+
+  REQUIRE(
+      journal->RecordAction({"reload", "configuration", "ops", "operator", "reloaded"}, kT0 + 2h)
+          .ok());
+}
+
 TEMPLATE_TEST_CASE("journal: deliveries, one per destination, with their sends and history",
                    "[journal]", SqliteBackend, PostgresBackend) {
   TestType backend;

@@ -14,9 +14,10 @@
 namespace eaeu::test {
 namespace {
 
-double Metric(TestGateway& g, const std::string& name) {
+double Metric(TestGateway& g, const GatewayFiles& files, const std::string& name) {
   HttpCall metrics;
   metrics.url = g.Url("/metrics");
+  metrics.token = files.operator_token;
   const std::string text = Http(metrics).body;
   std::smatch m;
   if (!std::regex_search(text, m, std::regex("\n" + name + " ([0-9.]+)\n"))) return -1;
@@ -31,8 +32,8 @@ TEST_CASE("Measure: journal changes and commits per acknowledged report", "[.mea
   RunningSandbox sandbox;
   TestGateway ru(GatewayOf(files, "RU", sandbox->port()));
   sandbox->Join({"RU", InboundUrl(ru)});
-  const double changes0 = Metric(ru, "eaeu_journal_changes_total");
-  const double commits0 = Metric(ru, "eaeu_journal_commits_total");
+  const double changes0 = Metric(ru, files, "eaeu_journal_changes_total");
+  const double commits0 = Metric(ru, files, "eaeu_journal_commits_total");
   std::vector<HttpCall> reports;
   for (int i = 0; i < kReports; ++i) {
     reports.push_back(Submitted(
@@ -49,12 +50,12 @@ TEST_CASE("Measure: journal changes and commits per acknowledged report", "[.mea
   met.token = files.ru_token;
   Until(ru, met, [](const Json& j) { return !j["items"].empty(); });
   for (int quiet = 0; quiet < 50;) {
-    const double before = Metric(ru, "eaeu_journal_changes_total");
+    const double before = Metric(ru, files, "eaeu_journal_changes_total");
     std::this_thread::yield();
-    quiet = Metric(ru, "eaeu_journal_changes_total") == before ? quiet + 1 : 0;
+    quiet = Metric(ru, files, "eaeu_journal_changes_total") == before ? quiet + 1 : 0;
   }
-  const double changes = Metric(ru, "eaeu_journal_changes_total") - changes0;
-  const double commits = Metric(ru, "eaeu_journal_commits_total") - commits0;
+  const double changes = Metric(ru, files, "eaeu_journal_changes_total") - changes0;
+  const double commits = Metric(ru, files, "eaeu_journal_commits_total") - commits0;
   std::printf("%d reports: %.1f journal changes and %.1f commits per acknowledged report\n",
               kReports, changes / kReports, commits / kReports);
   CHECK(changes > 0);

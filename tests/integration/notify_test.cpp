@@ -133,7 +133,7 @@ TEST_CASE(
     get.token = s.files.ru_token;
     WaitFor(
         get, [](const Json& m) { return m["state"] == "dead"; }, &g.clock());
-    WaitForMetric(g, "eaeu_notify_total{outcome=\"failed\"} 1");
+    WaitForMetric(g, s.files.operator_token, "eaeu_notify_total{outcome=\"failed\"} 1");
   }
   CHECK(down.posts().empty());
   // The webhook is up after a restart: the dead letter is posted.
@@ -143,7 +143,8 @@ TEST_CASE(
     const auto events = up.WaitForEvents(1, g.clock());
     CHECK(events[0]["event"] == "message.dead");
     CHECK(events[0]["message_id"] == id);
-    WaitForMetric(g, "eaeu_notify_total{outcome=\"posted\"} 1");  // the gateway has the answer
+    WaitForMetric(g, s.files.operator_token,
+                  "eaeu_notify_total{outcome=\"posted\"} 1");  // the gateway has the answer
   }
   // Another restart posts nothing again: the next event is the next one posted.
   {

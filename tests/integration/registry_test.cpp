@@ -390,8 +390,8 @@ TEST_CASE(
   CHECK(events[0]["added"] == 4);
   CHECK(events[0]["documents"] == 4);
   CHECK(events[0]["country"] == "KZ");
-  WaitForMetric(kz, "eaeu_registry_syncs_total{outcome=\"planned\"} 1");
-  WaitForMetric(kz, "eaeu_registry_changes_total{change=\"added\"} 4");
+  WaitForMetric(kz, files.operator_token, "eaeu_registry_syncs_total{outcome=\"planned\"} 1");
+  WaitForMetric(kz, files.operator_token, "eaeu_registry_changes_total{change=\"added\"} 4");
   CHECK(Http(Register(kz, files.kz_token)).json()["items"].size() == 4);
 
   // The next day, a register cut to one: the guard refuses it, and the webhook hears why.
@@ -401,7 +401,8 @@ TEST_CASE(
   events = hook.WaitForEvents(2, kz.clock());
   CHECK(events[1]["outcome"] == "withdrawal-guard");
   CHECK(events[1]["detail"].get<std::string>().find("withdraw 3 of the 4") != std::string::npos);
-  WaitForMetric(kz, "eaeu_registry_syncs_total{outcome=\"withdrawal-guard\"} 1");
+  WaitForMetric(kz, files.operator_token,
+                "eaeu_registry_syncs_total{outcome=\"withdrawal-guard\"} 1");
   CHECK(Http(Register(kz, files.kz_token, "&active=true")).json()["items"].size() == 4);
 }
 

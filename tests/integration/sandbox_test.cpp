@@ -268,6 +268,7 @@ TEST_CASE(
 
   HttpCall metrics;
   metrics.url = ru.Url("/metrics");
+  metrics.token = files.operator_token;
   const auto scraped = Http(metrics);
   REQUIRE(scraped.status == 200);
   CHECK_THAT(scraped.headers, Catch::Contains("text/plain; version=0.0.4"));

@@ -78,6 +78,9 @@ class Connection {
   virtual int64_t Changes() const = 0;
   // The last failure was a unique or primary key constraint.
   virtual bool LastWasUniqueViolation() const = 0;
+  // A condition: the bytes of `column` (a blob) hold those of parameter `param` (bound as a blob)
+  // somewhere, as written (each database has its own function for it).
+  virtual std::string HoldsBytes(std::string_view column, int param) const = 0;
   // A transaction that writes (the writer's batch), or one snapshot to read from.
   virtual Status BeginWrite() = 0;
   virtual Status BeginSnapshot() = 0;

@@ -35,6 +35,8 @@ class SqlJournal final : public Journal {
   Result<std::optional<MessageRecord>> Get(std::string_view id) override;
   Result<std::vector<MessageSummary>> List(const MessageFilter& filter) override;
   Result<std::vector<std::string>> Unfinished() override;
+  Result<std::vector<ActivityCount>> Activity(TimePoint since) override;
+  void RecordActionAsync(OperatorAction action, TimePoint at, JournalCallback<Ok> done) override;
   void PlanDeliveriesAsync(std::string message_id, std::vector<Delivery> deliveries, TimePoint at,
                            JournalCallback<Ok> done) override;
   void UpdateDeliveryAsync(DeliveryChange change, TimePoint at, JournalCallback<Ok> done) override;

@@ -214,6 +214,12 @@ Result<std::vector<MessageSummary>> SqlJournal::List(const MessageFilter& filter
   if (filter.kind) sql += " AND kind = ?2";
   if (filter.sender_country) sql += " AND sender_country = ?3";
   if (filter.since) sql += " AND updated_at >= ?4";
+  if (filter.until) sql += " AND created_at < ?8";
+  if (!filter.text.empty()) {
+    // The document as it came (an XML one is kept once, there) or as XML (from JSON).
+    sql += " AND (id = ?9 OR e_doc_id = ?9 OR " + db.HoldsBytes("payload", 10) + " OR " +
+           db.HoldsBytes("canonical_xml", 10) + ")";
+  }
   if (!filter.after_id.empty()) {
     sql += " AND (created_at, rowid) > (SELECT created_at, rowid FROM messages WHERE id = ?5)";
   }
@@ -228,6 +234,11 @@ Result<std::vector<MessageSummary>> SqlJournal::List(const MessageFilter& filter
   if (!filter.after_id.empty()) q.Bind(5, filter.after_id);
   q.Bind(6, static_cast<int64_t>(filter.limit));
   if (filter.direction) q.Bind(7, DirectionName(*filter.direction));
+  if (filter.until) q.Bind(8, Micros(*filter.until));
+  if (!filter.text.empty()) {
+    q.Bind(9, filter.text);
+    q.BindBlob(10, filter.text);  // the document is kept as bytes
+  }
   return q.All(ReadSummary, "list");
 }
 
@@ -238,6 +249,36 @@ Result<std::vector<std::string>> SqlJournal::Unfinished() {
               "SELECT id FROM messages WHERE state NOT IN ('rejected', 'acknowledged', 'dead') "
               "ORDER BY created_at, rowid");
   return q.All([](Statement& row) { return row.Text(0); }, "unfinished");
+}
+
+Result<std::vector<ActivityCount>> SqlJournal::Activity(TimePoint since) {
+  auto reader = impl_->readers->Acquire();
+  constexpr int64_t kHour = 3'600'000'000;  // microseconds
+  Statement q(*reader,
+              "SELECT created_at / 3600000000, direction, state, COUNT(*) FROM messages "
+              "WHERE created_at >= ? GROUP BY 1, 2, 3 ORDER BY 1, 2, 3");
+  q.Bind(1, Micros(since));
+  return q.All(
+      [](Statement& row) {
+        ActivityCount c;
+        c.hour = FromMicros(row.Int(0) * kHour);
+        c.direction = row.Text(1) == DirectionName(Direction::kInbound) ? Direction::kInbound
+                                                                        : Direction::kOutbound;
+        c.state = StateFromName(row.Text(2)).value_or(MessageState::kReceived);
+        c.count = static_cast<uint64_t>(row.Int(3));
+        return c;
+      },
+      "activity");
+}
+
+void SqlJournal::RecordActionAsync(OperatorAction action, TimePoint at, JournalCallback<Ok> done) {
+  auto apply = [a = std::move(action), at](Connection& db) -> Status {
+    AuditRecord record;
+    record.Add("who", a.who).Add("role", a.role);
+    if (!a.detail.empty()) record.Add("detail", a.detail);
+    return AppendAudit(db, at, "operator " + a.action, a.subject, record);
+  };
+  impl_->Submit(std::move(apply), std::move(done));
 }
 
 void SqlJournal::HandOffAsync(Handoff handoff, TimePoint at, JournalCallback<Ok> done) {

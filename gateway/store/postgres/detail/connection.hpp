@@ -38,6 +38,9 @@ class Connection final : public sql::Connection {
   Error LastError(const std::string& what) const override;
   int64_t Changes() const override { return changes_; }
   bool LastWasUniqueViolation() const override { return sqlstate_ == "23505"; }
+  std::string HoldsBytes(std::string_view column, int param) const override {
+    return "position(?" + std::to_string(param) + " in " + std::string(column) + ") > 0";
+  }
   Status BeginWrite() override;
   Status BeginSnapshot() override;
 

@@ -25,6 +25,9 @@ class Connection final : public sql::Connection {
   Error LastError(const std::string& what) const override;
   int64_t Changes() const override;
   bool LastWasUniqueViolation() const override;
+  std::string HoldsBytes(std::string_view column, int param) const override {
+    return "instr(" + std::string(column) + ", ?" + std::to_string(param) + ") > 0";
+  }
   Status BeginWrite() override;
   Status BeginSnapshot() override;
 
