@@ -22,8 +22,24 @@ if [[ "${1:-}" == "--tests" ]]; then
     prometheus systemd
     # the journal's PostgreSQL backend runs its suite against a real server
     postgresql-15
+    # the web console's test: Debian's Chromium driven by playwright-core from npm
+    chromium
   )
+  # Node.js and npm from Debian where the machine has none of its own.
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then packages+=(nodejs npm); fi
 fi
+
+# playwright-core for the console's test, at the version package-lock.json pins (it downloads no
+# browser: the test drives Debian's /usr/bin/chromium).
+install_console_test() {
+  [[ "${1:-}" == "--tests" ]] || return 0
+  local dir
+  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../tests/console" && pwd)"
+  if [[ ! -d "$dir/node_modules/playwright-core" ]]; then
+    echo "install-deps: npm ci in tests/console (playwright-core)"
+    (cd "$dir" && npm ci --no-audit --no-fund --ignore-scripts)
+  fi
+}
 
 missing=()
 for p in "${packages[@]}"; do
@@ -33,6 +49,7 @@ for p in "${packages[@]}"; do
 done
 if ((${#missing[@]} == 0)); then
   echo "install-deps: all ${#packages[@]} packages present"
+  install_console_test "${1:-}"
   exit 0
 fi
 
@@ -48,3 +65,4 @@ echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -q
 "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+install_console_test "${1:-}"
