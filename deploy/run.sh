@@ -35,12 +35,18 @@ echo "== eaeu-gateway verify --trust var/keys/trust var/signed-report.xml"
 
 # The daemon on the embedded default (config/gateway.toml): SQLite journal in var/, the keys
 # above, plain HTTP on 127.0.0.1:8080, a drop folder in var/drop/RU. A caller token for this
-# machine is made once.
+# machine is made once, and an operator's token for the web console.
 daemon="$root/build/release/gateway/eaeu-gatewayd"
 if [[ ! -s "$root/var/api-token" ]]; then
   echo "== eaeu-gateway tokens new --country RU --name local --append var/api-tokens"
   (umask 077; "$cli" tokens new --country RU --name local --append "$root/var/api-tokens" \
     >"$root/var/api-token")
+  echo
+fi
+if [[ ! -s "$root/var/operator-token" ]]; then
+  echo "== eaeu-gateway tokens new --role operator --name operator --append var/api-tokens"
+  (umask 077; "$cli" tokens new --role operator --name operator \
+    --append "$root/var/api-tokens" >"$root/var/operator-token")
   echo
 fi
 # The sandbox plays the integrated system on 127.0.0.1:8091: it answers the gateway's envelopes
@@ -82,6 +88,7 @@ echo
 echo
 echo "eaeu-gatewayd is running (pid $daemon_pid) on http://127.0.0.1:8080, the sandbox (pid"
 echo "$sandbox_pid) on http://127.0.0.1:8091; Ctrl-C stops both."
+echo "The console: http://127.0.0.1:8080/console/ (sign in with the token in var/operator-token)."
 echo "Try: EAEU_GATEWAY_TOKEN=\$(cat var/api-token) $cli messages list"
 echo "     or drop a document into var/drop/RU/ and look in var/drop/RU/accepted/ and rejected/;"
 echo "     curl -d '{\"what\": \"5xx\"}' http://127.0.0.1:8091/sandbox/misbehave, then submit again."

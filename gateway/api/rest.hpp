@@ -12,8 +12,13 @@
 //                               caller's own state's messages)
 //   GET  /v1/messages/{id}/envelope  the signed SOAP envelope (application/soap+xml)
 //   POST /v1/messages/{id}/retry     requeues a dead message: 202; 409 when it is not dead
-//   GET  /v1/messages           ?state=&kind=&since=&limit=&after= — a page, oldest first, with the
-//                               link to the next page
+//   POST /v1/messages/{id}/cancel    {"reason": "...", "to": "..."}: its open deliveries (or the
+//                               one to `to`) dead with the reason; 409 none open, or a send on
+//                               the wire
+//   GET  /v1/messages           ?state=&kind=&since=&until=&q=&limit=&after= (and for the
+//                               gateway's people &country=&direction=) — a page, oldest first,
+//                               with the link to the next page; q: an id, an EDocId or text of
+//                               the document
 //   GET  /v1/inbox              documents received from the integrated system that wait for
 //                               the national system (?state=&kind=&limit=&after=), oldest first
 //   GET  /v1/inbox/{id}         the received document (application/xml; ?format=json for JSON)
@@ -49,12 +54,17 @@
 //                               of inspection reports for a period (Table 4) built here from the
 //                               reports the Commission took from this gateway and those it
 //                               distributed to it, without asking anybody
+//   GET  /v1/whoami             the caller's name and role
+//   /v1/admin/...               the operators' routes (admin_api.cpp)
+//   GET  /console/...           the web console's files; GET / sends there
 //   GET  /healthz               the process answers
 //   GET  /readyz                the journal and the signer are ready to take documents
-//   GET  /metrics               counters in the Prometheus text format
+//   GET  /metrics               counters in the Prometheus text format (operators and auditors,
+//                               or anyone with open_metrics)
 //
-// Callers authenticate with "Authorization: Bearer <token>" or a client certificate, and are
-// bound to one member state and participant (api/callers.hpp).
+// Callers authenticate with "Authorization: Bearer <token>" or a client certificate; a member
+// state's caller is bound to one state and participant, an operator or an auditor sees every
+// state (api/callers.hpp).
 
 #include <ctime>
 #include <functional>
