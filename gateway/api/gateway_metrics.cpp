@@ -93,11 +93,23 @@ void RegisterGatewayMetrics(MetricsRegistry& r, const GatewayParts& parts) {
         return out;
       }
       for (const char* state : {"open", "at-risk", "met", "overdue", "waived"}) {
-        const auto it = counts->find(state);
-        out.push_back(By("state", state, it == counts->end() ? 0 : it->second));
+        uint64_t n = 0;
+        for (const auto& [key, count] : *counts) n += key.first == state ? count : 0;
+        out.push_back(By("state", state, n));
       }
       return out;
     });
+    r.Gauge("eaeu_deadlines_by_rule", "Legal deadlines tracked, by rule (DL-01 ...) and state.",
+            [j] {
+              Samples out;
+              auto counts = j->DeadlineCounts();
+              if (!counts) return out;
+              for (const auto& [key, count] : *counts) {
+                out.push_back(
+                    {{{"rule", key.second}, {"state", key.first}}, static_cast<double>(count)});
+              }
+              return out;
+            });
   }
   if (const deadlines::Tracker* t = parts.tracker) {
     r.Counter("eaeu_deadline_sweeps_total", "Counts of every deadline not met.",
@@ -154,6 +166,35 @@ Histogram& AddRequestHistogram(MetricsRegistry& r) {
   return r.AddHistogram("eaeu_api_request_duration_seconds",
                         "Time from a REST request's arrival to its answer.",
                         {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5});
+}
+
+StageObserver AddStageHistograms(MetricsRegistry& r) {
+  const std::vector<std::string> names(kStageNames.begin(), kStageNames.end());
+  auto stages = r.AddHistograms(
+      "eaeu_stage_duration_seconds",
+      "How long each stage of a message takes: validate, sign (with the serialised document), "
+      "journal (a submission's change to its commit), send (one envelope to the peer's answer), "
+      "acknowledgement (a delivery taken on to its acknowledgement).",
+      {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,  0.25,  0.5,  1,
+       2.5,    5,     10,     30,    60,   300,   1800, 3600, 21600, 86400},
+      "stage", names);
+  return [stages](Stage stage, double seconds) {
+    stages[static_cast<size_t>(stage)]->Observe(seconds);
+  };
+}
+
+void ObserveJournalCommits(MetricsRegistry& r, store::Journal& journal) {
+  Histogram& took =
+      r.AddHistogram("eaeu_journal_commit_seconds", "How long each of the journal's commits takes.",
+                     {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5});
+  Histogram& size = r.AddHistogram("eaeu_journal_batch_size",
+                                   "How many changes each of the journal's commits "
+                                   "carries (group commit).",
+                                   {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024});
+  journal.ObserveCommits([&took, &size](size_t changes, double seconds) {
+    took.Observe(seconds);
+    size.Observe(static_cast<double>(changes));
+  });
 }
 
 }  // namespace eaeu::api

@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "gateway/api/metrics.hpp"
+#include "gateway/core/stage.hpp"
 
 namespace eaeu::intake {
 class Pipeline;
@@ -53,5 +54,11 @@ void RegisterGatewayMetrics(MetricsRegistry& registry, const GatewayParts& parts
 
 // The latency of the REST API's answers, observed by RestApi.
 Histogram& AddRequestHistogram(MetricsRegistry& registry);
+
+// eaeu_stage_duration_seconds{stage=...}: what the returned observer is told.
+StageObserver AddStageHistograms(MetricsRegistry& registry);
+
+// eaeu_journal_commit_seconds and eaeu_journal_batch_size, observed from `journal`'s commits.
+void ObserveJournalCommits(MetricsRegistry& registry, store::Journal& journal);
 
 }  // namespace eaeu::api

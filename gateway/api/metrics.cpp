@@ -50,8 +50,9 @@ std::string EscapeLabel(std::string_view value) {
   return out;
 }
 
-Histogram::Histogram(std::vector<double> bounds)
+Histogram::Histogram(std::vector<double> bounds, MetricLabels labels)
     : bounds_(std::move(bounds)),
+      labels_(std::move(labels)),
       counts_(std::make_unique<std::atomic<uint64_t>[]>(bounds_.size() + 1)) {}
 
 void Histogram::Observe(double value) {
@@ -64,23 +65,26 @@ void Histogram::Observe(double value) {
 }
 
 void Histogram::AppendText(std::string& out, const std::string& name) const {
+  std::string labels;  // the histogram's own, then "le"
+  for (const auto& [key, value] : labels_) labels += key + "=\"" + EscapeLabel(value) + "\",";
+  const std::string own = labels.empty() ? "" : "{" + labels.substr(0, labels.size() - 1) + "}";
   uint64_t cumulative = 0;
   for (size_t i = 0; i <= bounds_.size(); ++i) {
     cumulative += counts_[i].load(std::memory_order_relaxed);
-    out += name + "_bucket{le=\"" +
+    out += name + "_bucket{" + labels + "le=\"" +
            (i < bounds_.size() ? Number(bounds_[i]) : std::string("+Inf")) + "\"} " +
            std::to_string(cumulative) + "\n";
   }
-  out += name + "_sum " + Number(static_cast<double>(sum_micro_.load()) / 1e6) + "\n";
-  out += name + "_count " + std::to_string(count_.load()) + "\n";
+  out += name + "_sum" + own + " " + Number(static_cast<double>(sum_micro_.load()) / 1e6) + "\n";
+  out += name + "_count" + own + " " + std::to_string(count_.load()) + "\n";
 }
 
 void MetricsRegistry::Counter(std::string name, std::string help, Read read) {
-  families_.push_back({std::move(name), std::move(help), "counter", std::move(read), nullptr});
+  families_.push_back({std::move(name), std::move(help), "counter", std::move(read), {}});
 }
 
 void MetricsRegistry::Gauge(std::string name, std::string help, Read read) {
-  families_.push_back({std::move(name), std::move(help), "gauge", std::move(read), nullptr});
+  families_.push_back({std::move(name), std::move(help), "gauge", std::move(read), {}});
 }
 
 void MetricsRegistry::Counter(std::string name, std::string help, std::function<double()> value) {
@@ -97,9 +101,24 @@ void MetricsRegistry::Gauge(std::string name, std::string help, std::function<do
 
 Histogram& MetricsRegistry::AddHistogram(std::string name, std::string help,
                                          std::vector<double> bounds) {
-  families_.push_back({std::move(name), std::move(help), "histogram", nullptr,
-                       std::make_unique<Histogram>(std::move(bounds))});
-  return *families_.back().histogram;
+  Family f{std::move(name), std::move(help), "histogram", nullptr, {}};
+  f.histograms.push_back(std::make_unique<Histogram>(std::move(bounds)));
+  families_.push_back(std::move(f));
+  return *families_.back().histograms.front();
+}
+
+std::vector<Histogram*> MetricsRegistry::AddHistograms(std::string name, std::string help,
+                                                       const std::vector<double>& bounds,
+                                                       const std::string& key,
+                                                       const std::vector<std::string>& values) {
+  Family f{std::move(name), std::move(help), "histogram", nullptr, {}};
+  std::vector<Histogram*> out;
+  for (const auto& value : values) {
+    f.histograms.push_back(std::make_unique<Histogram>(bounds, MetricLabels{{key, value}}));
+    out.push_back(f.histograms.back().get());
+  }
+  families_.push_back(std::move(f));
+  return out;
 }
 
 std::string MetricsRegistry::Text() const {
@@ -112,8 +131,8 @@ std::string MetricsRegistry::Text() const {
     }
     out += "# HELP " + f.name + " " + f.help + "\n";
     out += "# TYPE " + f.name + " " + f.type + "\n";
-    if (f.histogram) {
-      f.histogram->AppendText(out, f.name);
+    if (!f.histograms.empty()) {
+      for (const auto& h : f.histograms) h->AppendText(out, f.name);
       continue;
     }
     for (const auto& s : samples) {

@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -25,13 +26,14 @@ struct MetricSample {
 // Counts of observations in buckets (upper bounds, ascending; +Inf is added), their sum and count.
 class Histogram {
  public:
-  explicit Histogram(std::vector<double> bounds);
+  explicit Histogram(std::vector<double> bounds, MetricLabels labels = {});
   void Observe(double value);
   // The family's sample lines ("<name>_bucket{le=...}", "_sum", "_count").
   void AppendText(std::string& out, const std::string& name) const;
 
  private:
   std::vector<double> bounds_;
+  MetricLabels labels_;                              // of every line of this histogram
   std::unique_ptr<std::atomic<uint64_t>[]> counts_;  // one per bound, then +Inf
   std::atomic<uint64_t> count_{0};
   std::atomic<uint64_t> sum_micro_{0};  // the sum in millionths, kept exact across threads
@@ -50,6 +52,10 @@ class MetricsRegistry {
   void Gauge(std::string name, std::string help, std::function<double()> value);
   // A histogram the caller observes into; it lives as long as the registry.
   Histogram& AddHistogram(std::string name, std::string help, std::vector<double> bounds);
+  // A family of histograms, one for each value of the label `key`, in the order of `values`.
+  std::vector<Histogram*> AddHistograms(std::string name, std::string help,
+                                        const std::vector<double>& bounds, const std::string& key,
+                                        const std::vector<std::string>& values);
 
   // Every family, in the order registered.
   std::string Text() const;
@@ -60,7 +66,7 @@ class MetricsRegistry {
     std::string help;
     std::string type;  // counter, gauge, histogram
     Read read;
-    std::unique_ptr<Histogram> histogram;
+    std::vector<std::unique_ptr<Histogram>> histograms;
   };
   std::vector<Family> families_;
 };

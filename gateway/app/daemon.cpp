@@ -262,6 +262,8 @@ struct Daemon::Impl {
 
   // Daemon::Reload, for the operators' API (set once the daemon is made).
   std::function<Status()> reload;
+  // Observes each stage's latency into the metrics.
+  StageObserver observe;
 
   // What SIGHUP reloads, held by whoever reads it (the lambdas below capture these, not Impl).
   std::shared_ptr<Current<api::Callers>> callers = std::make_shared<Current<api::Callers>>();
@@ -357,6 +359,7 @@ void StartDelivery(Daemon::Impl& d) {
       std::make_unique<xml::SecureParser>(d.parts.validator->grammar_pool(), xml::ParserLimits{});
   route::DeliveryDependencies deps;
   deps.journal = d.journal.get();
+  deps.observe = d.observe;
   deps.catalogue = &d.parts.catalogue;
   deps.clock = d.clock;
   deps.random = d.random;
@@ -539,8 +542,13 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
   if (!journal) return Within("journal", journal.error());
   impl->journal = std::move(*journal);
 
+  // Each stage's latency, the journal's commits and their sizes, as histograms.
+  impl->observe = api::AddStageHistograms(impl->metrics);
+  api::ObserveJournalCommits(impl->metrics, *impl->journal);
+
   intake::PipelineDependencies deps;
   deps.journal = impl->journal.get();
+  deps.observe = impl->observe;
   deps.validator = impl->parts.validator.get();
   deps.catalogue = &impl->parts.catalogue;
   deps.clock = impl->clock;

@@ -176,9 +176,15 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
     return context;
   }
 
+  void Observe(Stage stage, std::chrono::steady_clock::time_point start) const {
+    if (deps.observe) deps.observe(stage, SecondsSince(start));
+  }
+
   void Validate(Submission s, SubmitCallback done) {
+    const auto validating = std::chrono::steady_clock::now();
     auto validation = std::make_shared<validate::Validation>(
         deps.validator->Validate(s.bytes, s.format, Context(s.sender.country)));
+    Observe(Stage::kValidate, validating);
     validate::Verdict& verdict = validation->verdict;
     std::string kind;
     if (verdict.kind) kind = std::string(model::KindName(*verdict.kind));
@@ -207,48 +213,50 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
     m.at = deps.clock->Now();
     const std::string channel = s.channel;
 
-    deps.journal->AcceptAsync(std::move(m), [self = shared_from_this(), validation,
-                                             done = std::move(done), kind,
-                                             sender = std::move(s.sender), channel,
-                                             forbidden](Result<store::AcceptOutcome> r) {
-      SubmissionResult result;
-      result.verdict = std::move(validation->verdict);
-      if (!r) {
-        ++self->failed;
-        spdlog::error("intake channel={} sender={} journal refused: {}", channel, sender.name,
-                      r.error().ToString());
-        result.error = r.error();
-        done(std::move(result));
-        self->End();
-        return;
-      }
-      result.message_id = r->id;
-      result.state = r->state;
-      if (r->duplicate) {
-        ++self->duplicates;
-        result.outcome = Outcome::kDuplicate;
-      } else if (r->state == MessageState::kRejected) {
-        ++self->rejected;
-        result.outcome = forbidden ? Outcome::kForbidden
-                         : result.verdict.status == validate::Status::kUnusable ? Outcome::kUnusable
-                                                                                : Outcome::kInvalid;
-      } else {
-        ++self->accepted;
-        result.outcome = Outcome::kAccepted;
-      }
-      spdlog::info("message={} intake channel={} sender={} {} kind={} e_doc_id={} outcome={}",
-                   r->id, channel, sender.name, sender.country, kind.empty() ? "-" : kind,
-                   result.verdict.e_doc_id.empty() ? "-" : result.verdict.e_doc_id,
-                   OutcomeName(result.outcome));
-      const bool sign = result.outcome == Outcome::kAccepted;
-      done(std::move(result));
-      if (sign && self->ClaimSigning(r->id)) {
-        SignJob job{r->id, kind, sender.country, sender.participant, validation};
-        self->deps.post([self, job = std::move(job)]() mutable { self->Sign(std::move(job)); });
-        return;  // Sign ends the work
-      }
-      self->End();
-    });
+    deps.journal->AcceptAsync(
+        std::move(m), [self = shared_from_this(), validation, done = std::move(done), kind,
+                       sender = std::move(s.sender), channel, forbidden,
+                       asked = std::chrono::steady_clock::now()](Result<store::AcceptOutcome> r) {
+          self->Observe(Stage::kJournal, asked);
+          SubmissionResult result;
+          result.verdict = std::move(validation->verdict);
+          if (!r) {
+            ++self->failed;
+            spdlog::error("intake channel={} sender={} journal refused: {}", channel, sender.name,
+                          r.error().ToString());
+            result.error = r.error();
+            done(std::move(result));
+            self->End();
+            return;
+          }
+          result.message_id = r->id;
+          result.state = r->state;
+          if (r->duplicate) {
+            ++self->duplicates;
+            result.outcome = Outcome::kDuplicate;
+          } else if (r->state == MessageState::kRejected) {
+            ++self->rejected;
+            result.outcome = forbidden ? Outcome::kForbidden
+                             : result.verdict.status == validate::Status::kUnusable
+                                 ? Outcome::kUnusable
+                                 : Outcome::kInvalid;
+          } else {
+            ++self->accepted;
+            result.outcome = Outcome::kAccepted;
+          }
+          spdlog::info("message={} intake channel={} sender={} {} kind={} e_doc_id={} outcome={}",
+                       r->id, channel, sender.name, sender.country, kind.empty() ? "-" : kind,
+                       result.verdict.e_doc_id.empty() ? "-" : result.verdict.e_doc_id,
+                       OutcomeName(result.outcome));
+          const bool sign = result.outcome == Outcome::kAccepted;
+          done(std::move(result));
+          if (sign && self->ClaimSigning(r->id)) {
+            SignJob job{r->id, kind, sender.country, sender.participant, validation};
+            self->deps.post([self, job = std::move(job)]() mutable { self->Sign(std::move(job)); });
+            return;  // Sign ends the work
+          }
+          self->End();
+        });
   }
 
   // Signs the validated DOM and hands the message off to delivery (signed + queued + planned).
@@ -266,6 +274,7 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
     }
     const auto now = deps.clock->Now();
     std::string detail = "not signed (the transaction does not ask for it)";
+    const auto sign_start = std::chrono::steady_clock::now();
     if (transaction->signed_document) {
       auto current = CurrentSigner();
       Status st = current ? current->Sign(job.validation->dom->dom(),
@@ -280,6 +289,7 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
                current->certificate().subject;
     }
     auto document = std::make_shared<const std::string>(xml::Serialise(job.validation->dom->dom()));
+    Observe(Stage::kSign, sign_start);
     job.validation.reset();  // the DOM is not needed any more
     std::string signature;
     std::string unsigned_detail;

@@ -24,6 +24,7 @@
 #include "gateway/core/clock.hpp"
 #include "gateway/core/ids.hpp"
 #include "gateway/core/result.hpp"
+#include "gateway/core/stage.hpp"
 #include "gateway/envelope/process_catalogue.hpp"
 #include "gateway/store/journal.hpp"
 #include "gateway/validate/validator.hpp"
@@ -92,6 +93,8 @@ struct PipelineDependencies {
   std::function<void(store::OutboundMessage)> queued;
   // Whether the journal's notices go back to the state's first (ValidationSettings).
   bool certificate_history_complete = true;
+  // Told how long validation, signing and the journal's commits of a submission take.
+  StageObserver observe;
 };
 
 class Pipeline {

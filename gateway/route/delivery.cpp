@@ -69,6 +69,8 @@ struct MessageInfo {
   std::shared_ptr<const std::string> document;
   MessageState state = MessageState::kQueued;
   std::map<std::string, MessageState> deliveries;  // destination -> state
+  // When this engine took it on: its deliveries' time to acknowledgement runs from here.
+  std::chrono::steady_clock::time_point taken = std::chrono::steady_clock::now();
 };
 
 struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
@@ -220,6 +222,10 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
     if (it == open.end()) return;
     auto info = it->second.message;
     info->deliveries[row.destination] = row.state;
+    if (row.state == MessageState::kAcknowledged && it->second.row.state != row.state &&
+        deps.observe) {
+      deps.observe(Stage::kAcknowledge, SecondsSince(info->taken));
+    }
     std::vector<MessageState> states;
     for (const auto& [to, s] : info->deliveries) states.push_back(s);
     std::optional<MessageState> message_state;
@@ -412,12 +418,14 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
                    route->ciphers};
     request.connect_timeout = route->connect_timeout;
     request.total_timeout = route->timeout;
-    deps.http->Post(std::move(request), [self = shared_from_this(), key, route,
-                                         wire = row.wire_id](transport::PostResult result) {
-      self->Serial([self, key, route, wire, result = std::move(result)]() mutable {
-        self->Posted(key, route, wire, std::move(result));
-      });
-    });
+    deps.http->Post(std::move(request),
+                    [self = shared_from_this(), key, route, wire = row.wire_id,
+                     sent = std::chrono::steady_clock::now()](transport::PostResult result) {
+                      if (self->deps.observe) self->deps.observe(Stage::kSend, SecondsSince(sent));
+                      self->Serial([self, key, route, wire, result = std::move(result)]() mutable {
+                        self->Posted(key, route, wire, std::move(result));
+                      });
+                    });
   }
 
   void Posted(const Key& key, const RouteSettings* route, const std::string& wire,

@@ -19,6 +19,7 @@
 #include "gateway/core/ids.hpp"
 #include "gateway/core/lane.hpp"
 #include "gateway/core/result.hpp"
+#include "gateway/core/stage.hpp"
 #include "gateway/envelope/process_catalogue.hpp"
 #include "gateway/envelope/reader.hpp"
 #include "gateway/route/settings.hpp"
@@ -44,6 +45,8 @@ struct DeliveryDependencies {
   std::shared_ptr<Lane> lane;
   // Reads an envelope that came back in the answer to a send (a signal, a fault, a reply).
   std::function<envelope::ReadResult(std::string_view)> read_envelope;
+  // Told how long each send and each delivery to its acknowledgement take.
+  StageObserver observe;
 };
 
 class DeliveryEngine {

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "gateway/core/result.hpp"
@@ -541,8 +542,8 @@ class DeadlineStore {
   // In order of their ids.
   virtual Result<std::vector<TrackedDeadline>> Deadlines(const DeadlineFilter& filter) = 0;
   virtual Result<std::vector<DeadlineEvent>> DeadlineHistory(std::string_view id) = 0;
-  // How many deadlines are in each state.
-  virtual Result<std::map<std::string, uint64_t>> DeadlineCounts() = 0;
+  // How many deadlines are in each state, by rule: (state, rule) -> count.
+  virtual Result<std::map<std::pair<std::string, std::string>, uint64_t>> DeadlineCounts() = 0;
 };
 
 class RegisterStore {
@@ -632,6 +633,9 @@ class Journal : public MessageStore,
   ~Journal() override = default;
 
   virtual JournalStats stats() const = 0;
+  // Told of each commit: how many changes it carried and how long it took from its begin to its
+  // end (on the writer's thread: it must not block). Set before the journal is used.
+  virtual void ObserveCommits(std::function<void(size_t changes, double seconds)> observer) = 0;
 
   // Blocks until every change submitted is committed and its callbacks ran, those submitted by
   // the callbacks included: a shutdown waits for it before it takes down what they call.

@@ -102,8 +102,12 @@ try {
   const id1 = submitted.body.id;
   await until(`#messages tr[data-id="${id1}"] .state-acknowledged`,
     '#/messages?q=' + encodeURIComponent(env('EDOC1')));
-  check(await page.locator('#messages tbody tr').count() === 1,
-    'the search by EDocId finds exactly that report');
+  // The search finds the report, and the Commission's R.006 about it (which names the EDocId).
+  const found = await page.locator('#messages tbody tr').evaluateAll((rows) =>
+    rows.map((r) => r.children[2].textContent + ' ' + r.children[5].textContent));
+  check(found.filter((r) => r.startsWith('inspection-report')).length === 1 &&
+    found.every((r) => r.startsWith('inspection-report') || r.startsWith('processing-result')),
+  'the search by EDocId finds that report and what answers it: ' + found.join('; '));
   await shot('messages');
 
   // Its page: the validation report, the signature, the history, the deliveries, the envelope.

@@ -113,8 +113,8 @@ TEST_CASE("Access: no route or query parameter reaches another state's resources
 }
 
 TEST_CASE(
-    "Access: an operator sees every state and acts, with each act journalled with who; an auditor "
-    "sees and does nothing; a member state's caller reaches none of the operators' routes",
+    "Access: an operator sees every state and acts, with each act journalled with who, an auditor "
+    "sees and does nothing, and a member state's caller reaches none of the operators' routes",
     "[daemon][access][sandbox][admin]") {
   GatewayFiles files;
   RunningSandbox sandbox;

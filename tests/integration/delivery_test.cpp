@@ -411,8 +411,8 @@ TEST_CASE(
   const auto routes = health.get_future().get();
   REQUIRE(routes.size() == h.routes.size());
   const auto& r = routes.front();
-  CHECK(r.sends >= 5);
-  CHECK(r.failures >= 1);
+  CHECK(r.sends == 4);  // AM, BY and KG took theirs; KZ's one send failed (no time passed since)
+  CHECK(r.failures == 1);
   CHECK(r.last_success.has_value());
   CHECK(r.last_failure.has_value());
   CHECK(!r.last_error.empty());

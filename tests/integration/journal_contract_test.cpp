@@ -735,7 +735,9 @@ TEMPLATE_TEST_CASE(
 
   auto counts = journal->DeadlineCounts();
   REQUIRE(counts.ok());
-  CHECK(*counts == std::map<std::string, uint64_t>{{"at-risk", 1}, {"met", 1}, {"overdue", 1}});
+  CHECK(*counts ==
+        std::map<std::pair<std::string, std::string>, uint64_t>{
+            {{"at-risk", "DL-03"}, 1}, {{"met", "DL-01"}, 1}, {{"overdue", "DL-03"}, 1}});
 }
 
 TEMPLATE_TEST_CASE("journal: a deadline is found by what it is about", "[journal]", SqliteBackend,

@@ -120,12 +120,12 @@ Result<std::vector<DeadlineEvent>> SqlJournal::DeadlineHistory(std::string_view 
   return out;
 }
 
-Result<std::map<std::string, uint64_t>> SqlJournal::DeadlineCounts() {
+Result<std::map<std::pair<std::string, std::string>, uint64_t>> SqlJournal::DeadlineCounts() {
   auto reader = impl_->readers->Acquire();
-  Statement q(*reader, "SELECT state, COUNT(*) FROM deadlines GROUP BY state");
-  std::map<std::string, uint64_t> out;
+  Statement q(*reader, "SELECT state, rule, COUNT(*) FROM deadlines GROUP BY state, rule");
+  std::map<std::pair<std::string, std::string>, uint64_t> out;
   Stepped rc;
-  while ((rc = q.Step()) == kRow) out[q.Text(0)] = static_cast<uint64_t>(q.Int(1));
+  while ((rc = q.Step()) == kRow) out[{q.Text(0), q.Text(1)}] = static_cast<uint64_t>(q.Int(2));
   if (rc != kDone) return SqlError(*reader, "deadline counts");
   return out;
 }

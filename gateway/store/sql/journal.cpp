@@ -15,6 +15,11 @@ JournalStats SqlJournal::stats() const {
   return {impl_->commits.load(), impl_->changes.load()};
 }
 
+void SqlJournal::ObserveCommits(std::function<void(size_t changes, double seconds)> observer) {
+  std::lock_guard lock(impl_->queue_mutex);  // the writer reads it after taking a batch
+  impl_->commit_observer = std::move(observer);
+}
+
 std::unique_ptr<SqlJournal> SqlJournal::Start(std::unique_ptr<sql::Connection> writer,
                                               std::vector<std::unique_ptr<sql::Connection>> readers,
                                               size_t max_batch,

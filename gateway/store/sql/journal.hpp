@@ -61,7 +61,7 @@ class SqlJournal final : public Journal {
   Result<std::vector<DeadlineEvent>> DeadlineHistory(std::string_view id) override;
   Result<std::vector<DeadlineMove>> DeadlineMoves(const DeadlineMoveFilter& filter) override;
   Result<uint64_t> LastDeadlineMove() override;
-  Result<std::map<std::string, uint64_t>> DeadlineCounts() override;
+  Result<std::map<std::pair<std::string, std::string>, uint64_t>> DeadlineCounts() override;
   void PlanSyncAsync(RegisterSync sync, JournalCallback<Ok> done) override;
   Result<std::vector<SyncRecord>> Syncs(uint64_t after, uint32_t limit) override;
   Result<uint64_t> LastSyncPosition() override;
@@ -78,6 +78,7 @@ class SqlJournal final : public Journal {
   void OnReleased(std::function<void()> listener) override;
 
   JournalStats stats() const override;
+  void ObserveCommits(std::function<void(size_t changes, double seconds)> observer) override;
 
  private:
   struct Impl;

@@ -119,6 +119,7 @@ struct SqlJournal::Impl {
   std::thread thread;
 
   std::atomic<uint64_t> commits{0};
+  std::function<void(size_t, double)> commit_observer;  // set before use; the writer calls it
   std::atomic<uint64_t> changes{0};
   std::mutex listener_mutex;
   // Copied on change, so that a commit calls them without the lock.
@@ -177,6 +178,7 @@ struct SqlJournal::Impl {
   void Commit(const std::vector<Change*>& batch) {
     std::vector<Status> results;
     results.reserve(batch.size());
+    const auto started = std::chrono::steady_clock::now();
     Status begin = writer->BeginWrite();
     writer->audit_head = {};  // another gateway of a cluster may have appended since
     if (begin) {
@@ -203,6 +205,10 @@ struct SqlJournal::Impl {
       } else {
         ++commits;
         changes += batch.size();
+        if (commit_observer) {
+          const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+          CallGuarded("the commit observer", [&] { commit_observer(batch.size(), took.count()); });
+        }
       }
     } else {
       results.assign(batch.size(), begin);
