@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <ostream>
+#include <set>
 
 #include "gateway/app/cli.hpp"
 #include "gateway/app/cli_common.hpp"
@@ -11,6 +12,7 @@
 #include "gateway/core/clock.hpp"
 #include "gateway/core/temporal.hpp"
 #include "gateway/sign/credentials.hpp"
+#include "gateway/sign/detached.hpp"
 #include "gateway/store/audit.hpp"
 
 namespace eaeu::app {
@@ -24,8 +26,9 @@ AuditCommand AddAuditCommand(CLI::App& app, AuditCommand::Options& options) {
   a.command->require_subcommand(1);
   a.verify = a.command->add_subcommand(
       "verify",
-      "Check every link of the chain of the journal the daemon's configuration names; the first "
-      "entry edited, deleted or moved is named and the exit status is 1");
+      "Check every link of the chain of the journal the daemon's configuration names, and the "
+      "signature of each of its seals; the first entry edited, deleted or moved, or the first "
+      "seal that does not verify, is named and the exit status is 1");
   a.export_ = a.command->add_subcommand(
       "export", "Write the chain's entries with the fields of D5 appendix 4 (exchange.md §6)");
   for (CLI::App* cmd : {a.verify, a.export_}) {
@@ -84,7 +87,36 @@ int RunAudit(const AuditCommand& audit, std::ostream& out, std::ostream& err) {
           << check->entries << " entries before it are whole\n";
       return kExitInvalid;
     }
+    // The seals' signatures, with the keys of their own certificates (a GOST key needs the
+    // engine that the daemon's configuration loads).
+    if (!check->seals.empty()) {
+      if (auto st = sign::InitialiseCrypto(config->openssl_config); !st)
+        return Fail(err, st.error());
+    }
+    std::set<std::string> signers;
+    for (const auto& seal : check->seals) {
+      auto signer = sign::VerifyDetached({seal.algorithm, seal.signature, seal.certificate},
+                                         store::AuditSealText(seal.sealed, seal.head));
+      if (!signer) {
+        out << "audit chain broken at entry " << seal.seq << ": its seal of entry " << seal.sealed
+            << " does not verify (" << signer.error().ToString()
+            << "): the entries up to it were written again by someone without the key\n";
+        return kExitInvalid;
+      }
+      signers.insert(signer->subject);
+    }
     out << "audit chain whole: " << check->entries << " entries, head " << check->head << "\n";
+    if (check->seals.empty()) {
+      out << "no seal yet (the daemon seals the chain every [journal] audit_seal_every and when "
+             "it stops)\n";
+      return kExitOk;
+    }
+    const auto& last = check->seals.back();
+    out << check->seals.size() << (check->seals.size() == 1 ? " seal" : " seals")
+        << " verified, the last of entry " << last.sealed << " at "
+        << FormatUtc(std::chrono::system_clock::time_point(std::chrono::microseconds(last.at)))
+        << "; " << check->entries - last.seq << " entries after it not sealed yet\n";
+    for (const auto& subject : signers) out << "sealed by " << subject << "\n";
     return kExitOk;
   }
 

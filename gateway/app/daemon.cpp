@@ -42,7 +42,9 @@
 #include "gateway/registry/sync.hpp"
 #include "gateway/route/delivery.hpp"
 #include "gateway/sign/credentials.hpp"
+#include "gateway/sign/detached.hpp"
 #include "gateway/sign/signature.hpp"
+#include "gateway/store/audit.hpp"
 #include "gateway/store/postgres/journal.hpp"
 #include "gateway/store/sqlite/journal.hpp"
 #include "gateway/transport/asio_lane.hpp"
@@ -60,8 +62,14 @@ Error Within(std::string part, const Error& e) {
   return MakeError(e.code, e.where, part + ": " + e.message);
 }
 
-Result<std::shared_ptr<const sign::Signer>> LoadSigner(const sign::SigningSettings& s,
-                                                       std::time_t now) {
+// The signer of documents, and its key and certificate for what is not a document (the audit
+// chain's seals).
+struct LoadedSigner {
+  std::shared_ptr<const sign::Signer> signer;
+  std::shared_ptr<const sign::SigningCredentials> credentials;
+};
+
+Result<LoadedSigner> LoadSigner(const sign::SigningSettings& s, std::time_t now) {
   const sign::PasswordSource password{s.password_file, s.password_env};
   auto credentials = s.pkcs12.empty()
                          ? sign::SigningCredentials::FromPem(s.key, s.certificate, password)
@@ -72,7 +80,7 @@ Result<std::shared_ptr<const sign::Signer>> LoadSigner(const sign::SigningSettin
   }
   auto signer = sign::MakeSantuarioSigner(*credentials);
   if (!signer) return Within("signing", signer.error());
-  return std::shared_ptr<const sign::Signer>(std::move(*signer));
+  return LoadedSigner{std::shared_ptr<const sign::Signer>(std::move(*signer)), *credentials};
 }
 
 Result<std::shared_ptr<const api::Callers>> LoadCallers(const api::ApiSettings& api) {
@@ -140,6 +148,7 @@ struct Loaded {
   std::unique_ptr<validate::Validator> validator;
   envelope::ProcessCatalogue catalogue;
   std::shared_ptr<const sign::Signer> signer;
+  std::shared_ptr<const sign::SigningCredentials> credentials;
   std::shared_ptr<const api::Callers> callers;
   std::shared_ptr<const sign::Verifier> verifier;
   std::shared_ptr<const calendar::Calendars> calendars;
@@ -186,7 +195,8 @@ Result<Loaded> LoadParts(const config::DaemonConfig& c, std::time_t now) {
   out.catalogue = std::move(*catalogue);
   auto signer = LoadSigner(c.signing, now);
   if (!signer) return signer.error();
-  out.signer = std::move(*signer);
+  out.signer = std::move(signer->signer);
+  out.credentials = std::move(signer->credentials);
   auto callers = LoadCallers(c.api);
   if (!callers) return callers.error();
   out.callers = std::move(*callers);
@@ -259,7 +269,12 @@ struct Daemon::Impl {
   // gateways that are gone, the cluster-wide jobs when it leads.
   std::shared_ptr<Membership> membership;
   std::atomic<int> exit_code{0};
+  // The audit chain's seals, on a lane of their own (made at the start).
+  std::shared_ptr<Lane> seal_lane;
 
+  // The signing key and certificate, for the audit chain's seals (SIGHUP reloads them).
+  std::shared_ptr<Current<sign::SigningCredentials>> credentials =
+      std::make_shared<Current<sign::SigningCredentials>>();
   // Daemon::Reload, for the operators' API (set once the daemon is made).
   std::function<Status()> reload;
   // Observes each stage's latency into the metrics.
@@ -535,6 +550,7 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
   if (!parts) return parts.error();
   impl->parts = std::move(*parts);
   impl->callers->Set(impl->parts.callers);
+  impl->credentials->Set(impl->parts.credentials);
   impl->verifier->Set(impl->parts.verifier);
   impl->calendars->Set(impl->parts.calendars);
 
@@ -726,6 +742,36 @@ Daemon::~Daemon() {
 
 namespace {
 
+// Seals the audit chain with the signing key (store/audit.hpp); `why` for the log. Blocking.
+void SealChain(Daemon::Impl& d, const char* why) {
+  const auto credentials = d.credentials->Get();
+  if (!credentials || !d.journal) return;
+  auto sealed = d.journal->SealAudit(
+      [credentials](uint64_t seq, std::string_view head) -> Result<store::AuditSeal> {
+        auto s = sign::SignDetached(*credentials, store::AuditSealText(seq, head));
+        if (!s) return s.error();
+        return store::AuditSeal{s->algorithm, s->signature, s->certificate};
+      },
+      d.clock->Now());
+  if (!sealed) {
+    spdlog::error("audit: the chain could not be sealed ({}): {}", why, sealed.error().ToString());
+  } else if (*sealed) {
+    spdlog::info("audit: the chain is sealed ({})", why);
+  }
+}
+
+// Seals the chain every [journal] audit_seal_every: a lone gateway, or the leader of a cluster.
+void ScheduleSeals(Daemon::Impl& d) {
+  const auto every = d.config.journal.audit_seal_every;
+  if (every.count() == 0) return;
+  d.seal_lane->WakeAt(d.clock->Now() + every, [&d] {
+    if (!d.membership || d.membership->leading()) {
+      d.Post([&d] { SealChain(d, "periodic"); });
+    }
+    ScheduleSeals(d);
+  });
+}
+
 // The jobs a cluster runs once (a lone gateway runs them itself): the notifiers, the scheduled
 // register sync and the deadline tracker's following and counting.
 Status StartJobs(Daemon::Impl& d) {
@@ -772,6 +818,8 @@ Status Daemon::Start() {
     d.io_threads.emplace_back([&d] { d.io.run(); });
   }
   d.tracker->Serve();
+  d.seal_lane = d.NewLane();
+  ScheduleSeals(d);
   if (d.journal->instance().empty()) {
     auto resumed = d.pipeline->Resume();
     if (!resumed) return Within("journal", resumed.error());
@@ -878,6 +926,7 @@ void Daemon::Wait() {
   d.folders.clear();
   d.server.reset();
   if (d.journal) {
+    SealChain(d, "the gateway stops");
     // What this gateway of a cluster still holds is released for the others to take at once.
     if (auto left = d.journal->Leave(); !left) {
       spdlog::warn(
@@ -895,7 +944,8 @@ Status Daemon::Reload() {
   std::vector<std::string> problems;
   auto signer = LoadSigner(d.config.signing, std::chrono::system_clock::to_time_t(d.clock->Now()));
   if (signer) {
-    d.pipeline->SetSigner(*signer);
+    d.pipeline->SetSigner(signer->signer);
+    d.credentials->Set(signer->credentials);
   } else {
     problems.push_back(signer.error().ToString());
   }

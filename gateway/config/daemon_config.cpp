@@ -418,6 +418,9 @@ Result<DaemonConfig> LoadDaemonConfig(const std::filesystem::path& file) {
   }
   if (auto v = journal.Integer("readers", 1, 64))
     config.journal.readers = static_cast<uint32_t>(*v);
+  if (auto v = journal.Duration("audit_seal_every", 0s, 24h * 31)) {
+    config.journal.audit_seal_every = std::chrono::duration_cast<std::chrono::seconds>(*v);
+  }
   if (auto v = journal.Integer("max_batch", 1, 100'000)) {
     config.journal.max_batch = static_cast<uint32_t>(*v);
   }

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "gateway/core/result.hpp"
 #include "gateway/store/settings.hpp"
@@ -24,12 +25,31 @@ namespace eaeu::store {
 inline constexpr std::string_view kAuditGenesis =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
+// A seal: an entry (event "seal", subject the seq of the entry it seals, always the one before
+// it) whose record carries that entry's hash ("head") and the gateway's detached signature of
+// AuditSealText(seq, head) ("algorithm", "signature", "certificate": sign/detached.hpp). The
+// daemon seals the chain every [journal] audit_seal_every and when it stops, so a chain whose
+// hashes were all computed again by someone without the key still fails at its seals.
+inline constexpr std::string_view kAuditSealEvent = "seal";
+std::string AuditSealText(uint64_t seq, std::string_view head);
+
 // The hex SHA-256 of an entry (the definition above).
 std::string AuditHash(std::string_view prev, uint64_t seq, int64_t at_micros,
                       std::string_view event, std::string_view subject, std::string_view record);
 
+struct AuditSealEntry {
+  uint64_t seq = 0;     // the seal's own entry
+  int64_t at = 0;       // microseconds since the epoch, UTC
+  uint64_t sealed = 0;  // the entry it seals
+  std::string head;     // that entry's hash
+  std::string algorithm, signature, certificate;
+};
+
 struct AuditCheck {
   uint64_t entries = 0;
+  // The seals of the chain, in order (up to where it breaks): their signatures are checked by
+  // the caller (sign/detached.hpp), which store does not depend on.
+  std::vector<AuditSealEntry> seals;
   std::string head;  // the last entry's hash: what a copy kept elsewhere is compared with
   // The first entry where the chain breaks, and how; none when it is whole.
   std::optional<uint64_t> broken_at;

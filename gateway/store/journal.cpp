@@ -86,6 +86,11 @@ Status MessageStore::Transition(std::string_view id, MessageState to, std::strin
   });
 }
 
+Result<bool> MessageStore::SealAudit(AuditSealer seal, TimePoint at) {
+  return Await<bool>(
+      [&](JournalCallback<bool> done) { SealAuditAsync(std::move(seal), at, std::move(done)); });
+}
+
 Status MessageStore::RecordAction(OperatorAction action, TimePoint at) {
   return Await<Ok>(
       [&](JournalCallback<Ok> done) { RecordActionAsync(std::move(action), at, std::move(done)); });

@@ -180,6 +180,16 @@ struct ActivityCount {
   uint64_t count = 0;
 };
 
+// A seal of the audit chain (store/audit.hpp): the signer's detached signature of
+// AuditSealText(seq, head) with its algorithm's name and its certificate (DER), both in base64.
+struct AuditSeal {
+  std::string algorithm;
+  std::string signature;
+  std::string certificate;
+};
+// Signs the chain's last entry `seq` whose hash is `head`.
+using AuditSealer = std::function<Result<AuditSeal>(uint64_t seq, std::string_view head)>;
+
 // Something an operator did that no message, delivery or deadline line records by itself (a
 // reload, a bulk requeue): appended to the audit chain with who did it.
 struct OperatorAction {
@@ -479,6 +489,12 @@ class MessageStore {
   // Journals an operator's action in the audit chain.
   virtual void RecordActionAsync(OperatorAction action, TimePoint at, JournalCallback<Ok> done) = 0;
   Status RecordAction(OperatorAction action, TimePoint at);
+
+  // Seals the audit chain: `seal` signs its last entry inside the change that appends the seal
+  // as an entry of its own (event "seal"), so nothing comes between. True when a seal was
+  // appended; false when there was nothing new to seal (no entry, or the last is a seal).
+  virtual void SealAuditAsync(AuditSealer seal, TimePoint at, JournalCallback<bool> done) = 0;
+  Result<bool> SealAudit(AuditSealer seal, TimePoint at);
 };
 
 class DeliveryStore {

@@ -23,6 +23,9 @@ struct JournalSettings {
   std::chrono::milliseconds lease{15'000};
   uint32_t readers = 4;  // reader connections
   uint32_t max_batch = 512;
+  // How often the daemon seals the audit chain with its signing key (store/audit.hpp), and when
+  // it stops; zero: only when it stops.
+  std::chrono::seconds audit_seal_every{3600};
 };
 
 }  // namespace eaeu::store

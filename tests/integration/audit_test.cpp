@@ -80,7 +80,8 @@ TEST_CASE(
     return RunCommand(Cli("audit verify --config '" + config_for(file) + "'"), files.dir.path());
   };
 
-  // Whole: one entry for each line of every history the journal keeps.
+  // Whole: one entry for each line of every history the journal keeps, and the seal the gateway
+  // put on them when it stopped, signed with its key.
   const auto whole = verify(journal);
   INFO(whole.out << whole.err);
   REQUIRE(whole.exit_code == 0);
@@ -89,8 +90,13 @@ TEST_CASE(
           "SELECT (SELECT COUNT(*) FROM message_events) + (SELECT COUNT(*) FROM delivery_events) + "
           "(SELECT COUNT(*) FROM deadline_events)");
   CHECK_THAT(whole.out,
-             Catch::StartsWith("audit chain whole: " + lines + " entries, head " +
+             Catch::StartsWith("audit chain whole: " + std::to_string(std::stoi(lines) + 1) +
+                               " entries, head " +
                                Sql(journal, "SELECT hash FROM audit ORDER BY seq DESC")));
+  CHECK_THAT(whole.out, Catch::Contains("1 seal verified, the last of entry " + lines + " at "));
+  CHECK_THAT(whole.out, Catch::Contains("; 0 entries after it not sealed yet\nsealed by "));
+  CHECK(Sql(journal, "SELECT event || ' ' || subject FROM audit ORDER BY seq DESC") ==
+        "seal " + lines);
   REQUIRE(std::stoi(lines) > 20);
 
   struct Tamper {
@@ -127,6 +133,59 @@ TEST_CASE(
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.out, Catch::StartsWith(t.says));
   }
+  // Someone without the gateway's key edits entry 7 and makes the hash of every entry after it
+  // again, the seal's record included: every link holds, and the seal gives it away.
+  {
+    const auto copy = files.dir / "rewritten.sqlite";
+    std::filesystem::copy_file(journal, copy);
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(copy.c_str(), &db) == SQLITE_OK);
+    struct Row {
+      int64_t seq, at;
+      std::string event, subject, record;
+    };
+    std::vector<Row> rows;
+    sqlite3_stmt* q = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, "SELECT seq, at, event, subject, record FROM audit ORDER BY seq",
+                               -1, &q, nullptr) == SQLITE_OK);
+    while (sqlite3_step(q) == SQLITE_ROW) {
+      auto text = [&](int col) {
+        return std::string(reinterpret_cast<const char*>(sqlite3_column_text(q, col)));
+      };
+      rows.push_back(
+          {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1), text(2), text(3), text(4)});
+    }
+    sqlite3_finalize(q);
+    std::string prev(store::kAuditGenesis);
+    for (auto& row : rows) {
+      if (row.seq == 7) row.record = "{\"state\":\"dead\"}";
+      if (row.event == "seal") {
+        // The seal's record names the head it sealed: put the new one in.
+        const auto head = row.record.find("\"head\":\"") + 8;
+        row.record.replace(head, 64, prev);
+      }
+      const std::string hash = store::AuditHash(prev, static_cast<uint64_t>(row.seq), row.at,
+                                                row.event, row.subject, row.record);
+      sqlite3_stmt* u = nullptr;
+      REQUIRE(sqlite3_prepare_v2(db,
+                                 "UPDATE audit SET record = ?, prev = ?, hash = ? WHERE seq = ?",
+                                 -1, &u, nullptr) == SQLITE_OK);
+      sqlite3_bind_text(u, 1, row.record.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(u, 2, prev.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(u, 3, hash.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64(u, 4, row.seq);
+      REQUIRE(sqlite3_step(u) == SQLITE_DONE);
+      sqlite3_finalize(u);
+      prev = hash;
+    }
+    sqlite3_close(db);
+    const auto r = verify(copy);
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.out, Catch::StartsWith("audit chain broken at entry " +
+                                        std::to_string(std::stoi(lines) + 1) +
+                                        ": its seal of entry " + lines + " does not verify ("));
+  }
   CHECK_THAT(verify(files.dir / "edited.sqlite").out, Catch::Contains("edited"));
   CHECK_THAT(verify(files.dir / "deleted.sqlite").out, Catch::Contains("are missing: deleted"));
   CHECK_THAT(verify(files.dir / "reordered.sqlite").out,
@@ -139,7 +198,7 @@ TEST_CASE(
   const auto json = RunCommand(Cli(export_cmd + " --format json"), files.dir.path());
   REQUIRE(json.exit_code == 0);
   const Json entries = Json::parse(json.out);
-  REQUIRE(entries.size() == std::stoul(lines));
+  REQUIRE(entries.size() == std::stoul(lines) + 1);  // and the seal
   // An answered delivery: the Commission's address, the send's MessageID and the message's Action.
   size_t answered = 0;
   for (const auto& e : entries) {
@@ -166,7 +225,8 @@ TEST_CASE(
   const auto xml = RunCommand(
       Cli(export_cmd + " --format xml --output '" + xml_file.string() + "'"), files.dir.path());
   REQUIRE(xml.exit_code == 0);
-  CHECK_THAT(xml.out, Catch::StartsWith(lines + " entries written to " + xml_file.string()));
+  CHECK_THAT(xml.out, Catch::StartsWith(std::to_string(entries.size()) + " entries written to " +
+                                        xml_file.string()));
   const auto lint = RunCommand("xmllint --noout '" + xml_file.string() + "'", files.dir.path());
   INFO(lint.err);
   CHECK(lint.exit_code == 0);
@@ -197,6 +257,41 @@ TEST_CASE(
 }  // namespace eaeu::test
 
 namespace eaeu::test {
+
+TEST_CASE("Audit: a running gateway seals its chain every audit_seal_every",
+          "[audit][daemon][sandbox]") {
+  GatewayFiles files;
+  RunningSandbox sandbox;
+  auto config = GatewayOf(files, "RU", sandbox->port());
+  config.journal.audit_seal_every = std::chrono::minutes(10);
+  TestGateway ru(config);
+  sandbox->Join({"RU", InboundUrl(ru)});
+  SubmitAcknowledged(ru, files.ru_token, 1);
+  const auto journal = config.journal.file;
+  const auto seals = [&] {
+    return Sql(journal, "SELECT COUNT(*) FROM audit WHERE event = 'seal'");
+  };
+  // Waits, moving the clock on a minute at a time, until there are `n` seals.
+  const auto until_seals = [&](const std::string& n) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (seals() != n) {
+      if (std::chrono::steady_clock::now() > give_up) FAIL("still " << seals() << " seals");
+      ru.clock().Advance(std::chrono::minutes(1));
+      std::this_thread::yield();
+    }
+  };
+  CHECK(seals() == "0");
+  until_seals("1");
+  CHECK(Sql(journal, "SELECT event FROM audit ORDER BY seq DESC") == "seal");
+  // Another report: the next period seals what it added.
+  Until(
+      ru,
+      Submitted(ru, files.ru_token,
+                WithEDocId(ExampleText(model::DocumentKind::kInspectionReport), NumberedEDocId(7))),
+      [](const Json& j) { return j["state"] == "acknowledged"; });
+  until_seals("2");
+  CHECK(Sql(journal, "SELECT event FROM audit ORDER BY seq DESC") == "seal");
+}
 
 TEST_CASE(
     "Journal backup: a copy taken while the daemon takes reports passes its checks and holds what "

@@ -259,7 +259,7 @@ TEST_CASE(
   }
 
   // The three appended to one audit chain in turn, the killed one too: whole, one entry per
-  // history line.
+  // history line, and the seals the gateways that stopped put on it.
   const auto audit = RunCommand(
       std::string(EAEU_CLI) + " audit verify --config '" + (files.dir / "gw1.toml").string() + "'",
       files.dir.path());
@@ -270,7 +270,8 @@ TEST_CASE(
                  "audit chain whole: " +
                  PostgresRows(database.url(),
                               "SELECT (SELECT COUNT(*) FROM message_events) + (SELECT COUNT(*) "
-                              "FROM delivery_events) + (SELECT COUNT(*) FROM deadline_events)")
+                              "FROM delivery_events) + (SELECT COUNT(*) FROM deadline_events) + "
+                              "(SELECT COUNT(*) FROM audit WHERE event = 'seal')")
                      .at(0)
                      .at(0) +
                  " entries"));

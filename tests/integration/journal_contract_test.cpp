@@ -320,6 +320,39 @@ TEMPLATE_TEST_CASE(
   REQUIRE(
       journal->RecordAction({"reload", "configuration", "ops", "operator", "reloaded"}, kT0 + 2h)
           .ok());
+
+  // A seal signs the last entry inside its change; a second one with nothing new is not written.
+  std::vector<std::pair<uint64_t, std::string>> asked;
+  const AuditSealer sealer = [&asked](uint64_t seq,
+                                      std::string_view head) -> eaeu::Result<AuditSeal> {
+    asked.emplace_back(seq, std::string(head));
+    return AuditSeal{"test", "c2ln", "Y2VydA=="};
+  };
+  auto sealed = journal->SealAudit(sealer, kT0 + 3h);
+  REQUIRE(sealed.ok());
+  CHECK(*sealed);
+  REQUIRE(asked.size() == 1);
+  CHECK(asked[0].second.size() == 64);
+  auto again = journal->SealAudit(sealer, kT0 + 4h);
+  REQUIRE(again.ok());
+  CHECK_FALSE(*again);
+  CHECK(asked.size() == 1);
+  // A sealer that fails leaves the chain as it was, and says why.
+  REQUIRE(
+      journal->RecordAction({"reload", "configuration", "ops", "operator", "reloaded"}, kT0 + 5h)
+          .ok());
+  auto refused = journal->SealAudit(
+      [](uint64_t, std::string_view) -> eaeu::Result<AuditSeal> {
+        return eaeu::MakeError("sign.unavailable", "", "no key");
+      },
+      kT0 + 6h);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().message == "no key");
+  auto after = journal->SealAudit(sealer, kT0 + 7h);
+  REQUIRE(after.ok());
+  CHECK(*after);
+  REQUIRE(asked.size() == 2);
+  CHECK(asked[1].first == asked[0].first + 2);  // the seal and the second reload came between
 }
 
 TEMPLATE_TEST_CASE("journal: deliveries, one per destination, with their sends and history",

@@ -11,6 +11,7 @@
 #include "codecs/json_codec.hpp"
 #include "gateway/sign/credentials.hpp"
 #include "gateway/sign/crypto.hpp"
+#include "gateway/sign/detached.hpp"
 #include "gateway/sign/keys.hpp"
 #include "gateway/sign/signature.hpp"
 #include "gateway/sign/trust_store.hpp"
@@ -215,6 +216,40 @@ TEST_CASE("every algorithm signs and verifies, and the signature is the root's l
                               std::regex("</ds:Signature>\\s*</doc:MedicalProductQmsInspection"
                                          "Details>\\s*$")));
       CHECK(Parse(signed_text).verdict.valid());
+    }
+  }
+}
+
+TEST_CASE(
+    "a detached signature (the audit chain's seals) verifies for every algorithm with the "
+    "certificate it carries, and not for other bytes, another key or a swapped algorithm",
+    "[sign]") {
+  const std::string data = "eaeu-audit-seal-1 42 " + std::string(64, 'a');
+  for (const Algorithm a : kAll) {
+    DYNAMIC_SECTION(sign::Info(a).name) {
+      const auto& keys = Keys(a);
+      auto s = sign::SignDetached(*keys.credentials, data);
+      INFO((s.ok() ? "" : s.error().ToString()));
+      REQUIRE(s.ok());
+      CHECK(s->algorithm == sign::Info(a).name);
+      auto facts = sign::VerifyDetached(*s, data);
+      INFO((facts.ok() ? "" : facts.error().ToString()));
+      REQUIRE(facts.ok());
+      CHECK(facts->subject == keys.credentials->certificate().subject);
+      // Other bytes.
+      auto other = sign::VerifyDetached(*s, data + "b");
+      REQUIRE_FALSE(other.ok());
+      CHECK(other.error().code == "sign.mismatch");
+      // Another key's certificate with this signature.
+      sign::DetachedSignature swapped = *s;
+      swapped.certificate = sign::SignDetached(*ForeignKeys().credentials, data)->certificate;
+      CHECK_FALSE(sign::VerifyDetached(swapped, data).ok());
+      // The algorithm it names is the certificate key's.
+      sign::DetachedSignature renamed = *s;
+      renamed.algorithm = a == Algorithm::kRsaSha256 ? "ecdsa-p256" : "rsa2048";
+      auto wrong = sign::VerifyDetached(renamed, data);
+      REQUIRE_FALSE(wrong.ok());
+      CHECK(wrong.error().code == "sign.algorithm");
     }
   }
 }

@@ -106,23 +106,56 @@ AuditRecord& AuditRecord::Add(const Diagnostics& d) {
   return *this;
 }
 
+namespace {
+
+// The chain's last entry into db.audit_head, once a batch.
+Status KnowHead(Connection& db) {
+  auto& head = db.audit_head;
+  if (head.known) return Ok{};
+  Statement last(db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
+  switch (last.Step()) {
+    case kRow:
+      head = {true, static_cast<uint64_t>(last.Int(0)), last.Text(1)};
+      return Ok{};
+    case kDone:
+      head = {true, 0, std::string(kAuditGenesis)};
+      return Ok{};
+    default:
+      return SqlError(db, "the audit chain's last entry");
+  }
+}
+
+}  // namespace
+
+Status SealAuditChain(Connection& db, TimePoint at, const AuditSealer& seal, bool& sealed) {
+  sealed = false;
+  if (!db.audit) return Ok{};
+  if (auto st = KnowHead(db); !st) return st;
+  const auto head = db.audit_head;
+  if (head.seq == 0) return Ok{};
+  Statement last(db, "SELECT event FROM audit WHERE seq = ?");
+  last.Bind(1, static_cast<int64_t>(head.seq));
+  if (last.Step() != kRow) return SqlError(db, "the audit chain's last entry");
+  if (last.Text(0) == kAuditSealEvent) return Ok{};
+  auto signature = seal(head.seq, head.hash);
+  if (!signature) return signature.error();
+  AuditRecord record;
+  record.Add("head", head.hash)
+      .Add("algorithm", signature->algorithm)
+      .Add("signature", signature->signature)
+      .Add("certificate", signature->certificate);
+  if (auto st = AppendAudit(db, at, kAuditSealEvent, std::to_string(head.seq), record); !st) {
+    return st;
+  }
+  sealed = true;
+  return Ok{};
+}
+
 Status AppendAudit(Connection& db, TimePoint at, std::string_view event, std::string_view subject,
                    const AuditRecord& record) {
   if (!db.audit) return Ok{};
+  if (auto st = KnowHead(db); !st) return st;
   auto& head = db.audit_head;
-  if (!head.known) {
-    Statement last(db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
-    switch (last.Step()) {
-      case kRow:
-        head = {true, static_cast<uint64_t>(last.Int(0)), last.Text(1)};
-        break;
-      case kDone:
-        head = {true, 0, std::string(kAuditGenesis)};
-        break;
-      default:
-        return SqlError(db, "the audit chain's last entry");
-    }
-  }
   const uint64_t seq = head.seq + 1;
   const int64_t micros = Micros(at);
   // The gateway of a cluster that wrote it.
@@ -216,6 +249,10 @@ std::string When(int64_t micros) {
 
 }  // namespace
 
+std::string AuditSealText(uint64_t seq, std::string_view head) {
+  return "eaeu-audit-seal-1 " + std::to_string(seq) + " " + std::string(head);
+}
+
 Result<AuditCheck> VerifyAudit(const JournalSettings& settings, const std::string& password) {
   auto db = OpenForReading(settings, password);
   if (!db) return db.error();
@@ -249,6 +286,25 @@ Result<AuditCheck> VerifyAudit(const JournalSettings& settings, const std::strin
                      " is not what was written (its hash does not match its content): "
                      "edited";
       return false;
+    }
+    if (e.event == kAuditSealEvent) {
+      const auto record = nlohmann::json::parse(e.record, nullptr, false);
+      AuditSealEntry seal;
+      seal.seq = e.seq;
+      seal.at = e.at;
+      seal.sealed = e.seq - 1;
+      if (record.is_object()) {
+        seal.head = record.value("head", "");
+        seal.algorithm = record.value("algorithm", "");
+        seal.signature = record.value("signature", "");
+        seal.certificate = record.value("certificate", "");
+      }
+      if (e.subject != std::to_string(seal.sealed) || seal.head != e.prev) {
+        check.broken_at = e.seq;
+        check.reason = where + " does not seal the entry before it";
+        return false;
+      }
+      check.seals.push_back(std::move(seal));
     }
     prev = e.hash;
     ++expected;

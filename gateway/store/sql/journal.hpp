@@ -37,6 +37,7 @@ class SqlJournal final : public Journal {
   Result<std::vector<std::string>> Unfinished() override;
   Result<std::vector<ActivityCount>> Activity(TimePoint since) override;
   void RecordActionAsync(OperatorAction action, TimePoint at, JournalCallback<Ok> done) override;
+  void SealAuditAsync(AuditSealer seal, TimePoint at, JournalCallback<bool> done) override;
   void PlanDeliveriesAsync(std::string message_id, std::vector<Delivery> deliveries, TimePoint at,
                            JournalCallback<Ok> done) override;
   void UpdateDeliveryAsync(DeliveryChange change, TimePoint at, JournalCallback<Ok> done) override;

@@ -281,6 +281,20 @@ void SqlJournal::RecordActionAsync(OperatorAction action, TimePoint at, JournalC
   impl_->Submit(std::move(apply), std::move(done));
 }
 
+void SqlJournal::SealAuditAsync(AuditSealer seal, TimePoint at, JournalCallback<bool> done) {
+  auto sealed = std::make_shared<bool>(false);
+  auto apply = [seal = std::move(seal), at, sealed](Connection& db) -> Status {
+    return SealAuditChain(db, at, seal, *sealed);
+  };
+  impl_->Submit(std::move(apply), [done = std::move(done), sealed](Status st) {
+    if (!st) {
+      done(st.error());
+      return;
+    }
+    done(*sealed);
+  });
+}
+
 void SqlJournal::HandOffAsync(Handoff handoff, TimePoint at, JournalCallback<Ok> done) {
   auto apply = [h = std::move(handoff), at](Connection& db) -> Status {
     const std::string& id = h.message_id;

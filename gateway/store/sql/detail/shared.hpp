@@ -92,6 +92,9 @@ class AuditRecord {
 // `subject` the message (or deadline) it happened to.
 Status AppendAudit(Connection& db, TimePoint at, std::string_view event, std::string_view subject,
                    const AuditRecord& record);
+// Appends a seal of the chain's last entry (unless there is none, or it is a seal); `sealed`
+// says whether it did.
+Status SealAuditChain(Connection& db, TimePoint at, const AuditSealer& seal, bool& sealed);
 
 }  // namespace sql
 
