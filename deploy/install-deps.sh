@@ -11,7 +11,7 @@ packages=(
   # libraries (design/ARCHITECTURE.md, "Dependencies")
   libxerces-c-dev libxml-security-c-dev libssl-dev libengine-gost-openssl openssl
   libboost-dev libcurl4-openssl-dev libsqlite3-dev libpq-dev libtomlplusplus-dev
-  nlohmann-json3-dev libspdlog-dev libcli11-dev curl
+  nlohmann-json3-dev libspdlog-dev libcli11-dev zlib1g-dev curl
 )
 if [[ "${1:-}" == "--tests" ]]; then
   packages+=(

@@ -6,6 +6,7 @@
 #include <ostream>
 #include <set>
 
+#include "gateway/app/audit_archive.hpp"
 #include "gateway/app/cli.hpp"
 #include "gateway/app/cli_common.hpp"
 #include "gateway/config/daemon_config.hpp"
@@ -31,11 +32,27 @@ AuditCommand AddAuditCommand(CLI::App& app, AuditCommand::Options& options) {
       "seal that does not verify, is named and the exit status is 1");
   a.export_ = a.command->add_subcommand(
       "export", "Write the chain's entries with the fields of D5 appendix 4 (exchange.md §6)");
-  for (CLI::App* cmd : {a.verify, a.export_}) {
+  a.archive = a.command->add_subcommand(
+      "archive",
+      "Write a month of the chain to a gzip file signed with the gateway's key ([signing] of the "
+      "configuration), which `audit verify --archive FILE` checks alone");
+  for (CLI::App* cmd : {a.export_, a.archive}) {
     cmd->add_option("--config", options.config, "The daemon's configuration file")
         ->required()
         ->check(CLI::ExistingFile);
   }
+  auto* config = a.verify->add_option("--config", options.config, "The daemon's configuration file")
+                     ->check(CLI::ExistingFile);
+  auto* archive = a.verify
+                      ->add_option("--archive", options.archive,
+                                   "An archive of `audit archive`, checked alone (no journal)")
+                      ->check(CLI::ExistingFile);
+  config->excludes(archive);
+  a.verify->require_option(1);
+  a.archive->add_option("--month", options.month, "The month, YYYY-MM (UTC)")->required();
+  a.archive->add_option("--to", options.output,
+                        "The file to write (default: audit-YYYY-MM.jsonl.gz here); never "
+                        "written over");
   a.export_->add_option("--from", options.from,
                         "Entries at or after this UTC time (YYYY-MM-DD or YYYY-MM-DDThh:mm:ss)");
   a.export_->add_option("--to", options.to, "Entries before this UTC time");
@@ -68,6 +85,17 @@ Result<int64_t> MicrosOf(const std::string& option, const std::string& text) {
 
 int RunAudit(const AuditCommand& audit, std::ostream& out, std::ostream& err) {
   const auto& o = *audit.options;
+  if (audit.verify->parsed() && !o.archive.empty()) {
+    if (auto st = InitialiseCryptoFrom(""); !st) return Fail(err, st.error());
+    auto a = VerifyAuditArchive(o.archive);
+    if (!a) {
+      out << "audit archive broken: " << a.error().ToString() << "\n";
+      return kExitInvalid;
+    }
+    out << "audit archive whole: " << a->month << ", " << a->entries << " entries (" << a->first
+        << " to " << a->last << "), head " << a->head << "\nsigned by " << a->signer << "\n";
+    return kExitOk;
+  }
   auto config = config::LoadDaemonConfig(o.config);
   if (!config) return Fail(err, config.error());
   const store::JournalSettings& journal = config->journal;
@@ -77,6 +105,18 @@ int RunAudit(const AuditCommand& audit, std::ostream& out, std::ostream& err) {
     auto read = sign::ReadPassword({journal.password_file, journal.password_env});
     if (!read) return Fail(err, read.error());
     password = read->value_or("");
+  }
+
+  if (audit.archive->parsed()) {
+    if (auto st = sign::InitialiseCrypto(config->openssl_config); !st) return Fail(err, st.error());
+    auto credentials = sign::LoadSigningCredentials(config->signing);
+    if (!credentials) return Fail(err, credentials.error());
+    const std::string to = o.output.empty() ? "audit-" + o.month + ".jsonl.gz" : o.output;
+    auto a = WriteAuditArchive(journal, password, o.month, **credentials, to);
+    if (!a) return Fail(err, a.error());
+    out << a->entries << " entries of " << a->month << " (" << a->first << " to " << a->last
+        << ") archived to " << to << ", head " << a->head << ", signed by " << a->signer << "\n";
+    return kExitOk;
   }
 
   if (audit.verify->parsed()) {

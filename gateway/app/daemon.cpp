@@ -70,10 +70,7 @@ struct LoadedSigner {
 };
 
 Result<LoadedSigner> LoadSigner(const sign::SigningSettings& s, std::time_t now) {
-  const sign::PasswordSource password{s.password_file, s.password_env};
-  auto credentials = s.pkcs12.empty()
-                         ? sign::SigningCredentials::FromPem(s.key, s.certificate, password)
-                         : sign::SigningCredentials::FromPkcs12(s.pkcs12, password);
+  auto credentials = sign::LoadSigningCredentials(s);
   if (!credentials) return Within("signing", credentials.error());
   if (auto usable = (*credentials)->CheckUsable(now); !usable) {
     return Within("signing", usable.error());

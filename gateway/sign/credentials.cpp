@@ -199,4 +199,10 @@ Result<std::shared_ptr<const SigningCredentials>> SigningCredentials::FromPkcs12
   return Finish(file.string(), std::move(impl));
 }
 
+Result<std::shared_ptr<const SigningCredentials>> LoadSigningCredentials(const SigningSettings& s) {
+  const PasswordSource password{s.password_file, s.password_env};
+  return s.pkcs12.empty() ? SigningCredentials::FromPem(s.key, s.certificate, password)
+                          : SigningCredentials::FromPkcs12(s.pkcs12, password);
+}
+
 }  // namespace eaeu::sign

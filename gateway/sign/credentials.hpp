@@ -10,6 +10,7 @@
 
 #include "gateway/core/result.hpp"
 #include "gateway/sign/crypto.hpp"
+#include "gateway/sign/settings.hpp"
 
 namespace eaeu::sign {
 
@@ -70,5 +71,9 @@ class SigningCredentials {
   explicit SigningCredentials(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// The credentials `[signing]` names: PEM files or a PKCS#12 file, with their password's source.
+Result<std::shared_ptr<const SigningCredentials>> LoadSigningCredentials(
+    const SigningSettings& settings);
 
 }  // namespace eaeu::sign

@@ -11,6 +11,7 @@
 // seq - 1 (64 zeros before the first) and record the entry's JSON as it is stored.
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -60,6 +61,19 @@ struct AuditCheck {
 // for PostgreSQL, as the configuration gives it) and checks every link. An error only when the
 // journal cannot be read.
 Result<AuditCheck> VerifyAudit(const JournalSettings& settings, const std::string& password);
+
+// One entry of the chain as it is stored.
+struct AuditEntry {
+  uint64_t seq = 0;
+  int64_t at = 0;  // microseconds since the epoch, UTC
+  std::string event, subject, record, prev, hash;
+};
+
+// Each entry with `at` in [from_micros, to_micros), in order, to `take` (false: stop), read in
+// one snapshot while the daemon may run.
+Status EachAuditEntry(const JournalSettings& settings, const std::string& password,
+                      int64_t from_micros, int64_t to_micros,
+                      const std::function<bool(const AuditEntry&)>& take);
 
 enum class AuditFormat : uint8_t { kCsv, kJson, kXml };
 

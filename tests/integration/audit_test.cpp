@@ -193,6 +193,56 @@ TEST_CASE(
   // The untouched journal is still whole.
   CHECK(verify(journal).exit_code == 0);
 
+  // A month archived: a signed gzip file that `audit verify --archive` checks alone.
+  {
+    const auto file = files.dir / "audit-2026-11.jsonl.gz";
+    const std::string archive_cmd = "audit archive --config '" + config_for(journal) + "'";
+    const auto archived = RunCommand(
+        Cli(archive_cmd + " --month 2026-11 --to '" + file.string() + "'"), files.dir.path());
+    INFO(archived.out << archived.err);
+    REQUIRE(archived.exit_code == 0);
+    const std::string entries = std::to_string(std::stoi(lines) + 1);
+    const std::string head = Sql(journal, "SELECT hash FROM audit ORDER BY seq DESC");
+    CHECK_THAT(archived.out, Catch::StartsWith(entries + " entries of 2026-11 (1 to " + entries +
+                                               ") archived to " + file.string() + ", head " + head +
+                                               ", signed by "));
+    const auto check = [&](const std::filesystem::path& f) {
+      return RunCommand(Cli("audit verify --archive '" + f.string() + "'"), files.dir.path());
+    };
+    const auto whole_archive = check(file);
+    INFO(whole_archive.out << whole_archive.err);
+    CHECK(whole_archive.exit_code == 0);
+    CHECK_THAT(whole_archive.out,
+               Catch::StartsWith("audit archive whole: 2026-11, " + entries + " entries (1 to " +
+                                 entries + "), head " + head + "\nsigned by "));
+    // Never written over; a month without entries is refused.
+    const auto again = RunCommand(
+        Cli(archive_cmd + " --month 2026-11 --to '" + file.string() + "'"), files.dir.path());
+    CHECK(again.exit_code == 2);
+    CHECK_THAT(again.err, Catch::Contains("is there already"));
+    const auto empty =
+        RunCommand(Cli(archive_cmd + " --month 1999-01 --to x.gz"), files.dir.path());
+    CHECK(empty.exit_code == 2);
+    CHECK_THAT(empty.err, Catch::Contains("no entry in this month"));
+    // An entry edited, a line removed: named by the line.
+    const auto tampered_archive = [&](const std::string& name, const std::string& sed) {
+      const auto out = files.dir / (name + ".jsonl.gz");
+      REQUIRE(RunCommand("(gzip -dc '" + file.string() + "' | sed '" + sed + "' | gzip -c > '" +
+                             out.string() + "')",
+                         files.dir.path())
+                  .exit_code == 0);
+      return check(out);
+    };
+    const auto edited = tampered_archive("edited-archive", "2s/taken in/TAKEN in/");
+    CHECK(edited.exit_code == 1);
+    CHECK_THAT(edited.out, Catch::StartsWith("audit archive broken: edited-archive.jsonl.gz:2: "
+                                             "entry 1 is not what its hash says: edited"));
+    const auto cut = tampered_archive("cut-archive", "4d");
+    CHECK(cut.exit_code == 1);
+    CHECK_THAT(cut.out, Catch::StartsWith("audit archive broken: cut-archive.jsonl.gz:4: entry 4 "
+                                          "follows entry 2: entries are missing or moved"));
+  }
+
   // Exported: every entry, in each format.
   const std::string export_cmd = "audit export --config '" + config_for(journal) + "'";
   const auto json = RunCommand(Cli(export_cmd + " --format json"), files.dir.path());

@@ -198,11 +198,7 @@ Result<std::unique_ptr<sql::Connection>> OpenForReading(const JournalSettings& s
   return std::unique_ptr<sql::Connection>(std::move(*c));
 }
 
-struct Entry {
-  uint64_t seq = 0;
-  int64_t at = 0;
-  std::string event, subject, record, prev, hash;
-};
+using Entry = AuditEntry;
 
 // Every entry from `after` on, a page at a time, to `take` (false: stop).
 template <class Take>
@@ -248,6 +244,20 @@ std::string When(int64_t micros) {
 }
 
 }  // namespace
+
+Status EachAuditEntry(const JournalSettings& settings, const std::string& password,
+                      int64_t from_micros, int64_t to_micros,
+                      const std::function<bool(const AuditEntry&)>& take) {
+  auto db = OpenForReading(settings, password);
+  if (!db) return db.error();
+  if (auto st = HasChain(**db); !st) return st.error();
+  if (auto st = (*db)->BeginSnapshot(); !st) return st.error();
+  const std::string where =
+      " AND at >= " + std::to_string(from_micros) + " AND at < " + std::to_string(to_micros);
+  auto st = EachEntry(**db, where, [&](const Entry& e) { return take(e); });
+  (void)(*db)->Exec("ROLLBACK");
+  return st;
+}
 
 std::string AuditSealText(uint64_t seq, std::string_view head) {
   return "eaeu-audit-seal-1 " + std::to_string(seq) + " " + std::string(head);
