@@ -45,7 +45,7 @@
       else if (key === 'class') node.className = value;
       else node.setAttribute(key, value === true ? '' : value);
     }
-    for (const child of children.flat()) {
+    for (const child of children.flat(Infinity)) {
       if (child === undefined || child === null || child === false) continue;
       node.append(child instanceof Node ? child : document.createTextNode(String(child)));
     }
@@ -277,9 +277,15 @@
             el('div', {lang: 'en', class: lang === 'en' ? '' : 'secondary'}, v.message || ''))))));
   }
 
-  function signatureSection(verdict) {
+  // A received document's verdict on its signature; for one this gateway signed, who signed it
+  // (the history's line of the move to signed).
+  function signatureSection(m) {
+    const verdict = m.signatureVerdict;
+    const signed = (m.history || []).find((h) => h.state === 'signed');
     const body = verdict ? el('pre', {}, typeof verdict === 'string' ? verdict :
-      JSON.stringify(verdict, null, 2)) : el('p', {}, t('message.noSignature'));
+      JSON.stringify(verdict, null, 2)) :
+      signed ? el('p', {}, t('message.signedBy') + ' ', el('span', {class: 'mono'}, signed.detail)) :
+        el('p', {}, t('message.noSignature'));
     return el('section', {id: 'signature'}, el('h2', {}, t('message.signature')), body);
   }
 
@@ -315,7 +321,7 @@
         envelope.hidden = false;
       }}, t('message.showEnvelope')), envelope);
     return [el('h1', {}, t('message.title')), actionBar(m), summary, verdictSection(m.verdict),
-      signatureSection(m.signatureVerdict), history, deliveries, envelopeSection];
+      signatureSection(m), history, deliveries, envelopeSection];
   }
 
   // Sorted as the board shows them: overdue (latest first), at risk, then by days left.

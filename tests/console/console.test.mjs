@@ -115,7 +115,11 @@ try {
   await page.waitForSelector('#message-id');
   check((await page.textContent('#message-id')) === id1, 'the message page is the report\'s');
   check(await page.locator('#verdict').count() === 1, 'the validation report is shown');
-  check((await page.textContent('#signature')).length > 20, 'the signature verdict is shown');
+  check((await page.textContent('#signature')).includes('ecdsa-p256 by CN='),
+    'the signature is shown: the algorithm and the signer');
+  check(await page.locator('dl.summary dt', {hasText: 'conversationId'}).count() === 1 &&
+    !(await page.textContent('main')).includes('[object'),
+  'the envelope\'s fields are shown as fields');
   check((await page.textContent('#history')).includes('acknowledged'),
     'the history ends acknowledged');
   check(await page.locator('#deliveries .delivery').count() >= 1, 'its delivery is shown');
