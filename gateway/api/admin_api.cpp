@@ -34,10 +34,6 @@ Json TimeOrNull(const std::optional<std::chrono::system_clock::time_point>& t) {
   return t ? Json(FormatUtc(*t)) : Json(nullptr);
 }
 
-std::string Who(const Caller& caller) {
-  return caller.name + " (" + std::string(RoleName(caller.role)) + ")";
-}
-
 // The body of a POST: a JSON object (empty body: an empty object); nullopt when the problem was
 // answered.
 std::optional<Json> ObjectOf(const HttpRequest& request, const Respond& respond) {
@@ -248,10 +244,10 @@ void RestApi::HandleAdmin(HttpRequest request, Respond respond) const {
                                    st ? "reloaded" : st.error().ToString()};
       if (auto journalled = deps.journal->RecordAction(std::move(action), deps.clock->Now());
           !journalled) {
-        spdlog::error("the reload by {} is not in the audit chain: {}", Who(caller),
+        spdlog::error("the reload by {} is not in the audit chain: {}", caller.Who(),
                       journalled.error().ToString());
       }
-      spdlog::info("reload asked by {}: {}", Who(caller), st ? "done" : st.error().ToString());
+      spdlog::info("reload asked by {}: {}", caller.Who(), st ? "done" : st.error().ToString());
       if (!st) {
         respond(Problem(500, "reload-failed", "Internal Server Error",
                         "the gateway keeps what it had where a file could not be read: " +
@@ -300,7 +296,7 @@ void RestApi::HandleAdmin(HttpRequest request, Respond respond) const {
     bulk->left = matched->size();
     bulk->ids = std::move(ids);
     for (const auto& m : *matched) {
-      deps.requeue(m.id, Who(caller), [bulk, id = m.id, respond](Status st) {
+      deps.requeue(m.id, caller.Who(), [bulk, id = m.id, respond](Status st) {
         std::lock_guard lock(bulk->mutex);
         if (st) {
           bulk->requeued.push_back(id);

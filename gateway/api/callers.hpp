@@ -39,6 +39,8 @@ struct Caller {
 
   // Sees every state's messages, deadlines and register.
   bool SeesAll() const { return role != Role::kNational; }
+  // Who acted, for a history line or the audit chain: "ops (operator)".
+  std::string Who() const { return name + " (" + std::string(RoleName(role)) + ")"; }
 };
 
 struct CertificateBinding {

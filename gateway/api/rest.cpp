@@ -623,14 +623,13 @@ void RestApi::Handle(HttpRequest request, Respond respond) const {
                             ": only a dead message is requeued"));
         return;
       }
-      deps.requeue(id, caller.name + " (" + std::string(RoleName(caller.role)) + ")",
-                   [id, respond](Status st) {
-                     if (!st) {
-                       respond(Problem(409, "not-requeued", "Conflict", st.error().ToString()));
-                       return;
-                     }
-                     respond(JsonResponse(202, Json{{"id", id}, {"state", "queued"}}));
-                   });
+      deps.requeue(id, caller.Who(), [id, respond](Status st) {
+        if (!st) {
+          respond(Problem(409, "not-requeued", "Conflict", st.error().ToString()));
+          return;
+        }
+        respond(JsonResponse(202, Json{{"id", id}, {"state", "queued"}}));
+      });
     });
     return;
   }
@@ -671,14 +670,13 @@ void RestApi::Handle(HttpRequest request, Respond respond) const {
                         "message " + id + " was received: the gateway delivers it to nobody"));
         return;
       }
-      deps.cancel(id, to, caller.name + " (" + std::string(RoleName(caller.role)) + ")", reason,
-                  [id, respond](Status st) {
-                    if (!st) {
-                      respond(Problem(409, "not-cancelled", "Conflict", st.error().ToString()));
-                      return;
-                    }
-                    respond(JsonResponse(200, Json{{"id", id}, {"state", "dead"}}));
-                  });
+      deps.cancel(id, to, caller.Who(), reason, [id, respond](Status st) {
+        if (!st) {
+          respond(Problem(409, "not-cancelled", "Conflict", st.error().ToString()));
+          return;
+        }
+        respond(JsonResponse(200, Json{{"id", id}, {"state", "dead"}}));
+      });
     });
     return;
   }

@@ -13,6 +13,24 @@
 #include "integration/sandbox_fixture.hpp"
 
 namespace eaeu::test {
+namespace {
+
+// A request of `token`'s caller to the gateway (a POST with `body` of `type`).
+HttpReply Call(const TestGateway& g, const std::string& token, const std::string& method,
+               const std::string& path, const std::string& body = "",
+               const std::string& type = "application/json") {
+  HttpCall c;
+  c.method = method;
+  c.url = g.Url(path);
+  c.token = token;
+  if (method == "POST") {
+    c.body = body;
+    c.content_type = type;
+  }
+  return Http(c);
+}
+
+}  // namespace
 
 TEST_CASE("Access: no route or query parameter reaches another state's resources",
           "[daemon][access][sandbox]") {
@@ -22,15 +40,7 @@ TEST_CASE("Access: no route or query parameter reaches another state's resources
   sandbox->Join({"RU", InboundUrl(g)});
   auto call = [&](const std::string& token, const std::string& method, const std::string& path,
                   const std::string& body = "", const std::string& type = "application/json") {
-    HttpCall c;
-    c.method = method;
-    c.url = g.Url(path);
-    c.token = token;
-    if (method == "POST") {
-      c.body = body;
-      c.content_type = type;
-    }
-    return Http(c);
+    return Call(g, token, method, path, body, type);
   };
   const std::string& ru = files.ru_token;
   const std::string& kz = files.kz_token;
@@ -129,17 +139,7 @@ TEST_CASE(
   TestGateway g(config);
   sandbox->Join({"RU", InboundUrl(g)});
   auto call = [&](const std::string& token, const std::string& method, const std::string& path,
-                  const std::string& body = "") {
-    HttpCall c;
-    c.method = method;
-    c.url = g.Url(path);
-    c.token = token;
-    if (method == "POST") {
-      c.body = body;
-      c.content_type = "application/json";
-    }
-    return Http(c);
-  };
+                  const std::string& body = "") { return Call(g, token, method, path, body); };
   const std::string& ops = files.operator_token;
   const std::string& audit = files.auditor_token;
   const std::string& ru = files.ru_token;
