@@ -29,14 +29,9 @@ std::filesystem::path ClusterConfig(const GatewayFiles& files, const std::string
   // loaded machine answers within them: the Commission's reply, sent back to the first gateway
   // through a queue of thousands, may take tens of seconds after its receipt.
   c.process_catalogue = ShortTimers(files.dir.path(), "PT5S", "PT60S", "PT60S");
-  std::string toml = TomlOf(
-      c, "max_connections = 2048\n",
-      "[delivery]\nbackoff_initial = \"10ms\"\nbackoff_max = \"200ms\"\n[[route]]\nto = \"*\"\n"
-      "endpoint = \"http://127.0.0.1:" +
-          std::to_string(sandbox_port) +
-          "/\"\n[inbound]\nlisten = \"127.0.0.1:0\"\nplain_http = true\ncountry = \"RU\"\n"
-          "trust = \"" +
-          files.keys.ca_certificate.parent_path().string() + "\"\n");
+  std::string toml = TomlOf(c, "max_connections = 2048\n",
+                            SandboxRouted(files, sandbox_port, "RU",
+                                          "backoff_initial = \"10ms\"\nbackoff_max = \"200ms\"\n"));
   const std::string file_line = "[journal]\nfile = \"" + c.journal.file.string() + "\"\n";
   const auto at = toml.find(file_line);
   REQUIRE(at != std::string::npos);

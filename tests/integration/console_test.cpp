@@ -35,12 +35,9 @@ TEST_CASE(
   // One failed send makes a dead letter at once.
   WriteText(config_file,
             TomlOf(c, "",
-                   "[delivery]\nbackoff_initial = \"10ms\"\nbackoff_max = \"100ms\"\n"
-                   "transport_attempts = 1\n[[route]]\nto = \"*\"\nendpoint = \"http://127.0.0.1:" +
-                       std::to_string(sandbox.port()) +
-                       "/\"\n[inbound]\nlisten = \"127.0.0.1:0\"\nplain_http = true\n"
-                       "country = \"RU\"\ntrust = \"" +
-                       files.keys.ca_certificate.parent_path().string() + "\"\n"));
+                   SandboxRouted(files, sandbox.port(), "RU",
+                                 "backoff_initial = \"10ms\"\nbackoff_max = \"100ms\"\n"
+                                 "transport_attempts = 1\n")));
   const auto log = files.dir / "daemon.log";
   DaemonProcess daemon(config_file, log);
   const uint16_t port = daemon.WaitForPort(1);

@@ -110,13 +110,10 @@ TEST_CASE(
   auto c = files.Config();
   c.process_catalogue = ShortTimers(files.dir.path());
   const auto config_file = files.dir / "gateway.toml";
-  WriteText(config_file, TomlOf(c, "",
-                                "[delivery]\nbackoff_initial = \"10ms\"\nbackoff_max = \"100ms\"\n"
-                                "[[route]]\nto = \"*\"\nendpoint = \"http://127.0.0.1:" +
-                                    std::to_string(sandbox.port()) +
-                                    "/\"\n[inbound]\nlisten = \"127.0.0.1:0\"\nplain_http = true\n"
-                                    "country = \"KZ\"\ntrust = \"" +
-                                    files.keys.ca_certificate.parent_path().string() + "\"\n"));
+  WriteText(config_file,
+            TomlOf(c, "",
+                   SandboxRouted(files, sandbox.port(), "KZ",
+                                 "backoff_initial = \"10ms\"\nbackoff_max = \"100ms\"\n")));
   const auto log = files.dir / "daemon.log";
   constexpr size_t kOrganizations = 100;
   RegisterCsv reg("KZ", kOrganizations, 1);
@@ -228,13 +225,10 @@ TEST_CASE(
   c.process_catalogue = ShortTimers(files.dir.path());
   const auto config_file = files.dir / "gateway.toml";
   WriteText(config_file, TomlOf(c, "max_connections = 2048\n",
-                                "[delivery]\nbackoff_initial = \"10ms\"\nbackoff_max = \"100ms\"\n"
-                                "[[route]]\nto = \"*\"\nendpoint = \"http://127.0.0.1:" +
-                                    std::to_string(sandbox.port()) +
-                                    "/\"\n[inbound]\nlisten = \"127.0.0.1:0\"\nplain_http = true\n"
-                                    "country = \"RU\"\ntrust = \"" +
-                                    files.keys.ca_certificate.parent_path().string() +
-                                    "\"\n[deadlines]\ncalendars = \"" +
+                                SandboxRouted(files, sandbox.port(), "RU",
+                                              "backoff_initial = \"10ms\"\nbackoff_max = "
+                                              "\"100ms\"\n") +
+                                    "[deadlines]\ncalendars = \"" +
                                     (SourceDir() / "config/calendars").string() + "\"\n"));
   const auto log = files.dir / "daemon.log";
   std::mt19937 random(20261205);  // the moments are random, and the same in every run

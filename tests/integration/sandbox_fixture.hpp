@@ -37,6 +37,17 @@ inline config::DaemonConfig GatewayOf(const GatewayFiles& files, const std::stri
   return c;
 }
 
+// The configuration lines of a gateway process routed to the sandbox on `port`: [delivery] with
+// `delivery`'s keys, every destination to the sandbox, and a plain-HTTP inbound endpoint on a free
+// port for `country` that trusts `files`' CA.
+inline std::string SandboxRouted(const GatewayFiles& files, uint16_t port,
+                                 const std::string& country, const std::string& delivery) {
+  return "[delivery]\n" + delivery +
+         "[[route]]\nto = \"*\"\nendpoint = \"http://127.0.0.1:" + std::to_string(port) +
+         "/\"\n[inbound]\nlisten = \"127.0.0.1:0\"\nplain_http = true\n" + "country = \"" +
+         country + "\"\ntrust = \"" + files.keys.ca_certificate.parent_path().string() + "\"\n";
+}
+
 inline std::string InboundUrl(TestGateway& g) {
   return "http://127.0.0.1:" + std::to_string(g.daemon().inbound_port()) + "/";
 }
