@@ -53,6 +53,32 @@ void RegisterGatewayMetrics(MetricsRegistry& r, const GatewayParts& parts) {
               [j] { return D(j->stats().commits); });
     r.Counter("eaeu_journal_changes_total", "Journal changes committed.",
               [j] { return D(j->stats().changes); });
+    // Both from the counts the journal keeps as it writes (one small table, not the messages).
+    const auto counts = [j](bool deliveries) {
+      Samples out;
+      auto read = j->MessageCounts();
+      if (!read) {
+        spdlog::error("metrics: {}", read.error().ToString());
+        return out;
+      }
+      for (const auto& c : *read) {
+        if (c.destination.empty() == deliveries) continue;
+        MetricLabels labels{{"kind", c.kind}};
+        if (deliveries) {
+          labels.emplace_back("destination", c.destination);
+        } else {
+          labels.emplace_back("direction", std::string(store::DirectionName(c.direction)));
+        }
+        labels.emplace_back("state", std::string(store::StateName(c.state)));
+        out.push_back({std::move(labels), D(c.count)});
+      }
+      return out;
+    };
+    r.Gauge("eaeu_messages", "Messages in the journal, by kind, direction and state.",
+            [counts] { return counts(false); });
+    r.Gauge("eaeu_deliveries",
+            "Outbound deliveries in the journal, by kind, destination and state.",
+            [counts] { return counts(true); });
   }
   if (const route::DeliveryEngine* d = parts.delivery) {
     r.Counter("eaeu_delivery_total", "Delivery steps, by kind.", [d] {

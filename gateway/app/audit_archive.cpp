@@ -4,6 +4,8 @@
 #include <zlib.h>
 
 #include <array>
+#include <fstream>
+#include <limits>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -12,6 +14,7 @@
 #include "gateway/core/temporal.hpp"
 #include "gateway/sign/detached.hpp"
 #include "gateway/store/audit.hpp"
+#include "gateway/store/journal.hpp"
 
 namespace eaeu::app {
 namespace {
@@ -51,6 +54,18 @@ Result<std::pair<int64_t, int64_t>> MonthRange(const std::string& month) {
         .count();
   };
   return std::pair{micros(*first), micros(first->AddMonths(1))};
+}
+
+// The SHA-256 of a file's bytes, or empty when it cannot be read.
+std::string FileSha256(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return {};
+  Sha256 sha;
+  std::array<char, 1 << 16> buffer{};
+  while (in.read(buffer.data(), buffer.size()) || in.gcount() > 0) {
+    sha.Add({buffer.data(), static_cast<size_t>(in.gcount())});
+  }
+  return sha.Hex();
 }
 
 std::string Utc(int64_t micros) {
@@ -216,7 +231,10 @@ Result<AuditArchive> VerifyAuditArchive(const std::filesystem::path& file) {
       return fail(i + 1,
                   "entry " + std::to_string(e.seq) + " is of " + Utc(e.at) + ", not of " + a.month);
     }
-    if (a.entries == 0) a.first = e.seq;
+    if (a.entries == 0) {
+      a.first = e.seq;
+      a.first_prev = e.prev;
+    }
     a.last = e.seq;
     ++a.entries;
     prev = e.hash;
@@ -245,6 +263,105 @@ Result<AuditArchive> VerifyAuditArchive(const std::filesystem::path& file) {
   if (!signer) return fail(last_line, "its signature: " + signer.error().ToString());
   a.signer = signer->subject;
   return a;
+}
+
+std::string AuditArchiveName(const std::string& month) {
+  return "audit-" + month + ".jsonl.gz";
+}
+
+Result<std::vector<store::ArchivedAuditMonth>> RetireAuditMonths(
+    store::Journal& journal, const store::JournalSettings& settings, const std::string& password,
+    const sign::SigningCredentials& credentials, std::chrono::system_clock::time_point now) {
+  std::vector<store::ArchivedAuditMonth> moved;
+  if (settings.audit_retention_years == 0) return moved;
+  // Whole months that ended before this instant go.
+  DateTime cutoff_time = UtcDateTime(now);
+  cutoff_time.date = cutoff_time.date.AddYears(-static_cast<int>(settings.audit_retention_years));
+  const auto cutoff =
+      std::chrono::duration_cast<std::chrono::microseconds>(FromUtc(cutoff_time).time_since_epoch())
+          .count();
+  const auto& dir = settings.audit_archive_dir;
+  for (;;) {
+    // The month of the oldest entry still in the journal.
+    std::optional<int64_t> oldest;
+    auto read =
+        store::EachAuditEntry(settings, password, std::numeric_limits<int64_t>::min(),
+                              std::numeric_limits<int64_t>::max(), [&](const store::AuditEntry& e) {
+                                oldest = e.at;
+                                return false;
+                              });
+    if (!read) return read.error();
+    if (!oldest) return moved;
+    const std::string month = Utc(*oldest).substr(0, 7);
+    auto range = MonthRange(month);
+    if (!range) return range.error();
+    if (range->second > cutoff) return moved;
+    const auto fail = [&](const Error& e) {
+      return MakeError("audit.retention", month,
+                       "not moved to an archive: " + e.ToString() + " (" +
+                           std::to_string(moved.size()) + " months before it moved)");
+    };
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return fail(MakeError("file.write", dir.string(), ec.message()));
+    const auto file = dir / AuditArchiveName(month);
+    if (!std::filesystem::exists(file, ec)) {
+      auto written = WriteAuditArchive(settings, password, month, credentials, file);
+      if (!written) return fail(written.error());
+    }
+    // Read back from the disk: what leaves the journal is what the file holds.
+    auto a = VerifyAuditArchive(file);
+    if (!a) return fail(a.error());
+    store::ArchivedAuditMonth m;
+    m.month = month;
+    m.first = a->first;
+    m.last = a->last;
+    m.entries = a->entries;
+    m.head = a->head;
+    m.file = file.filename().string();
+    m.sha256 = FileSha256(file);
+    if (m.sha256.empty()) return fail(MakeError("file.open", file.string(), "cannot be read"));
+    if (auto st = journal.RetireAuditMonth(m, now); !st) return fail(st.error());
+    m.at = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+    moved.push_back(std::move(m));
+  }
+}
+
+ArchivedMonthsCheck CheckArchivedMonths(const std::vector<store::ArchivedAuditMonth>& months,
+                                        const std::filesystem::path& dir) {
+  ArchivedMonthsCheck check;
+  // The head of the month before, when its file was read.
+  std::optional<std::string> before = std::string(store::kAuditGenesis);
+  for (const auto& m : months) {
+    const auto file = dir / m.file;
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec)) {
+      check.missing.push_back(file.string());
+      before.reset();
+      continue;
+    }
+    const auto broken = [&](const std::string& why) {
+      check.broken = MakeError("archive.broken", file.string(), why);
+      return check;
+    };
+    if (FileSha256(file) != m.sha256) {
+      return broken("is not the file the journal recorded when " + m.month +
+                    " left it (its SHA-256 differs)");
+    }
+    auto a = VerifyAuditArchive(file);
+    if (!a) return broken(a.error().ToString());
+    if (a->month != m.month || a->first != m.first || a->last != m.last || a->head != m.head) {
+      return broken("holds entries " + std::to_string(a->first) + " to " + std::to_string(a->last) +
+                    " of " + a->month + ", the journal recorded " + std::to_string(m.first) +
+                    " to " + std::to_string(m.last) + " of " + m.month);
+    }
+    if (before && a->first_prev != *before) {
+      return broken("its first entry does not link to the month before it");
+    }
+    before = a->head;
+    ++check.checked;
+  }
+  return check;
 }
 
 }  // namespace eaeu::app

@@ -48,7 +48,12 @@ AuditCommand AddAuditCommand(CLI::App& app, AuditCommand::Options& options) {
                                    "An archive of `audit archive`, checked alone (no journal)")
                       ->check(CLI::ExistingFile);
   config->excludes(archive);
-  a.verify->require_option(1);
+  a.verify
+      ->add_option("--archives", options.archives,
+                   "Where the archive files of the months the journal moved out are (default: "
+                   "[journal] audit_archive_dir)")
+      ->needs(config);
+  a.verify->require_option(1, 2);  // --config (with --archives) or --archive
   a.archive->add_option("--month", options.month, "The month, YYYY-MM (UTC)")->required();
   a.archive->add_option("--to", options.output,
                         "The file to write (default: audit-YYYY-MM.jsonl.gz here); never "
@@ -127,9 +132,9 @@ int RunAudit(const AuditCommand& audit, std::ostream& out, std::ostream& err) {
           << check->entries << " entries before it are whole\n";
       return kExitInvalid;
     }
-    // The seals' signatures, with the keys of their own certificates (a GOST key needs the
-    // engine that the daemon's configuration loads).
-    if (!check->seals.empty()) {
+    // The seals' and the archives' signatures, with the keys of their own certificates (a GOST
+    // key needs the engine that the daemon's configuration loads).
+    if (!check->seals.empty() || !check->archived.empty()) {
       if (auto st = sign::InitialiseCrypto(config->openssl_config); !st)
         return Fail(err, st.error());
     }
@@ -146,6 +151,26 @@ int RunAudit(const AuditCommand& audit, std::ostream& out, std::ostream& err) {
       signers.insert(signer->subject);
     }
     out << "audit chain whole: " << check->entries << " entries, head " << check->head << "\n";
+    uint64_t last_seq = check->entries;
+    if (!check->archived.empty()) {
+      // The months before it, in their archive files.
+      const auto& months = check->archived;
+      last_seq += months.back().last;
+      const std::filesystem::path dir =
+          o.archives.empty() ? journal.audit_archive_dir : std::filesystem::path(o.archives);
+      const auto files = CheckArchivedMonths(months, dir);
+      out << months.size() << (months.size() == 1 ? " month" : " months") << " archived before it ("
+          << months.front().month << " to " << months.back().month << ", entries 1 to "
+          << months.back().last << "): " << files.checked << " archive files whole in "
+          << dir.string() << "\n";
+      if (files.broken) {
+        out << "audit archive broken: " << files.broken->ToString() << "\n";
+        return kExitInvalid;
+      }
+      for (const auto& missing : files.missing) {
+        out << "not checked: " << missing << " is not there (--archives names where they are)\n";
+      }
+    }
     if (check->seals.empty()) {
       out << "no seal yet (the daemon seals the chain every [journal] audit_seal_every and when "
              "it stops)\n";
@@ -155,7 +180,7 @@ int RunAudit(const AuditCommand& audit, std::ostream& out, std::ostream& err) {
     out << check->seals.size() << (check->seals.size() == 1 ? " seal" : " seals")
         << " verified, the last of entry " << last.sealed << " at "
         << FormatUtc(std::chrono::system_clock::time_point(std::chrono::microseconds(last.at)))
-        << "; " << check->entries - last.seq << " entries after it not sealed yet\n";
+        << "; " << last_seq - last.seq << " entries after it not sealed yet\n";
     for (const auto& subject : signers) out << "sealed by " << subject << "\n";
     return kExitOk;
   }

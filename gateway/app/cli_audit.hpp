@@ -19,11 +19,12 @@ struct AuditCommand {
   CLI::App* export_ = nullptr;
   CLI::App* archive = nullptr;
   struct Options {
-    std::string config;   // the daemon's configuration file
-    std::string archive;  // verify: an archive file instead of the journal
-    std::string month;    // archive: YYYY-MM
-    std::string from;     // export: YYYY-MM-DD or YYYY-MM-DDThh:mm:ss, UTC, inclusive
-    std::string to;       // exclusive
+    std::string config;    // the daemon's configuration file
+    std::string archive;   // verify: an archive file instead of the journal
+    std::string archives;  // verify: where the archived months' files are
+    std::string month;     // archive: YYYY-MM
+    std::string from;      // export: YYYY-MM-DD or YYYY-MM-DDThh:mm:ss, UTC, inclusive
+    std::string to;        // exclusive
     std::string format = "csv";
     std::string output;  // a file; empty: standard output
   };

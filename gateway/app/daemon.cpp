@@ -1,6 +1,8 @@
 #include <utility>
 // Asio after <utility> (Boost 1.74 with GCC 12 in C++20).
 #include "gateway/app/daemon.hpp"
+
+#include "gateway/app/audit_archive.hpp"
 #include "gateway/app/log.hpp"
 
 #include <spdlog/spdlog.h>
@@ -266,8 +268,9 @@ struct Daemon::Impl {
   // gateways that are gone, the cluster-wide jobs when it leads.
   std::shared_ptr<Membership> membership;
   std::atomic<int> exit_code{0};
-  // The audit chain's seals, on a lane of their own (made at the start).
+  // The audit chain's seals, and its retention, each on a lane of its own (made at the start).
   std::shared_ptr<Lane> seal_lane;
+  std::shared_ptr<Lane> retention_lane;
 
   // The signing key and certificate, for the audit chain's seals (SIGHUP reloads them).
   std::shared_ptr<Current<sign::SigningCredentials>> credentials =
@@ -769,6 +772,42 @@ void ScheduleSeals(Daemon::Impl& d) {
   });
 }
 
+// Retention (app/audit_archive.hpp): the months of the audit chain older than [journal]
+// audit_retention_years move to their archive files. Blocking.
+void RetireAudit(Daemon::Impl& d) {
+  const auto credentials = d.credentials->Get();
+  const auto& settings = d.config.journal;
+  if (!credentials || !d.journal || settings.audit_retention_years == 0) return;
+  std::string password;
+  if (!settings.password_file.empty() || !settings.password_env.empty()) {
+    auto read = sign::ReadPassword({settings.password_file, settings.password_env});
+    if (!read) {
+      spdlog::error("audit retention: {}", read.error().ToString());
+      return;
+    }
+    password = read->value_or("");
+  }
+  auto moved = RetireAuditMonths(*d.journal, settings, password, *credentials, d.clock->Now());
+  if (!moved) {
+    spdlog::error("audit retention: {}", moved.error().ToString());
+    return;
+  }
+  for (const auto& m : *moved) {
+    spdlog::info("audit retention: {} ({} entries, {} to {}) moved to {}", m.month, m.entries,
+                 m.first, m.last, (settings.audit_archive_dir / m.file).string());
+  }
+}
+
+// Retention at the start and then every hour (there is work in the first hour of a month only): a
+// lone gateway, or the leader of a cluster.
+void ScheduleRetention(Daemon::Impl& d, std::chrono::system_clock::time_point at) {
+  if (d.config.journal.audit_retention_years == 0) return;
+  d.retention_lane->WakeAt(at, [&d] {
+    if (!d.membership || d.membership->leading()) d.Post([&d] { RetireAudit(d); });
+    ScheduleRetention(d, d.clock->Now() + std::chrono::hours(1));
+  });
+}
+
 // The jobs a cluster runs once (a lone gateway runs them itself): the notifiers, the scheduled
 // register sync and the deadline tracker's following and counting.
 Status StartJobs(Daemon::Impl& d) {
@@ -817,6 +856,8 @@ Status Daemon::Start() {
   d.tracker->Serve();
   d.seal_lane = d.NewLane();
   ScheduleSeals(d);
+  d.retention_lane = d.NewLane();
+  ScheduleRetention(d, d.clock->Now());
   if (d.journal->instance().empty()) {
     auto resumed = d.pipeline->Resume();
     if (!resumed) return Within("journal", resumed.error());

@@ -424,6 +424,17 @@ Result<DaemonConfig> LoadDaemonConfig(const std::filesystem::path& file) {
   if (auto v = journal.Integer("max_batch", 1, 100'000)) {
     config.journal.max_batch = static_cast<uint32_t>(*v);
   }
+  if (auto v = journal.Integer("audit_retention_years", 0, 100)) {
+    config.journal.audit_retention_years = static_cast<uint32_t>(*v);
+  }
+  if (auto p = journal.Path("audit_archive_dir", base)) {
+    config.journal.audit_archive_dir = *p;
+  } else {
+    // Beside a SQLite journal; beside the configuration for PostgreSQL.
+    config.journal.audit_archive_dir =
+        (config.journal.backend == "sqlite" ? config.journal.file.parent_path() : base) /
+        "audit-archives";
+  }
   journal.RejectUnknown();
 
   Section signing = top.Table("signing");

@@ -38,6 +38,23 @@ std::string AuditSealText(uint64_t seq, std::string_view head);
 std::string AuditHash(std::string_view prev, uint64_t seq, int64_t at_micros,
                       std::string_view event, std::string_view subject, std::string_view record);
 
+// An entry (event "archive", subject the month) appended when a month's entries leave the journal
+// for an archive file; its record names the file, its SHA-256, the entries and the head.
+inline constexpr std::string_view kAuditArchiveEvent = "archive";
+
+// A month of the audit chain moved out of the journal into an archive file of its own
+// (app/audit_archive.hpp) once [journal] audit_retention_years passed: entries first to last,
+// the last one's hash, and the file's name and SHA-256. The journal keeps this row for ever, so
+// its chain is checked from there on and the archives link up to it.
+struct ArchivedAuditMonth {
+  std::string month;  // "2016-11"
+  uint64_t first = 0, last = 0, entries = 0;
+  std::string head;    // the hash of entry `last`
+  std::string file;    // the archive's file name
+  std::string sha256;  // of the whole file, as written
+  int64_t at = 0;      // when the entries left the journal: microseconds since the epoch, UTC
+};
+
 struct AuditSealEntry {
   uint64_t seq = 0;     // the seal's own entry
   int64_t at = 0;       // microseconds since the epoch, UTC
@@ -51,6 +68,9 @@ struct AuditCheck {
   // The seals of the chain, in order (up to where it breaks): their signatures are checked by
   // the caller (sign/detached.hpp), which store does not depend on.
   std::vector<AuditSealEntry> seals;
+  // The months moved to archive files, oldest first: the chain in the journal starts after the
+  // last of them, linked to its head.
+  std::vector<ArchivedAuditMonth> archived;
   std::string head;  // the last entry's hash: what a copy kept elsewhere is compared with
   // The first entry where the chain breaks, and how; none when it is whole.
   std::optional<uint64_t> broken_at;

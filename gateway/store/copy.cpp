@@ -21,7 +21,8 @@ namespace {
 constexpr std::array kTables = {"messages",       "message_events",       "deliveries",
                                 "delivery_sends", "delivery_events",      "cursors",
                                 "deadlines",      "deadline_events",      "register_versions",
-                                "register_syncs", "certificate_statuses", "audit"};
+                                "register_syncs", "certificate_statuses", "audit",
+                                "audit_archives"};
 
 std::string Sha256(std::string_view bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];

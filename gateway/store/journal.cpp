@@ -96,6 +96,12 @@ Status MessageStore::RecordAction(OperatorAction action, TimePoint at) {
       [&](JournalCallback<Ok> done) { RecordActionAsync(std::move(action), at, std::move(done)); });
 }
 
+Status MessageStore::RetireAuditMonth(ArchivedAuditMonth month, TimePoint at) {
+  return Await<Ok>([&](JournalCallback<Ok> done) {
+    RetireAuditMonthAsync(std::move(month), at, std::move(done));
+  });
+}
+
 Status DeliveryStore::PlanDeliveries(std::string message_id, std::vector<Delivery> deliveries,
                                      TimePoint at) {
   return Await<Ok>([&](JournalCallback<Ok> done) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "gateway/core/result.hpp"
+#include "gateway/store/audit.hpp"
 
 namespace eaeu::store {
 
@@ -189,6 +190,16 @@ struct AuditSeal {
 };
 // Signs the chain's last entry `seq` whose hash is `head`.
 using AuditSealer = std::function<Result<AuditSeal>(uint64_t seq, std::string_view head)>;
+
+// How many messages (destination empty) or deliveries are in a state, by the message's kind and
+// direction and the delivery's destination: counts the journal keeps as it writes.
+struct MessageCount {
+  std::string kind;
+  Direction direction = Direction::kOutbound;
+  std::string destination;  // a delivery's; empty: the message's own state
+  MessageState state = MessageState::kReceived;
+  uint64_t count = 0;
+};
 
 // Something an operator did that no message, delivery or deadline line records by itself (a
 // reload, a bulk requeue): appended to the audit chain with who did it.
@@ -495,6 +506,19 @@ class MessageStore {
   // appended; false when there was nothing new to seal (no entry, or the last is a seal).
   virtual void SealAuditAsync(AuditSealer seal, TimePoint at, JournalCallback<bool> done) = 0;
   Result<bool> SealAudit(AuditSealer seal, TimePoint at);
+
+  // Removes the entries of an archived month from the chain and records the month, in one
+  // change that also appends an "archive" entry. Refused (code "audit.retire") unless the month
+  // is the chain's oldest part still in the journal, whole, and ends with the archive's head.
+  virtual void RetireAuditMonthAsync(ArchivedAuditMonth month, TimePoint at,
+                                     JournalCallback<Ok> done) = 0;
+  Status RetireAuditMonth(ArchivedAuditMonth month, TimePoint at);
+  // The months archived so far, oldest first.
+  virtual Result<std::vector<ArchivedAuditMonth>> ArchivedAuditMonths() = 0;
+
+  // Messages and deliveries by kind, direction, destination and state, kept as the journal
+  // writes (no scan of the messages).
+  virtual Result<std::vector<MessageCount>> MessageCounts() = 0;
 };
 
 class DeliveryStore {

@@ -26,6 +26,12 @@ struct JournalSettings {
   // How often the daemon seals the audit chain with its signing key (store/audit.hpp), and when
   // it stops; zero: only when it stops.
   std::chrono::seconds audit_seal_every{3600};
+  // How many years the audit chain's entries stay in the journal; older whole months are moved
+  // to signed archive files in `audit_archive_dir` (app/audit_archive.hpp), one a month, checked
+  // before their entries leave. Zero: they stay. The archives are the record for the years after
+  // (Decision 106 §17: at least 10 years); they are never removed by the gateway.
+  uint32_t audit_retention_years = 10;
+  std::filesystem::path audit_archive_dir;
 };
 
 }  // namespace eaeu::store

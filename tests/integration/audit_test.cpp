@@ -11,7 +11,11 @@
 #include <catch2/catch.hpp>
 #include <thread>
 
+#include "gateway/app/audit_archive.hpp"
+#include "gateway/sign/credentials.hpp"
+#include "gateway/sign/detached.hpp"
 #include "gateway/store/audit.hpp"
+#include "gateway/store/sqlite/journal.hpp"
 #include "integration/sandbox_fixture.hpp"
 
 namespace eaeu::test {
@@ -25,6 +29,7 @@ std::string Cli(const std::string& arguments) {
 std::string Sql(const std::filesystem::path& file, const std::string& sql) {
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK);
+  sqlite3_busy_timeout(db, 10'000);  // the daemon may be writing
   sqlite3_stmt* q = nullptr;
   INFO(sql);
   REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &q, nullptr) == SQLITE_OK);
@@ -44,6 +49,7 @@ std::string Sql(const std::filesystem::path& file, const std::string& sql) {
 void Exec(const std::filesystem::path& file, const std::string& sql) {
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK);
+  sqlite3_busy_timeout(db, 10'000);
   char* error = nullptr;
   const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
   INFO(sql << ": " << (error ? error : ""));
@@ -341,6 +347,170 @@ TEST_CASE("Audit: a running gateway seals its chain every audit_seal_every",
       [](const Json& j) { return j["state"] == "acknowledged"; });
   until_seals("2");
   CHECK(Sql(journal, "SELECT event FROM audit ORDER BY seq DESC") == "seal");
+}
+
+TEST_CASE(
+    "Audit retention: the months past audit_retention_years move to signed archive files, the "
+    "chain is checked from there with the files, and an edited file or record is caught",
+    "[audit][daemon][cli]") {
+  GatewayFiles files;
+  auto config = files.Config();
+  const auto journal_file = config.journal.file;
+  const auto archives = journal_file.parent_path() / "audit-archives";  // the default
+  config.journal.audit_archive_dir = archives;
+  const auto at = [](const char* text) { return FromUtc(*DateTime::Parse(text)); };
+  auto credentials = sign::LoadSigningCredentials(config.signing);
+  REQUIRE(credentials.ok());
+  const store::AuditSealer sealer = [&](uint64_t seq,
+                                        std::string_view head) -> Result<store::AuditSeal> {
+    auto s = sign::SignDetached(**credentials, store::AuditSealText(seq, head));
+    if (!s) return s.error();
+    return store::AuditSeal{s->algorithm, s->signature, s->certificate};
+  };
+  // A journal written ten years and more before the tests' day (2026-11-24): entries 1-2 of
+  // 2016-03, 3 and its seal 4 of 2016-04, 5 on the last second of 2016-10, 6 of 2016-11.
+  {
+    auto journal = store::SqliteJournal::Open({journal_file});
+    REQUIRE(journal.ok());
+    const auto act = [&](const char* when, const char* what) {
+      REQUIRE((*journal)->RecordAction({"reload", what, "ops", "operator", ""}, at(when)).ok());
+    };
+    act("2016-03-15T09:00:00", "one");
+    act("2016-03-20T09:00:00", "two");
+    act("2016-04-02T09:00:00", "three");
+    REQUIRE((*journal)->SealAudit(sealer, at("2016-04-20T00:00:00")).value());
+    act("2016-10-31T23:59:59", "five");
+    act("2016-11-10T09:00:00", "six");
+  }
+
+  // The daemon moves them when it starts: 2016-11 ends after 2016-11-24 and stays.
+  {
+    TestGateway g(config);
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (Sql(journal_file, "SELECT COUNT(*) FROM audit_archives") != "3") {
+      if (std::chrono::steady_clock::now() > give_up) FAIL("the months were not moved");
+      std::this_thread::yield();
+    }
+  }
+  CHECK(Sql(journal_file,
+            "SELECT group_concat(month || ':' || first || '-' || last, ' ') FROM "
+            "(SELECT * FROM audit_archives ORDER BY last)") ==
+        "2016-03:1-2 2016-04:3-4 2016-10:5-5");
+  CHECK(Sql(journal_file, "SELECT MIN(seq) FROM audit") == "6");
+  // Each move is an entry of the chain, with its file's SHA-256.
+  CHECK(Sql(journal_file, "SELECT group_concat(subject, ' ') FROM audit WHERE event = 'archive'") ==
+        "2016-03 2016-04 2016-10");
+  CHECK_THAT(Sql(journal_file, "SELECT record FROM audit WHERE subject = '2016-04'"),
+             Catch::Contains("\"file\":\"audit-2016-04.jsonl.gz\",\"sha256\":\"" +
+                             Sql(journal_file,
+                                 "SELECT sha256 FROM audit_archives WHERE month = "
+                                 "'2016-04'")));
+  for (const char* month : {"2016-03", "2016-04", "2016-10"}) {
+    const auto alone = RunCommand(
+        Cli("audit verify --archive '" + (archives / app::AuditArchiveName(month)).string() + "'"),
+        files.dir.path());
+    CHECK(alone.exit_code == 0);
+    CHECK_THAT(alone.out, Catch::StartsWith(std::string("audit archive whole: ") + month));
+  }
+
+  // A configuration of the daemon that names `file` as its journal.
+  const auto config_for = [&](const std::filesystem::path& file) {
+    auto c = files.Config();
+    c.journal.file = file;
+    const auto path = file.string() + ".toml";
+    WriteText(path, TomlOf(c));
+    return path;
+  };
+  const auto verify = [&](const std::filesystem::path& file, const std::string& more = "") {
+    return RunCommand(Cli("audit verify --config '" + config_for(file) + "'" + more),
+                      files.dir.path());
+  };
+  const auto whole = verify(journal_file);
+  INFO(whole.out << whole.err);
+  REQUIRE(whole.exit_code == 0);
+  CHECK_THAT(whole.out, Catch::Contains("\n3 months archived before it (2016-03 to 2016-10, "
+                                        "entries 1 to 5): 3 archive files whole in " +
+                                        archives.string() + "\n"));
+  // Archives kept elsewhere are not checked, and said so.
+  TempDir elsewhere;
+  const auto away = verify(journal_file, " --archives '" + elsewhere.path().string() + "'");
+  INFO(away.out << away.err);
+  CHECK(away.exit_code == 0);
+  CHECK_THAT(away.out, Catch::Contains("0 archive files whole in"));
+  CHECK_THAT(away.out,
+             Catch::Contains("not checked: " + (elsewhere / "audit-2016-03.jsonl.gz").string()));
+
+  // Tampered copies of the journal, each beside the same archives.
+  struct Tamper {
+    std::string name, sql, says;
+  };
+  const std::vector<Tamper> tampered = {
+      {"an entry after the archives deleted", "DELETE FROM audit WHERE seq = 6",
+       "audit chain broken at entry 7: entries 6 before entry 7 ("},
+      {"the record of the archives moved on",
+       "UPDATE audit_archives SET last = 6, entries = 2 WHERE month = '2016-10'",
+       "audit chain broken at entry 6: "},
+      {"an archive's record dropped", "DELETE FROM audit_archives WHERE month = '2016-04'",
+       "audit chain broken at entry 5: the archived month 2016-10"},
+  };
+  for (const auto& t : tampered) {
+    INFO(t.name);
+    const auto copy = journal_file.parent_path() / "tampered.sqlite";
+    std::filesystem::copy_file(journal_file, copy,
+                               std::filesystem::copy_options::overwrite_existing);
+    Exec(copy, t.sql);
+    const auto r = verify(copy);
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.out, Catch::StartsWith(t.says));
+  }
+  // An archive file edited: its SHA-256 is no longer the journal's.
+  {
+    const auto file = archives / app::AuditArchiveName("2016-04");
+    const auto kept = archives / "kept.gz";
+    std::filesystem::copy_file(file, kept);
+    const auto edited = RunCommand(
+        "(gzip -dc '" + file.string() +
+            "' | sed 's/three/THREE/' | gzip > edited.gz && mv edited.gz '" + file.string() + "')",
+        archives);
+    REQUIRE(edited.exit_code == 0);
+    const auto r = verify(journal_file);
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.out, Catch::Contains("audit archive broken: " + file.string() +
+                                      ": is not the file the journal recorded"));
+    std::filesystem::rename(kept, file);
+  }
+
+  // A second run moves nothing; a run that stopped after writing a file goes on with that file.
+  {
+    auto journal = store::SqliteJournal::Open({journal_file});
+    REQUIRE(journal.ok());
+    auto again = app::RetireAuditMonths(**journal, config.journal, "", **credentials, TestNow());
+    REQUIRE(again.ok());
+    CHECK(again->empty());
+    const auto later = at("2026-12-05T00:00:00");
+    auto written = app::WriteAuditArchive(config.journal, "", "2016-11", **credentials,
+                                          archives / app::AuditArchiveName("2016-11"));
+    REQUIRE(written.ok());
+    auto moved = app::RetireAuditMonths(**journal, config.journal, "", **credentials, later);
+    INFO((moved.ok() ? "" : moved.error().ToString()));
+    REQUIRE(moved.ok());
+    REQUIRE(moved->size() == 1);
+    CHECK((*moved)[0].month == "2016-11");
+    CHECK((*moved)[0].first == 6);
+    CHECK((*moved)[0].last == 6);
+    // The journal refuses a month that is not the oldest part of its chain.
+    store::ArchivedAuditMonth skipped = (*moved)[0];
+    skipped.month = "2026-11";
+    skipped.first = 8;
+    auto refused = (*journal)->RetireAuditMonth(skipped, later);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == "audit.retire");
+  }
+  const auto last = verify(journal_file);
+  CHECK(last.exit_code == 0);
+  CHECK_THAT(last.out, Catch::Contains("\n4 months archived before it (2016-03 to 2016-11, "
+                                       "entries 1 to 6): 4 archive files whole in "));
 }
 
 TEST_CASE(

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -445,6 +446,72 @@ TEMPLATE_TEST_CASE("journal: deliveries, one per destination, with their sends a
   REQUIRE(message.ok());
   CHECK((*message)->summary.state == MessageState::kSending);
   CHECK((*message)->history.back().detail == kz + ": sent");
+}
+
+// The journal's counts by kind, direction, destination and state, zeros left out.
+std::map<std::string, uint64_t> CountsOf(Journal& journal) {
+  auto counts = journal.MessageCounts();
+  REQUIRE(counts.ok());
+  std::map<std::string, uint64_t> out;
+  for (const auto& c : *counts) {
+    if (c.count == 0) continue;
+    out[c.kind + " " + std::string(DirectionName(c.direction)) + " " +
+        (c.destination.empty() ? "-" : c.destination) + " " + std::string(StateName(c.state))] =
+        c.count;
+  }
+  return out;
+}
+
+TEMPLATE_TEST_CASE(
+    "journal: messages and deliveries are counted by kind, direction, destination and state as "
+    "they move",
+    "[journal]", SqliteBackend, PostgresBackend) {
+  TestType backend;
+  const std::string kz = "EAEU://KZ/CP/P.MM.00/P.MM.00.ACT.001";
+  const std::string by = "EAEU://BY/CP/P.MM.00/P.MM.00.ACT.001";
+  const std::map<std::string, uint64_t> expected = {
+      {"inspection-report outbound - sending", 1},
+      {"inspection-report outbound - rejected", 1},
+      {"notice outbound - validated", 1},
+      {"inspection-report outbound " + kz + " acknowledged", 1},
+      {"inspection-report outbound " + by + " queued", 1}};
+  {
+    auto journal = backend.Open();
+    REQUIRE(journal->Accept(Message("m-1", "doc-1")).ok());
+    REQUIRE(journal->Accept(Message("m-2", "doc-2")).ok());
+    NewMessage notice = Message("m-3", "doc-3");
+    notice.kind = "notice";
+    REQUIRE(journal->Accept(notice).ok());
+    CHECK(CountsOf(*journal) ==
+          std::map<std::string, uint64_t>{{"inspection-report outbound - validated", 2},
+                                          {"notice outbound - validated", 1}});
+    REQUIRE(journal->Transition("m-1", MessageState::kQueued, "", kT0 + 1s).ok());
+    REQUIRE(journal->Transition("m-2", MessageState::kRejected, "IR-02", kT0 + 1s).ok());
+    Delivery planned;
+    std::vector<Delivery> two(2, planned);
+    two[0].destination = kz;
+    two[1].destination = by;
+    REQUIRE(journal->PlanDeliveries("m-1", two, kT0 + 2s).ok());
+    auto planned_ones = journal->Deliveries("m-1");
+    REQUIRE(planned_ones.ok());
+    REQUIRE(planned_ones->size() == 2);
+    Delivery d = (*planned_ones)[0];
+    REQUIRE(d.destination == kz);
+    d.state = MessageState::kSending;
+    d.sends = 1;
+    d.wire_id = "urn:uuid:w-1";
+    REQUIRE(journal->UpdateDelivery({d, "sent", MessageState::kSending}, kT0 + 3s).ok());
+    d.state = MessageState::kAcknowledged;
+    REQUIRE(journal->UpdateDelivery({d, "RCV", std::nullopt}, kT0 + 4s).ok());
+    // A move the journal refuses leaves the counts as they were.
+    Delivery back = d;
+    back.state = MessageState::kSending;
+    REQUIRE_FALSE(journal->UpdateDelivery({back, "", std::nullopt}, kT0 + 5s).ok());
+    CHECK(CountsOf(*journal) == expected);
+  }
+  // Kept in the journal, not in the process.
+  auto journal = backend.Open();
+  CHECK(CountsOf(*journal) == expected);
 }
 
 // The hand-off as the pipeline makes it for a report to the Commission.
@@ -976,6 +1043,34 @@ TEST_CASE("sqlite journal: the hand-off is one change", "[journal]") {
   REQUIRE(journal.HandOff(ReportHandoff("m-1"), kT0 + 1s).ok());
   CHECK(journal.stats().changes == before.changes + 1);
   CHECK(journal.stats().commits == before.commits + 1);
+}
+
+TEST_CASE("sqlite journal: a journal of schema 11 gets its counts from its rows (migration 12)",
+          "[journal]") {
+  TempDir dir;
+  const std::string eec = "EAEU://EEC/CP/P.MM.00/P.ACT.001";
+  {
+    SqliteJournalOptions options;
+    options.file = dir / "journal.db";
+    options.migrate_to = 11;
+    auto v11 = SqliteJournal::Open(options);
+    REQUIRE(v11.ok());
+    REQUIRE((*v11)->Accept(Message("m-1", "doc-1")).ok());
+    REQUIRE((*v11)->Accept(Message("m-2", "doc-2")).ok());
+    REQUIRE((*v11)->HandOff(ReportHandoff("m-1"), kT0 + 1s).ok());
+  }
+  auto journal = SqliteJournal::Open({dir / "journal.db"});
+  REQUIRE(journal.ok());
+  CHECK(CountsOf(**journal) ==
+        std::map<std::string, uint64_t>{{"inspection-report outbound - queued", 1},
+                                        {"inspection-report outbound - validated", 1},
+                                        {"inspection-report outbound " + eec + " queued", 1}});
+  // And they move from there.
+  REQUIRE((*journal)->Transition("m-2", MessageState::kRejected, "IR-02", kT0 + 2s).ok());
+  CHECK(CountsOf(**journal) ==
+        std::map<std::string, uint64_t>{{"inspection-report outbound - queued", 1},
+                                        {"inspection-report outbound - rejected", 1},
+                                        {"inspection-report outbound " + eec + " queued", 1}});
 }
 
 TEST_CASE("sqlite journal: a journal of schema 7 keeps its envelopes' documents (migration 8)",

@@ -280,6 +280,15 @@ TEST_CASE(
   CHECK(check.exit_code == 0);
   // What an operator's dashboard reads is there with the values of the run.
   CHECK_THAT(scraped.body, Catch::Contains("eaeu_api_request_duration_seconds_bucket{"));
+  // The journal's counts: the three reports acknowledged, as messages and as deliveries.
+  CHECK(std::regex_search(
+      scraped.body,
+      std::regex(
+          R"(\neaeu_messages\{kind="inspection-report",direction="outbound",state="acknowledged"\} 3\n)")));
+  CHECK(std::regex_search(
+      scraped.body,
+      std::regex(
+          R"(\neaeu_deliveries\{kind="inspection-report",destination="[^"]+",state="acknowledged"\} 3\n)")));
 
   // The shipped Grafana dashboard: each panel's query is PromQL (promtool checks it as a recording
   // rule), and each metric it names is one the gateway exports: in this scrape, or registered by

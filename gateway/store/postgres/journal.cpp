@@ -2,6 +2,8 @@
 #include "gateway/store/postgres/journal.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include "gateway/store/postgres/detail/cluster.hpp"
 #include "gateway/store/postgres/detail/connection.hpp"
@@ -22,7 +24,14 @@ Result<std::unique_ptr<SqlJournal>> PostgresJournal::Open(const PostgresJournalO
   // The audit chain came with schema 3.
   (*writer)->audit = options.migrate_to == 0 || options.migrate_to >= 3;
   const bool shared = !options.instance.empty();
-  if (auto locked = postgres::LockInstance(**writer, shared); !locked) return locked.error();
+  // A writer that just closed may hold the lock a moment longer: the server ends its session
+  // after the client goes. Asked again for up to 3 s before the database is said to be in use.
+  Status locked = postgres::LockInstance(**writer, shared);
+  for (int tries = 0; !locked && locked.error().code == "journal.busy" && tries < 60; ++tries) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    locked = postgres::LockInstance(**writer, shared);
+  }
+  if (!locked) return locked.error();
   // A session the server dropped lost its lock: taken again before the writer writes again.
   (*writer)->OnReconnect(
       [shared](postgres::Connection& db) { return postgres::LockInstance(db, shared); });

@@ -13,6 +13,7 @@
 #include "gateway/store/postgres/detail/connection.hpp"
 #include "gateway/store/sql/cluster.hpp"
 #include "gateway/store/sql/detail/shared.hpp"
+#include "gateway/store/sql/journal.hpp"
 #include "gateway/store/sqlite/detail/connection.hpp"
 
 namespace eaeu::store {
@@ -118,11 +119,17 @@ Status KnowHead(Connection& db) {
       head = {true, static_cast<uint64_t>(last.Int(0)), last.Text(1)};
       return Ok{};
     case kDone:
-      head = {true, 0, std::string(kAuditGenesis)};
-      return Ok{};
+      break;
     default:
       return SqlError(db, "the audit chain's last entry");
   }
+  // Every entry archived (or none written yet): the chain goes on from the last archived month.
+  head = {true, 0, std::string(kAuditGenesis)};
+  Statement archived(db, "SELECT last, head FROM audit_archives ORDER BY last DESC LIMIT 1");
+  if (archived.ok() && archived.Step() == kRow) {
+    head = {true, static_cast<uint64_t>(archived.Int(0)), archived.Text(1)};
+  }
+  return Ok{};
 }
 
 }  // namespace
@@ -177,7 +184,113 @@ Status AppendAudit(Connection& db, TimePoint at, std::string_view event, std::st
   return Ok{};
 }
 
+namespace {
+
+Status RemoveArchivedMonth(Connection& db, const ArchivedAuditMonth& m, TimePoint at) {
+  const auto refuse = [&](const std::string& why) {
+    return MakeError("audit.retire", m.month, why + "; the month stays in the journal");
+  };
+  // The oldest part of the chain still here: it must start the month.
+  Statement oldest(db, "SELECT MIN(seq), MAX(seq), COUNT(*) FROM audit WHERE seq <= ?");
+  oldest.Bind(1, static_cast<int64_t>(m.last));
+  if (oldest.Step() != kRow) return SqlError(db, "the audit chain's oldest entries");
+  if (oldest.IsNull(0) || static_cast<uint64_t>(oldest.Int(0)) != m.first ||
+      static_cast<uint64_t>(oldest.Int(1)) != m.last ||
+      static_cast<uint64_t>(oldest.Int(2)) != m.entries || m.last - m.first + 1 != m.entries) {
+    return refuse("entries " + std::to_string(m.first) + " to " + std::to_string(m.last) +
+                  " are not the oldest " + std::to_string(m.entries) + " of the chain");
+  }
+  Statement last(db, "SELECT hash FROM audit WHERE seq = ?");
+  last.Bind(1, static_cast<int64_t>(m.last));
+  if (last.Step() != kRow || last.Text(0) != m.head) {
+    return refuse("entry " + std::to_string(m.last) + " is not the archive's head");
+  }
+  Statement before(db, "SELECT last FROM audit_archives ORDER BY last DESC LIMIT 1");
+  const Stepped got = before.Step();
+  if (got != kRow && got != kDone) return SqlError(db, "the archived months");
+  const uint64_t after = got == kRow ? static_cast<uint64_t>(before.Int(0)) : 0;
+  if (after + 1 != m.first) {
+    return refuse("the last month archived ends at entry " + std::to_string(after) +
+                  ", this one starts at " + std::to_string(m.first));
+  }
+  Statement remove(db, "DELETE FROM audit WHERE seq >= ? AND seq <= ?");
+  remove.Bind(1, static_cast<int64_t>(m.first)).Bind(2, static_cast<int64_t>(m.last));
+  if (remove.Step() != kDone) return SqlError(db, "remove the entries of " + m.month);
+  Statement insert(db, "INSERT INTO audit_archives VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  insert.Bind(1, m.month)
+      .Bind(2, static_cast<int64_t>(m.first))
+      .Bind(3, static_cast<int64_t>(m.last))
+      .Bind(4, static_cast<int64_t>(m.entries))
+      .Bind(5, m.head)
+      .Bind(6, m.file)
+      .Bind(7, m.sha256)
+      .Bind(8, Micros(at));
+  if (insert.Step() != kDone) return SqlError(db, "record the archive of " + m.month);
+  AuditRecord record;
+  record.Add("file", m.file)
+      .Add("sha256", m.sha256)
+      .Add("first", static_cast<int64_t>(m.first))
+      .Add("last", static_cast<int64_t>(m.last))
+      .Add("head", m.head);
+  return AppendAudit(db, at, kAuditArchiveEvent, m.month, record);
+}
+
+}  // namespace
+
 }  // namespace sql
+
+void SqlJournal::RetireAuditMonthAsync(ArchivedAuditMonth month, TimePoint at,
+                                       JournalCallback<Ok> done) {
+  auto apply = [m = std::move(month), at](Connection& db) -> Status {
+    return RemoveArchivedMonth(db, m, at);
+  };
+  impl_->Submit(std::move(apply), std::move(done));
+}
+
+namespace {
+
+ArchivedAuditMonth ReadArchivedMonth(const sql::Statement& q) {
+  ArchivedAuditMonth m;
+  m.month = q.Text(0);
+  m.first = static_cast<uint64_t>(q.Int(1));
+  m.last = static_cast<uint64_t>(q.Int(2));
+  m.entries = static_cast<uint64_t>(q.Int(3));
+  m.head = q.Text(4);
+  m.file = q.Text(5);
+  m.sha256 = q.Text(6);
+  m.at = q.Int(7);
+  return m;
+}
+
+constexpr const char* kArchivedMonths =
+    "SELECT month, first, last, entries, head, file, sha256, at FROM audit_archives ORDER BY last";
+
+}  // namespace
+
+Result<std::vector<ArchivedAuditMonth>> SqlJournal::ArchivedAuditMonths() {
+  auto reader = impl_->readers->Acquire();
+  Statement q(*reader, kArchivedMonths);
+  return q.All(ReadArchivedMonth, "the archived months");
+}
+
+Result<std::vector<MessageCount>> SqlJournal::MessageCounts() {
+  auto reader = impl_->readers->Acquire();
+  Statement q(*reader,
+              "SELECT kind, direction, destination, state, n FROM message_counts "
+              "ORDER BY kind, direction, destination, state");
+  return q.All(
+      [](Statement& row) {
+        MessageCount c;
+        c.kind = row.Text(0);
+        c.direction = row.Text(1) == DirectionName(Direction::kInbound) ? Direction::kInbound
+                                                                        : Direction::kOutbound;
+        c.destination = row.Text(2);
+        c.state = StateFromName(row.Text(3)).value_or(MessageState::kReceived);
+        c.count = static_cast<uint64_t>(std::max<int64_t>(row.Int(4), 0));
+        return c;
+      },
+      "message counts");
+}
 
 namespace {
 
@@ -271,6 +384,24 @@ Result<AuditCheck> VerifyAudit(const JournalSettings& settings, const std::strin
   AuditCheck check;
   std::string prev(kAuditGenesis);
   uint64_t expected = 1;
+  // The months archived: each starts where the one before ended, and the chain here goes on from
+  // the last of them (a journal from before archives has none).
+  if (sql::Statement months(**db, kArchivedMonths); months.ok()) {
+    for (sql::Stepped s = months.Step(); s == sql::kRow; s = months.Step()) {
+      ArchivedAuditMonth m = ReadArchivedMonth(months);
+      if (m.first != expected || m.last < m.first || m.entries != m.last - m.first + 1) {
+        check.broken_at = m.first;
+        check.reason = "the archived month " + m.month + " (entries " + std::to_string(m.first) +
+                       " to " + std::to_string(m.last) + ") does not follow entry " +
+                       std::to_string(expected - 1) + ": the record of the archives was edited";
+        (void)(*db)->Exec("ROLLBACK");
+        return check;
+      }
+      expected = m.last + 1;
+      prev = m.head;
+      check.archived.push_back(std::move(m));
+    }
+  }
   auto st = EachEntry(**db, "", [&](const Entry& e) {
     const std::string where = "entry " + std::to_string(e.seq) + " (" + When(e.at) + ", " +
                               e.event + " of " + e.subject + ")";

@@ -38,6 +38,10 @@ class SqlJournal final : public Journal {
   Result<std::vector<ActivityCount>> Activity(TimePoint since) override;
   void RecordActionAsync(OperatorAction action, TimePoint at, JournalCallback<Ok> done) override;
   void SealAuditAsync(AuditSealer seal, TimePoint at, JournalCallback<bool> done) override;
+  void RetireAuditMonthAsync(ArchivedAuditMonth month, TimePoint at,
+                             JournalCallback<Ok> done) override;
+  Result<std::vector<ArchivedAuditMonth>> ArchivedAuditMonths() override;
+  Result<std::vector<MessageCount>> MessageCounts() override;
   void PlanDeliveriesAsync(std::string message_id, std::vector<Delivery> deliveries, TimePoint at,
                            JournalCallback<Ok> done) override;
   void UpdateDeliveryAsync(DeliveryChange change, TimePoint at, JournalCallback<Ok> done) override;

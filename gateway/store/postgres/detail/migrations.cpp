@@ -202,6 +202,67 @@ CREATE TABLE audit (
 );
 CREATE INDEX audit_at ON audit(at);
 )sql",
+    // Version 4: the months of the audit chain moved to archive files (store/journal.hpp,
+    // ArchivedAuditMonth), and the counts of messages and deliveries by kind, direction,
+    // destination and state, kept by triggers as rows are written.
+    R"sql(
+CREATE TABLE audit_archives (
+  month   TEXT PRIMARY KEY,
+  first   BIGINT NOT NULL,
+  last    BIGINT NOT NULL,
+  entries BIGINT NOT NULL,
+  head    TEXT NOT NULL,
+  file    TEXT NOT NULL,
+  sha256  TEXT NOT NULL,
+  at      BIGINT NOT NULL
+);
+CREATE TABLE message_counts (
+  kind        TEXT NOT NULL,
+  direction   TEXT NOT NULL,
+  destination TEXT NOT NULL,   -- a delivery's; '': the message's own state
+  state       TEXT NOT NULL,
+  n           BIGINT NOT NULL,
+  PRIMARY KEY (kind, direction, destination, state)
+);
+CREATE FUNCTION count_message_state(a_kind TEXT, a_direction TEXT, a_destination TEXT,
+                                    a_state TEXT, delta BIGINT) RETURNS void LANGUAGE sql AS $$
+  INSERT INTO message_counts AS c VALUES (a_kind, a_direction, a_destination, a_state, delta)
+    ON CONFLICT (kind, direction, destination, state) DO UPDATE SET n = c.n + delta;
+$$;
+CREATE FUNCTION message_counted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' THEN
+    IF OLD.state = NEW.state THEN RETURN NULL; END IF;
+    PERFORM count_message_state(OLD.kind, OLD.direction, '', OLD.state, -1);
+  END IF;
+  PERFORM count_message_state(NEW.kind, NEW.direction, '', NEW.state, 1);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER message_counted AFTER INSERT OR UPDATE OF state ON messages
+  FOR EACH ROW EXECUTE FUNCTION message_counted();
+CREATE FUNCTION delivery_counted() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  k TEXT;
+  dir TEXT;
+BEGIN
+  IF TG_OP = 'UPDATE' AND OLD.state = NEW.state THEN RETURN NULL; END IF;
+  SELECT kind, direction INTO k, dir FROM messages WHERE id = NEW.message_id;
+  IF NOT FOUND THEN RETURN NULL; END IF;
+  IF TG_OP = 'UPDATE' THEN
+    PERFORM count_message_state(k, dir, OLD.destination, OLD.state, -1);
+  END IF;
+  PERFORM count_message_state(k, dir, NEW.destination, NEW.state, 1);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER delivery_counted AFTER INSERT OR UPDATE OF state ON deliveries
+  FOR EACH ROW EXECUTE FUNCTION delivery_counted();
+INSERT INTO message_counts
+  SELECT kind, direction, '', state, COUNT(*) FROM messages GROUP BY kind, direction, state;
+INSERT INTO message_counts
+  SELECT m.kind, m.direction, d.destination, d.state, COUNT(*)
+  FROM deliveries d JOIN messages m ON m.id = d.message_id
+  GROUP BY m.kind, m.direction, d.destination, d.state;
+)sql",
 };
 
 // The key of the advisory lock under which one instance migrates while the others wait.

@@ -224,6 +224,58 @@ CREATE TABLE audit (
 );
 CREATE INDEX audit_at ON audit(at);
 )sql",
+    // 12: the months of the audit chain moved to archive files (store/journal.hpp,
+    // ArchivedAuditMonth), and the counts of messages and deliveries by kind, direction,
+    // destination and state, kept by triggers as rows are written.
+    R"sql(
+CREATE TABLE audit_archives (
+  month   TEXT PRIMARY KEY,
+  first   INTEGER NOT NULL,
+  last    INTEGER NOT NULL,
+  entries INTEGER NOT NULL,
+  head    TEXT NOT NULL,
+  file    TEXT NOT NULL,
+  sha256  TEXT NOT NULL,
+  at      INTEGER NOT NULL
+);
+CREATE TABLE message_counts (
+  kind        TEXT NOT NULL,
+  direction   TEXT NOT NULL,
+  destination TEXT NOT NULL,   -- a delivery's; '': the message's own state
+  state       TEXT NOT NULL,
+  n           INTEGER NOT NULL,
+  PRIMARY KEY (kind, direction, destination, state)
+);
+CREATE TRIGGER message_counted AFTER INSERT ON messages BEGIN
+  INSERT INTO message_counts VALUES (NEW.kind, NEW.direction, '', NEW.state, 1)
+    ON CONFLICT (kind, direction, destination, state) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER message_moved AFTER UPDATE OF state ON messages WHEN OLD.state <> NEW.state BEGIN
+  UPDATE message_counts SET n = n - 1 WHERE kind = OLD.kind AND direction = OLD.direction
+    AND destination = '' AND state = OLD.state;
+  INSERT INTO message_counts VALUES (NEW.kind, NEW.direction, '', NEW.state, 1)
+    ON CONFLICT (kind, direction, destination, state) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER delivery_counted AFTER INSERT ON deliveries BEGIN
+  INSERT INTO message_counts
+    SELECT kind, direction, NEW.destination, NEW.state, 1 FROM messages WHERE id = NEW.message_id
+    ON CONFLICT (kind, direction, destination, state) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER delivery_moved AFTER UPDATE OF state ON deliveries WHEN OLD.state <> NEW.state
+BEGIN
+  UPDATE message_counts SET n = n - 1 WHERE destination = OLD.destination AND state = OLD.state
+    AND (kind, direction) = (SELECT kind, direction FROM messages WHERE id = OLD.message_id);
+  INSERT INTO message_counts
+    SELECT kind, direction, NEW.destination, NEW.state, 1 FROM messages WHERE id = NEW.message_id
+    ON CONFLICT (kind, direction, destination, state) DO UPDATE SET n = n + 1;
+END;
+INSERT INTO message_counts
+  SELECT kind, direction, '', state, COUNT(*) FROM messages GROUP BY kind, direction, state;
+INSERT INTO message_counts
+  SELECT m.kind, m.direction, d.destination, d.state, COUNT(*)
+  FROM deliveries d JOIN messages m ON m.id = d.message_id
+  GROUP BY m.kind, m.direction, d.destination, d.state;
+)sql",
 };
 
 }  // namespace
