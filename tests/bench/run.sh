@@ -6,13 +6,13 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 cmake --preset release -DEAEU_BUILD_BENCH=ON >/dev/null
 cmake --build --preset release -j2 --target eaeu_bench_validate eaeu_bench_sign eaeu_bench_journal \
-  eaeu_bench_rest eaeu_bench_registry eaeu_bench_cluster
+  eaeu_bench_rest eaeu_bench_registry eaeu_bench_cluster eaeu_bench_reference
 # The journal's table on PostgreSQL too: a server of its own on loopback, stopped at the end.
 pg_dir="$(mktemp -d /tmp/eaeu-bench-postgres.XXXXXX)"
 trap 'deploy/postgres-test-server.sh stop "$pg_dir"' EXIT
 EAEU_BENCH_POSTGRES_URL="$(deploy/postgres-test-server.sh start "$pg_dir")"
 export EAEU_BENCH_POSTGRES_URL
-for bench in eaeu_bench_validate eaeu_bench_sign eaeu_bench_journal; do
+for bench in eaeu_bench_validate eaeu_bench_sign eaeu_bench_reference eaeu_bench_journal; do
   # One core, as the figures are quoted; without taskset where it is missing.
   if command -v taskset >/dev/null; then
     taskset -c 0 "build/release/tests/bench/$bench" "$root" "${1:-3}"

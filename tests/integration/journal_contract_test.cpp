@@ -8,11 +8,13 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <limits>
 #include <atomic>
 #include <map>
 #include <set>
 #include <thread>
 
+#include "gateway/store/audit.hpp"
 #include "gateway/store/journal.hpp"
 #include "gateway/store/postgres/journal.hpp"
 #include "gateway/store/sqlite/journal.hpp"
@@ -30,6 +32,11 @@ const TimePoint kT0 = TimePoint(std::chrono::seconds(1767225600));  // 2026-01-0
 // A real SQLite file in a temporary folder.
 struct SqliteBackend {
   TempDir dir;
+  JournalSettings Settings() const {
+    JournalSettings s;
+    s.file = dir / "journal.db";
+    return s;
+  }
   std::unique_ptr<Journal> Open() {
     auto journal = SqliteJournal::Open({dir / "journal.db"});
     REQUIRE(journal.ok());
@@ -40,6 +47,12 @@ struct SqliteBackend {
 // A database of its own on a real PostgreSQL 15 server on loopback.
 struct PostgresBackend {
   PostgresDatabase database;
+  JournalSettings Settings() const {
+    JournalSettings s;
+    s.backend = "postgresql";
+    s.url = database.url();
+    return s;
+  }
   std::unique_ptr<Journal> Open() {
     PostgresJournalOptions options;
     options.url = database.url();
@@ -512,6 +525,80 @@ TEMPLATE_TEST_CASE(
   // Kept in the journal, not in the process.
   auto journal = backend.Open();
   CHECK(CountsOf(*journal) == expected);
+}
+
+// The audit chain's entries as they are stored.
+std::vector<AuditEntry> AuditEntries(const JournalSettings& settings) {
+  std::vector<AuditEntry> out;
+  REQUIRE(EachAuditEntry(settings, "", std::numeric_limits<int64_t>::min(),
+                         std::numeric_limits<int64_t>::max(), [&](const AuditEntry& e) {
+                           out.push_back(e);
+                           return true;
+                         })
+              .ok());
+  return out;
+}
+
+TEMPLATE_TEST_CASE(
+    "journal: an archived month leaves the audit chain in one change, and the chain is checked "
+    "from its head",
+    "[journal][audit]", SqliteBackend, PostgresBackend) {
+  TestType backend;
+  auto journal = backend.Open();
+  for (int i = 0; i < 3; ++i) {
+    REQUIRE(journal->RecordAction({"reload", "r" + std::to_string(i), "ops", "operator", ""},
+                                  kT0 + std::chrono::seconds(i))
+                .ok());
+  }
+  const auto entries = AuditEntries(backend.Settings());
+  REQUIRE(entries.size() == 3);
+  ArchivedAuditMonth month;
+  month.month = "2026-01";
+  month.first = 1;
+  month.last = 2;
+  month.entries = 2;
+  month.head = entries[1].hash;
+  month.file = "audit-2026-01.jsonl.gz";
+  month.sha256 = std::string(64, 'a');
+
+  // Refused unless it is the oldest part of the chain and ends at its head.
+  for (const auto& [first, head] : std::vector<std::pair<uint64_t, std::string>>{
+           {2, entries[1].hash}, {1, entries[2].hash}}) {
+    ArchivedAuditMonth wrong = month;
+    wrong.first = first;
+    wrong.entries = month.last - first + 1;
+    wrong.head = head;
+    auto refused = journal->RetireAuditMonth(wrong, kT0 + 10s);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == "audit.retire");
+  }
+  CHECK(AuditEntries(backend.Settings()).size() == 3);
+
+  REQUIRE(journal->RetireAuditMonth(month, kT0 + 10s).ok());
+  auto archived = journal->ArchivedAuditMonths();
+  REQUIRE(archived.ok());
+  REQUIRE(archived->size() == 1);
+  CHECK((*archived)[0].month == "2026-01");
+  CHECK((*archived)[0].head == entries[1].hash);
+  CHECK((*archived)[0].sha256 == month.sha256);
+  CHECK((*archived)[0].at == std::chrono::duration_cast<std::chrono::microseconds>(
+                                 (kT0 + 10s).time_since_epoch())
+                                 .count());
+  // Entry 3 stays, and the move is entry 4.
+  const auto left = AuditEntries(backend.Settings());
+  REQUIRE(left.size() == 2);
+  CHECK(left[0].seq == 3);
+  CHECK(left[1].seq == 4);
+  CHECK(left[1].event == "archive");
+  CHECK(left[1].subject == "2026-01");
+  auto check = VerifyAudit(backend.Settings(), "");
+  REQUIRE(check.ok());
+  CHECK_FALSE(check->broken_at.has_value());
+  CHECK(check->entries == 2);
+  REQUIRE(check->archived.size() == 1);
+  CHECK(check->head == left[1].hash);
+  // The same month again is refused: its entries are gone.
+  CHECK(journal->RetireAuditMonth(month, kT0 + 11s).error().code == "audit.retire");
 }
 
 // The hand-off as the pipeline makes it for a report to the Commission.
