@@ -6,7 +6,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 cmake --preset release -DEAEU_BUILD_BENCH=ON >/dev/null
 cmake --build --preset release -j2 --target eaeu_bench_validate eaeu_bench_sign eaeu_bench_journal \
-  eaeu_bench_rest eaeu_bench_registry eaeu_bench_cluster eaeu_bench_reference
+  eaeu_bench_rest eaeu_bench_registry eaeu_bench_cluster eaeu_bench_reference eaeu_bench_memory
 # The journal's table on PostgreSQL too: a server of its own on loopback, stopped at the end.
 pg_dir="$(mktemp -d /tmp/eaeu-bench-postgres.XXXXXX)"
 trap 'deploy/postgres-test-server.sh stop "$pg_dir"' EXIT
@@ -21,6 +21,9 @@ for bench in eaeu_bench_validate eaeu_bench_sign eaeu_bench_reference eaeu_bench
   fi
   echo
 done
+# Peak memory of 10 MB and 100 MB reports, each command a process of its own.
+build/release/tests/bench/eaeu_bench_memory "$root" 10 100
+echo
 # The REST intake and the register sync use the whole machine (the daemon's threads and the
 # client share it; the sync validates on every core).
 build/release/tests/bench/eaeu_bench_rest "$root" "${1:-3}"
