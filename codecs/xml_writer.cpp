@@ -1,6 +1,7 @@
 #include "codecs/xml_writer.hpp"
 
 #include "codecs/fields.hpp"
+#include "gateway/core/utf8.hpp"
 
 namespace eaeu::codec {
 
@@ -18,27 +19,7 @@ void AppendElement(std::string& out, std::string_view name, std::string_view tex
 }
 
 void AppendEscaped(std::string& out, std::string_view text) {
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\r':
-        out += "&#13;";
-        break;
-      default:
-        out += c;
-    }
-  }
+  AppendXmlEscaped(out, text);
 }
 
 namespace {

@@ -27,6 +27,11 @@ void AppendUtf8(std::string& out, const char16_t* text, size_t length);
 // came from outside (a parser's message quoting the input) on its way into JSON or a log.
 std::string ValidUtf8(std::string_view text);
 
+// Appends `text` escaped for XML element content or a double-quoted attribute value: & < > " as
+// entities, CR as &#13; (so a parser keeps it), and the C0 controls that are not XML 1.0
+// characters (all but tab, LF and CR) left out.
+void AppendXmlEscaped(std::string& out, std::string_view text);
+
 // Collapses XML whitespace (space, tab, CR, LF): runs become one space, ends are trimmed.
 std::string CollapseWhitespace(std::string_view text);
 

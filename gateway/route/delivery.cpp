@@ -532,6 +532,62 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
     Write(key, row, detail, [self = shared_from_this()](bool) { self->Arm(); });
   }
 
+  // Whether `m` is the peer's positive business answer (R.006 with a positive result, or none).
+  bool Positive(const envelope::Received& m) const {
+    if (m.fault || m.signal) return false;
+    const auto& positive = settings.positive_results;
+    return m.result_code.empty() ||
+           std::find(positive.begin(), positive.end(), m.result_code) != positive.end();
+  }
+
+  // The peer's positive answer to a delivery given up as dead: it had the message after all, so
+  // the delivery is acknowledged and the message moves with its deliveries (acknowledged once
+  // none is left dead). Blocking: on the worker pool. In a cluster this gateway takes the
+  // message on first, as a requeue does.
+  void SettleLate(const Key& key, const envelope::Received& m) {
+    auto& journal = *deps.journal;
+    if (auto claimed = journal.Claim(key.first); !claimed) {
+      spdlog::warn("message={}: a late answer cannot be applied: {}", key.first,
+                   claimed.error().ToString());
+      return;
+    }
+    auto deliveries = journal.Deliveries(key.first);
+    if (!deliveries) {
+      spdlog::warn("message={}: a late answer cannot be applied: {}", key.first,
+                   deliveries.error().ToString());
+      return;
+    }
+    std::vector<MessageState> before, after;
+    std::optional<Delivery> row;
+    for (const Delivery& d : *deliveries) {
+      before.push_back(d.state);
+      const bool this_one = d.destination == key.second && d.state == MessageState::kDead;
+      after.push_back(this_one ? MessageState::kAcknowledged : d.state);
+      if (this_one) row = d;
+    }
+    if (!row) return;  // settled meanwhile
+    row->state = MessageState::kAcknowledged;
+    row->due.reset();
+    row->error.clear();
+    row->failures = 0;
+    const MessageState message = Sum(after);
+    const std::string detail = "answered after it was given up: " + m.body_name +
+                               (m.result_code.empty() ? "" : " " + m.result_code);
+    auto st = journal.UpdateDelivery(
+        {*row, detail,
+         message != Sum(before) ? std::optional<MessageState>(message) : std::nullopt},
+        Now());
+    if (!st) {
+      spdlog::warn("message={}: a late answer cannot be applied: {}", key.first,
+                   st.error().ToString());
+      return;
+    }
+    ++acknowledged;
+    spdlog::info("message={}: its delivery to {} was dead; the peer's answer {} came: acknowledged",
+                 key.first, key.second, m.headers.relates_to);
+    Serial([self = shared_from_this(), id = key.first] { self->messages.erase(id); });
+  }
+
   void Apply(const Key& key, const envelope::Received& m) {
     auto it = open.find(key);
     if (it == open.end()) return;
@@ -693,8 +749,9 @@ void DeliveryEngine::Answer(envelope::Received received) {
         return;
       }
       const bool open = !IsFinal((*found)->state);
+      const bool dead = (*found)->state == MessageState::kDead;
       impl->Serial([impl, key = Impl::Key{(*found)->message_id, (*found)->destination},
-                    m = std::move(m), open]() mutable {
+                    m = std::move(m), open, dead]() mutable {
         if (impl->open.contains(key)) {
           impl->Answered(key, std::move(m));
           return;
@@ -702,6 +759,8 @@ void DeliveryEngine::Answer(envelope::Received received) {
         // A delivery still open that another gateway of the cluster holds.
         if (open && !impl->deps.journal->instance().empty()) {
           impl->TakeOver(key, std::move(m));
+        } else if (!open && dead && impl->Positive(m)) {
+          impl->deps.lane->Background([impl, key, m = std::move(m)] { impl->SettleLate(key, m); });
         } else {
           spdlog::info("message={}: an answer to {} came after its delivery ended", key.first,
                        m.headers.relates_to);

@@ -42,8 +42,10 @@ bool IsAllowed(MessageState from, MessageState to) {
     case S::kDelivered:
       return to != from && (to == S::kSending || to == S::kRetrying || to == S::kDelivered ||
                             to == S::kAcknowledged || to == S::kRejected || to == S::kDead);
-    case S::kDead:  // an operator requeues it
-      return to == S::kQueued;
+    // An operator requeues it; or the peer's answer comes after it was given up (the peer had
+    // it after all).
+    case S::kDead:
+      return to == S::kQueued || to == S::kAcknowledged;
     case S::kRejected:
     case S::kAcknowledged:
       return false;

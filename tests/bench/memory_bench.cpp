@@ -104,15 +104,16 @@ int main(int argc, char** argv) {
   const std::string today = "--today=2026-11-24";
 
   std::printf("Peak resident memory for large reports (ECDSA P-256), each command a process\n\n");
-  std::printf("| message | report file | command | exit | seconds | peak RSS MiB | RSS / message |\n");
+  std::printf(
+      "| message | report file | command | exit | seconds | peak RSS MiB | RSS / message |\n");
   std::printf("|---:|---:|---|---:|---:|---:|---:|\n");
   for (const size_t mb : sizes_mb) {
     // The message is almost all base64 text: 4 characters for 3 bytes, in lines of 76 characters
     // and 7 of line break and indent.
     const size_t message_target = mb * 1000 * 1000;
     const size_t raw = message_target / 83 * 76 / 4 * 3;
-    const std::string xml = example.substr(0, from) + "\n      " + Base64Lines(raw) + "\n    " +
-                            example.substr(to);
+    const std::string xml =
+        example.substr(0, from) + "\n      " + Base64Lines(raw) + "\n    " + example.substr(to);
     const fs::path file = dir / ("report-" + std::to_string(mb) + "mb.xml");
     {
       std::FILE* f = std::fopen(file.c_str(), "wb");

@@ -10,16 +10,16 @@
 // xmlsec1's headers after libxml2's.
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
+#include <xmlsec/crypto.h>
+#include <xmlsec/templates.h>
+#include <xmlsec/xmldsig.h>
+#include <xmlsec/xmlsec.h>
 #include <xercesc/framework/MemBufInputSource.hpp>
 #include <xercesc/framework/XMLGrammarPoolImpl.hpp>
 #include <xercesc/sax2/DefaultHandler.hpp>
 #include <xercesc/sax2/SAX2XMLReader.hpp>
 #include <xercesc/sax2/XMLReaderFactory.hpp>
 #include <xercesc/util/XMLUni.hpp>
-#include <xmlsec/crypto.h>
-#include <xmlsec/templates.h>
-#include <xmlsec/xmldsig.h>
-#include <xmlsec/xmlsec.h>
 
 #include <cstdio>
 #include <ctime>
@@ -232,8 +232,9 @@ int main(int argc, char** argv) {
     sign::Algorithm id;
     xmlSecTransformId reference;
   };
-  const Algorithm algorithms[] = {{sign::Algorithm::kRsaSha256, xmlSecTransformRsaSha256Id},
-                                  {sign::Algorithm::kEcdsaP256Sha256, xmlSecTransformEcdsaSha256Id}};
+  const Algorithm algorithms[] = {
+      {sign::Algorithm::kRsaSha256, xmlSecTransformRsaSha256Id},
+      {sign::Algorithm::kEcdsaP256Sha256, xmlSecTransformEcdsaSha256Id}};
 
   std::printf(
       "Validate + sign + serialise against libxml2 + xmlsec1, one thread, %.1f s per row\n\n",

@@ -327,6 +327,47 @@ TEST_CASE(
   }));
 }
 
+TEST_CASE(
+    "Delivery: the peer's answer that comes after a delivery was given up settles it as "
+    "acknowledged, and a negative one leaves it dead",
+    "[delivery]") {
+  Harness h;
+  for (size_t n = 1; n <= 8; ++n) h.peer->Plan(n, Misbehave::kNoReceipt);
+  const auto give_up = [&](const std::string& id, size_t seen_before) {
+    h.WaitFor(id, MessageState::kSending);
+    h.WaitForPeer(seen_before + 1);
+    for (size_t sends = 2; sends <= 4; ++sends) {
+      h.Pass(21min);
+      h.WaitForDeliveries(id, MessageState::kSending, 1);
+      h.WaitForPeer(seen_before + sends);
+    }
+    h.Pass(21min);
+    h.WaitFor(id, MessageState::kDead);
+  };
+  const auto late = h.Queue(model::DocumentKind::kInspectionReport, "RU", NumberedEDocId(40));
+  give_up(late, 0);
+  const auto first_send = h.peer->headers().front().message_id;
+  const auto negative = h.Queue(model::DocumentKind::kInspectionReport, "RU", NumberedEDocId(41));
+  give_up(negative, 4);
+
+  // A refusal of the second changes nothing: it stays dead.
+  h.engine->Answer(h.Reply(h.peer->headers()[4].message_id, "02"));
+  // The answer to the first one's first send, long after: the Commission had it.
+  h.engine->Answer(h.Reply(first_send, "01"));
+  h.WaitFor(late, MessageState::kAcknowledged);
+  auto history = h.journal->DeliveryHistory(late);
+  REQUIRE(history.ok());
+  CHECK(history->back().state == MessageState::kAcknowledged);
+  CHECK(history->back().detail == "answered after it was given up: ProcessingResultDetails 01");
+  auto ds = h.journal->Deliveries(late);
+  REQUIRE(ds.ok());
+  CHECK((*ds)[0].error.empty());
+  h.journal->WaitIdle();
+  auto still = h.journal->Get(negative);
+  REQUIRE(still.ok());
+  CHECK((*still)->summary.state == MessageState::kDead);
+}
+
 TEST_CASE("Delivery: transport failures back off, and a notice fans out to every other state",
           "[delivery]") {
   route::DeliverySettings settings;

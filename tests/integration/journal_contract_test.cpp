@@ -8,8 +8,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <limits>
 #include <atomic>
+#include <limits>
 #include <map>
 #include <set>
 #include <thread>
@@ -531,7 +531,8 @@ TEMPLATE_TEST_CASE(
 std::vector<AuditEntry> AuditEntries(const JournalSettings& settings) {
   std::vector<AuditEntry> out;
   REQUIRE(EachAuditEntry(settings, "", std::numeric_limits<int64_t>::min(),
-                         std::numeric_limits<int64_t>::max(), [&](const AuditEntry& e) {
+                         std::numeric_limits<int64_t>::max(),
+                         [&](const AuditEntry& e) {
                            out.push_back(e);
                            return true;
                          })
@@ -546,8 +547,9 @@ TEMPLATE_TEST_CASE(
   TestType backend;
   auto journal = backend.Open();
   for (int i = 0; i < 3; ++i) {
-    REQUIRE(journal->RecordAction({"reload", "r" + std::to_string(i), "ops", "operator", ""},
-                                  kT0 + std::chrono::seconds(i))
+    REQUIRE(journal
+                ->RecordAction({"reload", "r" + std::to_string(i), "ops", "operator", ""},
+                               kT0 + std::chrono::seconds(i))
                 .ok());
   }
   const auto entries = AuditEntries(backend.Settings());
@@ -562,8 +564,8 @@ TEMPLATE_TEST_CASE(
   month.sha256 = std::string(64, 'a');
 
   // Refused unless it is the oldest part of the chain and ends at its head.
-  for (const auto& [first, head] : std::vector<std::pair<uint64_t, std::string>>{
-           {2, entries[1].hash}, {1, entries[2].hash}}) {
+  for (const auto& [first, head] :
+       std::vector<std::pair<uint64_t, std::string>>{{2, entries[1].hash}, {1, entries[2].hash}}) {
     ArchivedAuditMonth wrong = month;
     wrong.first = first;
     wrong.entries = month.last - first + 1;
@@ -581,9 +583,9 @@ TEMPLATE_TEST_CASE(
   CHECK((*archived)[0].month == "2026-01");
   CHECK((*archived)[0].head == entries[1].hash);
   CHECK((*archived)[0].sha256 == month.sha256);
-  CHECK((*archived)[0].at == std::chrono::duration_cast<std::chrono::microseconds>(
-                                 (kT0 + 10s).time_since_epoch())
-                                 .count());
+  CHECK((*archived)[0].at ==
+        std::chrono::duration_cast<std::chrono::microseconds>((kT0 + 10s).time_since_epoch())
+            .count());
   // Entry 3 stays, and the move is entry 4.
   const auto left = AuditEntries(backend.Settings());
   REQUIRE(left.size() == 2);

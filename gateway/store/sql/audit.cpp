@@ -10,6 +10,7 @@
 
 #include "gateway/core/clock.hpp"
 #include "gateway/core/hex.hpp"
+#include "gateway/core/utf8.hpp"
 #include "gateway/store/postgres/detail/connection.hpp"
 #include "gateway/store/sql/cluster.hpp"
 #include "gateway/store/sql/detail/shared.hpp"
@@ -502,27 +503,7 @@ std::string CsvCell(const std::string& v) {
 
 std::string XmlText(const std::string& v) {
   std::string out;
-  for (const char c : v) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        // Control characters other than tab and line ends are not XML 1.0 characters.
-        if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n' || c == '\r') {
-          out += c;
-        }
-    }
-  }
+  AppendXmlEscaped(out, v);
   return out;
 }
 
