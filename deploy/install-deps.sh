@@ -18,8 +18,9 @@ if [[ "${1:-}" == "--tests" ]]; then
     catch2 libbenchmark-dev clang-format
     # independent checkers the tests compare the product with
     libxml2-utils xmlsec1 libxml2-dev
-    # the C stack the benchmarks compare the signing pipeline with (tests/bench/run.sh)
-    libxmlsec1-dev
+    # the C stack the benchmarks compare the signing pipeline with, and the load client of the
+    # end-to-end benchmark (tests/bench/run.sh)
+    libxmlsec1-dev wrk
     # promtool reads the metrics as Prometheus does; systemd-analyze reads the unit
     prometheus systemd
     # the journal's PostgreSQL backend runs its suite against a real server

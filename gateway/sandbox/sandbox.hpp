@@ -70,6 +70,10 @@ struct SandboxSettings {
   // signatures are not checked.
   std::filesystem::path trust;
   bool processing_receipt = false;  // a ProcessingReceipt precedes every reply
+  // Whether each document is validated and its signature checked, as the Commission does; false
+  // for load runs, where the sandbox must not hide the gateway's own cost (the EDocId is read
+  // from the text, the document taken as the transaction's kind).
+  bool check_documents = true;
   // Where it keeps what it must not forget across a restart; empty: in memory only.
   std::filesystem::path state_dir;
   // Its own messages are sent again after this, doubled each time up to redeliver_max.

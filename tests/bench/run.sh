@@ -6,7 +6,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 cmake --preset release -DEAEU_BUILD_BENCH=ON >/dev/null
 cmake --build --preset release -j2 --target eaeu_bench_validate eaeu_bench_sign eaeu_bench_journal \
-  eaeu_bench_rest eaeu_bench_registry eaeu_bench_cluster eaeu_bench_reference eaeu_bench_memory
+  eaeu_bench_rest eaeu_bench_registry eaeu_bench_cluster eaeu_bench_reference eaeu_bench_memory \
+  eaeu-gatewayd eaeu-gateway
 # The journal's table on PostgreSQL too: a server of its own on loopback, stopped at the end.
 pg_dir="$(mktemp -d /tmp/eaeu-bench-postgres.XXXXXX)"
 trap 'deploy/postgres-test-server.sh stop "$pg_dir"' EXIT
@@ -32,3 +33,6 @@ build/release/tests/bench/eaeu_bench_registry "$root"
 echo
 # Whole gateways end to end, one on SQLite and one to three on the PostgreSQL server above.
 build/release/tests/bench/eaeu_bench_cluster "$root" "${EAEU_BENCH_CLUSTER_REPORTS:-1500}"
+echo
+# One gateway end to end under wrk, through to acknowledgement.
+tests/bench/e2e.sh "${EAEU_BENCH_E2E_REPORTS:-20000}" 32

@@ -183,6 +183,42 @@ TEST_CASE("Sandbox: a document signed by a key the Commission does not trust is 
 }
 
 TEST_CASE(
+    "Sandbox: in its load mode (check_documents = false) it takes a document as it is, reads its "
+    "EDocId from the text and replies",
+    "[sandbox][daemon][delivery]") {
+  GatewayFiles files;
+  // A Commission that trusts another CA only: in this mode it checks nothing.
+  const auto trust = files.dir / "strangers";
+  std::filesystem::create_directories(trust);
+  REQUIRE(RunCommand(Openssl("req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+                             "-keyout '" +
+                             (files.dir / "strangers.key").string() + "' -out '" +
+                             (trust / "ca.pem").string() +
+                             "' -subj /CN=strangers -days 3650 -addext "
+                             "basicConstraints=critical,CA:TRUE"),
+                     files.dir.path())
+              .exit_code == 0);
+  sandbox::SandboxSettings settings = SandboxOn();
+  settings.trust = trust;
+  settings.check_documents = false;
+  RunningSandbox sandbox(settings);
+  TestGateway ru(GatewayOf(files, "RU", sandbox.port()));
+  sandbox->Join({"RU", InboundUrl(ru)});
+  for (uint64_t i : {5, 6}) {
+    Until(ru,
+          Submitted(
+              ru, files.ru_token,
+              WithEDocId(ExampleText(model::DocumentKind::kInspectionReport), NumberedEDocId(i))),
+          [](const Json& j) { return j["state"] == "acknowledged"; });
+  }
+  const Json taken = sandbox.State()["taken"];
+  REQUIRE(taken.size() == 2);
+  CHECK(taken[0]["eDocId"] == NumberedEDocId(5));
+  CHECK(taken[1]["eDocId"] == NumberedEDocId(6));
+  CHECK(taken[0]["kind"] == "inspection-report");
+}
+
+TEST_CASE(
     "Sandbox: a reply that could not reach the gateway while it was down reaches it when it is "
     "back, and survives the sandbox's own restart",
     "[sandbox][daemon][delivery][inbound]") {
