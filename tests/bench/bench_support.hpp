@@ -2,6 +2,12 @@
 // What the benchmark programs share: the timing loop, the inputs and the memory figure.
 
 #include <sys/resource.h>
+#include <xercesc/framework/MemBufInputSource.hpp>
+#include <xercesc/framework/XMLGrammarPoolImpl.hpp>
+#include <xercesc/sax2/DefaultHandler.hpp>
+#include <xercesc/sax2/SAX2XMLReader.hpp>
+#include <xercesc/sax2/XMLReaderFactory.hpp>
+#include <xercesc/util/XMLUni.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -9,11 +15,14 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <memory>
 #include <sstream>
 #include <string>
 
+#include "codecs/xerces_text.hpp"
 #include "codecs/xml_writer.hpp"
 #include "gateway/validate/validator.hpp"
+#include "gateway/xml/schema_catalog.hpp"
 
 namespace eaeu::bench {
 
@@ -73,6 +82,62 @@ inline std::string GrowReport(const eaeu::validate::Validator& validator,
   }
   return xml;
 }
+
+// The validator of the shipped schemas and code lists (and the tests' code lists); the program
+// ends when it cannot be made.
+inline std::unique_ptr<eaeu::validate::Validator> LoadValidator(const fs::path& source) {
+  eaeu::validate::ValidatorSettings settings;
+  settings.schema_catalog = source / "schemas/catalog.toml";
+  settings.code_lists.push_back(source / "config/codelists");
+  settings.code_lists.push_back(source / "tests/data/codelists");
+  auto created = eaeu::validate::Validator::Create(settings);
+  if (!created) {
+    std::fprintf(stderr, "%s\n", created.error().ToString().c_str());
+    std::exit(2);
+  }
+  return std::move(created.value());
+}
+
+// Xerces SAX2 with a grammar pool of its own: parse and validate without building a tree, the
+// least that reading and checking the bytes costs.
+class SaxValidator : public xercesc::DefaultHandler {
+ public:
+  explicit SaxValidator(const eaeu::xml::SchemaCatalog& catalog)
+      : pool_(std::make_unique<xercesc::XMLGrammarPoolImpl>()),
+        reader_(xercesc::XMLReaderFactory::createXMLReader(
+            xercesc::XMLPlatformUtils::fgMemoryManager, pool_.get())) {
+    using xercesc::XMLUni;
+    reader_->setFeature(XMLUni::fgSAX2CoreNameSpaces, true);
+    reader_->setFeature(XMLUni::fgXercesSchema, true);
+    reader_->setFeature(XMLUni::fgSAX2CoreValidation, true);
+    reader_->setFeature(XMLUni::fgXercesHandleMultipleImports, true);
+    reader_->setFeature(XMLUni::fgXercesCacheGrammarFromParse, false);
+    reader_->setFeature(XMLUni::fgXercesUseCachedGrammarInParse, true);
+    reader_->setFeature(XMLUni::fgXercesLoadSchema, false);
+    reader_->setContentHandler(this);
+    reader_->setErrorHandler(this);
+    for (const auto& schema : catalog.schemas) {
+      const std::u16string name = eaeu::xml::ToUtf16(schema.path.string());
+      reader_->loadGrammar(name.c_str(), xercesc::Grammar::SchemaGrammarType, true);
+    }
+  }
+
+  bool Validate(const std::string& xml) {
+    errors_ = 0;
+    xercesc::MemBufInputSource source(reinterpret_cast<const XMLByte*>(xml.data()), xml.size(),
+                                      "document", false);
+    reader_->parse(source);
+    return errors_ == 0;
+  }
+
+  void error(const xercesc::SAXParseException&) override { ++errors_; }
+  void fatalError(const xercesc::SAXParseException&) override { ++errors_; }
+
+ private:
+  std::unique_ptr<xercesc::XMLGrammarPoolImpl> pool_;
+  std::unique_ptr<xercesc::SAX2XMLReader> reader_;
+  int errors_ = 0;
+};
 
 inline long PeakRssKb() {
   rusage usage{};

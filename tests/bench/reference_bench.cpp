@@ -14,19 +14,12 @@
 #include <xmlsec/templates.h>
 #include <xmlsec/xmldsig.h>
 #include <xmlsec/xmlsec.h>
-#include <xercesc/framework/MemBufInputSource.hpp>
-#include <xercesc/framework/XMLGrammarPoolImpl.hpp>
-#include <xercesc/sax2/DefaultHandler.hpp>
-#include <xercesc/sax2/SAX2XMLReader.hpp>
-#include <xercesc/sax2/XMLReaderFactory.hpp>
-#include <xercesc/util/XMLUni.hpp>
 
 #include <cstdio>
 #include <ctime>
 #include <memory>
 #include <string>
 
-#include "codecs/xerces_text.hpp"
 #include "gateway/sign/credentials.hpp"
 #include "gateway/sign/crypto.hpp"
 #include "gateway/sign/keys.hpp"
@@ -113,47 +106,6 @@ class ReferenceStack {
   xmlSecKeyPtr key_ = nullptr;
 };
 
-// Xerces SAX2 parse + XSD from the grammar pool, no tree: what reading and checking the bytes
-// costs at the least.
-class SaxFloor : public xercesc::DefaultHandler {
- public:
-  explicit SaxFloor(const xml::SchemaCatalog& catalog)
-      : pool_(std::make_unique<xercesc::XMLGrammarPoolImpl>()),
-        reader_(xercesc::XMLReaderFactory::createXMLReader(
-            xercesc::XMLPlatformUtils::fgMemoryManager, pool_.get())) {
-    using xercesc::XMLUni;
-    reader_->setFeature(XMLUni::fgSAX2CoreNameSpaces, true);
-    reader_->setFeature(XMLUni::fgXercesSchema, true);
-    reader_->setFeature(XMLUni::fgSAX2CoreValidation, true);
-    reader_->setFeature(XMLUni::fgXercesHandleMultipleImports, true);
-    reader_->setFeature(XMLUni::fgXercesCacheGrammarFromParse, false);
-    reader_->setFeature(XMLUni::fgXercesUseCachedGrammarInParse, true);
-    reader_->setFeature(XMLUni::fgXercesLoadSchema, false);
-    reader_->setContentHandler(this);
-    reader_->setErrorHandler(this);
-    for (const auto& schema : catalog.schemas) {
-      const std::u16string name = xml::ToUtf16(schema.path.string());
-      reader_->loadGrammar(name.c_str(), xercesc::Grammar::SchemaGrammarType, true);
-    }
-  }
-
-  bool Validate(const std::string& xml) {
-    errors_ = 0;
-    xercesc::MemBufInputSource source(reinterpret_cast<const XMLByte*>(xml.data()), xml.size(),
-                                      "document", false);
-    reader_->parse(source);
-    return errors_ == 0;
-  }
-
-  void error(const xercesc::SAXParseException&) override { ++errors_; }
-  void fatalError(const xercesc::SAXParseException&) override { ++errors_; }
-
- private:
-  std::unique_ptr<xercesc::XMLGrammarPoolImpl> pool_;
-  std::unique_ptr<xercesc::SAX2XMLReader> reader_;
-  int errors_ = 0;
-};
-
 // One EVP_DigestSign of a digest-sized message with `key_file`'s key.
 class RawSigner {
  public:
@@ -198,20 +150,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "xmlsec1 cannot start\n");
     return 2;
   }
-  validate::ValidatorSettings settings;
-  settings.schema_catalog = source / "schemas/catalog.toml";
-  settings.code_lists.push_back(source / "config/codelists");
-  settings.code_lists.push_back(source / "tests/data/codelists");
-  auto created = validate::Validator::Create(settings);
-  if (!created) {
-    std::fprintf(stderr, "%s\n", created.error().ToString().c_str());
-    return 2;
-  }
-  const auto& validator = *created.value();
+  const auto loaded = LoadValidator(source);
+  const auto& validator = *loaded;
   validate::RuleContext context;
   context.today = *Date::Parse("2026-11-24");
-  auto catalog = xml::LoadSchemaCatalog(settings.schema_catalog);
-  SaxFloor floor(*catalog);
+  auto catalog = xml::LoadSchemaCatalog(source / "schemas/catalog.toml");
+  SaxValidator floor(*catalog);
   const fs::path xsd =
       source / "schemas" / "EEC_R_HC_MM_00_MedicalProductQmsInspectionDetails_v1.0.0.xsd";
 

@@ -54,19 +54,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", init.error().ToString().c_str());
     return 2;
   }
-  validate::ValidatorSettings settings;
-  settings.schema_catalog = source / "schemas/catalog.toml";
-  settings.code_lists.push_back(source / "config/codelists");
-  settings.code_lists.push_back(source / "tests/data/codelists");
-  auto created = validate::Validator::Create(settings);
-  if (!created) {
-    std::fprintf(stderr, "%s\n", created.error().ToString().c_str());
-    return 2;
-  }
-  const auto& validator = *created.value();
+  const auto loaded = LoadValidator(source);
+  const auto& validator = *loaded;
   validate::RuleContext context;
   context.today = *Date::Parse("2026-11-24");
-  auto catalog = xml::LoadSchemaCatalog(settings.schema_catalog);
+  auto catalog = xml::LoadSchemaCatalog(source / "schemas/catalog.toml");
   auto pool = xml::GrammarPool::Load(*catalog);
   xml::SecureParser parser(pool.value(), {});
 

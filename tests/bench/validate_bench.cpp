@@ -5,12 +5,6 @@
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
 #include <sys/resource.h>
-#include <xercesc/framework/MemBufInputSource.hpp>
-#include <xercesc/framework/XMLGrammarPoolImpl.hpp>
-#include <xercesc/sax2/DefaultHandler.hpp>
-#include <xercesc/sax2/SAX2XMLReader.hpp>
-#include <xercesc/sax2/XMLReaderFactory.hpp>
-#include <xercesc/util/XMLUni.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -64,72 +58,21 @@ class Libxml2Validator {
   xmlSchemaValidCtxtPtr context_ = nullptr;
 };
 
-// Xerces SAX2 with a grammar pool of its own: parse and validate without building a DOM, to show
-// what the DOM costs.
-class XercesSaxValidator : public xercesc::DefaultHandler {
- public:
-  explicit XercesSaxValidator(const eaeu::xml::SchemaCatalog& catalog)
-      : pool_(std::make_unique<xercesc::XMLGrammarPoolImpl>()),
-        reader_(xercesc::XMLReaderFactory::createXMLReader(
-            xercesc::XMLPlatformUtils::fgMemoryManager, pool_.get())) {
-    using xercesc::XMLUni;
-    reader_->setFeature(XMLUni::fgSAX2CoreNameSpaces, true);
-    reader_->setFeature(XMLUni::fgXercesSchema, true);
-    reader_->setFeature(XMLUni::fgSAX2CoreValidation, true);
-    reader_->setFeature(XMLUni::fgXercesHandleMultipleImports, true);
-    reader_->setFeature(XMLUni::fgXercesCacheGrammarFromParse, false);
-    reader_->setFeature(XMLUni::fgXercesUseCachedGrammarInParse, true);
-    reader_->setFeature(XMLUni::fgXercesLoadSchema, false);
-    reader_->setContentHandler(this);
-    reader_->setErrorHandler(this);
-    for (const auto& schema : catalog.schemas) Load(schema.path);
-  }
-
-  bool Validate(const std::string& xml) {
-    errors_ = 0;
-    xercesc::MemBufInputSource source(reinterpret_cast<const XMLByte*>(xml.data()), xml.size(),
-                                      "document", false);
-    reader_->parse(source);
-    return errors_ == 0;
-  }
-
-  void error(const xercesc::SAXParseException&) override { ++errors_; }
-  void fatalError(const xercesc::SAXParseException&) override { ++errors_; }
-
- private:
-  void Load(const fs::path& file) {
-    const std::u16string name = eaeu::xml::ToUtf16(file.string());
-    reader_->loadGrammar(name.c_str(), xercesc::Grammar::SchemaGrammarType, true);
-  }
-
-  std::unique_ptr<xercesc::XMLGrammarPoolImpl> pool_;
-  std::unique_ptr<xercesc::SAX2XMLReader> reader_;
-  int errors_ = 0;
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
   const fs::path source = argc > 1 ? fs::path(argv[1]) : fs::path(EAEU_SOURCE_DIR);
   const double seconds = argc > 2 ? std::stod(argv[2]) : 3.0;
 
-  eaeu::validate::ValidatorSettings settings;
-  settings.schema_catalog = source / "schemas/catalog.toml";
-  settings.code_lists.push_back(source / "config/codelists");
-  settings.code_lists.push_back(source / "tests/data/codelists");
-  auto created = eaeu::validate::Validator::Create(settings);
-  if (!created) {
-    std::fprintf(stderr, "%s\n", created.error().ToString().c_str());
-    return 2;
-  }
-  const auto& validator = *created.value();
+  const auto loaded = LoadValidator(source);
+  const auto& validator = *loaded;
   eaeu::validate::RuleContext context;
   context.today = *eaeu::Date::Parse("2026-11-24");
 
-  auto catalog = eaeu::xml::LoadSchemaCatalog(settings.schema_catalog);
+  auto catalog = eaeu::xml::LoadSchemaCatalog(source / "schemas/catalog.toml");
   auto pool = eaeu::xml::GrammarPool::Load(*catalog);
   eaeu::xml::SecureParser parser(pool.value(), {});
-  XercesSaxValidator sax(*catalog);
+  SaxValidator sax(*catalog);
 
   Libxml2Validator libxml2(source / "schemas" /
                            "EEC_R_HC_MM_00_MedicalProductQmsInspectionDetails_v1.0.0.xsd");

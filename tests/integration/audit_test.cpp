@@ -58,6 +58,22 @@ void Exec(const std::filesystem::path& file, const std::string& sql) {
   REQUIRE(rc == SQLITE_OK);
 }
 
+// A configuration of the daemon that names `journal` as its journal, written beside it.
+std::string ConfigFor(const GatewayFiles& files, const std::filesystem::path& journal) {
+  auto c = files.Config();
+  c.journal.file = journal;
+  const auto path = journal.string() + ".toml";
+  WriteText(path, TomlOf(c));
+  return path;
+}
+
+// `audit verify` of a journal file, with `more` options.
+ProcessResult VerifyJournal(const GatewayFiles& files, const std::filesystem::path& journal,
+                            const std::string& more = "") {
+  return RunCommand(Cli("audit verify --config '" + ConfigFor(files, journal) + "'" + more),
+                    files.dir.path());
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -74,17 +90,7 @@ TEST_CASE(
     SubmitAcknowledged(ru, files.ru_token, 3);
   }
   const std::filesystem::path journal = config.journal.file;
-  // A configuration of the daemon that names `file` as its journal.
-  const auto config_for = [&](const std::filesystem::path& file) {
-    auto c = files.Config();
-    c.journal.file = file;
-    const auto path = file.string() + ".toml";
-    WriteText(path, TomlOf(c));
-    return path;
-  };
-  const auto verify = [&](const std::filesystem::path& file) {
-    return RunCommand(Cli("audit verify --config '" + config_for(file) + "'"), files.dir.path());
-  };
+  const auto verify = [&](const std::filesystem::path& file) { return VerifyJournal(files, file); };
 
   // Whole: one entry for each line of every history the journal keeps, and the seal the gateway
   // put on them when it stopped, signed with its key.
@@ -202,7 +208,7 @@ TEST_CASE(
   // A month archived: a signed gzip file that `audit verify --archive` checks alone.
   {
     const auto file = files.dir / "audit-2026-11.jsonl.gz";
-    const std::string archive_cmd = "audit archive --config '" + config_for(journal) + "'";
+    const std::string archive_cmd = "audit archive --config '" + ConfigFor(files, journal) + "'";
     const auto archived = RunCommand(
         Cli(archive_cmd + " --month 2026-11 --to '" + file.string() + "'"), files.dir.path());
     INFO(archived.out << archived.err);
@@ -250,7 +256,7 @@ TEST_CASE(
   }
 
   // Exported: every entry, in each format.
-  const std::string export_cmd = "audit export --config '" + config_for(journal) + "'";
+  const std::string export_cmd = "audit export --config '" + ConfigFor(files, journal) + "'";
   const auto json = RunCommand(Cli(export_cmd + " --format json"), files.dir.path());
   REQUIRE(json.exit_code == 0);
   const Json entries = Json::parse(json.out);
@@ -413,17 +419,8 @@ TEST_CASE(
     CHECK_THAT(alone.out, Catch::StartsWith(std::string("audit archive whole: ") + month));
   }
 
-  // A configuration of the daemon that names `file` as its journal.
-  const auto config_for = [&](const std::filesystem::path& file) {
-    auto c = files.Config();
-    c.journal.file = file;
-    const auto path = file.string() + ".toml";
-    WriteText(path, TomlOf(c));
-    return path;
-  };
   const auto verify = [&](const std::filesystem::path& file, const std::string& more = "") {
-    return RunCommand(Cli("audit verify --config '" + config_for(file) + "'" + more),
-                      files.dir.path());
+    return VerifyJournal(files, file, more);
   };
   const auto whole = verify(journal_file);
   INFO(whole.out << whole.err);
