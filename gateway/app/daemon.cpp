@@ -778,16 +778,14 @@ void RetireAudit(Daemon::Impl& d) {
   const auto credentials = d.credentials->Get();
   const auto& settings = d.config.journal;
   if (!credentials || !d.journal || settings.audit_retention_years == 0) return;
-  std::string password;
-  if (!settings.password_file.empty() || !settings.password_env.empty()) {
-    auto read = sign::ReadPassword({settings.password_file, settings.password_env});
-    if (!read) {
-      spdlog::error("audit retention: {}", read.error().ToString());
-      return;
-    }
-    password = read->value_or("");
+  // PostgreSQL's password, read again each time (a rotated file is taken); none for SQLite.
+  auto password = sign::ReadPassword({settings.password_file, settings.password_env});
+  if (!password) {
+    spdlog::error("audit retention: {}", password.error().ToString());
+    return;
   }
-  auto moved = RetireAuditMonths(*d.journal, settings, password, *credentials, d.clock->Now());
+  auto moved =
+      RetireAuditMonths(*d.journal, settings, password->value_or(""), *credentials, d.clock->Now());
   if (!moved) {
     spdlog::error("audit retention: {}", moved.error().ToString());
     return;

@@ -1,6 +1,7 @@
 #pragma once
 // What the benchmark programs share: the timing loop, the inputs and the memory figure.
 
+#include <stdlib.h>
 #include <sys/resource.h>
 #include <xercesc/framework/MemBufInputSource.hpp>
 #include <xercesc/framework/XMLGrammarPoolImpl.hpp>
@@ -18,6 +19,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "codecs/xerces_text.hpp"
 #include "codecs/xml_writer.hpp"
@@ -138,6 +140,34 @@ class SaxValidator : public xercesc::DefaultHandler {
   std::unique_ptr<xercesc::SAX2XMLReader> reader_;
   int errors_ = 0;
 };
+
+// The documents of the per-document tables: the example inspection report and the same grown
+// to 1 MB.
+struct Input {
+  const char* name;
+  std::string xml;
+};
+inline std::vector<Input> ReportInputs(const fs::path& source,
+                                       const eaeu::validate::Validator& validator,
+                                       const eaeu::validate::RuleContext& context) {
+  std::string example = ReadText(source / "schemas/examples/inspection-report.xml");
+  std::string large = GrowReport(validator, example, context, 1u << 20);
+  std::vector<Input> out;
+  out.push_back({"example report", std::move(example)});
+  out.push_back({"1 MB report", std::move(large)});
+  return out;
+}
+
+// A new folder under the temporary directory (the caller removes it); the program ends when it
+// cannot be made.
+inline fs::path MakeTempDir() {
+  std::string pattern = (fs::temp_directory_path() / "eaeu-bench-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    std::fprintf(stderr, "cannot make a temporary folder\n");
+    std::exit(2);
+  }
+  return pattern;
+}
 
 inline long PeakRssKb() {
   rusage usage{};

@@ -92,9 +92,7 @@ int main(int argc, char** argv) {
   const auto to = example.find("</doc:InspectionReportBinaryText>");
   if (from < open_tag.size() || to == std::string::npos) return 2;
 
-  std::string pattern = (fs::temp_directory_path() / "eaeu-bench-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) return 2;
-  const fs::path dir = pattern;
+  const fs::path dir = MakeTempDir();
   sign::DevelopmentKeyOptions options;
   options.algorithm = sign::Algorithm::kEcdsaP256Sha256;
   options.now = std::time(nullptr) - 60;

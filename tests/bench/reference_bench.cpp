@@ -159,17 +159,8 @@ int main(int argc, char** argv) {
   const fs::path xsd =
       source / "schemas" / "EEC_R_HC_MM_00_MedicalProductQmsInspectionDetails_v1.0.0.xsd";
 
-  const std::string example = ReadText(source / "schemas/examples/inspection-report.xml");
-  const std::string large = GrowReport(validator, example, context, 1u << 20);
-  struct Input {
-    const char* name;
-    const std::string* xml;
-  };
-  const Input inputs[] = {{"example report", &example}, {"1 MB report", &large}};
-
-  std::string pattern = (fs::temp_directory_path() / "eaeu-bench-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) return 2;
-  const fs::path keys_dir = pattern;
+  const auto inputs = ReportInputs(source, validator, context);
+  const fs::path keys_dir = MakeTempDir();
   const std::time_t now = std::time(nullptr);
 
   struct Algorithm {
@@ -209,7 +200,7 @@ int main(int argc, char** argv) {
       return 2;
     }
     for (const auto& input : inputs) {
-      const std::string& xml = *input.xml;
+      const std::string& xml = input.xml;
       const Figure theirs =
           Measure(xml.size(), seconds, [&] { return !reference.Run(xml).empty(); });
       const Figure ours = Measure(xml.size(), seconds, [&] {

@@ -62,17 +62,8 @@ int main(int argc, char** argv) {
   auto pool = xml::GrammarPool::Load(*catalog);
   xml::SecureParser parser(pool.value(), {});
 
-  const std::string example = ReadText(source / "schemas/examples/inspection-report.xml");
-  const std::string large = GrowReport(validator, example, context, 1u << 20);
-  struct Input {
-    const char* name;
-    const std::string* xml;
-  };
-  const Input inputs[] = {{"example report", &example}, {"1 MB report", &large}};
-
-  std::string pattern = (fs::temp_directory_path() / "eaeu-bench-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) return 2;
-  const fs::path keys_dir = pattern;
+  const auto inputs = ReportInputs(source, validator, context);
+  const fs::path keys_dir = MakeTempDir();
   const std::time_t now = std::time(nullptr);
 
   std::printf("Signing and verification throughput, one thread, %.1f s per row\n\n", seconds);
@@ -95,7 +86,7 @@ int main(int argc, char** argv) {
     std::printf("| %s | - | 64 | raw OpenSSL signature (EVP_DigestSign) | %.0f | | |\n",
                 std::string(a.name).c_str(), RawSignRate(keys->signer_key, a.id, seconds));
     for (const auto& input : inputs) {
-      const std::string& xml = *input.xml;
+      const std::string& xml = input.xml;
       auto row = [&](const char* stage, const Figure& f) {
         std::printf("| %s | %s | %zu | %s | %.0f | %.1f | %.0f |\n", std::string(a.name).c_str(),
                     input.name, xml.size(), stage, f.docs_per_second, f.mb_per_second,
