@@ -1,50 +1,36 @@
 #include "codecs/xml_reader.hpp"
 
-#include <xercesc/dom/DOMAttr.hpp>
-#include <xercesc/dom/DOMElement.hpp>
-#include <xercesc/dom/DOMNode.hpp>
-
 #include <optional>
 #include <utility>
 
 #include "codecs/fields.hpp"
-#include "codecs/xerces_text.hpp"
+#include "gateway/core/utf8.hpp"
 
 namespace eaeu::codec {
 
 using model::FieldOpts;
 using model::Ns;
-using xercesc::DOMElement;
-using xercesc::DOMNode;
+using xml::Tree;
+using Element = xml::Tree::Index;
+constexpr Element kNone = xml::Tree::kNone;
 
 namespace {
 
-const DOMElement* FirstChildElement(const DOMElement& parent) {
-  for (const DOMNode* n = parent.getFirstChild(); n != nullptr; n = n->getNextSibling()) {
-    if (n->getNodeType() == DOMNode::ELEMENT_NODE) return static_cast<const DOMElement*>(n);
-  }
-  return nullptr;
-}
-
-const DOMElement* NextSiblingElement(const DOMElement& element) {
-  for (const DOMNode* n = element.getNextSibling(); n != nullptr; n = n->getNextSibling()) {
-    if (n->getNodeType() == DOMNode::ELEMENT_NODE) return static_cast<const DOMElement*>(n);
-  }
-  return nullptr;
-}
-
-std::string QualifiedName(const DOMElement& e) {
-  std::string out = xml::ToUtf8(e.getNamespaceURI());
-  out = "{" + out + "}";
-  xml::AppendUtf8(out, e.getLocalName() != nullptr ? e.getLocalName() : e.getTagName());
+std::string ExpandedName(const Tree& tree, Element e) {
+  std::string out = "{";
+  out += tree.NamespaceUri(e);
+  out += '}';
+  out += tree.LocalName(e);
   return out;
 }
 
 class XmlReadVisitor {
  public:
-  XmlReadVisitor(const DOMElement& parent, std::string path, const model::DocumentCatalog& catalog,
-                 model::DocumentKind kind, std::optional<Error>& error)
-      : cursor_(FirstChildElement(parent)),
+  XmlReadVisitor(const Tree& tree, Element parent, std::string path,
+                 const model::DocumentCatalog& catalog, model::DocumentKind kind,
+                 std::optional<Error>& error)
+      : tree_(tree),
+        cursor_(tree.FirstChildElement(parent)),
         path_(std::move(path)),
         catalog_(catalog),
         kind_(kind),
@@ -63,14 +49,14 @@ class XmlReadVisitor {
     } else {
       if (!Matches(ns, name)) {
         Fail(path_, "missing element " + model::PathStep(ns, name) +
-                        (cursor_ != nullptr ? " (found " + QualifiedName(*cursor_) + ")" : ""));
+                        (cursor_ != kNone ? " (found " + ExpandedName(tree_, cursor_) + ")" : ""));
         return;
       }
       ReadNext(ns, name, field, opts, -1);
     }
   }
 
-  const DOMElement* cursor() const { return cursor_; }
+  Element cursor() const { return cursor_; }
   const std::string& path() const { return path_; }
 
   void Fail(const std::string& where, std::string message) {
@@ -79,47 +65,51 @@ class XmlReadVisitor {
 
  private:
   bool Matches(Ns ns, const char* name) const {
-    return cursor_ != nullptr && xml::EqualsAscii(cursor_->getLocalName(), name) &&
-           xml::EqualsAscii(cursor_->getNamespaceURI(), catalog_.NamespaceOf(ns, kind_));
+    return cursor_ != kNone && tree_.Is(cursor_, catalog_.NamespaceOf(ns, kind_), name);
   }
 
   template <class T>
   void ReadNext(Ns ns, const char* name, T& value, const FieldOpts& opts, int index) {
-    const DOMElement& element = *cursor_;
-    cursor_ = NextSiblingElement(element);
+    const Element element = cursor_;
+    cursor_ = tree_.NextSiblingElement(element);
     Read(element, path_ + "/" + model::PathStep(ns, name, index), value, opts);
   }
 
   // Text content of a leaf element; an element child is an error.
-  std::optional<std::string> RawText(const DOMElement& e, const std::string& where) {
+  std::optional<std::string> RawText(Element e, const std::string& where) {
     std::string text;
-    for (const DOMNode* n = e.getFirstChild(); n != nullptr; n = n->getNextSibling()) {
-      const auto type = n->getNodeType();
-      if (type == DOMNode::TEXT_NODE || type == DOMNode::CDATA_SECTION_NODE) {
-        xml::AppendUtf8(text, n->getNodeValue());
-      } else if (type == DOMNode::ELEMENT_NODE) {
-        Fail(where, "unexpected child element " +
-                        QualifiedName(*static_cast<const DOMElement*>(n)) + " in a value");
+    for (Element n = tree_.node(e).first_child; n != kNone; n = tree_.node(n).next_sibling) {
+      const Tree::Node& node = tree_.node(n);
+      if (node.kind == Tree::Kind::kText) {
+        text += tree_.View(node.text);
+      } else if (node.kind == Tree::Kind::kElement) {
+        Fail(where, "unexpected child element " + ExpandedName(tree_, n) + " in a value");
         return std::nullopt;
       }
     }
     return text;
   }
 
-  std::optional<std::string> Text(const DOMElement& e, const std::string& where) {
+  std::optional<std::string> Text(Element e, const std::string& where) {
+    // The common case, one text node: collapsed straight from the tree.
+    const Tree::Node& node = tree_.node(e);
+    if (node.first_child == kNone) return std::string();
+    if (node.first_child == node.last_child &&
+        tree_.node(node.first_child).kind == Tree::Kind::kText) {
+      return CollapseWhitespace(tree_.View(tree_.node(node.first_child).text));
+    }
     auto raw = RawText(e, where);
     if (!raw) return std::nullopt;
-    return xml::CollapseWhitespace(*raw);
+    return CollapseWhitespace(*raw);
   }
 
-  std::optional<std::string> Attribute(const DOMElement& e, std::string_view name) {
-    const std::u16string wide = xml::ToUtf16(name);
-    const auto* attr = e.getAttributeNode(reinterpret_cast<const XMLCh*>(wide.c_str()));
-    if (attr == nullptr) return std::nullopt;
-    return xml::CollapseWhitespace(xml::ToUtf8(attr->getValue()));
+  std::optional<std::string> Attribute(Element e, std::string_view name) {
+    auto value = tree_.AttributeValue(e, name);
+    if (!value) return std::nullopt;
+    return CollapseWhitespace(*value);
   }
 
-  void CheckCodeList(const DOMElement& e, const std::string& where, const FieldOpts& opts) {
+  void CheckCodeList(Element e, const std::string& where, const FieldOpts& opts) {
     if (opts.code_list == nullptr) return;
     auto list = Attribute(e, "codeListId");
     if (!list || *list != opts.code_list) {
@@ -127,8 +117,7 @@ class XmlReadVisitor {
     }
   }
 
-  void Read(const DOMElement& e, const std::string& where, std::string& value,
-            const FieldOpts& opts) {
+  void Read(Element e, const std::string& where, std::string& value, const FieldOpts& opts) {
     auto text = Text(e, where);
     if (!text) return;
     CheckCodeList(e, where, opts);
@@ -136,7 +125,7 @@ class XmlReadVisitor {
   }
 
   template <class T>
-  void ReadParsed(const DOMElement& e, const std::string& where, T& value) {
+  void ReadParsed(Element e, const std::string& where, T& value) {
     auto text = Text(e, where);
     if (!text) return;
     auto parsed = T::Parse(*text);
@@ -149,10 +138,8 @@ class XmlReadVisitor {
   // Dates, times, years and decimals: their own Parse, with their form in the error.
   template <class T>
   requires requires { T::kForm; }
-  void Read(const DOMElement& e, const std::string& w, T& v, const FieldOpts&) {
-    ReadParsed(e, w, v);
-  }
-  void Read(const DOMElement& e, const std::string& where, bool& value, const FieldOpts&) {
+  void Read(Element e, const std::string& w, T& v, const FieldOpts&) { ReadParsed(e, w, v); }
+  void Read(Element e, const std::string& where, bool& value, const FieldOpts&) {
     auto text = Text(e, where);
     if (!text) return;
     if (*text == "1") {
@@ -163,8 +150,7 @@ class XmlReadVisitor {
       Fail(where, "\"" + *text + "\" is not an indicator (1 or 0)");
     }
   }
-  void Read(const DOMElement& e, const std::string& where, model::BinaryFile& value,
-            const FieldOpts&) {
+  void Read(Element e, const std::string& where, model::BinaryFile& value, const FieldOpts&) {
     auto raw = RawText(e, where);
     if (!raw) return;
     value.base64.clear();
@@ -181,15 +167,16 @@ class XmlReadVisitor {
     value.file_name = Attribute(e, "fileName");
   }
   template <model::Composite T>
-  void Read(const DOMElement& e, const std::string& where, T& value, const FieldOpts&) {
-    XmlReadVisitor child(e, where, catalog_, kind_, error_);
+  void Read(Element e, const std::string& where, T& value, const FieldOpts&) {
+    XmlReadVisitor child(tree_, e, where, catalog_, kind_, error_);
     T::Fields(child, value);
-    if (!error_ && child.cursor() != nullptr) {
-      Fail(where, "unexpected element " + QualifiedName(*child.cursor()));
+    if (!error_ && child.cursor() != kNone) {
+      Fail(where, "unexpected element " + ExpandedName(tree_, child.cursor()));
     }
   }
 
-  const DOMElement* cursor_;
+  const Tree& tree_;
+  Element cursor_;
   std::string path_;
   const model::DocumentCatalog& catalog_;
   model::DocumentKind kind_;
@@ -197,22 +184,22 @@ class XmlReadVisitor {
 };
 
 template <size_t I>
-Result<model::Document> ReadAs(const DOMElement& root, const model::DocumentCatalog& catalog) {
+Result<model::Document> ReadAs(const Tree& tree, Element root,
+                               const model::DocumentCatalog& catalog) {
   using T = std::variant_alternative_t<I, model::Document>;
   constexpr auto kind = static_cast<model::DocumentKind>(I);
   std::optional<Error> error;
   model::Document document{std::in_place_index<I>};
   const std::string root_path = RootPath(catalog, kind);
-  XmlReadVisitor visitor(root, root_path, catalog, kind, error);
+  XmlReadVisitor visitor(tree, root, root_path, catalog, kind, error);
   T::Fields(visitor, std::get<I>(document));
   if (error) return *std::move(error);
-  const DOMElement* rest = visitor.cursor();
-  if (rest != nullptr && xml::EqualsAscii(rest->getLocalName(), "Signature") &&
-      xml::EqualsAscii(rest->getNamespaceURI(), catalog.ds_ns)) {
-    rest = NextSiblingElement(*rest);
+  Element rest = visitor.cursor();
+  if (rest != kNone && tree.Is(rest, catalog.ds_ns, "Signature")) {
+    rest = tree.NextSiblingElement(rest);
   }
-  if (rest != nullptr) {
-    return MakeError("xml.model", root_path, "unexpected element " + QualifiedName(*rest));
+  if (rest != kNone) {
+    return MakeError("xml.model", root_path, "unexpected element " + ExpandedName(tree, rest));
   }
   return document;
 }
@@ -223,27 +210,34 @@ std::string RootPath(const model::DocumentCatalog& catalog, model::DocumentKind 
   return "/" + model::PathStep(Ns::kDoc, catalog.Info(kind).root);
 }
 
-Result<model::Document> ReadXml(const DOMElement& root, const model::DocumentCatalog& catalog) {
-  const std::string ns = xml::ToUtf8(root.getNamespaceURI());
-  const std::string local = xml::ToUtf8(root.getLocalName());
+Result<model::Document> ReadXml(const Tree& tree, const model::DocumentCatalog& catalog) {
+  if (tree.root() == kNone)
+    return MakeError("xml.unknown-document", "", "the document has no root");
+  return ReadXml(tree, tree.root(), catalog);
+}
+
+Result<model::Document> ReadXml(const Tree& tree, Element root,
+                                const model::DocumentCatalog& catalog) {
+  const std::string_view ns = tree.NamespaceUri(root);
+  const std::string local(tree.LocalName(root));
   const model::DocumentInfo* info = catalog.FindByRoot(ns, local);
   if (info == nullptr) {
     return MakeError("xml.unknown-document", "/" + local,
-                     "unknown document root {" + ns + "}" + local);
+                     "unknown document root " + ExpandedName(tree, root));
   }
   switch (info->kind) {
     case model::DocumentKind::kInspectionReport:
-      return ReadAs<0>(root, catalog);
+      return ReadAs<0>(tree, root, catalog);
     case model::DocumentKind::kSuspensionNotice:
-      return ReadAs<1>(root, catalog);
+      return ReadAs<1>(tree, root, catalog);
     case model::DocumentKind::kRegisterEntry:
-      return ReadAs<2>(root, catalog);
+      return ReadAs<2>(tree, root, catalog);
     case model::DocumentKind::kSummaryReport:
-      return ReadAs<3>(root, catalog);
+      return ReadAs<3>(tree, root, catalog);
     case model::DocumentKind::kSummaryRequest:
-      return ReadAs<4>(root, catalog);
+      return ReadAs<4>(tree, root, catalog);
     case model::DocumentKind::kProcessingResult:
-      return ReadAs<5>(root, catalog);
+      return ReadAs<5>(tree, root, catalog);
   }
   return MakeError("xml.unknown-document", "/" + local, "unknown document kind");
 }

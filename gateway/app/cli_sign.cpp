@@ -11,7 +11,6 @@
 #include "gateway/core/files.hpp"
 #include "gateway/sign/signature.hpp"
 #include "gateway/sign/verdict_json.hpp"
-#include "gateway/xml/serialise.hpp"
 
 namespace eaeu::app {
 namespace {
@@ -104,7 +103,7 @@ int RunSign(const SignCommand& command, std::ostream& out, std::ostream& err) {
   if (auto init = InitialiseCryptoFrom(o.openssl_config); !init) return Fail(err, init.error());
   auto credentials = LoadCredentials(o);
   if (!credentials) return Fail(err, credentials.error());
-  auto signer = sign::MakeSantuarioSigner(*credentials);
+  auto signer = sign::MakeSigner(*credentials);
   if (!signer) return Fail(err, signer.error());
   auto setup = MakeValidation(o.common);
   if (!setup) return Fail(err, setup.error());
@@ -113,14 +112,13 @@ int RunSign(const SignCommand& command, std::ostream& out, std::ostream& err) {
 
   auto validation =
       setup->validator->Validate(*bytes, validate::InputFormat::kAuto, setup->context);
-  if (!validation.verdict.valid()) {  // a valid verdict always comes with its DOM
+  if (!validation.verdict.valid()) {  // a valid verdict always comes with its tree
     PrintVerdictText(err, o.file, validation.verdict);
     return ExitFor(validation.verdict);
   }
-  if (auto signed_ok = (*signer)->Sign(validation.dom->dom(), Now()); !signed_ok) {
-    return Fail(err, signed_ok.error());
-  }
-  const std::string text = xml::Serialise(validation.dom->dom());
+  auto signed_text = (*signer)->Sign(*validation.tree, validation.Source(*bytes), Now());
+  if (!signed_text) return Fail(err, signed_text.error());
+  const std::string& text = *signed_text;
   if (o.out.empty()) {
     out << text;
     return kExitOk;
@@ -185,8 +183,8 @@ int RunVerify(const VerifyCommand& command, std::ostream& out, std::ostream& err
       worst = kExitUnusable;
       continue;
     }
-    auto validation =
-        setup->validator->Validate(*bytes, validate::InputFormat::kXml, setup->context);
+    auto validation = setup->validator->Validate(
+        *bytes, validate::InputFormat::kXml, setup->context, xml::Keep{.tree = true, .dom = true});
     if (!validation.dom) {
       PrintVerdictText(err, file, validation.verdict);
       worst = kExitUnusable;

@@ -77,7 +77,7 @@ Result<LoadedSigner> LoadSigner(const sign::SigningSettings& s, std::time_t now)
   if (auto usable = (*credentials)->CheckUsable(now); !usable) {
     return Within("signing", usable.error());
   }
-  auto signer = sign::MakeSantuarioSigner(*credentials);
+  auto signer = sign::MakeSigner(*credentials);
   if (!signer) return Within("signing", signer.error());
   return LoadedSigner{std::shared_ptr<const sign::Signer>(std::move(*signer)), *credentials};
 }

@@ -303,8 +303,10 @@ struct Receiver::Impl : std::enable_shared_from_this<Impl> {
     context.today = UtcDate(deps.clock->Now());
     if (IsMemberState(*deps.catalogue, segment)) context.sender_country = segment;
     if (deps.calendars) context.calendars = deps.calendars();
+    const auto verifier = deps.verifier ? deps.verifier() : nullptr;
     validate::Validation validation =
-        deps.validator->Validate(m.body_xml, validate::InputFormat::kXml, context);
+        deps.validator->Validate(m.body_xml, validate::InputFormat::kXml, context,
+                                 xml::Keep{.tree = true, .dom = verifier != nullptr});
     const validate::Verdict& verdict = validation.verdict;
     const std::string kind =
         verdict.kind ? std::string(model::KindName(*verdict.kind)) : std::string();
@@ -326,7 +328,6 @@ struct Receiver::Impl : std::enable_shared_from_this<Impl> {
 
     std::string signature;
     if (validation.dom) {
-      const auto verifier = deps.verifier ? deps.verifier() : nullptr;
       if (verifier) {
         sign::VerifyOptions options;
         options.now = std::chrono::system_clock::to_time_t(deps.clock->Now());

@@ -10,7 +10,6 @@
 
 #include "gateway/sign/signature.hpp"
 #include "gateway/validate/verdict_json.hpp"
-#include "gateway/xml/serialise.hpp"
 
 namespace eaeu::intake {
 namespace {
@@ -141,6 +140,7 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
     std::string country;
     std::string participant;
     std::shared_ptr<validate::Validation> validation;
+    std::shared_ptr<const std::string> source;  // the XML text of the validation's tree
   };
 
   void Begin() {
@@ -205,8 +205,14 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
     m.state = verdict.valid() ? MessageState::kValidated : MessageState::kRejected;
     if (verdict.valid() && validation->document)
       m.certificates = CertificatesOf(*validation->document);
+    // What the signer writes the signature into: the XML text as it came, or as JSON became.
+    std::shared_ptr<const std::string> source;
+    if (verdict.valid()) {
+      source = std::make_shared<const std::string>(validation->Source(s.bytes));
+      validation->xml.clear();
+    }
     // XML input is its own canonical XML: kept once, as the payload.
-    if (verdict.valid() && validation->from_json) m.canonical_xml = std::move(validation->xml);
+    if (verdict.valid() && validation->from_json) m.canonical_xml = *source;
     m.payload = std::move(s.bytes);
     m.violations = validate::VerdictToJson(verdict).dump(-1, ' ', false,
                                                          nlohmann::json::error_handler_t::replace);
@@ -214,7 +220,7 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
     const std::string channel = s.channel;
 
     deps.journal->AcceptAsync(
-        std::move(m), [self = shared_from_this(), validation, done = std::move(done), kind,
+        std::move(m), [self = shared_from_this(), validation, source, done = std::move(done), kind,
                        sender = std::move(s.sender), channel, forbidden,
                        asked = std::chrono::steady_clock::now()](Result<store::AcceptOutcome> r) {
           self->Observe(Stage::kJournal, asked);
@@ -251,7 +257,7 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
           const bool sign = result.outcome == Outcome::kAccepted;
           done(std::move(result));
           if (sign && self->ClaimSigning(r->id)) {
-            SignJob job{r->id, kind, sender.country, sender.participant, validation};
+            SignJob job{r->id, kind, sender.country, sender.participant, validation, source};
             self->deps.post([self, job = std::move(job)]() mutable { self->Sign(std::move(job)); });
             return;  // Sign ends the work
           }
@@ -259,14 +265,15 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
         });
   }
 
-  // Signs the validated DOM and hands the message off to delivery (signed + queued + planned).
+  // Signs the validated document from its tree and hands the message off to delivery (signed +
+  // queued + planned).
   void Sign(SignJob job) {
     const auto finish = [this, &job] {
       ReleaseSigning(job.id);
       End();
     };
     const envelope::Transaction* transaction = deps.catalogue->ForKind(job.kind);
-    if (transaction == nullptr || !job.validation || !job.validation->dom) {
+    if (transaction == nullptr || !job.validation || !job.validation->tree || !job.source) {
       spdlog::error("message={} cannot be signed: no transaction or document for kind {}", job.id,
                     job.kind);
       ++sign_failures;
@@ -275,22 +282,27 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
     const auto now = deps.clock->Now();
     std::string detail = "not signed (the transaction does not ask for it)";
     const auto sign_start = std::chrono::steady_clock::now();
+    std::shared_ptr<const std::string> document = job.source;
     if (transaction->signed_document) {
       auto current = CurrentSigner();
-      Status st = current ? current->Sign(job.validation->dom->dom(),
-                                          std::chrono::system_clock::to_time_t(now))
-                          : Status(MakeError("sign.unavailable", "", "no signing key is loaded"));
-      if (!st) {
+      auto signed_text =
+          current
+              ? current->Sign(*job.validation->tree, *job.source,
+                              std::chrono::system_clock::to_time_t(now))
+              : Result<std::string>(MakeError("sign.unavailable", "", "no signing key is loaded"));
+      if (!signed_text) {
         ++sign_failures;
-        spdlog::error("message={} stays validated, not signed: {}", job.id, st.error().ToString());
+        spdlog::error("message={} stays validated, not signed: {}", job.id,
+                      signed_text.error().ToString());
         return finish();
       }
+      document = std::make_shared<const std::string>(std::move(*signed_text));
       detail = std::string(sign::Info(current->algorithm()).name) + " by " +
                current->certificate().subject;
     }
-    auto document = std::make_shared<const std::string>(xml::Serialise(job.validation->dom->dom()));
     Observe(Stage::kSign, sign_start);
-    job.validation.reset();  // the DOM is not needed any more
+    job.validation.reset();  // the tree is not needed any more
+    job.source.reset();
     std::string signature;
     std::string unsigned_detail;
     (transaction->signed_document ? signature : unsigned_detail) = std::move(detail);
@@ -375,7 +387,7 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
     const auto& s = record.summary;
     if (!ClaimSigning(s.id)) return;
     Begin();
-    SignJob job{s.id, s.kind, s.sender_country, s.sender_participant, nullptr};
+    SignJob job{s.id, s.kind, s.sender_country, s.sender_participant, nullptr, nullptr};
     if (s.state == MessageState::kSigned) {
       HandOff(job, std::make_shared<const std::string>(record.signed_document), {}, {},
               deps.clock->Now());
@@ -383,16 +395,17 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
     }
     deps.post(
         [self = shared_from_this(), job = std::move(job), xml = record.CanonicalXml()]() mutable {
-          auto dom = self->deps.validator->ReadDom(xml);
-          if (!dom) {
-            spdlog::error("message={} stays validated: {}", job.id, dom.error().ToString());
+          auto tree = self->deps.validator->ReadTree(xml);
+          if (!tree) {
+            spdlog::error("message={} stays validated: {}", job.id, tree.error().ToString());
             ++self->sign_failures;
             self->ReleaseSigning(job.id);
             self->End();
             return;
           }
           job.validation = std::make_shared<validate::Validation>();
-          job.validation->dom = std::move(*dom);
+          job.validation->tree = std::move(*tree);
+          job.source = std::make_shared<const std::string>(std::move(xml));
           self->Sign(std::move(job));
         });
   }

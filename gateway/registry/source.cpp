@@ -3,7 +3,6 @@
 #include "gateway/registry/record.hpp"
 
 #include <curl/curl.h>
-#include <xercesc/dom/DOM.hpp>
 
 #include <algorithm>
 #include <filesystem>
@@ -95,25 +94,21 @@ Result<codec::RegisterInput> ReadJsonRegister(std::string_view bytes,
   return input;
 }
 
-bool IsEntry(const xc::DOMElement& e) {
-  const XMLCh* local = e.getLocalName();
-  return local != nullptr && xml::ToUtf8(local) == kRoot;
-}
-
 Result<codec::RegisterInput> ReadXmlRegister(std::string_view bytes,
                                              const validate::Validator& validator) {
   xml::SecureParser parser(validator.grammar_pool(), xml::ParserLimits{});
-  auto parsed = parser.ParseAnyRoot(bytes);
-  if (!parsed.document) {
+  auto parsed = parser.ParseAnyRoot(bytes, xml::Keep{.tree = true, .dom = false});
+  if (!parsed.tree) {
     const xml::XmlIssue* issue = parsed.issues.empty() ? nullptr : &parsed.issues.front();
     return MakeError(
         "registry.source", issue ? "line " + std::to_string(issue->position.line) : std::string(),
         "the register is not well-formed XML" + (issue ? ": " + issue->message : std::string()));
   }
+  const xml::Tree& tree = *parsed.tree;
   codec::RegisterInput input;
   Collector collector(input);
-  const auto take = [&](const xc::DOMElement& element, const std::string& where) {
-    auto document = codec::ReadXml(element, validator.catalog());
+  const auto take = [&](xml::Tree::Index element, const std::string& where) {
+    auto document = codec::ReadXml(tree, element, validator.catalog());
     if (!document) {
       Error e = document.error();
       e.where = where + (e.where.empty() ? "" : ", " + e.where);
@@ -124,22 +119,22 @@ Result<codec::RegisterInput> ReadXmlRegister(std::string_view bytes,
       collector.Refuse(MakeError("registry.source", where, "not a Table 3 document"));
     }
   };
-  const xc::DOMElement& root = parsed.document->root();
-  if (IsEntry(root)) {
-    take(root, "record 1");
+  const auto is_entry = [&tree](xml::Tree::Index e) { return tree.LocalName(e) == kRoot; };
+  if (is_entry(tree.root())) {
+    take(tree.root(), "record 1");
     return input;
   }
   size_t n = 0;
-  for (const xc::DOMElement* child = root.getFirstElementChild(); child != nullptr;
-       child = child->getNextElementSibling()) {
+  for (auto child = tree.FirstChildElement(tree.root()); child != xml::Tree::kNone;
+       child = tree.NextSiblingElement(child)) {
     const std::string where = "record " + std::to_string(++n);
-    if (!IsEntry(*child)) {
+    if (!is_entry(child)) {
       collector.Refuse(MakeError("registry.source", where,
-                                 "<" + xml::ToUtf8(child->getTagName()) +
+                                 "<" + std::string(tree.QualifiedName(child)) +
                                      "> is not a Table 3 document (" + std::string(kRoot) + ")"));
       continue;
     }
-    take(*child, where);
+    take(child, where);
   }
   return input;
 }

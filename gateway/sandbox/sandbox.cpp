@@ -30,7 +30,6 @@
 #include "gateway/transport/tls_table.hpp"
 #include "gateway/validate/validator.hpp"
 #include "gateway/xml/parser.hpp"
-#include "gateway/xml/serialise.hpp"
 
 namespace eaeu::sandbox {
 namespace {
@@ -354,7 +353,8 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
     context.sender_country = sender;
     const auto validation =
         settings.check_documents
-            ? validator->Validate(m.body_xml, validate::InputFormat::kXml, context)
+            ? validator->Validate(m.body_xml, validate::InputFormat::kXml, context,
+                                  xml::Keep{.tree = true, .dom = verifier != nullptr})
             : Unchecked(m.body_xml, tr->kind);
     const auto& verdict = validation.verdict;
     envelope::Signal signal;
@@ -543,13 +543,14 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
     validate::RuleContext context;
     context.today = UtcDate(clock->Now());
     auto v = validator->Validate(xml, validate::InputFormat::kXml, context);
-    if (!v.dom) return xml;
-    if (auto st = signer->Sign(v.dom->dom(), std::chrono::system_clock::to_time_t(clock->Now()));
-        !st) {
-      spdlog::warn("sandbox: not signed: {}", st.error().ToString());
+    if (!v.tree) return xml;
+    auto signed_text =
+        signer->Sign(*v.tree, xml, std::chrono::system_clock::to_time_t(clock->Now()));
+    if (!signed_text) {
+      spdlog::warn("sandbox: not signed: {}", signed_text.error().ToString());
       return xml;
     }
-    return xml::Serialise(v.dom->dom());
+    return std::move(*signed_text);
   }
 
   // TRN.002: the Commission sends the report to every other state's gateway that takes part.
@@ -757,7 +758,7 @@ Result<std::unique_ptr<Sandbox>> Sandbox::Start(asio::io_context& io,
     auto credentials =
         sign::SigningCredentials::FromPem(settings.signing_key, settings.signing_certificate, {});
     if (!credentials) return credentials.error();
-    auto signer = sign::MakeSantuarioSigner(*credentials);
+    auto signer = sign::MakeSigner(*credentials);
     if (!signer) return signer.error();
     impl->signer = std::move(*signer);
   }

@@ -1,4 +1,4 @@
-// The Santuario implementation of Signer and Verifier.
+// The Santuario implementation of Verifier.
 
 #include <xercesc/dom/DOM.hpp>
 #include <xsec/dsig/DSIGKeyInfoX509.hpp>
@@ -242,14 +242,6 @@ std::vector<unsigned char> DocumentDigest(const DOMDocument& document, const DOM
   return std::vector<unsigned char>(digest, digest + size);
 }
 
-// The first ds:`name` element under `parent`.
-DOMElement* FindDs(DOMElement& parent, std::string_view name) {
-  DOMNodeList* list =
-      parent.getElementsByTagNameNS(xml::ToUtf16(kDsNs).c_str(), xml::ToUtf16(name).c_str());
-  return list != nullptr && list->getLength() > 0 ? static_cast<DOMElement*>(list->item(0))
-                                                  : nullptr;
-}
-
 // Santuario's signature objects belong to a provider; this returns them to it.
 struct SignatureHandle {
   XSECProvider& provider;
@@ -257,85 +249,6 @@ struct SignatureHandle {
   ~SignatureHandle() {
     if (signature != nullptr) provider.releaseSignature(signature);
   }
-};
-
-class SantuarioSigner final : public Signer {
- public:
-  explicit SantuarioSigner(std::shared_ptr<const SigningCredentials> credentials)
-      : credentials_(std::move(credentials)),
-        signature_uri_(xml::ToUtf16(Info(credentials_->algorithm()).signature_uri)),
-        digest_uri_(xml::ToUtf16(Info(credentials_->algorithm()).digest_uri)),
-        certificate_(xml::ToUtf16(credentials_->impl().certificate_base64)) {}
-
-  Status Sign(DOMDocument& document, std::time_t at) const override {
-    if (auto usable = credentials_->CheckUsable(at); !usable) return usable.error();
-    DOMElement* root = document.getDocumentElement();
-    if (root == nullptr) return MakeError("sign.document", "", "the document has no root");
-    DOMNodeList* present = document.getElementsByTagNameNS(xml::ToUtf16(kDsNs).c_str(),
-                                                           xml::ToUtf16("Signature").c_str());
-    if (present != nullptr && present->getLength() > 0) {
-      return MakeError("sign.already-signed", Name(*root),
-                       "the document already carries a ds:Signature");
-    }
-    XSECProvider provider;
-    SignatureHandle handle{provider, provider.newSignature()};
-    DOMElement* node = nullptr;
-    try {
-      DSIGSignature& sig = *handle.signature;
-      sig.setDSIGNSPrefix(u"ds");
-      sig.setPrettyPrint(false);
-      node = sig.createBlankSignature(&document, xml::ToUtf16(kExcC14n).c_str(),
-                                      signature_uri_.c_str());
-      root->appendChild(node);
-      DSIGReference* reference = sig.createReference(u"", digest_uri_.c_str());
-      reference->appendEnvelopedSignatureTransform();
-      reference->appendCanonicalizationTransform(xml::ToUtf16(kExcC14n).c_str());
-      sig.appendX509Data()->appendX509Certificate(certificate_.c_str());
-      sig.setSigningKey(
-          new EvpKey(Share(credentials_->impl().key.get()), credentials_->algorithm()));
-      // The reference's digest by the gateway's streaming canonicaliser; SignedInfo is
-      // canonicalised and hashed by Santuario, and signed here.
-      const Algorithm algorithm = credentials_->algorithm();
-      const auto digest = DocumentDigest(document, node, algorithm);
-      DOMElement* digest_value = FindDs(*node, "DigestValue");
-      DOMElement* signature_value = FindDs(*node, "SignatureValue");
-      if (digest.empty() || digest_value == nullptr || signature_value == nullptr) {
-        Remove(root, node);
-        return OpenSslError("sign.failed", Name(*root), "cannot compute the document's digest");
-      }
-      digest_value->setTextContent(
-          xml::ToUtf16(Base64Encode(digest.data(), digest.size())).c_str());
-      unsigned char hash[EVP_MAX_MD_SIZE];
-      const unsigned int hash_size = sig.calculateSignedInfoHash(hash, sizeof hash);
-      const auto value = SignDigest(credentials_->impl().key.get(), algorithm, hash, hash_size);
-      if (value.empty()) {
-        Remove(root, node);
-        return OpenSslError("sign.failed", Name(*root), "OpenSSL cannot sign");
-      }
-      signature_value->setTextContent(
-          xml::ToUtf16(Base64Encode(value.data(), value.size())).c_str());
-      return Ok{};
-    } catch (const XSECException& e) {
-      Remove(root, node);
-      return MakeError("sign.failed", Name(*root), XsecMessage(e.getMsg()));
-    } catch (const XSECCryptoException& e) {
-      Remove(root, node);
-      return MakeError("sign.failed", Name(*root), e.getMsg());
-    }
-  }
-
-  Algorithm algorithm() const override { return credentials_->algorithm(); }
-  const CertificateFacts& certificate() const override { return credentials_->certificate(); }
-
- private:
-  static void Remove(DOMElement* root, DOMElement* node) {
-    if (node != nullptr && node->getParentNode() == root) root->removeChild(node)->release();
-  }
-
-  std::shared_ptr<const SigningCredentials> credentials_;
-  std::u16string signature_uri_;
-  std::u16string digest_uri_;
-  std::u16string certificate_;
 };
 
 class SantuarioVerifier final : public Verifier {
@@ -463,16 +376,6 @@ std::string_view CheckName(SignatureCheck check) {
 
 std::string SignatureVerdict::Code() const {
   return valid || !failed ? "signature.valid" : "signature." + std::string(CheckName(*failed));
-}
-
-Result<std::unique_ptr<Signer>> MakeSantuarioSigner(
-    std::shared_ptr<const SigningCredentials> credentials) {
-  if (!credentials) return MakeError("sign.credentials", "", "no signing credentials");
-  if (auto available = CheckAvailable(credentials->algorithm()); !available) {
-    return available.error();
-  }
-  EnsureSantuarioInitialised();
-  return std::unique_ptr<Signer>(new SantuarioSigner(std::move(credentials)));
 }
 
 std::unique_ptr<Verifier> MakeSantuarioVerifier(std::shared_ptr<const TrustStore> trust) {

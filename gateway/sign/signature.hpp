@@ -1,6 +1,7 @@
 #pragma once
-// Enveloped XML-DSig signatures of exchange.md §5: signing an outgoing document and verifying an
-// incoming one, on the DOM the validator produced (a document is not re-parsed to be signed).
+// Enveloped XML-DSig signatures of exchange.md §5: signing an outgoing document from the compact
+// tree the validator built (a document is not parsed again to be signed), and verifying an
+// incoming one on a DOM.
 //
 // The profile: one ds:Signature, the last child of the document's root; one ds:Reference with
 // URI="" (the whole document) and the transforms enveloped-signature then exclusive c14n;
@@ -14,6 +15,7 @@
 #include <memory>
 #include <optional>
 
+#include "codecs/xml_tree.hpp"
 #include "gateway/core/result.hpp"
 #include "gateway/sign/credentials.hpp"
 #include "gateway/sign/crypto.hpp"
@@ -30,11 +32,13 @@ class Signer {
  public:
   virtual ~Signer() = default;
 
-  // Appends the signature as the last child of the root of `document`. `at` is the signing time:
-  // the certificate must be valid then. A document that already carries a ds:Signature is
-  // refused, and on any error the document is left as it was. Thread-safe for different
-  // documents; a document is used by one thread at a time.
-  virtual Status Sign(XERCES_CPP_NAMESPACE::DOMDocument& document, std::time_t at) const = 0;
+  // The signed document: `source` (the bytes `tree` was built from) with the signature as the
+  // last child of its root, written in front of the root's end tag, every other byte as it was.
+  // A source in another encoding than UTF-8 comes out as its canonical form in UTF-8 with the
+  // signature in the same place. `at` is the signing time: the certificate must be valid then. A
+  // document that already carries a ds:Signature is refused. Thread-safe.
+  virtual Result<std::string> Sign(const xml::Tree& tree, std::string_view source,
+                                   std::time_t at) const = 0;
 
   virtual Algorithm algorithm() const = 0;
   virtual const CertificateFacts& certificate() const = 0;
@@ -63,10 +67,11 @@ class Verifier {
                                   const VerifyOptions& options) const = 0;
 };
 
+// The signer of the tree (enveloped_signer.cpp): one digest of the streamed canonical form, one
+// signature of ds:SignedInfo. `credentials` must be usable for signing; the algorithm must be
+// available (CheckAvailable).
+Result<std::unique_ptr<Signer>> MakeSigner(std::shared_ptr<const SigningCredentials> credentials);
 // Santuario (Apache XML Security for C++) with the gateway's EVP algorithm handler.
-// `credentials` must be usable for signing; the algorithm must be available (CheckAvailable).
-Result<std::unique_ptr<Signer>> MakeSantuarioSigner(
-    std::shared_ptr<const SigningCredentials> credentials);
 std::unique_ptr<Verifier> MakeSantuarioVerifier(std::shared_ptr<const TrustStore> trust);
 
 }  // namespace eaeu::sign

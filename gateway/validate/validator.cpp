@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <mutex>
 
-#include <xercesc/dom/DOMElement.hpp>
-
 #include "codecs/json_codec.hpp"
 #include "codecs/xerces_text.hpp"
 #include "codecs/xml_reader.hpp"
@@ -148,8 +146,8 @@ struct Validator::Impl {
 
   const model::DocumentCatalog& catalog() const { return pool->catalog().documents; }
 
-  void RunRules(const model::Document& document, const RuleContext& context,
-                const xml::ParsedDocument* dom, Verdict& verdict) const {
+  void RunRules(const model::Document& document, const RuleContext& context, const xml::Tree* tree,
+                Verdict& verdict) const {
     const auto kind = model::KindOf(document);
     RuleEnv env{context, lists, catalog(), settings.max_report_file_bytes, verdict.notes};
     for (const Rule& rule : AllRules()) {
@@ -160,7 +158,7 @@ struct Validator::Impl {
         Violation v;
         v.rule_id = std::string(rule.id);
         v.severity = f.severity.value_or(rule.severity);
-        if (dom != nullptr) v.position = dom->PositionOf(f.path, catalog());
+        if (tree != nullptr) v.position = tree->PositionOf(f.path, catalog());
         v.path = std::move(f.path);
         v.message_en = std::string(rule.message_en) + ": " + f.detail;
         v.message_ru = std::string(rule.message_ru) + ": " + f.detail;
@@ -180,26 +178,28 @@ struct Validator::Impl {
   // Parses and validates XML; reads the model from the DOM. `from_json` hides positions in the
   // generated text, which the caller never saw.
   Validation FromXml(std::string_view bytes, const RuleContext& context, bool from_json,
-                     std::optional<model::Document> model_from_json) const {
+                     std::optional<model::Document> model_from_json, xml::Keep keep) const {
     Validation out;
     out.from_json = from_json;
+    keep.tree = true;
     auto lease = Acquire();
-    xml::ParseResult parsed = lease.parser->Parse(bytes);
+    xml::ParseResult parsed = lease.parser->Parse(bytes, true, keep);
     for (const auto& issue : parsed.issues) {
       out.verdict.violations.push_back(FromXmlIssue(issue, !from_json));
     }
-    if (parsed.document == nullptr) {
+    if (parsed.tree == nullptr) {
       out.verdict.status = Status::kUnusable;
       return out;
     }
+    const xml::Tree& tree = *parsed.tree;
     out.verdict.status = Status::kInvalid;  // settled by Finish
-    const auto* info = catalog().FindByRoot(xml::ToUtf8(parsed.document->root().getNamespaceURI()),
-                                            xml::ToUtf8(parsed.document->root().getLocalName()));
+    const auto* info =
+        catalog().FindByRoot(tree.NamespaceUri(tree.root()), tree.LocalName(tree.root()));
     if (info != nullptr) out.verdict.kind = info->kind;
     if (model_from_json) {
       out.document = std::move(model_from_json);
     } else {
-      auto read = codec::ReadXml(parsed.document->root(), catalog());
+      auto read = codec::ReadXml(tree, catalog());
       if (read) {
         out.document = std::move(read.value());
       } else if (parsed.issues.empty()) {
@@ -208,12 +208,13 @@ struct Validator::Impl {
     }
     if (out.document) {
       out.verdict.e_doc_id = model::HeaderOf(*out.document).e_doc_id;
-      RunRules(*out.document, context, from_json ? nullptr : parsed.document.get(), out.verdict);
+      RunRules(*out.document, context, from_json ? nullptr : &tree, out.verdict);
     } else {
       out.verdict.notes.push_back(
           "business rules not checked: the document does not follow the schema closely enough to "
           "be read");
     }
+    out.tree = std::move(parsed.tree);
     out.dom = std::move(parsed.document);
     Finish(out.verdict);
     return out;
@@ -237,24 +238,24 @@ Result<std::unique_ptr<Validator>> Validator::Create(const ValidatorSettings& se
   return std::unique_ptr<Validator>(new Validator(std::move(impl)));
 }
 
-Result<std::unique_ptr<xml::ParsedDocument>> Validator::ReadDom(std::string_view xml) const {
+Result<std::unique_ptr<xml::Tree>> Validator::ReadTree(std::string_view xml) const {
   auto lease = impl_->Acquire();
   xml::ParseResult parsed = lease.parser->Parse(xml, /*validate=*/false);
-  if (parsed.document == nullptr) {
+  if (parsed.tree == nullptr) {
     return MakeError("document.unreadable", "",
                      parsed.issues.empty() ? "not well-formed" : parsed.issues.front().message);
   }
-  return std::move(parsed.document);
+  return std::move(parsed.tree);
 }
 
 Result<model::Document> Validator::Read(std::string_view xml) const {
-  auto dom = ReadDom(xml);
-  if (!dom) return dom.error();
-  return codec::ReadXml((*dom)->root(), impl_->catalog());
+  auto tree = ReadTree(xml);
+  if (!tree) return tree.error();
+  return codec::ReadXml(**tree, impl_->catalog());
 }
 
 Validation Validator::Validate(std::string_view bytes, InputFormat format,
-                               const RuleContext& context) const {
+                               const RuleContext& context, xml::Keep keep) const {
   if (bytes.size() > impl_->settings.limits.max_document_bytes) {
     Validation out;
     out.verdict.violations.push_back(
@@ -278,7 +279,9 @@ Validation Validator::Validate(std::string_view bytes, InputFormat format,
     out.verdict.violations.push_back(std::move(v));
     return out;
   }
-  if (format == InputFormat::kXml) return impl_->FromXml(bytes, context, false, std::nullopt);
+  if (format == InputFormat::kXml) {
+    return impl_->FromXml(bytes, context, false, std::nullopt, keep);
+  }
 
   auto document = codec::ReadJson(bytes, impl_->catalog());
   if (!document) {
@@ -292,12 +295,13 @@ Validation Validator::Validate(std::string_view bytes, InputFormat format,
         code == "json.model" || code == "json.unknown-key" ? Status::kInvalid : Status::kUnusable;
     return out;
   }
-  return ValidateModel(std::move(document.value()), context);
+  return ValidateModel(std::move(document.value()), context, keep);
 }
 
-Validation Validator::ValidateModel(model::Document document, const RuleContext& context) const {
+Validation Validator::ValidateModel(model::Document document, const RuleContext& context,
+                                    xml::Keep keep) const {
   std::string xml = codec::WriteXml(document, impl_->catalog());
-  Validation out = impl_->FromXml(xml, context, true, std::move(document));
+  Validation out = impl_->FromXml(xml, context, true, std::move(document), keep);
   out.xml = std::move(xml);
   return out;
 }

@@ -85,10 +85,16 @@ enum class InputFormat { kAuto, kXml, kJson };
 
 struct Validation {
   Verdict verdict;
-  std::optional<model::Document> document;   // when it could be read
-  std::unique_ptr<xml::ParsedDocument> dom;  // the validated DOM (for the signer), XML or JSON
+  std::optional<model::Document> document;  // when it could be read
+  std::unique_ptr<xml::Tree> tree;  // the validated document's tree (for the signer), XML or JSON
+  std::unique_ptr<xml::ParsedDocument> dom;  // its DOM, when asked for (signature verification)
   bool from_json = false;
   std::string xml;  // the XML the document was turned into, when it did not come as XML
+
+  // The XML text the tree was built from: `xml` when the validator wrote it, else the input.
+  std::string_view Source(std::string_view input) const {
+    return from_json ? std::string_view(xml) : input;
+  }
 };
 
 class Validator {
@@ -96,15 +102,18 @@ class Validator {
   static Result<std::unique_ptr<Validator>> Create(const ValidatorSettings& settings);
   ~Validator();
 
-  // Decodes, parses and validates. JSON is turned into XML once and that XML is validated.
-  Validation Validate(std::string_view bytes, InputFormat format, const RuleContext& context) const;
+  // Decodes, parses and validates. JSON is turned into XML once and that XML is validated. The
+  // tree is always kept; the DOM when `keep` asks for it.
+  Validation Validate(std::string_view bytes, InputFormat format, const RuleContext& context,
+                      xml::Keep keep = {}) const;
   // Reads a document the gateway validated before (its journal's XML) without checking it again:
   // parsed for well-formedness only, read into the model, no rules.
   Result<model::Document> Read(std::string_view xml) const;
-  // The same parse, keeping the DOM: a document accepted before a restart, signed after it.
-  Result<std::unique_ptr<xml::ParsedDocument>> ReadDom(std::string_view xml) const;
+  // The same parse, keeping the tree: a document accepted before a restart, signed after it.
+  Result<std::unique_ptr<xml::Tree>> ReadTree(std::string_view xml) const;
   // Validates a document built elsewhere (CSV import, a codec): serialised once and validated.
-  Validation ValidateModel(model::Document document, const RuleContext& context) const;
+  Validation ValidateModel(model::Document document, const RuleContext& context,
+                           xml::Keep keep = {}) const;
 
   const model::DocumentCatalog& catalog() const;
   const CodeLists& code_lists() const;

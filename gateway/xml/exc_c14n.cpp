@@ -224,7 +224,208 @@ class Canonicaliser {
   std::vector<Rendered> rendered_;
 };
 
+// The same rendering over the compact tree, whose strings are UTF-8.
+class TreeCanonicaliser {
+ public:
+  TreeCanonicaliser(const Tree& tree, Tree::Index omit,
+                    const std::function<void(std::string_view)>& sink)
+      : tree_(tree), omit_(omit), sink_(sink) {
+    buffer_.reserve(kFlushAt + 4096);
+  }
+
+  void Document() {
+    bool before_root = true;
+    for (Tree::Index i = tree_.first_top(); i != Tree::kNone; i = tree_.node(i).next_sibling) {
+      const Tree::Node& n = tree_.node(i);
+      if (n.kind == Tree::Kind::kElement) {
+        Element(i);
+        before_root = false;
+      } else if (n.kind == Tree::Kind::kInstruction) {
+        if (!before_root) buffer_ += '\n';
+        Pi(n);
+        if (before_root) buffer_ += '\n';
+      }
+    }
+    Flush();
+  }
+
+ private:
+  static constexpr size_t kFlushAt = 64 * 1024;
+
+  struct Declaration {
+    std::string_view prefix;
+    std::string_view uri;
+  };
+
+  void Flush() {
+    if (!buffer_.empty()) sink_(buffer_);
+    buffer_.clear();
+  }
+
+  std::string_view InScope(std::string_view prefix) const {
+    for (auto it = rendered_.rbegin(); it != rendered_.rend(); ++it) {
+      if (it->prefix == prefix) return it->uri;
+    }
+    return {};
+  }
+
+  bool Declared(std::string_view prefix) const {
+    return std::any_of(rendered_.begin(), rendered_.end(),
+                       [prefix](const Declaration& r) { return r.prefix == prefix; });
+  }
+
+  void Need(std::string_view prefix, std::string_view uri, std::vector<Declaration>& out) const {
+    if (std::any_of(out.begin(), out.end(),
+                    [prefix](const Declaration& r) { return r.prefix == prefix; })) {
+      return;
+    }
+    if (prefix.empty() && uri.empty()) {
+      if (!InScope("").empty()) out.push_back({prefix, uri});
+      return;
+    }
+    if (!Declared(prefix) || InScope(prefix) != uri) out.push_back({prefix, uri});
+  }
+
+  void Element(Tree::Index element) {
+    if (element == omit_) return;
+    std::vector<Declaration> declarations;
+    Need(tree_.Prefix(element), tree_.NamespaceUri(element), declarations);
+    const auto attributes = tree_.Attributes(element);
+    std::vector<const Tree::Attribute*> sorted;
+    sorted.reserve(attributes.size());
+    for (const Tree::Attribute& a : attributes) {
+      const std::string_view prefix = tree_.View(a.name).substr(0, a.prefix_size);
+      const std::string_view uri = tree_.View(a.uri);
+      if (!prefix.empty() && uri != "http://www.w3.org/XML/1998/namespace") {
+        Need(prefix, uri, declarations);
+      }
+      sorted.push_back(&a);
+    }
+    std::sort(declarations.begin(), declarations.end(),
+              [](const Declaration& a, const Declaration& b) { return a.prefix < b.prefix; });
+    std::sort(
+        sorted.begin(), sorted.end(), [this](const Tree::Attribute* a, const Tree::Attribute* b) {
+          const std::string_view ua = tree_.View(a->uri);
+          const std::string_view ub = tree_.View(b->uri);
+          return ua != ub ? ua < ub : tree_.AttributeLocalName(*a) < tree_.AttributeLocalName(*b);
+        });
+
+    const std::string_view name = tree_.QualifiedName(element);
+    buffer_ += '<';
+    buffer_ += name;
+    for (const auto& d : declarations) {
+      if (d.prefix.empty()) {
+        buffer_ += " xmlns=\"";
+      } else {
+        buffer_ += " xmlns:";
+        buffer_ += d.prefix;
+        buffer_ += "=\"";
+      }
+      Escape(d.uri, true);
+      buffer_ += '"';
+    }
+    for (const Tree::Attribute* a : sorted) {
+      buffer_ += ' ';
+      buffer_ += tree_.View(a->name);
+      buffer_ += "=\"";
+      Escape(tree_.View(a->value), true);
+      buffer_ += '"';
+    }
+    buffer_ += '>';
+
+    const size_t mark = rendered_.size();
+    rendered_.insert(rendered_.end(), declarations.begin(), declarations.end());
+    for (Tree::Index i = tree_.node(element).first_child; i != Tree::kNone;
+         i = tree_.node(i).next_sibling) {
+      const Tree::Node& n = tree_.node(i);
+      switch (n.kind) {
+        case Tree::Kind::kElement:
+          Element(i);
+          break;
+        case Tree::Kind::kText: {
+          // A large text (a report file in base64) goes out in pieces, not as one more copy.
+          std::string_view text = tree_.View(n.text);
+          while (text.size() > kFlushAt) {
+            Escape(text.substr(0, kFlushAt), false);
+            Flush();
+            text.remove_prefix(kFlushAt);
+          }
+          Escape(text, false);
+          break;
+        }
+        case Tree::Kind::kInstruction:
+          Pi(n);
+          break;
+      }
+      if (buffer_.size() >= kFlushAt) Flush();
+    }
+    rendered_.resize(mark);
+    buffer_ += "</";
+    buffer_ += name;
+    buffer_ += '>';
+  }
+
+  void Pi(const Tree::Node& pi) {
+    buffer_ += "<?";
+    buffer_ += tree_.View(pi.name);
+    if (pi.text.size != 0) {
+      buffer_ += ' ';
+      buffer_ += tree_.View(pi.text);
+    }
+    buffer_ += "?>";
+  }
+
+  // As the DOM's Escape, on UTF-8 (every special character is ASCII).
+  void Escape(std::string_view text, bool attribute) {
+    size_t run = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+      const char* entity = nullptr;
+      switch (text[i]) {
+        case '&':
+          entity = "&amp;";
+          break;
+        case '<':
+          entity = "&lt;";
+          break;
+        case '>':
+          entity = attribute ? nullptr : "&gt;";
+          break;
+        case '"':
+          entity = attribute ? "&quot;" : nullptr;
+          break;
+        case '\t':
+          entity = attribute ? "&#x9;" : nullptr;
+          break;
+        case '\n':
+          entity = attribute ? "&#xA;" : nullptr;
+          break;
+        case '\r':
+          entity = "&#xD;";
+          break;
+        default:
+          break;
+      }
+      if (entity == nullptr) continue;
+      buffer_.append(text.data() + run, i - run);
+      buffer_ += entity;
+      run = i + 1;
+    }
+    buffer_.append(text.data() + run, text.size() - run);
+  }
+
+  const Tree& tree_;
+  Tree::Index omit_;
+  const std::function<void(std::string_view)>& sink_;
+  std::string buffer_;
+  std::vector<Declaration> rendered_;
+};
+
 }  // namespace
+
+void CanonicaliseDocument(const Tree& tree, Tree::Index omit,
+                          const std::function<void(std::string_view)>& sink) {
+  TreeCanonicaliser(tree, omit, sink).Document();
+}
 
 void CanonicaliseDocument(const DOMDocument& document, const DOMElement* omit,
                           const std::function<void(std::string_view)>& sink) {

@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "codecs/xml_tree.hpp"
+
 XERCES_CPP_NAMESPACE_BEGIN
 class DOMDocument;
 class DOMElement;
@@ -23,6 +25,11 @@ namespace eaeu::xml {
 // (defaulted by a schema) are left out, as the bytes had them not.
 void CanonicaliseDocument(const XERCES_CPP_NAMESPACE::DOMDocument& document,
                           const XERCES_CPP_NAMESPACE::DOMElement* omit,
+                          const std::function<void(std::string_view)>& sink);
+
+// The same canonical form of the document a compact tree holds, leaving out the element `omit`
+// (Tree::kNone: nothing). Text is UTF-8 already, so the bytes go out as they are, escaped.
+void CanonicaliseDocument(const Tree& tree, Tree::Index omit,
                           const std::function<void(std::string_view)>& sink);
 
 // The canonical form of one element and its subtree, as if it were a document of its own: the

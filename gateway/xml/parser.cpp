@@ -218,8 +218,7 @@ class CollectingErrorHandler final : public ErrorHandler {
 
 // ===== ParsedDocument =====
 
-ParsedDocument::ParsedDocument(DOMDocument* dom, std::vector<Position> positions)
-    : dom_(dom), positions_(std::move(positions)) {}
+ParsedDocument::ParsedDocument(DOMDocument* dom) : dom_(dom) {}
 
 ParsedDocument::~ParsedDocument() {
   if (dom_ != nullptr) dom_->release();
@@ -231,70 +230,62 @@ const DOMElement& ParsedDocument::root() const {
 
 namespace {
 
-const DOMElement* NthChild(const DOMElement& parent, const std::string& ns,
-                           const std::string& local, int nth) {
-  for (const DOMNode* n = parent.getFirstChild(); n != nullptr; n = n->getNextSibling()) {
-    if (n->getNodeType() != DOMNode::ELEMENT_NODE) continue;
-    if (EqualsAscii(n->getLocalName(), local) && EqualsAscii(n->getNamespaceURI(), ns) &&
-        --nth == 0) {
-      return static_cast<const DOMElement*>(n);
-    }
+// Whether `bytes` are UTF-8: no byte-order mark of another encoding, and an XML declaration, if
+// any, that names none or UTF-8. Only then can the signer write into the bytes as they are.
+bool IsUtf8Source(std::string_view bytes) {
+  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
+  if (bytes.size() >= 2 &&
+      (bytes[0] == '\0' || bytes[1] == '\0' || (bytes[0] == '\xFE' && bytes[1] == '\xFF') ||
+       (bytes[0] == '\xFF' && bytes[1] == '\xFE'))) {
+    return false;
   }
-  return nullptr;
+  if (bytes.substr(0, 5) != "<?xml") return true;
+  const std::string_view decl = bytes.substr(0, bytes.find("?>"));
+  const size_t at = decl.find("encoding");
+  if (at == std::string_view::npos) return true;
+  const size_t quote = decl.find_first_of("\"'", at);
+  if (quote == std::string_view::npos) return false;
+  const size_t end = decl.find(decl[quote], quote + 1);
+  if (end == std::string_view::npos) return false;
+  std::string name(decl.substr(quote + 1, end - quote - 1));
+  for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return name == "UTF-8" || name == "UTF8";
 }
 
-// Index of `target` among the elements of `root` in document order, or -1.
-int64_t DocumentOrderIndex(const DOMElement* root, const DOMElement* target) {
-  int64_t index = 0;
-  const DOMNode* n = root;
-  while (n != nullptr) {
-    if (n->getNodeType() == DOMNode::ELEMENT_NODE) {
-      if (n == target) return index;
-      ++index;
+// Where the end tag of the root `name` starts in well-formed `bytes`: after it come only
+// whitespace, comments and processing instructions, so it is found from the end. nullopt when
+// what is found there is not that end tag (a processing instruction holding "<?", for one).
+std::optional<size_t> RootEndTag(std::string_view bytes, std::string_view name) {
+  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  size_t end = bytes.size();
+  for (;;) {
+    while (end > 0 && is_space(bytes[end - 1])) --end;
+    const std::string_view head = bytes.substr(0, end);
+    size_t start = std::string_view::npos;
+    if (head.ends_with("-->")) {
+      start = head.rfind("<!--");
+    } else if (head.ends_with("?>")) {
+      start = head.rfind("<?");
+    } else {
+      break;
     }
-    if (n->getFirstChild() != nullptr) {
-      n = n->getFirstChild();
-      continue;
-    }
-    while (n != nullptr && n != root && n->getNextSibling() == nullptr) n = n->getParentNode();
-    if (n == nullptr || n == root) break;
-    n = n->getNextSibling();
+    if (start == std::string_view::npos) return std::nullopt;
+    end = start;
   }
-  return -1;
+  if (end == 0 || bytes[end - 1] != '>') return std::nullopt;
+  const size_t lt = bytes.rfind('<', end - 1);
+  if (lt == std::string_view::npos) return std::nullopt;
+  std::string_view tag = bytes.substr(lt, end - lt);  // "</name S? >"
+  if (!tag.starts_with("</") || tag.substr(2, name.size()) != name) return std::nullopt;
+  tag.remove_prefix(2 + name.size());
+  tag.remove_suffix(1);
+  for (const char c : tag) {
+    if (!is_space(c)) return std::nullopt;
+  }
+  return lt;
 }
 
 }  // namespace
-
-Position ParsedDocument::PositionOf(std::string_view path,
-                                    const model::DocumentCatalog& catalog) const {
-  const DOMElement* element = &root();
-  const std::string root_ns = ToUtf8(element->getNamespaceURI());
-  size_t pos = path.find('/', 1);  // skip the root step
-  while (pos != std::string_view::npos && element != nullptr) {
-    const size_t next = path.find('/', pos + 1);
-    std::string_view step =
-        path.substr(pos + 1, next == std::string_view::npos ? next : next - pos - 1);
-    pos = next;
-    int nth = 1;
-    if (const auto br = step.find('['); br != std::string_view::npos) {
-      nth = std::atoi(std::string(step.substr(br + 1)).c_str());
-      step = step.substr(0, br);
-    }
-    const auto colon = step.find(':');
-    if (colon == std::string_view::npos) return {};
-    const auto prefix = step.substr(0, colon);
-    const std::string local(step.substr(colon + 1));
-    const std::string& ns = prefix == "ccdo"   ? catalog.ccdo_ns
-                            : prefix == "csdo" ? catalog.csdo_ns
-                            : prefix == "ds"   ? catalog.ds_ns
-                                               : root_ns;
-    element = NthChild(*element, ns, local, nth);
-  }
-  if (element == nullptr) return {};
-  const int64_t index = DocumentOrderIndex(&root(), element);
-  if (index < 0 || static_cast<size_t>(index) >= positions_.size()) return {};
-  return positions_[static_cast<size_t>(index)];
-}
 
 // ===== GrammarPool =====
 
@@ -380,11 +371,14 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
     setErrorHandler(this);
   }
 
-  ParseResult Run(std::string_view bytes, bool validate, bool any_root = false) {
+  ParseResult Run(std::string_view bytes, bool validate, Keep keep, bool any_root = false) {
     ParseResult result;
     any_root_ = any_root;
+    keep_ = keep;
+    source_utf8_ = keep.tree && IsUtf8Source(bytes);
+    tree_ = keep.tree ? std::make_unique<Tree>() : nullptr;
+    uris_.clear();
     issues_.clear();
-    positions_.clear();
     frames_.clear();
     depth_ = 0;
     schema_issues_ = 0;
@@ -416,27 +410,38 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
       issues_.insert(issues_.begin(),
                      XmlIssue{true, "xml.malformed", "", {}, ToUtf8(e.getMessage())});
       fatal = true;
+    } catch (const std::length_error& e) {
+      issues_.insert(issues_.begin(), XmlIssue{true, "xml.limit", "", {}, e.what()});
+      fatal = true;
     }
     for (const auto& issue : issues_) fatal = fatal || issue.fatal;
     if (fatal) {
       // Schema messages about a document that could not be read only repeat the reason.
       std::erase_if(issues_, [](const XmlIssue& i) { return !i.fatal; });
     }
-    if (!fatal && getDocument() != nullptr && getDocument()->getDocumentElement() == nullptr) {
+    const bool has_root =
+        keep.tree ? tree_ != nullptr && tree_->root() != Tree::kNone
+                  : getDocument() != nullptr && getDocument()->getDocumentElement() != nullptr;
+    if (!fatal && !has_root) {
       issues_.push_back(XmlIssue{true, "xml.malformed", "", {}, "the document has no root"});
       fatal = true;
     }
     if (!fatal) {
-      DOMDocument* dom = adoptDocument();
-      result.document.reset(new ParsedDocument(dom, std::move(positions_)));
+      if (keep.dom) result.document.reset(new ParsedDocument(adoptDocument()));
+      if (tree_ && source_utf8_) {
+        if (auto at = RootEndTag(bytes, tree_->QualifiedName(tree_->root()))) {
+          tree_->SetRootEndTag(*at);
+        }
+      }
+      result.tree = std::move(tree_);
     }
+    tree_.reset();
     resetDocumentPool();
     // A fatal issue goes first, so that callers can report the reason the parse stopped.
     std::stable_partition(issues_.begin(), issues_.end(),
                           [](const XmlIssue& i) { return i.fatal; });
     result.issues = std::move(issues_);
     issues_ = {};
-    positions_ = {};
     return result;
   }
 
@@ -500,9 +505,12 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
     }
     frames_.push_back(
         Frame{(frames_.empty() ? std::string() : frames_.back().path) + "/" + step, {}});
-    positions_.push_back(position_);
-    XercesDOMParser::startElement(decl, url_id, prefix, attrs, attr_count, is_empty, is_root);
+    if (tree_) AddToTree(decl, url_id, prefix, attrs, attr_count);
+    if (keep_.dom) {
+      XercesDOMParser::startElement(decl, url_id, prefix, attrs, attr_count, is_empty, is_root);
+    }
     if (is_empty) {
+      if (tree_) tree_->CloseElement();
       frames_.pop_back();
       --depth_;
     }
@@ -510,9 +518,75 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
 
   void endElement(const XMLElementDecl& decl, const unsigned int url_id, const bool is_root,
                   const XMLCh* const prefix) override {
-    XercesDOMParser::endElement(decl, url_id, is_root, prefix);
+    if (keep_.dom) XercesDOMParser::endElement(decl, url_id, is_root, prefix);
+    if (tree_) {
+      tree_->CloseElement();
+    }
     if (!frames_.empty()) frames_.pop_back();
     --depth_;
+  }
+
+  void docCharacters(const XMLCh* const chars, const XMLSize_t length, const bool cdata) override {
+    if (tree_) tree_->AppendText(std::u16string_view(chars, length));
+    if (keep_.dom) XercesDOMParser::docCharacters(chars, length, cdata);
+  }
+
+  void ignorableWhitespace(const XMLCh* const chars, const XMLSize_t length,
+                           const bool cdata) override {
+    if (tree_) tree_->AppendText(std::u16string_view(chars, length));
+    if (keep_.dom) XercesDOMParser::ignorableWhitespace(chars, length, cdata);
+  }
+
+  void docPI(const XMLCh* const target, const XMLCh* const data) override {
+    if (tree_) {
+      const Tree::Span t = tree_->Store(std::u16string_view(target));
+      tree_->AddInstruction(t, tree_->Store(std::u16string_view(data != nullptr ? data : u"")));
+    }
+    if (keep_.dom) XercesDOMParser::docPI(target, data);
+  }
+
+  void docComment(const XMLCh* const comment) override {
+    if (keep_.dom) XercesDOMParser::docComment(comment);
+  }
+
+  Tree::Span UriSpan(unsigned int id) {
+    for (const auto& [known, span] : uris_) {
+      if (known == id) return span;
+    }
+    const XMLCh* uri = getScanner()->getURIText(id);
+    const Tree::Span span = tree_->Store(std::u16string_view(uri != nullptr ? uri : u""));
+    uris_.emplace_back(id, span);
+    return span;
+  }
+
+  void AddToTree(const XMLElementDecl& decl, unsigned int url_id, const XMLCh* prefix,
+                 const RefVectorOf<XMLAttr>& attrs, XMLSize_t attr_count) {
+    const Tree::Span uri = UriSpan(url_id);
+    const std::u16string_view element_prefix(prefix != nullptr ? prefix : u"");
+    Tree::Span name = tree_->Store(element_prefix);
+    const auto prefix_size = static_cast<uint16_t>(name.size);
+    if (!element_prefix.empty()) name.size += tree_->Store(std::string_view(":")).size;
+    name.size += tree_->Store(std::u16string_view(decl.getBaseName())).size;
+    tree_->OpenElement(name, prefix_size, uri, position_);
+    const unsigned int xmlns = getScanner()->getXMLNSNamespaceId();
+    for (XMLSize_t i = 0; i < attr_count; ++i) {
+      const XMLAttr& a = *attrs.elementAt(i);
+      // Namespace declarations are not attributes of the infoset; defaulted values were not in
+      // the bytes.
+      const std::u16string_view attr_prefix(a.getPrefix() != nullptr ? a.getPrefix() : u"");
+      if (a.getURIId() == xmlns || attr_prefix == u"xmlns" ||
+          (attr_prefix.empty() && std::u16string_view(a.getName()) == u"xmlns") ||
+          !a.getSpecified()) {
+        continue;
+      }
+      Tree::Span qname = tree_->Store(attr_prefix);
+      const auto attr_prefix_size = static_cast<uint16_t>(qname.size);
+      if (!attr_prefix.empty()) qname.size += tree_->Store(std::string_view(":")).size;
+      qname.size += tree_->Store(std::u16string_view(a.getName())).size;
+      const Tree::Span attr_uri = attr_prefix.empty() ? Tree::Span{} : UriSpan(a.getURIId());
+      tree_->AddAttribute(qname, attr_prefix_size, attr_uri,
+                          tree_->Store(std::u16string_view(a.getValue())));
+    }
   }
 
   void doctypeDecl(const DTDElementDecl&, const XMLCh* const, const XMLCh* const, const bool,
@@ -545,7 +619,10 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
   SecurityManager security_;
   std::vector<std::pair<std::string, std::string>> prefixes_;
   std::vector<XmlIssue> issues_;
-  std::vector<Position> positions_;
+  Keep keep_;
+  bool source_utf8_ = false;
+  std::unique_ptr<Tree> tree_;
+  std::vector<std::pair<unsigned int, Tree::Span>> uris_;
   std::vector<Frame> frames_;
   Position position_;
   uint32_t depth_ = 0;
@@ -558,12 +635,12 @@ SecureParser::SecureParser(std::shared_ptr<const GrammarPool> pool, ParserLimits
 
 SecureParser::~SecureParser() = default;
 
-ParseResult SecureParser::Parse(std::string_view bytes, bool validate) {
-  return impl_->Run(bytes, validate);
+ParseResult SecureParser::Parse(std::string_view bytes, bool validate, Keep keep) {
+  return impl_->Run(bytes, validate, keep);
 }
 
-ParseResult SecureParser::ParseAnyRoot(std::string_view bytes) {
-  return impl_->Run(bytes, false, true);
+ParseResult SecureParser::ParseAnyRoot(std::string_view bytes, Keep keep) {
+  return impl_->Run(bytes, false, keep, true);
 }
 
 }  // namespace eaeu::xml

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "codecs/xml_tree.hpp"
 #include "gateway/core/result.hpp"
 #include "gateway/xml/schema_catalog.hpp"
 
@@ -33,11 +34,6 @@ struct ParserLimits {
   uint32_t max_issues = 100;                   // schema issues reported per document
 };
 
-struct Position {
-  int64_t line = 0;
-  int64_t column = 0;
-};
-
 // A problem the parser found: not well-formed (fatal), or a schema violation.
 struct XmlIssue {
   bool fatal = false;
@@ -47,7 +43,7 @@ struct XmlIssue {
   std::string message;
 };
 
-// A parsed DOM with the source position of each element.
+// A parsed Xerces DOM: what Santuario's signature verification and the envelope reader work on.
 class ParsedDocument {
  public:
   ~ParsedDocument();
@@ -56,15 +52,12 @@ class ParsedDocument {
 
   XERCES_CPP_NAMESPACE::DOMDocument& dom() const { return *dom_; }
   const XERCES_CPP_NAMESPACE::DOMElement& root() const;
-  // Line and column of the element at `path` (the codecs' path convention); {0,0} when unknown.
-  Position PositionOf(std::string_view path, const model::DocumentCatalog& catalog) const;
 
  private:
   friend class SecureParser;
-  ParsedDocument(XERCES_CPP_NAMESPACE::DOMDocument* dom, std::vector<Position> positions);
+  explicit ParsedDocument(XERCES_CPP_NAMESPACE::DOMDocument* dom);
 
   XERCES_CPP_NAMESPACE::DOMDocument* dom_;
-  std::vector<Position> positions_;  // by element, in document order
 };
 
 class GrammarPool {
@@ -85,10 +78,19 @@ class GrammarPool {
   std::unique_ptr<Impl> impl_;
 };
 
+// What a parse keeps: the compact tree (the validator's, the model's and the signer's), a Xerces
+// DOM (signature verification, envelopes), or both.
+struct Keep {
+  bool tree = true;
+  bool dom = false;
+};
+
 struct ParseResult {
-  std::unique_ptr<ParsedDocument> document;  // null when the input was not well-formed or refused
+  std::unique_ptr<Tree> tree;                // when kept; null when the input was refused
+  std::unique_ptr<ParsedDocument> document;  // the DOM, when kept; null when refused
   std::vector<XmlIssue> issues;              // fatal issue first if any, then schema issues
-  bool schema_valid() const { return document != nullptr && issues.empty(); }
+  bool readable() const { return tree != nullptr || document != nullptr; }
+  bool schema_valid() const { return readable() && issues.empty(); }
 };
 
 class SecureParser {
@@ -98,11 +100,12 @@ class SecureParser {
   SecureParser(const SecureParser&) = delete;
   SecureParser& operator=(const SecureParser&) = delete;
 
-  // Parses and validates `bytes` (any encoding Xerces detects; UTF-8 by default).
-  // `validate` = false parses for well-formedness only (used by the benchmark's baseline too).
-  ParseResult Parse(std::string_view bytes, bool validate = true);
-  // Well-formedness and the limits only, whatever the root (a SOAP envelope, a signal).
-  ParseResult ParseAnyRoot(std::string_view bytes);
+  // Parses and validates `bytes` (any encoding Xerces detects; UTF-8 by default), in one pass
+  // that builds what `keep` asks for. `validate` = false parses for well-formedness only (a
+  // document validated before, and the benchmark's baseline).
+  ParseResult Parse(std::string_view bytes, bool validate = true, Keep keep = {});
+  // Well-formedness and the limits only, whatever the root (a SOAP envelope, a signal, a list).
+  ParseResult ParseAnyRoot(std::string_view bytes, Keep keep = Keep{.tree = false, .dom = true});
 
  private:
   class Impl;

@@ -31,8 +31,9 @@ const eaeu::sign::Verifier& TheVerifier() {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace eaeu;
-  auto v = fuzz::TheValidator().Validate(fuzz::Bytes(data, size), validate::InputFormat::kXml,
-                                         fuzz::FixedContext());
+  auto v =
+      fuzz::TheValidator().Validate(fuzz::Bytes(data, size), validate::InputFormat::kXml,
+                                    fuzz::FixedContext(), xml::Keep{.tree = true, .dom = true});
   if (!v.dom) return 0;
   sign::VerifyOptions options;
   options.now = 1795521600;  // 2026-11-24

@@ -90,7 +90,8 @@ TEST_CASE("REST: an accepted report is journalled, signed, enveloped and queued"
   const std::string body(envelope::BodyOf(envelope.body));
   REQUIRE(!body.empty());
   const auto& validator = PlainValidator();
-  auto parsed = validator.Validate(body, validate::InputFormat::kXml, Context());
+  auto parsed = validator.Validate(body, validate::InputFormat::kXml, Context(),
+                                   xml::Keep{.tree = true, .dom = true});
   REQUIRE(parsed.dom);
   auto trust = sign::TrustStore::Load(files.keys.ca_certificate.parent_path());
   REQUIRE(trust.ok());

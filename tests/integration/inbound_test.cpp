@@ -12,7 +12,6 @@
 #include "gateway/envelope/reader.hpp"
 #include "gateway/sign/credentials.hpp"
 #include "gateway/sign/signature.hpp"
-#include "gateway/xml/serialise.hpp"
 #include "integration/gateway_fixture.hpp"
 #include "integration/peer.hpp"
 
@@ -41,12 +40,13 @@ std::string Signed(const std::string& xml, const sign::DevelopmentKeys& keys) {
   auto credentials =
       sign::SigningCredentials::FromPem(keys.signer_key, keys.signer_certificate, {});
   REQUIRE(credentials.ok());
-  auto signer = sign::MakeSantuarioSigner(*credentials);
+  auto signer = sign::MakeSigner(*credentials);
   REQUIRE(signer.ok());
   auto v = TestValidator().Validate(xml, validate::InputFormat::kXml, Context());
-  REQUIRE(v.dom);
-  REQUIRE((*signer)->Sign(v.dom->dom(), std::chrono::system_clock::to_time_t(TestNow())).ok());
-  return xml::Serialise(v.dom->dom());
+  REQUIRE(v.tree);
+  auto signed_text = (*signer)->Sign(*v.tree, xml, std::chrono::system_clock::to_time_t(TestNow()));
+  REQUIRE(signed_text.ok());
+  return *signed_text;
 }
 
 // What the integrated system sends: `document` in an envelope from `from` with `action`.

@@ -9,13 +9,13 @@
 #include <regex>
 
 #include "codecs/json_codec.hpp"
+#include "gateway/core/utf8.hpp"
 #include "gateway/sign/credentials.hpp"
 #include "gateway/sign/crypto.hpp"
 #include "gateway/sign/detached.hpp"
 #include "gateway/sign/keys.hpp"
 #include "gateway/sign/signature.hpp"
 #include "gateway/sign/trust_store.hpp"
-#include "gateway/xml/serialise.hpp"
 #include "support.hpp"
 
 namespace {
@@ -72,19 +72,21 @@ const KeySet& ForeignKeys() {
 }
 
 eaeu::validate::Validation Parse(const std::string& text) {
-  auto v = TestValidator().Validate(text, eaeu::validate::InputFormat::kAuto, Context());
+  auto v = TestValidator().Validate(text, eaeu::validate::InputFormat::kAuto, Context(),
+                                    eaeu::xml::Keep{.tree = true, .dom = true});
+  REQUIRE(v.tree);
   REQUIRE(v.dom);
   return v;
 }
 
 std::string SignText(const std::string& text, const KeySet& keys, std::time_t at = kSignedAt) {
-  auto signer = sign::MakeSantuarioSigner(keys.credentials);
+  auto signer = sign::MakeSigner(keys.credentials);
   REQUIRE(signer.ok());
   auto v = Parse(text);
-  auto signed_ok = (*signer)->Sign(v.dom->dom(), at);
-  INFO((signed_ok.ok() ? "" : signed_ok.error().ToString()));
-  REQUIRE(signed_ok.ok());
-  return eaeu::xml::Serialise(v.dom->dom());
+  auto signed_text = (*signer)->Sign(*v.tree, v.Source(text), at);
+  INFO((signed_text.ok() ? "" : signed_text.error().ToString()));
+  REQUIRE(signed_text.ok());
+  return *signed_text;
 }
 
 sign::SignatureVerdict VerifyText(const std::string& text,
@@ -217,6 +219,51 @@ TEST_CASE("every algorithm signs and verifies, and the signature is the root's l
                                          "Details>\\s*$")));
       CHECK(Parse(signed_text).verdict.valid());
     }
+  }
+}
+
+TEST_CASE("the signature is written into the document's own bytes, whatever follows the root",
+          "[sign]") {
+  const auto& keys = Keys(Algorithm::kEcdsaP256Sha256);
+  const std::string end_tag = "</doc:MedicalProductQmsInspectionDetails>";
+  // A comment and a processing instruction after the root, and a space in the end tag.
+  std::string text = ExampleText();
+  const size_t end = text.rfind(end_tag);
+  REQUIRE(end != std::string::npos);
+  text.replace(end, end_tag.size(), "</doc:MedicalProductQmsInspectionDetails >");
+  text += "<!-- after the root </doc:MedicalProductQmsInspectionDetails> -->\n<?trailer x?>\n";
+  const std::string signed_text = SignText(text, keys);
+  // Every byte of the document is where it was; the signature is in front of the end tag.
+  const size_t at = signed_text.find("<ds:Signature ");
+  REQUIRE(at == end);
+  CHECK(signed_text.substr(0, at) == text.substr(0, end));
+  const size_t after = signed_text.find("</ds:Signature>") + 15;
+  CHECK(signed_text.substr(after) == text.substr(end));
+  const auto verdict = VerifyText(signed_text, keys.trust);
+  INFO(Describe(verdict));
+  CHECK(verdict.valid);
+
+  SECTION("a document in UTF-16 comes out as its canonical form in UTF-8") {
+    std::string utf8 = ExampleText();
+    const size_t decl = utf8.find("encoding=\"UTF-8\"");
+    REQUIRE(decl != std::string::npos);
+    utf8.replace(decl, 16, "encoding=\"UTF-16\"");
+    const std::u16string wide = eaeu::ToUtf16(utf8);
+    std::string utf16 = "\xFF\xFE";  // little-endian, with its byte-order mark
+    for (const char16_t c : wide) {
+      utf16 += static_cast<char>(c & 0xFF);
+      utf16 += static_cast<char>(c >> 8);
+    }
+    const std::string from_utf16 = SignText(utf16, keys);
+    CHECK(from_utf16.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", 0) == 0);
+    const auto v = VerifyText(from_utf16, keys.trust);
+    INFO(Describe(v));
+    CHECK(v.valid);
+    const auto original = Parse(ExampleText());
+    const auto read_back = Parse(from_utf16);
+    REQUIRE(original.document);
+    REQUIRE(read_back.document);
+    CHECK(*read_back.document == *original.document);
   }
 }
 
@@ -470,11 +517,10 @@ TEST_CASE("certificates: expired, not yet valid, untrusted, revoked, wrong key u
     auto usable = wrong->credentials->CheckUsable(kSignedAt);
     REQUIRE_FALSE(usable.ok());
     CHECK(usable.error().code == "credentials.key-usage");
-    auto signer = sign::MakeSantuarioSigner(wrong->credentials);
+    auto signer = sign::MakeSigner(wrong->credentials);
     REQUIRE(signer.ok());
     auto v = Parse(ExampleText());
-    CHECK_FALSE((*signer)->Sign(v.dom->dom(), kSignedAt).ok());
-    CHECK(eaeu::xml::Serialise(v.dom->dom()).find("ds:Signature") == std::string::npos);
+    CHECK_FALSE((*signer)->Sign(*v.tree, ExampleText(), kSignedAt).ok());
     // ... and refuses a document another tool signed with it.
     TempDir dir;
     const auto theirs =
@@ -486,12 +532,12 @@ TEST_CASE("certificates: expired, not yet valid, untrusted, revoked, wrong key u
   }
   SECTION("the signer refuses a certificate outside its validity") {
     auto v = Parse(ExampleText());
-    auto signer = sign::MakeSantuarioSigner(keys.credentials);
+    auto signer = sign::MakeSigner(keys.credentials);
     REQUIRE(signer.ok());
-    auto late = (*signer)->Sign(v.dom->dom(), kT0 + 800 * kDay);
+    auto late = (*signer)->Sign(*v.tree, ExampleText(), kT0 + 800 * kDay);
     REQUIRE_FALSE(late.ok());
     CHECK(late.error().code == "credentials.expired");
-    auto early = (*signer)->Sign(v.dom->dom(), kT0 - kDay);
+    auto early = (*signer)->Sign(*v.tree, ExampleText(), kT0 - kDay);
     REQUIRE_FALSE(early.ok());
     CHECK(early.error().code == "credentials.not-yet-valid");
   }
@@ -578,9 +624,9 @@ TEST_CASE("signature wrapping and documents outside the profile are rejected", "
   }
   SECTION("a signed document is not signed twice") {
     auto v = Parse(good);
-    auto signer = sign::MakeSantuarioSigner(keys.credentials);
+    auto signer = sign::MakeSigner(keys.credentials);
     REQUIRE(signer.ok());
-    auto again = (*signer)->Sign(v.dom->dom(), kSignedAt);
+    auto again = (*signer)->Sign(*v.tree, good, kSignedAt);
     REQUIRE_FALSE(again.ok());
     CHECK(again.error().code == "sign.already-signed");
   }
@@ -627,11 +673,12 @@ TEST_CASE(
       CHECK((*pkcs12)->certificate().serial == keys.credentials->certificate().serial);
 
       // Both sign documents that verify.
-      auto signer = sign::MakeSantuarioSigner(*pkcs12);
+      auto signer = sign::MakeSigner(*pkcs12);
       REQUIRE(signer.ok());
       auto v = Parse(ExampleText());
-      REQUIRE((*signer)->Sign(v.dom->dom(), kSignedAt).ok());
-      CHECK(VerifyText(eaeu::xml::Serialise(v.dom->dom()), keys.trust).valid);
+      auto signed_text = (*signer)->Sign(*v.tree, ExampleText(), kSignedAt);
+      REQUIRE(signed_text.ok());
+      CHECK(VerifyText(*signed_text, keys.trust).valid);
 
       WriteText(dir / "wrong", "wrong horse\n");
       sign::PasswordSource wrong;

@@ -1,0 +1,149 @@
+// The signer: the enveloped signature of exchange.md §5 made from the compact tree the validator
+// built, with no DOM and no serialiser. The document's canonical form streams into the digest;
+// ds:SignedInfo is written here in its canonical form, hashed and signed once; the ds:Signature is
+// written into the document's own bytes in front of the root's end tag, which is where the
+// enveloped-signature transform takes it out again.
+
+#include <openssl/evp.h>
+
+#include "gateway/sign/detail/certificates.hpp"
+#include "gateway/sign/detail/santuario.hpp"
+#include "gateway/sign/signature.hpp"
+#include "gateway/xml/exc_c14n.hpp"
+
+namespace eaeu::sign {
+namespace {
+
+using namespace detail;
+
+constexpr std::string_view kDsNs = "http://www.w3.org/2000/09/xmldsig#";
+constexpr std::string_view kExcC14n = "http://www.w3.org/2001/10/xml-exc-c14n#";
+constexpr std::string_view kEnveloped = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
+
+// `algorithm`'s digest of `tree`'s document in exclusive c14n; empty when OpenSSL fails.
+std::vector<unsigned char> DocumentDigest(const xml::Tree& tree, Algorithm algorithm) {
+  MdCtx ctx(EVP_MD_CTX_new());
+  const EVP_MD* md = DigestOf(algorithm);
+  if (!ctx || md == nullptr || EVP_DigestInit_ex(ctx.get(), md, nullptr) != 1) return {};
+  bool ok = true;
+  xml::CanonicaliseDocument(tree, xml::Tree::kNone, [&](std::string_view bytes) {
+    ok = ok && EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size()) == 1;
+  });
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (!ok || EVP_DigestFinal_ex(ctx.get(), digest, &size) != 1) return {};
+  return std::vector<unsigned char>(digest, digest + size);
+}
+
+// ds:SignedInfo in exclusive c14n, as a verifier canonicalises it inside the ds:Signature below:
+// the ds prefix is the only namespace it uses, declared on it; every element has its end tag.
+std::string CanonicalSignedInfo(const AlgorithmInfo& info, std::string_view digest_base64) {
+  std::string out;
+  out.reserve(720);
+  out += "<ds:SignedInfo xmlns:ds=\"";
+  out += kDsNs;
+  out += "\"><ds:CanonicalizationMethod Algorithm=\"";
+  out += kExcC14n;
+  out += "\"></ds:CanonicalizationMethod><ds:SignatureMethod Algorithm=\"";
+  out += info.signature_uri;
+  out += "\"></ds:SignatureMethod><ds:Reference URI=\"\"><ds:Transforms><ds:Transform Algorithm=\"";
+  out += kEnveloped;
+  out += "\"></ds:Transform><ds:Transform Algorithm=\"";
+  out += kExcC14n;
+  out += "\"></ds:Transform></ds:Transforms><ds:DigestMethod Algorithm=\"";
+  out += info.digest_uri;
+  out += "\"></ds:DigestMethod><ds:DigestValue>";
+  out += digest_base64;
+  out += "</ds:DigestValue></ds:Reference></ds:SignedInfo>";
+  return out;
+}
+
+class EnvelopedSigner final : public Signer {
+ public:
+  explicit EnvelopedSigner(std::shared_ptr<const SigningCredentials> credentials)
+      : credentials_(std::move(credentials)) {}
+
+  Result<std::string> Sign(const xml::Tree& tree, std::string_view source,
+                           std::time_t at) const override {
+    if (auto usable = credentials_->CheckUsable(at); !usable) return usable.error();
+    if (tree.root() == xml::Tree::kNone) {
+      return MakeError("sign.document", "", "the document has no root");
+    }
+    const std::string root_name(tree.QualifiedName(tree.root()));
+    if (tree.Contains(kDsNs, "Signature")) {
+      return MakeError("sign.already-signed", root_name,
+                       "the document already carries a ds:Signature");
+    }
+    const Algorithm algorithm = credentials_->algorithm();
+    const AlgorithmInfo& info = Info(algorithm);
+    const auto digest = DocumentDigest(tree, algorithm);
+    if (digest.empty()) {
+      return OpenSslError("sign.failed", root_name, "cannot compute the document's digest");
+    }
+    const std::string signed_info =
+        CanonicalSignedInfo(info, Base64Encode(digest.data(), digest.size()));
+    unsigned char hash[EVP_MAX_MD_SIZE];
+    unsigned int hash_size = 0;
+    if (EVP_Digest(signed_info.data(), signed_info.size(), hash, &hash_size, DigestOf(algorithm),
+                   nullptr) != 1) {
+      return OpenSslError("sign.failed", root_name, "cannot hash ds:SignedInfo");
+    }
+    const auto value = SignDigest(credentials_->impl().key.get(), algorithm, hash, hash_size);
+    if (value.empty()) return OpenSslError("sign.failed", root_name, "OpenSSL cannot sign");
+
+    // ds:Signature declares the ds prefix; ds:SignedInfo inside it is the canonical text without
+    // the declaration it inherits.
+    std::string signature;
+    signature.reserve(signed_info.size() + credentials_->impl().certificate_base64.size() + 400);
+    signature += "<ds:Signature xmlns:ds=\"";
+    signature += kDsNs;
+    signature += "\"><ds:SignedInfo";
+    signature += std::string_view(signed_info).substr(signed_info.find('>'));
+    signature += "<ds:SignatureValue>";
+    signature += Base64Encode(value.data(), value.size());
+    signature += "</ds:SignatureValue><ds:KeyInfo><ds:X509Data><ds:X509Certificate>";
+    signature += credentials_->impl().certificate_base64;
+    signature += "</ds:X509Certificate></ds:X509Data></ds:KeyInfo></ds:Signature>";
+    return Enclose(tree, source, signature);
+  }
+
+  Algorithm algorithm() const override { return credentials_->algorithm(); }
+  const CertificateFacts& certificate() const override { return credentials_->certificate(); }
+
+ private:
+  // The signed document: the source with the signature in front of the root's end tag; or, for a
+  // source in another encoding than UTF-8, its canonical form (which the signature covers
+  // exactly) in UTF-8 with the signature in the same place. Comments outside the root do not
+  // survive that second form.
+  static std::string Enclose(const xml::Tree& tree, std::string_view source,
+                             std::string_view signature) {
+    std::string out;
+    if (const auto end = tree.root_end_tag(); end && *end <= source.size()) {
+      out.reserve(source.size() + signature.size());
+      out.append(source.substr(0, *end));
+      out.append(signature);
+      out.append(source.substr(*end));
+      return out;
+    }
+    out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    xml::CanonicaliseDocument(tree, xml::Tree::kNone,
+                              [&out](std::string_view piece) { out += piece; });
+    const std::string end_tag = "</" + std::string(tree.QualifiedName(tree.root())) + ">";
+    out.insert(out.rfind(end_tag), signature);
+    return out;
+  }
+
+  std::shared_ptr<const SigningCredentials> credentials_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Signer>> MakeSigner(std::shared_ptr<const SigningCredentials> credentials) {
+  if (!credentials) return MakeError("sign.credentials", "", "no signing credentials");
+  if (auto available = CheckAvailable(credentials->algorithm()); !available) {
+    return available.error();
+  }
+  return std::unique_ptr<Signer>(new EnvelopedSigner(std::move(credentials)));
+}
+
+}  // namespace eaeu::sign
