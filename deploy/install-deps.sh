@@ -18,6 +18,8 @@ if [[ "${1:-}" == "--tests" ]]; then
     catch2 libbenchmark-dev clang-format
     # independent checkers the tests compare the product with
     libxml2-utils xmlsec1 libxml2-dev
+    # the independent GOST R 34.10-2012 check: Apache Santuario (Java) with BouncyCastle
+    default-jdk-headless libxml-security-java libbcprov-java libslf4j-java
     # the C stack the benchmarks compare the signing pipeline with, and the load client of the
     # end-to-end benchmark (tests/bench/run.sh)
     libxmlsec1-dev wrk

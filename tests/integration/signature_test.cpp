@@ -446,6 +446,77 @@ TEST_CASE("the GOST digest and signature agree with xmllint --exc-c14n and opens
   }
 }
 
+// Debian's Santuario for Java and BouncyCastle, and the checker in tests/interop, compiled once.
+struct JavaChecker {
+  static constexpr const char* kClassPath =
+      "/usr/share/java/xmlsec.jar:/usr/share/java/bcprov.jar:/usr/share/java/slf4j-api.jar:"
+      "/usr/share/java/slf4j-nop.jar";
+  TempDir classes;
+  ProcessResult compiled;
+
+  JavaChecker() {
+    compiled =
+        RunCommand(std::string("javac -cp ") + kClassPath + " -d '" + classes.path().string() +
+                       "' '" + (SourceDir() / "tests/interop/GostXmlDsigCheck.java").string() + "'",
+                   classes.path());
+  }
+  ProcessResult Check(const std::vector<std::filesystem::path>& files) const {
+    std::string command =
+        "java -cp '" + classes.path().string() + "':" + kClassPath + " GostXmlDsigCheck";
+    for (const auto& f : files) command += " '" + f.string() + "'";
+    return RunCommand(command, classes.path());
+  }
+};
+
+TEST_CASE(
+    "Santuario for Java with BouncyCastle verifies the GOST signatures and catches a changed byte",
+    "[sign][interop]") {
+  static const JavaChecker java;
+  INFO(java.compiled.out << java.compiled.err);
+  REQUIRE(java.compiled.exit_code == 0);
+  for (const Algorithm a : {Algorithm::kGost2012_256, Algorithm::kGost2012_512}) {
+    DYNAMIC_SECTION(sign::Info(a).name) {
+      const auto& keys = Keys(a);
+      TempDir dir;
+      // Every kind of document, as it came and from its JSON form.
+      std::vector<std::filesystem::path> files;
+      for (size_t k = 0; k < eaeu::model::kDocumentKindCount; ++k) {
+        const auto kind = static_cast<eaeu::model::DocumentKind>(k);
+        const std::string name(eaeu::model::KindName(kind));
+        WriteText(dir / (name + ".xml"), SignText(ExampleText(kind), keys));
+        files.push_back(dir / (name + ".xml"));
+      }
+      WriteText(
+          dir / "from-json.xml",
+          SignText(eaeu::codec::WriteJson(Example(eaeu::model::DocumentKind::kInspectionReport)),
+                   keys));
+      files.push_back(dir / "from-json.xml");
+      const auto valid = java.Check(files);
+      INFO(valid.out << valid.err);
+      CHECK(valid.exit_code == 0);
+      for (const auto& f : files)
+        CHECK(valid.out.find(f.string() + ": valid") != std::string::npos);
+
+      // A changed character of the content, and of the signature value.
+      std::string content = SignText(ExampleText(), keys);
+      const size_t id = content.find("<csdo:EDocId>") + 13;
+      content[id] = content[id] == 'a' ? 'b' : 'a';
+      WriteText(dir / "content.xml", content);
+      std::string value = SignText(ExampleText(), keys);
+      const size_t sv = value.find("<ds:SignatureValue>") + 25;
+      value[sv] = value[sv] == 'A' ? 'B' : 'A';
+      WriteText(dir / "value.xml", value);
+      const auto changed = java.Check({dir / "content.xml", dir / "value.xml"});
+      INFO(changed.out << changed.err);
+      CHECK(changed.exit_code == 1);
+      CHECK(changed.out.find("content.xml: invalid: the digest does not match") !=
+            std::string::npos);
+      CHECK(changed.out.find("value.xml: invalid: the signature value does not verify") !=
+            std::string::npos);
+    }
+  }
+}
+
 TEST_CASE("certificates: expired, not yet valid, untrusted, revoked, wrong key usage", "[sign]") {
   const auto& keys = Keys(Algorithm::kRsaSha256);
   const std::string good = SignText(ExampleText(), keys);
