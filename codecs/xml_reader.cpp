@@ -24,14 +24,28 @@ std::string ExpandedName(const Tree& tree, Element e) {
   return out;
 }
 
+// Where an element is: its path is written out only when an error names it.
+struct Where {
+  const Where* parent = nullptr;
+  std::string_view root;  // the root's path, for the root
+  Ns ns{};
+  const char* name = nullptr;
+  int index = -1;
+
+  std::string Path() const {
+    if (parent == nullptr) return std::string(root);
+    return parent->Path() + "/" + model::PathStep(ns, name, index);
+  }
+};
+
 class XmlReadVisitor {
  public:
-  XmlReadVisitor(const Tree& tree, Element parent, std::string path,
+  XmlReadVisitor(const Tree& tree, Element parent, const Where& where,
                  const model::DocumentCatalog& catalog, model::DocumentKind kind,
                  std::optional<Error>& error)
       : tree_(tree),
         cursor_(tree.FirstChildElement(parent)),
-        path_(std::move(path)),
+        where_(where),
         catalog_(catalog),
         kind_(kind),
         error_(error) {}
@@ -48,8 +62,8 @@ class XmlReadVisitor {
       }
     } else {
       if (!Matches(ns, name)) {
-        Fail(path_, "missing element " + model::PathStep(ns, name) +
-                        (cursor_ != kNone ? " (found " + ExpandedName(tree_, cursor_) + ")" : ""));
+        Fail(where_, "missing element " + model::PathStep(ns, name) +
+                         (cursor_ != kNone ? " (found " + ExpandedName(tree_, cursor_) + ")" : ""));
         return;
       }
       ReadNext(ns, name, field, opts, -1);
@@ -57,10 +71,9 @@ class XmlReadVisitor {
   }
 
   Element cursor() const { return cursor_; }
-  const std::string& path() const { return path_; }
 
-  void Fail(const std::string& where, std::string message) {
-    if (!error_) error_ = MakeError("xml.model", where, std::move(message));
+  void Fail(const Where& where, std::string message) {
+    if (!error_) error_ = MakeError("xml.model", where.Path(), std::move(message));
   }
 
  private:
@@ -72,11 +85,12 @@ class XmlReadVisitor {
   void ReadNext(Ns ns, const char* name, T& value, const FieldOpts& opts, int index) {
     const Element element = cursor_;
     cursor_ = tree_.NextSiblingElement(element);
-    Read(element, path_ + "/" + model::PathStep(ns, name, index), value, opts);
+    const Where here{&where_, {}, ns, name, index};
+    Read(element, here, value, opts);
   }
 
   // Text content of a leaf element; an element child is an error.
-  std::optional<std::string> RawText(Element e, const std::string& where) {
+  std::optional<std::string> RawText(Element e, const Where& where) {
     std::string text;
     for (Element n = tree_.node(e).first_child; n != kNone; n = tree_.node(n).next_sibling) {
       const Tree::Node& node = tree_.node(n);
@@ -90,7 +104,7 @@ class XmlReadVisitor {
     return text;
   }
 
-  std::optional<std::string> Text(Element e, const std::string& where) {
+  std::optional<std::string> Text(Element e, const Where& where) {
     // The common case, one text node: collapsed straight from the tree.
     const Tree::Node& node = tree_.node(e);
     if (node.first_child == kNone) return std::string();
@@ -109,7 +123,7 @@ class XmlReadVisitor {
     return CollapseWhitespace(*value);
   }
 
-  void CheckCodeList(Element e, const std::string& where, const FieldOpts& opts) {
+  void CheckCodeList(Element e, const Where& where, const FieldOpts& opts) {
     if (opts.code_list == nullptr) return;
     auto list = Attribute(e, "codeListId");
     if (!list || *list != opts.code_list) {
@@ -117,7 +131,7 @@ class XmlReadVisitor {
     }
   }
 
-  void Read(Element e, const std::string& where, std::string& value, const FieldOpts& opts) {
+  void Read(Element e, const Where& where, std::string& value, const FieldOpts& opts) {
     auto text = Text(e, where);
     if (!text) return;
     CheckCodeList(e, where, opts);
@@ -125,7 +139,7 @@ class XmlReadVisitor {
   }
 
   template <class T>
-  void ReadParsed(Element e, const std::string& where, T& value) {
+  void ReadParsed(Element e, const Where& where, T& value) {
     auto text = Text(e, where);
     if (!text) return;
     auto parsed = T::Parse(*text);
@@ -138,8 +152,8 @@ class XmlReadVisitor {
   // Dates, times, years and decimals: their own Parse, with their form in the error.
   template <class T>
   requires requires { T::kForm; }
-  void Read(Element e, const std::string& w, T& v, const FieldOpts&) { ReadParsed(e, w, v); }
-  void Read(Element e, const std::string& where, bool& value, const FieldOpts&) {
+  void Read(Element e, const Where& w, T& v, const FieldOpts&) { ReadParsed(e, w, v); }
+  void Read(Element e, const Where& where, bool& value, const FieldOpts&) {
     auto text = Text(e, where);
     if (!text) return;
     if (*text == "1") {
@@ -150,7 +164,7 @@ class XmlReadVisitor {
       Fail(where, "\"" + *text + "\" is not an indicator (1 or 0)");
     }
   }
-  void Read(Element e, const std::string& where, model::BinaryFile& value, const FieldOpts&) {
+  void Read(Element e, const Where& where, model::BinaryFile& value, const FieldOpts&) {
     auto raw = RawText(e, where);
     if (!raw) return;
     value.base64.clear();
@@ -167,7 +181,7 @@ class XmlReadVisitor {
     value.file_name = Attribute(e, "fileName");
   }
   template <model::Composite T>
-  void Read(Element e, const std::string& where, T& value, const FieldOpts&) {
+  void Read(Element e, const Where& where, T& value, const FieldOpts&) {
     XmlReadVisitor child(tree_, e, where, catalog_, kind_, error_);
     T::Fields(child, value);
     if (!error_ && child.cursor() != kNone) {
@@ -177,7 +191,7 @@ class XmlReadVisitor {
 
   const Tree& tree_;
   Element cursor_;
-  std::string path_;
+  const Where& where_;
   const model::DocumentCatalog& catalog_;
   model::DocumentKind kind_;
   std::optional<Error>& error_;
@@ -191,7 +205,8 @@ Result<model::Document> ReadAs(const Tree& tree, Element root,
   std::optional<Error> error;
   model::Document document{std::in_place_index<I>};
   const std::string root_path = RootPath(catalog, kind);
-  XmlReadVisitor visitor(tree, root, root_path, catalog, kind, error);
+  const Where where{nullptr, root_path};
+  XmlReadVisitor visitor(tree, root, where, catalog, kind, error);
   T::Fields(visitor, std::get<I>(document));
   if (error) return *std::move(error);
   Element rest = visitor.cursor();

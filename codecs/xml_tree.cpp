@@ -102,6 +102,14 @@ void Tree::Clear() {
   root_end_tag_.reset();
 }
 
+void Tree::Reserve(size_t source_bytes) {
+  // The text is at most the bytes (fewer for UTF-16); a start tag takes some 40 bytes.
+  arena_.reserve(source_bytes);
+  nodes_.reserve(source_bytes / 24);
+  positions_.reserve(source_bytes / 48);
+  attributes_.reserve(source_bytes / 256);
+}
+
 Tree::Span Tree::Store(std::u16string_view text) {
   const size_t begin = arena_.size();
   AppendUtf8(arena_, text.data(), text.size());

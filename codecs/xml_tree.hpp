@@ -108,6 +108,8 @@ class Tree {
   // ----- building (the parser) -----
 
   void Clear();
+  // Makes room for the tree of a document of `source_bytes` bytes.
+  void Reserve(size_t source_bytes);
   // Stores UTF-16 or UTF-8 text in the arena.
   Span Store(std::u16string_view text);
   Span Store(std::string_view text);

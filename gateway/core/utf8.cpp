@@ -1,5 +1,7 @@
 #include "gateway/core/utf8.hpp"
 
+#include <algorithm>
+
 namespace eaeu {
 namespace {
 
@@ -28,21 +30,42 @@ void AppendCodePoint(std::string& out, char32_t cp) {
 }
 
 void AppendUtf8(std::string& out, const char16_t* text, size_t length) {
-  for (size_t i = 0; i < length; ++i) {
-    const char32_t unit = text[i];
-    if (unit < 0x80) {
-      out += static_cast<char>(unit);
-      continue;
+  // In blocks, each written through a pointer into room made for its longest form (three bytes
+  // a unit), so that a long text neither reallocates per character nor needs three times its
+  // size at once.
+  constexpr size_t kBlock = 4096;
+  size_t i = 0;
+  while (i < length) {
+    const size_t end = std::min(length, i + kBlock);
+    const size_t start = out.size();
+    out.resize(start + (end - i) * 3 + 1);  // + 1: a pair may straddle the block's end
+    char* p = out.data() + start;
+    while (i < end) {
+      const char32_t unit = text[i++];
+      if (unit < 0x80) {
+        *p++ = static_cast<char>(unit);
+        continue;
+      }
+      char32_t cp = unit;
+      if (unit >= 0xD800 && unit <= 0xDBFF && i < length && text[i] >= 0xDC00 &&
+          text[i] <= 0xDFFF) {
+        cp = 0x10000 + ((unit - 0xD800) << 10) + (text[i++] - 0xDC00);
+      } else if (unit >= 0xD800 && unit <= 0xDFFF) {
+        cp = 0xFFFD;
+      }
+      if (cp < 0x800) {
+        *p++ = static_cast<char>(0xC0 | (cp >> 6));
+      } else if (cp < 0x10000) {
+        *p++ = static_cast<char>(0xE0 | (cp >> 12));
+        *p++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      } else {
+        *p++ = static_cast<char>(0xF0 | (cp >> 18));
+        *p++ = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        *p++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      }
+      *p++ = static_cast<char>(0x80 | (cp & 0x3F));
     }
-    if (unit >= 0xD800 && unit <= 0xDBFF && i + 1 < length && text[i + 1] >= 0xDC00 &&
-        text[i + 1] <= 0xDFFF) {
-      const char32_t low = text[++i];
-      AppendCodePoint(out, 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00));
-    } else if (unit >= 0xD800 && unit <= 0xDFFF) {
-      AppendCodePoint(out, 0xFFFD);
-    } else {
-      AppendCodePoint(out, unit);
-    }
+    out.resize(static_cast<size_t>(p - out.data()));
   }
 }
 

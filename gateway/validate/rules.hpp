@@ -98,11 +98,38 @@ void AddSuspensionNoticeRules(std::vector<Rule>& rules);
 void AddRegisterRules(std::vector<Rule>& rules);
 void AddSummaryRules(std::vector<Rule>& rules);
 
+// Where a value of the model is: a chain of steps on the walker's stack, written out as an
+// element path (std::string) only when a finding names it.
+class ModelPath {
+ public:
+  explicit ModelPath(std::string_view root) : root_(root) {}
+  ModelPath(const ModelPath& parent, model::Ns ns, const char* name, int index)
+      : parent_(&parent), ns_(ns), name_(name), index_(index) {}
+
+  std::string str() const {
+    if (parent_ == nullptr) return std::string(root_);
+    return parent_->str() + "/" + model::PathStep(ns_, name_, index_);
+  }
+  operator std::string() const { return str(); }  // NOLINT: a finding's path
+  friend std::string operator+(const ModelPath& p, std::string_view tail) {
+    std::string out = p.str();
+    out += tail;
+    return out;
+  }
+
+ private:
+  const ModelPath* parent_ = nullptr;
+  std::string_view root_;
+  model::Ns ns_{};
+  const char* name_ = nullptr;
+  int index_ = -1;
+};
+
 // Calls f(value, path, opts) for every value of type T in the document, with its element path.
 template <class T, class F>
 class Walker {
  public:
-  Walker(std::string path, F& f) : path_(std::move(path)), f_(f) {}
+  Walker(const ModelPath& path, F& f) : path_(path), f_(f) {}
 
   template <class V>
   void operator()(model::Ns ns, const char* name, const V& field, model::FieldOpts opts = {}) {
@@ -120,22 +147,27 @@ class Walker {
   template <class V>
   void Visit(model::Ns ns, const char* name, const V& value, const model::FieldOpts& opts,
              int index) {
-    std::string path = path_ + "/" + model::PathStep(ns, name, index);
-    if constexpr (std::is_same_v<V, T>) f_(value, path, opts);
-    if constexpr (model::Composite<V>) {
-      Walker child(path, f_);
-      V::Fields(child, value);
+    // Only the types that hold a T, or are one, are walked.
+    if constexpr (std::is_same_v<V, T> || model::Composite<V>) {
+      const ModelPath path(path_, ns, name, index);
+      if constexpr (std::is_same_v<V, T>) f_(value, path, opts);
+      if constexpr (model::Composite<V>) {
+        Walker child(path, f_);
+        V::Fields(child, value);
+      }
     }
   }
 
-  std::string path_;
+  const ModelPath& path_;
   F& f_;
 };
 
 template <class T, class Doc, class F>
 void ForEach(const Doc& document, const model::DocumentCatalog& catalog, F f) {
   constexpr auto kind = static_cast<model::DocumentKind>(kKindIndex<Doc>);
-  Walker<T, F> walker("/" + model::PathStep(model::Ns::kDoc, catalog.Info(kind).root), f);
+  const std::string root = "/" + model::PathStep(model::Ns::kDoc, catalog.Info(kind).root);
+  const ModelPath path(root);
+  Walker<T, F> walker(path, f);
   Doc::Fields(walker, document);
 }
 
@@ -144,7 +176,7 @@ template <class Doc>
 void CheckClassifiers(const Doc& doc, const RuleEnv& env, Findings& out) {
   ForEach<std::string>(
       doc, env.catalog,
-      [&](const std::string& value, const std::string& path, const model::FieldOpts& opts) {
+      [&](const std::string& value, const ModelPath& path, const model::FieldOpts& opts) {
         const char* list = opts.List();
         if (list == nullptr || !env.lists.Has(list)) return;
         if (!env.lists.Contains(list, value)) {

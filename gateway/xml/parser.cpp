@@ -377,9 +377,10 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
     keep_ = keep;
     source_utf8_ = keep.tree && IsUtf8Source(bytes);
     tree_ = keep.tree ? std::make_unique<Tree>() : nullptr;
+    if (tree_) tree_->Reserve(bytes.size());
     uris_.clear();
     issues_.clear();
-    frames_.clear();
+    open_frames_ = 0;
     depth_ = 0;
     schema_issues_ = 0;
     if (bytes.size() > limits_.max_document_bytes) {
@@ -447,11 +448,19 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
 
  private:
   struct Frame {
-    std::string path;
+    std::string step;  // "ccdo:X[2]"
     std::vector<std::pair<std::string, int>> child_counts;
   };
 
-  std::string CurrentPath() const { return frames_.empty() ? std::string() : frames_.back().path; }
+  // The path of the element being read, e.g. /doc:Root/ccdo:X[2]/csdo:Y.
+  std::string CurrentPath() const {
+    std::string path;
+    for (size_t i = 0; i < open_frames_; ++i) {
+      path += '/';
+      path += frames_[i].step;
+    }
+    return path;
+  }
 
   std::string_view PrefixFor(const std::string& ns, const XMLCh* instance_prefix,
                              std::string& storage) const {
@@ -473,45 +482,52 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
                     const XMLCh* const prefix, const RefVectorOf<XMLAttr>& attrs,
                     const XMLSize_t attr_count, const bool is_empty, const bool is_root) override {
     UpdatePosition();
-    const std::string ns = ToUtf8(getScanner()->getURIText(url_id));
-    const std::string local = ToUtf8(decl.getBaseName());
-    if (is_root && !any_root_ && pool_->catalog().documents.FindByRoot(ns, local) == nullptr) {
-      throw Refusal{"xml.unknown-root", "unknown document root {" + ns + "}" + local +
+    ns_.clear();
+    AppendUtf8(ns_, getScanner()->getURIText(url_id));
+    local_.clear();
+    AppendUtf8(local_, decl.getBaseName());
+    if (is_root && !any_root_ && pool_->catalog().documents.FindByRoot(ns_, local_) == nullptr) {
+      throw Refusal{"xml.unknown-root", "unknown document root {" + ns_ + "}" + local_ +
                                             ": not one of the documents in the schema catalogue"};
     }
     if (++depth_ > limits_.max_depth) {
       throw Refusal{"xml.limit",
                     "elements nested deeper than " + std::to_string(limits_.max_depth) + " levels"};
     }
+    // The element's step in the path issues name: its conventional prefix, and its number among
+    // its like siblings. Frames are reused from parse to parse.
     std::string storage;
-    std::string step(PrefixFor(ns, prefix, storage));
-    if (!step.empty()) step += ':';
-    step += local;
+    const std::string_view step_prefix = PrefixFor(ns_, prefix, storage);
+    if (open_frames_ == frames_.size()) frames_.emplace_back();
+    Frame& frame = frames_[open_frames_];
+    frame.step.assign(step_prefix);
+    if (!frame.step.empty()) frame.step += ':';
+    frame.step += local_;
+    frame.child_counts.clear();
     int count = 1;
-    if (!frames_.empty()) {
-      auto& counts = frames_.back().child_counts;
+    if (open_frames_ > 0) {
+      auto& counts = frames_[open_frames_ - 1].child_counts;
       auto it = std::find_if(counts.begin(), counts.end(),
-                             [&](const auto& c) { return c.first == step; });
+                             [&](const auto& c) { return c.first == frame.step; });
       if (it == counts.end()) {
-        counts.emplace_back(step, 1);
+        counts.emplace_back(frame.step, 1);
       } else {
         count = ++it->second;
       }
     }
     if (count > 1) {
-      step += '[';
-      step += std::to_string(count);
-      step += ']';
+      frame.step += '[';
+      frame.step += std::to_string(count);
+      frame.step += ']';
     }
-    frames_.push_back(
-        Frame{(frames_.empty() ? std::string() : frames_.back().path) + "/" + step, {}});
+    ++open_frames_;
     if (tree_) AddToTree(decl, url_id, prefix, attrs, attr_count);
     if (keep_.dom) {
       XercesDOMParser::startElement(decl, url_id, prefix, attrs, attr_count, is_empty, is_root);
     }
     if (is_empty) {
       if (tree_) tree_->CloseElement();
-      frames_.pop_back();
+      --open_frames_;
       --depth_;
     }
   }
@@ -522,7 +538,7 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
     if (tree_) {
       tree_->CloseElement();
     }
-    if (!frames_.empty()) frames_.pop_back();
+    if (open_frames_ > 0) --open_frames_;
     --depth_;
   }
 
@@ -623,7 +639,10 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
   bool source_utf8_ = false;
   std::unique_ptr<Tree> tree_;
   std::vector<std::pair<unsigned int, Tree::Span>> uris_;
-  std::vector<Frame> frames_;
+  std::vector<Frame> frames_;  // frames_[0, open_frames_) are the open elements
+  size_t open_frames_ = 0;
+  std::string ns_;     // the element being started: its namespace URI
+  std::string local_;  // and its local name
   Position position_;
   uint32_t depth_ = 0;
   bool any_root_ = false;  // this parse takes any root (an envelope), not only the catalogue's

@@ -24,7 +24,7 @@ template <class Doc>
 void CheckProfiles(const Doc& doc, const RuleEnv& env, Findings& out) {
   constexpr bool kTable1 = std::is_same_v<Doc, model::InspectionReport>;
   ForEach<model::Communication>(
-      doc, env.catalog, [&](const model::Communication& c, const std::string& path, auto&&) {
+      doc, env.catalog, [&](const model::Communication& c, const ModelPath& path, auto&&) {
         if (!c.channel_code) {
           // The basis type has the code 0..1; Tables 2-4 require it (reading G-R2).
           if (!kTable1) out.push_back({path, "CommunicationChannelCode is required"});
@@ -45,12 +45,12 @@ void CheckProfiles(const Doc& doc, const RuleEnv& env, Findings& out) {
         }
       });
   ForEach<model::FullName>(doc, env.catalog,
-                           [&](const model::FullName& n, const std::string& path, auto&&) {
+                           [&](const model::FullName& n, const ModelPath& path, auto&&) {
                              if (!n.first_name) out.push_back({path, "FirstName is required"});
                              if (!n.last_name) out.push_back({path, "LastName is required"});
                            });
   ForEach<model::Authority>(doc, env.catalog,
-                            [&](const model::Authority& a, const std::string& path, auto&&) {
+                            [&](const model::Authority& a, const ModelPath& path, auto&&) {
                               if (!a.unified_country_code)
                                 out.push_back({path, "UnifiedCountryCode is required"});
                               if (!a.authority_id && !a.authority_name) {
@@ -59,7 +59,7 @@ void CheckProfiles(const Doc& doc, const RuleEnv& env, Findings& out) {
                             });
   if constexpr (!kTable1) {
     ForEach<model::Address>(
-        doc, env.catalog, [&](const model::Address& a, const std::string& path, auto&&) {
+        doc, env.catalog, [&](const model::Address& a, const ModelPath& path, auto&&) {
           if (!a.address_kind_code) out.push_back({path, "AddressKindCode is required"});
           if (!a.unified_country_code) out.push_back({path, "UnifiedCountryCode is required"});
           if (a.city_name.has_value() == a.settlement_name.has_value()) {

@@ -92,7 +92,7 @@ void CheckCodeLists(const InspectionReport& doc, const RuleEnv& env, Findings& o
   }
   ForEach<std::string>(
       doc, env.catalog,
-      [&](const std::string& value, const std::string& path, const model::FieldOpts& opts) {
+      [&](const std::string& value, const ModelPath& path, const model::FieldOpts& opts) {
         if (opts.risk_class && value != "1" && value != "2a" && value != "2b" && value != "3") {
           out.push_back({path, "risk class \"" + value + "\" is not one of 1, 2a, 2b, 3"});
         }
