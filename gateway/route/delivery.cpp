@@ -5,6 +5,7 @@
 #include <deque>
 #include <fstream>
 #include <map>
+#include <queue>
 
 #include <spdlog/spdlog.h>
 
@@ -87,9 +88,16 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
     std::shared_ptr<MessageInfo> message;
     bool busy = false;     // a journal write is under way, or it waits for a free slot
     bool posting = false;  // its envelope is on the wire: no timer resends it meanwhile
+    std::vector<std::string> wire_ids;  // its sends' wsa:MessageIDs in `wires`
   };
   using Key = std::pair<std::string, std::string>;  // message id, destination
   std::map<Key, Open> open;
+  // When open deliveries fall due, earliest first. An entry is a hint: one whose delivery has
+  // gone, is busy or posting, or has another due time now is dropped when it comes up, and a
+  // delivery is entered again whenever it becomes free with a due time (Schedule). So neither a
+  // tick nor arming the timer reads every open delivery.
+  using Due = std::pair<TimePoint, Key>;
+  std::priority_queue<Due, std::vector<Due>, std::greater<>> due_times;
   std::map<std::string, std::shared_ptr<MessageInfo>> messages;
   std::map<std::string, Key> wires;             // wsa:MessageID of a send -> its delivery
   std::map<Key, envelope::Received> answering;  // answers whose writes are not yet committed
@@ -210,10 +218,28 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
       d.due = Now();
     }
     if (d.state == MessageState::kQueued) d.due = Now();
-    if (!d.wire_id.empty()) wires[d.wire_id] = {d.message_id, d.destination};
     Key key{d.message_id, d.destination};  // before d is moved from
-    open[key] = Open{std::move(d), info, false};
+    const std::string wire_id = d.wire_id;
+    Open& o = open[key] = Open{std::move(d), info, false, false, {}};
+    if (!wire_id.empty()) AddWire(key, o, wire_id);
+    Schedule(key, o);
     open_count = open.size();
+  }
+
+  // Enters a free delivery with a due time in `due_times`.
+  void Schedule(const Key& key, const Open& o) {
+    if (o.row.due && !o.busy && !o.posting) due_times.emplace(*o.row.due, key);
+  }
+
+  void AddWire(const Key& key, Open& o, const std::string& wire_id) {
+    if (wires.insert_or_assign(wire_id, key).second) o.wire_ids.push_back(wire_id);
+  }
+
+  void DropWires(const Key& key, const Open& o) {
+    for (const auto& id : o.wire_ids) {
+      auto w = wires.find(id);
+      if (w != wires.end() && w->second == key) wires.erase(w);
+    }
   }
 
   // Journals `row` (and the message's move with it), then runs `then` on the serial executor.
@@ -238,7 +264,7 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
     }
     it->second.busy = true;
     it->second.row = row;
-    if (!row.wire_id.empty()) wires[row.wire_id] = key;
+    if (!row.wire_id.empty()) AddWire(key, it->second, row.wire_id);
     deps.journal->UpdateDeliveryAsync(
         {row, detail, message_state}, Now(),
         [self = shared_from_this(), key, then = std::move(then)](Status st) {
@@ -295,11 +321,9 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
   // A message this engine no longer holds (another gateway of the cluster took it over): what it
   // knew of it goes; a send of it still on the wire finds nothing when it is answered.
   void Forget(const std::string& id) {
-    for (auto it = open.begin(); it != open.end();) {
-      it = it->first.first == id ? open.erase(it) : std::next(it);
-    }
-    for (auto w = wires.begin(); w != wires.end();) {
-      w = w->second.first == id ? wires.erase(w) : std::next(w);
+    for (auto it = open.lower_bound(Key{id, ""}); it != open.end() && it->first.first == id;) {
+      DropWires(it->first, it->second);
+      it = open.erase(it);
     }
     messages.erase(id);
     open_count = open.size();
@@ -310,11 +334,12 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
     auto it = open.find(key);
     if (it == open.end()) return;
     it->second.busy = false;
-    if (!IsFinal(it->second.row.state)) return;
-    auto info = it->second.message;
-    for (auto w = wires.begin(); w != wires.end();) {
-      w = w->second == key ? wires.erase(w) : std::next(w);
+    if (!IsFinal(it->second.row.state)) {
+      Schedule(key, it->second);
+      return;
     }
+    auto info = it->second.message;
+    DropWires(key, it->second);
     open.erase(it);
     open_count = open.size();
     const bool all_final = std::all_of(info->deliveries.begin(), info->deliveries.end(),
@@ -371,6 +396,7 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
       auto it = open.find(next);
       if (it == open.end()) continue;
       it->second.busy = false;
+      Schedule(next, it->second);
       Send(next);
     }
   }
@@ -445,6 +471,7 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
     auto it = open.find(key);
     if (it == open.end() || it->second.row.wire_id != wire) return;  // answered or resent
     it->second.posting = false;
+    Schedule(key, it->second);
     Arm();
     // A signal or fault in the answer is taken as if it came on its own.
     if (result.answered() && !result.body.empty() && deps.read_envelope) {
@@ -642,12 +669,16 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
   void Tick() {
     const TimePoint now = Now();
     std::vector<Key> due;
-    for (const auto& [key, o] : open) {
-      if (!o.busy && !o.posting && o.row.due && *o.row.due <= now) due.push_back(key);
+    while (!due_times.empty() && due_times.top().first <= now) {
+      due.push_back(due_times.top().second);
+      due_times.pop();
     }
     for (const auto& key : due) {
       auto it = open.find(key);
-      if (it == open.end() || it->second.busy || it->second.posting) continue;
+      if (it == open.end() || it->second.busy || it->second.posting || !it->second.row.due ||
+          *it->second.row.due > now) {
+        continue;
+      }
       const Delivery& row = it->second.row;
       if (row.state == MessageState::kQueued || row.state == MessageState::kRetrying) {
         Send(key);
@@ -671,9 +702,16 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
 
   // Asks to be woken at the earliest due time.
   void Arm() {
+    // The earliest entry that still stands (see due_times).
     std::optional<TimePoint> next;
-    for (const auto& [key, o] : open) {
-      if (!o.busy && !o.posting && o.row.due && (!next || *o.row.due < *next)) next = o.row.due;
+    while (!due_times.empty()) {
+      const auto& [at, key] = due_times.top();
+      auto it = open.find(key);
+      if (it != open.end() && !it->second.busy && !it->second.posting && it->second.row.due == at) {
+        next = at;
+        break;
+      }
+      due_times.pop();
     }
     if (!next) return;
     if (*next <= Now()) {

@@ -37,7 +37,6 @@ schema_catalog = "$root/schemas/catalog.toml"
 code_lists = ["$cfg/codelists"]
 reply_after = "0s"
 check_documents = false
-state_dir = "$dir/sandbox"
 [[sandbox.gateway]]
 country = "RU"
 endpoint = "http://127.0.0.1:$inbound_port/"
@@ -67,6 +66,7 @@ code_lists = ["$cfg/codelists"]
 [[route]]
 to = "*"
 endpoint = "http://127.0.0.1:$sandbox_port/"
+max_in_flight = ${EAEU_E2E_IN_FLIGHT:-64}
 [inbound]
 listen = "127.0.0.1:$inbound_port"
 plain_http = true
