@@ -165,12 +165,23 @@ class XmlReadVisitor {
     }
   }
   void Read(Element e, const Where& where, model::BinaryFile& value, const FieldOpts&) {
-    auto raw = RawText(e, where);
-    if (!raw) return;
+    // Straight from the tree's text, without its whitespace: a report file may be tens of MB.
+    size_t size = 0;
+    for (Element n = tree_.node(e).first_child; n != kNone; n = tree_.node(n).next_sibling) {
+      const Tree::Node& node = tree_.node(n);
+      if (node.kind == Tree::Kind::kElement) {
+        Fail(where, "unexpected child element " + ExpandedName(tree_, n) + " in a value");
+        return;
+      }
+      if (node.kind == Tree::Kind::kText) size += node.text.size;
+    }
     value.base64.clear();
-    value.base64.reserve(raw->size());
-    for (const char c : *raw) {
-      if (c != ' ' && c != '\t' && c != '\r' && c != '\n') value.base64 += c;
+    value.base64.reserve(size);
+    for (Element n = tree_.node(e).first_child; n != kNone; n = tree_.node(n).next_sibling) {
+      if (tree_.node(n).kind != Tree::Kind::kText) continue;
+      for (const char c : tree_.View(tree_.node(n).text)) {
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n') value.base64 += c;
+      }
     }
     auto media = Attribute(e, "mediaTypeCode");
     if (!media) {
