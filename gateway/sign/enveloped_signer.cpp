@@ -6,6 +6,9 @@
 
 #include <openssl/evp.h>
 
+#include <optional>
+#include <string>
+
 #include "gateway/sign/detail/certificates.hpp"
 #include "gateway/sign/detail/santuario.hpp"
 #include "gateway/sign/signature.hpp"
@@ -104,7 +107,11 @@ class EnvelopedSigner final : public Signer {
     signature += "</ds:SignatureValue><ds:KeyInfo><ds:X509Data><ds:X509Certificate>";
     signature += credentials_->impl().certificate_base64;
     signature += "</ds:X509Certificate></ds:X509Data></ds:KeyInfo></ds:Signature>";
-    return Enclose(tree, source, signature);
+    auto enclosed = Enclose(tree, source, signature);
+    if (!enclosed) {
+      return MakeError("sign.failed", root_name, "the root's end tag cannot be placed");
+    }
+    return std::move(*enclosed);
   }
 
   Algorithm algorithm() const override { return credentials_->algorithm(); }
@@ -115,8 +122,8 @@ class EnvelopedSigner final : public Signer {
   // source in another encoding than UTF-8, its canonical form (which the signature covers
   // exactly) in UTF-8 with the signature in the same place. Comments outside the root do not
   // survive that second form.
-  static std::string Enclose(const xml::Tree& tree, std::string_view source,
-                             std::string_view signature) {
+  static std::optional<std::string> Enclose(const xml::Tree& tree, std::string_view source,
+                                            std::string_view signature) {
     std::string out;
     if (const auto end = tree.root_end_tag(); end && *end <= source.size()) {
       out.reserve(source.size() + signature.size());
@@ -128,8 +135,20 @@ class EnvelopedSigner final : public Signer {
     out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
     xml::CanonicaliseDocument(tree, xml::Tree::kNone,
                               [&out](std::string_view piece) { out += piece; });
+    // The root's end tag is followed by the processing instructions after the root, each
+    // rendered as a line break and the instruction.
+    size_t after = 0;
+    for (auto i = tree.node(tree.root()).next_sibling; i != xml::Tree::kNone;
+         i = tree.node(i).next_sibling) {
+      const xml::Tree::Node& n = tree.node(i);
+      if (n.kind != xml::Tree::Kind::kInstruction) continue;
+      after += 1 + 2 + n.name.size + (n.text.size != 0 ? 1 + n.text.size : 0) + 2;
+    }
     const std::string end_tag = "</" + std::string(tree.QualifiedName(tree.root())) + ">";
-    out.insert(out.rfind(end_tag), signature);
+    if (out.size() < after + end_tag.size()) return std::nullopt;
+    const size_t at = out.size() - after - end_tag.size();
+    if (out.compare(at, end_tag.size(), end_tag) != 0) return std::nullopt;
+    out.insert(at, signature);
     return out;
   }
 

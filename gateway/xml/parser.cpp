@@ -28,7 +28,10 @@
 #include <xercesc/validators/schema/SchemaSymbols.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <mutex>
+#include <optional>
+#include <stdexcept>
 #include <unordered_set>
 
 #include "codecs/xerces_text.hpp"

@@ -248,6 +248,7 @@ TEST_CASE("the signature is written into the document's own bytes, whatever foll
     const size_t decl = utf8.find("encoding=\"UTF-8\"");
     REQUIRE(decl != std::string::npos);
     utf8.replace(decl, 16, "encoding=\"UTF-16\"");
+    utf8 += "<?trailer x?>\n";  // after the root: the signature still goes before its end tag
     const std::u16string wide = eaeu::ToUtf16(utf8);
     std::string utf16 = "\xFF\xFE";  // little-endian, with its byte-order mark
     for (const char16_t c : wide) {
@@ -256,6 +257,9 @@ TEST_CASE("the signature is written into the document's own bytes, whatever foll
     }
     const std::string from_utf16 = SignText(utf16, keys);
     CHECK(from_utf16.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", 0) == 0);
+    CHECK(
+        from_utf16.ends_with("</ds:Signature></doc:MedicalProductQmsInspectionDetails>\n"
+                             "<?trailer x?>"));
     const auto v = VerifyText(from_utf16, keys.trust);
     INFO(Describe(v));
     CHECK(v.valid);
