@@ -343,6 +343,9 @@ Result<std::shared_ptr<const GrammarPool>> GrammarPool::Load(const SchemaCatalog
 
 // ===== SecureParser =====
 
+// Xerces' DOM parser gives the scanner, the grammar pool and the security settings; its document
+// callbacks are taken over here. Each builds the compact tree, and hands on to the DOM builder
+// only when the parse keeps a DOM (Keep::dom): without one, no DOM node is made.
 class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
  public:
   Impl(std::shared_ptr<const GrammarPool> pool, ParserLimits limits)

@@ -1,7 +1,8 @@
 #pragma once
 // The hardened XML parser: Xerces-C++ parses and validates in one pass against a grammar pool
-// that is loaded once. No DOCTYPE (so no entities, no billion laughs, no XXE), no schema fetched
-// from the document or the network, bounded size and depth.
+// that is loaded once, and the same pass builds the document's compact tree (codecs/xml_tree.hpp)
+// and, where a caller asks for one, a DOM. No DOCTYPE (so no entities, no billion laughs, no XXE),
+// no schema fetched from the document or the network, bounded size and depth.
 //
 // Threading: a GrammarPool is immutable after Load and shared by any number of threads; a
 // SecureParser is used by one thread at a time.
