@@ -20,10 +20,55 @@ std::u16string_view View(const XMLCh* text) {
   return text != nullptr ? std::u16string_view(text) : std::u16string_view();
 }
 
-// A namespace declaration rendered on an output ancestor: prefix ("" for the default) -> URI.
-struct Rendered {
-  std::u16string_view prefix;
-  std::u16string_view uri;
+// The namespace declarations exclusive c14n renders: on each element, those that its name and
+// attributes use and that no output ancestor rendered with the same URI. `View` is a view of the
+// DOM's UTF-16 or of the tree's UTF-8.
+template <class View>
+class NamespaceScope {
+ public:
+  // A declaration: prefix ("" for the default) -> URI.
+  struct Declaration {
+    View prefix;
+    View uri;
+  };
+
+  // Adds `prefix` -> `uri` to `out` if the element needs to render it.
+  void Need(View prefix, View uri, std::vector<Declaration>& out) const {
+    if (std::any_of(out.begin(), out.end(),
+                    [prefix](const Declaration& r) { return r.prefix == prefix; })) {
+      return;
+    }
+    if (prefix.empty() && uri.empty()) {
+      // xmlns="" only to undo a default namespace an output ancestor declared.
+      if (!InScope(prefix).empty()) out.push_back({prefix, uri});
+      return;
+    }
+    if (!Declared(prefix) || InScope(prefix) != uri) out.push_back({prefix, uri});
+  }
+
+  // The element's declarations are in scope for its subtree: Enter, and Leave with the mark.
+  size_t Enter(const std::vector<Declaration>& declarations) {
+    const size_t mark = rendered_.size();
+    rendered_.insert(rendered_.end(), declarations.begin(), declarations.end());
+    return mark;
+  }
+  void Leave(size_t mark) { rendered_.resize(mark); }
+
+ private:
+  // The URI the nearest output ancestor declared for `prefix`; "" when none did.
+  View InScope(View prefix) const {
+    for (auto it = rendered_.rbegin(); it != rendered_.rend(); ++it) {
+      if (it->prefix == prefix) return it->uri;
+    }
+    return {};
+  }
+
+  bool Declared(View prefix) const {
+    return std::any_of(rendered_.begin(), rendered_.end(),
+                       [prefix](const Declaration& r) { return r.prefix == prefix; });
+  }
+
+  std::vector<Declaration> rendered_;
 };
 
 struct Attribute {
@@ -34,6 +79,8 @@ struct Attribute {
 
 class Canonicaliser {
  public:
+  using Scope = NamespaceScope<std::u16string_view>;
+
   Canonicaliser(const DOMElement* omit, const std::function<void(std::string_view)>& sink)
       : omit_(omit), sink_(sink) {
     buffer_.reserve(kFlushAt + 4096);
@@ -72,38 +119,11 @@ class Canonicaliser {
     buffer_.clear();
   }
 
-  // The URI the nearest output ancestor declared for `prefix`; "" when none did.
-  std::u16string_view InScope(std::u16string_view prefix) const {
-    for (auto it = rendered_.rbegin(); it != rendered_.rend(); ++it) {
-      if (it->prefix == prefix) return it->uri;
-    }
-    return {};
-  }
-
-  bool Declared(std::u16string_view prefix) const {
-    return std::any_of(rendered_.begin(), rendered_.end(),
-                       [prefix](const Rendered& r) { return r.prefix == prefix; });
-  }
-
-  // Adds the declaration `prefix` -> `uri` to `out` if the element needs to render it.
-  void Need(std::u16string_view prefix, std::u16string_view uri, std::vector<Rendered>& out) const {
-    if (std::any_of(out.begin(), out.end(),
-                    [prefix](const Rendered& r) { return r.prefix == prefix; })) {
-      return;
-    }
-    if (prefix.empty() && uri.empty()) {
-      // xmlns="" only to undo a default namespace an output ancestor declared.
-      if (!InScope(u"").empty()) out.push_back({prefix, uri});
-      return;
-    }
-    if (!Declared(prefix) || InScope(prefix) != uri) out.push_back({prefix, uri});
-  }
-
   void Element(const DOMElement& element) {
     if (&element == omit_) return;
     const std::u16string_view prefix = View(element.getPrefix());
-    std::vector<Rendered> declarations;
-    Need(prefix, View(element.getNamespaceURI()), declarations);
+    std::vector<Scope::Declaration> declarations;
+    scope_.Need(prefix, View(element.getNamespaceURI()), declarations);
 
     std::vector<Attribute> attributes;
     const DOMNamedNodeMap* map = element.getAttributes();
@@ -113,12 +133,12 @@ class Canonicaliser {
       const std::u16string_view ns = View(attr->getNamespaceURI());
       if (ns == kXmlnsNs || !attr->getSpecified()) continue;
       const std::u16string_view attr_prefix = View(attr->getPrefix());
-      if (!attr_prefix.empty() && ns != kXmlNs) Need(attr_prefix, ns, declarations);
+      if (!attr_prefix.empty() && ns != kXmlNs) scope_.Need(attr_prefix, ns, declarations);
       const XMLCh* local = attr->getLocalName() != nullptr ? attr->getLocalName() : attr->getName();
       attributes.push_back({xml::ToUtf8(attr->getNamespaceURI()), xml::ToUtf8(local), attr});
     }
     std::sort(declarations.begin(), declarations.end(),
-              [](const Rendered& a, const Rendered& b) { return a.prefix < b.prefix; });
+              [](const auto& a, const auto& b) { return a.prefix < b.prefix; });
     std::sort(attributes.begin(), attributes.end(), [](const Attribute& a, const Attribute& b) {
       return a.ns != b.ns ? a.ns < b.ns : a.local < b.local;
     });
@@ -143,8 +163,7 @@ class Canonicaliser {
     }
     buffer_ += '>';
 
-    const size_t mark = rendered_.size();
-    rendered_.insert(rendered_.end(), declarations.begin(), declarations.end());
+    const size_t mark = scope_.Enter(declarations);
     for (const DOMNode* n = element.getFirstChild(); n != nullptr; n = n->getNextSibling()) {
       switch (n->getNodeType()) {
         case DOMNode::ELEMENT_NODE:
@@ -162,7 +181,7 @@ class Canonicaliser {
       }
       if (buffer_.size() >= kFlushAt) Flush();
     }
-    rendered_.resize(mark);
+    scope_.Leave(mark);
     buffer_ += "</";
     xml::AppendUtf8(buffer_, element.getTagName());
     buffer_ += '>';
@@ -221,7 +240,7 @@ class Canonicaliser {
   const DOMElement* omit_;
   const std::function<void(std::string_view)>& sink_;
   std::string buffer_;
-  std::vector<Rendered> rendered_;
+  Scope scope_;
 };
 
 // The same rendering over the compact tree, whose strings are UTF-8.
@@ -252,44 +271,17 @@ class TreeCanonicaliser {
  private:
   static constexpr size_t kFlushAt = 64 * 1024;
 
-  struct Declaration {
-    std::string_view prefix;
-    std::string_view uri;
-  };
+  using Scope = NamespaceScope<std::string_view>;
 
   void Flush() {
     if (!buffer_.empty()) sink_(buffer_);
     buffer_.clear();
   }
 
-  std::string_view InScope(std::string_view prefix) const {
-    for (auto it = rendered_.rbegin(); it != rendered_.rend(); ++it) {
-      if (it->prefix == prefix) return it->uri;
-    }
-    return {};
-  }
-
-  bool Declared(std::string_view prefix) const {
-    return std::any_of(rendered_.begin(), rendered_.end(),
-                       [prefix](const Declaration& r) { return r.prefix == prefix; });
-  }
-
-  void Need(std::string_view prefix, std::string_view uri, std::vector<Declaration>& out) const {
-    if (std::any_of(out.begin(), out.end(),
-                    [prefix](const Declaration& r) { return r.prefix == prefix; })) {
-      return;
-    }
-    if (prefix.empty() && uri.empty()) {
-      if (!InScope("").empty()) out.push_back({prefix, uri});
-      return;
-    }
-    if (!Declared(prefix) || InScope(prefix) != uri) out.push_back({prefix, uri});
-  }
-
   void Element(Tree::Index element) {
     if (element == omit_) return;
-    std::vector<Declaration> declarations;
-    Need(tree_.Prefix(element), tree_.NamespaceUri(element), declarations);
+    std::vector<Scope::Declaration> declarations;
+    scope_.Need(tree_.Prefix(element), tree_.NamespaceUri(element), declarations);
     const auto attributes = tree_.Attributes(element);
     std::vector<const Tree::Attribute*> sorted;
     sorted.reserve(attributes.size());
@@ -297,12 +289,12 @@ class TreeCanonicaliser {
       const std::string_view prefix = tree_.View(a.name).substr(0, a.prefix_size);
       const std::string_view uri = tree_.View(a.uri);
       if (!prefix.empty() && uri != "http://www.w3.org/XML/1998/namespace") {
-        Need(prefix, uri, declarations);
+        scope_.Need(prefix, uri, declarations);
       }
       sorted.push_back(&a);
     }
     std::sort(declarations.begin(), declarations.end(),
-              [](const Declaration& a, const Declaration& b) { return a.prefix < b.prefix; });
+              [](const auto& a, const auto& b) { return a.prefix < b.prefix; });
     std::sort(
         sorted.begin(), sorted.end(), [this](const Tree::Attribute* a, const Tree::Attribute* b) {
           const std::string_view ua = tree_.View(a->uri);
@@ -333,8 +325,7 @@ class TreeCanonicaliser {
     }
     buffer_ += '>';
 
-    const size_t mark = rendered_.size();
-    rendered_.insert(rendered_.end(), declarations.begin(), declarations.end());
+    const size_t mark = scope_.Enter(declarations);
     for (Tree::Index i = tree_.node(element).first_child; i != Tree::kNone;
          i = tree_.node(i).next_sibling) {
       const Tree::Node& n = tree_.node(i);
@@ -359,7 +350,7 @@ class TreeCanonicaliser {
       }
       if (buffer_.size() >= kFlushAt) Flush();
     }
-    rendered_.resize(mark);
+    scope_.Leave(mark);
     buffer_ += "</";
     buffer_ += name;
     buffer_ += '>';
@@ -417,7 +408,7 @@ class TreeCanonicaliser {
   Tree::Index omit_;
   const std::function<void(std::string_view)>& sink_;
   std::string buffer_;
-  std::vector<Declaration> rendered_;
+  Scope scope_;
 };
 
 }  // namespace
