@@ -43,21 +43,19 @@ std::vector<unsigned char> DocumentDigest(const xml::Tree& tree, Algorithm algor
 std::string CanonicalSignedInfo(const AlgorithmInfo& info, std::string_view digest_base64) {
   std::string out;
   out.reserve(720);
-  out += "<ds:SignedInfo xmlns:ds=\"";
-  out += kDsNs;
-  out += "\"><ds:CanonicalizationMethod Algorithm=\"";
-  out += kExcC14n;
-  out += "\"></ds:CanonicalizationMethod><ds:SignatureMethod Algorithm=\"";
-  out += info.signature_uri;
-  out += "\"></ds:SignatureMethod><ds:Reference URI=\"\"><ds:Transforms><ds:Transform Algorithm=\"";
-  out += kEnveloped;
-  out += "\"></ds:Transform><ds:Transform Algorithm=\"";
-  out += kExcC14n;
-  out += "\"></ds:Transform></ds:Transforms><ds:DigestMethod Algorithm=\"";
-  out += info.digest_uri;
-  out += "\"></ds:DigestMethod><ds:DigestValue>";
-  out += digest_base64;
-  out += "</ds:DigestValue></ds:Reference></ds:SignedInfo>";
+  for (const std::string_view piece :
+       {std::string_view("<ds:SignedInfo xmlns:ds=\""), kDsNs,
+        std::string_view("\"><ds:CanonicalizationMethod Algorithm=\""), kExcC14n,
+        std::string_view("\"></ds:CanonicalizationMethod><ds:SignatureMethod Algorithm=\""),
+        info.signature_uri,
+        std::string_view("\"></ds:SignatureMethod><ds:Reference URI=\"\"><ds:Transforms>"
+                         "<ds:Transform Algorithm=\""),
+        kEnveloped, std::string_view("\"></ds:Transform><ds:Transform Algorithm=\""), kExcC14n,
+        std::string_view("\"></ds:Transform></ds:Transforms><ds:DigestMethod Algorithm=\""),
+        info.digest_uri, std::string_view("\"></ds:DigestMethod><ds:DigestValue>"), digest_base64,
+        std::string_view("</ds:DigestValue></ds:Reference></ds:SignedInfo>")}) {
+    out += piece;
+  }
   return out;
 }
 
