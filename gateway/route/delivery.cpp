@@ -855,8 +855,10 @@ void DeliveryEngine::Cancel(std::string message_id, std::string destination, std
   impl_->Serial([impl = impl_, id = std::move(message_id), to = std::move(destination),
                  why = "cancelled by " + by + ": " + reason, done = std::move(done)] {
     std::vector<Impl::Key> keys;
-    for (const auto& [key, o] : impl->open) {
-      if (key.first != id || (!to.empty() && key.second != to)) continue;
+    for (auto it = impl->open.lower_bound(Impl::Key{id, ""});
+         it != impl->open.end() && it->first.first == id; ++it) {
+      const auto& [key, o] = *it;
+      if (!to.empty() && key.second != to) continue;
       if (o.busy && !o.posting) {
         // Waiting for a free slot of its route is not a step under way: it leaves the queue.
         bool queued = false;

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "gateway/sign/detail/certificates.hpp"
-#include "gateway/sign/detail/santuario.hpp"
+#include "gateway/sign/detail/openssl.hpp"
 #include "gateway/sign/signature.hpp"
 #include "gateway/xml/exc_c14n.hpp"
 

@@ -4,7 +4,6 @@
 #include <mutex>
 
 #include "codecs/json_codec.hpp"
-#include "codecs/xerces_text.hpp"
 #include "codecs/xml_reader.hpp"
 #include "codecs/xml_writer.hpp"
 #include "gateway/validate/rules.hpp"

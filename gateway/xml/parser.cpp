@@ -527,7 +527,7 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
       frame.step += ']';
     }
     ++open_frames_;
-    if (tree_) AddToTree(decl, url_id, prefix, attrs, attr_count);
+    if (tree_) AddToTree(url_id, prefix, attrs, attr_count);
     if (keep_.dom) {
       XercesDOMParser::startElement(decl, url_id, prefix, attrs, attr_count, is_empty, is_root);
     }
@@ -581,14 +581,14 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
     return span;
   }
 
-  void AddToTree(const XMLElementDecl& decl, unsigned int url_id, const XMLCh* prefix,
-                 const RefVectorOf<XMLAttr>& attrs, XMLSize_t attr_count) {
+  void AddToTree(unsigned int url_id, const XMLCh* prefix, const RefVectorOf<XMLAttr>& attrs,
+                 XMLSize_t attr_count) {
     const Tree::Span uri = UriSpan(url_id);
     const std::u16string_view element_prefix(prefix != nullptr ? prefix : u"");
     Tree::Span name = tree_->Store(element_prefix);
     const auto prefix_size = static_cast<uint16_t>(name.size);
     if (!element_prefix.empty()) name.size += tree_->Store(std::string_view(":")).size;
-    name.size += tree_->Store(std::u16string_view(decl.getBaseName())).size;
+    name.size += tree_->Store(std::string_view(local_)).size;  // startElement made it UTF-8
     tree_->OpenElement(name, prefix_size, uri, position_);
     const unsigned int xmlns = getScanner()->getXMLNSNamespaceId();
     for (XMLSize_t i = 0; i < attr_count; ++i) {

@@ -51,4 +51,16 @@ const EVP_MD* DigestOf(Algorithm algorithm);
 // An Error whose message ends with OpenSSL's queued reasons (the queue is emptied).
 Error OpenSslError(std::string code, std::string where, std::string what);
 
+// The signature of `digest` (the algorithm's digest of the data) as XML-DSig carries it: PKCS#1
+// v1.5 for RSA, r || s for ECDSA, the gost engine's form for GOST (as `openssl dgst -sign`
+// writes it). Empty when OpenSSL refuses; TakeOpenSslErrors() then says why.
+std::vector<unsigned char> SignDigest(EVP_PKEY* key, Algorithm algorithm,
+                                      const unsigned char* digest, size_t size);
+
+// ECDSA P-256 signatures in XML-DSig's raw form, r || s (32 bytes each), from and to OpenSSL's
+// DER; empty or nullopt when the input is not one.
+constexpr size_t kP256Half = 32;
+std::vector<unsigned char> EcdsaDerToRaw(const unsigned char* der, size_t size);
+std::optional<std::vector<unsigned char>> EcdsaRawToDer(const std::vector<unsigned char>& raw);
+
 }  // namespace eaeu::sign::detail

@@ -37,41 +37,6 @@ std::string Drain(TXFMChain* chain) {
   throw XSECException(XSECException::AlgorithmMapperError, message.c_str());
 }
 
-// Size in bytes of each half (r, s) of an ECDSA P-256 signature in XML-DSig's raw form.
-constexpr size_t kP256Half = 32;
-
-std::vector<unsigned char> EcdsaDerToRaw(const unsigned char* der, size_t size) {
-  const unsigned char* p = der;
-  std::unique_ptr<ECDSA_SIG, Deleter<ECDSA_SIG, ECDSA_SIG_free>> sig(
-      d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(size)));
-  if (!sig) Throw("ECDSA signature: cannot decode OpenSSL's DER form");
-  std::vector<unsigned char> raw(2 * kP256Half);
-  if (BN_bn2binpad(ECDSA_SIG_get0_r(sig.get()), raw.data(), kP256Half) < 0 ||
-      BN_bn2binpad(ECDSA_SIG_get0_s(sig.get()), raw.data() + kP256Half, kP256Half) < 0) {
-    Throw("ECDSA signature: r or s is too long");
-  }
-  return raw;
-}
-
-// nullopt when `raw` is not r || s of P-256.
-std::optional<std::vector<unsigned char>> EcdsaRawToDer(const std::vector<unsigned char>& raw) {
-  if (raw.size() != 2 * kP256Half) return std::nullopt;
-  std::unique_ptr<ECDSA_SIG, Deleter<ECDSA_SIG, ECDSA_SIG_free>> sig(ECDSA_SIG_new());
-  BIGNUM* r = BN_bin2bn(raw.data(), kP256Half, nullptr);
-  BIGNUM* s = BN_bin2bn(raw.data() + kP256Half, kP256Half, nullptr);
-  if (!sig || r == nullptr || s == nullptr || ECDSA_SIG_set0(sig.get(), r, s) != 1) {
-    BN_free(r);
-    BN_free(s);
-    return std::nullopt;
-  }
-  unsigned char* der = nullptr;
-  const int n = i2d_ECDSA_SIG(sig.get(), &der);
-  if (n <= 0) return std::nullopt;
-  std::vector<unsigned char> out(der, der + n);
-  OPENSSL_free(der);
-  return out;
-}
-
 // The digest of a byte stream (a reference's canonical form, or SignedInfo's) with any EVP
 // digest, GOST R 34.11-2012 included.
 class EvpDigestTxfm final : public TXFMBase {
@@ -227,32 +192,6 @@ const XMLCh* EvpKey::getProviderName() const {
 
 XSECCryptoKey* EvpKey::clone() const {
   return new EvpKey(Share(key_.get()), algorithm_);
-}
-
-std::vector<unsigned char> SignDigest(EVP_PKEY* key, Algorithm algorithm,
-                                      const unsigned char* digest, size_t size) {
-  PKeyCtx ctx(EVP_PKEY_CTX_new(key, nullptr));
-  if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1) return {};
-  switch (algorithm) {
-    case Algorithm::kRsaSha256:
-      if (EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1) return {};
-      [[fallthrough]];
-    case Algorithm::kEcdsaP256Sha256:
-      if (EVP_PKEY_CTX_set_signature_md(ctx.get(), DigestOf(algorithm)) != 1) return {};
-      break;
-    case Algorithm::kGost2012_256:
-    case Algorithm::kGost2012_512:
-      break;  // the engine signs the GOST R 34.11-2012 digest as it is
-  }
-  size_t length = 0;
-  if (EVP_PKEY_sign(ctx.get(), nullptr, &length, digest, size) != 1) return {};
-  std::vector<unsigned char> signature(length);
-  if (EVP_PKEY_sign(ctx.get(), signature.data(), &length, digest, size) != 1) return {};
-  signature.resize(length);
-  if (algorithm == Algorithm::kEcdsaP256Sha256) {
-    return EcdsaDerToRaw(signature.data(), signature.size());
-  }
-  return signature;
 }
 
 void EnsureSantuarioInitialised() {

@@ -30,10 +30,4 @@ class EvpKey final : public XSECCryptoKey {
   Algorithm algorithm_;
 };
 
-// The signature of `digest` (the algorithm's digest of the data) as XML-DSig carries it: PKCS#1
-// v1.5 for RSA, r || s for ECDSA, the gost engine's form for GOST (as `openssl dgst -sign`
-// writes it). Empty when OpenSSL refuses; TakeOpenSslErrors() then says why.
-std::vector<unsigned char> SignDigest(EVP_PKEY* key, Algorithm algorithm,
-                                      const unsigned char* digest, size_t size);
-
 }  // namespace eaeu::sign::detail
