@@ -187,10 +187,11 @@ class JsonReadVisitor {
       value.file_name = std::move(*n);
     }
     if (!data->is_string()) return Fail(Child(where, "base64"), "expected a string");
-    value.base64.clear();
+    std::string characters;
     for (const char c : data->get_ref<const std::string&>()) {
-      if (c != ' ' && c != '\t' && c != '\r' && c != '\n') value.base64 += c;
+      if (!model::Base64Text::IsSpace(c)) characters += c;
     }
+    value.base64 = std::move(characters);
   }
   template <model::Composite T>
   void Read(const Json& j, const std::string& where, T& value, const FieldOpts&) {
@@ -242,7 +243,7 @@ class JsonWriteVisitor {
     Json j = Json::object();
     j["mediaType"] = v.media_type;
     if (v.file_name) j["fileName"] = *v.file_name;
-    j["base64"] = v.base64;
+    j["base64"] = v.base64.str();
     return j;
   }
   template <model::Composite T>

@@ -13,6 +13,7 @@
 #include <variant>
 #include <vector>
 
+#include "codecs/base64.hpp"
 #include "gateway/core/temporal.hpp"
 
 namespace eaeu::model {
@@ -49,7 +50,7 @@ inline constexpr FieldOpts kRiskClass{nullptr, nullptr, true};
 struct BinaryFile {
   std::string media_type;
   std::optional<std::string> file_name;
-  std::string base64;  // whitespace removed
+  Base64Text base64;  // whitespace removed
   bool operator==(const BinaryFile&) const = default;
 };
 

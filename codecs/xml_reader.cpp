@@ -95,7 +95,7 @@ class XmlReadVisitor {
     for (Element n = tree_.node(e).first_child; n != kNone; n = tree_.node(n).next_sibling) {
       const Tree::Node& node = tree_.node(n);
       if (node.kind == Tree::Kind::kText) {
-        text += tree_.View(node.text);
+        text += tree_.Text(node);
       } else if (node.kind == Tree::Kind::kElement) {
         Fail(where, "unexpected child element " + ExpandedName(tree_, n) + " in a value");
         return std::nullopt;
@@ -110,7 +110,7 @@ class XmlReadVisitor {
     if (node.first_child == kNone) return std::string();
     if (node.first_child == node.last_child &&
         tree_.node(node.first_child).kind == Tree::Kind::kText) {
-      return CollapseWhitespace(tree_.View(tree_.node(node.first_child).text));
+      return CollapseWhitespace(tree_.Text(tree_.node(node.first_child)));
     }
     auto raw = RawText(e, where);
     if (!raw) return std::nullopt;
@@ -165,7 +165,8 @@ class XmlReadVisitor {
     }
   }
   void Read(Element e, const Where& where, model::BinaryFile& value, const FieldOpts&) {
-    // Straight from the tree's text, without its whitespace: a report file may be tens of MB.
+    // Straight from the tree's text, without its whitespace: a report file may be tens of MB. A
+    // text the parser left in the source is not copied at all.
     size_t size = 0;
     for (Element n = tree_.node(e).first_child; n != kNone; n = tree_.node(n).next_sibling) {
       const Tree::Node& node = tree_.node(n);
@@ -175,13 +176,20 @@ class XmlReadVisitor {
       }
       if (node.kind == Tree::Kind::kText) size += node.text.size;
     }
-    value.base64.clear();
-    value.base64.reserve(size);
-    for (Element n = tree_.node(e).first_child; n != kNone; n = tree_.node(n).next_sibling) {
-      if (tree_.node(n).kind != Tree::Kind::kText) continue;
-      for (const char c : tree_.View(tree_.node(n).text)) {
-        if (c != ' ' && c != '\t' && c != '\r' && c != '\n') value.base64 += c;
+    const Element only = tree_.node(e).first_child;
+    if (only != kNone && tree_.node(only).in_source && tree_.node(only).next_sibling == kNone) {
+      value.base64 = model::Base64Text::InBuffer(tree_.source(), tree_.node(only).text.offset,
+                                                 tree_.node(only).text.size);
+    } else {
+      std::string characters;
+      characters.reserve(size);
+      for (Element n = tree_.node(e).first_child; n != kNone; n = tree_.node(n).next_sibling) {
+        if (tree_.node(n).kind != Tree::Kind::kText) continue;
+        for (const char c : tree_.Text(tree_.node(n))) {
+          if (!model::Base64Text::IsSpace(c)) characters += c;
+        }
       }
+      value.base64 = std::move(characters);
     }
     auto media = Attribute(e, "mediaTypeCode");
     if (!media) {

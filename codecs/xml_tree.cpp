@@ -100,6 +100,7 @@ void Tree::Clear() {
   open_.clear();
   root_ = first_top_ = last_top_ = kNone;
   root_end_tag_.reset();
+  source_.reset();
 }
 
 void Tree::Reserve(size_t source_bytes) {
@@ -172,7 +173,8 @@ void Tree::AppendText(std::u16string_view chars) {
   if (parent.last_child != kNone) {
     Node& last = nodes_[parent.last_child];
     // The arena's end is the last text's end while nothing else was stored after it.
-    if (last.kind == Kind::kText && last.text.offset + last.text.size == arena_.size()) {
+    if (last.kind == Kind::kText && !last.in_source &&
+        last.text.offset + last.text.size == arena_.size()) {
       last.text.size += Store(chars).size;
       return;
     }
@@ -188,6 +190,20 @@ void Tree::AddInstruction(Span target, Span data) {
   n.kind = Kind::kInstruction;
   n.name = target;
   n.text = data;
+  Append(n);
+}
+
+void Tree::AddSourceText(std::shared_ptr<const std::string> source, size_t offset, size_t size) {
+  if (open_.empty() || size == 0) return;
+  if (!source || offset > source->size() || size > source->size() - offset ||
+      offset + size > UINT32_MAX) {
+    throw std::length_error("a text outside the bytes the tree was built from");
+  }
+  source_ = std::move(source);
+  Node n;
+  n.kind = Kind::kText;
+  n.in_source = true;
+  n.text = Span{static_cast<uint32_t>(offset), static_cast<uint32_t>(size)};
   Append(n);
 }
 

@@ -11,6 +11,7 @@
 // any number of threads.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -41,6 +42,9 @@ class Tree {
 
   struct Node {
     Kind kind = Kind::kElement;
+    // text: `text` is a stretch of the source's bytes (a large base64 text the parser did not
+    // copy), not of the arena; see Text().
+    bool in_source = false;
     uint16_t prefix_size = 0;  // element: the prefix's length in `name` (0: none)
     Index parent = kNone;
     Index first_child = kNone;  // element
@@ -75,6 +79,15 @@ class Tree {
   const Node& node(Index i) const { return nodes_[i]; }
   size_t node_count() const { return nodes_.size(); }
   std::string_view View(Span s) const { return {arena_.data() + s.offset, s.size}; }
+  // A text node's characters. Text kept in the source is its bytes as they stand there: line
+  // breaks not normalised (CR LF, or CR, where the parser's text has LF), and nothing but base64
+  // characters and whitespace.
+  std::string_view Text(const Node& text) const {
+    return text.in_source ? std::string_view(*source_).substr(text.text.offset, text.text.size)
+                          : View(text.text);
+  }
+  // The bytes the tree was built from, when it keeps texts in them (else null).
+  const std::shared_ptr<const std::string>& source() const { return source_; }
 
   std::string_view QualifiedName(Index element) const { return View(nodes_[element].name); }
   std::string_view LocalName(Index element) const;
@@ -119,6 +132,9 @@ class Tree {
   // Character data of the open element (merged with the text just before it).
   void AppendText(std::u16string_view chars);
   void AddInstruction(Span target, Span data);
+  // The open element's text as the stretch [offset, offset + size) of `source`, which the tree
+  // keeps alive.
+  void AddSourceText(std::shared_ptr<const std::string> source, size_t offset, size_t size);
   void SetRootEndTag(size_t offset) { root_end_tag_ = offset; }
 
  private:
@@ -133,6 +149,7 @@ class Tree {
   Index first_top_ = kNone;
   Index last_top_ = kNone;
   std::optional<size_t> root_end_tag_;
+  std::shared_ptr<const std::string> source_;
 };
 
 }  // namespace eaeu::xml

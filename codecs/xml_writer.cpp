@@ -118,7 +118,7 @@ class XmlWriteVisitor {
       out_ += '"';
     }
     out_ += '>';
-    out_ += v.base64;  // base64 needs no escaping
+    v.base64.ForEachPiece([this](std::string_view piece) { out_ += piece; });  // no escaping
     Close(ns, name);
   }
   template <model::Composite T>

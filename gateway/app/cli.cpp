@@ -64,8 +64,11 @@ int RunValidate(const CommonOptions& o, const std::vector<std::string>& files,
     if (!bytes) {
       verdict = UnreadableFile(bytes.error());
     } else {
-      verdict =
-          setup->validator->Validate(*bytes, validate::InputFormat::kAuto, setup->context).verdict;
+      // Shared, so that a large report file is checked where it stands in the input.
+      verdict = setup->validator
+                    ->Validate(std::make_shared<const std::string>(std::move(*bytes)),
+                               validate::InputFormat::kAuto, setup->context)
+                    .verdict;
     }
     worst = std::max(worst, ExitFor(verdict));
     if (format == "json") {
@@ -109,7 +112,8 @@ int RunConvert(const CommonOptions& o, const std::string& file, const std::strin
     const auto format = from == "xml"    ? validate::InputFormat::kXml
                         : from == "json" ? validate::InputFormat::kJson
                                          : validate::InputFormat::kAuto;
-    results.push_back(setup->validator->Validate(*bytes, format, setup->context));
+    results.push_back(setup->validator->Validate(
+        std::make_shared<const std::string>(std::move(*bytes)), format, setup->context));
   }
 
   int worst = kExitOk;

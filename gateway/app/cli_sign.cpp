@@ -107,23 +107,28 @@ int RunSign(const SignCommand& command, std::ostream& out, std::ostream& err) {
   if (!signer) return Fail(err, signer.error());
   auto setup = MakeValidation(o.common);
   if (!setup) return Fail(err, setup.error());
-  auto bytes = ReadFileLimited(o.file, o.common.max_bytes);
-  if (!bytes) return Fail(err, bytes.error());
+  auto read = ReadFileLimited(o.file, o.common.max_bytes);
+  if (!read) return Fail(err, read.error());
+  // Shared with the validation, so that a large report file stays where it is in the input, and
+  // the signed document is written out around it rather than made a second time in memory.
+  const auto bytes = std::make_shared<const std::string>(std::move(*read));
 
-  auto validation =
-      setup->validator->Validate(*bytes, validate::InputFormat::kAuto, setup->context);
+  auto validation = setup->validator->Validate(bytes, validate::InputFormat::kAuto, setup->context);
   if (!validation.verdict.valid()) {  // a valid verdict always comes with its tree
     PrintVerdictText(err, o.file, validation.verdict);
     return ExitFor(validation.verdict);
   }
-  auto signed_text = (*signer)->Sign(*validation.tree, validation.Source(*bytes), Now());
-  if (!signed_text) return Fail(err, signed_text.error());
-  const std::string& text = *signed_text;
+  const std::string_view source = validation.Source(*bytes);
+  auto signature = (*signer)->SignInPlace(*validation.tree, source, Now());
+  if (!signature) return Fail(err, signature.error());
+  const auto pieces = signature->Pieces(source);
   if (o.out.empty()) {
-    out << text;
+    for (const std::string_view piece : pieces) out << piece;
     return kExitOk;
   }
-  if (auto written = WriteFileAtomically(o.out, text); !written) return Fail(err, written.error());
+  if (auto written = WriteFileAtomically(o.out, pieces); !written) {
+    return Fail(err, written.error());
+  }
   out << o.out << ": signed (" << sign::Info((*signer)->algorithm()).description << ", "
       << (*signer)->certificate().subject << ")\n";
   return kExitOk;

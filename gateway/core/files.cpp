@@ -56,21 +56,28 @@ Result<std::string> ReadFileLimited(const std::filesystem::path& path, uint64_t 
 
 Status WriteFileAtomically(const std::filesystem::path& path, std::string_view data,
                            FileMode mode) {
+  return WriteFileAtomically(path, std::span<const std::string_view>(&data, 1), mode);
+}
+
+Status WriteFileAtomically(const std::filesystem::path& path,
+                           std::span<const std::string_view> pieces, FileMode mode) {
   const std::filesystem::path tmp = path.string() + ".tmp";
   const mode_t bits = mode == FileMode::kPrivate ? 0600 : 0644;
   ::unlink(tmp.c_str());  // a stale temporary may have other permissions
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, bits);
   if (fd < 0) return SystemError("file.open", tmp, errno);
-  size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int err = errno;
-      ::close(fd);
-      return SystemError("file.write", tmp, err);
+  for (const std::string_view data : pieces) {
+    size_t done = 0;
+    while (done < data.size()) {
+      const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        const int err = errno;
+        ::close(fd);
+        return SystemError("file.write", tmp, err);
+      }
+      done += static_cast<size_t>(n);
     }
-    done += static_cast<size_t>(n);
   }
   if (::fsync(fd) != 0) {
     const int err = errno;

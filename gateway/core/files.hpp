@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,11 @@ enum class FileMode {
 
 // Writes `data` to a temporary file beside `path`, fsyncs it and renames it over `path`.
 Status WriteFileAtomically(const std::filesystem::path& path, std::string_view data,
+                           FileMode mode = FileMode::kShared);
+// The same for data in pieces, written one after the other (a large document and what goes into
+// it, without joining them in memory first).
+Status WriteFileAtomically(const std::filesystem::path& path,
+                           std::span<const std::string_view> pieces,
                            FileMode mode = FileMode::kShared);
 
 }  // namespace eaeu

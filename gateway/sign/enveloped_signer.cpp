@@ -64,8 +64,8 @@ class EnvelopedSigner final : public Signer {
   explicit EnvelopedSigner(std::shared_ptr<const SigningCredentials> credentials)
       : credentials_(std::move(credentials)) {}
 
-  Result<std::string> Sign(const xml::Tree& tree, std::string_view source,
-                           std::time_t at) const override {
+  Result<Enveloped> SignInPlace(const xml::Tree& tree, std::string_view source,
+                                std::time_t at) const override {
     if (auto usable = credentials_->CheckUsable(at); !usable) return usable.error();
     if (tree.root() == xml::Tree::kNone) {
       return MakeError("sign.document", "", "the document has no root");
@@ -105,10 +105,11 @@ class EnvelopedSigner final : public Signer {
     signature += "</ds:SignatureValue><ds:KeyInfo><ds:X509Data><ds:X509Certificate>";
     signature += credentials_->impl().certificate_base64;
     signature += "</ds:X509Certificate></ds:X509Data></ds:KeyInfo></ds:Signature>";
-    auto enclosed = Enclose(tree, source, signature);
+    auto enclosed = Place(tree, source);
     if (!enclosed) {
       return MakeError("sign.failed", root_name, "the root's end tag cannot be placed");
     }
+    enclosed->signature = std::move(signature);
     return std::move(*enclosed);
   }
 
@@ -116,23 +117,18 @@ class EnvelopedSigner final : public Signer {
   const CertificateFacts& certificate() const override { return credentials_->certificate(); }
 
  private:
-  // The signed document: the source with the signature in front of the root's end tag; or, for a
-  // source in another encoding than UTF-8, its canonical form (which the signature covers
-  // exactly) in UTF-8 with the signature in the same place. Comments outside the root do not
-  // survive that second form.
-  static std::optional<std::string> Enclose(const xml::Tree& tree, std::string_view source,
-                                            std::string_view signature) {
-    std::string out;
+  // Where the signature goes: in front of the root's end tag in the source; or, for a source in
+  // another encoding than UTF-8, in the same place in its canonical form (which the signature
+  // covers exactly) in UTF-8. Comments outside the root do not survive that second form.
+  static std::optional<Enveloped> Place(const xml::Tree& tree, std::string_view source) {
+    Enveloped out;
     if (const auto end = tree.root_end_tag(); end && *end <= source.size()) {
-      out.reserve(source.size() + signature.size());
-      out.append(source.substr(0, *end));
-      out.append(signature);
-      out.append(source.substr(*end));
+      out.at = *end;
       return out;
     }
-    out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    std::string document = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
     xml::CanonicaliseDocument(tree, xml::Tree::kNone,
-                              [&out](std::string_view piece) { out += piece; });
+                              [&document](std::string_view piece) { document += piece; });
     // The root's end tag is followed by the processing instructions after the root, each
     // rendered as a line break and the instruction.
     size_t after = 0;
@@ -143,10 +139,10 @@ class EnvelopedSigner final : public Signer {
       after += 1 + 2 + n.name.size + (n.text.size != 0 ? 1 + n.text.size : 0) + 2;
     }
     const std::string end_tag = "</" + std::string(tree.QualifiedName(tree.root())) + ">";
-    if (out.size() < after + end_tag.size()) return std::nullopt;
-    const size_t at = out.size() - after - end_tag.size();
-    if (out.compare(at, end_tag.size(), end_tag) != 0) return std::nullopt;
-    out.insert(at, signature);
+    if (document.size() < after + end_tag.size()) return std::nullopt;
+    out.at = document.size() - after - end_tag.size();
+    if (document.compare(out.at, end_tag.size(), end_tag) != 0) return std::nullopt;
+    out.document = std::move(document);
     return out;
   }
 
@@ -154,6 +150,21 @@ class EnvelopedSigner final : public Signer {
 };
 
 }  // namespace
+
+std::string Enveloped::Join(std::string_view source) const {
+  std::string out;
+  const auto pieces = Pieces(source);
+  out.reserve(pieces[0].size() + pieces[1].size() + pieces[2].size());
+  for (const std::string_view piece : pieces) out.append(piece);
+  return out;
+}
+
+Result<std::string> Signer::Sign(const xml::Tree& tree, std::string_view source,
+                                 std::time_t at) const {
+  auto placed = SignInPlace(tree, source, at);
+  if (!placed) return placed.error();
+  return placed->Join(source);
+}
 
 Result<std::unique_ptr<Signer>> MakeSigner(std::shared_ptr<const SigningCredentials> credentials) {
   if (!credentials) return MakeError("sign.credentials", "", "no signing credentials");

@@ -11,9 +11,12 @@
 
 #include <xercesc/util/XercesDefs.hpp>
 
+#include <array>
 #include <ctime>
 #include <memory>
 #include <optional>
+#include <string>
+#include <string_view>
 
 #include "codecs/xml_tree.hpp"
 #include "gateway/core/result.hpp"
@@ -28,17 +31,40 @@ XERCES_CPP_NAMESPACE_END
 
 namespace eaeu::sign {
 
+// A signed document as its source and the signature written into it: `signature` goes in at
+// byte `at` of the source, or, when the source could not be written into (another encoding than
+// UTF-8), of `document`, which replaces it. The pieces let a large document be written out
+// without a second copy of it in memory.
+struct Enveloped {
+  std::string signature;  // the ds:Signature element
+  size_t at = 0;
+  std::optional<std::string> document;
+
+  // The document the signature goes in: `source`, or `document`.
+  std::string_view Base(std::string_view source) const {
+    return document ? std::string_view(*document) : source;
+  }
+  // The signed document's bytes, in order, as three pieces.
+  std::array<std::string_view, 3> Pieces(std::string_view source) const {
+    const std::string_view base = Base(source);
+    return {base.substr(0, at), signature, base.substr(at)};
+  }
+  std::string Join(std::string_view source) const;
+};
+
 class Signer {
  public:
   virtual ~Signer() = default;
 
-  // The signed document: `source` (the bytes `tree` was built from) with the signature as the
-  // last child of its root, written in front of the root's end tag, every other byte as it was.
-  // A source in another encoding than UTF-8 comes out as its canonical form in UTF-8 with the
-  // signature in the same place. `at` is the signing time: the certificate must be valid then. A
-  // document that already carries a ds:Signature is refused. Thread-safe.
-  virtual Result<std::string> Sign(const xml::Tree& tree, std::string_view source,
-                                   std::time_t at) const = 0;
+  // The signature of `tree`'s document and where it goes in `source` (the bytes `tree` was built
+  // from): in front of the root's end tag, the last child of the root, every other byte as it
+  // was. A source in another encoding than UTF-8 comes out as its canonical form in UTF-8 with
+  // the signature in the same place. `at` is the signing time: the certificate must be valid
+  // then. A document that already carries a ds:Signature is refused. Thread-safe.
+  virtual Result<Enveloped> SignInPlace(const xml::Tree& tree, std::string_view source,
+                                        std::time_t at) const = 0;
+  // The signed document, whole.
+  Result<std::string> Sign(const xml::Tree& tree, std::string_view source, std::time_t at) const;
 
   virtual Algorithm algorithm() const = 0;
   virtual const CertificateFacts& certificate() const = 0;

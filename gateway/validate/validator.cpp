@@ -176,13 +176,16 @@ struct Validator::Impl {
 
   // Parses and validates XML; reads the model from the DOM. `from_json` hides positions in the
   // generated text, which the caller never saw.
+  // `shared`, when given, holds `bytes`, and the tree and the model may keep a report file in it.
   Validation FromXml(std::string_view bytes, const RuleContext& context, bool from_json,
-                     std::optional<model::Document> model_from_json, xml::Keep keep) const {
+                     std::optional<model::Document> model_from_json, xml::Keep keep,
+                     std::shared_ptr<const std::string> shared = nullptr) const {
     Validation out;
     out.from_json = from_json;
     keep.tree = true;
     auto lease = Acquire();
-    xml::ParseResult parsed = lease.parser->Parse(bytes, true, keep);
+    xml::ParseResult parsed = shared ? lease.parser->Parse(std::move(shared), true, keep)
+                                     : lease.parser->Parse(bytes, true, keep);
     for (const auto& issue : parsed.issues) {
       out.verdict.violations.push_back(FromXmlIssue(issue, !from_json));
     }
@@ -255,6 +258,19 @@ Result<model::Document> Validator::Read(std::string_view xml) const {
 
 Validation Validator::Validate(std::string_view bytes, InputFormat format,
                                const RuleContext& context, xml::Keep keep) const {
+  return Validate(bytes, nullptr, format, context, keep);
+}
+
+Validation Validator::Validate(std::shared_ptr<const std::string> bytes, InputFormat format,
+                               const RuleContext& context, xml::Keep keep) const {
+  if (!bytes) bytes = std::make_shared<const std::string>();
+  const std::string_view view(*bytes);
+  return Validate(view, std::move(bytes), format, context, keep);
+}
+
+Validation Validator::Validate(std::string_view bytes, std::shared_ptr<const std::string> shared,
+                               InputFormat format, const RuleContext& context,
+                               xml::Keep keep) const {
   if (bytes.size() > impl_->settings.limits.max_document_bytes) {
     Validation out;
     out.verdict.violations.push_back(
@@ -279,7 +295,7 @@ Validation Validator::Validate(std::string_view bytes, InputFormat format,
     return out;
   }
   if (format == InputFormat::kXml) {
-    return impl_->FromXml(bytes, context, false, std::nullopt, keep);
+    return impl_->FromXml(bytes, context, false, std::nullopt, keep, std::move(shared));
   }
 
   auto document = codec::ReadJson(bytes, impl_->catalog());

@@ -106,6 +106,11 @@ class Validator {
   // tree is always kept; the DOM when `keep` asks for it.
   Validation Validate(std::string_view bytes, InputFormat format, const RuleContext& context,
                       xml::Keep keep = {}) const;
+  // The same for bytes the validation may keep: a report file in XML is neither copied nor handed
+  // to the schema validator whole (SecureParser::Parse); the tree and the model keep the bytes
+  // alive. The way for large documents.
+  Validation Validate(std::shared_ptr<const std::string> bytes, InputFormat format,
+                      const RuleContext& context, xml::Keep keep = {}) const;
   // Reads a document the gateway validated before (its journal's XML) without checking it again:
   // parsed for well-formedness only, read into the model, no rules.
   Result<model::Document> Read(std::string_view xml) const;
@@ -123,6 +128,8 @@ class Validator {
  private:
   struct Impl;
   explicit Validator(std::unique_ptr<Impl> impl);
+  Validation Validate(std::string_view bytes, std::shared_ptr<const std::string> shared,
+                      InputFormat format, const RuleContext& context, xml::Keep keep) const;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -334,6 +334,10 @@ class TreeCanonicaliser {
           Element(i);
           break;
         case Tree::Kind::kText: {
+          if (n.in_source) {
+            SourceText(tree_.Text(n));
+            break;
+          }
           // A large text (a report file in base64) goes out in pieces, not as one more copy.
           std::string_view text = tree_.View(n.text);
           while (text.size() > kFlushAt) {
@@ -364,6 +368,20 @@ class TreeCanonicaliser {
       buffer_ += tree_.View(pi.text);
     }
     buffer_ += "?>";
+  }
+
+  // A text the parser left in the source: base64 characters and whitespace, which need no
+  // escaping, handed on as they stand except for the line breaks the parser normalises (CR LF
+  // and CR are LF in the text the canonical form renders).
+  void SourceText(std::string_view text) {
+    Flush();
+    for (size_t cr = text.find('\r'); cr != std::string_view::npos; cr = text.find('\r')) {
+      if (cr > 0) sink_(text.substr(0, cr));
+      const bool pair = cr + 1 < text.size() && text[cr + 1] == '\n';
+      if (!pair) sink_("\n");
+      text.remove_prefix(cr + 1);  // a pair's LF starts the next piece
+    }
+    if (!text.empty()) sink_(text);
   }
 
   // As the DOM's Escape, on UTF-8 (every special character is ASCII).

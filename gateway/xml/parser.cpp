@@ -34,7 +34,9 @@
 #include <stdexcept>
 #include <unordered_set>
 
+#include "codecs/base64.hpp"
 #include "codecs/xerces_text.hpp"
+#include "gateway/xml/bulk_text.hpp"
 
 namespace eaeu::xml {
 
@@ -155,6 +157,11 @@ struct Refusal {
   std::string code;
   std::string message;
 };
+
+// Thrown from the parser's callbacks when a placeholder for a bulk text did not land where the
+// scan of the bytes put it, or its element is not of a type the parser checks itself: the parse
+// starts again without placeholders.
+struct ParseAgain {};
 
 std::u16string Wide(std::string_view s) {
   return ToUtf16(s);
@@ -377,13 +384,29 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
     setErrorHandler(this);
   }
 
-  ParseResult Run(std::string_view bytes, bool validate, Keep keep, bool any_root = false) {
+  // `shared`, when given, holds `bytes`: the tree may keep bulk texts in it.
+  ParseResult Run(std::string_view bytes, bool validate, Keep keep, bool any_root = false,
+                  std::shared_ptr<const std::string> shared = nullptr) {
     ParseResult result;
     any_root_ = any_root;
     keep_ = keep;
     source_utf8_ = keep.tree && IsUtf8Source(bytes);
+    bulk_.clear();
+    next_bulk_ = 0;
+    bulk_open_ = false;
+    shifts_.clear();
+    if (shared && keep.tree && !keep.dom && source_utf8_ && !any_root &&
+        bytes.size() <= limits_.max_document_bytes) {
+      bulk_ = FindBulkTexts(bytes, std::max<size_t>(limits_.bulk_text_min_bytes, 8));
+    }
+    // A copy: `shared` keeps the bytes alive through a parse started again without it.
+    shared_ = bulk_.empty() ? nullptr : shared;
     tree_ = keep.tree ? std::make_unique<Tree>() : nullptr;
-    if (tree_) tree_->Reserve(bytes.size());
+    if (tree_) {
+      size_t kept = bytes.size();
+      for (const BulkText& b : bulk_) kept -= b.size;
+      tree_->Reserve(kept);
+    }
     uris_.clear();
     issues_.clear();
     open_frames_ = 0;
@@ -401,11 +424,21 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
     }
     setDoSchema(validate);
     setValidationScheme(validate ? Val_Always : Val_Never);
-    MemBufInputSource source(reinterpret_cast<const XMLByte*>(bytes.data()), bytes.size(),
-                             "document", false);
+    MemBufInputSource whole(reinterpret_cast<const XMLByte*>(bytes.data()), bytes.size(),
+                            "document", false);
+    const auto substituted = bulk_.empty() ? nullptr : MakeSubstitutedSource(bytes, bulk_);
     bool fatal = false;
     try {
-      parse(source);
+      if (substituted) {
+        parse(*substituted);
+      } else {
+        parse(whole);
+      }
+    } catch (const ParseAgain&) {
+      tree_.reset();
+      resetDocumentPool();
+      issues_.clear();
+      return Run(bytes, validate, keep, any_root, nullptr);
     } catch (const Refusal& r) {
       issues_.insert(issues_.begin(), XmlIssue{true, r.code, CurrentPath(), position_, r.message});
       fatal = true;
@@ -422,6 +455,13 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
       fatal = true;
     }
     for (const auto& issue : issues_) fatal = fatal || issue.fatal;
+    if (!fatal && next_bulk_ != bulk_.size()) {
+      // The scan saw a text the parser did not meet as an element's content.
+      tree_.reset();
+      resetDocumentPool();
+      issues_.clear();
+      return Run(bytes, validate, keep, any_root, nullptr);
+    }
     if (fatal) {
       // Schema messages about a document that could not be read only repeat the reason.
       std::erase_if(issues_, [](const XmlIssue& i) { return !i.fatal; });
@@ -443,6 +483,7 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
       result.tree = std::move(tree_);
     }
     tree_.reset();
+    shared_.reset();
     resetDocumentPool();
     // A fatal issue goes first, so that callers can report the reason the parse stopped.
     std::stable_partition(issues_.begin(), issues_.end(),
@@ -479,8 +520,85 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
 
   void UpdatePosition() {
     if (const Locator* locator = getScanner()->getLocator()) {
-      position_ = Position{static_cast<int64_t>(locator->getLineNumber()),
-                           static_cast<int64_t>(locator->getColumnNumber())};
+      position_ = InBytes(static_cast<int64_t>(locator->getLineNumber()),
+                          static_cast<int64_t>(locator->getColumnNumber()));
+    }
+  }
+
+  // A position the scanner gives (in the bytes it read) as a position in the document's bytes:
+  // on the line a bulk text ended, what follows it is further right by what the placeholder
+  // left out.
+  Position InBytes(int64_t line, int64_t column) const {
+    for (const auto& [at, shift] : shifts_) {
+      if (at == line) column += shift;
+    }
+    return Position{line, column};
+  }
+
+  // The element just opened in the tree is the next bulk text's: it is read as a placeholder
+  // when its type is one the parser checks itself (xs:base64Binary without facets, no xsi
+  // attribute that could change it).
+  void OpenBulk(const XMLElementDecl& decl, const RefVectorOf<XMLAttr>& attrs, XMLSize_t attr_count,
+                bool is_empty, bool validate) {
+    if (is_empty) throw ParseAgain{};
+    if (validate) {
+      if (decl.getObjectType() != XMLElementDecl::Schema) throw ParseAgain{};
+      const auto& schema_decl = static_cast<const SchemaElementDecl&>(decl);
+      const ComplexTypeInfo* type = schema_decl.getComplexTypeInfo();
+      DatatypeValidator* dv =
+          type != nullptr ? type->getDatatypeValidator() : schema_decl.getDatatypeValidator();
+      constexpr int kConstraining =
+          DatatypeValidator::FACET_LENGTH | DatatypeValidator::FACET_MINLENGTH |
+          DatatypeValidator::FACET_MAXLENGTH | DatatypeValidator::FACET_PATTERN |
+          DatatypeValidator::FACET_ENUMERATION;
+      if (dv == nullptr || dv->getType() != DatatypeValidator::Base64Binary ||
+          ((dv->*PatternAccess::kFacets)() & kConstraining) != 0) {
+        throw ParseAgain{};
+      }
+    }
+    for (XMLSize_t i = 0; i < attr_count; ++i) {
+      const XMLCh* uri = getScanner()->getURIText(attrs.elementAt(i)->getURIId());
+      if (XMLString::equals(uri, SchemaSymbols::fgURI_XSI)) throw ParseAgain{};
+    }
+    bulk_open_ = true;
+    bulk_read_ = 0;
+    bulk_path_ = CurrentPath();
+  }
+
+  // The placeholder's characters, as they come.
+  void ReadBulk(const XMLCh* chars, XMLSize_t length) {
+    const std::string& expected = bulk_[next_bulk_].placeholder;
+    for (XMLSize_t i = 0; i < length; ++i) {
+      // Xerces hands CR LF and CR on as LF.
+      size_t at = bulk_read_;
+      if (at < expected.size() && expected[at] == '\r') {
+        bulk_read_ += at + 1 < expected.size() && expected[at + 1] == '\n' ? 2 : 1;
+        if (chars[i] != u'\n') throw ParseAgain{};
+        continue;
+      }
+      if (at >= expected.size() || chars[i] != static_cast<XMLCh>(expected[at])) {
+        throw ParseAgain{};
+      }
+      ++bulk_read_;
+    }
+  }
+
+  // The bulk element's end: its text goes into the tree from the bytes, checked as base64.
+  void CloseBulk(bool validate) {
+    const BulkText& b = bulk_[next_bulk_];
+    if (bulk_read_ != b.placeholder.size()) throw ParseAgain{};
+    bulk_open_ = false;
+    ++next_bulk_;
+    shifts_.emplace_back(b.end_line, b.column_shift);
+    tree_->AddSourceText(shared_, b.offset, b.size);
+    if (!validate) return;
+    model::Base64Scan scan;
+    scan.Feed(std::string_view(*shared_).substr(b.offset, b.size));
+    if (!scan.Finish() && schema_issues_++ < limits_.max_issues) {
+      UpdatePosition();  // where the schema validator names a value that is not of its type
+      issues_.push_back(
+          XmlIssue{false, "xsd", bulk_path_, position_,
+                   "the content of the element is not xs:base64Binary: " + scan.error()});
     }
   }
 
@@ -527,7 +645,14 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
       frame.step += ']';
     }
     ++open_frames_;
-    if (tree_) AddToTree(url_id, prefix, attrs, attr_count);
+    if (bulk_open_) throw ParseAgain{};  // a bulk text's element has no children
+    if (tree_) {
+      const Tree::Index opened = AddToTree(url_id, prefix, attrs, attr_count);
+      if (next_bulk_ < bulk_.size() &&
+          tree_->node(opened).element_index == bulk_[next_bulk_].element) {
+        OpenBulk(decl, attrs, attr_count, is_empty, getValidationScheme() != Val_Never);
+      }
+    }
     if (keep_.dom) {
       XercesDOMParser::startElement(decl, url_id, prefix, attrs, attr_count, is_empty, is_root);
     }
@@ -542,6 +667,7 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
                   const XMLCh* const prefix) override {
     if (keep_.dom) XercesDOMParser::endElement(decl, url_id, is_root, prefix);
     if (tree_) {
+      if (bulk_open_) CloseBulk(getValidationScheme() != Val_Never);
       tree_->CloseElement();
     }
     if (open_frames_ > 0) --open_frames_;
@@ -549,12 +675,14 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
   }
 
   void docCharacters(const XMLCh* const chars, const XMLSize_t length, const bool cdata) override {
+    if (bulk_open_) return ReadBulk(chars, length);
     if (tree_) tree_->AppendText(std::u16string_view(chars, length));
     if (keep_.dom) XercesDOMParser::docCharacters(chars, length, cdata);
   }
 
   void ignorableWhitespace(const XMLCh* const chars, const XMLSize_t length,
                            const bool cdata) override {
+    if (bulk_open_) return ReadBulk(chars, length);
     if (tree_) tree_->AppendText(std::u16string_view(chars, length));
     if (keep_.dom) XercesDOMParser::ignorableWhitespace(chars, length, cdata);
   }
@@ -581,15 +709,15 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
     return span;
   }
 
-  void AddToTree(unsigned int url_id, const XMLCh* prefix, const RefVectorOf<XMLAttr>& attrs,
-                 XMLSize_t attr_count) {
+  Tree::Index AddToTree(unsigned int url_id, const XMLCh* prefix, const RefVectorOf<XMLAttr>& attrs,
+                        XMLSize_t attr_count) {
     const Tree::Span uri = UriSpan(url_id);
     const std::u16string_view element_prefix(prefix != nullptr ? prefix : u"");
     Tree::Span name = tree_->Store(element_prefix);
     const auto prefix_size = static_cast<uint16_t>(name.size);
     if (!element_prefix.empty()) name.size += tree_->Store(std::string_view(":")).size;
     name.size += tree_->Store(std::string_view(local_)).size;  // startElement made it UTF-8
-    tree_->OpenElement(name, prefix_size, uri, position_);
+    const Tree::Index opened = tree_->OpenElement(name, prefix_size, uri, position_);
     const unsigned int xmlns = getScanner()->getXMLNSNamespaceId();
     for (XMLSize_t i = 0; i < attr_count; ++i) {
       const XMLAttr& a = *attrs.elementAt(i);
@@ -609,6 +737,7 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
       tree_->AddAttribute(qname, attr_prefix_size, attr_uri,
                           tree_->Store(std::u16string_view(a.getValue())));
     }
+    return opened;
   }
 
   void doctypeDecl(const DTDElementDecl&, const XMLCh* const, const XMLCh* const, const bool,
@@ -623,16 +752,16 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
   void warning(const SAXParseException&) override {}
   void error(const SAXParseException& e) override {
     if (schema_issues_++ >= limits_.max_issues) return;
-    issues_.push_back(XmlIssue{false, "xsd", CurrentPath(),
-                               Position{static_cast<int64_t>(e.getLineNumber()),
-                                        static_cast<int64_t>(e.getColumnNumber())},
-                               ToUtf8(e.getMessage())});
+    issues_.push_back(XmlIssue{
+        false, "xsd", CurrentPath(),
+        InBytes(static_cast<int64_t>(e.getLineNumber()), static_cast<int64_t>(e.getColumnNumber())),
+        ToUtf8(e.getMessage())});
   }
   void fatalError(const SAXParseException& e) override {
-    issues_.push_back(XmlIssue{true, "xml.malformed", CurrentPath(),
-                               Position{static_cast<int64_t>(e.getLineNumber()),
-                                        static_cast<int64_t>(e.getColumnNumber())},
-                               ToUtf8(e.getMessage())});
+    issues_.push_back(XmlIssue{
+        true, "xml.malformed", CurrentPath(),
+        InBytes(static_cast<int64_t>(e.getLineNumber()), static_cast<int64_t>(e.getColumnNumber())),
+        ToUtf8(e.getMessage())});
   }
   void resetErrors() override {}
 
@@ -653,6 +782,16 @@ class SecureParser::Impl final : public XercesDOMParser, private ErrorHandler {
   uint32_t depth_ = 0;
   bool any_root_ = false;  // this parse takes any root (an envelope), not only the catalogue's
   uint32_t schema_issues_ = 0;
+  // Bulk texts (gateway/xml/bulk_text.hpp): those the scan found, the next one to meet, whether
+  // its element is open and how much of its placeholder came; the line and column shifts of
+  // those passed; the bytes that hold them.
+  std::vector<BulkText> bulk_;
+  size_t next_bulk_ = 0;
+  bool bulk_open_ = false;
+  size_t bulk_read_ = 0;
+  std::string bulk_path_;
+  std::vector<std::pair<int64_t, int64_t>> shifts_;
+  std::shared_ptr<const std::string> shared_;
 };
 
 SecureParser::SecureParser(std::shared_ptr<const GrammarPool> pool, ParserLimits limits)
@@ -662,6 +801,13 @@ SecureParser::~SecureParser() = default;
 
 ParseResult SecureParser::Parse(std::string_view bytes, bool validate, Keep keep) {
   return impl_->Run(bytes, validate, keep);
+}
+
+ParseResult SecureParser::Parse(std::shared_ptr<const std::string> bytes, bool validate,
+                                Keep keep) {
+  if (!bytes) return impl_->Run({}, validate, keep);
+  const std::string_view view(*bytes);
+  return impl_->Run(view, validate, keep, false, std::move(bytes));
 }
 
 ParseResult SecureParser::ParseAnyRoot(std::string_view bytes, Keep keep) {

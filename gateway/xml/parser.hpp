@@ -33,6 +33,9 @@ struct ParserLimits {
   uint64_t max_document_bytes = 128ull << 20;  // the transport allows 100 MB a message
   uint32_t max_depth = 64;                     // element nesting
   uint32_t max_issues = 100;                   // schema issues reported per document
+  // A base64 text at least this long that is an element's whole content is checked by the
+  // parser where it stands, not handed to the schema validator (Parse with shared bytes).
+  size_t bulk_text_min_bytes = 16 * 1024;
 };
 
 // A problem the parser found: not well-formed (fatal), or a schema violation.
@@ -105,6 +108,11 @@ class SecureParser {
   // that builds what `keep` asks for. `validate` = false parses for well-formedness only (a
   // document validated before, and the benchmark's baseline).
   ParseResult Parse(std::string_view bytes, bool validate = true, Keep keep = {});
+  // The same, for bytes the tree may keep: a long base64 text that is an element's whole content
+  // (a report file) is not handed to Xerces nor copied into the tree. The tree keeps it where it
+  // stands in `bytes` (Tree::source), and this parser checks it as xs:base64Binary itself
+  // (gateway/xml/bulk_text.hpp). A parse that keeps a DOM reads every text as Parse does.
+  ParseResult Parse(std::shared_ptr<const std::string> bytes, bool validate = true, Keep keep = {});
   // Well-formedness and the limits only, whatever the root (a SOAP envelope, a signal, a list).
   ParseResult ParseAnyRoot(std::string_view bytes, Keep keep = Keep{.tree = false, .dom = true});
 

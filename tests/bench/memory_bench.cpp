@@ -6,7 +6,6 @@
 //
 // Usage: eaeu_bench_memory SOURCE_DIR [MB ...]   (default: 10 100)
 
-#include <openssl/rand.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -19,6 +18,7 @@
 #include "gateway/sign/crypto.hpp"
 #include "gateway/sign/keys.hpp"
 #include "tests/bench/bench_support.hpp"
+#include "tests/large_report.hpp"
 
 namespace {
 
@@ -55,26 +55,6 @@ Run Spawn(const std::vector<std::string>& argv) {
   return r;
 }
 
-std::string Base64Lines(size_t raw_bytes) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string raw(raw_bytes - raw_bytes % 3, '\0');
-  RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(raw.size()));
-  raw.replace(0, 9, "%PDF-1.4\n");
-  std::string out;
-  out.reserve(raw.size() / 3 * 4 + raw.size() / 57 + 16);
-  for (size_t i = 0; i < raw.size(); i += 3) {
-    const auto b = [&](size_t k) { return static_cast<unsigned char>(raw[i + k]); };
-    const uint32_t v = (b(0) << 16) | (b(1) << 8) | b(2);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
-    if ((i / 3 + 1) % 19 == 0) out += "\n      ";  // 76 characters a line
-  }
-  return out;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -87,10 +67,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string example = ReadText(source / "schemas/examples/inspection-report.xml");
-  const std::string open_tag = "fileName=\"RU-IR-2026-0417.pdf\">";
-  const auto from = example.find(open_tag) + open_tag.size();
-  const auto to = example.find("</doc:InspectionReportBinaryText>");
-  if (from < open_tag.size() || to == std::string::npos) return 2;
+  if (test::WithReportFile(example, "").empty()) return 2;
 
   const fs::path dir = MakeTempDir();
   sign::DevelopmentKeyOptions options;
@@ -111,7 +88,7 @@ int main(int argc, char** argv) {
     const size_t message_target = mb * 1000 * 1000;
     const size_t raw = message_target / 83 * 76 / 4 * 3;
     const std::string xml =
-        example.substr(0, from) + "\n      " + Base64Lines(raw) + "\n    " + example.substr(to);
+        test::WithReportFile(example, "\n      " + test::Base64Lines(raw) + "\n    ");
     const fs::path file = dir / ("report-" + std::to_string(mb) + "mb.xml");
     {
       std::FILE* f = std::fopen(file.c_str(), "wb");

@@ -16,6 +16,7 @@
 #include "gateway/sign/keys.hpp"
 #include "gateway/sign/signature.hpp"
 #include "gateway/sign/trust_store.hpp"
+#include "large_report.hpp"
 #include "support.hpp"
 
 namespace {
@@ -395,6 +396,42 @@ TEST_CASE("RSA and ECDSA signatures interoperate with xmlsec1 both ways", "[sign
       INFO(made.out << made.err);
       REQUIRE(made.exit_code == 0);
       const auto verdict = VerifyText(ReadText(dir / "theirs.xml"), keys.trust);
+      INFO(Describe(verdict));
+      CHECK(verdict.valid);
+    }
+  }
+}
+
+TEST_CASE("a large report file signed where it stands verifies with xmlsec1 and Santuario",
+          "[sign][interop][bulk]") {
+  const auto& keys = Keys(Algorithm::kRsaSha256);
+  auto signer = sign::MakeSigner(keys.credentials);
+  REQUIRE(signer.ok());
+  for (const std::string_view line_break : {"\n", "\r\n"}) {
+    DYNAMIC_SECTION("line breaks " << (line_break == "\n" ? "LF" : "CR LF")) {
+      const auto text = std::make_shared<const std::string>(WithReportFile(
+          ExampleText(), "\n      " + Base64Lines(256 * 1024, line_break) + "\n    "));
+      // Validated with the bytes shared: the report file stays in them, out of the tree.
+      auto v = TestValidator().Validate(text, eaeu::validate::InputFormat::kXml, Context());
+      REQUIRE(v.verdict.valid());
+      REQUIRE(v.tree->source() == text);
+      auto placed = (*signer)->SignInPlace(*v.tree, *text, kSignedAt);
+      REQUIRE(placed.ok());
+      CHECK_FALSE(placed->document);
+      const auto pieces = placed->Pieces(*text);
+      CHECK(pieces[0].data() == text->data());  // written around the bytes, not into a copy
+      const std::string ours = placed->Join(*text);
+      CHECK(Between(ours, "ds:DigestValue") == Between(SignText(*text, keys), "ds:DigestValue"));
+
+      TempDir dir;
+      WriteText(dir / "large.xml", ours);
+      auto checked = RunCommand(
+          "TZ=UTC xmlsec1 --verify --verification-time '2026-01-02 00:01:00' --trusted-pem '" +
+              keys.files.ca_certificate.string() + "' '" + (dir / "large.xml").string() + "'",
+          dir.path());
+      INFO(checked.out << checked.err);
+      CHECK(checked.exit_code == 0);
+      const auto verdict = VerifyText(ours, keys.trust);
       INFO(Describe(verdict));
       CHECK(verdict.valid);
     }

@@ -322,44 +322,28 @@ void CheckNextInspection(const InspectionReport& doc, const RuleEnv& env, Findin
   });
 }
 
-// Decoded size of base64 text, or nullopt when it is not valid base64.
-std::optional<uint64_t> Base64Size(std::string_view text) {
-  if (text.size() % 4 != 0) return std::nullopt;
-  size_t padding = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    const bool alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                       c == '+' || c == '/';
-    if (c == '=') {
-      if (i + 2 < text.size()) return std::nullopt;  // '=' only in the last two places
-      ++padding;
-    } else if (!alpha || padding > 0) {
-      return std::nullopt;
-    }
-  }
-  return text.size() / 4 * 3 - padding;
-}
-
 void CheckReportFile(const InspectionReport& doc, const RuleEnv& env, Findings& out) {
   if (!doc.report || !doc.report->report_file) return;
   const auto& file = *doc.report->report_file;
   const std::string path = ReportPath(env) + "/doc:InspectionReportBinaryText";
-  const auto size = Base64Size(file.base64);
-  if (!size) {
-    out.push_back({path, "the report file is not valid base64"});
+  model::Base64Scan scan;
+  file.base64.ForEachPiece([&scan](std::string_view piece) { scan.Feed(piece); });
+  if (!scan.Finish()) {
+    out.push_back({path, "the report file is not valid base64: " + scan.error()});
     return;
   }
-  if (*size == 0) {
+  const uint64_t size = scan.decoded_size();
+  if (size == 0) {
     out.push_back({path, "the report file is empty"});
     return;
   }
-  if (*size > env.max_report_file_bytes) {
-    out.push_back({path, "the report file is " + std::to_string(*size) +
+  if (size > env.max_report_file_bytes) {
+    out.push_back({path, "the report file is " + std::to_string(size) +
                              " bytes, over the limit of " +
                              std::to_string(env.max_report_file_bytes)});
     return;
   }
-  env.Note("IR-17: report file " + file.media_type + ", " + std::to_string(*size) + " bytes" +
+  env.Note("IR-17: report file " + file.media_type + ", " + std::to_string(size) + " bytes" +
            (file.file_name ? ", " + *file.file_name : std::string()));
 }
 
