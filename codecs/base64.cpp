@@ -5,8 +5,9 @@
 namespace eaeu::model {
 namespace {
 
-constexpr unsigned kNotBase64 = 64;
-constexpr unsigned kPad = 65;
+constexpr unsigned char kSpace = 64;
+constexpr unsigned char kPad = 65;
+constexpr unsigned char kNotBase64 = 66;
 
 constexpr std::array<unsigned char, 256> MakeValues() {
   std::array<unsigned char, 256> v{};
@@ -16,6 +17,7 @@ constexpr std::array<unsigned char, 256> MakeValues() {
   for (unsigned i = 0; i < alphabet.size(); ++i) {
     v[static_cast<unsigned char>(alphabet[i])] = static_cast<unsigned char>(i);
   }
+  for (const char c : {' ', '\t', '\r', '\n'}) v[static_cast<unsigned char>(c)] = kSpace;
   v['='] = kPad;
   return v;
 }
@@ -37,50 +39,57 @@ void Base64Scan::Fail(std::string reason) {
 }
 
 void Base64Scan::Feed(std::string_view piece) {
-  if (failed_) return;
-  for (const char c : piece) {
-    if (Base64Text::IsSpace(c)) continue;
-    const unsigned v = kValues[static_cast<unsigned char>(c)];
-    ++characters_;
-    if (v == kNotBase64) {
-      return Fail(Shown(c) + " at character " + std::to_string(characters_) +
-                  " is not a base64 character");
+  const auto* p = reinterpret_cast<const unsigned char*>(piece.data());
+  for (size_t i = 0; i < piece.size() && !failed_; ++i) {
+    const unsigned char v = kValues[p[i]];
+    if (v < 64 && padding_ == 0) {  // the common case: a character of the alphabet
+      last_ = v;
+      ++characters_;
+      continue;
     }
-    if (padding_ > 0 && (v != kPad || in_group_ != 3)) {
-      return Fail("character " + std::to_string(characters_) +
-                  " follows the padding '=', which may only end the text");
+    if (v == kSpace) continue;
+    Other(v, static_cast<char>(p[i]));
+  }
+}
+
+void Base64Scan::Other(unsigned char v, char c) {
+  ++characters_;
+  const uint64_t place = (characters_ - 1) % 4;  // in its group of four
+  if (v == kNotBase64) {
+    return Fail(Shown(c) + " at character " + std::to_string(characters_) +
+                " is not a base64 character");
+  }
+  if (padding_ > 0 && (v != kPad || place != 3)) {
+    return Fail("character " + std::to_string(characters_) +
+                " follows the padding '=', which may only end the text");
+  }
+  if (v == kPad) {
+    if (place < 2) {
+      return Fail("'=' at character " + std::to_string(characters_) +
+                  " is padding in the first half of a group of four");
     }
-    if (v == kPad) {
-      if (in_group_ < 2) {
-        return Fail("'=' at character " + std::to_string(characters_) +
-                    " is padding in the first half of a group of four");
-      }
-      ++padding_;
-    }
-    group_[in_group_++] = v;
-    if (in_group_ == 4) {
-      in_group_ = 0;
-      decoded_ += 3;
-    }
+    ++padding_;
   }
 }
 
 bool Base64Scan::Finish() {
   if (failed_) return false;
-  if (in_group_ != 0) {
+  if (characters_ % 4 != 0) {
     Fail("its " + std::to_string(characters_) +
          " characters (without whitespace) are not a whole number of groups of four");
     return false;
   }
-  if (padding_ == 1 && (group_[2] & 3) != 0) {
+  // The character before the padding: the third of its group before one '=', the second before
+  // two; the bits the padding leaves over are zero.
+  if (padding_ == 1 && (last_ & 3) != 0) {
     Fail("the character before the final '=' leaves bits that are not zero");
     return false;
   }
-  if (padding_ == 2 && (group_[1] & 15) != 0) {
+  if (padding_ == 2 && (last_ & 15) != 0) {
     Fail("the character before the final \"==\" leaves bits that are not zero");
     return false;
   }
-  decoded_ -= padding_;
+  decoded_ = characters_ / 4 * 3 - padding_;
   return true;
 }
 

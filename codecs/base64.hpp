@@ -26,11 +26,11 @@ class Base64Scan {
 
  private:
   void Fail(std::string reason);
+  void Other(unsigned char value, char c);  // padding, or a character that is not base64
 
   uint64_t characters_ = 0;  // base64 characters so far, padding included
   uint64_t decoded_ = 0;
-  unsigned group_[4] = {};
-  unsigned in_group_ = 0;
+  unsigned char last_ = 0;  // the value of the last character that is not padding
   unsigned padding_ = 0;
   bool failed_ = false;
   std::string error_;

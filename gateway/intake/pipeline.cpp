@@ -182,8 +182,11 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
 
   void Validate(Submission s, SubmitCallback done) {
     const auto validating = std::chrono::steady_clock::now();
+    // Shared with the validation: a large report file is checked where it stands in them and
+    // stays there for the signer (the tree keeps them alive).
+    auto bytes = std::make_shared<const std::string>(std::move(s.bytes));
     auto validation = std::make_shared<validate::Validation>(
-        deps.validator->Validate(s.bytes, s.format, Context(s.sender.country)));
+        deps.validator->Validate(bytes, s.format, Context(s.sender.country)));
     Observe(Stage::kValidate, validating);
     validate::Verdict& verdict = validation->verdict;
     std::string kind;
@@ -208,12 +211,14 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
     // What the signer writes the signature into: the XML text as it came, or as JSON became.
     std::shared_ptr<const std::string> source;
     if (verdict.valid()) {
-      source = std::make_shared<const std::string>(validation->Source(s.bytes));
+      source = validation->from_json
+                   ? std::make_shared<const std::string>(std::move(validation->xml))
+                   : bytes;
       validation->xml.clear();
     }
     // XML input is its own canonical XML: kept once, as the payload.
     if (verdict.valid() && validation->from_json) m.canonical_xml = *source;
-    m.payload = std::move(s.bytes);
+    m.payload = *bytes;
     m.violations = validate::VerdictToJson(verdict).dump(-1, ' ', false,
                                                          nlohmann::json::error_handler_t::replace);
     m.at = deps.clock->Now();

@@ -6,6 +6,7 @@
 #include <xercesc/util/BinInputStream.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 namespace eaeu::xml {
@@ -13,20 +14,28 @@ namespace {
 
 using namespace xercesc;
 
-bool IsBase64OrSpace(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
-         c == '/' || c == '=' || c == ' ' || c == '\t' || c == '\r' || c == '\n';
+constexpr std::array<bool, 256> MakeBase64OrSpace() {
+  std::array<bool, 256> t{};
+  for (const char c : std::string_view(
+           "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/= \t\r\n")) {
+    t[static_cast<unsigned char>(c)] = true;
+  }
+  return t;
+}
+constexpr std::array<bool, 256> kBase64OrSpace = MakeBase64OrSpace();
+
+bool AllBase64OrSpace(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  bool all = true;
+  for (size_t i = 0; i < s.size(); ++i) all &= kBase64OrSpace[p[i]];
+  return all;
 }
 
 // Line breaks as XML counts them: CR LF, CR and LF are one each.
 int64_t LineBreaks(std::string_view s) {
-  int64_t n = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\n') {
-      ++n;
-    } else if (s[i] == '\r' && (i + 1 == s.size() || s[i + 1] != '\n')) {
-      ++n;
-    }
+  int64_t n = std::count(s.begin(), s.end(), '\n');
+  for (size_t cr = s.find('\r'); cr != std::string_view::npos; cr = s.find('\r', cr + 1)) {
+    if (cr + 1 == s.size() || s[cr + 1] != '\n') ++n;
   }
   return n;
 }
@@ -112,7 +121,7 @@ std::vector<BulkText> FindBulkTexts(std::string_view s, size_t min_bytes) {
       if (lt == npos) break;
       if (in_start_tag && lt - i >= min_bytes && s.compare(lt, 2, "</") == 0) {
         const std::string_view text = s.substr(i, lt - i);
-        if (std::all_of(text.begin(), text.end(), IsBase64OrSpace)) {
+        if (AllBase64OrSpace(text)) {
           line += LineBreaks(s.substr(counted, lt - counted));
           counted = lt;
           found.push_back(Describe(text, elements - 1, i, line));

@@ -25,6 +25,7 @@
 #include "codecs/xml_writer.hpp"
 #include "gateway/validate/validator.hpp"
 #include "gateway/xml/schema_catalog.hpp"
+#include "tests/large_report.hpp"
 
 namespace eaeu::bench {
 
@@ -141,20 +142,29 @@ class SaxValidator : public xercesc::DefaultHandler {
   int errors_ = 0;
 };
 
-// The documents of the per-document tables: the example inspection report and the same grown
-// to 1 MB.
+// The documents of the per-document tables: the example inspection report, the same grown to
+// 1 MB with more sites, and the same with a report file that makes it 1 MB (T1 2.9, IR-17). Each
+// also shared, as the gateway validates what it keeps (Validator::Validate with shared bytes).
 struct Input {
   const char* name;
   std::string xml;
+  std::shared_ptr<const std::string> shared;
 };
 inline std::vector<Input> ReportInputs(const fs::path& source,
                                        const eaeu::validate::Validator& validator,
                                        const eaeu::validate::RuleContext& context) {
   std::string example = ReadText(source / "schemas/examples/inspection-report.xml");
   std::string large = GrowReport(validator, example, context, 1u << 20);
+  // 1 MB of message: base64 in lines of 76 characters and 7 of line break and indent.
+  std::string with_file = eaeu::test::WithReportFile(
+      example, "\n      " + eaeu::test::Base64Lines((1u << 20) / 83 * 76 / 4 * 3) + "\n    ");
   std::vector<Input> out;
-  out.push_back({"example report", std::move(example)});
-  out.push_back({"1 MB report", std::move(large)});
+  for (auto& [name, xml] : {std::pair<const char*, std::string*>{"example report", &example},
+                            {"1 MB report (sites)", &large},
+                            {"1 MB report (report file)", &with_file}}) {
+    auto shared = std::make_shared<const std::string>(*xml);
+    out.push_back({name, std::move(*xml), std::move(shared)});
+  }
   return out;
 }
 

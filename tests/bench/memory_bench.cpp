@@ -80,15 +80,21 @@ int main(int argc, char** argv) {
 
   std::printf("Peak resident memory for large reports (ECDSA P-256), each command a process\n\n");
   std::printf(
-      "| message | report file | command | exit | seconds | peak RSS MiB | RSS / message |\n");
-  std::printf("|---:|---:|---|---:|---:|---:|---:|\n");
+      "| message | report file | command | exit | seconds | peak RSS MiB | RSS / message | "
+      "(RSS - example's) / message |\n");
+  std::printf("|---:|---:|---|---:|---:|---:|---:|---:|\n");
+  // The first row is the example report itself: what each command takes for a small document
+  // (the program, its libraries, the schemas), which the larger rows are measured above.
+  std::vector<long> base_kb;
+  sizes_mb.insert(sizes_mb.begin(), 0);
   for (const size_t mb : sizes_mb) {
     // The message is almost all base64 text: 4 characters for 3 bytes, in lines of 76 characters
     // and 7 of line break and indent.
     const size_t message_target = mb * 1000 * 1000;
     const size_t raw = message_target / 83 * 76 / 4 * 3;
     const std::string xml =
-        test::WithReportFile(example, "\n      " + test::Base64Lines(raw) + "\n    ");
+        mb == 0 ? example
+                : test::WithReportFile(example, "\n      " + test::Base64Lines(raw) + "\n    ");
     const fs::path file = dir / ("report-" + std::to_string(mb) + "mb.xml");
     {
       std::FILE* f = std::fopen(file.c_str(), "wb");
@@ -113,16 +119,20 @@ int main(int argc, char** argv) {
               .string(),
           file.string()}},
     };
-    for (const auto& c : commands) {
-      const Run r = Spawn(c.argv);
-      std::printf("| %.1f MB | %.1f MB | %s | %d | %.2f | %.1f | %.1f |\n", xml.size() / 1e6,
-                  raw / 1e6, c.name, r.status, r.seconds, r.peak_kb / 1024.0,
-                  r.peak_kb * 1024.0 / static_cast<double>(xml.size()));
+    for (size_t i = 0; i < commands.size(); ++i) {
+      const Run r = Spawn(commands[i].argv);
+      if (mb == 0) base_kb.push_back(r.peak_kb);
+      const double size = static_cast<double>(xml.size());
+      std::printf("| %.2f MB | %.1f MB | %s | %d | %.2f | %.1f | %.2f | %.2f |\n", size / 1e6,
+                  raw / 1e6, commands[i].name, r.status, r.seconds, r.peak_kb / 1024.0,
+                  r.peak_kb * 1024.0 / size, (r.peak_kb - base_kb[i]) * 1024.0 / size);
     }
     fs::remove(file);
   }
   std::error_code ec;
   fs::remove_all(dir, ec);
-  std::printf("\ntarget: peak RSS / message <= 2.0 for the gateway's commands\n");
+  std::printf(
+      "\ntarget: peak RSS / message <= 2.0 for the gateway's commands (at 100 MB; a 10 MB "
+      "message adds to what the program holds for any document, the last column)\n");
   return 0;
 }

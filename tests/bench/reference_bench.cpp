@@ -203,7 +203,7 @@ int main(int argc, char** argv) {
       const Figure theirs =
           Measure(xml.size(), seconds, [&] { return !reference.Run(xml).empty(); });
       const Figure ours = Measure(xml.size(), seconds, [&] {
-        auto v = validator.Validate(xml, validate::InputFormat::kXml, context);
+        auto v = validator.Validate(input.shared, validate::InputFormat::kXml, context);
         if (!v.verdict.valid()) return false;
         auto signed_text = (*signer)->Sign(*v.tree, xml, now);
         return signed_text.ok() && !signed_text->empty();
