@@ -175,7 +175,7 @@ int RunVerify(const VerifyCommand& command, std::ostream& out, std::ostream& err
   if (auto init = InitialiseCryptoFrom(o.openssl_config); !init) return Fail(err, init.error());
   auto trust = sign::TrustStore::Load(o.trust);
   if (!trust) return Fail(err, trust.error());
-  const auto verifier = sign::MakeSantuarioVerifier(*trust);
+  const auto verifier = sign::MakeVerifier(*trust);
   auto setup = MakeValidation(o.common);
   if (!setup) return Fail(err, setup.error());
 
@@ -188,9 +188,10 @@ int RunVerify(const VerifyCommand& command, std::ostream& out, std::ostream& err
       worst = kExitUnusable;
       continue;
     }
-    auto validation = setup->validator->Validate(
-        *bytes, validate::InputFormat::kXml, setup->context, xml::Keep{.tree = true, .dom = true});
-    if (!validation.dom) {
+    auto validation =
+        setup->validator->Validate(std::make_shared<const std::string>(std::move(*bytes)),
+                                   validate::InputFormat::kXml, setup->context);
+    if (!validation.tree) {
       PrintVerdictText(err, file, validation.verdict);
       worst = kExitUnusable;
       continue;
@@ -198,7 +199,7 @@ int RunVerify(const VerifyCommand& command, std::ostream& out, std::ostream& err
     sign::VerifyOptions options;
     options.now = Now();
     options.signing_time = at;
-    const auto verdict = verifier->Verify(validation.dom->dom(), options);
+    const auto verdict = verifier->Verify(*validation.tree, options);
     if (!verdict.valid) worst = std::max(worst, kExitInvalid);
     if (o.format == "json") {
       all.push_back(SignatureJson(file, verdict, validation.verdict));

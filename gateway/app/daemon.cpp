@@ -99,7 +99,7 @@ Result<std::shared_ptr<const sign::Verifier>> LoadVerifier(const config::DaemonC
   if (!c.inbound || c.inbound->trust.empty()) return std::shared_ptr<const sign::Verifier>();
   auto trust = sign::TrustStore::Load(c.inbound->trust);
   if (!trust) return Within("inbound.trust", trust.error());
-  return std::shared_ptr<const sign::Verifier>(sign::MakeSantuarioVerifier(*trust));
+  return std::shared_ptr<const sign::Verifier>(sign::MakeVerifier(*trust));
 }
 
 // The certificates the configuration names, by a name for the metric and the log: the signer's,

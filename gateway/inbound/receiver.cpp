@@ -304,9 +304,10 @@ struct Receiver::Impl : std::enable_shared_from_this<Impl> {
     if (IsMemberState(*deps.catalogue, segment)) context.sender_country = segment;
     if (deps.calendars) context.calendars = deps.calendars();
     const auto verifier = deps.verifier ? deps.verifier() : nullptr;
-    validate::Validation validation =
-        deps.validator->Validate(m.body_xml, validate::InputFormat::kXml, context,
-                                 xml::Keep{.tree = true, .dom = verifier != nullptr});
+    // The signature is verified on the validator's tree: no DOM, and a report file stays where
+    // it is in the bytes.
+    validate::Validation validation = deps.validator->Validate(
+        std::make_shared<const std::string>(m.body_xml), validate::InputFormat::kXml, context);
     const validate::Verdict& verdict = validation.verdict;
     const std::string kind =
         verdict.kind ? std::string(model::KindName(*verdict.kind)) : std::string();
@@ -327,11 +328,11 @@ struct Receiver::Impl : std::enable_shared_from_this<Impl> {
     }
 
     std::string signature;
-    if (validation.dom) {
+    if (validation.tree) {
       if (verifier) {
         sign::VerifyOptions options;
         options.now = std::chrono::system_clock::to_time_t(deps.clock->Now());
-        const sign::SignatureVerdict sv = verifier->Verify(validation.dom->dom(), options);
+        const sign::SignatureVerdict sv = verifier->Verify(*validation.tree, options);
         signature = sign::SignatureVerdictToJson(sv).dump(-1, ' ', false,
                                                           nlohmann::json::error_handler_t::replace);
         if (!sv.valid && tr.signature_required && errors.empty()) {

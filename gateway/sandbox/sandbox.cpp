@@ -353,8 +353,8 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
     context.sender_country = sender;
     const auto validation =
         settings.check_documents
-            ? validator->Validate(m.body_xml, validate::InputFormat::kXml, context,
-                                  xml::Keep{.tree = true, .dom = verifier != nullptr})
+            ? validator->Validate(std::make_shared<const std::string>(m.body_xml),
+                                  validate::InputFormat::kXml, context)
             : Unchecked(m.body_xml, tr->kind);
     const auto& verdict = validation.verdict;
     envelope::Signal signal;
@@ -581,10 +581,10 @@ struct Sandbox::Impl : std::enable_shared_from_this<Impl> {
   std::optional<envelope::SignalError> SignatureProblem(const validate::Validation& validation,
                                                         const validate::Verdict& verdict,
                                                         bool required) const {
-    if (!verifier || !validation.dom) return std::nullopt;
+    if (!verifier || !validation.tree) return std::nullopt;
     sign::VerifyOptions options;
     options.now = std::chrono::system_clock::to_time_t(clock->Now());
-    const sign::SignatureVerdict sv = verifier->Verify(validation.dom->dom(), options);
+    const sign::SignatureVerdict sv = verifier->Verify(*validation.tree, options);
     if (sv.valid) return std::nullopt;
     if (!required && sv.failed == sign::SignatureCheck::kPresence) return std::nullopt;
     envelope::SignalError e;
@@ -764,7 +764,7 @@ Result<std::unique_ptr<Sandbox>> Sandbox::Start(asio::io_context& io,
   if (!settings.trust.empty()) {
     auto trust = sign::TrustStore::Load(settings.trust);
     if (!trust) return trust.error();
-    impl->verifier = sign::MakeSantuarioVerifier(*trust);
+    impl->verifier = sign::MakeVerifier(*trust);
   }
   impl->parser =
       std::make_unique<xml::SecureParser>(impl->validator->grammar_pool(), xml::ParserLimits{});

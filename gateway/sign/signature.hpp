@@ -91,13 +91,19 @@ class Verifier {
   // different documents.
   virtual SignatureVerdict Verify(XERCES_CPP_NAMESPACE::DOMDocument& document,
                                   const VerifyOptions& options) const = 0;
+  // The same checks on the compact tree the validator built, with no DOM: the signature value
+  // over ds:SignedInfo's canonical form and the digest over the document's, both written from
+  // the tree. What the gateway runs on what arrives; the DOM form is Santuario's, kept as the
+  // independent check the tests hold the tree's against.
+  virtual SignatureVerdict Verify(const xml::Tree& tree, const VerifyOptions& options) const = 0;
 };
 
 // The signer of the tree (enveloped_signer.cpp): one digest of the streamed canonical form, one
 // signature of ds:SignedInfo. `credentials` must be usable for signing; the algorithm must be
 // available (CheckAvailable).
 Result<std::unique_ptr<Signer>> MakeSigner(std::shared_ptr<const SigningCredentials> credentials);
-// Santuario (Apache XML Security for C++) with the gateway's EVP algorithm handler.
-std::unique_ptr<Verifier> MakeSantuarioVerifier(std::shared_ptr<const TrustStore> trust);
+// The verifier against `trust`; on a DOM, Santuario (Apache XML Security for C++) with the
+// gateway's EVP algorithm handler checks ds:SignedInfo.
+std::unique_ptr<Verifier> MakeVerifier(std::shared_ptr<const TrustStore> trust);
 
 }  // namespace eaeu::sign

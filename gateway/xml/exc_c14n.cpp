@@ -268,6 +268,11 @@ class TreeCanonicaliser {
     Flush();
   }
 
+  void Subtree(Tree::Index element) {
+    Element(element);
+    Flush();
+  }
+
  private:
   static constexpr size_t kFlushAt = 64 * 1024;
 
@@ -439,6 +444,15 @@ void CanonicaliseDocument(const Tree& tree, Tree::Index omit,
 void CanonicaliseDocument(const DOMDocument& document, const DOMElement* omit,
                           const std::function<void(std::string_view)>& sink) {
   Canonicaliser(omit, sink).Document(document);
+}
+
+std::string CanonicaliseElement(const Tree& tree, Tree::Index element) {
+  std::string out;
+  const std::function<void(std::string_view)> sink = [&out](std::string_view piece) {
+    out += piece;
+  };
+  TreeCanonicaliser(tree, Tree::kNone, sink).Subtree(element);
+  return out;
 }
 
 std::string CanonicaliseElement(const DOMElement& element) {

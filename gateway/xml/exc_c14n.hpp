@@ -36,5 +36,8 @@ void CanonicaliseDocument(const Tree& tree, Tree::Index omit,
 // namespaces it uses that its ancestors declared are declared on it. This takes a document out
 // of an envelope with its signature still verifiable (the signature covers exactly this form).
 std::string CanonicaliseElement(const XERCES_CPP_NAMESPACE::DOMElement& element);
+// The same of an element of a compact tree (a signature's ds:SignedInfo, as its signature value
+// covers it).
+std::string CanonicaliseElement(const Tree& tree, Tree::Index element);
 
 }  // namespace eaeu::xml

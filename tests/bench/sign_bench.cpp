@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
       return 2;
     }
     auto signer = sign::MakeSigner(*credentials);
-    const auto verifier = sign::MakeSantuarioVerifier(*trust);
+    const auto verifier = sign::MakeVerifier(*trust);
     std::printf("| %s | - | 64 | raw OpenSSL signature (EVP_DigestSign) | %.0f | | |\n",
                 std::string(a.name).c_str(), RawSignRate(keys->signer_key, a.id, seconds));
     for (const auto& input : inputs) {

@@ -42,7 +42,7 @@ const Keys& TheKeys() {
     if (!signer) throw std::runtime_error(signer.error().ToString());
     auto trust = sign::TrustStore::Load(made->ca_certificate.parent_path());
     if (!trust) throw std::runtime_error(trust.error().ToString());
-    return Keys{std::move(*signer), sign::MakeSantuarioVerifier(*trust)};
+    return Keys{std::move(*signer), sign::MakeVerifier(*trust)};
   }();
   return keys;
 }

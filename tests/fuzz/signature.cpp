@@ -1,6 +1,10 @@
 // Fuzz target: signature verification of a document as it comes in (parsed and checked, then
-// its ds:Signature verified against a trust store of development keys made once).
+// its ds:Signature verified against a trust store of development keys made once), on the compact
+// tree as the gateway does and on the DOM by Santuario: the two must agree, or the fuzzer stops.
 #include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
 
 #include "gateway/sign/crypto.hpp"
 #include "gateway/sign/keys.hpp"
@@ -22,7 +26,7 @@ const eaeu::sign::Verifier& TheVerifier() {
     if (!keys) throw std::runtime_error(keys.error().ToString());
     auto trust = sign::TrustStore::Load(keys->ca_certificate.parent_path());
     if (!trust) throw std::runtime_error(trust.error().ToString());
-    return sign::MakeSantuarioVerifier(*trust);
+    return sign::MakeVerifier(*trust);
   }();
   return *verifier;
 }
@@ -34,9 +38,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto v =
       fuzz::TheValidator().Validate(fuzz::Bytes(data, size), validate::InputFormat::kXml,
                                     fuzz::FixedContext(), xml::Keep{.tree = true, .dom = true});
-  if (!v.dom) return 0;
+  if (!v.dom || !v.tree) return 0;
   sign::VerifyOptions options;
   options.now = 1795521600;  // 2026-11-24
-  (void)TheVerifier().Verify(v.dom->dom(), options);
+  // The gateway's verification of the tree and Santuario's of the DOM must agree.
+  const auto on_dom = TheVerifier().Verify(v.dom->dom(), options);
+  const auto on_tree = TheVerifier().Verify(*v.tree, options);
+  if (on_dom.valid != on_tree.valid) {
+    std::fprintf(stderr, "signature: the tree says %s (%s), Santuario's DOM says %s (%s)\n",
+                 on_tree.Code().c_str(), on_tree.reason.c_str(), on_dom.Code().c_str(),
+                 on_dom.reason.c_str());
+    std::abort();
+  }
   return 0;
 }

@@ -95,7 +95,7 @@ TEST_CASE("REST: an accepted report is journalled, signed, enveloped and queued"
   REQUIRE(parsed.dom);
   auto trust = sign::TrustStore::Load(files.keys.ca_certificate.parent_path());
   REQUIRE(trust.ok());
-  const auto verdict = sign::MakeSantuarioVerifier(*trust)->Verify(
+  const auto verdict = sign::MakeVerifier(*trust)->Verify(
       parsed.dom->dom(), {std::chrono::system_clock::to_time_t(TestNow()), std::nullopt, 300});
   CHECK(verdict.valid);
   CHECK(verdict.reason == "");

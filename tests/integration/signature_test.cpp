@@ -98,7 +98,17 @@ sign::SignatureVerdict VerifyText(const std::string& text,
   sign::VerifyOptions options;
   options.now = now;
   options.signing_time = signing_time;
-  return sign::MakeSantuarioVerifier(std::move(trust))->Verify(v.dom->dom(), options);
+  // On the tree, as the gateway verifies what arrives; and on the DOM, where Santuario checks the
+  // signature value: the two must agree on every document of these tests.
+  const auto verifier = sign::MakeVerifier(std::move(trust));
+  auto on_tree = verifier->Verify(*v.tree, options);
+  const auto on_dom = verifier->Verify(v.dom->dom(), options);
+  INFO("tree: " << on_tree.Code() << ": " << on_tree.reason);
+  INFO("DOM: " << on_dom.Code() << ": " << on_dom.reason);
+  CHECK(on_tree.valid == on_dom.valid);
+  CHECK(on_tree.Code() == on_dom.Code());
+  CHECK(on_tree.reason == on_dom.reason);
+  return on_tree;
 }
 
 std::string Describe(const sign::SignatureVerdict& v) {

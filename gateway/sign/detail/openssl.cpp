@@ -141,4 +141,21 @@ std::vector<unsigned char> SignDigest(EVP_PKEY* key, Algorithm algorithm,
   return signature;
 }
 
+bool VerifySignatureValue(EVP_PKEY* key, Algorithm algorithm, std::string_view value,
+                          std::string_view data) {
+  auto signature = Base64Decode(value);
+  if (!signature) return false;
+  if (algorithm == Algorithm::kEcdsaP256Sha256) {
+    signature = EcdsaRawToDer(*signature);
+    if (!signature) return false;
+  }
+  MdCtx ctx(EVP_MD_CTX_new());
+  const bool ok =
+      ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, DigestOf(algorithm), nullptr, key) == 1 &&
+      EVP_DigestVerify(ctx.get(), signature->data(), signature->size(),
+                       reinterpret_cast<const unsigned char*>(data.data()), data.size()) == 1;
+  TakeOpenSslErrors();
+  return ok;
+}
+
 }  // namespace eaeu::sign::detail

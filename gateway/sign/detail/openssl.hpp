@@ -57,6 +57,11 @@ Error OpenSslError(std::string code, std::string where, std::string what);
 std::vector<unsigned char> SignDigest(EVP_PKEY* key, Algorithm algorithm,
                                       const unsigned char* digest, size_t size);
 
+// Whether `value` (ds:SignatureValue's base64, XML whitespace allowed) is `key`'s signature of
+// `data` with `algorithm`, in the form SignDigest writes. OpenSSL's queue is emptied.
+bool VerifySignatureValue(EVP_PKEY* key, Algorithm algorithm, std::string_view value,
+                          std::string_view data);
+
 // ECDSA P-256 signatures in XML-DSig's raw form, r || s (32 bytes each), from and to OpenSSL's
 // DER; empty or nullopt when the input is not one.
 constexpr size_t kP256Half = 32;

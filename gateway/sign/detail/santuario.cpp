@@ -123,22 +123,8 @@ class EvpAlgorithmHandler final : public XSECAlgorithmHandler {
                              unsigned int /*output_length*/,
                              const XSECCryptoKey* key) const override {
     const EvpKey& evp = KeyFor(uri, key);
-    auto signature = Base64Decode(base64 != nullptr ? base64 : "");
-    if (!signature) return false;
-    if (evp.algorithm() == Algorithm::kEcdsaP256Sha256) {
-      signature = EcdsaRawToDer(*signature);
-      if (!signature) return false;
-    }
-    const std::string data = Drain(input);
-    MdCtx ctx(EVP_MD_CTX_new());
-    const bool ok =
-        ctx &&
-        EVP_DigestVerifyInit(ctx.get(), nullptr, DigestOf(evp.algorithm()), nullptr, evp.key()) ==
-            1 &&
-        EVP_DigestVerify(ctx.get(), signature->data(), signature->size(),
-                         reinterpret_cast<const unsigned char*>(data.data()), data.size()) == 1;
-    TakeOpenSslErrors();
-    return ok;
+    return VerifySignatureValue(evp.key(), evp.algorithm(), base64 != nullptr ? base64 : "",
+                                Drain(input));
   }
 
   bool appendSignatureHashTxfm(TXFMChain* input, const XMLCh* uri,
