@@ -101,16 +101,24 @@ int main(int argc, char** argv) {
             auto v = validator.Validate(input.shared, validate::InputFormat::kXml, context);
             return v.verdict.valid() && (*signer)->Sign(*v.tree, xml, now).ok();
           }));
-      const std::string signed_xml = *(*signer)->Sign(tree, xml, now);
-      auto signed_parsed = parser.Parse(signed_xml, true, xml::Keep{.tree = false, .dom = true});
-      auto& dom = signed_parsed.document->dom();
+      const auto signed_xml = std::make_shared<const std::string>(*(*signer)->Sign(tree, xml, now));
       sign::VerifyOptions verify_options;
       verify_options.now = now;
-      row("verify (DOM in)", Measure(xml.size(), seconds,
-                                     [&] { return verifier->Verify(dom, verify_options).valid; }));
-      row("parse + XSD + verify (bytes in)", Measure(signed_xml.size(), seconds, [&] {
-            auto p = parser.Parse(signed_xml, true, xml::Keep{.tree = false, .dom = true});
-            return p.schema_valid() && verifier->Verify(p.document->dom(), verify_options).valid;
+      // What the gateway does with a signed document that arrives: the validator's tree, the
+      // signature verified on it.
+      auto signed_tree = parser.Parse(signed_xml, true);
+      row("verify (tree in)", Measure(signed_xml->size(), seconds, [&] {
+            return verifier->Verify(*signed_tree.tree, verify_options).valid;
+          }));
+      row("validate + verify (bytes in)", Measure(signed_xml->size(), seconds, [&] {
+            auto v = validator.Validate(signed_xml, validate::InputFormat::kXml, context);
+            return v.verdict.valid() && verifier->Verify(*v.tree, verify_options).valid;
+          }));
+      // Santuario's check of ds:SignedInfo on a Xerces DOM, which the tests hold the tree's to.
+      auto signed_dom = parser.Parse(*signed_xml, true, xml::Keep{.tree = false, .dom = true});
+      auto& dom = signed_dom.document->dom();
+      row("verify (DOM in, Santuario)", Measure(signed_xml->size(), seconds, [&] {
+            return verifier->Verify(dom, verify_options).valid;
           }));
     }
   }

@@ -444,6 +444,16 @@ TEST_CASE("a large report file signed where it stands verifies with xmlsec1 and 
       const auto verdict = VerifyText(ours, keys.trust);
       INFO(Describe(verdict));
       CHECK(verdict.valid);
+      // As the inbound side verifies it: the report file left in the received bytes.
+      auto received = TestValidator().Validate(std::make_shared<const std::string>(ours),
+                                               eaeu::validate::InputFormat::kXml, Context());
+      REQUIRE(received.tree);
+      REQUIRE(received.tree->source());
+      sign::VerifyOptions options;
+      options.now = kSignedAt + 60;
+      const auto in_place = sign::MakeVerifier(keys.trust)->Verify(*received.tree, options);
+      INFO(Describe(in_place));
+      CHECK(in_place.valid);
     }
   }
 }
