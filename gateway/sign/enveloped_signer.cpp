@@ -10,6 +10,7 @@
 #include <string>
 
 #include "gateway/sign/detail/certificates.hpp"
+#include "gateway/sign/detail/digest.hpp"
 #include "gateway/sign/detail/openssl.hpp"
 #include "gateway/sign/signature.hpp"
 #include "gateway/xml/exc_c14n.hpp"
@@ -22,21 +23,6 @@ using namespace detail;
 constexpr std::string_view kDsNs = "http://www.w3.org/2000/09/xmldsig#";
 constexpr std::string_view kExcC14n = "http://www.w3.org/2001/10/xml-exc-c14n#";
 constexpr std::string_view kEnveloped = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
-
-// `algorithm`'s digest of `tree`'s document in exclusive c14n; empty when OpenSSL fails.
-std::vector<unsigned char> DocumentDigest(const xml::Tree& tree, Algorithm algorithm) {
-  MdCtx ctx(EVP_MD_CTX_new());
-  const EVP_MD* md = DigestOf(algorithm);
-  if (!ctx || md == nullptr || EVP_DigestInit_ex(ctx.get(), md, nullptr) != 1) return {};
-  bool ok = true;
-  xml::CanonicaliseDocument(tree, xml::Tree::kNone, [&](std::string_view bytes) {
-    ok = ok && EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size()) == 1;
-  });
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  if (!ok || EVP_DigestFinal_ex(ctx.get(), digest, &size) != 1) return {};
-  return std::vector<unsigned char>(digest, digest + size);
-}
 
 // ds:SignedInfo in exclusive c14n, as a verifier canonicalises it inside the ds:Signature below:
 // the ds prefix is the only namespace it uses, declared on it; every element has its end tag.
@@ -77,7 +63,7 @@ class EnvelopedSigner final : public Signer {
     }
     const Algorithm algorithm = credentials_->algorithm();
     const AlgorithmInfo& info = Info(algorithm);
-    const auto digest = DocumentDigest(tree, algorithm);
+    const auto digest = CanonicalDigest(tree, xml::Tree::kNone, algorithm);
     if (digest.empty()) {
       return OpenSslError("sign.failed", root_name, "cannot compute the document's digest");
     }

@@ -13,6 +13,7 @@
 #include "codecs/xerces_text.hpp"
 #include "gateway/core/clock.hpp"
 #include "gateway/sign/detail/certificates.hpp"
+#include "gateway/sign/detail/digest.hpp"
 #include "gateway/sign/detail/santuario.hpp"
 #include "gateway/sign/detail/trust.hpp"
 #include "gateway/sign/signature.hpp"
@@ -310,23 +311,6 @@ std::variant<typename View::Element, Failure> FindSignature(const View& v) {
   return signature;
 }
 
-// The reference's digest: the document without `signature`, in exclusive c14n, hashed with the
-// algorithm's digest as the canonical bytes stream out.
-std::vector<unsigned char> DocumentDigest(const DOMDocument& document, const DOMElement* signature,
-                                          Algorithm algorithm) {
-  MdCtx ctx(EVP_MD_CTX_new());
-  const EVP_MD* md = DigestOf(algorithm);
-  if (!ctx || md == nullptr || EVP_DigestInit_ex(ctx.get(), md, nullptr) != 1) return {};
-  bool ok = true;
-  xml::CanonicaliseDocument(document, signature, [&](std::string_view bytes) {
-    ok = ok && EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size()) == 1;
-  });
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  if (!ok || EVP_DigestFinal_ex(ctx.get(), digest, &size) != 1) return {};
-  return std::vector<unsigned char>(digest, digest + size);
-}
-
 // Santuario's signature objects belong to a provider; this returns them to it.
 struct SignatureHandle {
   XSECProvider& provider;
@@ -335,22 +319,6 @@ struct SignatureHandle {
     if (signature != nullptr) provider.releaseSignature(signature);
   }
 };
-
-// The document's digest for the reference: the tree without `signature`, in exclusive c14n.
-std::vector<unsigned char> DocumentDigest(const xml::Tree& tree, xml::Tree::Index signature,
-                                          Algorithm algorithm) {
-  MdCtx ctx(EVP_MD_CTX_new());
-  const EVP_MD* md = DigestOf(algorithm);
-  if (!ctx || md == nullptr || EVP_DigestInit_ex(ctx.get(), md, nullptr) != 1) return {};
-  bool ok = true;
-  xml::CanonicaliseDocument(tree, signature, [&](std::string_view bytes) {
-    ok = ok && EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size()) == 1;
-  });
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  if (!ok || EVP_DigestFinal_ex(ctx.get(), digest, &size) != 1) return {};
-  return std::vector<unsigned char>(digest, digest + size);
-}
 
 // Verifies on either form of the document: the profile, the signer's certificate, its chain to
 // the trust store, its validity and key usage are read and checked the same way; ds:SignedInfo's
@@ -378,7 +346,7 @@ class EnvelopedVerifier final : public Verifier {
           } catch (const XSECCryptoException& e) {
             return Fail(SignatureCheck::kProfile, e.getMsg());
           }
-          return DigestFailure(DocumentDigest(document, signature, profile.algorithm), profile);
+          return DigestFailure(CanonicalDigest(document, signature, profile.algorithm), profile);
         });
   }
 
@@ -393,7 +361,7 @@ class EnvelopedVerifier final : public Verifier {
           if (!VerifySignatureValue(key, profile.algorithm, view.Text(parts[1]), signed_info)) {
             return SignatureValueFailure();
           }
-          return DigestFailure(DocumentDigest(tree, signature, profile.algorithm), profile);
+          return DigestFailure(CanonicalDigest(tree, signature, profile.algorithm), profile);
         });
   }
 
