@@ -40,7 +40,7 @@ void Base64Scan::Fail(std::string reason) {
 
 void Base64Scan::Feed(std::string_view piece) {
   const auto* p = reinterpret_cast<const unsigned char*>(piece.data());
-  for (size_t i = 0; i < piece.size() && !failed_; ++i) {
+  for (size_t i = 0; i < piece.size(); ++i) {
     const unsigned char v = kValues[p[i]];
     if (v < 64 && padding_ == 0) {  // the common case: a character of the alphabet
       last_ = v;
@@ -48,7 +48,8 @@ void Base64Scan::Feed(std::string_view piece) {
       continue;
     }
     if (v == kSpace) continue;
-    Other(v, static_cast<char>(p[i]));
+    foreign_ = foreign_ || v == kNotBase64;
+    if (!failed_) Other(v, static_cast<char>(p[i]));
   }
 }
 

@@ -23,6 +23,9 @@ class Base64Scan {
   uint64_t decoded_size() const { return decoded_; }
   // What is wrong, e.g. "character '$' at character 9 is not a base64 character".
   const std::string& error() const { return error_; }
+  // Whether a byte that is neither a base64 character, '=' nor XML whitespace came in any piece
+  // (looked for to the end, past a failure of the padding rules).
+  bool foreign() const { return foreign_; }
 
  private:
   void Fail(std::string reason);
@@ -33,6 +36,7 @@ class Base64Scan {
   unsigned char last_ = 0;  // the value of the last character that is not padding
   unsigned padding_ = 0;
   bool failed_ = false;
+  bool foreign_ = false;
   std::string error_;
 };
 

@@ -306,8 +306,9 @@ struct Receiver::Impl : std::enable_shared_from_this<Impl> {
     const auto verifier = deps.verifier ? deps.verifier() : nullptr;
     // The signature is verified on the validator's tree: no DOM, and a report file stays where
     // it is in the bytes.
-    validate::Validation validation = deps.validator->Validate(
-        std::make_shared<const std::string>(m.body_xml), validate::InputFormat::kXml, context);
+    const auto body = std::make_shared<const std::string>(std::move(m.body_xml));
+    validate::Validation validation =
+        deps.validator->Validate(body, validate::InputFormat::kXml, context);
     const validate::Verdict& verdict = validation.verdict;
     const std::string kind =
         verdict.kind ? std::string(model::KindName(*verdict.kind)) : std::string();
@@ -376,7 +377,7 @@ struct Receiver::Impl : std::enable_shared_from_this<Impl> {
     record.kind = kind;
     record.e_doc_id = verdict.e_doc_id;
     record.content_type = "application/xml";
-    record.payload = m.body_xml;
+    record.payload = *body;
     record.state = accepted ? MessageState::kValidated : MessageState::kRejected;
     if (accepted && validation.document)
       record.certificates = intake::CertificatesOf(*validation.document);

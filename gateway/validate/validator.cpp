@@ -174,9 +174,9 @@ struct Validator::Impl {
     }
   }
 
-  // Parses and validates XML; reads the model from the DOM. `from_json` hides positions in the
-  // generated text, which the caller never saw.
-  // `shared`, when given, holds `bytes`, and the tree and the model may keep a report file in it.
+  // Parses and validates XML; reads the model from the tree. `from_json` hides positions in the
+  // generated text, which the caller never saw. `shared`, when given, holds `bytes`, and the
+  // tree and the model may keep a report file in it.
   Validation FromXml(std::string_view bytes, const RuleContext& context, bool from_json,
                      std::optional<model::Document> model_from_json, xml::Keep keep,
                      std::shared_ptr<const std::string> shared = nullptr) const {

@@ -6,30 +6,14 @@
 #include <xercesc/util/BinInputStream.hpp>
 
 #include <algorithm>
-#include <array>
 #include <cstring>
+
+#include "codecs/base64.hpp"
 
 namespace eaeu::xml {
 namespace {
 
 using namespace xercesc;
-
-constexpr std::array<bool, 256> MakeBase64OrSpace() {
-  std::array<bool, 256> t{};
-  for (const char c : std::string_view(
-           "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/= \t\r\n")) {
-    t[static_cast<unsigned char>(c)] = true;
-  }
-  return t;
-}
-constexpr std::array<bool, 256> kBase64OrSpace = MakeBase64OrSpace();
-
-bool AllBase64OrSpace(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  bool all = true;
-  for (size_t i = 0; i < s.size(); ++i) all &= kBase64OrSpace[p[i]];
-  return all;
-}
 
 // Line breaks as XML counts them: CR LF, CR and LF are one each.
 int64_t LineBreaks(std::string_view s) {
@@ -121,10 +105,13 @@ std::vector<BulkText> FindBulkTexts(std::string_view s, size_t min_bytes) {
       if (lt == npos) break;
       if (in_start_tag && lt - i >= min_bytes && s.compare(lt, 2, "</") == 0) {
         const std::string_view text = s.substr(i, lt - i);
-        if (AllBase64OrSpace(text)) {
+        model::Base64Scan scan;
+        scan.Feed(text);
+        if (!scan.foreign()) {
           line += LineBreaks(s.substr(counted, lt - counted));
           counted = lt;
           found.push_back(Describe(text, elements - 1, i, line));
+          if (!scan.Finish()) found.back().base64_error = scan.error();
         }
       }
       in_start_tag = false;

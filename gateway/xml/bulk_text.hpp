@@ -31,10 +31,14 @@ struct BulkText {
   std::string placeholder;   // what the parser reads instead: "AAAA" and the text's line breaks
   int64_t end_line = 0;      // the line the text ends on, counted as the parser counts
   int64_t column_shift = 0;  // how many more columns its last line has than the placeholder's
+  // Why the text is not xs:base64Binary's lexical form; empty when it is. The scan that finds the
+  // text checks it in the same pass.
+  std::string base64_error;
 };
 
 // The elements of `utf8` (a document in UTF-8) whose whole content, between the `>` of the start
-// tag and the `</` of the end tag, is at least `min_bytes` of base64 characters and whitespace.
+// tag and the `</` of the end tag, is at least `min_bytes` of base64 characters, '=' and
+// whitespace, each checked as base64 on the way.
 // Comments, CDATA sections and processing instructions are skipped; a document with a DOCTYPE,
 // or whose markup does not close, has none.
 std::vector<BulkText> FindBulkTexts(std::string_view utf8, size_t min_bytes);

@@ -91,6 +91,10 @@ TEST_CASE("the scan finds an element's whole base64 content and nothing inside m
   CHECK(found[0].end_line == 1 + lines);
   CHECK(found[1].column_shift == 2);                          // "  " after the last line break
   CHECK(found[1].end_line == 1 + 7 * lines + 1 + lines + 1);  // seven copies before
+  CHECK(found[0].base64_error.empty());                       // checked as base64 by the same scan
+  const auto bad = xml::FindBulkTexts("<r><b>" + b64 + "AA=A</b></r>", 16 * 1024);
+  REQUIRE(bad.size() == 1);
+  CHECK_THAT(bad[0].base64_error, Catch::Contains("follows the padding"));
 
   SECTION("a DOCTYPE, markup that does not close and short texts give none") {
     CHECK(xml::FindBulkTexts("<!DOCTYPE r><r><b>" + b64 + "</b></r>", 16 * 1024).empty());
@@ -216,6 +220,15 @@ TEST_CASE("base64 is checked in pieces as xs:base64Binary's lexical form", "[cod
   bad.Feed("JVBE\nRi$x");
   CHECK_FALSE(bad.Finish());
   CHECK(bad.error() == "'$' at character 7 is not a base64 character");
+  CHECK(bad.foreign());
+  // A byte outside base64 is looked for past a failure of the padding rules.
+  model::Base64Scan padded;
+  padded.Feed("JV==Ri0x");
+  CHECK_FALSE(padded.foreign());
+  padded.Feed("&lt;");
+  CHECK(padded.foreign());
+  CHECK_FALSE(padded.Finish());
+  CHECK_THAT(padded.error(), Catch::Contains("follows the padding"));
 
   const auto shared = std::make_shared<const std::string>("<x>\n  JVBE\r\n  Ri0x\n</x>");
   const auto text = model::Base64Text::InBuffer(shared, 3, shared->size() - 7);
