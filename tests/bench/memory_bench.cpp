@@ -37,6 +37,7 @@ Run Spawn(const std::vector<std::string>& argv) {
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   const auto start = Clock::now();
+  std::fflush(stdout);  // else the child's freopen writes the table so far a second time
   const pid_t pid = ::fork();
   if (pid == 0) {
     std::FILE* null = std::freopen("/dev/null", "w", stdout);
