@@ -412,9 +412,9 @@ Status StartTracker(Daemon::Impl& d) {
   td.journal = d.journal.get();
   td.clock = d.clock;
   td.calendars = Daemon::Impl::Reader(d.calendars);
-  td.read = [validator =
-                 d.parts.validator.get()](std::string_view xml) -> std::optional<model::Document> {
-    auto read = validator->Read(xml);
+  td.read = [validator = d.parts.validator.get()](
+                std::shared_ptr<const std::string> xml) -> std::optional<model::Document> {
+    auto read = validator->Read(std::move(xml));
     if (!read) {
       spdlog::warn("deadlines: {}", read.error().ToString());
       return std::nullopt;

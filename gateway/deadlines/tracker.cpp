@@ -509,10 +509,10 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
         kind != model::KindName(model::DocumentKind::kRegisterEntry)) {
       return Ok{};  // the other documents start no deadline
     }
-    auto record = deps.journal->Get(e.message.id);
-    if (!record) return record.error();
-    if (!*record) return Ok{};
-    const auto document = deps.read((*record)->CanonicalXml());
+    auto xml = deps.journal->DocumentOf(e.message.id);
+    if (!xml) return xml.error();
+    if (!*xml) return Ok{};
+    const auto document = deps.read(std::move(*xml));
     if (!document) {
       spdlog::warn("deadlines: message {} cannot be read as a document; it starts no deadline",
                    e.message.id);
@@ -693,7 +693,7 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
     auto record = deps.journal->Get(t.message_id);
     if (!record) return record.error();
     if (!*record) return Ok{};
-    const auto document = deps.read((*record)->CanonicalXml());
+    const auto document = deps.read(std::make_shared<const std::string>((*record)->CanonicalXml()));
     if (!document) return Ok{};
     for (const Deadline& d : DeadlinesOf(*document, (*record)->summary.sender_country, calendars)) {
       if (DeadlineId(d) != t.id) continue;

@@ -48,8 +48,9 @@ struct TrackerDependencies {
   store::Journal* journal = nullptr;
   const Clock* clock = nullptr;
   std::function<std::shared_ptr<const Calendars>()> calendars;  // the current set (or null)
-  // A message's document read from its XML; nullopt when it cannot be.
-  std::function<std::optional<model::Document>(std::string_view xml)> read;
+  // A message's document read from its XML (the journal's, which the model may keep: a report
+  // file stays in it); nullopt when it cannot be.
+  std::function<std::optional<model::Document>(std::shared_ptr<const std::string> xml)> read;
   // Its serial order, the worker pool for journal work, its wake-ups (Tick) and the settle
   // timer (a busy journal is followed in batches).
   std::shared_ptr<Lane> lane;

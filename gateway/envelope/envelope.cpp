@@ -37,9 +37,15 @@ void AppendEnvelopeStart(std::string& out) {
 }
 
 std::string Build(const Headers& h, std::string_view document_xml) {
-  const std::string_view document = WithoutDeclaration(document_xml);
+  const std::string_view one[] = {document_xml};
+  return Build(h, one);
+}
+
+std::string Build(const Headers& h, std::span<const std::string_view> document) {
+  size_t size = 0;
+  for (std::string_view piece : document) size += piece.size();
   std::string out;
-  out.reserve(document.size() + 1024);
+  out.reserve(size + 1024);
   AppendEnvelopeStart(out);
   AppendElement(out, "wsa:To", h.to);
   out += "<wsa:ReplyTo>";
@@ -52,7 +58,14 @@ std::string Build(const Headers& h, std::string_view document_xml) {
   AppendElement(out, "int:ConversationID", h.conversation_id);
   out += "</soap:Header>";
   out += kBodyOpen;
-  out += document;
+  bool leading = true;  // the declaration and the blanks after it may fill the first pieces
+  for (std::string_view piece : document) {
+    if (leading) {
+      piece = WithoutDeclaration(piece);
+      leading = piece.empty();
+    }
+    out += piece;
+  }
   out += kBodyClose;
   return out;
 }

@@ -4,6 +4,7 @@
 // the document, not the envelope), so the receiver takes the Body's element out as a document of
 // its own to verify it.
 
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -29,6 +30,9 @@ void AppendEnvelopeStart(std::string& out);
 
 // The envelope around `document_xml` (an XML document; its declaration, if any, is dropped).
 std::string Build(const Headers& headers, std::string_view document_xml);
+// The same for a document in pieces (a signed one: before the signature, it, after it), written
+// into the envelope one after the other.
+std::string Build(const Headers& headers, std::span<const std::string_view> document);
 
 // The document inside an envelope this module built; empty when `envelope` is not one.
 std::string_view BodyOf(std::string_view envelope);

@@ -287,21 +287,26 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
     const auto now = deps.clock->Now();
     std::string detail = "not signed (the transaction does not ask for it)";
     const auto sign_start = std::chrono::steady_clock::now();
-    std::shared_ptr<const std::string> document = job.source;
+    // The message's XML with the signature put in: the journal keeps the XML once.
+    store::SignedDocument document{job.source, {}, 0, false};
     if (transaction->signed_document) {
       auto current = CurrentSigner();
-      auto signed_text =
-          current
-              ? current->Sign(*job.validation->tree, *job.source,
-                              std::chrono::system_clock::to_time_t(now))
-              : Result<std::string>(MakeError("sign.unavailable", "", "no signing key is loaded"));
-      if (!signed_text) {
+      auto placed = current ? current->SignInPlace(*job.validation->tree, *job.source,
+                                                   std::chrono::system_clock::to_time_t(now))
+                            : Result<sign::Enveloped>(
+                                  MakeError("sign.unavailable", "", "no signing key is loaded"));
+      if (!placed) {
         ++sign_failures;
         spdlog::error("message={} stays validated, not signed: {}", job.id,
-                      signed_text.error().ToString());
+                      placed.error().ToString());
         return finish();
       }
-      document = std::make_shared<const std::string>(std::move(*signed_text));
+      if (placed->document) {  // written anew (a source not in UTF-8): kept whole
+        document = {std::make_shared<const std::string>(placed->Join(*job.source)), {}, 0, true};
+      } else {
+        document.signature = std::move(placed->signature);
+        document.at = placed->at;
+      }
       detail = std::string(sign::Info(current->algorithm()).name) + " by " +
                current->certificate().subject;
     }
@@ -318,9 +323,8 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
   // document, the ProcedureID every envelope carries, one delivery per destination with its
   // ConversationID. Delivery builds each destination's envelope from them, and is handed the
   // document in memory when the change is durable.
-  void HandOff(const SignJob& job, std::shared_ptr<const std::string> document,
-               std::string signature, std::string unsigned_detail,
-               std::chrono::system_clock::time_point now) {
+  void HandOff(const SignJob& job, store::SignedDocument document, std::string signature,
+               std::string unsigned_detail, std::chrono::system_clock::time_point now) {
     const envelope::Transaction* transaction = deps.catalogue->ForKind(job.kind);
     if (transaction == nullptr) {
       spdlog::error("message={} cannot be queued: no transaction for kind {}", job.id, job.kind);
@@ -331,7 +335,7 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
     }
     store::Handoff handoff;
     handoff.message_id = job.id;
-    handoff.signed_document = document;
+    handoff.document = document;
     handoff.procedure_id = NewUuid(deps.random);
     handoff.signature = std::move(signature);
     handoff.unsigned_detail = std::move(unsigned_detail);
@@ -394,25 +398,27 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
     Begin();
     SignJob job{s.id, s.kind, s.sender_country, s.sender_participant, nullptr, nullptr};
     if (s.state == MessageState::kSigned) {
-      HandOff(job, std::make_shared<const std::string>(record.signed_document), {}, {},
-              deps.clock->Now());
+      HandOff(job,
+              store::SignedDocument{
+                  std::make_shared<const std::string>(record.signed_document), {}, 0, true},
+              {}, {}, deps.clock->Now());
       return;
     }
-    deps.post(
-        [self = shared_from_this(), job = std::move(job), xml = record.CanonicalXml()]() mutable {
-          auto tree = self->deps.validator->ReadTree(xml);
-          if (!tree) {
-            spdlog::error("message={} stays validated: {}", job.id, tree.error().ToString());
-            ++self->sign_failures;
-            self->ReleaseSigning(job.id);
-            self->End();
-            return;
-          }
-          job.validation = std::make_shared<validate::Validation>();
-          job.validation->tree = std::move(*tree);
-          job.source = std::make_shared<const std::string>(std::move(xml));
-          self->Sign(std::move(job));
-        });
+    deps.post([self = shared_from_this(), job = std::move(job),
+               xml = std::make_shared<const std::string>(record.CanonicalXml())]() mutable {
+      auto tree = self->deps.validator->ReadTree(xml);
+      if (!tree) {
+        spdlog::error("message={} stays validated: {}", job.id, tree.error().ToString());
+        ++self->sign_failures;
+        self->ReleaseSigning(job.id);
+        self->End();
+        return;
+      }
+      job.validation = std::make_shared<validate::Validation>();
+      job.validation->tree = std::move(*tree);
+      job.source = std::move(xml);
+      self->Sign(std::move(job));
+    });
   }
 };
 

@@ -67,7 +67,7 @@ struct MessageInfo {
   std::string procedure_id;
   // The signed document as it goes into every envelope: shared with the pipeline that signed it
   // (or read once from the journal after a restart), never copied.
-  std::shared_ptr<const std::string> document;
+  store::SignedDocument document;
   MessageState state = MessageState::kQueued;
   std::map<std::string, MessageState> deliveries;  // destination -> state
   // When this engine took it on: its deliveries' time to acknowledgement runs from here.
@@ -171,7 +171,7 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
                     m.summary.kind);
       return;
     }
-    if (!info->document || info->document->empty()) {
+    if (info->document.empty()) {
       spdlog::error("message={} cannot be delivered: the journal has no signed document", info->id);
       return;
     }
@@ -417,7 +417,7 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
     h.action = deps.catalogue->Action(*m.transaction, m.transaction->message);
     h.procedure_id = m.procedure_id;
     h.conversation_id = row.conversation_id;
-    std::string body = envelope::Build(h, *m.document);
+    std::string body = envelope::Build(h, m.document.Pieces());
     if (route->folder) {
       transport::PostResult result;
       const auto dir = std::filesystem::path(route->endpoint);

@@ -18,10 +18,20 @@ namespace eaeu::store {
 namespace {
 
 // Every table of the schema, in an order that keeps references valid.
-constexpr std::array kTables = {"messages",       "message_events",       "deliveries",
-                                "delivery_sends", "delivery_events",      "cursors",
-                                "deadlines",      "deadline_events",      "register_versions",
-                                "register_syncs", "certificate_statuses", "audit",
+constexpr std::array kTables = {"messages",
+                                "message_documents",
+                                "message_signatures",
+                                "message_events",
+                                "deliveries",
+                                "delivery_sends",
+                                "delivery_events",
+                                "cursors",
+                                "deadlines",
+                                "deadline_events",
+                                "register_versions",
+                                "register_syncs",
+                                "certificate_statuses",
+                                "audit",
                                 "audit_archives"};
 
 std::string Sha256(std::string_view bytes) {

@@ -58,6 +58,13 @@ bool IsUnfinished(MessageState state) {
          state != MessageState::kDead;
 }
 
+std::string SignedDocument::Joined() const {
+  std::string out;
+  out.reserve(size());
+  for (std::string_view piece : Pieces()) out += piece;
+  return out;
+}
+
 std::string_view DirectionName(Direction direction) {
   return direction == Direction::kOutbound ? "outbound" : "inbound";
 }

@@ -3,6 +3,7 @@
 // through and the diagnostics fields of exchange.md §6 (D5 appendix 4). Nothing is acknowledged
 // before the journal has made it durable, and a restart resumes every message from here.
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -248,14 +249,35 @@ struct DeliveryChange {
   std::optional<MessageState> message_state;
 };
 
+// An outbound message's document as every envelope carries it. The journal keeps the message's
+// XML once: the signed form is that XML with the signature put in at one byte (or with nothing
+// put in, where the transaction asks for no signature). Where signing had to write the document
+// anew (a source not in UTF-8), or a journal of an earlier version kept a copy, `xml` is the
+// signed document itself (`whole`).
+struct SignedDocument {
+  std::shared_ptr<const std::string> xml;
+  std::string signature;  // the ds:Signature element; empty: nothing goes in
+  size_t at = 0;          // the byte of `xml` it goes in front of
+  bool whole = false;
+
+  bool empty() const { return !xml || xml->empty(); }
+  size_t size() const { return (xml ? xml->size() : 0) + signature.size(); }
+  // The bytes in order, as three pieces.
+  std::array<std::string_view, 3> Pieces() const {
+    const std::string_view all = xml ? std::string_view(*xml) : std::string_view();
+    return {all.substr(0, at), signature, all.substr(at)};
+  }
+  std::string Joined() const;
+};
+
 // The outbound hand-off: a validated message, signed, becomes queued in one change, with its
 // planned deliveries and everything delivery needs to build each destination's envelope. Its
 // history reads as before (signed, then queued; or queued alone where the transaction asks for
 // no signature), and each delivery starts with its "planned" line.
 struct Handoff {
   std::string message_id;
-  std::shared_ptr<const std::string> signed_document;  // as every envelope carries it
-  std::string procedure_id;                            // int:ProcedureID
+  SignedDocument document;   // as every envelope carries it
+  std::string procedure_id;  // int:ProcedureID
   // The history line of the signature ("gost2012-256 by CN=…"); empty: not signed, and the
   // message goes from validated to queued with `unsigned_detail`.
   std::string signature;
@@ -267,7 +289,7 @@ struct Handoff {
 // What delivery needs of an outbound message, and nothing else (no payload, no verdict).
 struct OutboundMessage {
   MessageSummary summary;
-  std::shared_ptr<const std::string> document;  // the signed document; shared, never copied
+  SignedDocument document;  // its XML shared, never copied
   std::string procedure_id;
   std::string reply_to;
   std::vector<Delivery> deliveries;
@@ -481,6 +503,9 @@ class MessageStore {
   // An outbound message as delivery takes it on (after a restart, or a requeue); nullopt when
   // there is no such message.
   virtual Result<std::optional<OutboundMessage>> Outbound(std::string_view id) = 0;
+  // A message's document as XML (MessageRecord::CanonicalXml) and nothing else, for readers of
+  // its content; null when there is no such message.
+  virtual Result<std::shared_ptr<const std::string>> DocumentOf(std::string_view id) = 0;
   // Where a registration certificate stands in a member state by the latest notice of it kept
   // (sent or received; a message refused, by the validation or by the Commission, does not
   // count): SN-04. nullopt when no notice of it is kept.

@@ -113,6 +113,14 @@ void Finish(Verdict& verdict) {
   verdict.status = verdict.ErrorCount() > 0 ? Status::kInvalid : Status::kValid;
 }
 
+Result<std::unique_ptr<xml::Tree>> TreeOf(xml::ParseResult parsed) {
+  if (parsed.tree == nullptr) {
+    return MakeError("document.unreadable", "",
+                     parsed.issues.empty() ? "not well-formed" : parsed.issues.front().message);
+  }
+  return std::move(parsed.tree);
+}
+
 }  // namespace
 
 struct Validator::Impl {
@@ -242,16 +250,23 @@ Result<std::unique_ptr<Validator>> Validator::Create(const ValidatorSettings& se
 
 Result<std::unique_ptr<xml::Tree>> Validator::ReadTree(std::string_view xml) const {
   auto lease = impl_->Acquire();
-  xml::ParseResult parsed = lease.parser->Parse(xml, /*validate=*/false);
-  if (parsed.tree == nullptr) {
-    return MakeError("document.unreadable", "",
-                     parsed.issues.empty() ? "not well-formed" : parsed.issues.front().message);
-  }
-  return std::move(parsed.tree);
+  return TreeOf(lease.parser->Parse(xml, /*validate=*/false));
+}
+
+Result<std::unique_ptr<xml::Tree>> Validator::ReadTree(
+    std::shared_ptr<const std::string> xml) const {
+  auto lease = impl_->Acquire();
+  return TreeOf(lease.parser->Parse(std::move(xml), /*validate=*/false));
 }
 
 Result<model::Document> Validator::Read(std::string_view xml) const {
   auto tree = ReadTree(xml);
+  if (!tree) return tree.error();
+  return codec::ReadXml(**tree, impl_->catalog());
+}
+
+Result<model::Document> Validator::Read(std::shared_ptr<const std::string> xml) const {
+  auto tree = ReadTree(std::move(xml));
   if (!tree) return tree.error();
   return codec::ReadXml(**tree, impl_->catalog());
 }

@@ -116,6 +116,10 @@ class Validator {
   Result<model::Document> Read(std::string_view xml) const;
   // The same parse, keeping the tree: a document accepted before a restart, signed after it.
   Result<std::unique_ptr<xml::Tree>> ReadTree(std::string_view xml) const;
+  // Both for bytes the tree and the model may keep: a report file stays where it is in them, and
+  // never reaches Xerces (SecureParser::Parse). The way for a journal's document.
+  Result<model::Document> Read(std::shared_ptr<const std::string> xml) const;
+  Result<std::unique_ptr<xml::Tree>> ReadTree(std::shared_ptr<const std::string> xml) const;
   // Validates a document built elsewhere (CSV import, a codec): serialised once and validated.
   Validation ValidateModel(model::Document document, const RuleContext& context,
                            xml::Keep keep = {}) const;

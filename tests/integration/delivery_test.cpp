@@ -154,7 +154,7 @@ struct Harness {
     REQUIRE(tr != nullptr);
     store::Handoff handoff;
     handoff.message_id = id;
-    handoff.signed_document = std::make_shared<const std::string>(xml);
+    handoff.document = {std::make_shared<const std::string>(xml), {}, 0, false};
     handoff.procedure_id = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
     handoff.signature = "test signature";
     handoff.diagnostics.reply_to = catalogue.AddressOf(country, "P.MM.00.ACT.001");

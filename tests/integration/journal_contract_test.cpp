@@ -603,12 +603,21 @@ TEMPLATE_TEST_CASE(
   CHECK(journal->RetireAuditMonth(month, kT0 + 11s).error().code == "audit.retire");
 }
 
+// The signature the hand-offs below put into the message's XML (Message: its canonical XML), in
+// front of its last two bytes. The journal reads no XML: a signature and a byte.
+const std::string kSignature = "<ds:Signature>Шприц</ds:Signature>";
+
+std::string SignedXmlOf(const std::string& id) {
+  std::string xml = Message(id, "-").canonical_xml;
+  return xml.insert(xml.size() - 2, kSignature);
+}
+
 // The hand-off as the pipeline makes it for a report to the Commission.
 Handoff ReportHandoff(const std::string& id) {
   Handoff h;
   h.message_id = id;
-  h.signed_document =
-      std::make_shared<const std::string>("<signed id=\"" + id + "\">Шприц</signed>");
+  const auto xml = std::make_shared<const std::string>(Message(id, "-").canonical_xml);
+  h.document = {xml, kSignature, xml->size() - 2, false};
   h.procedure_id = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
   h.signature = "gost2012-256 by CN=RU authority";
   h.diagnostics.reply_to = "EAEU://RU/CP/P.MM.00/P.MM.00.ACT.001";
@@ -638,6 +647,8 @@ TEMPLATE_TEST_CASE("journal: the hand-off signs, queues and plans the deliveries
     REQUIRE(journal->Accept(Message("m-2", "doc-2")).ok());
     Handoff plain = ReportHandoff("m-2");
     plain.signature.clear();
+    plain.document.signature.clear();
+    plain.document.at = 0;
     plain.unsigned_detail = "not signed (the transaction does not ask for it)";
     REQUIRE(journal->HandOff(plain, kT0 + 1s).ok());
     auto m2 = journal->Get("m-2");
@@ -645,6 +656,24 @@ TEMPLATE_TEST_CASE("journal: the hand-off signs, queues and plans the deliveries
     REQUIRE((*m2)->history.size() == 2);
     CHECK((*m2)->history[1].state == MessageState::kQueued);
     CHECK((*m2)->history[1].detail == plain.unsigned_detail);
+    CHECK((*m2)->signed_document == (*m2)->canonical_xml);  // the document as it is
+
+    // A document the signer wrote anew is kept whole.
+    REQUIRE(journal->Accept(Message("m-3", "doc-3")).ok());
+    Handoff whole = ReportHandoff("m-3");
+    whole.document = {std::make_shared<const std::string>("<written anew/>"), {}, 0, true};
+    REQUIRE(journal->HandOff(whole, kT0 + 1s).ok());
+    auto m3 = journal->Outbound("m-3");
+    REQUIRE(m3.ok());
+    CHECK((*m3)->document.whole);
+    CHECK((*m3)->document.Joined() == "<written anew/>");
+
+    // A message not handed off has no signed form yet.
+    REQUIRE(journal->Accept(Message("m-4", "doc-4")).ok());
+    auto m4 = journal->Outbound("m-4");
+    REQUIRE(m4.ok());
+    CHECK((*m4)->document.empty());
+    CHECK((*journal->Get("m-4"))->signed_document.empty());
   }
   // After a reopen, what delivery needs is there, and the history reads as it always did.
   auto journal = backend.Open();
@@ -653,7 +682,7 @@ TEMPLATE_TEST_CASE("journal: the hand-off signs, queues and plans the deliveries
   REQUIRE(got->has_value());
   const MessageRecord& r = **got;
   CHECK(r.summary.state == MessageState::kQueued);
-  CHECK(r.signed_document == "<signed id=\"m-1\">Шприц</signed>");
+  CHECK(r.signed_document == SignedXmlOf("m-1"));
   CHECK(r.procedure_id == "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d");
   CHECK(r.diagnostics.transaction_code == "P.MM.00.TRN.001");
   REQUIRE(r.history.size() == 3);
@@ -672,8 +701,13 @@ TEMPLATE_TEST_CASE("journal: the hand-off signs, queues and plans the deliveries
   const OutboundMessage& o = **outbound;
   CHECK(o.summary.kind == "inspection-report");
   CHECK(o.summary.sender_country == "RU");
-  REQUIRE(o.document);
-  CHECK(*o.document == r.signed_document);
+  // The message's XML with the signature and its place: no second copy of the document.
+  REQUIRE_FALSE(o.document.empty());
+  CHECK_FALSE(o.document.whole);
+  CHECK(*o.document.xml == "<canonical id=\"m-1\"/>");
+  CHECK(o.document.signature == kSignature);
+  CHECK(o.document.at == o.document.xml->size() - 2);
+  CHECK(o.document.Joined() == r.signed_document);
   CHECK(o.procedure_id == r.procedure_id);
   CHECK(o.reply_to == "EAEU://RU/CP/P.MM.00/P.MM.00.ACT.001");
   REQUIRE(o.deliveries.size() == 1);
@@ -1134,19 +1168,58 @@ TEST_CASE("sqlite journal: the hand-off is one change", "[journal]") {
   CHECK(journal.stats().commits == before.commits + 1);
 }
 
+// A journal of an earlier schema, written as that version wrote it: the code of today writes
+// today's schema only.
+class OldJournal {
+ public:
+  OldJournal(const std::filesystem::path& file, int version) : file_(file) {
+    SqliteJournalOptions options;
+    options.file = file;
+    options.migrate_to = version;
+    REQUIRE(SqliteJournal::Open(options).ok());
+    REQUIRE(sqlite3_open(file.c_str(), &db_) == SQLITE_OK);
+  }
+  ~OldJournal() { sqlite3_close(db_); }
+  OldJournal(const OldJournal&) = delete;
+  OldJournal& operator=(const OldJournal&) = delete;
+
+  // An outbound inspection report with its document in the row, as schemas 1 to 12 kept it.
+  void Message(const std::string& id, const std::string& state, const std::string& payload,
+               const std::string& canonical_xml = {}) {
+    Run("INSERT INTO messages (id, direction, sender_country, sender_participant, kind, "
+        "e_doc_id, content_type, payload, canonical_xml, state, violations, created_at, "
+        "updated_at) VALUES (?1, 'outbound', 'RU', 'P.MM.00.ACT.001', 'inspection-report', ?1, "
+        "'application/xml', CAST(?2 AS BLOB), CAST(?3 AS BLOB), ?4, '[]', 0, 0)",
+        {id, payload, canonical_xml, state});
+  }
+  // A statement with its parameters bound as text, in order.
+  void Run(const std::string& sql, const std::vector<std::string>& texts = {}) {
+    sqlite3_stmt* q = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db_, sql.c_str(), -1, &q, nullptr) == SQLITE_OK);
+    for (size_t i = 0; i < texts.size(); ++i) {
+      sqlite3_bind_text(q, static_cast<int>(i + 1), texts[i].data(),
+                        static_cast<int>(texts[i].size()), SQLITE_STATIC);
+    }
+    const int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    REQUIRE(rc == SQLITE_DONE);
+  }
+
+ private:
+  std::filesystem::path file_;
+  sqlite3* db_ = nullptr;
+};
+
 TEST_CASE("sqlite journal: a journal of schema 11 gets its counts from its rows (migration 12)",
           "[journal]") {
   TempDir dir;
   const std::string eec = "EAEU://EEC/CP/P.MM.00/P.ACT.001";
   {
-    SqliteJournalOptions options;
-    options.file = dir / "journal.db";
-    options.migrate_to = 11;
-    auto v11 = SqliteJournal::Open(options);
-    REQUIRE(v11.ok());
-    REQUIRE((*v11)->Accept(Message("m-1", "doc-1")).ok());
-    REQUIRE((*v11)->Accept(Message("m-2", "doc-2")).ok());
-    REQUIRE((*v11)->HandOff(ReportHandoff("m-1"), kT0 + 1s).ok());
+    OldJournal v11(dir / "journal.db", 11);
+    v11.Message("m-1", "queued", "<p/>");
+    v11.Message("m-2", "validated", "<p/>");
+    v11.Run("INSERT INTO deliveries VALUES ('m-1', '" + eec +
+            "', 'queued', 0, 0, NULL, '', 'c-1', '', 0)");
   }
   auto journal = SqliteJournal::Open({dir / "journal.db"});
   REQUIRE(journal.ok());
@@ -1166,15 +1239,6 @@ TEST_CASE("sqlite journal: a journal of schema 7 keeps its envelopes' documents 
           "[journal]") {
   TempDir dir;
   const std::string document = "<doc:Report xmlns:doc=\"urn:x\">Шприц одноразовый</doc:Report>";
-  {
-    SqliteJournalOptions options;
-    options.file = dir / "journal.db";
-    options.migrate_to = 7;
-    auto v7 = SqliteJournal::Open(options);
-    REQUIRE(v7.ok());
-    REQUIRE((*v7)->Accept(Message("m-1", "doc-1")).ok());
-    REQUIRE((*v7)->Accept(Message("m-2", "doc-2")).ok());
-  }
   // What an earlier version kept: the envelope addressed to the first destination.
   const std::string envelope =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<soap:Envelope><soap:Header>"
@@ -1182,17 +1246,12 @@ TEST_CASE("sqlite journal: a journal of schema 7 keeps its envelopes' documents 
       "<int:ProcedureID>0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d</int:ProcedureID>"
       "<int:ConversationID>c-1</int:ConversationID></soap:Header><soap:Body>" +
       document + "</soap:Body></soap:Envelope>";
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open((dir / "journal.db").c_str(), &db) == SQLITE_OK);
-  sqlite3_stmt* update = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db,
-                             "UPDATE messages SET signed_envelope = ?, state = 'signed' "
-                             "WHERE id = 'm-1'",
-                             -1, &update, nullptr) == SQLITE_OK);
-  sqlite3_bind_blob(update, 1, envelope.data(), static_cast<int>(envelope.size()), SQLITE_STATIC);
-  CHECK(sqlite3_step(update) == SQLITE_DONE);
-  sqlite3_finalize(update);
-  sqlite3_close(db);
+  {
+    OldJournal v7(dir / "journal.db", 7);
+    v7.Message("m-1", "signed", "<payload/>");
+    v7.Message("m-2", "validated", "<payload/>");
+    v7.Run("UPDATE messages SET signed_envelope = CAST(?1 AS BLOB) WHERE id = 'm-1'", {envelope});
+  }
 
   auto journal = SqliteJournal::Open({dir / "journal.db"});
   REQUIRE(journal.ok());
@@ -1208,13 +1267,60 @@ TEST_CASE("sqlite journal: a journal of schema 7 keeps its envelopes' documents 
   // The message left signed goes on with the hand-off: to queued, its deliveries planned.
   Handoff resumed = ReportHandoff("m-1");
   resumed.signature.clear();
-  resumed.signed_document = std::make_shared<const std::string>((*m1)->signed_document);
+  resumed.document = {std::make_shared<const std::string>((*m1)->signed_document), {}, 0, true};
   REQUIRE((*journal)->HandOff(resumed, kT0 + 1s).ok());
   auto outbound = (*journal)->Outbound("m-1");
   REQUIRE(outbound.ok());
   CHECK((*outbound)->summary.state == MessageState::kQueued);
-  CHECK(*(*outbound)->document == document);
+  CHECK((*outbound)->document.whole);
+  CHECK((*outbound)->document.Joined() == document);
   CHECK((*outbound)->deliveries.size() == 1);
+}
+
+TEST_CASE("sqlite journal: a journal of schema 12 keeps its documents apart (migration 13)",
+          "[journal]") {
+  TempDir dir;
+  const std::string payload = std::string("{\"binary\":\"\0\xff\"}", 17);
+  const std::string xml = "<doc:Report xmlns:doc=\"urn:x\">Шприц</doc:Report>";
+  const std::string signed_document =
+      "<doc:Report xmlns:doc=\"urn:x\">Шприц<ds:Signature/></doc:Report>";
+  {
+    OldJournal v12(dir / "journal.db", 12);
+    v12.Message("m-1", "queued", payload, xml);
+    v12.Run(
+        "UPDATE messages SET signed_document = CAST(?1 AS BLOB), procedure_id = 'p-1' "
+        "WHERE id = 'm-1'",
+        {signed_document});
+    v12.Message("m-2", "validated", xml);
+  }
+  auto journal = SqliteJournal::Open({dir / "journal.db"});
+  REQUIRE(journal.ok());
+  auto m1 = (*journal)->Get("m-1");
+  REQUIRE(m1.ok());
+  REQUIRE(m1->has_value());
+  CHECK((*m1)->payload == payload);
+  CHECK((*m1)->canonical_xml == xml);
+  CHECK((*m1)->signed_document == signed_document);
+  CHECK((*m1)->procedure_id == "p-1");
+  auto o1 = (*journal)->Outbound("m-1");
+  REQUIRE(o1.ok());
+  CHECK((*o1)->document.whole);  // kept as it was: a copy of its own
+  CHECK((*o1)->document.Joined() == signed_document);
+  auto m2 = (*journal)->Get("m-2");
+  REQUIRE(m2.ok());
+  CHECK((*m2)->payload == xml);
+  CHECK((*m2)->signed_document.empty());
+  auto text = (*journal)->DocumentOf("m-1");
+  REQUIRE(text.ok());
+  CHECK(**text == xml);
+  CHECK(**(*journal)->DocumentOf("m-2") == xml);
+  CHECK((*journal)->DocumentOf("m-3")->get() == nullptr);
+  // A search of the documents' text finds them where they are now.
+  MessageFilter search;
+  search.text = "Шприц";
+  auto found = (*journal)->List(search);
+  REQUIRE(found.ok());
+  CHECK(found->size() == 2);
 }
 
 TEST_CASE("sqlite journal: a callback that throws does not stop the writer", "[journal]") {

@@ -47,6 +47,7 @@ class SqlJournal final : public Journal {
   void UpdateDeliveryAsync(DeliveryChange change, TimePoint at, JournalCallback<Ok> done) override;
   void HandOffAsync(Handoff handoff, TimePoint at, JournalCallback<Ok> done) override;
   Result<std::optional<OutboundMessage>> Outbound(std::string_view id) override;
+  Result<std::shared_ptr<const std::string>> DocumentOf(std::string_view id) override;
   Result<std::optional<CertificateStanding>> CertificateStatusOf(
       std::string_view country, std::string_view certificate) override;
   Result<std::vector<Delivery>> Deliveries(std::string_view message_id) override;

@@ -5,6 +5,31 @@ namespace eaeu::store {
 
 namespace sql {
 
+// The signed form of a message from message_signatures' signature, signature_at and document,
+// the columns from `col` on (NULL when the message was not handed off), around `xml`, the
+// message's XML as the journal keeps it.
+Result<SignedDocument> ReadSignedDocument(const Statement& q, int col,
+                                          std::shared_ptr<const std::string> xml,
+                                          std::string_view id) {
+  SignedDocument out;
+  if (q.IsNull(col + 2)) return out;
+  if (q.IsNull(col + 1)) {
+    out.xml = std::make_shared<const std::string>(q.Text(col + 2));
+    out.whole = true;
+    return out;
+  }
+  const int64_t at = q.Int(col + 1);
+  if (at < 0 || !xml || static_cast<uint64_t>(at) > xml->size()) {
+    return MakeError("journal.corrupt", std::string(id),
+                     "the signature's place (byte " + std::to_string(at) +
+                         ") lies outside the message's document");
+  }
+  out.xml = std::move(xml);
+  out.signature = q.Text(col);
+  out.at = static_cast<size_t>(at);
+  return out;
+}
+
 // The message of an accepted EDocId (its dedup key), as a duplicate's outcome; false: none.
 bool FindByKey(Connection& db, const std::string& key, AcceptOutcome& outcome) {
   Statement q(db, "SELECT id, state FROM messages WHERE dedup_key = ?");
@@ -21,9 +46,9 @@ Status InsertMessage(Connection& db, const NewMessage& m, const std::string& key
   // may take the same EDocId between the two (PostgreSQL waits for it, then does nothing).
   Statement insert(db,
                    "INSERT INTO messages (id, direction, sender_country, sender_participant, "
-                   "kind, e_doc_id, dedup_key, content_type, payload, canonical_xml, state, "
-                   "violations, created_at, updated_at) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                   "kind, e_doc_id, dedup_key, content_type, state, violations, created_at, "
+                   "updated_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                    "ON CONFLICT (dedup_key) DO NOTHING");
   const int64_t at = Micros(m.at);
   insert.Bind(1, m.id)
@@ -38,12 +63,10 @@ Status InsertMessage(Connection& db, const NewMessage& m, const std::string& key
     insert.Bind(7, key);
   }
   insert.Bind(8, m.content_type)
-      .BindBlob(9, m.payload)
-      .BindBlob(10, m.canonical_xml)
-      .Bind(11, StateName(m.state))
-      .Bind(12, m.violations)
-      .Bind(13, at)
-      .Bind(14, at);
+      .Bind(9, StateName(m.state))
+      .Bind(10, m.violations)
+      .Bind(11, at)
+      .Bind(12, at);
   if (insert.Step() != kDone) {
     if (db.LastWasUniqueViolation()) {
       return MakeError("journal.duplicate-id", m.id, "a message with this id exists");
@@ -54,6 +77,10 @@ Status InsertMessage(Connection& db, const NewMessage& m, const std::string& key
     if (FindByKey(db, key, outcome)) return Ok{};
     return MakeError("journal.conflict", m.id, "the message that took this EDocId is gone");
   }
+  // The bytes apart, written once: the row's changes of state do not carry them.
+  Statement document(db, "INSERT INTO message_documents VALUES (?, ?, ?)");
+  document.Bind(1, m.id).BindBlob(2, m.payload).BindBlob(3, m.canonical_xml);
+  if (document.Step() != kDone) return SqlError(db, "insert the document of " + m.id);
   if (m.diagnostics || !m.signature_verdict.empty() || !m.answer.empty()) {
     if (auto st = WriteReceivedFields(db, m); !st) return st;
   }
@@ -160,10 +187,12 @@ Result<std::optional<MessageRecord>> SqlJournal::Get(std::string_view id) {
   Connection& db = *reader;
   if (auto st = db.BeginSnapshot(); !st) return st.error();  // one snapshot for both queries
   std::string sql = std::string("SELECT ") + kSummaryColumns +
-                    ", content_type, payload, canonical_xml, signed_document, violations, "
-                    "signature_verdict, answer, procedure_id";
+                    ", content_type, d.payload, d.canonical_xml, violations, signature_verdict, "
+                    "answer, procedure_id, s.signature, s.signature_at, s.document";
   for (const char* column : kDiagnosticsColumns) sql += std::string(", ") + column;
-  sql += " FROM messages WHERE id = ?";
+  sql +=
+      " FROM messages LEFT JOIN message_documents d ON d.message_id = id "
+      "LEFT JOIN message_signatures s ON s.message_id = id WHERE id = ?";
   std::optional<MessageRecord> record;
   {
     Statement q(db, sql.c_str());
@@ -174,13 +203,21 @@ Result<std::optional<MessageRecord>> SqlJournal::Get(std::string_view id) {
       r.content_type = q.Text(9);
       r.payload = q.Text(10);
       r.canonical_xml = q.Text(11);
-      r.signed_document = q.Text(12);
-      r.violations = q.Text(13);
-      r.signature_verdict = q.Text(14);
-      r.answer = q.Text(15);
-      r.procedure_id = q.Text(16);
-      int col = 17;
+      r.violations = q.Text(12);
+      r.signature_verdict = q.Text(13);
+      r.answer = q.Text(14);
+      r.procedure_id = q.Text(15);
+      int col = 19;
       for (std::string* field : DiagnosticsFields(r.diagnostics)) *field = q.Text(col++);
+      // The record's own XML, not a copy: a shared_ptr that owns nothing, for this call.
+      const std::shared_ptr<const std::string> xml(std::shared_ptr<const std::string>(),
+                                                   &r.CanonicalXml());
+      auto document = ReadSignedDocument(q, 16, xml, id);
+      if (!document) {
+        (void)Exec(db, "COMMIT");
+        return document.error();
+      }
+      r.signed_document = document->Joined();
       record = std::move(r);
     }
   }
@@ -195,6 +232,19 @@ Result<std::optional<MessageRecord>> SqlJournal::Get(std::string_view id) {
   }
   (void)Exec(db, "COMMIT");
   return record;
+}
+
+Result<std::shared_ptr<const std::string>> SqlJournal::DocumentOf(std::string_view id) {
+  auto reader = impl_->readers->Acquire();
+  Connection& db = *reader;
+  Statement q(db,
+              "SELECT CASE WHEN length(canonical_xml) > 0 THEN canonical_xml ELSE payload END "
+              "FROM message_documents WHERE message_id = ?");
+  q.Bind(1, id);
+  const Stepped rc = q.Step();
+  if (rc == kDone) return std::shared_ptr<const std::string>();
+  if (rc != kRow) return SqlError(db, "document of " + std::string(id));
+  return std::make_shared<const std::string>(q.Text(0));
 }
 
 Result<std::vector<MessageSummary>> SqlJournal::List(const MessageFilter& filter) {
@@ -217,8 +267,10 @@ Result<std::vector<MessageSummary>> SqlJournal::List(const MessageFilter& filter
   if (filter.until) sql += " AND created_at < ?8";
   if (!filter.text.empty()) {
     // The document as it came (an XML one is kept once, there) or as XML (from JSON).
-    sql += " AND (id = ?9 OR e_doc_id = ?9 OR " + db.HoldsBytes("payload", 10) + " OR " +
-           db.HoldsBytes("canonical_xml", 10) + ")";
+    sql +=
+        " AND (id = ?9 OR e_doc_id = ?9 OR id IN (SELECT message_id FROM message_documents "
+        "WHERE " +
+        db.HoldsBytes("payload", 10) + " OR " + db.HoldsBytes("canonical_xml", 10) + "))";
   }
   if (!filter.after_id.empty()) {
     sql += " AND (created_at, rowid) > (SELECT created_at, rowid FROM messages WHERE id = ?5)";
@@ -317,11 +369,23 @@ void SqlJournal::HandOffAsync(Handoff handoff, TimePoint at, JournalCallback<Ok>
         !st) {
       return st;
     }
-    Statement u(db, "UPDATE messages SET signed_document = ?1, procedure_id = ?2 WHERE id = ?3");
-    u.BindBlob(1, h.signed_document ? std::string_view(*h.signed_document) : std::string_view())
-        .Bind(2, h.procedure_id)
-        .Bind(3, id);
+    Statement u(db, "UPDATE messages SET procedure_id = ?1 WHERE id = ?2");
+    u.Bind(1, h.procedure_id).Bind(2, id);
     if (u.Step() != kDone) return SqlError(db, "hand-off " + id);
+    // The signature and its place; the document itself only where it is not the message's XML.
+    const SignedDocument& document = h.document;
+    Statement sig(db,
+                  "INSERT INTO message_signatures VALUES (?1, ?2, ?3, ?4) "
+                  "ON CONFLICT (message_id) DO UPDATE SET signature = excluded.signature, "
+                  "signature_at = excluded.signature_at, document = excluded.document");
+    constexpr std::string_view kNone = "";  // an empty blob, not NULL
+    sig.Bind(1, id).BindBlob(2, document.signature);
+    if (document.whole) {
+      sig.BindNull(3).BindBlob(4, document.xml ? std::string_view(*document.xml) : kNone);
+    } else {
+      sig.Bind(3, static_cast<int64_t>(document.at)).BindBlob(4, kNone);
+    }
+    if (sig.Step() != kDone) return SqlError(db, "the signature of " + id);
     for (Delivery d : h.deliveries) {
       d.message_id = id;
       d.updated_at = at;
@@ -341,19 +405,29 @@ Result<std::optional<OutboundMessage>> SqlJournal::Outbound(std::string_view id)
   Status status = Ok{};
   {
     Statement q(db, (std::string("SELECT ") + kSummaryColumns +
-                     ", signed_document, procedure_id, reply_to FROM messages WHERE id = ?")
+                     ", procedure_id, reply_to, s.signature, s.signature_at, s.document, "
+                     "CASE WHEN s.signature_at IS NULL THEN NULL "
+                     "WHEN length(d.canonical_xml) > 0 THEN d.canonical_xml ELSE d.payload END "
+                     "FROM messages LEFT JOIN message_signatures s ON s.message_id = id "
+                     "LEFT JOIN message_documents d ON d.message_id = id WHERE id = ?")
                         .c_str());
     q.Bind(1, id);
     if (q.Step() == kRow) {
       OutboundMessage m;
       m.summary = ReadSummary(q);
-      m.document = std::make_shared<const std::string>(q.Text(9));
-      m.procedure_id = q.Text(10);
-      m.reply_to = q.Text(11);
-      out = std::move(m);
+      m.procedure_id = q.Text(9);
+      m.reply_to = q.Text(10);
+      auto document = ReadSignedDocument(
+          q, 11, q.IsNull(14) ? nullptr : std::make_shared<const std::string>(q.Text(14)), id);
+      if (document) {
+        m.document = std::move(*document);
+        out = std::move(m);
+      } else {
+        status = document.error();
+      }
     }
   }
-  if (out) {
+  if (out && status) {
     Statement q(db, (std::string("SELECT ") + kDeliveryColumns +
                      " FROM deliveries WHERE message_id = ? ORDER BY rowid")
                         .c_str());

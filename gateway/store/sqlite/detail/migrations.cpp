@@ -276,6 +276,31 @@ INSERT INTO message_counts
   FROM deliveries d JOIN messages m ON m.id = d.message_id
   GROUP BY m.kind, m.direction, d.destination, d.state;
 )sql",
+    // 13: a message's bytes apart from its row, each written once. SQLite writes a row whole
+    // whenever one of its columns changes, so every change of state carried the document (twice,
+    // once signed) into the write-ahead log. An outbound message keeps its signed form as the
+    // signature and the byte of its XML it goes in front of (signature_at); `document` holds a
+    // signed document whole only where it is not the message's XML with the signature put in (a
+    // source not in UTF-8, or a journal of an earlier version: signature_at NULL).
+    R"sql(
+CREATE TABLE message_documents (
+  message_id    TEXT PRIMARY KEY REFERENCES messages(id),
+  payload       BLOB NOT NULL,      -- as it came
+  canonical_xml BLOB NOT NULL       -- as XML, where it came as JSON; '' where the payload is it
+);
+CREATE TABLE message_signatures (
+  message_id   TEXT PRIMARY KEY REFERENCES messages(id),
+  signature    BLOB NOT NULL,       -- the ds:Signature element; '': the document goes unsigned
+  signature_at INTEGER,             -- a byte of the message's XML; NULL: `document` is all of it
+  document     BLOB NOT NULL
+);
+INSERT INTO message_documents SELECT id, payload, canonical_xml FROM messages;
+INSERT INTO message_signatures
+  SELECT id, '', NULL, signed_document FROM messages WHERE length(signed_document) > 0;
+ALTER TABLE messages DROP COLUMN payload;
+ALTER TABLE messages DROP COLUMN canonical_xml;
+ALTER TABLE messages DROP COLUMN signed_document;
+)sql",
 };
 
 }  // namespace
