@@ -34,5 +34,7 @@ echo
 # Whole gateways end to end, one on SQLite and one to three on the PostgreSQL server above.
 build/release/tests/bench/eaeu_bench_cluster "$root" "${EAEU_BENCH_CLUSTER_REPORTS:-1500}"
 echo
-# One gateway end to end under wrk, through to acknowledgement.
+# One gateway end to end under wrk, through to acknowledgement; then one large report at a time.
 tests/bench/e2e.sh "${EAEU_BENCH_E2E_REPORTS:-20000}" 32
+echo
+tests/bench/daemon_memory.sh

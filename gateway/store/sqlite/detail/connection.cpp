@@ -87,12 +87,14 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::filesystem::path
     return e;
   }
   std::unique_ptr<Connection> c(new Connection(db));
-  // A page cache of up to 32 MiB a connection (SQLite's default is 2 MiB): the indexes and the
-  // recent rows a busy journal reads back stay in memory. The file is not memory-mapped: an I/O
+  // A page cache of up to 8 MiB a connection (SQLite's default is 2 MiB): the indexes and the
+  // recent rows a busy journal reads back stay in memory. Documents are rows of their own,
+  // written once (migration 13), and do not need to: a larger cache only fills with the pages of
+  // the last large one. The file is not memory-mapped: an I/O
   // error would then be a signal, not an error code.
   for (const char* pragma :
        {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
-        "PRAGMA busy_timeout=10000", "PRAGMA cache_size=-32768"}) {
+        "PRAGMA busy_timeout=10000", "PRAGMA cache_size=-8192"}) {
     if (auto st = c->Exec(pragma); !st) {
       return MakeError(st.error().code, file.string(), st.error().message + " (" + pragma + ")");
     }
