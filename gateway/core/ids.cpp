@@ -1,5 +1,6 @@
 #include "gateway/core/ids.hpp"
 
+#include <algorithm>
 #include <random>
 
 namespace eaeu {
@@ -12,10 +13,11 @@ RandomSource SystemRandom() {
   };
 }
 
-std::string NewUuid(const RandomSource& random) {
-  uint64_t hi = random(), lo = random();
-  hi = (hi & 0xFFFFFFFFFFFF0FFFull) | 0x0000000000004000ull;  // version 4
-  lo = (lo & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;  // RFC 4122 variant
+namespace {
+
+// The 128 bits in the 8-4-4-4-12 form; `hi` carries the version, `lo` gets the variant.
+std::string UuidText(uint64_t hi, uint64_t lo) {
+  lo = (lo & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;  // the RFC 9562 variant
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(36);
@@ -32,6 +34,22 @@ std::string NewUuid(const RandomSource& random) {
   out += '-';
   put(lo, 11, 12);
   return out;
+}
+
+}  // namespace
+
+std::string NewUuid(const RandomSource& random) {
+  const uint64_t hi = random();
+  return UuidText((hi & 0xFFFFFFFFFFFF0FFFull) | 0x0000000000004000ull, random());
+}
+
+std::string NewTimeOrderedUuid(std::chrono::system_clock::time_point at,
+                               const RandomSource& random) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch());
+  const uint64_t unix_ms = static_cast<uint64_t>(std::max<int64_t>(ms.count(), 0));
+  const uint64_t hi =
+      ((unix_ms & 0xFFFFFFFFFFFFull) << 16) | 0x7000ull | (random() & 0x0FFFull);  // version 7
+  return UuidText(hi, random());
 }
 
 bool IsRfc4122Uuid(std::string_view t) {

@@ -265,7 +265,7 @@ struct Receiver::Impl : std::enable_shared_from_this<Impl> {
                  m.headers.message_id);
 
     store::NewMessage record;
-    record.id = NewUuid(deps.random);
+    record.id = NewTimeOrderedUuid(deps.clock->Now(), deps.random);
     record.direction = store::Direction::kInbound;
     record.sender_country = SegmentOf(m.headers.reply_to);
     record.sender_participant = ParticipantOf(m.headers.reply_to);
@@ -370,7 +370,7 @@ struct Receiver::Impl : std::enable_shared_from_this<Impl> {
     const bool accepted = answer.kind == SignalKind::kDeliveryReceipt;
 
     store::NewMessage record;
-    record.id = NewUuid(deps.random);
+    record.id = NewTimeOrderedUuid(deps.clock->Now(), deps.random);
     record.direction = store::Direction::kInbound;
     record.sender_country = segment;
     record.sender_participant = ParticipantOf(m.headers.reply_to);

@@ -197,7 +197,7 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
     }
 
     store::NewMessage m;
-    m.id = NewUuid(deps.random);
+    m.id = NewTimeOrderedUuid(deps.clock->Now(), deps.random);
     m.direction = store::Direction::kOutbound;
     m.sender_country = s.sender.country;
     m.sender_participant = s.sender.participant;

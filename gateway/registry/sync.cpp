@@ -405,7 +405,7 @@ struct RegistrySync::Impl : std::enable_shared_from_this<Impl> {
                           TimePoint now) {
     store::PlannedSend send;
     store::NewMessage& m = send.message;
-    m.id = NewUuid(deps.random);
+    m.id = NewTimeOrderedUuid(now, deps.random);
     m.direction = store::Direction::kOutbound;
     m.sender_country = request.sender.country;
     m.sender_participant = request.sender.participant;

@@ -1280,7 +1280,8 @@ TEST_CASE("sqlite journal: a journal of schema 7 keeps its envelopes' documents 
 TEST_CASE("sqlite journal: a journal of schema 12 keeps its documents apart (migration 13)",
           "[journal]") {
   TempDir dir;
-  const std::string payload = std::string("{\"binary\":\"\0\xff\"}", 17);
+  constexpr char kPayload[] = "{\"binary\":\"\0\xff\"}";
+  const std::string payload(kPayload, sizeof kPayload - 1);
   const std::string xml = "<doc:Report xmlns:doc=\"urn:x\">Шприц</doc:Report>";
   const std::string signed_document =
       "<doc:Report xmlns:doc=\"urn:x\">Шприц<ds:Signature/></doc:Report>";

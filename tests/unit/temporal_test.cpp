@@ -66,3 +66,25 @@ TEST_CASE("generated UUIDs are lower-case RFC 4122 version 4", "[ids]") {
   CHECK_FALSE(eaeu::IsRfc4122Uuid("0F8FAD5B-D9CB-469F-A165-70867728950E"));
   CHECK_FALSE(eaeu::IsRfc4122Uuid("0f8fad5b-d9cb-469f-c165-70867728950e"));  // variant
 }
+
+TEST_CASE("time-ordered UUIDs carry their millisecond first and sort by it", "[ids]") {
+  uint64_t state = 7;
+  const eaeu::RandomSource random = [&] {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return state;
+  };
+  // RFC 9562 appendix A.6: 2022-02-22 19:22:22 UTC is 0x017F22E279B0 milliseconds.
+  const auto at = std::chrono::system_clock::time_point(std::chrono::milliseconds(1645557742000));
+  const std::string id = eaeu::NewTimeOrderedUuid(at, random);
+  CHECK(eaeu::IsRfc4122Uuid(id));
+  CHECK(id.substr(0, 14) == "017f22e2-79b0-");
+  CHECK(id[14] == '7');
+  std::string previous = id;
+  for (int i = 1; i <= 100; ++i) {
+    const std::string next =
+        eaeu::NewTimeOrderedUuid(at + std::chrono::milliseconds(i * 37), random);
+    CHECK(eaeu::IsRfc4122Uuid(next));
+    CHECK(previous < next);
+    previous = next;
+  }
+}
