@@ -371,7 +371,7 @@ struct DeliveryEngine::Impl : std::enable_shared_from_this<Impl> {
     const bool resend = row.sends > 0;
     row.state = MessageState::kSending;
     row.sends += 1;
-    row.wire_id = "urn:uuid:" + NewTimeOrderedUuid(Now(), deps.random);  // delivery_sends key
+    row.wire_id = "urn:uuid:" + NewUuid(deps.random);
     row.due = tr.receive_timer ? std::optional<TimePoint>(Now() + *tr.receive_timer) : std::nullopt;
     row.error.clear();
     ++sends;
