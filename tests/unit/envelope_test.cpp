@@ -55,6 +55,26 @@ TEST_CASE("Envelope: headers and the Body's document read back", "[envelope]") {
   CHECK(m.body_xml == XmllintExcC14n(report));
 }
 
+TEST_CASE("Envelope: a document in pieces goes in as the same bytes joined", "[envelope]") {
+  const std::string report = ReadText(ExamplePath(model::DocumentKind::kInspectionReport));
+  REQUIRE(report.starts_with("<?xml"));
+  const std::string signature = "<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"/>";
+  const size_t end_tag = report.rfind("</");
+  const size_t declaration_end = report.find("?>") + 2;
+  // Where a signature goes (before the root's end tag); nothing put in at the start (a document
+  // not signed: its declaration is in the third piece); a first piece that is the declaration
+  // alone, its blank line in the next.
+  for (const size_t at : {end_tag, size_t{0}, declaration_end}) {
+    for (const std::string& put_in : {signature, std::string()}) {
+      const std::string_view whole(report);
+      const std::string_view pieces[] = {whole.substr(0, at), put_in, whole.substr(at)};
+      std::string joined = report;
+      joined.insert(at, put_in);
+      CHECK(Build(SomeHeaders(), pieces) == Build(SomeHeaders(), joined));
+    }
+  }
+}
+
 TEST_CASE(
     "Envelope: a document whose namespaces the envelope declares stands alone when taken "
     "out",
