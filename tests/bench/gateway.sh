@@ -1,3 +1,5 @@
+# shellcheck shell=bash disable=SC2154,SC2034
+# (root and bin come from the caller; token, gateway_pid and sandbox_pid are for it.)
 # Sourced by the end-to-end benchmarks (e2e.sh, daemon_memory.sh): one Release gateway (SQLite
 # journal, GOST R 34.10-2012 development keys, 1 I/O thread and 2 workers; the route to the
 # sandbox takes EAEU_E2E_IN_FLIGHT sends at once, default 64) and the sandbox in its load mode
