@@ -237,9 +237,8 @@ Result<std::optional<MessageRecord>> SqlJournal::Get(std::string_view id) {
 Result<std::shared_ptr<const std::string>> SqlJournal::DocumentOf(std::string_view id) {
   auto reader = impl_->readers->Acquire();
   Connection& db = *reader;
-  Statement q(db,
-              "SELECT CASE WHEN length(canonical_xml) > 0 THEN canonical_xml ELSE payload END "
-              "FROM message_documents WHERE message_id = ?");
+  Statement q(db, std::string("SELECT ") + kDocumentXml +
+                      " FROM message_documents d WHERE d.message_id = ?");
   q.Bind(1, id);
   const Stepped rc = q.Step();
   if (rc == kDone) return std::shared_ptr<const std::string>();
@@ -406,9 +405,9 @@ Result<std::optional<OutboundMessage>> SqlJournal::Outbound(std::string_view id)
   {
     Statement q(db, (std::string("SELECT ") + kSummaryColumns +
                      ", procedure_id, reply_to, s.signature, s.signature_at, s.document, "
-                     "CASE WHEN s.signature_at IS NULL THEN NULL "
-                     "WHEN length(d.canonical_xml) > 0 THEN d.canonical_xml ELSE d.payload END "
-                     "FROM messages LEFT JOIN message_signatures s ON s.message_id = id "
+                     "CASE WHEN s.signature_at IS NULL THEN NULL ELSE " +
+                     kDocumentXml +
+                     " END FROM messages LEFT JOIN message_signatures s ON s.message_id = id "
                      "LEFT JOIN message_documents d ON d.message_id = id WHERE id = ?")
                         .c_str());
     q.Bind(1, id);

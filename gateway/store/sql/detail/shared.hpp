@@ -28,6 +28,12 @@ namespace sql {
 Status ApplyGuarded(const std::function<Status(Connection&)>& apply, Connection& db);
 void CallGuarded(std::string_view what, const std::function<void()>& call);
 
+// A message's document as XML, of message_documents `d` (MessageRecord::CanonicalXml in SQL):
+// the XML a JSON document became, or the payload, which is the XML otherwise. The signature's
+// place counts in it.
+inline constexpr const char* kDocumentXml =
+    "(CASE WHEN length(d.canonical_xml) > 0 THEN d.canonical_xml ELSE d.payload END)";
+
 inline constexpr const char* kSummaryColumns =
     "id, direction, sender_country, sender_participant, kind, e_doc_id, state, created_at, "
     "updated_at";
