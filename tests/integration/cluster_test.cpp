@@ -9,6 +9,8 @@
 #include <set>
 #include <thread>
 
+#include "gateway/store/postgres/detail/cluster.hpp"
+#include "gateway/store/postgres/detail/connection.hpp"
 #include "gateway/store/postgres/journal.hpp"
 #include "integration/postgres_fixture.hpp"
 
@@ -106,6 +108,31 @@ TEST_CASE(
   CHECK(a->Transition("m1", MessageState::kDelivered, "a after its claim", kT0).ok());
   CHECK(b->Transition("m1", MessageState::kAcknowledged, "b", kT0).error().code ==
         "journal.fenced");
+}
+
+TEST_CASE(
+    "Cluster: a writer stopped inside its transaction holds the write turn no longer than its "
+    "lease and the others write on",
+    "[postgres][cluster]") {
+  PostgresDatabase database;
+  auto b = Member(database, "b");
+  // A writer's session as a clustered journal opens it, stopped after taking its turn to write
+  // (a gateway paused by the system, or its host gone, between two statements).
+  auto stopped = store::postgres::Connection::Open(database.url(), "");
+  REQUIRE(stopped.ok());
+  REQUIRE((*stopped)->Exec(store::postgres::ClusteredSession(300ms).c_str()).ok());
+  REQUIRE((*stopped)->Exec(store::postgres::ClusteredBegin().c_str()).ok());
+
+  // The other instance's write waits for the turn, which the server takes back from the idle
+  // session: the write is committed.
+  const auto written = b->Accept(Report("m1", "e1"));
+  INFO((written.ok() ? "" : written.error().ToString()));
+  REQUIRE(written.ok());
+  CHECK_FALSE(written->duplicate);
+  // The stopped writer's transaction is gone with its session: nothing of it can be committed.
+  const Status late = (*stopped)->Exec("COMMIT");
+  REQUIRE_FALSE(late.ok());
+  CHECK(late.error().code == "journal.unavailable");
 }
 
 TEST_CASE(
@@ -219,6 +246,9 @@ TEST_CASE(
   std::atomic<int> committed{0};
   std::mutex refusals_mutex;
   std::vector<std::string> refusals;
+  // The reader's starting point, taken before any writer starts: a commit that came first would
+  // otherwise lie behind it.
+  uint64_t position = members[0]->LastEventPosition().value();
   std::vector<std::thread> writers;
   for (size_t w = 0; w < members.size(); ++w) {
     writers.emplace_back([&, w] {
@@ -239,7 +269,6 @@ TEST_CASE(
     });
   }
   std::set<std::string> seen;
-  uint64_t position = members[0]->LastEventPosition().value();
   size_t duplicates = 0;
   for (bool last = false; !last;) {
     last = writing == 0;  // one more read after every writer has finished

@@ -32,11 +32,17 @@ Result<std::unique_ptr<SqlJournal>> PostgresJournal::Open(const PostgresJournalO
     locked = postgres::LockInstance(**writer, shared);
   }
   if (!locked) return locked.error();
-  // A session the server dropped lost its lock: taken again before the writer writes again.
-  (*writer)->OnReconnect(
-      [shared](postgres::Connection& db) { return postgres::LockInstance(db, shared); });
+  // A session the server dropped lost its lock and its settings: both again before the writer
+  // writes again.
+  const std::string session = shared ? postgres::ClusteredSession(options.lease) : std::string();
+  (*writer)->OnReconnect([shared, session](postgres::Connection& db) -> Status {
+    if (auto st = postgres::LockInstance(db, shared); !st) return st;
+    if (!session.empty()) return db.Exec(session.c_str());
+    return Ok{};
+  });
   std::unique_ptr<sql::Cluster> cluster;
   if (shared) {
+    if (auto st = (*writer)->Exec(session.c_str()); !st) return st.error();
     (*writer)->SetBeginWrite(postgres::ClusteredBegin());
     cluster =
         postgres::MakeCluster({options.instance, options.lease, options.url, options.password});

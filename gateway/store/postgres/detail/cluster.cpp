@@ -296,6 +296,11 @@ std::string ClusteredBegin() {
          kCommittedChannel;
 }
 
+std::string ClusteredSession(std::chrono::milliseconds lease) {
+  return "SET idle_in_transaction_session_timeout = " +
+         std::to_string(std::max<int64_t>(lease.count(), 1));
+}
+
 std::unique_ptr<sql::Cluster> MakeCluster(ClusterOptions options) {
   return std::make_unique<PgCluster>(std::move(options));
 }

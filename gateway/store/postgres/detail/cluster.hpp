@@ -33,6 +33,11 @@ inline constexpr const char* kReleasedChannel = "eaeu_released";
 // each commit wakes the others.
 std::string ClusteredBegin();
 
+// What a clustered writer's session sets: the server ends the session of a writer that stops
+// inside a transaction (paused, or its host gone) once a lease has passed, so the write turn it
+// holds goes to the others rather than holding the cluster's writes until it comes back.
+std::string ClusteredSession(std::chrono::milliseconds lease);
+
 std::unique_ptr<sql::Cluster> MakeCluster(ClusterOptions options);
 
 }  // namespace eaeu::store::postgres
