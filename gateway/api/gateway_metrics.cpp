@@ -142,6 +142,14 @@ void RegisterGatewayMetrics(MetricsRegistry& r, const GatewayParts& parts) {
               [t] { return D(t->stats().sweeps); });
     r.Counter("eaeu_deadline_failures_total", "Tracker steps the journal refused (tried again).",
               [t] { return D(t->stats().failures); });
+    r.Counter("eaeu_deadline_documents_total",
+              "Documents the tracker took: the model the intake read, still in memory, or the "
+              "journal's XML read again.",
+              [t] {
+                const auto s = t->stats();
+                return Samples{By("from", "memory", s.documents_recalled),
+                               By("from", "journal", s.documents_read)};
+              });
   }
   if (parts.deadline_notifier != nullptr) {
     NotifierFamilies(r, "eaeu_deadline_notify_total", "Moves of deadlines posted to the webhook.",

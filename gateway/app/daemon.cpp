@@ -239,6 +239,11 @@ struct Daemon::Impl {
   Loaded parts;
   api::MetricsRegistry metrics;
   std::unique_ptr<store::Journal> journal;
+  // The models of the documents just taken in, which the deadline tracker takes rather than
+  // reading them back (core/recent.hpp): at most 32 MiB of documents, none over 1 MiB.
+  std::shared_ptr<Recent<model::Document>> recent_documents =
+      std::make_shared<Recent<model::Document>>(
+          RecentLimits{4096, size_t{32} << 20, size_t{1} << 20});
   std::unique_ptr<intake::Pipeline> pipeline;
   std::unique_ptr<registry::RegistrySync> registry;
   std::unique_ptr<registry::ScheduledSync> scheduled_sync;  // when [registry] has a schedule
@@ -421,6 +426,7 @@ Status StartTracker(Daemon::Impl& d) {
     }
     return std::move(*read);
   };
+  td.recent = d.recent_documents;
   td.lane = d.NewLane();
   deadlines::TrackerSettings ts;
   if (d.config.deadlines) ts.at_risk_days = static_cast<int>(d.config.deadlines->at_risk_days);
@@ -572,6 +578,7 @@ Result<std::unique_ptr<Daemon>> Daemon::Create(const config::DaemonConfig& confi
   deps.post = impl->Workers();
   deps.calendars = Impl::Reader(impl->calendars);
   deps.certificate_history_complete = config.validation.suspension_history_complete;
+  deps.recent = impl->recent_documents;
   if (!config.routes.empty()) {
     StartDelivery(*impl);
     deps.queued = [delivery = impl->delivery.get()](store::OutboundMessage m) {

@@ -119,6 +119,8 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
   std::atomic<uint64_t> position_seen{0};
   std::atomic<uint64_t> sweeps{0};
   std::atomic<uint64_t> failures{0};
+  std::atomic<uint64_t> documents_recalled{0};
+  std::atomic<uint64_t> documents_read{0};
 
   Impl(TrackerDependencies d, TrackerSettings s)
       : deps(std::move(d)), settings(s), follower(*deps.journal, std::string(kCursor), deps.lane) {}
@@ -509,15 +511,9 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
         kind != model::KindName(model::DocumentKind::kRegisterEntry)) {
       return Ok{};  // the other documents start no deadline
     }
-    auto xml = deps.journal->DocumentOf(e.message.id);
-    if (!xml) return xml.error();
-    if (!*xml) return Ok{};
-    const auto document = deps.read(std::move(*xml));
-    if (!document) {
-      spdlog::warn("deadlines: message {} cannot be read as a document; it starts no deadline",
-                   e.message.id);
-      return Ok{};
-    }
+    auto document = DocumentOf(e);
+    if (!document) return document.error();
+    if (!*document) return Ok{};
     std::optional<Date> register_change;  // the day a register sync journalled for its change
     if (kind == model::KindName(model::DocumentKind::kRegisterEntry)) {
       auto version = deps.journal->RegisterVersionOf(e.message.id);
@@ -525,13 +521,37 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
       if (*version) register_change = Date::Parse((*version)->change_day);
     }
     const auto deadlines =
-        DeadlinesOf(*document, e.message.sender_country, calendars, register_change);
+        DeadlinesOf(**document, e.message.sender_country, calendars, register_change);
     Track(e, deadlines, calendars, writes);
     if (auto st = Planned(e, deadlines, calendars, writes); !st) return st;
     if (e.state == MessageState::kAcknowledged) {
-      return Meet(e, *document, deadlines, calendars, writes);
+      return Meet(e, **document, deadlines, calendars, writes);
     }
     return Ok{};
+  }
+
+  // A message's document: the model the intake read, while it is still in memory (the
+  // acknowledgement is its last reader here), else its XML from the journal read again. Null
+  // when the message has none or it cannot be read.
+  Result<std::shared_ptr<const model::Document>> DocumentOf(const store::MessageEvent& e) {
+    if (deps.recent) {
+      const bool last = e.state == MessageState::kAcknowledged;
+      if (auto kept = deps.recent->Find(e.message.id, last)) {
+        ++documents_recalled;
+        return kept;
+      }
+    }
+    auto xml = deps.journal->DocumentOf(e.message.id);
+    if (!xml) return xml.error();
+    if (!*xml) return std::shared_ptr<const model::Document>();
+    ++documents_read;
+    auto read = deps.read(std::move(*xml));
+    if (!read) {
+      spdlog::warn("deadlines: message {} cannot be read as a document; it starts no deadline",
+                   e.message.id);
+      return std::shared_ptr<const model::Document>();
+    }
+    return std::make_shared<const model::Document>(std::move(*read));
   }
 
   void Track(const store::MessageEvent& e, const std::vector<Deadline>& deadlines,
@@ -838,7 +858,8 @@ void Tracker::Act(Action action, Done done) {
 }
 
 Tracker::Stats Tracker::stats() const {
-  return {impl_->position_seen.load(), impl_->sweeps.load(), impl_->failures.load()};
+  return {impl_->position_seen.load(), impl_->sweeps.load(), impl_->failures.load(),
+          impl_->documents_recalled.load(), impl_->documents_read.load()};
 }
 
 std::string MoveJson(const store::DeadlineMove& m) {

@@ -37,6 +37,7 @@
 #include "gateway/calendar/calendar.hpp"
 #include "gateway/core/clock.hpp"
 #include "gateway/core/lane.hpp"
+#include "gateway/core/recent.hpp"
 #include "gateway/core/result.hpp"
 #include "gateway/deadlines/deadline.hpp"
 #include "gateway/notify/notifier.hpp"
@@ -51,6 +52,9 @@ struct TrackerDependencies {
   // A message's document read from its XML (the journal's, which the model may keep: a report
   // file stays in it); nullopt when it cannot be.
   std::function<std::optional<model::Document>(std::shared_ptr<const std::string> xml)> read;
+  // The models of documents the intake has just read, by message id (may be null): taken from
+  // there rather than read again.
+  std::shared_ptr<Recent<model::Document>> recent;
   // Its serial order, the worker pool for journal work, its wake-ups (Tick) and the settle
   // timer (a busy journal is followed in batches).
   std::shared_ptr<Lane> lane;
@@ -103,6 +107,10 @@ class Tracker {
     uint64_t position = 0;  // the journal position of the latest change taken
     uint64_t sweeps = 0;    // counts of every open deadline
     uint64_t failures = 0;  // steps the journal refused (tried again)
+    // The documents the tracker took: the intake's model still in memory, or read again from
+    // the journal.
+    uint64_t documents_recalled = 0;
+    uint64_t documents_read = 0;
   };
   Stats stats() const;
 

@@ -223,12 +223,21 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
                                                          nlohmann::json::error_handler_t::replace);
     m.at = deps.clock->Now();
     const std::string channel = s.channel;
+    std::string id = m.id;
+    // Left before the commit, so that a reader that follows the journal finds it: forgotten
+    // again below unless the document is taken in under this id.
+    const bool kept =
+        verdict.valid() && validation->document && deps.recent &&
+        deps.recent->Put(m.id,
+                         std::make_shared<const model::Document>(std::move(*validation->document)),
+                         source->size());
 
     deps.journal->AcceptAsync(
         std::move(m), [self = shared_from_this(), validation, source, done = std::move(done), kind,
-                       sender = std::move(s.sender), channel, forbidden,
+                       sender = std::move(s.sender), channel, forbidden, kept, id = std::move(id),
                        asked = std::chrono::steady_clock::now()](Result<store::AcceptOutcome> r) {
           self->Observe(Stage::kJournal, asked);
+          if (kept && (!r || r->duplicate || r->id != id)) self->deps.recent->Forget(id);
           SubmissionResult result;
           result.verdict = std::move(validation->verdict);
           if (!r) {

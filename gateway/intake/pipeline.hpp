@@ -23,6 +23,7 @@
 
 #include "gateway/core/clock.hpp"
 #include "gateway/core/ids.hpp"
+#include "gateway/core/recent.hpp"
 #include "gateway/core/result.hpp"
 #include "gateway/core/stage.hpp"
 #include "gateway/envelope/process_catalogue.hpp"
@@ -95,6 +96,9 @@ struct PipelineDependencies {
   bool certificate_history_complete = true;
   // Told how long validation, signing and the journal's commits of a submission take.
   StageObserver observe;
+  // Where the model of each document taken in valid is left for the readers of this process that
+  // would read it again (the deadline tracker); may be null.
+  std::shared_ptr<Recent<model::Document>> recent;
 };
 
 class Pipeline {

@@ -147,6 +147,10 @@ TEST_CASE(
     CHECK(StatesOf(met) == std::vector<std::string>{"at-risk", "met"});
     const Json risky = gw.Dl01("RU-IR-2026-0900", [](const Json& j) { return In("at-risk", j); });
     CHECK(risky["daysLeft"] == 1);
+    // The tracker took each report as the intake had read it, and read none back: 0900 and
+    // 0417 validated, 0417 acknowledged.
+    WaitForMetric(ru, files.operator_token, "eaeu_deadline_documents_total{from=\"memory\"} 3");
+    WaitForMetric(ru, files.operator_token, "eaeu_deadline_documents_total{from=\"journal\"} 0");
   }
 
   // The gateway is down over day 15 and comes back on day 16, Friday 3 April, 10:00 in Moscow.
@@ -206,6 +210,8 @@ TEST_CASE(
         std::string::npos);
   WaitForMetric(ru, files.operator_token, "eaeu_deadlines{state=\"met\"} 2");
   WaitForMetric(ru, files.operator_token, "eaeu_deadlines{state=\"overdue\"} 2");
+  // This life's reports, from memory: 0501 validated and acknowledged, 0502 validated.
+  WaitForMetric(ru, files.operator_token, "eaeu_deadline_documents_total{from=\"memory\"} 3");
 
   // The moves to at risk and to overdue reached the webhook once each, in the journal's order.
   const auto events = hook.WaitForEvents(5, ru.clock());
