@@ -258,8 +258,12 @@ Deadline DeadlineOfEvent(const RecordedEvent& e, const Calendars* calendars) {
                  tests ? "R106 §38" : "R106 §23", e.report + "|" + e.reference, calendars);
 }
 
+bool IsPeriodic(const model::InspectionReport& report) {
+  return report.report && report.report->kind_code == "02";
+}
+
 std::optional<Date> MeetsPeriodic(const model::InspectionReport& report, const Deadline& earlier) {
-  if (!report.report || report.report->kind_code != "02") return std::nullopt;
+  if (!IsPeriodic(report)) return std::nullopt;
   const model::t1::Report& r = *report.report;
   if (AboutOf(r.country_code, r.manufacturer.name) != earlier.about) return std::nullopt;
   if (!(earlier.event < r.doc_creation_date)) return std::nullopt;  // not a later report

@@ -118,6 +118,8 @@ Date TodayIn(const Calendars* calendars, const std::string& country,
              std::chrono::system_clock::time_point t);
 // The due day of a counted deadline, and what it rests on, in the calendars as they are now.
 std::pair<Date, std::string> Recount(const Deadline& deadline, const Calendars* calendars);
+// Whether `report` is a periodic report (kind 02): only such a report meets an earlier DL-05.
+bool IsPeriodic(const model::InspectionReport& report);
 // Whether `report` is a periodic report (kind 02) that meets `earlier`'s DL-05, and on which day.
 std::optional<Date> MeetsPeriodic(const model::InspectionReport& report, const Deadline& earlier);
 

@@ -18,7 +18,7 @@ using store::MessageState;
 using store::TimePoint;
 
 constexpr std::string_view kCursor = "deadlines";
-constexpr uint32_t kPage = 100;
+constexpr uint32_t kPage = 500;
 constexpr uint32_t kSweepPage = 500;
 constexpr uint64_t kSaveEvery = 10'000;
 constexpr auto kRetry = std::chrono::seconds(30);
@@ -201,7 +201,8 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
     saved = std::max(saved, step.saved);
     position_seen = position;
     if (step.more) follower.MarkChanged();
-    if (step.took) quiet_until = std::chrono::steady_clock::now() + settings.settle;
+    // Caught up, it waits for the next changes to gather; behind (a full page), it reads on.
+    if (step.took && !step.more) quiet_until = std::chrono::steady_clock::now() + settings.settle;
     if (step.swept) next_sweep = step.next_sweep;
     if (step.failed) {
       ++failures;
@@ -659,13 +660,15 @@ struct Tracker::Impl : std::enable_shared_from_this<Impl> {
         return st;
       }
     }
+    // Only a periodic report meets an earlier report's DL-05: the others look for none.
     const auto* report = std::get_if<model::InspectionReport>(&document);
-    if (report == nullptr || !report->report) return Ok{};
+    if (report == nullptr || !IsPeriodic(*report)) return Ok{};
     for (const Deadline& d : deadlines) {
       if (d.rule != "DL-05") continue;
       store::DeadlineFilter filter;
       filter.rule = "DL-05";
       filter.about = d.about;
+      filter.event_before = report->report->doc_creation_date.ToString();
       filter.any_state = kNotMet;
       filter.limit = 1000;
       auto earlier = deps.journal->Deadlines(filter);

@@ -357,6 +357,7 @@ struct DeadlineFilter {
   std::optional<std::string> message_id;
   std::optional<std::string> id;
   std::optional<std::string> about;
+  std::optional<std::string> event_before;  // YYYY-MM-DD: its event came before that day
   std::string after_id;  // paging: the last id of the previous page (ids in order)
   uint32_t limit = 100;
 };

@@ -963,8 +963,8 @@ TEMPLATE_TEST_CASE(
             {{"at-risk", "DL-03"}, 1}, {{"met", "DL-01"}, 1}, {{"overdue", "DL-03"}, 1}});
 }
 
-TEMPLATE_TEST_CASE("journal: a deadline is found by what it is about", "[journal]", SqliteBackend,
-                   PostgresBackend) {
+TEMPLATE_TEST_CASE("journal: a deadline is found by what it is about and the day of its event",
+                   "[journal]", SqliteBackend, PostgresBackend) {
   TestType backend;
   auto journal = backend.Open();
   std::vector<TrackedDeadline> started(3);
@@ -974,6 +974,7 @@ TEMPLATE_TEST_CASE("journal: a deadline is found by what it is about", "[journal
     started[i].rule = "DL-05";
     started[i].about = i < 2 ? "RU|ооо медтех" : "KZ|тоо медтех";
     started[i].opens = "2028-09-01";
+    started[i].event = i == 0 ? "2025-03-02" : "2025-03-03";
   }
   REQUIRE(journal->TrackDeadlines(started, kT0).ok());
   DeadlineFilter filter;
@@ -985,6 +986,16 @@ TEMPLATE_TEST_CASE("journal: a deadline is found by what it is about", "[journal
   CHECK(found->back().id == "DL-05-1");
   CHECK(found->back().about == "RU|ооо медтех");
   CHECK(found->back().opens == "2028-09-01");
+  // Those of reports issued before a day: a report of that same day is not earlier.
+  filter.event_before = "2025-03-03";
+  found = journal->Deadlines(filter);
+  REQUIRE(found.ok());
+  REQUIRE(found->size() == 1);
+  CHECK(found->front().id == "DL-05-0");
+  filter.event_before = "2025-03-04";
+  CHECK(journal->Deadlines(filter)->size() == 2);
+  filter.event_before = "2025-03-02";
+  CHECK(journal->Deadlines(filter)->empty());
 }
 
 namespace {

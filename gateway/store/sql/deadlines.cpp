@@ -89,6 +89,7 @@ Result<std::vector<TrackedDeadline>> SqlJournal::Deadlines(const DeadlineFilter&
   if (filter.message_id) sql += " AND message_id = ?4";
   if (filter.id) sql += " AND id = ?6";
   if (filter.about) sql += " AND about = ?7";
+  if (filter.event_before) sql += " AND event < ?8";
   sql += " ORDER BY id LIMIT ?5";
   Statement q(db, sql.c_str());
   if (!q.ok()) return SqlError(db, "deadlines");
@@ -101,6 +102,7 @@ Result<std::vector<TrackedDeadline>> SqlJournal::Deadlines(const DeadlineFilter&
   if (filter.message_id) q.Bind(4, *filter.message_id);
   if (filter.id) q.Bind(6, *filter.id);
   if (filter.about) q.Bind(7, *filter.about);
+  if (filter.event_before) q.Bind(8, *filter.event_before);
   return q.All([](Statement& row) { return DeadlineOf(row, 0); }, "deadlines");
 }
 

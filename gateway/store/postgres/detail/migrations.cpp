@@ -282,6 +282,12 @@ INSERT INTO message_signatures
   SELECT id, '', NULL, signed_document FROM messages WHERE length(signed_document) > 0;
 ALTER TABLE messages DROP COLUMN payload, DROP COLUMN canonical_xml, DROP COLUMN signed_document;
 )sql",
+    // Version 6: the earlier DL-05 deadlines a periodic report can meet, found by their event day
+    // (the SQLite journal's version 14).
+    R"sql(
+DROP INDEX deadlines_about;
+CREATE INDEX deadlines_about ON deadlines(rule, about, event);
+)sql",
 };
 
 // The key of the advisory lock under which one instance migrates while the others wait.

@@ -301,6 +301,12 @@ ALTER TABLE messages DROP COLUMN payload;
 ALTER TABLE messages DROP COLUMN canonical_xml;
 ALTER TABLE messages DROP COLUMN signed_document;
 )sql",
+    // 14: a periodic report looks for the earlier DL-05 deadlines of its manufacturer it can meet:
+    // those of reports issued before it (rule, about, then the event day, in the index).
+    R"sql(
+DROP INDEX deadlines_about;
+CREATE INDEX deadlines_about ON deadlines(rule, about, event);
+)sql",
 };
 
 }  // namespace
