@@ -104,6 +104,52 @@ bool In(const char* state, const Json& d) {
 }  // namespace
 
 TEST_CASE(
+    "Deadlines: a later periodic report of the manufacturer meets the earlier reports' DL-05 and "
+    "one issued the same day does not",
+    "[deadlines][daemon][sandbox]") {
+  GatewayFiles files(Utc("2026-01-01T00:00:00"));
+  RunningSandbox sandbox;
+  TestGateway ru(
+      WithCalendars(GatewayOf(files, "RU", sandbox.port()), SourceDir() / "config/calendars"),
+      Utc("2026-04-01T06:00:00"));
+  sandbox->Join({"RU", InboundUrl(ru)});
+  Gateway gw{files, ru};
+  const auto dl05 = [&gw](const std::string& number) {
+    const Json list = Http(gw.Get("/v1/deadlines?kind=DL-05&limit=100")).json();
+    for (const auto& d : list["items"]) {
+      if (d["subject"].get<std::string>().find(number) != std::string::npos) return d;
+    }
+    return Json();
+  };
+  const auto met = [](const Json& d) { return In("met", d); };
+
+  // Two periodic reports of the manufacturer issued the same day (27 March 2026): neither is
+  // later than the other, so both DL-05 stay open.
+  gw.Send(Report("RU-IR-2026-0601", 11), "acknowledged");
+  gw.Send(Report("RU-IR-2026-0602", 12), "acknowledged");
+  gw.Dl01("RU-IR-2026-0602", met);  // the tracker has taken the second acknowledgement
+  REQUIRE(dl05("RU-IR-2026-0601").is_object());
+  CHECK(dl05("RU-IR-2026-0601")["state"] == "open");
+  CHECK(dl05("RU-IR-2026-0602")["state"] == "open");
+
+  // A third issued the day after: it meets both, on the day its application was made.
+  std::string later = Report("RU-IR-2026-0603", 13);
+  const std::string issued = "<csdo:DocCreationDate>2026-03-27<";
+  const auto at = later.find(issued);
+  REQUIRE(at != std::string::npos);
+  later.replace(at, issued.size(), "<csdo:DocCreationDate>2026-03-28<");
+  gw.Send(later, "acknowledged");
+  gw.Dl01("RU-IR-2026-0603", met);
+  for (const char* number : {"RU-IR-2026-0601", "RU-IR-2026-0602"}) {
+    INFO(number);
+    const Json d = dl05(number);
+    CHECK(d["state"] == "met");
+    CHECK(d["metOn"] == "2026-01-15");
+  }
+  CHECK(dl05("RU-IR-2026-0603")["state"] == "open");
+}
+
+TEST_CASE(
     "Deadlines: a report taken on day 14 is met, on day 16 met late, a refused one stays "
     "overdue, and the clock survives a restart",
     "[deadlines][daemon][sandbox]") {
