@@ -240,10 +240,11 @@ struct Daemon::Impl {
   api::MetricsRegistry metrics;
   std::unique_ptr<store::Journal> journal;
   // The models of the documents just taken in, which the deadline tracker takes rather than
-  // reading them back (core/recent.hpp): at most 32 MiB of documents, none over 1 MiB.
+  // reading them back (core/recent.hpp): at most 32 MiB of documents, none over 1 MiB; kept once
+  // the tracker follows the journal (a gateway of a cluster that does not lead keeps none).
   std::shared_ptr<Recent<model::Document>> recent_documents =
       std::make_shared<Recent<model::Document>>(
-          RecentLimits{4096, size_t{32} << 20, size_t{1} << 20});
+          RecentLimits{4096, size_t{32} << 20, size_t{1} << 20}, /*wanted=*/false);
   std::unique_ptr<intake::Pipeline> pipeline;
   std::unique_ptr<registry::RegistrySync> registry;
   std::unique_ptr<registry::ScheduledSync> scheduled_sync;  // when [registry] has a schedule

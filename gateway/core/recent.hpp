@@ -8,6 +8,9 @@
 // bytes): the oldest go first. A value heavier than a share of the whole is not kept at all, so
 // that one large document does not push out the many small ones, nor stay in memory for long.
 //
+// Values are kept only while a reader wants them (Want): a gateway of a cluster that does not
+// follow the journal keeps none.
+//
 // Threading: every method may be called from any thread.
 
 #include <cstddef>
@@ -30,15 +33,28 @@ struct RecentLimits {
 template <class T>
 class Recent {
  public:
-  explicit Recent(RecentLimits limits = {}) : limits_(limits) {}
+  explicit Recent(RecentLimits limits = {}, bool wanted = true)
+      : limits_(limits), wanted_(wanted) {}
   Recent(const Recent&) = delete;
   Recent& operator=(const Recent&) = delete;
 
-  // Keeps `value` under `key` (replacing what was there); false when it is too heavy to keep.
+  // Whether a reader takes the values: when none does, nothing is kept and what was is let go.
+  void Want(bool wanted) {
+    std::lock_guard lock(mutex_);
+    wanted_ = wanted;
+    if (wanted) return;
+    order_.clear();
+    by_key_.clear();
+    weight_ = 0;
+  }
+
+  // Keeps `value` under `key` (replacing what was there); false when it is too heavy to keep, or
+  // no reader wants it.
   bool Put(std::string key, std::shared_ptr<const T> value, size_t weight) {
     std::lock_guard lock(mutex_);
     EraseLocked(key);
-    if (!value || weight > limits_.heaviest || weight > limits_.weight || limits_.values == 0) {
+    if (!wanted_ || !value || weight > limits_.heaviest || weight > limits_.weight ||
+        limits_.values == 0) {
       return false;
     }
     order_.push_back(Entry{key, std::move(value), weight});
@@ -102,6 +118,7 @@ class Recent {
 
   const RecentLimits limits_;
   mutable std::mutex mutex_;
+  bool wanted_;
   std::list<Entry> order_;  // oldest first
   std::unordered_map<std::string, typename std::list<Entry>::iterator> by_key_;
   size_t weight_ = 0;

@@ -816,6 +816,7 @@ Status Tracker::Start() {
   auto cursor = impl_->follower.Start(std::weak_ptr<Impl>(impl_));
   if (!cursor) return cursor.error();
   const uint64_t position = cursor->value_or(0);
+  if (impl_->deps.recent) impl_->deps.recent->Want(true);  // the intake's models have a reader now
   impl_->deps.lane->Serial([self = impl_, position] {
     self->position = position;
     self->position_seen = position;

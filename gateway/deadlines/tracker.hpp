@@ -62,8 +62,9 @@ struct TrackerDependencies {
 
 struct TrackerSettings {
   int at_risk_days = 3;
-  // After a step that took changes, the next waits this long, so that a busy journal is followed
-  // in batches (fewer commits of the tracker's own between the submissions').
+  // After a step that took changes and caught up with the journal, the next waits this long, so
+  // that a busy journal is followed in batches (fewer commits of the tracker's own between the
+  // submissions'). A step that is behind (it read a full page) is followed at once.
   std::chrono::milliseconds settle{100};
 };
 

@@ -83,3 +83,16 @@ TEST_CASE("Recent values: one too heavy is not kept and pushes nothing out", "[r
   CHECK_FALSE(values.Put("none", nullptr, 1));
   CHECK(values.figures().values == 0);
 }
+
+TEST_CASE("Recent values: none is kept while no reader wants them", "[recent]") {
+  Values values(eaeu::RecentLimits{8, 1000, 100}, /*wanted=*/false);
+  CHECK_FALSE(values.Put("a", Value("a"), 1));
+  CHECK(values.Find("a") == nullptr);
+  values.Want(true);
+  CHECK(values.Put("a", Value("a"), 1));
+  CHECK(values.Find("a") != nullptr);
+  // The reader gone, what was kept is let go.
+  values.Want(false);
+  CHECK(values.Find("a") == nullptr);
+  CHECK(values.figures().weight == 0);
+}
