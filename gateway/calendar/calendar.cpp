@@ -119,13 +119,87 @@ Result<YearCalendar> ReadYear(const std::filesystem::path& file, const std::stri
   return out;
 }
 
+// A listed day off with nothing said of it: WhyOff has no reason to give, so it counts as worked.
+bool IsBlank(const CalendarDay& d) {
+  return d.why.empty() && d.act.empty();
+}
+
+bool IsFixedHoliday(const StateCalendar& c, const Date& day) {
+  return std::any_of(c.fixed.begin(), c.fixed.end(), [&day](const FixedHoliday& f) {
+    return f.month == day.month && f.day == day.day;
+  });
+}
+
+bool IsWeekend(const StateCalendar& c, int weekday) {
+  return std::find(c.weekend.begin(), c.weekend.end(), weekday) != c.weekend.end();
+}
+
+// A state's days one after another from the day after a start: each answered as IsBusinessDay
+// answers it, with the weekday, the year's file and its next listed day carried from one day to
+// the next rather than worked out and looked up again for each (a deadline's count walks months).
+class DayWalk {
+ public:
+  DayWalk(const StateCalendar& calendar, const Date& from)
+      : calendar_(calendar), day_(from), weekday_(from.Weekday()) {
+    EnterYear();
+  }
+
+  // Moves to the next day; whether it is a business day.
+  bool Next() {
+    weekday_ = weekday_ % 7 + 1;
+    if (++day_.day > DaysInMonth(day_.year, day_.month)) {
+      day_.day = 1;
+      if (++day_.month > 12) {
+        day_.month = 1;
+        ++day_.year;
+        EnterYear();
+      }
+    }
+    return Business();
+  }
+  const Date& day() const { return day_; }
+
+ private:
+  void EnterYear() {
+    const auto it = calendar_.years.find(day_.year);
+    file_ = it == calendar_.years.end() ? nullptr : &it->second;
+    if (file_ != nullptr) listed_ = file_->days.lower_bound(day_);
+  }
+
+  bool Business() {
+    if (file_ != nullptr) {
+      while (listed_ != file_->days.end() && listed_->first < day_) ++listed_;
+      if (listed_ != file_->days.end() && listed_->first == day_) {
+        return listed_->second.working || IsBlank(listed_->second);
+      }
+    } else if (IsFixedHoliday(calendar_, day_)) {
+      return false;
+    }
+    return !IsWeekend(calendar_, weekday_);
+  }
+
+  const StateCalendar& calendar_;
+  Date day_;
+  int weekday_;
+  const YearCalendar* file_ = nullptr;
+  std::map<Date, CalendarDay>::const_iterator listed_;
+};
+
 }  // namespace
 
 Date AddBusinessDays(const BusinessCalendar& calendar, const Date& event, int n) {
-  Date day = event;
-  int counted = 0;
   // A calendar with no business day at all would loop forever; ten years is the bound.
-  for (int guard = 0; counted < n && guard < 3660; ++guard) {
+  constexpr int kGuard = 3660;
+  int counted = 0;
+  if (const auto* state = dynamic_cast<const StateCalendar*>(&calendar)) {
+    DayWalk walk(*state, event);
+    for (int guard = 0; counted < n && guard < kGuard; ++guard) {
+      if (walk.Next()) ++counted;
+    }
+    return walk.day();
+  }
+  Date day = event;
+  for (int guard = 0; counted < n && guard < kGuard; ++guard) {
     day = day.AddDays(1);
     if (calendar.IsBusinessDay(day)) ++counted;
   }
@@ -134,6 +208,13 @@ Date AddBusinessDays(const BusinessCalendar& calendar, const Date& event, int n)
 
 int BusinessDaysBetween(const BusinessCalendar& calendar, const Date& from, const Date& to) {
   int counted = 0;
+  if (const auto* state = dynamic_cast<const StateCalendar*>(&calendar)) {
+    DayWalk walk(*state, from);
+    for (int64_t days = to.DayNumber() - from.DayNumber(); days > 0; --days) {
+      if (walk.Next()) ++counted;
+    }
+    return counted;
+  }
   for (Date day = from.AddDays(1); day <= to; day = day.AddDays(1)) {
     if (calendar.IsBusinessDay(day)) ++counted;
   }
@@ -141,7 +222,16 @@ int BusinessDaysBetween(const BusinessCalendar& calendar, const Date& from, cons
 }
 
 bool StateCalendar::IsBusinessDay(const Date& day) const {
-  return WhyOff(day).empty();
+  const auto year = years.find(day.year);
+  if (year != years.end()) {
+    const auto listed = year->second.days.find(day);
+    if (listed != year->second.days.end()) {
+      return listed->second.working || IsBlank(listed->second);
+    }
+  } else if (IsFixedHoliday(*this, day)) {
+    return false;
+  }
+  return !IsWeekend(*this, day.Weekday());
 }
 
 Date StateCalendar::LocalDate(std::chrono::system_clock::time_point t) const {

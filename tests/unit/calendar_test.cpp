@@ -86,6 +86,49 @@ TEST_CASE("Calendars: counting business days in Russia's calendar", "[unit][dead
   CHECK(BusinessDaysBetween(ru, Day("2025-05-07"), Day("2025-05-07")) == 0);
 }
 
+TEST_CASE(
+    "Calendars: counts walked from day to day agree with each day's reason to be off, across "
+    "years with and without their files",
+    "[unit][deadlines]") {
+  // Each day's answer from WhyOff, the reading every count rests on.
+  const auto counted = [](const calendar::StateCalendar& c, const Date& from, const Date& to) {
+    int n = 0;
+    for (Date d = from.AddDays(1); d <= to; d = d.AddDays(1)) n += c.WhyOff(d).empty() ? 1 : 0;
+    return n;
+  };
+  const auto added = [](const calendar::StateCalendar& c, const Date& event, int n) {
+    Date d = event;
+    for (int k = 0; k < n;) {
+      d = d.AddDays(1);
+      if (c.WhyOff(d).empty()) ++k;
+    }
+    return d;
+  };
+  // A calendar with a listed day off that gives no reason, and a fixed holiday on 29 February.
+  calendar::StateCalendar odd = Of("RU");
+  odd.years.at(2026).days[Day("2026-06-15")] =
+      calendar::CalendarDay{Day("2026-06-15"), false, "", ""};
+  odd.fixed.push_back({2, 29, "a leap day off"});
+  odd.weekend = {5, 7};
+  const calendar::StateCalendar* const all[] = {&Of("RU"), &Of("KZ"), &Of("AM"), &odd};
+  for (const calendar::StateCalendar* c : all) {
+    INFO(c->country);
+    // From 2023 (no file) through the shipped years to 2030 (no file again), every 11th day.
+    for (Date from = Day("2023-11-20"); from < Day("2030-03-01"); from = from.AddDays(11)) {
+      INFO(from.ToString());
+      CHECK(c->IsBusinessDay(from) == c->WhyOff(from).empty());
+      for (const int span : {0, 1, 6, 7, 30, 95, 400, 1100}) {
+        const Date to = from.AddDays(span);
+        REQUIRE(BusinessDaysBetween(*c, from, to) == counted(*c, from, to));
+      }
+      CHECK(BusinessDaysBetween(*c, from, from.AddDays(-5)) == 0);
+      for (const int n : {1, 3, 15, 30, 250}) {
+        REQUIRE(AddBusinessDays(*c, from, n) == added(*c, from, n));
+      }
+    }
+  }
+}
+
 TEST_CASE("Calendars: a year without its file falls back to the standing rules, and says so",
           "[unit][deadlines]") {
   const auto& ru = Of("RU");
