@@ -22,6 +22,10 @@ void ReadDays(checked_toml::Section& file, std::string_view key, bool working, i
     const auto act = entry.String("act");
     entry.RejectUnknown();
     if (!text || !why) continue;
+    if (why->empty()) {
+      entry.Problem("why", "a listed day says why it is off or worked");
+      continue;
+    }
     const auto date = Date::Parse(*text);
     if (!date) {
       entry.Problem("date", "\"" + *text + "\" is not a date (YYYY-MM-DD)");
@@ -79,6 +83,10 @@ Result<StateCalendar> ReadState(const std::filesystem::path& file, const std::st
     entry.RejectUnknown();
     std::smatch m;
     if (!text || !why) continue;
+    if (why->empty()) {
+      entry.Problem("why", "a fixed holiday says what it is");
+      continue;
+    }
     if (!std::regex_match(*text, m, kMonthDay) ||
         !Date::Parse("2024-" + *text)) {  // a leap year: 02-29 is a day
       entry.Problem("date", "\"" + *text + "\" is not a day of the year (MM-DD)");
@@ -119,19 +127,38 @@ Result<YearCalendar> ReadYear(const std::filesystem::path& file, const std::stri
   return out;
 }
 
-// A listed day off with nothing said of it: WhyOff has no reason to give, so it counts as worked.
-bool IsBlank(const CalendarDay& d) {
-  return d.why.empty() && d.act.empty();
+// The one reading of a day every answer rests on: what its year's file lists for it (`listed`,
+// found by the caller), else, in a year without its file, a fixed holiday, else the weekly days
+// off. WhyOff says it in words; IsBusinessDay and the counts ask only whether it is off.
+struct DayReading {
+  const CalendarDay* listed = nullptr;
+  const FixedHoliday* fixed = nullptr;
+  bool weekly_off = false;
+
+  bool Business() const { return listed != nullptr ? listed->working : !fixed && !weekly_off; }
+};
+
+DayReading ReadDay(const StateCalendar& c, bool has_file, const CalendarDay* listed,
+                   const Date& day, int weekday) {
+  DayReading r;
+  r.listed = listed;
+  if (listed != nullptr) return r;
+  if (!has_file) {
+    for (const auto& f : c.fixed) {
+      if (f.month == day.month && f.day == day.day) r.fixed = &f;
+    }
+  }
+  r.weekly_off = r.fixed == nullptr &&
+                 std::find(c.weekend.begin(), c.weekend.end(), weekday) != c.weekend.end();
+  return r;
 }
 
-bool IsFixedHoliday(const StateCalendar& c, const Date& day) {
-  return std::any_of(c.fixed.begin(), c.fixed.end(), [&day](const FixedHoliday& f) {
-    return f.month == day.month && f.day == day.day;
-  });
-}
-
-bool IsWeekend(const StateCalendar& c, int weekday) {
-  return std::find(c.weekend.begin(), c.weekend.end(), weekday) != c.weekend.end();
+// A day's year file (null: none) and what it lists for the day (null: nothing).
+std::pair<const YearCalendar*, const CalendarDay*> Listed(const StateCalendar& c, const Date& day) {
+  const auto year = c.years.find(day.year);
+  if (year == c.years.end()) return {nullptr, nullptr};
+  const auto listed = year->second.days.find(day);
+  return {&year->second, listed == year->second.days.end() ? nullptr : &listed->second};
 }
 
 // A state's days one after another from the day after a start: each answered as IsBusinessDay
@@ -167,15 +194,12 @@ class DayWalk {
   }
 
   bool Business() {
+    const CalendarDay* listed = nullptr;
     if (file_ != nullptr) {
       while (listed_ != file_->days.end() && listed_->first < day_) ++listed_;
-      if (listed_ != file_->days.end() && listed_->first == day_) {
-        return listed_->second.working || IsBlank(listed_->second);
-      }
-    } else if (IsFixedHoliday(calendar_, day_)) {
-      return false;
+      if (listed_ != file_->days.end() && listed_->first == day_) listed = &listed_->second;
     }
-    return !IsWeekend(calendar_, weekday_);
+    return ReadDay(calendar_, file_ != nullptr, listed, day_, weekday_).Business();
   }
 
   const StateCalendar& calendar_;
@@ -222,16 +246,8 @@ int BusinessDaysBetween(const BusinessCalendar& calendar, const Date& from, cons
 }
 
 bool StateCalendar::IsBusinessDay(const Date& day) const {
-  const auto year = years.find(day.year);
-  if (year != years.end()) {
-    const auto listed = year->second.days.find(day);
-    if (listed != year->second.days.end()) {
-      return listed->second.working || IsBlank(listed->second);
-    }
-  } else if (IsFixedHoliday(*this, day)) {
-    return false;
-  }
-  return !IsWeekend(*this, day.Weekday());
+  const auto [file, listed] = Listed(*this, day);
+  return ReadDay(*this, file != nullptr, listed, day, day.Weekday()).Business();
 }
 
 Date StateCalendar::LocalDate(std::chrono::system_clock::time_point t) const {
@@ -241,23 +257,14 @@ Date StateCalendar::LocalDate(std::chrono::system_clock::time_point t) const {
 }
 
 std::string StateCalendar::WhyOff(const Date& day) const {
-  const auto year = years.find(day.year);
-  if (year != years.end()) {
-    const auto listed = year->second.days.find(day);
-    if (listed != year->second.days.end()) {
-      const CalendarDay& d = listed->second;
-      if (d.working) return {};
-      return d.act.empty() ? d.why : d.why + " (" + d.act + ")";
-    }
-  } else {
-    for (const auto& f : fixed) {
-      if (f.month == day.month && f.day == day.day) return f.why + " (" + act + ")";
-    }
+  const auto [file, listed] = Listed(*this, day);
+  const DayReading r = ReadDay(*this, file != nullptr, listed, day, day.Weekday());
+  if (r.Business()) return {};
+  if (r.listed != nullptr) {
+    return r.listed->act.empty() ? r.listed->why : r.listed->why + " (" + r.listed->act + ")";
   }
-  if (std::find(weekend.begin(), weekend.end(), day.Weekday()) != weekend.end()) {
-    return "weekly day off";
-  }
-  return {};
+  if (r.fixed != nullptr) return r.fixed->why + " (" + act + ")";
+  return "weekly day off";
 }
 
 std::string StateCalendar::Describe() const {

@@ -104,10 +104,11 @@ TEST_CASE(
     }
     return d;
   };
-  // A calendar with a listed day off that gives no reason, and a fixed holiday on 29 February.
+  // A calendar with a day off listed without its act, a fixed holiday on 29 February and
+  // Fridays off.
   calendar::StateCalendar odd = Of("RU");
   odd.years.at(2026).days[Day("2026-06-15")] =
-      calendar::CalendarDay{Day("2026-06-15"), false, "", ""};
+      calendar::CalendarDay{Day("2026-06-15"), false, "a day off", ""};
   odd.fixed.push_back({2, 29, "a leap day off"});
   odd.weekend = {5, 7};
   const calendar::StateCalendar* const all[] = {&Of("RU"), &Of("KZ"), &Of("AM"), &odd};
@@ -178,6 +179,13 @@ TEST_CASE("Calendars: a mistake names the file, the line and the key", "[unit][d
   CHECK_THAT(bad.error().message, Catch::Contains("2025-03-09 is not in 2026"));
   CHECK_THAT(bad.error().message, Catch::Contains("holidays: unknown key"));
 
+  // A day listed with no reason is refused: a day off is said why.
+  WriteText(dir / "RU-2026.toml",
+            "country = \"RU\"\nyear = 2026\nstatus = \"official\"\nact = \"x\"\nwork = [\n"
+            "  { date = \"2026-03-07\", why = \"\" },\n]\n");
+  bad = calendar::Calendars::Load(dir.path());
+  REQUIRE(!bad.ok());
+  CHECK_THAT(bad.error().message, Catch::Contains("RU-2026.toml:6: work[1].why"));
   std::filesystem::remove(dir / "RU-2026.toml");
   WriteText(dir / "KZ-2026.toml", "country = \"KZ\"\nyear = 2026\nstatus = \"official\"\n");
   bad = calendar::Calendars::Load(dir.path());
