@@ -138,6 +138,9 @@
   }
 
   function signOut() {
+    // A view still loading is dropped: its answer (a 401 once the token is gone) must not show
+    // the sign-in form on the page about to be reloaded.
+    ++rendering;
     token = '';
     me = null;
     sessionStorage.removeItem('eaeu.token');
